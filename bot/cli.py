@@ -1,0 +1,227 @@
+"""The `coprod` command line: serve, worker, db, members."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+import typer
+from slack_bolt.error import BoltError
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import configure_logging
+from bot.rules.directory import CsvShapeError
+from bot.scheduler import build_scheduler, scheduler_lock
+from bot.wiring import Runtime, build_runtime
+from storage.migrate import upgrade
+
+log = logging.getLogger("coprod")
+
+cli = typer.Typer(help="Coprod: a Slack bot for co-produced, peer-led organisations.",
+                  no_args_is_help=True, add_completion=False)
+db_cli = typer.Typer(help="The database.", no_args_is_help=True)
+members_cli = typer.Typer(help="The member directory.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(members_cli, name="members")
+
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+
+NO_SLACK_GUIDANCE = """\
+Coprod is not connected to a Slack workspace yet. To connect it:
+
+  1. Open https://api.slack.com/apps and choose "Create New App", then "From a manifest".
+  2. Pick your workspace and paste the contents of {manifest}.
+  3. Choose "Install to Workspace" and allow it.
+  4. Copy the "Bot User OAuth Token" (starts xoxb-) from "OAuth & Permissions"
+     into a file called .env here, as:       SLACK_BOT_TOKEN=xoxb-...
+  5. Copy the "Signing Secret" from "Basic Information" into .env as:
+                                             SLACK_SIGNING_SECRET=...
+  6. For Socket Mode (the easy start, no public URL needed): in "Basic Information",
+     under "App-Level Tokens", generate a token with the connections:write scope
+     and add it to .env as:                  SLACK_APP_TOKEN=xapp-...
+  7. Run `make run` (or `coprod serve`) again.
+
+For production, use HTTP mode instead: turn Socket Mode off in the app settings, set the
+request URLs to https://YOUR-HOST/slack/events, and run `coprod serve --http --port 3000`.
+Every setting is described in .env.example.
+"""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+
+
+def _runtime(settings: Settings) -> Runtime:
+    runtime = build_runtime(settings)
+    upgrade(runtime.engine)
+    return runtime
+
+
+def _stop_on_sigterm() -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+@cli.command()
+def serve(
+    http: bool = typer.Option(False, "--http",
+                              help="Serve HTTP (production) instead of Socket Mode."),
+    port: int = typer.Option(3000, "--port", help="Port for --http."),
+    host: str = typer.Option("0.0.0.0", "--host", help="Address for --http."),  # noqa: S104
+    no_scheduler: bool = typer.Option(False, "--no-scheduler",
+                                      help="Leave scheduling to a `coprod worker`."),
+    threads: int = typer.Option(8, "--threads", help="Worker threads for --http."),
+) -> None:
+    """Start the bot."""
+    configure_logging()
+    settings = _settings()
+    if not settings.slack_bot_token or (http and not settings.slack_signing_secret) or (
+        not http and not settings.slack_app_token
+    ):
+        typer.echo(NO_SLACK_GUIDANCE.format(manifest=MANIFEST), err=True)
+        if settings.slack_bot_token and not http and not settings.slack_app_token:
+            typer.echo("SLACK_APP_TOKEN is not set: add it for Socket Mode, or use --http.",
+                       err=True)
+        raise typer.Exit(2)
+
+    from bot.app import create_app
+
+    runtime = _runtime(settings)
+    try:
+        app = create_app(settings, runtime.services, client=runtime.client)
+    except BoltError as error:
+        typer.echo(f"Slack did not accept SLACK_BOT_TOKEN ({_first_line(error)}). "
+                   "Check the token in .env.", err=True)
+        raise typer.Exit(2) from None
+
+    _stop_on_sigterm()
+    with scheduler_lock(runtime.engine, wait=False) as is_scheduler:
+        scheduler = None
+        if not no_scheduler and is_scheduler:
+            scheduler = build_scheduler(runtime.dispatcher(),
+                                        settings.coprod_dispatch_interval_seconds)
+            scheduler.start()
+        elif not no_scheduler:
+            log.info("another Coprod process is scheduling; this one only answers Slack")
+        try:
+            if http:
+                from bot.web import make_wsgi_app, serve_http
+
+                log.info("Coprod is listening on http://%s:%d/slack/events", host, port)
+                serve_http(make_wsgi_app(app, runtime.engine), host, port, threads)
+            else:
+                from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+                log.info("Coprod is connecting to Slack with Socket Mode")
+                SocketModeHandler(app, settings.slack_app_token).start()
+        except KeyboardInterrupt:
+            log.info("Coprod is stopping")
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+
+@cli.command()
+def worker() -> None:
+    """Run the scheduler and the delivery dispatcher alone (for several web processes)."""
+    configure_logging()
+    settings = _settings()
+    runtime = _runtime(settings)
+    _stop_on_sigterm()
+    log.info("worker waiting to become the scheduler (a second worker is a hot standby)")
+    try:
+        with scheduler_lock(runtime.engine, wait=True):
+            log.info("worker is the scheduler now")
+            scheduler = build_scheduler(runtime.dispatcher(),
+                                        settings.coprod_dispatch_interval_seconds, blocking=True)
+            scheduler.start()
+    except KeyboardInterrupt:
+        log.info("worker stopping")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create or update the database tables."""
+    settings = _settings()
+    runtime = build_runtime(settings)
+    upgrade(runtime.engine)
+    typer.echo("The database is up to date.")
+
+
+@members_cli.command("import")
+def members_import(
+    file: Path = typer.Argument(..., help="CSV with the columns in the README."),
+) -> None:
+    """Add or update members from a CSV file. Importing the same file twice changes nothing."""
+    settings = _settings()
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        typer.echo(f"There is no file at {file}.", err=True)
+        raise typer.Exit(2) from None
+    except UnicodeDecodeError:
+        typer.echo(f"{file} is not a UTF-8 text file; save it as CSV UTF-8 and try again.",
+                   err=True)
+        raise typer.Exit(2) from None
+    runtime = _runtime(settings)
+    try:
+        report = runtime.services.members.import_csv(text)
+    except CsvShapeError as error:
+        typer.echo(f"{file} could not be imported: {error}.", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Added {report.added}, updated {report.updated}, "
+               f"unchanged {report.unchanged}.")
+    if report.problems:
+        typer.echo(f"{len(report.problems)} row(s) were not imported:", err=True)
+        for problem in report.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
+
+
+@members_cli.command("list")
+def members_list() -> None:
+    """Show who is who."""
+    settings = _settings()
+    runtime = _runtime(settings)
+    members = runtime.services.members.list_members()
+    if not members:
+        typer.echo("No members yet. Add them with: coprod members import FILE.csv")
+        return
+    rows = [("Name", "Slack", "Phone", "Contact", "Texts", "Roles")]
+    for m in members:
+        rows.append((
+            m.name,
+            m.slack_user_id or "-",
+            m.phone or "-",
+            m.contact.value,
+            "yes" if m.sms_consent else "no",
+            ", ".join(sorted(r.value for r in m.roles)),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+
+
+def main() -> None:
+    try:
+        cli()
+    except SettingsError as error:  # pragma: no cover - settings are read inside commands
+        print(error, file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Settings for Coprod, read from the environment and `.env` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///coprod.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one plain sentence for a person."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    database_url: str = DEFAULT_DATABASE_URL
+    coprod_timezone: str = "Europe/London"
+    coprod_org_name: str = "Coprod"
+    coprod_coordinators_channel: str | None = None
+    coprod_crisis_line: str = "Samaritans, free, day or night: 116 123"
+
+    sms_provider: str = "console"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    coprod_public_url: str | None = None
+    coprod_data_key: str | None = None
+
+    coprod_dispatch_interval_seconds: float = Field(default=5.0, gt=0)
+    coprod_dispatch_max_attempts: int = Field(default=8, ge=1)
+
+    @field_validator("coprod_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("is not a time zone name such as Europe/London") from error
+        return value
+
+    @field_validator("sms_provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        if value not in ("console", "twilio"):
+            raise ValueError("must be 'console' or 'twilio'")
+        return value
+
+    @field_validator("slack_api_url", "twilio_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _twilio_complete(self) -> Settings:
+        if self.sms_provider == "twilio":
+            for name in ("twilio_account_sid", "twilio_auth_token", "twilio_from_number"):
+                if not getattr(self, name):
+                    raise ValueError(f"{name.upper()} is needed when SMS_PROVIDER is twilio")
+        return self
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.coprod_timezone)
+
+    @property
+    def api_url(self) -> str:
+        # WebClient joins method names onto the base URL, so it must end with a slash.
+        return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+
+def load_settings(env_file: Path | str | None = ".env", **overrides: Any) -> Settings:
+    """Read the settings, turning pydantic's report into one sentence that names the setting."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        first = error.errors()[0]
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across settings: its message names them itself
+            raise SettingsError(f"The setting {reason}.") from None
+        name = str(first["loc"][0]).upper()
+        raise SettingsError(f"The setting {name} {_as_clause(reason)}.") from None
+
+
+def _as_clause(reason: str) -> str:
+    """Pydantic says 'Input should be ...'; a person reads 'should be ...' better after a name."""
+    for prefix in ("Input should be", "Input "):
+        if reason.startswith(prefix):
+            return "should be" + reason.removeprefix(prefix).removeprefix("should be")
+    return reason[:1].lower() + reason[1:] if not reason[:2].isupper() else reason

@@ -1,0 +1,177 @@
+"""The outbox dispatcher: hands due notifications to Slack or SMS, retries, and records the end.
+
+A run claims due rows with a short lease (so a crashed run's rows come back), sends outside any
+transaction (a slow Slack never holds a database lock), then records each outcome in its own
+short transaction. Delivery is at-least-once to the provider; the idempotency key on each row
+stops the same notification being queued twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.delivery.slack import DeliveryFailed, SlackSender
+from bot.delivery.sms import SmsError, SmsProvider
+from bot.rules.delivery import Attempt, next_step
+from storage.models import ContactPreference, OutboxChannel, OutboxMessage, OutboxStatus
+from storage.repositories import MemberRepository, OutboxRepository
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+LEASE = timedelta(minutes=2)
+UPDATE_PREFIX = "outbox:"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    channel: OutboxChannel
+    target: str
+    payload: dict[str, Any]
+    attempts: int
+    not_after: datetime | None
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        slack: SlackSender,
+        sms: SmsProvider,
+        clock: Clock,
+        *,
+        max_attempts: int = 8,
+        batch_size: int = 100,
+        max_batches: int = 50,
+    ) -> None:
+        self.sessions = sessions
+        self.slack = slack
+        self.sms = sms
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.batch_size = batch_size
+        self.max_batches = max_batches
+
+    def deliver_due(self) -> DispatchReport:
+        report = DispatchReport()
+        for _ in range(self.max_batches):
+            claimed = self._claim()
+            for item in claimed:
+                self._deliver(item, report)
+            if len(claimed) < self.batch_size:
+                break
+        if report.handled:
+            log.info(
+                "outbox run: %d sent, %d to retry, %d failed",
+                report.sent, report.retrying, report.failed,
+            )
+        return report
+
+    def _claim(self) -> list[Claimed]:
+        now = self.clock()
+        with self.sessions.begin() as session:
+            rows = OutboxRepository(session).claim_due(now, self.batch_size)
+            claimed = []
+            for row in rows:
+                row.attempts += 1
+                # The lease: if this process dies mid-send, the row is due again after it.
+                row.next_attempt_at = now + LEASE
+                claimed.append(
+                    Claimed(row.id, row.channel, row.target, dict(row.payload), row.attempts,
+                            row.not_after)
+                )
+            return claimed
+
+    def _deliver(self, item: Claimed, report: DispatchReport) -> None:
+        now = self.clock()
+        if item.not_after is not None and now > item.not_after:
+            self._finish(item, report, Attempt(False, True, "too late to send"))
+            return
+        try:
+            ref = self._send(item)
+        except DeliveryFailed as failure:
+            self._finish(item, report, failure.attempt)
+            return
+        except SmsError as error:
+            self._finish(item, report, Attempt(False, error.permanent, error.reason))
+            return
+        self._finish(item, report, Attempt(True), ref)
+
+    def _send(self, item: Claimed) -> str:
+        if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SLACK_CHANNEL):
+            return self.slack.post(item.target, item.payload)
+        if item.channel is OutboxChannel.SLACK_UPDATE:
+            return self.slack.update(self._message_to_update(item.target), item.payload)
+        return self._send_text(item)
+
+    def _message_to_update(self, target: str) -> str:
+        if not target.startswith(UPDATE_PREFIX):
+            return target
+        with self.sessions() as session:
+            original = OutboxRepository(session).get_by_key(target.removeprefix(UPDATE_PREFIX))
+            if original is None or original.status is OutboxStatus.FAILED:
+                raise DeliveryFailed(Attempt(False, True, "the message to update was never sent"))
+            if original.delivered_ref is None:
+                raise DeliveryFailed(Attempt(False, False, "waiting for the message to update"))
+            return original.delivered_ref
+
+    def _send_text(self, item: Claimed) -> str:
+        with self.sessions() as session:
+            member = MemberRepository(session).get(int(item.target))
+            # Checked at send time, not at queue time: consent withdrawn in between is honoured.
+            if member is None or member.phone is None:
+                raise SmsError("no phone number for this member", permanent=True)
+            if member.contact is ContactPreference.SLACK or not member.has_sms_consent:
+                raise SmsError("no consent to text this member", permanent=True)
+            phone = member.phone
+        return self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)
+
+    def _finish(
+        self, item: Claimed, report: DispatchReport, attempt: Attempt, ref: str | None = None
+    ) -> None:
+        now = self.clock()
+        with self.sessions.begin() as session:
+            row = session.get(OutboxMessage, item.id)
+            if row is None:
+                return
+            if attempt.ok:
+                row.status = OutboxStatus.SENT
+                row.sent_at = now
+                row.delivered_ref = ref
+                row.last_error = None
+                report.sent += 1
+                return
+            step = next_step(
+                attempt,
+                attempts_made=item.attempts,
+                max_attempts=self.max_attempts,
+                now=now,
+                not_after=item.not_after,
+            )
+            row.last_error = step.reason[:300]
+            if step.give_up:
+                row.status = OutboxStatus.FAILED
+                report.failed += 1
+                log.warning("notification %d failed for good: %s", row.id, step.reason)
+            else:
+                assert step.retry_at is not None
+                row.next_attempt_at = step.retry_at
+                report.retrying += 1

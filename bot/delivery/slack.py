@@ -1,0 +1,93 @@
+"""Slack sender: posts and updates messages for the dispatcher, turning errors into Attempts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.rules.delivery import Attempt, classify_slack_error
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__(attempt.reason)
+        self.attempt = attempt
+
+
+def make_web_client(token: str | None, base_url: str) -> WebClient:
+    """A WebClient that waits out a 429 (Retry-After) and retries transient 5xx and
+    connection errors once or twice before the dispatcher's own, slower backoff takes over."""
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1),
+            RateLimitErrorRetryHandler(max_retry_count=1),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def message_ref(channel: str, ts: str) -> str:
+    return f"{channel}:{ts}"
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    channel, _, ts = ref.partition(":")
+    return channel, ts
+
+
+class SlackSender:
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post(self, channel: str, payload: dict[str, Any]) -> str:
+        """Posts to a channel, or to the app's DM with a person when given their user id."""
+        response = self._call(
+            self.client.chat_postMessage,
+            channel=channel,
+            text=payload.get("text", ""),
+            blocks=payload.get("blocks"),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return message_ref(str(response["channel"]), str(response["ts"]))
+
+    def update(self, ref: str, payload: dict[str, Any]) -> str:
+        channel, ts = split_ref(ref)
+        self._call(
+            self.client.chat_update,
+            channel=channel,
+            ts=ts,
+            text=payload.get("text", ""),
+            blocks=payload.get("blocks"),
+        )
+        return ref
+
+    @staticmethod
+    def _call(method: Any, **kwargs: Any) -> Any:
+        try:
+            return method(**kwargs)
+        except SlackApiError as error:
+            response = error.response
+            retry_after = response.headers.get("Retry-After") or response.headers.get(
+                "retry-after"
+            )
+            if isinstance(retry_after, list):
+                retry_after = retry_after[0] if retry_after else None
+            code = str(response.get("error", "")) if isinstance(response.data, dict) else ""
+            raise DeliveryFailed(
+                classify_slack_error(response.status_code, code, retry_after)
+            ) from None
+        except (OSError, TimeoutError) as error:
+            raise DeliveryFailed(
+                Attempt(False, False, f"could not reach Slack ({type(error).__name__})")
+            ) from None

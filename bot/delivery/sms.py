@@ -1,0 +1,56 @@
+"""SMS providers behind one interface; `console` prints texts for local use and keeps them."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class SmsError(Exception):
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class SmsProvider(Protocol):
+    name: str
+
+    def send(self, to: str, body: str, valid_until: datetime | None) -> str:
+        """Sends a text and returns the provider's id for it; raises SmsError."""
+        ...
+
+
+@dataclass(frozen=True)
+class SentText:
+    provider_id: str
+    to: str
+    body: str
+
+
+class ConsoleSmsProvider:
+    """Stands in for a phone network: prints each text and keeps it for the sandbox and tests."""
+
+    name = "console"
+
+    def __init__(self, echo: bool = True) -> None:
+        self.echo = echo
+        self._sent: list[SentText] = []
+        self._lock = threading.Lock()
+
+    def send(self, to: str, body: str, valid_until: datetime | None) -> str:
+        text = SentText(provider_id=f"console-{uuid.uuid4().hex[:12]}", to=to, body=body)
+        with self._lock:
+            self._sent.append(text)
+        if self.echo:
+            # Texts never carry health details (see bot/rules), so showing one locally is safe.
+            print(f"[text to {to}] {body}", flush=True)
+        return text.provider_id
+
+    @property
+    def sent(self) -> list[SentText]:
+        with self._lock:
+            return list(self._sent)

@@ -1,0 +1,157 @@
+"""Reading the member directory's CSV: each row becomes a clean record or a reason, by line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import phonenumbers
+
+from bot.rules.roles import Role, parse_roles
+
+REQUIRED_COLUMNS = ("name", "slack_user_id", "phone", "roles", "contact", "sms_consent")
+OPTIONAL_COLUMNS = ("trained_until",)
+CONTACTS = ("slack", "sms", "both")
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+DEFAULT_REGION = "GB"
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    line: int
+    name: str
+    slack_user_id: str | None
+    phone: str | None
+    roles: frozenset[Role]
+    contact: str
+    sms_consent: bool
+    trained_until: date | None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class CsvShapeError(ValueError):
+    """The file as a whole cannot be read (no header, or required columns missing)."""
+
+
+def parse_phone(text: str) -> str:
+    """Any UK or international form to E.164; raises ValueError with a reason a person reads."""
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"the phone number {text!r} could not be read") from None
+    if not (phonenumbers.is_valid_number(number) or _full_length_uk(number)):
+        raise ValueError(f"the phone number {text!r} is not a valid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _full_length_uk(number: phonenumbers.PhoneNumber) -> bool:
+    """phonenumbers rejects Ofcom's ranges kept for drama and tests (07700 900xxx): they are
+    the right numbers for made-up people, and a full-length UK number is worth keeping."""
+    national = phonenumbers.national_significant_number(number)
+    return number.country_code == 44 and len(national) == 10 and national[0] in "1237"
+
+
+def parse_date(text: str) -> date:
+    """ISO dates, or the UK's day/month/year that a spreadsheet is likely to hold."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"trained_until {text!r} is not a date like 2027-03-31 or 31/03/2027")
+
+
+def read_member_rows(text: str) -> tuple[list[MemberRow], list[RowProblem]]:
+    """Every good row and every bad row's reason; a file-level problem raises CsvShapeError."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None:
+        raise CsvShapeError("the file is empty: it needs a header line")
+    columns = [c.strip().lower() for c in reader.fieldnames]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise CsvShapeError(f"the header is missing the column(s): {', '.join(missing)}")
+    reader.fieldnames = columns
+
+    rows: list[MemberRow] = []
+    problems: list[RowProblem] = []
+    seen_slack: dict[str, int] = {}
+    seen_phone: dict[str, int] = {}
+    for raw in reader:
+        line = reader.line_num
+        cells = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(cells.values()):
+            continue
+        try:
+            row = _read_row(line, cells)
+        except ValueError as error:
+            problems.append(RowProblem(line, str(error)))
+            continue
+        if row.slack_user_id and row.slack_user_id in seen_slack:
+            problems.append(RowProblem(
+                line, f"the Slack id is already on line {seen_slack[row.slack_user_id]}"))
+            continue
+        if row.phone and row.phone in seen_phone:
+            problems.append(RowProblem(
+                line, f"the phone number is already on line {seen_phone[row.phone]}"))
+            continue
+        if row.slack_user_id:
+            seen_slack[row.slack_user_id] = line
+        if row.phone:
+            seen_phone[row.phone] = line
+        rows.append(row)
+    return rows, problems
+
+
+def _read_row(line: int, cells: dict[str, str]) -> MemberRow:
+    name = " ".join(cells.get("name", "").split())
+    if not name:
+        raise ValueError("the name is empty")
+    if len(name) > 200:
+        raise ValueError("the name is longer than 200 characters")
+
+    slack_user_id = cells.get("slack_user_id", "").upper() or None
+    if slack_user_id and not SLACK_USER_ID.match(slack_user_id):
+        raise ValueError(f"{slack_user_id!r} does not look like a Slack user id (U0123ABCD)")
+    phone = parse_phone(cells["phone"]) if cells.get("phone") else None
+
+    roles, unknown = parse_roles(cells.get("roles", ""))
+    if unknown:
+        known = ", ".join(r.value for r in Role)
+        raise ValueError(f"unknown role(s) {', '.join(unknown)}; roles are: {known}")
+
+    contact = cells.get("contact", "").lower() or ("slack" if slack_user_id else "sms")
+    if contact not in CONTACTS:
+        raise ValueError(f"contact {contact!r} should be slack, sms or both")
+    if contact in ("slack", "both") and not slack_user_id:
+        raise ValueError(f"contact is {contact} but there is no slack_user_id")
+    if contact in ("sms", "both") and not phone:
+        raise ValueError(f"contact is {contact} but there is no phone number")
+
+    consent_word = cells.get("sms_consent", "").lower() or "no"
+    if consent_word not in ("yes", "no", "y", "n", "true", "false"):
+        raise ValueError(f"sms_consent {consent_word!r} should be yes or no")
+
+    trained_text = cells.get("trained_until", "")
+    trained_until = parse_date(trained_text) if trained_text else None
+
+    return MemberRow(
+        line=line,
+        name=name,
+        slack_user_id=slack_user_id,
+        phone=phone,
+        roles=roles,
+        contact=contact,
+        sms_consent=consent_word in ("yes", "y", "true"),
+        trained_until=trained_until,
+    )

@@ -1,0 +1,56 @@
+"""The roles people hold in a co-produced organisation, and who may do what."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+    TRAINED = "trained"
+    COORDINATOR = "coordinator"
+    SAFEGUARDING_LEAD = "safeguarding_lead"
+    HR_OFFICER = "hr_officer"
+    TRUSTEE = "trustee"
+
+
+ROLE_WORDS: dict[Role, str] = {
+    Role.MEMBER: "member",
+    Role.FACILITATOR: "facilitator",
+    Role.TRAINED: "trained facilitator (DBS-checked)",
+    Role.COORDINATOR: "coordinator",
+    Role.SAFEGUARDING_LEAD: "safeguarding lead",
+    Role.HR_OFFICER: "HR officer",
+    Role.TRUSTEE: "trustee",
+}
+
+
+class NotAllowed(Exception):
+    """Someone asked for something their roles do not cover; the message is kind and plain."""
+
+    def __init__(self, needed: Role) -> None:
+        self.needed = needed
+        super().__init__(f"Only a {ROLE_WORDS[needed]} can do that.")
+
+
+def parse_roles(text: str) -> tuple[frozenset[Role], list[str]]:
+    """Roles from a `;`-separated cell; unknown words are returned so they can be reported."""
+    known: set[Role] = set()
+    unknown: list[str] = []
+    for word in (part.strip().lower().replace(" ", "_") for part in text.split(";")):
+        if not word:
+            continue
+        try:
+            known.add(Role(word))
+        except ValueError:
+            unknown.append(word)
+    # Everyone in the directory is a member first: facilitating never takes that away.
+    known.add(Role.MEMBER)
+    return frozenset(known), unknown
+
+
+def require_role(held: Iterable[Role], needed: Role) -> None:
+    if needed not in set(held):
+        raise NotAllowed(needed)

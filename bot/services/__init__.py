@@ -1,0 +1,41 @@
+"""Use cases, one module per area. `Services` is what handlers receive through Bolt's context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.services.deliveries import DeliveriesService
+from bot.services.members import MembersService
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    clock: Clock
+    members: MembersService
+    deliveries: DeliveriesService
+
+
+def build_services(
+    settings: Settings, sessions: sessionmaker[Session], clock: Clock = system_clock
+) -> Services:
+    members = MembersService(sessions, clock)
+    return Services(
+        settings=settings,
+        sessions=sessions,
+        clock=clock,
+        members=members,
+        deliveries=DeliveriesService(sessions, members),
+    )

@@ -1,0 +1,82 @@
+"""What coordinators can see of delivery: counts, and the notifications that could not be sent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.rules.roles import Role
+from bot.services.members import MembersService
+from storage.models import Member, OutboxChannel, OutboxMessage, OutboxStatus
+from storage.repositories import MemberRepository, OutboxRepository
+
+CHANNEL_WORDS = {
+    OutboxChannel.SLACK_DM: "Slack message",
+    OutboxChannel.SLACK_CHANNEL: "channel post",
+    OutboxChannel.SLACK_UPDATE: "message update",
+    OutboxChannel.SMS: "text",
+}
+
+
+@dataclass(frozen=True)
+class FailedNotice:
+    """A notification that could not be delivered: who and why, never what it said."""
+
+    id: int
+    what: str
+    recipient: str
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DeliveryOverview:
+    pending: int
+    sent: int
+    failed: int
+    recent_failures: Sequence[FailedNotice]
+
+
+class DeliveriesService:
+    def __init__(self, sessions: sessionmaker[Session], members: MembersService) -> None:
+        self.sessions = sessions
+        self.members = members
+
+    def overview_for(self, slack_user_id: str) -> DeliveryOverview:
+        self.members.require(slack_user_id, Role.COORDINATOR)
+        with self.sessions() as session:
+            outbox = OutboxRepository(session)
+            counts = outbox.count_by_status()
+            failures = [
+                self._describe(session, row) for row in outbox.list_failed(limit=10)
+            ]
+        return DeliveryOverview(
+            pending=counts[OutboxStatus.PENDING],
+            sent=counts[OutboxStatus.SENT],
+            failed=counts[OutboxStatus.FAILED],
+            recent_failures=failures,
+        )
+
+    @staticmethod
+    def _describe(session: Session, row: OutboxMessage) -> FailedNotice:
+        recipient = row.target
+        members = MemberRepository(session)
+        member: Member | None = None
+        if row.channel is OutboxChannel.SMS and row.target.isdigit():
+            member = members.get(int(row.target))
+        elif row.channel is OutboxChannel.SLACK_DM:
+            member = members.get_by_slack_id(row.target)
+        if member is not None:
+            recipient = member.name
+        elif row.channel is OutboxChannel.SLACK_CHANNEL:
+            recipient = f"channel {row.target}"
+        return FailedNotice(
+            id=row.id,
+            what=CHANNEL_WORDS[row.channel],
+            recipient=recipient,
+            reason=row.last_error or "unknown",
+            created_at=row.created_at,
+        )

@@ -1,0 +1,162 @@
+"""The member directory: importing it, reading it, and saying who someone is and may do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.rules.directory import MemberRow, RowProblem, read_member_rows
+from bot.rules.roles import Role, require_role
+from storage.models import ContactPreference, Member, MemberRole, SmsConsent
+from storage.repositories import MemberRepository
+
+CONSENT_BY_IMPORT = "members import"
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A member as the rest of the bot sees them: plain values, no database session needed."""
+
+    id: int
+    name: str
+    slack_user_id: str | None
+    phone: str | None
+    roles: frozenset[Role]
+    contact: ContactPreference
+    sms_consent: bool
+    consent_changed_at: datetime | None
+    trained_until: date | None
+
+    @classmethod
+    def of(cls, member: Member) -> MemberView:
+        latest = member.latest_consent
+        return cls(
+            id=member.id,
+            name=member.name,
+            slack_user_id=member.slack_user_id,
+            phone=member.phone,
+            roles=member.role_set,
+            contact=member.contact,
+            sms_consent=member.has_sms_consent,
+            consent_changed_at=latest.recorded_at if latest else None,
+            trained_until=member.trained_until,
+        )
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def kept(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+class MembersService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+        self.sessions = sessions
+        self.clock = clock
+
+    def import_csv(self, text: str) -> ImportReport:
+        """Upserts by Slack id or phone. Bad rows are reported by line; good rows are kept."""
+        rows, problems = read_member_rows(text)
+        report = ImportReport(problems=list(problems))
+        with self.sessions.begin() as session:
+            repo = MemberRepository(session)
+            for row in rows:
+                try:
+                    outcome = self._upsert(repo, row)
+                except ValueError as error:
+                    report.problems.append(RowProblem(row.line, str(error)))
+                    continue
+                if outcome == "added":
+                    report.added += 1
+                elif outcome == "updated":
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+        report.problems.sort(key=lambda p: p.line)
+        return report
+
+    def _upsert(self, repo: MemberRepository, row: MemberRow) -> str:
+        now = self.clock()
+        by_slack = repo.get_by_slack_id(row.slack_user_id) if row.slack_user_id else None
+        by_phone = repo.get_by_phone(row.phone) if row.phone else None
+        if by_slack and by_phone and by_slack.id != by_phone.id:
+            raise ValueError("the Slack id and the phone number belong to two different members")
+        member = by_slack or by_phone
+        contact = ContactPreference(row.contact)
+
+        if member is None:
+            member = repo.add(Member(
+                name=row.name,
+                slack_user_id=row.slack_user_id,
+                phone=row.phone,
+                contact=contact,
+                trained_until=row.trained_until,
+                created_at=now,
+                updated_at=now,
+                roles=[MemberRole(role=role) for role in sorted(row.roles)],
+            ))
+            if row.sms_consent:
+                member.consents.append(SmsConsent(given=True, method=CONSENT_BY_IMPORT,
+                                                  recorded_at=now))
+            repo.session.flush()
+            return "added"
+
+        changed = False
+        for attribute, value in (
+            ("name", row.name),
+            ("slack_user_id", row.slack_user_id or member.slack_user_id),
+            ("phone", row.phone or member.phone),
+            ("contact", contact),
+            ("trained_until", row.trained_until),
+        ):
+            if getattr(member, attribute) != value:
+                setattr(member, attribute, value)
+                changed = True
+        if member.role_set != row.roles:
+            member.roles = [r for r in member.roles if r.role in row.roles] + [
+                MemberRole(role=role) for role in sorted(row.roles - member.role_set)
+            ]
+            changed = True
+        if member.has_sms_consent != row.sms_consent:
+            # Only a change is recorded, so the record keeps when consent was first given.
+            member.consents.append(SmsConsent(given=row.sms_consent, method=CONSENT_BY_IMPORT,
+                                              recorded_at=now))
+            changed = True
+        if not changed:
+            return "unchanged"
+        member.updated_at = now
+        repo.session.flush()
+        return "updated"
+
+    def list_members(self) -> list[MemberView]:
+        with self.sessions() as session:
+            return [MemberView.of(m) for m in MemberRepository(session).list_all()]
+
+    def find_by_slack_id(self, slack_user_id: str) -> MemberView | None:
+        with self.sessions() as session:
+            member = MemberRepository(session).get_by_slack_id(slack_user_id)
+            return MemberView.of(member) if member else None
+
+    def roles_of(self, slack_user_id: str) -> frozenset[Role]:
+        member = self.find_by_slack_id(slack_user_id)
+        return member.roles if member else frozenset()
+
+    def require(self, slack_user_id: str, role: Role) -> MemberView:
+        """The member, if they hold the role; raises NotAllowed otherwise (checked server-side)."""
+        member = self.find_by_slack_id(slack_user_id)
+        require_role(member.roles if member else (), role)
+        assert member is not None
+        return member
+
+    def names_with_role(self, role: Role) -> list[str]:
+        with self.sessions() as session:
+            return [m.name for m in MemberRepository(session).list_with_role(role)]

@@ -1,0 +1,75 @@
+"""Puts the pieces together for a process: database, services, senders and dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.slack import SlackSender, make_web_client
+from bot.delivery.sms import ConsoleSmsProvider, SmsProvider
+from bot.delivery.twilio import TwilioSmsProvider
+from bot.services import Clock, Services, build_services, system_clock
+from storage.db import make_engine, make_sessionmaker
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    services: Services
+    client: WebClient
+    sms: SmsProvider
+
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(
+            self.sessions,
+            SlackSender(self.client),
+            self.sms,
+            self.services.clock,
+            max_attempts=self.settings.coprod_dispatch_max_attempts,
+        )
+
+
+def make_sms_provider(settings: Settings) -> SmsProvider:
+    if settings.sms_provider == "twilio":
+        assert settings.twilio_account_sid and settings.twilio_auth_token  # checked by Settings
+        assert settings.twilio_from_number
+        callback = (
+            settings.coprod_public_url.rstrip("/") + "/sms/status"
+            if settings.coprod_public_url
+            else None
+        )
+        return TwilioSmsProvider(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            settings.twilio_from_number,
+            api_url=settings.twilio_api_url,
+            status_callback=callback,
+        )
+    return ConsoleSmsProvider()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock = system_clock,
+    client: WebClient | None = None,
+    sms: SmsProvider | None = None,
+) -> Runtime:
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        services=build_services(settings, sessions, clock),
+        client=client or make_web_client(settings.slack_bot_token, settings.api_url),
+        sms=sms or make_sms_provider(settings),
+    )

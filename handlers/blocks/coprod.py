@@ -1,0 +1,78 @@
+"""Blocks for /coprod: help, who am I, and the coordinators' delivery overview."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from bot.rules.roles import ROLE_WORDS, Role
+from bot.services.deliveries import DeliveryOverview
+from bot.services.members import MemberView
+from handlers.blocks.text import Block, crisis_footer, divider, escape_mrkdwn, header, section
+
+
+def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) -> list[Block]:
+    blocks: list[Block] = []
+    if unknown is not None:
+        blocks.append(section(
+            f"I don't know `{escape_mrkdwn(unknown[:50])}` yet. Here is what I can do:"
+        ))
+    blocks += [
+        header(f"{org_name} on Slack"),
+        section(
+            "I help us run the organisation together. You can type:\n"
+            "• `/coprod help` to see this again\n"
+            "• `/coprod whoami` to see the roles you hold here\n"
+            "• `/coprod deliveries` (coordinators) to see messages and texts that could not be sent"
+        ),
+        section("Only you can see this message."),
+        divider(),
+        crisis_footer(crisis_line),
+    ]
+    return blocks
+
+
+def whoami_blocks(member: MemberView | None, crisis_line: str) -> list[Block]:
+    if member is None:
+        return [
+            section(
+                "You're not in our member list yet, so I can't show any roles. "
+                "A coordinator can add you - it only takes a minute."
+            ),
+            crisis_footer(crisis_line),
+        ]
+    roles = ", ".join(ROLE_WORDS[r] for r in sorted(member.roles, key=list(Role).index))
+    lines = [f"*{escape_mrkdwn(member.name)}*", f"Roles: {roles}"]
+    if Role.TRAINED in member.roles:
+        lines.append(
+            f"Training valid until {member.trained_until:%d %B %Y}"
+            if member.trained_until
+            else "Training: no end date recorded yet"
+        )
+    lines.append(f"We reach you by: {member.contact.value}")
+    lines.append("Texts: " + ("you've agreed to receive them" if member.sms_consent
+                              else "we won't text you"))
+    return [section("\n".join(lines)), crisis_footer(crisis_line)]
+
+
+def deliveries_blocks(overview: DeliveryOverview, tz: tzinfo) -> list[Block]:
+    blocks: list[Block] = [
+        header("Deliveries"),
+        section(
+            f"Waiting to send: *{overview.pending}*   Sent: *{overview.sent}*   "
+            f"Could not send: *{overview.failed}*"
+        ),
+    ]
+    if not overview.recent_failures:
+        blocks.append(section("Nothing has failed: everything has gone out or is on its way."))
+        return blocks
+    lines = [
+        f"• {f.created_at.astimezone(tz):%d %b %H:%M} - {f.what} to {escape_mrkdwn(f.recipient)}: "
+        f"{escape_mrkdwn(f.reason)}"
+        for f in overview.recent_failures
+    ]
+    blocks.append(section("*Most recent that could not be sent*\n" + "\n".join(lines)))
+    return blocks
+
+
+def not_allowed_blocks(message: str) -> list[Block]:
+    return [section(f"{message} If you think you should have access, please ask a coordinator.")]

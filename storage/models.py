@@ -1,0 +1,176 @@
+"""SQLAlchemy 2 typed models: the member directory and the delivery outbox."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.rules.roles import Role
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; SQLite forgets the zone, so it is put back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {datetime: UtcDateTime(), dict[str, Any]: JSON}
+
+
+class ContactPreference(enum.StrEnum):
+    SLACK = "slack"
+    SMS = "sms"
+    BOTH = "both"
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    contact: Mapped[ContactPreference] = mapped_column(
+        Enum(ContactPreference, native_enum=False, length=10,
+             values_callable=lambda e: [m.value for m in e]),
+        default=ContactPreference.SLACK,
+    )
+    trained_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    roles: Mapped[list[MemberRole]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", lazy="selectin",
+        order_by="MemberRole.role",
+    )
+    consents: Mapped[list[SmsConsent]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", lazy="selectin",
+        order_by="SmsConsent.id",
+    )
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(r.role for r in self.roles)
+
+    @property
+    def latest_consent(self) -> SmsConsent | None:
+        return self.consents[-1] if self.consents else None
+
+    @property
+    def has_sms_consent(self) -> bool:
+        latest = self.latest_consent
+        return latest is not None and latest.given
+
+
+class MemberRole(Base):
+    __tablename__ = "member_roles"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+    member: Mapped[Member] = relationship(back_populates="roles")
+
+
+class SmsConsent(Base):
+    """One row per change, so the record says when and how consent was given or withdrawn."""
+
+    __tablename__ = "sms_consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    given: Mapped[bool]
+    method: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime]
+    member: Mapped[Member] = relationship(back_populates="consents")
+
+
+class OutboxChannel(enum.StrEnum):
+    SLACK_DM = "slack_dm"
+    SLACK_CHANNEL = "slack_channel"
+    SLACK_UPDATE = "slack_update"
+    SMS = "sms"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Base):
+    """A notification that must not be lost, written in the transaction that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[OutboxChannel] = mapped_column(
+        Enum(OutboxChannel, native_enum=False, length=20,
+             values_callable=lambda e: [m.value for m in e])
+    )
+    # A Slack user or channel id, or for SMS the member id: the phone is looked up at send
+    # time so a withdrawn consent or a changed number is honoured.
+    target: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[OutboxStatus] = mapped_column(
+        Enum(OutboxStatus, native_enum=False, length=10,
+             values_callable=lambda e: [m.value for m in e]),
+        default=OutboxStatus.PENDING,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    not_after: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    # Where the sent message now lives (Slack channel and ts, or the SMS provider's id), so a
+    # later chat.update or a status callback can find it.
+    delivered_ref: Mapped[str | None] = mapped_column(String(120))

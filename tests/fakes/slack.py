@@ -1,0 +1,166 @@
+"""A loopback stand-in for Slack's Web API that records every call, for the tests.
+
+It answers the methods Coprod uses in Slack's own response shapes, and can be told to answer
+429 with Retry-After, a 5xx, or a Slack error for the next few calls of a method.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int
+    ok: bool = True
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: list[Call] = []  # what arrived at response_url
+        self._failures: dict[str, deque[Failure]] = {}
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # -- control -----------------------------------------------------------------------------
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return self.url + f"respond/{name}"
+
+    def fail_next(self, method: str, failure: Failure, times: int = 1) -> None:
+        with self._lock:
+            self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.responses.clear()
+            self._failures.clear()
+
+    def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls
+                    if c.method == method and (c.ok or not ok_only)]
+
+    # -- answers -----------------------------------------------------------------------------
+    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://example.slack.com/", "team": "Example",
+                    "user": "coprod", "team_id": "T0EXAMPLE", "user_id": "U0BOT",
+                    "bot_id": "B0BOT", "is_enterprise_install": False}
+        if method == "chat.postMessage":
+            channel = str(params.get("channel", ""))
+            if not channel:
+                return {"ok": False, "error": "channel_not_found"}
+            # Posting to a user id lands in the app's DM with them, which has a D id.
+            if channel.startswith(("U", "W")):
+                channel = "D" + channel[1:]
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": channel, "ts": ts,
+                    "message": {"type": "message", "text": params.get("text", ""), "ts": ts,
+                                "bot_id": "B0BOT"}}
+        if method == "chat.update":
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"),
+                    "text": params.get("text", "")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            view = params.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            return {"ok": True, "view": {**(view or {}), "id": f"V{next(self._ts):08d}",
+                                         "hash": "h"}}
+        if method == "conversations.open":
+            users = str(params.get("users", ""))
+            return {"ok": True, "channel": {"id": "D" + users[1:]}}
+        if method == "users.info":
+            user = str(params.get("user", ""))
+            return {"ok": True, "user": {"id": user, "name": user.lower(),
+                                         "profile": {"real_name": user}, "tz": "Europe/London"}}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    params: dict[str, Any] = json.loads(raw or "{}")
+                else:
+                    params = dict(parse_qsl(raw))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                if self.path.startswith("/respond/"):
+                    with fake._lock:
+                        fake.responses.append(Call(self.path, params, 200, True, headers))
+                    self._send(200, {"ok": True})
+                    return
+                method = self.path.removeprefix("/api/")
+                with fake._lock:
+                    queue = fake._failures.get(method)
+                    failure = queue.popleft() if queue else None
+                if failure is not None:
+                    status = failure.status
+                    body = {"ok": False, "error": failure.error or
+                            ("ratelimited" if status == 429 else "internal_error")}
+                    extra = ({"Retry-After": str(failure.retry_after)}
+                             if failure.retry_after is not None else {})
+                else:
+                    status, body, extra = 200, fake.answer(method, params), {}
+                with fake._lock:
+                    fake.calls.append(Call(method, params, status, bool(body.get("ok")), headers))
+                self._send(status, body, extra)
+
+            def _send(self, status: int, body: dict[str, Any],
+                      extra: dict[str, str] | None = None) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in (extra or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
