@@ -239,7 +239,16 @@ class ServerThread:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.close()
+        server: Any = self.server
+
+        def stop_loop() -> None:
+            # Runs inside the server's own loop thread, so nothing is closed under its select().
+            server.close()
+            server._map.clear()
+
+        server.trigger.pull_trigger(stop_loop)
+        self.thread.join(10)
+        server.task_dispatcher.shutdown()
 
     @property
     def url(self) -> str:

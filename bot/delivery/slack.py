@@ -11,6 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculator import BackoffRetryIntervalCalculator
 
 from bot.rules.delivery import Attempt, classify_slack_error
 
@@ -31,7 +32,10 @@ def make_web_client(token: str | None, base_url: str) -> WebClient:
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=1),
             RateLimitErrorRetryHandler(max_retry_count=1),
-            ServerErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(
+                max_retry_count=2,
+                interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=0.25),
+            ),
         ],
     )
 

@@ -1,0 +1,71 @@
+"""The member directory service on a real database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.rules.roles import Role
+from bot.wiring import Runtime
+from storage.models import ContactPreference
+from storage.repositories import MemberRepository
+from tests.conftest import MEMBERS_CSV, FakeClock
+
+HEADER = "name,slack_user_id,phone,roles,contact,sms_consent,trained_until\n"
+
+
+def test_import_stores_members_with_e164_phones_roles_and_consent(runtime: Runtime) -> None:
+    report = runtime.services.members.import_csv(MEMBERS_CSV)
+    assert (report.added, report.updated, report.unchanged, report.problems) == (6, 0, 0, [])
+    ada = runtime.services.members.find_by_slack_id("U0COORD01")
+    assert ada is not None
+    assert ada.phone == "+447700900101"
+    assert ada.roles == {Role.MEMBER, Role.COORDINATOR, Role.FACILITATOR, Role.TRAINED}
+    assert ada.contact is ContactPreference.BOTH
+    assert ada.sms_consent and ada.consent_changed_at == runtime.services.clock()
+    assert ada.trained_until == date(2027, 6, 30)
+    names = [m.name for m in runtime.services.members.list_members()]
+    assert names == sorted(names) and len(names) == 6
+    assert runtime.services.members.names_with_role(Role.SAFEGUARDING_LEAD) == ["Esme Hart"]
+
+
+def test_importing_twice_changes_nothing(runtime: Runtime, clock: FakeClock) -> None:
+    runtime.services.members.import_csv(MEMBERS_CSV)
+    before = runtime.services.members.list_members()
+    clock.advance(days=1)
+    report = runtime.services.members.import_csv(MEMBERS_CSV)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 6)
+    assert runtime.services.members.list_members() == before
+
+
+def test_a_changed_row_updates_the_member_matched_by_phone(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    runtime.services.members.import_csv(MEMBERS_CSV)
+    clock.advance(days=2)
+    # Dev Patel joins Slack and becomes a facilitator; found by phone, not duplicated.
+    report = runtime.services.members.import_csv(
+        HEADER + "Dev Patel,U0DEVPA04,+447700900104,member;facilitator,both,no,\n")
+    assert (report.added, report.updated) == (0, 1)
+    dev = runtime.services.members.find_by_slack_id("U0DEVPA04")
+    assert dev is not None and dev.roles == {Role.MEMBER, Role.FACILITATOR}
+    assert dev.contact is ContactPreference.BOTH
+    assert len(runtime.services.members.list_members()) == 6
+    # Consent withdrawn: recorded as a new entry, so the history keeps when it was given.
+    assert dev.sms_consent is False and dev.consent_changed_at == clock.now
+    with runtime.sessions() as session:
+        member = MemberRepository(session).get_by_phone("+447700900104")
+        assert member is not None
+        assert [(c.given, c.method) for c in member.consents] == [
+            (True, "members import"), (False, "members import")]
+
+
+def test_a_row_matching_two_different_members_is_refused(runtime: Runtime) -> None:
+    runtime.services.members.import_csv(MEMBERS_CSV)
+    report = runtime.services.members.import_csv(
+        HEADER + "Mixed Up,U0COORD01,07700 900104,member,slack,no,\n"
+        "Fin Rowe,U0MEMBR06,,member;trustee,slack,no,\n")
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (2, "the Slack id and the phone number belong to two different members")]
+    assert report.updated == 1
+    fin = runtime.services.members.find_by_slack_id("U0MEMBR06")
+    assert fin is not None and Role.TRUSTEE in fin.roles

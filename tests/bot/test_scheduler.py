@@ -1,0 +1,73 @@
+"""One scheduler per database, and the dispatcher job set up the way APScheduler 3 wants."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.scheduler import DELIVER_OUTBOX_JOB, build_scheduler, scheduler_lock
+from bot.wiring import Runtime
+from storage.db import make_engine
+from storage.models import OutboxChannel
+from storage.repositories import OutboxRepository
+from tests.fakes.slack import FakeSlack
+
+
+def test_the_dispatcher_job_has_a_fixed_id_and_is_not_doubled(runtime: Runtime) -> None:
+    scheduler = build_scheduler(runtime.dispatcher(), 5)
+    scheduler.start(paused=True)
+    try:
+        # What a restart does: the same job again, replacing rather than doubling.
+        scheduler.add_job(runtime.dispatcher().deliver_due, "interval", seconds=5,
+                          id=DELIVER_OUTBOX_JOB, replace_existing=True)
+        jobs = scheduler.get_jobs()
+    finally:
+        scheduler.shutdown()
+    assert [job.id for job in jobs] == [DELIVER_OUTBOX_JOB]
+    assert jobs[0].coalesce is True and jobs[0].max_instances == 1
+
+
+def test_the_running_scheduler_delivers_the_outbox(
+    runtime: Runtime, fake_slack: FakeSlack
+) -> None:
+    with runtime.sessions.begin() as session:
+        OutboxRepository(session).enqueue(key="hello", channel=OutboxChannel.SLACK_DM,
+                                          target="U0FACIL02", payload={"text": "Hello"},
+                                          now=runtime.services.clock())
+    scheduler = build_scheduler(runtime.dispatcher(), 0.1)
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not fake_slack.calls_to("chat.postMessage") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        scheduler.shutdown()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_only_one_process_holds_the_scheduler_lock(engine: Engine, tmp_path: Path) -> None:
+    engines = [engine] if engine.dialect.name == "postgresql" else []
+    engines.append(make_engine(f"sqlite:///{tmp_path / 'lock.db'}"))
+    for each in engines:
+        with scheduler_lock(each, wait=False) as first:
+            assert first is True
+            # A second holder, as another process would be, is told no at once...
+            second = make_engine(each.url.render_as_string(hide_password=False))
+            with scheduler_lock(second, wait=False) as other:
+                assert other is False
+            # ...or, as a hot standby, waits until the first lets go.
+            took_over = threading.Event()
+
+            def standby(engine: Engine = second) -> None:
+                with scheduler_lock(engine, wait=True):
+                    took_over.set()
+
+            waiter = threading.Thread(target=standby)
+            waiter.start()
+            assert not took_over.wait(0.5)
+        assert took_over.wait(10)
+        waiter.join(10)
+        second.dispose()

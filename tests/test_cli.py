@@ -1,0 +1,156 @@
+"""The `coprod` command as a person runs it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, command_body, signed_headers
+from tests.fakes.slack import FakeSlack
+
+GOOD_AND_BAD = """\
+name,slack_user_id,phone,roles,contact,sms_consent
+Ada Brightwater,U0COORD01,07700 900101,coordinator;facilitator,both,yes
+Bram Okonkwo,U0FACIL02,,facilitator,slack,no
+Nobody At All,,,member,slack,no
+Dev Patel,,07700 900104,member,sms,yes
+Cleo Marsh,U0TRAIN03,not a phone,facilitator;trained,slack,no
+"""
+
+
+def coprod(*args: str, env: dict[str, str], cwd: Path,
+           timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd, capture_output=True,
+        text=True, timeout=timeout, check=False,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("SLACK_", "COPROD_", "TWILIO_", "SMS_", "DATABASE_"))}
+    # The CLI gets a database of its own: a file in the temp folder, or the PostgreSQL one.
+    url = (database_url if database_url.startswith("postgresql")
+           else f"sqlite:///{tmp_path / 'cli.db'}")
+    clean.update({"DATABASE_URL": url, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    return clean
+
+
+def test_serve_without_tokens_explains_what_to_do_and_exits_2(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = coprod("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not connected to a Slack workspace" in result.stderr
+    assert "manifest.yml" in result.stderr
+    assert "SLACK_BOT_TOKEN=xoxb-" in result.stderr
+    assert "SLACK_APP_TOKEN=xapp-" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_setting_is_one_sentence_not_a_traceback(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    env["COPROD_TIMEZONE"] = "Atlantis/Lost"
+    result = coprod("members", "list", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "The setting COPROD_TIMEZONE is not a time zone name such as Europe/London.")
+
+
+def test_members_import_keeps_good_rows_names_bad_lines_and_exits_1(
+    env: dict[str, str], tmp_path: Path, engine: object
+) -> None:
+    csv_file = tmp_path / "members.csv"
+    csv_file.write_text(GOOD_AND_BAD)
+    result = coprod("members", "import", str(csv_file), env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Added 3, updated 0, unchanged 0." in result.stdout
+    assert "line 4: contact is slack but there is no slack_user_id" in result.stderr
+    assert "line 6: the phone number 'not a phone' could not be read" in result.stderr
+    assert result.stderr.count("line ") == 2
+
+    again = coprod("members", "import", str(csv_file), env=env, cwd=tmp_path)
+    assert "Added 0, updated 0, unchanged 3." in again.stdout
+
+    listing = coprod("members", "list", env=env, cwd=tmp_path)
+    assert listing.returncode == 0
+    lines = listing.stdout.splitlines()
+    assert lines[0].split() == ["Name", "Slack", "Phone", "Contact", "Texts", "Roles"]
+    assert any("Dev Patel" in line and "+447700900104" in line and "sms" in line
+               for line in lines)
+    assert len(lines) == 4
+
+
+def test_members_import_of_a_missing_file_says_so(env: dict[str, str], tmp_path: Path) -> None:
+    result = coprod("members", "import", "nowhere.csv", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "There is no file at nowhere.csv."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def http_bot(env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack,
+             engine: object) -> Iterator[str]:
+    port = free_port()
+    env.update({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": fake_slack.api_url})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port),
+         "--host", "127.0.0.1"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"serve stopped: {process.stdout.read() if process.stdout else ''}")
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_http_answers_healthz_and_a_signed_command(
+    http_bot: str, fake_slack: FakeSlack
+) -> None:
+    with urllib.request.urlopen(http_bot + "/healthz", timeout=5) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"ok": True, "database": "ok"}
+    assert fake_slack.calls_to("auth.test"), "the bot checks its token with Slack at start"
+
+    body = command_body("/coprod", "help", "U0NOBODY1", fake_slack.response_url())
+    request = urllib.request.Request(http_bot + "/slack/events", data=body.encode(),
+                                     headers=signed_headers(body), method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+        payload = json.loads(response.read())
+    assert "/coprod whoami" in json.dumps(payload)
+
+    forged = urllib.request.Request(
+        http_bot + "/slack/events", data=body.encode(),
+        headers=signed_headers(body, secret="someone-else"), method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(forged, timeout=5)
+    assert refused.value.code == 401
