@@ -61,9 +61,9 @@ def test_only_one_process_holds_the_scheduler_lock(engine: Engine, tmp_path: Pat
             # ...or, as a hot standby, waits until the first lets go.
             took_over = threading.Event()
 
-            def standby(engine: Engine = second) -> None:
+            def standby(engine: Engine = second, done: threading.Event = took_over) -> None:
                 with scheduler_lock(engine, wait=True):
-                    took_over.set()
+                    done.set()
 
             waiter = threading.Thread(target=standby)
             waiter.start()

@@ -47,7 +47,7 @@ def test_roles_always_include_member_and_report_unknown_words() -> None:
 
 def test_require_role_refuses_kindly() -> None:
     require_role({Role.COORDINATOR}, Role.COORDINATOR)
-    with pytest.raises(NotAllowed, match="Only a coordinator can do that."):
+    with pytest.raises(NotAllowed, match=r"Only a coordinator can do that\."):
         require_role({Role.MEMBER, Role.FACILITATOR}, Role.COORDINATOR)
 
 
