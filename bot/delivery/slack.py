@@ -11,7 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.http_retry.builtin_interval_calculator import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
 from bot.rules.delivery import Attempt, classify_slack_error
 
