@@ -10,6 +10,7 @@ from types import FrameType
 
 import typer
 from slack_bolt.error import BoltError
+from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
@@ -59,8 +60,14 @@ def _settings() -> Settings:
 
 
 def _runtime(settings: Settings) -> Runtime:
+    """The process's pieces, with the database brought up to date first."""
     runtime = build_runtime(settings)
-    upgrade(runtime.engine)
+    try:
+        upgrade(runtime.engine)
+    except OperationalError as error:
+        reason = str(error.orig).splitlines()[0][:200] if error.orig else type(error).__name__
+        typer.echo(f"The database at DATABASE_URL could not be opened ({reason}).", err=True)
+        raise typer.Exit(2) from None
     return runtime
 
 
@@ -152,8 +159,7 @@ def worker() -> None:
 def db_upgrade() -> None:
     """Create or update the database tables."""
     settings = _settings()
-    runtime = build_runtime(settings)
-    upgrade(runtime.engine)
+    _runtime(settings)
     typer.echo("The database is up to date.")
 
 

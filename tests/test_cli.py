@@ -154,3 +154,11 @@ def test_serve_http_answers_healthz_and_a_signed_command(
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(forged, timeout=5)
     assert refused.value.code == 401
+
+
+def test_an_unreachable_database_is_one_sentence(env: dict[str, str], tmp_path: Path) -> None:
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/no/such/folder/coprod.db"
+    result = coprod("db", "upgrade", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "The database at DATABASE_URL could not be opened (unable to open database file).")
