@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.delivery.slack import make_web_client
 from bot.services import Services
-from handlers import coprod
+from handlers import coprod, feedback, home
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,11 @@ KIND_ERROR = (
     "Please try again in a minute."
 )
 
-REGISTRARS: tuple[Callable[[App], None], ...] = (coprod.register,)
+REGISTRARS: tuple[Callable[[App], None], ...] = (
+    coprod.register,
+    feedback.register,
+    home.register,
+)
 
 
 def create_app(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import logging
 import signal
 import sys
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -15,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
 from bot.rules.directory import CsvShapeError
+from bot.rules.feedback_words import KIND_WORDS, MEETING_WORDS, STATUS_WORDS, TOPIC_WORDS
 from bot.scheduler import build_scheduler, scheduler_lock
 from bot.wiring import Runtime, build_runtime
 from storage.migrate import upgrade
@@ -27,6 +30,8 @@ db_cli = typer.Typer(help="The database.", no_args_is_help=True)
 members_cli = typer.Typer(help="The member directory.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(members_cli, name="members")
+feedback_cli = typer.Typer(help="Feedback cases.", no_args_is_help=True)
+cli.add_typer(feedback_cli, name="feedback")
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 
@@ -215,6 +220,49 @@ def members_list() -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+@feedback_cli.command("export")
+def feedback_export(
+    out: Path = typer.Option(..., "--out", help="Where to write the CSV."),
+    since: str = typer.Option("", "--since", help="First day, e.g. 2026-09-01 (default: "
+                              "three months ago)."),
+    until: str = typer.Option("", "--until", help="Last day, inclusive (default: today)."),
+) -> None:
+    """Write the period's feedback as a CSV for the service-user forum: no names at all, and
+    the words only of compliments people agreed to share as testimonies."""
+    settings = _settings()
+    tz = settings.timezone
+    try:
+        last_day = date.fromisoformat(until) if until else datetime.now(tz).date()
+        first_day = date.fromisoformat(since) if since else last_day - timedelta(days=91)
+    except ValueError:
+        typer.echo("Please give dates like 2026-09-01 for --since and --until.", err=True)
+        raise typer.Exit(2) from None
+    if first_day > last_day:
+        typer.echo("--since is after --until; please swap them.", err=True)
+        raise typer.Exit(2)
+    runtime = _runtime(settings)
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz)
+    cases = runtime.services.feedback.cases_between(start, end)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case", "received", "kind", "about", "status", "sent", "meeting",
+                         "testimony", "testimony_words"])
+        for case in cases:
+            writer.writerow([
+                case.id,
+                case.created_at.astimezone(tz).date().isoformat(),
+                KIND_WORDS[case.kind],
+                TOPIC_WORDS[case.topic],
+                STATUS_WORDS[case.status],
+                "anonymously" if case.anonymous else "with a name",
+                MEETING_WORDS[case.meeting],
+                "yes" if case.testimony_consent else "",
+                case.body if case.testimony_consent else "",
+            ])
+    typer.echo(f"Wrote {len(cases)} case(s) from {first_day} to {last_day} to {out}.")
 
 
 def _first_line(error: Exception) -> str:

@@ -16,12 +16,20 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.rules.feedback_words import (
+    FeedbackKind,
+    FeedbackRoute,
+    FeedbackStatus,
+    FeedbackTopic,
+    MeetingStatus,
+)
 from bot.rules.roles import Role
 
 NAMING_CONVENTION = {
@@ -52,6 +60,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _str_enum(kind: type[enum.StrEnum], length: int = 20) -> Enum:
+    return Enum(kind, native_enum=False, length=length,
+                values_callable=lambda e: [m.value for m in e])
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UtcDateTime(), dict[str, Any]: JSON}
@@ -71,8 +84,7 @@ class Member(Base):
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     contact: Mapped[ContactPreference] = mapped_column(
-        Enum(ContactPreference, native_enum=False, length=10,
-             values_callable=lambda e: [m.value for m in e]),
+        _str_enum(ContactPreference, 10),
         default=ContactPreference.SLACK,
     )
     trained_until: Mapped[date | None] = mapped_column(Date)
@@ -109,7 +121,7 @@ class MemberRole(Base):
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        _str_enum(Role, 20),
         primary_key=True,
     )
     member: Mapped[Member] = relationship(back_populates="roles")
@@ -153,16 +165,14 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200))
     channel: Mapped[OutboxChannel] = mapped_column(
-        Enum(OutboxChannel, native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e])
+        _str_enum(OutboxChannel, 20)
     )
     # A Slack user or channel id, or for SMS the member id: the phone is looked up at send
     # time so a withdrawn consent or a changed number is honoured.
     target: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]]
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(OutboxStatus, native_enum=False, length=10,
-             values_callable=lambda e: [m.value for m in e]),
+        _str_enum(OutboxStatus, 10),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -174,3 +184,83 @@ class OutboxMessage(Base):
     # Where the sent message now lives (Slack channel and ts, or the SMS provider's id), so a
     # later chat.update or a status callback can find it.
     delivered_ref: Mapped[str | None] = mapped_column(String(120))
+
+
+class FeedbackCase(Base):
+    """One piece of feedback. For an anonymous case there is no column that could hold the
+    submitter: submitter_slack_id stays empty, and created_at is the delivery round, not the
+    second it was sent."""
+
+    __tablename__ = "feedback_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[FeedbackKind] = mapped_column(_str_enum(FeedbackKind))
+    topic: Mapped[FeedbackTopic] = mapped_column(_str_enum(FeedbackTopic))
+    about_slack_id: Mapped[str | None] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    anonymous: Mapped[bool]
+    submitter_slack_id: Mapped[str | None] = mapped_column(String(32))
+    wants_acknowledgement: Mapped[bool] = mapped_column(default=False)
+    testimony_consent: Mapped[bool] = mapped_column(default=False)
+    meeting: Mapped[MeetingStatus] = mapped_column(_str_enum(MeetingStatus),
+                                                   default=MeetingStatus.NOT_ASKED)
+    route: Mapped[FeedbackRoute] = mapped_column(_str_enum(FeedbackRoute))
+    status: Mapped[FeedbackStatus] = mapped_column(_str_enum(FeedbackStatus),
+                                                   default=FeedbackStatus.NEW)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+
+    recipients: Mapped[list[FeedbackRecipient]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin",
+        order_by="FeedbackRecipient.slack_user_id",
+    )
+    messages: Mapped[list[FeedbackMessage]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin",
+        order_by="FeedbackMessage.id",
+    )
+    events: Mapped[list[FeedbackEvent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin",
+        order_by="FeedbackEvent.id",
+    )
+
+
+class FeedbackRecipient(Base):
+    """Who the case was routed to: they, and only they, may act on it."""
+
+    __tablename__ = "feedback_recipients"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_cases.id", ondelete="CASCADE"), primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case: Mapped[FeedbackCase] = relationship(back_populates="recipients")
+
+
+class FeedbackMessage(Base):
+    """A reply from the team, or more words from the person who raised it."""
+
+    __tablename__ = "feedback_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_cases.id", ondelete="CASCADE"), index=True)
+    from_team: Mapped[bool]
+    # The team member who replied; never set for the person who raised the case.
+    author_slack_id: Mapped[str | None] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    case: Mapped[FeedbackCase] = relationship(back_populates="messages")
+
+
+class FeedbackEvent(Base):
+    """Each change of status or meeting, with who made it and when."""
+
+    __tablename__ = "feedback_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_cases.id", ondelete="CASCADE"), index=True)
+    change: Mapped[str] = mapped_column(String(40))
+    actor_slack_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    case: Mapped[FeedbackCase] = relationship(back_populates="events")

@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.rules.feedback_words import FeedbackRoute, FeedbackStatus
 from bot.rules.roles import Role
 from storage.models import (
+    FeedbackCase,
+    FeedbackRecipient,
     Member,
     MemberRole,
     OutboxChannel,
@@ -119,3 +122,40 @@ class OutboxRepository:
         counts = {status: 0 for status in OutboxStatus}
         counts.update({status: count for status, count in rows})
         return counts
+
+
+class FeedbackRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, case: FeedbackCase) -> FeedbackCase:
+        self.session.add(case)
+        self.session.flush()
+        return case
+
+    def get(self, case_id: int) -> FeedbackCase | None:
+        return self.session.get(FeedbackCase, case_id)
+
+    def get_by_code_hash(self, code_hash: str) -> FeedbackCase | None:
+        return self.session.scalar(select(FeedbackCase).where(FeedbackCase.code_hash == code_hash))
+
+    def list_open_routed_to(self, slack_user_id: str, routes: Sequence[FeedbackRoute],
+                            limit: int = 40) -> Sequence[FeedbackCase]:
+        """Open cases this person was sent, oldest first."""
+        return self.session.scalars(
+            select(FeedbackCase)
+            .join(FeedbackRecipient)
+            .where(FeedbackRecipient.slack_user_id == slack_user_id)
+            .where(FeedbackCase.route.in_(routes))
+            .where(FeedbackCase.status != FeedbackStatus.RESOLVED)
+            .order_by(FeedbackCase.created_at, FeedbackCase.id)
+            .limit(limit)
+        ).all()
+
+    def list_created_between(self, start: datetime, end: datetime) -> Sequence[FeedbackCase]:
+        return self.session.scalars(
+            select(FeedbackCase)
+            .where(FeedbackCase.created_at >= start)
+            .where(FeedbackCase.created_at < end)
+            .order_by(FeedbackCase.created_at, FeedbackCase.id)
+        ).all()

@@ -41,6 +41,8 @@ Cleo Marsh,U0TRAIN03,+44 7700 900103,facilitator;trained,slack,no,2025-01-31
 Dev Patel,,07700 900104,member,sms,yes,
 Esme Hart,U0SAFEG05,07700 900105,safeguarding_lead;trained,both,yes,
 Fin Rowe,U0MEMBR06,,member,slack,no,
+Hana Quill,U0HROFF07,,hr_officer,slack,no,
+Tom Reyes,U0TRUST08,,trustee,slack,no,
 """
 
 
@@ -144,7 +146,7 @@ def runtime(settings: Settings, engine: Engine, clock: FakeClock,
 @pytest.fixture
 def members(runtime: Runtime) -> Runtime:
     report = runtime.services.members.import_csv(MEMBERS_CSV)
-    assert report.problems == [] and report.added == 6
+    assert report.problems == [] and report.added == 8
     return runtime
 
 
@@ -192,6 +194,72 @@ class SlackDriver:
         body = command_body(command, text, user_id, self.fake.response_url())
         return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body)))
 
+    def interactive(self, payload: dict[str, Any]) -> BoltResponse:
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body)))
+
+    def event(self, event: dict[str, Any], event_id: str = "Ev0001") -> BoltResponse:
+        body = json.dumps({
+            "token": "legacy-unused", "team_id": "T0EXAMPLE", "api_app_id": "A0COPROD",
+            "event": event, "type": "event_callback", "event_id": event_id,
+            "event_time": int(time.time()),
+        })
+        headers = {**signed_headers(body), "content-type": "application/json"}
+        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+
+    def opened_view(self) -> dict[str, Any]:
+        """The view the app last opened with views.open, as Slack would hold it."""
+        call = self.fake.calls_to("views.open")[-1]
+        view = call.params["view"]
+        return json.loads(view) if isinstance(view, str) else dict(view)
+
+    def submit(self, view: dict[str, Any], answers: dict[str, Any], *,
+               user_id: str) -> BoltResponse:
+        """Fills the form's inputs the way Slack reports them, then submits it."""
+        return self.interactive({
+            "type": "view_submission", "team": {"id": "T0EXAMPLE", "domain": "riverside"},
+            "user": {"id": user_id, "team_id": "T0EXAMPLE"}, "api_app_id": "A0COPROD",
+            "trigger_id": "1337.42.abcd",
+            "view": {**view, "id": "V0FORM", "hash": "1.abc", "team_id": "T0EXAMPLE",
+                     "state": {"values": fill(view, answers)}},
+        })
+
+    def choose(self, view: dict[str, Any], answers: dict[str, Any], block_id: str, *,
+               user_id: str) -> BoltResponse:
+        """Picks an option in a dispatch_action input, as Slack reports it mid-form."""
+        values = fill(view, answers)
+        block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+        action_id = block["element"]["action_id"]
+        return self.interactive({
+            "type": "block_actions", "team": {"id": "T0EXAMPLE"},
+            "user": {"id": user_id}, "api_app_id": "A0COPROD", "trigger_id": "1337.43.abcd",
+            "container": {"type": "view", "view_id": "V0FORM"},
+            "view": {**view, "id": "V0FORM", "hash": "1.abc", "state": {"values": values}},
+            "actions": [{**values[block_id][action_id], "action_id": action_id,
+                         "block_id": block_id, "action_ts": "1700000000.1"}],
+        })
+
+    def click(self, message: dict[str, Any], action_id: str, *, user_id: str,
+              channel: str = "D0COORD01", ts: str = "1700000000.000001") -> BoltResponse:
+        """Clicks a button in a message the app posted."""
+        for block in message.get("blocks", []):
+            for element in block.get("elements", []) if block.get("type") == "actions" else []:
+                if element.get("action_id") == action_id:
+                    return self.interactive({
+                        "type": "block_actions", "team": {"id": "T0EXAMPLE"},
+                        "user": {"id": user_id}, "api_app_id": "A0COPROD",
+                        "trigger_id": "1337.44.abcd",
+                        "container": {"type": "message", "message_ts": ts,
+                                      "channel_id": channel},
+                        "channel": {"id": channel}, "message": {**message, "ts": ts},
+                        "response_url": self.fake.response_url(f"click-{action_id}"),
+                        "actions": [{"type": "button", "action_id": action_id,
+                                     "block_id": block["block_id"],
+                                     "value": element["value"],
+                                     "action_ts": "1700000000.2"}],
+                    })
+        raise AssertionError(f"no {action_id} button in the message")
+
     @staticmethod
     def payload(response: BoltResponse) -> dict[str, Any]:
         assert response.status == 200, response.body
@@ -204,6 +272,32 @@ class SlackDriver:
         parts = [payload.get("text", "")]
         parts += [_block_text(b) for b in payload.get("blocks", [])]
         return "\n".join(parts)
+
+
+def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """Slack's view.state.values for the answers given, by block id; every answer must match
+    an input the view really shows."""
+    inputs = {b["block_id"]: b for b in view["blocks"] if b.get("type") == "input"}
+    values: dict[str, Any] = {}
+    for block_id, answer in answers.items():
+        assert block_id in inputs, f"the form does not show {block_id}"
+        element = inputs[block_id]["element"]
+        kind = element["type"]
+        if kind == "plain_text_input":
+            state: dict[str, Any] = {"type": kind, "value": answer}
+        elif kind in ("static_select", "radio_buttons"):
+            chosen = [o for o in element["options"] if o["value"] == answer]
+            assert chosen, f"{answer} is not an option of {block_id}"
+            state = {"type": kind, "selected_option": chosen[0]}
+        elif kind == "checkboxes":
+            state = {"type": kind, "selected_options": [
+                o for o in element["options"] if o["value"] in answer]}
+        elif kind == "users_select":
+            state = {"type": kind, "selected_user": answer}
+        else:
+            raise AssertionError(f"no filler for {kind}")
+        values[block_id] = {element["action_id"]: state}
+    return values
 
 
 def _block_text(block: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,42 @@ def test_an_unreachable_database_is_one_sentence(env: dict[str, str], tmp_path: 
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "The database at DATABASE_URL could not be opened (unable to open database file).")
+
+
+def test_feedback_export_names_nobody_and_marks_testimonies(
+    env: dict[str, str], tmp_path: Path, engine: object
+) -> None:
+    from bot.config import load_settings
+    from bot.rules.feedback import FeedbackForm
+    from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
+    from bot.wiring import build_runtime
+    from storage.migrate import upgrade
+
+    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"]))
+    upgrade(runtime.engine)
+    feedback = runtime.services.feedback
+    feedback.submit(FeedbackForm(FeedbackKind.COMPLIMENT, FeedbackTopic.SESSION,
+                                 "Best group I've been to", anonymous=False,
+                                 testimony_consent=True), "U0FACIL02")
+    feedback.submit(FeedbackForm(FeedbackKind.COMPLAINT, FeedbackTopic.SERVICE,
+                                 "Private words", anonymous=True), "U0MEMBR06")
+    runtime.engine.dispose()
+
+    out = tmp_path / "forum.csv"
+    # Through tomorrow: an anonymous case is dated by its delivery round, up to 15 minutes on.
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    result = coprod("feedback", "export", "--out", str(out), "--until", tomorrow, env=env,
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 2 case(s)" in result.stdout
+    text = out.read_text()
+    assert "Best group I've been to" in text and "Private words" not in text
+    assert "U0FACIL02" not in text and "U0MEMBR06" not in text
+    rows = text.splitlines()
+    assert rows[0].startswith("case,received,kind,about,status,sent,meeting,testimony")
+    assert any("Compliment" in r and ",yes," in r for r in rows)
+
+    bad = coprod("feedback", "export", "--out", str(out), "--since", "last week", env=env,
+                 cwd=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "Please give dates like 2026-09-01 for --since and --until."

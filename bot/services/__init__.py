@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.services.deliveries import DeliveriesService
+from bot.services.feedback import FeedbackService
 from bot.services.members import MembersService
 
 Clock = Callable[[], datetime]
@@ -26,6 +27,7 @@ class Services:
     clock: Clock
     members: MembersService
     deliveries: DeliveriesService
+    feedback: FeedbackService
 
 
 def build_services(
@@ -38,4 +40,5 @@ def build_services(
         clock=clock,
         members=members,
         deliveries=DeliveriesService(sessions, members),
+        feedback=FeedbackService(sessions, clock, settings),
     )

@@ -31,3 +31,38 @@ def divider() -> Block:
 def crisis_footer(crisis_line: str) -> Block:
     """Crisis signposting, one step away on every message a person reads."""
     return context(f"In danger now? Call *999*. Need to talk? {escape_mrkdwn(crisis_line)}")
+
+
+def text_sections(raw: str) -> list[Block]:
+    """Someone's words as sections, escaped, each within Slack's 3000 characters, never
+    cutting an escape in half and never losing a word of it."""
+    blocks: list[Block] = []
+    chunk = ""
+    for char in raw:
+        piece = escape_mrkdwn(char)
+        if len(chunk) + len(piece) > 3000:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk += piece
+    if chunk:
+        blocks.append(section(chunk))
+    return blocks
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "button", "text": plain(text), "action_id": action_id,
+                               "value": value}
+    if style:
+        element["style"] = style
+    return element
+
+
+def option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
+    item: dict[str, Any] = {"text": plain(text), "value": value}
+    if description:
+        item["description"] = plain(description)
+    return item

@@ -15,7 +15,7 @@ HEADER = "name,slack_user_id,phone,roles,contact,sms_consent,trained_until\n"
 
 def test_import_stores_members_with_e164_phones_roles_and_consent(runtime: Runtime) -> None:
     report = runtime.services.members.import_csv(MEMBERS_CSV)
-    assert (report.added, report.updated, report.unchanged, report.problems) == (6, 0, 0, [])
+    assert (report.added, report.updated, report.unchanged, report.problems) == (8, 0, 0, [])
     ada = runtime.services.members.find_by_slack_id("U0COORD01")
     assert ada is not None
     assert ada.phone == "+447700900101"
@@ -24,7 +24,7 @@ def test_import_stores_members_with_e164_phones_roles_and_consent(runtime: Runti
     assert ada.sms_consent and ada.consent_changed_at == runtime.services.clock()
     assert ada.trained_until == date(2027, 6, 30)
     names = [m.name for m in runtime.services.members.list_members()]
-    assert names == sorted(names) and len(names) == 6
+    assert names == sorted(names) and len(names) == 8
     assert runtime.services.members.names_with_role(Role.SAFEGUARDING_LEAD) == ["Esme Hart"]
 
 
@@ -33,7 +33,7 @@ def test_importing_twice_changes_nothing(runtime: Runtime, clock: FakeClock) -> 
     before = runtime.services.members.list_members()
     clock.advance(days=1)
     report = runtime.services.members.import_csv(MEMBERS_CSV)
-    assert (report.added, report.updated, report.unchanged) == (0, 0, 6)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 8)
     assert runtime.services.members.list_members() == before
 
 
@@ -49,7 +49,7 @@ def test_a_changed_row_updates_the_member_matched_by_phone(
     dev = runtime.services.members.find_by_slack_id("U0DEVPA04")
     assert dev is not None and dev.roles == {Role.MEMBER, Role.FACILITATOR}
     assert dev.contact is ContactPreference.BOTH
-    assert len(runtime.services.members.list_members()) == 6
+    assert len(runtime.services.members.list_members()) == 8
     # Consent withdrawn: recorded as a new entry, so the history keeps when it was given.
     assert dev.sms_consent is False and dev.consent_changed_at == clock.now
     with runtime.sessions() as session:

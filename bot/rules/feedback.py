@@ -1,0 +1,130 @@
+"""Feedback rules: checking a form, routing it, case codes, and when anonymous cases go out."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.rules.feedback_words import FeedbackKind, FeedbackRoute, FeedbackTopic
+
+MAX_TEXT = 3000
+# No 0/O, 1/I/L or U: a code read out over the phone or copied by hand still works.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4
+CODE_SHAPE = re.compile(r"^[A-Z0-9]{4}-?[A-Z0-9]{4}-?[A-Z0-9]{4}$")
+ANONYMOUS_ROUND = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class FeedbackForm:
+    """What the person chose and typed, as plain values."""
+
+    kind: FeedbackKind | None
+    topic: FeedbackTopic | None
+    text: str
+    anonymous: bool | None
+    about_slack_id: str | None = None
+    wants_meeting: bool = False
+    wants_acknowledgement: bool = False
+    testimony_consent: bool = False
+
+
+class Field:
+    KIND = "kind"
+    TOPIC = "topic"
+    TEXT = "text"
+    IDENTITY = "identity"
+    NAMED_OPTIONS = "named_options"
+
+
+def check_feedback(form: FeedbackForm) -> dict[str, str]:
+    """Field -> a kind sentence, for each thing that needs changing. Empty means all is well."""
+    errors: dict[str, str] = {}
+    if form.kind is None:
+        errors[Field.KIND] = "Please choose what kind of feedback this is."
+    if form.topic is None:
+        errors[Field.TOPIC] = "Please choose what it is about."
+    if not form.text.strip():
+        errors[Field.TEXT] = "Please write a few words - this can't be empty."
+    elif len(form.text) > MAX_TEXT:
+        over = len(form.text) - MAX_TEXT
+        errors[Field.TEXT] = (
+            f"This is {over} characters over the {MAX_TEXT} limit. Could you shorten it a little?"
+        )
+    if form.anonymous is None:
+        errors[Field.IDENTITY] = "Please choose whether to send it anonymously or with your name."
+    elif form.anonymous and (form.wants_meeting or form.wants_acknowledgement):
+        errors[Field.IDENTITY] = (
+            "A meeting or a note that we received it needs your name, so we know who to contact. "
+            "You can send it with your name, or untick those and stay anonymous - your case "
+            "code will still let you read our replies."
+        )
+    return errors
+
+
+def route_feedback(
+    kind: FeedbackKind, topic: FeedbackTopic, about_is_team_member: bool
+) -> FeedbackRoute:
+    """About a team member, or between people when a team member is involved: the HR officer.
+    Everything else: the coordinators."""
+    if topic is FeedbackTopic.TEAM_MEMBER:
+        return FeedbackRoute.HR
+    if kind is FeedbackKind.BETWEEN_PEOPLE and about_is_team_member:
+        return FeedbackRoute.HR
+    return FeedbackRoute.COORDINATORS
+
+
+def choose_recipients(
+    route: FeedbackRoute,
+    *,
+    hr_officers: Sequence[str],
+    coordinators: Sequence[str],
+    trustees: Sequence[str],
+    about_slack_id: str | None,
+) -> tuple[list[str], bool]:
+    """Slack ids to tell, and whether we fell back past the usual people. Nobody ever receives
+    feedback about themselves: they are left out, and the next group steps in if none remain."""
+    order = ([hr_officers, trustees, coordinators] if route is FeedbackRoute.HR
+             else [coordinators, trustees, hr_officers])
+    for step, group in enumerate(order):
+        chosen = sorted({s for s in group if s and s != about_slack_id})
+        if chosen:
+            return chosen, step > 0
+    return [], True
+
+
+def new_case_code() -> str:
+    groups = [
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    ]
+    return "-".join(groups)
+
+
+def normalise_code(text: str) -> str | None:
+    """The code as typed (any case, with or without dashes or spaces), or None if it can't be
+    one."""
+    cleaned = text.strip().upper().replace(" ", "")
+    if not CODE_SHAPE.match(cleaned):
+        return None
+    compact = cleaned.replace("-", "")
+    return "-".join(compact[i:i + CODE_GROUP_LENGTH]
+                    for i in range(0, len(compact), CODE_GROUP_LENGTH))
+
+
+def hash_case_code(code: str) -> str:
+    return hashlib.sha256(f"coprod-case:{code}".encode()).hexdigest()
+
+
+def anonymous_release_time(now: datetime, round_length: timedelta = ANONYMOUS_ROUND) -> datetime:
+    """The next round boundary: anonymous cases reach the team in batches, so the moment a
+    notification arrives does not point at whoever was typing a minute before."""
+    seconds = round_length.total_seconds()
+    epoch = now.timestamp()
+    boundary = (int(epoch // seconds) + 1) * seconds
+    return datetime.fromtimestamp(boundary, tz=now.tzinfo)

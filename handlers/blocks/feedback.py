@@ -1,0 +1,383 @@
+"""Blocks and views for feedback: the form, what the team sees, and what the person sees."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from bot.rules.feedback import MAX_TEXT
+from bot.rules.feedback_words import (
+    KIND_WORDS,
+    MEETING_WORDS,
+    STATUS_WORDS,
+    TOPIC_WORDS,
+    FeedbackKind,
+    FeedbackRoute,
+    FeedbackStatus,
+    FeedbackTopic,
+    MeetingStatus,
+)
+from handlers.blocks.text import (
+    Block,
+    button,
+    context,
+    crisis_footer,
+    divider,
+    escape_mrkdwn,
+    header,
+    option,
+    plain,
+    section,
+    text_sections,
+)
+from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
+
+if TYPE_CHECKING:
+    from bot.services.feedback import CaseView, Submitted
+
+Payload = dict[str, Any]
+View = dict[str, Any]
+CODE_EXAMPLE = "ABCD-EFGH-JKLM"
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What has been picked so far: it decides which questions the form shows."""
+
+    kind: FeedbackKind | None = None
+    topic: FeedbackTopic | None = None
+    anonymous: bool | None = None
+
+
+def _when(moment: datetime, tz: tzinfo) -> str:
+    return f"{moment.astimezone(tz):%d %b %Y, %H:%M}"
+
+
+def _preview(raw: str, length: int) -> str:
+    """The start of someone's words, escaped; cut on the raw text so no escape is broken."""
+    return escape_mrkdwn(raw[:length]) + ("…" if len(raw) > length else "")
+
+
+def _mention(slack_id: str | None) -> str:
+    return f"<@{slack_id}>" if slack_id else "someone"
+
+
+# -- the form ----------------------------------------------------------------------------------
+def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) -> View:
+    kinds = [option(KIND_WORDS[k], k.value) for k in FeedbackKind]
+    topics = [option(TOPIC_WORDS[t], t.value) for t in FeedbackTopic]
+    identity_options = [
+        option("Anonymously", OptionValue.ANONYMOUS,
+               "We won't know it was you. A case code lets you read our replies."),
+        option("With my name", OptionValue.NAMED,
+               "We can reply to you, and arrange a meeting if you'd like one."),
+    ]
+    kind_select: dict[str, Any] = {"type": "static_select", "action_id": ActionId.FB_KIND_CHOSEN,
+                                   "placeholder": plain("Choose one"), "options": kinds}
+    if choices.kind:
+        kind_select["initial_option"] = kinds[list(FeedbackKind).index(choices.kind)]
+    topic_select: dict[str, Any] = {"type": "static_select",
+                                    "action_id": ActionId.FB_TOPIC_CHOSEN,
+                                    "placeholder": plain("Choose one"), "options": topics}
+    if choices.topic:
+        topic_select["initial_option"] = topics[list(FeedbackTopic).index(choices.topic)]
+    text_input: dict[str, Any] = {"type": "plain_text_input", "action_id": ActionId.FB_TEXT_TYPED,
+                                  "multiline": True, "max_length": MAX_TEXT,
+                                  "placeholder": plain("In your own words")}
+    if prefill:
+        text_input["initial_value"] = prefill[:MAX_TEXT]
+    identity: dict[str, Any] = {"type": "radio_buttons", "action_id": ActionId.FB_IDENTITY_CHOSEN,
+                                "options": identity_options}
+    if choices.anonymous is not None:
+        identity["initial_option"] = identity_options[0 if choices.anonymous else 1]
+
+    blocks: list[Block] = [
+        section("Thank you for taking the time. A person reads everything sent here."),
+        {"type": "input", "block_id": BlockId.FB_KIND, "dispatch_action": True,
+         "label": plain("What kind of feedback is it?"), "element": kind_select},
+        {"type": "input", "block_id": BlockId.FB_TOPIC, "dispatch_action": True,
+         "label": plain("What is it about?"), "element": topic_select},
+    ]
+    if choices.topic is FeedbackTopic.TEAM_MEMBER or choices.kind is FeedbackKind.BETWEEN_PEOPLE:
+        blocks.append({
+            "type": "input", "block_id": BlockId.FB_ABOUT, "optional": True,
+            "label": plain("Who is it about? (optional)"),
+            "hint": plain("They will not be sent it: feedback about someone never goes to them."),
+            "element": {"type": "users_select", "action_id": ActionId.FB_ABOUT_CHOSEN,
+                        "placeholder": plain("Choose a person")},
+        })
+    blocks += [
+        {"type": "input", "block_id": BlockId.FB_TEXT, "label": plain("Your feedback"),
+         "element": text_input},
+        {"type": "input", "block_id": BlockId.FB_IDENTITY, "dispatch_action": True,
+         "label": plain("How would you like to send it?"), "element": identity},
+    ]
+    if choices.anonymous is False:
+        blocks.append({
+            "type": "input", "block_id": BlockId.FB_NAMED_OPTIONS, "optional": True,
+            "label": plain("Would you like..."),
+            "element": {"type": "checkboxes", "action_id": ActionId.FB_NAMED_OPTIONS_CHOSEN,
+                        "options": [
+                            option("A confidential meeting to talk it through",
+                                   OptionValue.WANTS_MEETING),
+                            option("To be told it was received", OptionValue.WANTS_ACKNOWLEDGEMENT),
+                        ]},
+        })
+    if choices.kind is FeedbackKind.COMPLIMENT:
+        blocks.append({
+            "type": "input", "block_id": BlockId.FB_TESTIMONY, "optional": True,
+            "label": plain("Sharing"),
+            "element": {"type": "checkboxes", "action_id": ActionId.FB_TESTIMONY_CHOSEN,
+                        "options": [option("You may share this anonymously as a testimony",
+                                           OptionValue.TESTIMONY,
+                                           "Without your name. You can say no: it's off unless "
+                                           "you tick it.")]},
+        })
+    blocks.append(crisis_footer(crisis_line))
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.FEEDBACK_FORM,
+        "title": plain("Feedback"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def confirmation_view(submitted: Submitted, *, crisis_line: str) -> View:
+    code = submitted.code
+    lines = [
+        "*Thank you. Your feedback has been sent.*",
+        "",
+        f"Your case code is *{code}*",
+        "Please keep it somewhere safe: it is shown only this once, and we can't look it up.",
+        "",
+        f"• To read our replies: `/feedback status {code}`",
+        f"• To add more: `/feedback reply {code} your words`",
+    ]
+    if submitted.anonymous:
+        lines += ["", "It was sent anonymously. To keep it that way it reaches the team with the "
+                      "next batch of anonymous feedback, within 15 minutes."]
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.FEEDBACK_FORM,
+        "title": plain("Feedback sent"),
+        "close": plain("Done"),
+        "blocks": [section("\n".join(lines)), crisis_footer(crisis_line)],
+    }
+
+
+# -- what the team sees ------------------------------------------------------------------------
+def case_notice(case: CaseView, tz: tzinfo) -> Payload:
+    """The notice a coordinator or HR officer gets, updated in place as the case moves on."""
+    about = TOPIC_WORDS[case.topic]
+    if case.about_slack_id:
+        about += f": {_mention(case.about_slack_id)}"
+    sender = "Anonymous" if case.anonymous else _mention(case.submitter_slack_id)
+    blocks: list[Block] = [
+        header(f"Feedback #{case.id}: {KIND_WORDS[case.kind]}"),
+        {"type": "section", "fields": [
+            {"type": "mrkdwn", "text": f"*About*\n{about}"},
+            {"type": "mrkdwn", "text": f"*From*\n{sender}"},
+            {"type": "mrkdwn", "text": f"*Status*\n{STATUS_WORDS[case.status]}"},
+            {"type": "mrkdwn", "text": f"*Received*\n{_when(case.created_at, tz)}"},
+        ]},
+        *text_sections(case.body),
+    ]
+    notes = []
+    if case.route is FeedbackRoute.HR:
+        notes.append("Sent to the HR officer: it is about a team member. Please keep it "
+                     "confidential.")
+    if case.testimony_consent:
+        notes.append("They agreed it may be shared anonymously as a testimony.")
+    if case.wants_acknowledgement:
+        notes.append("They asked to be told it was received.")
+    if case.meeting is not MeetingStatus.NOT_ASKED:
+        notes.append(MEETING_WORDS[case.meeting] + ".")
+    if notes:
+        blocks.append(context(" ".join(notes)))
+    for message in case.messages[-5:]:
+        who = (f"Reply from {_mention(message.author_slack_id)}" if message.from_team
+               else "More from the person who raised it")
+        blocks.append(section(f"*{who}* ({_when(message.created_at, tz)})\n"
+                              f"{_preview(message.body, 500)}"))
+    history = [f"{e.change.replace('_', ' ').capitalize()} by {_mention(e.actor_slack_id)}, "
+               f"{_when(e.at, tz)}" for e in case.events[-5:]]
+    if history:
+        blocks.append(context(" · ".join(history)))
+    buttons = []
+    if case.status is FeedbackStatus.NEW:
+        buttons.append(button("Acknowledge", ActionId.FB_ACKNOWLEDGE, str(case.id), "primary"))
+    if case.status is not FeedbackStatus.RESOLVED:
+        buttons.append(button("Reply", ActionId.FB_REPLY, str(case.id)))
+        buttons.append(button("Resolve", ActionId.FB_RESOLVE, str(case.id)))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"{BlockId.FB_CASE_ACTIONS}:{case.id}",
+                       "elements": buttons})
+    return {"text": f"Feedback #{case.id} for you to look at", "blocks": blocks}
+
+
+def meeting_task(case: CaseView) -> Payload:
+    state = MEETING_WORDS[case.meeting]
+    blocks: list[Block] = [
+        section(f"*{_mention(case.submitter_slack_id)} would like a confidential meeting* "
+                f"to talk through feedback #{case.id}."),
+        context(state),
+    ]
+    buttons = []
+    if case.meeting is MeetingStatus.REQUESTED:
+        buttons.append(button("Acknowledge", ActionId.FB_MEETING_ACKNOWLEDGE, str(case.id),
+                              "primary"))
+    if case.meeting in (MeetingStatus.REQUESTED, MeetingStatus.ACKNOWLEDGED):
+        buttons.append(button("Arranged", ActionId.FB_MEETING_ARRANGED, str(case.id)))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"{BlockId.FB_MEETING_ACTIONS}:{case.id}",
+                       "elements": buttons})
+    return {"text": f"Meeting request about feedback #{case.id}", "blocks": blocks}
+
+
+def more_words_notice(case: CaseView, text: str) -> Payload:
+    return {
+        "text": f"More words on feedback #{case.id}",
+        "blocks": [section(f"*More words on feedback #{case.id}* "
+                           f"({KIND_WORDS[case.kind].lower()})"),
+                   *text_sections(text)],
+    }
+
+
+def reply_form(case: CaseView) -> View:
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.FEEDBACK_REPLY,
+        "private_metadata": json.dumps({"case": case.id}),
+        "title": plain(f"Reply to #{case.id}"[:24]),
+        "submit": plain("Send reply"),
+        "close": plain("Cancel"),
+        "blocks": [
+            context("Your reply is kept with the case. "
+                    + ("The person can read it with their case code." if case.anonymous
+                       else "It is also sent to the person as a direct message.")),
+            {"type": "input", "block_id": BlockId.FB_REPLY_TEXT, "label": plain("Your reply"),
+             "element": {"type": "plain_text_input", "action_id": ActionId.FB_REPLY_TYPED,
+                         "multiline": True, "max_length": MAX_TEXT}},
+        ],
+    }
+
+
+def reply_sent_view(case: CaseView) -> View:
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.FEEDBACK_REPLY,
+        "title": plain("Reply sent"),
+        "close": plain("Done"),
+        "blocks": [section(f"Your reply was added to feedback #{case.id}.")],
+    }
+
+
+# -- what the person who raised it sees --------------------------------------------------------
+def status_dm(case: CaseView) -> Payload:
+    if case.status is FeedbackStatus.RESOLVED:
+        words = (f"Your feedback (case #{case.id}) has been marked as resolved. Thank you for "
+                 "raising it. If anything still isn't right, you're always welcome to say so.")
+    else:
+        words = (f"Your feedback (case #{case.id}) has been received, and someone is looking "
+                 "at it now. Thank you.")
+    return {"text": words, "blocks": [section(words)]}
+
+
+def reply_dm(case: CaseView, text: str) -> Payload:
+    return {
+        "text": f"A reply about your feedback (case #{case.id})",
+        "blocks": [section(f"*A reply about your feedback (case #{case.id})*"),
+                   *text_sections(text),
+                   context("To answer, use `/feedback reply` with your case code.")],
+    }
+
+
+def meeting_dm(case: CaseView) -> Payload:
+    words = (f"Your meeting about feedback #{case.id} has been arranged. Thank you for your "
+             "patience." if case.meeting is MeetingStatus.ARRANGED else
+             f"A coordinator has seen your request for a meeting about feedback #{case.id} "
+             "and will be in touch to find a time that suits you.")
+    return {"text": words, "blocks": [section(words)]}
+
+
+def case_status_blocks(case: CaseView, tz: tzinfo, crisis_line: str) -> list[Block]:
+    lines = [
+        f"*Your feedback, case #{case.id}*",
+        f"{KIND_WORDS[case.kind]} · {TOPIC_WORDS[case.topic]}",
+        f"Status: *{STATUS_WORDS[case.status]}*",
+    ]
+    if case.meeting is not MeetingStatus.NOT_ASKED:
+        lines.append(MEETING_WORDS[case.meeting])
+    blocks: list[Block] = [section("\n".join(lines))]
+    if not case.messages:
+        blocks.append(context("No replies yet. We'll add them here."))
+    for message in case.messages[-10:]:
+        who = "From the team" if message.from_team else "You wrote"
+        blocks.append(section(f"*{who}* ({_when(message.created_at, tz)})"))
+        blocks += text_sections(message.body)
+    blocks.append(crisis_footer(crisis_line))
+    return blocks
+
+
+def wrong_code_blocks() -> list[Block]:
+    return [section(
+        "That code doesn't match a case we hold. Please check it and try again: codes look "
+        f"like `{CODE_EXAMPLE}`. If it's lost, you're always welcome to send new feedback "
+        "with `/feedback`.")]
+
+
+def too_many_guesses_blocks() -> list[Block]:
+    return [section(
+        "A few codes in a row didn't match, so please wait 15 minutes before trying again. "
+        "If your code is lost, you're always welcome to send new feedback with `/feedback`.")]
+
+
+def added_words_blocks(case: CaseView) -> list[Block]:
+    when = ("with the next batch of anonymous feedback" if case.anonymous else "straight away")
+    return [section(f"Thank you. Your words were added to case #{case.id}, and the team will "
+                    f"see them {when}.")]
+
+
+def feedback_help_blocks(crisis_line: str) -> list[Block]:
+    return [
+        section(
+            "*Feedback*\n"
+            "• `/feedback` opens the form (you can add your words straight after it)\n"
+            f"• `/feedback status {CODE_EXAMPLE}` shows your case and our replies\n"
+            f"• `/feedback reply {CODE_EXAMPLE} your words` adds to your case"),
+        divider(),
+        crisis_footer(crisis_line),
+    ]
+
+
+def not_allowed_blocks(message: str) -> list[Block]:
+    return [section(f"{message} This case was sent to other people, so only they can act on it.")]
+
+
+# -- App Home ----------------------------------------------------------------------------------
+def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name: str,
+              crisis_line: str) -> View:
+    blocks: list[Block] = [
+        header(org_name),
+        section("Type `/feedback` to send a compliment, suggestion, complaint or concern - "
+                "anonymously if you like. Type `/coprod help` for everything else."),
+    ]
+    if on_the_team:
+        blocks += [divider(), header(f"Open feedback for you ({len(cases)})")]
+        if not cases:
+            blocks.append(section("Nothing open. Thank you for keeping on top of it."))
+        for case in cases[:20]:
+            preview = _preview(case.body, 200)
+            blocks.append(section(
+                f"*#{case.id} · {KIND_WORDS[case.kind]}* · {TOPIC_WORDS[case.topic]} · "
+                f"{STATUS_WORDS[case.status]} · received {_when(case.created_at, tz)}\n{preview}"))
+            notice = case_notice(case, tz)["blocks"]
+            blocks += [b for b in notice if b.get("type") == "actions"]
+        if len(cases) > 20:
+            blocks.append(context(f"And {len(cases) - 20} more, oldest first."))
+    blocks += [divider(), crisis_footer(crisis_line)]
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,239 @@
+"""/feedback: the form, the case code follow-up, and the team's buttons on each case."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.rules.feedback import FeedbackForm, Field
+from bot.rules.feedback_words import FeedbackKind, FeedbackTopic, MeetingStatus
+from bot.rules.roles import NotAllowed
+from bot.services import Services
+from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
+from handlers.blocks import feedback as blocks
+from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
+
+log = logging.getLogger(__name__)
+
+FIELD_BLOCKS = {
+    Field.KIND: BlockId.FB_KIND,
+    Field.TOPIC: BlockId.FB_TOPIC,
+    Field.TEXT: BlockId.FB_TEXT,
+    Field.IDENTITY: BlockId.FB_IDENTITY,
+    Field.NAMED_OPTIONS: BlockId.FB_NAMED_OPTIONS,
+}
+
+
+def register(app: App) -> None:
+    app.command(SlashCommand.FEEDBACK.value)(handle_feedback_command)
+    for choice in (ActionId.FB_KIND_CHOSEN, ActionId.FB_TOPIC_CHOSEN,
+                   ActionId.FB_IDENTITY_CHOSEN):
+        app.action(choice.value)(handle_form_choice)
+    app.view(CallbackId.FEEDBACK_FORM.value)(handle_feedback_submission)
+    app.action(ActionId.FB_ACKNOWLEDGE.value)(handle_case_button)
+    app.action(ActionId.FB_RESOLVE.value)(handle_case_button)
+    app.action(ActionId.FB_MEETING_ACKNOWLEDGE.value)(handle_case_button)
+    app.action(ActionId.FB_MEETING_ARRANGED.value)(handle_case_button)
+    app.action(ActionId.FB_REPLY.value)(handle_reply_button)
+    app.view(CallbackId.FEEDBACK_REPLY.value)(handle_team_reply)
+
+
+# -- parsing -----------------------------------------------------------------------------------
+def _value(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
+    element = state.get(block, {})
+    return next(iter(element.values()), {}) if element else {}
+
+
+def _selected(state: dict[str, Any], block: BlockId) -> str | None:
+    chosen = _value(state, block).get("selected_option")
+    return chosen.get("value") if chosen else None
+
+
+def _ticked(state: dict[str, Any], block: BlockId) -> set[str]:
+    return {o.get("value") for o in _value(state, block).get("selected_options") or []}
+
+
+def _enum_or_none(kind: type[FeedbackKind] | type[FeedbackTopic], value: str | None) -> Any:
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
+def form_choices(state: dict[str, Any]) -> blocks.FormChoices:
+    identity = _selected(state, BlockId.FB_IDENTITY)
+    return blocks.FormChoices(
+        kind=_enum_or_none(FeedbackKind, _selected(state, BlockId.FB_KIND)),
+        topic=_enum_or_none(FeedbackTopic, _selected(state, BlockId.FB_TOPIC)),
+        anonymous=None if identity is None else identity == OptionValue.ANONYMOUS,
+    )
+
+
+def parse_form(state: dict[str, Any]) -> FeedbackForm:
+    choices = form_choices(state)
+    named = _ticked(state, BlockId.FB_NAMED_OPTIONS)
+    return FeedbackForm(
+        kind=choices.kind,
+        topic=choices.topic,
+        text=_value(state, BlockId.FB_TEXT).get("value") or "",
+        anonymous=choices.anonymous,
+        about_slack_id=_value(state, BlockId.FB_ABOUT).get("selected_user") or None,
+        wants_meeting=OptionValue.WANTS_MEETING in named,
+        wants_acknowledgement=OptionValue.WANTS_ACKNOWLEDGEMENT in named,
+        testimony_consent=OptionValue.TESTIMONY in _ticked(state, BlockId.FB_TESTIMONY),
+    )
+
+
+# -- the person's side -------------------------------------------------------------------------
+def handle_feedback_command(ack: Ack, command: dict, client: WebClient,
+                            services: Services) -> None:
+    text = command.get("text") or ""
+    words = text.split()
+    crisis = services.settings.coprod_crisis_line
+    first = words[0].lower() if words else ""
+    asker = command["user_id"]
+
+    if first == "help" and len(words) == 1:
+        ack(blocks=blocks.feedback_help_blocks(crisis), text="How to use /feedback")
+    elif first == "status" and len(words) == 2:
+        try:
+            case = services.feedback.case_by_code(words[1], asker)
+        except TooManyGuesses:
+            ack(blocks=blocks.too_many_guesses_blocks(), text="Please wait a little")
+            return
+        if case is None:
+            ack(blocks=blocks.wrong_code_blocks(), text="That code doesn't match a case")
+        else:
+            ack(blocks=blocks.case_status_blocks(case, services.settings.timezone, crisis),
+                text=f"Your feedback, case #{case.id}")
+    elif first == "reply" and len(words) >= 2 and _looks_like_code(words[1]):
+        _, _, rest = text.strip().partition(words[1])
+        _add_words(ack, services, words[1], asker, rest.strip())
+    else:
+        # The trigger id lives about 3 seconds: acknowledge and open the form at once.
+        ack()
+        client.views_open(trigger_id=command["trigger_id"],
+                          view=blocks.feedback_form(blocks.FormChoices(), prefill=text.strip(),
+                                                    crisis_line=crisis))
+
+
+def _looks_like_code(word: str) -> bool:
+    return len(word.replace("-", "")) == 12 and word.replace("-", "").isalnum()
+
+
+def _add_words(ack: Ack, services: Services, code: str, asker: str, words: str) -> None:
+    try:
+        case = services.feedback.add_by_code(code, asker, words)
+    except InvalidFeedback:
+        ack(text="Please add your words after the code, for example: "
+                 f"/feedback reply {blocks.CODE_EXAMPLE} thank you for replying")
+        return
+    except TooManyGuesses:
+        ack(blocks=blocks.too_many_guesses_blocks(), text="Please wait a little")
+        return
+    if case is None:
+        ack(blocks=blocks.wrong_code_blocks(), text="That code doesn't match a case")
+    else:
+        ack(blocks=blocks.added_words_blocks(case), text="Your words were added")
+
+
+def handle_form_choice(ack: Ack, body: dict, client: WebClient, services: Services) -> None:
+    """A choice that changes which questions the form shows: redraw it, keeping what's typed."""
+    ack()
+    view = body["view"]
+    state = view.get("state", {}).get("values", {})
+    text = _value(state, BlockId.FB_TEXT).get("value") or ""
+    client.views_update(
+        view_id=view["id"], hash=view.get("hash"),
+        view=blocks.feedback_form(form_choices(state), prefill=text,
+                                  crisis_line=services.settings.coprod_crisis_line))
+
+
+def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    form = parse_form(view.get("state", {}).get("values", {}))
+    try:
+        # The service drops the id when the form says anonymous; it is never stored.
+        submitted = services.feedback.submit(form, body["user"]["id"])
+    except InvalidFeedback as invalid:
+        ack(response_action="errors",
+            errors={FIELD_BLOCKS[field]: message for field, message in invalid.errors.items()})
+        return
+    ack(response_action="update",
+        view=blocks.confirmation_view(submitted,
+                                      crisis_line=services.settings.coprod_crisis_line))
+
+
+# -- the team's side ---------------------------------------------------------------------------
+def handle_case_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+                       services: Services) -> None:
+    ack()
+    case_id = int(action["value"])
+    actor = body["user"]["id"]
+    feedback = services.feedback
+    try:
+        if action["action_id"] == ActionId.FB_ACKNOWLEDGE:
+            case = feedback.acknowledge(case_id, actor).case
+        elif action["action_id"] == ActionId.FB_RESOLVE:
+            case = feedback.resolve(case_id, actor).case
+        elif action["action_id"] == ActionId.FB_MEETING_ACKNOWLEDGE:
+            case = feedback.meeting_update(case_id, actor, MeetingStatus.ACKNOWLEDGED).case
+        else:
+            case = feedback.meeting_update(case_id, actor, MeetingStatus.ARRANGED).case
+    except NotAllowed as refusal:
+        _tell(body, respond, client, actor, blocks.not_allowed_blocks(str(refusal)))
+        return
+    _redraw(body, action, respond, client, services, case)
+
+
+def _redraw(body: dict, action: dict, respond: Respond, client: WebClient, services: Services,
+            case: CaseView) -> None:
+    """The clicked copy changes at once; the other copies follow through the outbox."""
+    if body.get("container", {}).get("type") == "view":
+        from handlers.home import publish_home
+
+        publish_home(client, services, body["user"]["id"])
+        return
+    tz = services.settings.timezone
+    payload = (blocks.meeting_task(case) if action["action_id"].startswith("feedback_meeting")
+               else blocks.case_notice(case, tz))
+    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
+
+
+def _tell(body: dict, respond: Respond, client: WebClient, user: str, message: list) -> None:
+    if body.get("response_url") or body.get("container", {}).get("type") == "message":
+        respond(replace_original=False, response_type="ephemeral", blocks=message,
+                text="Not for you to act on")
+    else:
+        client.chat_postEphemeral(channel=user, user=user, blocks=message,
+                                  text="Not for you to act on")
+
+
+def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+                        services: Services) -> None:
+    ack()
+    actor = body["user"]["id"]
+    try:
+        case = services.feedback.case_for_team(int(action["value"]), actor)
+    except NotAllowed as refusal:
+        _tell(body, respond, client, actor, blocks.not_allowed_blocks(str(refusal)))
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.reply_form(case))
+
+
+def handle_team_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    case_id = int(json.loads(view.get("private_metadata") or "{}").get("case", 0))
+    state = view.get("state", {}).get("values", {})
+    text = _value(state, BlockId.FB_REPLY_TEXT).get("value") or ""
+    try:
+        case = services.feedback.reply_from_team(case_id, body["user"]["id"], text)
+    except InvalidFeedback as invalid:
+        ack(response_action="errors", errors={BlockId.FB_REPLY_TEXT: invalid.errors[Field.TEXT]})
+        return
+    except NotAllowed as refusal:
+        ack(response_action="errors", errors={BlockId.FB_REPLY_TEXT: str(refusal)})
+        return
+    ack(response_action="update", view=blocks.reply_sent_view(case))
