@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -15,6 +16,7 @@ from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
 from handlers.blocks import feedback as blocks
+from handlers.blocks.text import Block
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
 
 log = logging.getLogger(__name__)
@@ -100,19 +102,18 @@ def handle_feedback_command(ack: Ack, command: dict, client: WebClient,
     if first == "help" and len(words) == 1:
         ack(blocks=blocks.feedback_help_blocks(crisis), text="How to use /feedback")
     elif first == "status" and len(words) == 2:
-        try:
-            case = services.feedback.case_by_code(words[1], asker)
-        except TooManyGuesses:
-            ack(blocks=blocks.too_many_guesses_blocks(), text="Please wait a little")
-            return
-        if case is None:
-            ack(blocks=blocks.wrong_code_blocks(), text="That code doesn't match a case")
-        else:
-            ack(blocks=blocks.case_status_blocks(case, services.settings.timezone, crisis),
-                text=f"Your feedback, case #{case.id}")
+        _answer_by_code(
+            ack, lambda: services.feedback.case_by_code(words[1], asker),
+            lambda case: blocks.case_status_blocks(case, services.settings.timezone, crisis))
     elif first == "reply" and len(words) >= 2 and _looks_like_code(words[1]):
         _, _, rest = text.strip().partition(words[1])
-        _add_words(ack, services, words[1], asker, rest.strip())
+        if not rest.strip():
+            ack(text="Please add your words after the code, for example: "
+                     f"/feedback reply {blocks.CODE_EXAMPLE} thank you for replying")
+            return
+        _answer_by_code(
+            ack, lambda: services.feedback.add_by_code(words[1], asker, rest.strip()),
+            blocks.added_words_blocks)
     else:
         # The trigger id lives about 3 seconds: acknowledge and open the form at once.
         ack()
@@ -125,20 +126,18 @@ def _looks_like_code(word: str) -> bool:
     return len(word.replace("-", "")) == 12 and word.replace("-", "").isalnum()
 
 
-def _add_words(ack: Ack, services: Services, code: str, asker: str, words: str) -> None:
+def _answer_by_code(ack: Ack, find: Callable[[], CaseView | None],
+                    answer: Callable[[CaseView], list[Block]]) -> None:
+    """The same words for a wrong code whatever was asked, so a guess learns nothing."""
     try:
-        case = services.feedback.add_by_code(code, asker, words)
-    except InvalidFeedback:
-        ack(text="Please add your words after the code, for example: "
-                 f"/feedback reply {blocks.CODE_EXAMPLE} thank you for replying")
-        return
+        case = find()
     except TooManyGuesses:
         ack(blocks=blocks.too_many_guesses_blocks(), text="Please wait a little")
         return
     if case is None:
         ack(blocks=blocks.wrong_code_blocks(), text="That code doesn't match a case")
     else:
-        ack(blocks=blocks.added_words_blocks(case), text="Your words were added")
+        ack(blocks=answer(case), text=f"Your feedback, case #{case.id}")
 
 
 def handle_form_choice(ack: Ack, body: dict, client: WebClient, services: Services) -> None:

@@ -7,6 +7,8 @@ import json
 import os
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -190,13 +192,16 @@ class SlackDriver:
     app: App
     fake: FakeSlack
 
+    def send(self, body: str, headers: dict[str, str]) -> BoltResponse:
+        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+
     def command(self, command: str, text: str = "", *, user_id: str) -> BoltResponse:
         body = command_body(command, text, user_id, self.fake.response_url())
-        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body)))
+        return self.send(body, signed_headers(body))
 
     def interactive(self, payload: dict[str, Any]) -> BoltResponse:
         body = urlencode({"payload": json.dumps(payload)})
-        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body)))
+        return self.send(body, signed_headers(body))
 
     def event(self, event: dict[str, Any], event_id: str = "Ev0001") -> BoltResponse:
         body = json.dumps({
@@ -205,7 +210,7 @@ class SlackDriver:
             "event_time": int(time.time()),
         })
         headers = {**signed_headers(body), "content-type": "application/json"}
-        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+        return self.send(body, headers)
 
     def opened_view(self) -> dict[str, Any]:
         """The view the app last opened with views.open, as Slack would hold it."""
@@ -298,6 +303,22 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
             raise AssertionError(f"no filler for {kind}")
         values[block_id] = {element["action_id"]: state}
     return values
+
+
+@dataclass
+class HttpSlackDriver(SlackDriver):
+    """The same requests, over HTTP to a running server, as Slack really sends them."""
+
+    url: str = ""
+
+    def send(self, body: str, headers: dict[str, str]) -> BoltResponse:
+        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(),
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return BoltResponse(status=response.status, body=response.read().decode())
+        except urllib.error.HTTPError as error:
+            return BoltResponse(status=error.code, body=error.read().decode())
 
 
 def _block_text(block: dict[str, Any]) -> str:

@@ -215,9 +215,10 @@ class FeedbackService:
             view = CaseView.of(case)
             outbox = OutboxRepository(session)
             for key, target, channel in self._notice_targets(session, view):
+                # Dated by the round, like the case: no row records the second it was typed.
                 outbox.enqueue(key=key, channel=channel, target=target,
                                payload=messages.case_notice(view, self.settings.timezone),
-                               now=now, deliver_at=release_at)
+                               now=release_at, deliver_at=release_at)
             if view.meeting is MeetingStatus.REQUESTED:
                 for recipient in recipients:
                     outbox.enqueue(key=f"feedback:{case.id}:meeting:{recipient}",
@@ -225,8 +226,9 @@ class FeedbackService:
                                    payload=messages.meeting_task(view), now=now)
             if not recipients:
                 log.warning("feedback case %d has nobody to go to: add coordinators", case.id)
-        log.info("feedback case %d received (%s)", view.id,
-                 "anonymous" if anonymous else "named")
+        if not anonymous:
+            # Not even a log line for an anonymous case: its timestamp would say when it came.
+            log.info("feedback case %d received", view.id)
         return Submitted(case_id=view.id, code=code, anonymous=anonymous, release_at=release_at)
 
     @staticmethod
@@ -381,7 +383,7 @@ class FeedbackService:
                 outbox.enqueue(
                     key=f"feedback:{case.id}:more:{len(view.messages)}:{recipient}",
                     channel=OutboxChannel.SLACK_DM, target=recipient,
-                    payload=messages.more_words_notice(view, text), now=now,
+                    payload=messages.more_words_notice(view, text), now=release_at,
                     deliver_at=release_at)
         return view
 

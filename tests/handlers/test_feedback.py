@@ -256,6 +256,9 @@ def test_anonymous_cases_wait_for_the_next_round(
     with members.sessions() as session:
         case = session.query(FeedbackCase).one()
         assert (case.created_at.minute, case.created_at.second) == (15, 0)
+        # Nothing stored carries the second it was typed.
+        for row in session.query(OutboxMessage):
+            assert (row.created_at.minute, row.created_at.second) == (15, 0)
 
 
 # -- case codes --------------------------------------------------------------------------------
