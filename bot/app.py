@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.delivery.slack import make_web_client
 from bot.services import Services
-from handlers import coprod, feedback, home
+from handlers import coprod, feedback, home, sessions
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ KIND_ERROR = (
 REGISTRARS: tuple[Callable[[App], None], ...] = (
     coprod.register,
     feedback.register,
+    sessions.register,
     home.register,
 )
 

@@ -16,9 +16,12 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
+from bot.rules.coverage import coverage_words
 from bot.rules.directory import CsvShapeError
 from bot.rules.feedback_words import KIND_WORDS, MEETING_WORDS, STATUS_WORDS, TOPIC_WORDS
+from bot.rules.sessions import Repeat, SessionDraft, SessionKind
 from bot.scheduler import build_scheduler, scheduler_lock
+from bot.services.sessions import InvalidSession
 from bot.wiring import Runtime, build_runtime
 from storage.migrate import upgrade
 
@@ -32,6 +35,8 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(members_cli, name="members")
 feedback_cli = typer.Typer(help="Feedback cases.", no_args_is_help=True)
 cli.add_typer(feedback_cli, name="feedback")
+sessions_cli = typer.Typer(help="Sessions and the facilitator rota.", no_args_is_help=True)
+cli.add_typer(sessions_cli, name="sessions")
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 
@@ -120,7 +125,8 @@ def serve(
         scheduler = None
         if not no_scheduler and is_scheduler:
             scheduler = build_scheduler(runtime.dispatcher(),
-                                        settings.coprod_dispatch_interval_seconds)
+                                        settings.coprod_dispatch_interval_seconds,
+                                        services=runtime.services)
             scheduler.start()
         elif not no_scheduler:
             log.info("another Coprod process is scheduling; this one only answers Slack")
@@ -129,7 +135,9 @@ def serve(
                 from bot.web import make_wsgi_app, serve_http
 
                 log.info("Coprod is listening on http://%s:%d/slack/events", host, port)
-                serve_http(make_wsgi_app(app, runtime.engine), host, port, threads)
+                serve_http(make_wsgi_app(app, runtime.engine,
+                                         calendar=runtime.services.sessions.calendar_file),
+                           host, port, threads)
             else:
                 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -154,7 +162,8 @@ def worker() -> None:
         with scheduler_lock(runtime.engine, wait=True):
             log.info("worker is the scheduler now")
             scheduler = build_scheduler(runtime.dispatcher(),
-                                        settings.coprod_dispatch_interval_seconds, blocking=True)
+                                        settings.coprod_dispatch_interval_seconds,
+                                        services=runtime.services, blocking=True)
             scheduler.start()
     except KeyboardInterrupt:
         log.info("worker stopping")
@@ -263,6 +272,63 @@ def feedback_export(
                 case.body if case.testimony_consent else "",
             ])
     typer.echo(f"Wrote {len(cases)} case(s) from {first_day} to {last_day} to {out}.")
+
+
+@sessions_cli.command("add")
+def sessions_add(
+    title: str = typer.Option(..., "--title", help="What the session is called."),
+    day: str = typer.Option(..., "--day", help="The day, e.g. 2026-12-01."),
+    start: str = typer.Option(..., "--start", help="Start time, e.g. 18:00 (local time)."),
+    end: str = typer.Option(..., "--end", help="End time, e.g. 20:00."),
+    place: str = typer.Option(..., "--place", help="Where, or the online link."),
+    kind: SessionKind = typer.Option(SessionKind.PEER_GROUP, "--kind"),
+    channel: str = typer.Option("", "--channel", help="Slack channel id for the card."),
+    needed: int = typer.Option(2, "--facilitators-needed"),
+    trained: int = typer.Option(1, "--trained-needed"),
+    places: int = typer.Option(3, "--places", help="Facilitator places."),
+    capacity: int = typer.Option(0, "--capacity", help="Participant places (0: no limit)."),
+    repeat: Repeat = typer.Option(Repeat.NONE, "--repeat"),
+) -> None:
+    """Set up a session (or a weekly or fortnightly series)."""
+    settings = _settings()
+    try:
+        draft = SessionDraft(
+            title=title, kind=kind, day=date.fromisoformat(day),
+            start_time=time.fromisoformat(start), end_time=time.fromisoformat(end),
+            place=place, channel=channel or None, facilitators_needed=needed,
+            trained_needed=trained, places=places, capacity=capacity or None, repeat=repeat)
+    except ValueError:
+        typer.echo("Please give --day like 2026-12-01 and --start and --end like 18:00.",
+                   err=True)
+        raise typer.Exit(2) from None
+    runtime = _runtime(settings)
+    try:
+        made = runtime.services.sessions.create(None, draft)
+    except InvalidSession as invalid:
+        for field, message in invalid.errors.items():
+            typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from None
+    tz = settings.timezone
+    first = made[0]
+    typer.echo(f"Set up {len(made)} session(s): {first.title}, first on "
+               f"{first.starts_at.astimezone(tz):%a %d %b %Y %H:%M}.")
+
+
+@sessions_cli.command("list")
+def sessions_list(days: int = typer.Option(14, "--days", help="How far ahead.")) -> None:
+    """The coming sessions and whether each is covered."""
+    settings = _settings()
+    runtime = _runtime(settings)
+    tz = settings.timezone
+    views = runtime.services.sessions.upcoming(days)
+    if not views:
+        typer.echo(f"No sessions in the next {days} days.")
+        return
+    for view in views:
+        _, words = coverage_words(view.coverage)
+        names = ", ".join(f.name + (" (trained)" if f.trained else "") for f in view.facilitators)
+        typer.echo(f"#{view.id}  {view.starts_at.astimezone(tz):%a %d %b %H:%M}  {view.title}  "
+                   f"[{words}]  {names or 'nobody yet'}")
 
 
 def _first_line(error: Exception) -> str:

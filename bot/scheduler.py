@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
-from collections.abc import Iterator
-from datetime import UTC
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text
 
 from bot.delivery.dispatcher import Dispatcher
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,9 @@ SCHEDULER_LOCK_KEY = 7_420_115
 
 
 def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
-                    blocking: bool = False) -> BaseScheduler:
+                    services: Services | None = None, blocking: bool = False) -> BaseScheduler:
+    """Every job is derived from the database each time it runs, so a restart loses nothing:
+    the jobs themselves live in memory, with fixed ids, and are added afresh at start."""
     defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
     scheduler: BaseScheduler = (
         BlockingScheduler(timezone=UTC, job_defaults=defaults)
@@ -40,7 +43,26 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
         name="deliver the outbox",
         replace_existing=True,
     )
+    if services is not None:
+        for job_id, job, every in (
+            ("coverage-alerts", services.sessions.send_coverage_alerts, timedelta(minutes=5)),
+            ("after-session-check-ins", services.sessions.send_check_ins, timedelta(minutes=5)),
+            ("waiting-list-offers", services.sessions.expire_offers, timedelta(minutes=1)),
+            ("extend-series", services.sessions.extend_series, timedelta(hours=6)),
+        ):
+            scheduler.add_job(_logged(job_id, job), IntervalTrigger(seconds=every.total_seconds()),
+                              id=job_id, name=job_id, replace_existing=True,
+                              next_run_time=datetime.now(UTC))
     return scheduler
+
+
+def _logged(name: str, job: Callable[[], int]) -> Callable[[], None]:
+    def run() -> None:
+        count = job()
+        if count:
+            log.info("%s: %d", name, count)
+
+    return run
 
 
 @contextlib.contextmanager

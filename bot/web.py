@@ -11,6 +11,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
+from bot.calendar import parse_calendar_path
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -31,9 +33,20 @@ def make_wsgi_app(
     app: App,
     engine: Engine,
     extra_routes: dict[str, WSGIApplication] | None = None,
+    calendar: Callable[[int, str], bytes | None] | None = None,
 ) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
     slack = SlackRequestHandler(app, path=SLACK_EVENTS_PATH)
     routes = dict(extra_routes or {})
+
+    def calendar_file(path: str, start_response: StartResponse) -> list[bytes]:
+        parsed = parse_calendar_path(path)
+        ics = calendar(*parsed) if calendar and parsed else None
+        if ics is None:
+            return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
+        start_response("200 OK", [("Content-Type", "text/calendar; charset=utf-8"),
+                                  ("Content-Disposition", 'attachment; filename="session.ics"'),
+                                  ("Content-Length", str(len(ics)))])
+        return [ics]
 
     def health(start_response: StartResponse) -> list[bytes]:
         try:
@@ -51,6 +64,8 @@ def make_wsgi_app(
             return health(start_response)
         if path == SLACK_EVENTS_PATH:
             return slack(environ, start_response)
+        if path.startswith("/calendar/") and environ.get("REQUEST_METHOD") == "GET":
+            return calendar_file(path, start_response)
         if path in routes:
             return routes[path](environ, start_response)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})

@@ -1,4 +1,5 @@
-"""App Home: what Coprod is, and for coordinators and HR officers the feedback open for them."""
+"""App Home: what Coprod is; my next sessions and those needing cover; and for coordinators
+and HR officers the feedback open for them."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from slack_sdk import WebClient
 
 from bot.rules.roles import Role
 from bot.services import Services
-from handlers.blocks import feedback as blocks
+from handlers.blocks import feedback as feedback_blocks
+from handlers.blocks import sessions as session_blocks
 from handlers.ids import Event
 
 TEAM_ROLES = frozenset({Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE})
+ROTA_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.TRAINED})
 
 
 def register(app: App) -> None:
@@ -25,11 +28,15 @@ def handle_home_opened(event: dict, client: WebClient, services: Services) -> No
 
 def publish_home(client: WebClient, services: Services, user: str) -> None:
     cases = list(services.feedback.open_cases_for(user))
-    on_the_team = bool(cases) or bool(services.members.roles_of(user) & TEAM_ROLES)
+    roles = services.members.roles_of(user)
     settings = services.settings
-    client.views_publish(
-        user_id=user,
-        view=blocks.home_view(cases, on_the_team=on_the_team, tz=settings.timezone,
-                              org_name=settings.coprod_org_name,
-                              crisis_line=settings.coprod_crisis_line),
-    )
+    view = feedback_blocks.home_view(cases, on_the_team=bool(cases) or bool(roles & TEAM_ROLES),
+                                     tz=settings.timezone, org_name=settings.coprod_org_name,
+                                     crisis_line=settings.coprod_crisis_line)
+    needing_cover = services.sessions.needing_cover() if roles & ROTA_ROLES else []
+    rota = session_blocks.home_sessions(services.sessions.mine(user), needing_cover,
+                                        settings.timezone)
+    # Sessions first, after the welcome; the crisis footer stays last.
+    view["blocks"] = view["blocks"][:2] + rota + view["blocks"][2:]
+    view["blocks"] = view["blocks"][:100]
+    client.views_publish(user_id=user, view=view)

@@ -8,6 +8,7 @@ import enum
 class SlashCommand(enum.StrEnum):
     COPROD = "/coprod"
     FEEDBACK = "/feedback"
+    SESSIONS = "/sessions"
 
 
 class CoprodAction(enum.StrEnum):
@@ -21,6 +22,7 @@ class CoprodAction(enum.StrEnum):
 class CallbackId(enum.StrEnum):
     FEEDBACK_FORM = "feedback_form"
     FEEDBACK_REPLY = "feedback_reply"
+    SESSION_FORM = "session_form"
 
 
 class BlockId(enum.StrEnum):
@@ -34,6 +36,20 @@ class BlockId(enum.StrEnum):
     FB_REPLY_TEXT = "feedback_reply_text"
     FB_CASE_ACTIONS = "feedback_case_actions"
     FB_MEETING_ACTIONS = "feedback_meeting_actions"
+    SS_TITLE = "session_title"
+    SS_KIND = "session_kind"
+    SS_DAY = "session_day"
+    SS_START = "session_start"
+    SS_END = "session_end"
+    SS_PLACE = "session_place"
+    SS_CHANNEL = "session_channel"
+    SS_NEEDED = "session_needed"
+    SS_TRAINED = "session_trained"
+    SS_PLACES = "session_places"
+    SS_CAPACITY = "session_capacity"
+    SS_REPEAT = "session_repeat"
+    SESSION_ACTIONS = "session_actions"
+    SESSION_LIST_ACTIONS = "session_list_actions"
 
 
 class ActionId(enum.StrEnum):
@@ -50,6 +66,20 @@ class ActionId(enum.StrEnum):
     FB_REPLY = "feedback_reply"
     FB_MEETING_ACKNOWLEDGE = "feedback_meeting_acknowledge"
     FB_MEETING_ARRANGED = "feedback_meeting_arranged"
+    SS_FIELD = "session_field"  # every input of the session form; block ids tell them apart
+    SESSION_NEW = "session_new"
+    SESSION_CLAIM = "session_claim"
+    SESSION_RELEASE = "session_release"
+    SESSION_RELEASE_CONFIRMED = "session_release_confirmed"
+    SESSION_KEEP_PLACE = "session_keep_place"
+    SESSION_ATTEND = "session_attend"
+    SESSION_WAIT = "session_wait"
+    SESSION_TAKE_OFFER = "session_take_offer"
+    SESSION_MANAGE = "session_manage"
+    SESSION_CALENDAR = "session_calendar"
+    SESSION_OK_AFTER = "session_ok_after"
+    SESSION_DEBRIEF = "session_debrief"
+    SESSION_DEBRIEF_ARRANGED = "session_debrief_arranged"
 
 
 class OptionValue(enum.StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -31,6 +32,7 @@ from bot.rules.feedback_words import (
     MeetingStatus,
 )
 from bot.rules.roles import Role
+from bot.rules.sessions import Repeat, SessionKind
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -264,3 +266,119 @@ class FeedbackEvent(Base):
     actor_slack_id: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime]
     case: Mapped[FeedbackCase] = relationship(back_populates="events")
+
+
+class SessionSeries(Base):
+    """A weekly or fortnightly session: its sessions are made ahead from this template."""
+
+    __tablename__ = "session_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repeat: Mapped[Repeat] = mapped_column(_str_enum(Repeat))
+    title: Mapped[str] = mapped_column(String(150))
+    kind: Mapped[SessionKind] = mapped_column(_str_enum(SessionKind))
+    first_day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(300))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    facilitators_needed: Mapped[int]
+    trained_needed: Mapped[int]
+    facilitator_places: Mapped[int]
+    participant_capacity: Mapped[int | None]
+    made_until: Mapped[date] = mapped_column(Date)
+    ended: Mapped[bool] = mapped_column(default=False)
+
+
+class GroupSession(Base):
+    __tablename__ = "group_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("session_series.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    kind: Mapped[SessionKind] = mapped_column(_str_enum(SessionKind))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(300))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    facilitators_needed: Mapped[int] = mapped_column(default=2)
+    trained_needed: Mapped[int] = mapped_column(default=1)
+    facilitator_places: Mapped[int] = mapped_column(default=3)
+    participant_capacity: Mapped[int | None]
+    cancelled_at: Mapped[datetime | None]
+    # Bumped on every change, so each card update has its own idempotency key.
+    version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    facilitators: Mapped[list[SessionFacilitator]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin",
+        order_by="SessionFacilitator.id",
+    )
+    attendees: Mapped[list[SessionAttendee]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin",
+        order_by="SessionAttendee.id",
+    )
+    waiting: Mapped[list[WaitingListEntry]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin",
+        order_by="WaitingListEntry.id",
+    )
+
+
+class SessionFacilitator(Base):
+    __tablename__ = "session_facilitators"
+    __table_args__ = (UniqueConstraint("session_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    claimed_at: Mapped[datetime]
+    session: Mapped[GroupSession] = relationship(back_populates="facilitators")
+    member: Mapped[Member] = relationship(lazy="selectin")
+
+
+class SessionAttendee(Base):
+    __tablename__ = "session_attendees"
+    __table_args__ = (UniqueConstraint("session_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime]
+    session: Mapped[GroupSession] = relationship(back_populates="attendees")
+    member: Mapped[Member] = relationship(lazy="selectin")
+
+
+class WaitingListEntry(Base):
+    """A facilitator waiting for a place; when one frees up it is offered to them first."""
+
+    __tablename__ = "session_waiting_list"
+    __table_args__ = (UniqueConstraint("session_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime]
+    offered_until: Mapped[datetime | None]
+    declined: Mapped[bool] = mapped_column(default=False)
+    session: Mapped[GroupSession] = relationship(back_populates="waiting")
+    member: Mapped[Member] = relationship(lazy="selectin")
+
+
+class DebriefRequest(Base):
+    """Only the request is kept: nothing about how the person felt."""
+
+    __tablename__ = "debrief_requests"
+    __table_args__ = (UniqueConstraint("session_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    requested_at: Mapped[datetime]
+    arranged_by: Mapped[str | None] = mapped_column(String(32))
+    arranged_at: Mapped[datetime | None]

@@ -12,13 +12,19 @@ from sqlalchemy.orm import Session
 from bot.rules.feedback_words import FeedbackRoute, FeedbackStatus
 from bot.rules.roles import Role
 from storage.models import (
+    DebriefRequest,
     FeedbackCase,
     FeedbackRecipient,
+    GroupSession,
     Member,
     MemberRole,
     OutboxChannel,
     OutboxMessage,
     OutboxStatus,
+    SessionAttendee,
+    SessionFacilitator,
+    SessionSeries,
+    WaitingListEntry,
 )
 
 
@@ -107,6 +113,15 @@ class OutboxRepository:
             select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
         )
 
+    def has_key_prefix(self, prefix: str) -> bool:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found = self.session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.idempotency_key.like(escaped + "%", escape="\\"))
+            .limit(1)
+        )
+        return found is not None
+
     def list_failed(self, limit: int = 20) -> Sequence[OutboxMessage]:
         return self.session.scalars(
             select(OutboxMessage)
@@ -159,3 +174,91 @@ class FeedbackRepository:
             .where(FeedbackCase.created_at < end)
             .order_by(FeedbackCase.created_at, FeedbackCase.id)
         ).all()
+
+
+class SessionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, group_session: GroupSession) -> GroupSession:
+        self.session.add(group_session)
+        self.session.flush()
+        return group_session
+
+    def get(self, session_id: int) -> GroupSession | None:
+        return self.session.get(GroupSession, session_id)
+
+    def get_for_update(self, session_id: int) -> GroupSession | None:
+        """The session, locked until the transaction ends, so that claims for its places are
+        taken one at a time (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE does the same)."""
+        query = select(GroupSession).where(GroupSession.id == session_id)
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return self.session.scalar(query)
+
+    def list_starting_between(self, start: datetime, end: datetime) -> Sequence[GroupSession]:
+        return self.session.scalars(
+            select(GroupSession)
+            .where(GroupSession.starts_at >= start)
+            .where(GroupSession.starts_at < end)
+            .where(GroupSession.cancelled_at.is_(None))
+            .order_by(GroupSession.starts_at, GroupSession.id)
+        ).all()
+
+    def list_ending_between(self, start: datetime, end: datetime) -> Sequence[GroupSession]:
+        return self.session.scalars(
+            select(GroupSession)
+            .where(GroupSession.ends_at > start)
+            .where(GroupSession.ends_at <= end)
+            .where(GroupSession.cancelled_at.is_(None))
+            .order_by(GroupSession.ends_at, GroupSession.id)
+        ).all()
+
+    def list_upcoming_for_member(self, member_id: int, after: datetime,
+                                 limit: int = 10) -> Sequence[GroupSession]:
+        facilitating = select(SessionFacilitator.session_id).where(
+            SessionFacilitator.member_id == member_id)
+        attending = select(SessionAttendee.session_id).where(
+            SessionAttendee.member_id == member_id)
+        return self.session.scalars(
+            select(GroupSession)
+            .where(GroupSession.starts_at >= after)
+            .where(GroupSession.cancelled_at.is_(None))
+            .where(GroupSession.id.in_(facilitating) | GroupSession.id.in_(attending))
+            .order_by(GroupSession.starts_at, GroupSession.id)
+            .limit(limit)
+        ).all()
+
+    def add_series(self, series: SessionSeries) -> SessionSeries:
+        self.session.add(series)
+        self.session.flush()
+        return series
+
+    def list_open_series(self) -> Sequence[SessionSeries]:
+        return self.session.scalars(
+            select(SessionSeries).where(SessionSeries.ended.is_(False)).order_by(SessionSeries.id)
+        ).all()
+
+    def list_lapsed_offers(self, now: datetime) -> Sequence[WaitingListEntry]:
+        return self.session.scalars(
+            select(WaitingListEntry)
+            .where(WaitingListEntry.offered_until.is_not(None))
+            .where(WaitingListEntry.offered_until < now)
+            .where(WaitingListEntry.declined.is_(False))
+            .order_by(WaitingListEntry.id)
+        ).all()
+
+    def add_debrief(self, request: DebriefRequest) -> DebriefRequest:
+        self.session.add(request)
+        self.session.flush()
+        return request
+
+    def get_debrief(self, request_id: int) -> DebriefRequest | None:
+        return self.session.get(DebriefRequest, request_id)
+
+    def find_debrief(self, session_id: int, member_id: int) -> DebriefRequest | None:
+        return self.session.scalar(
+            select(DebriefRequest)
+            .where(DebriefRequest.session_id == session_id)
+            .where(DebriefRequest.member_id == member_id)
+        )

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.services.deliveries import DeliveriesService
 from bot.services.feedback import FeedbackService
 from bot.services.members import MembersService
+from bot.services.sessions import SessionsService
 
 Clock = Callable[[], datetime]
 
@@ -23,22 +24,24 @@ def system_clock() -> datetime:
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    sessions: sessionmaker[Session]
+    database: sessionmaker[Session]
     clock: Clock
     members: MembersService
     deliveries: DeliveriesService
     feedback: FeedbackService
+    sessions: SessionsService
 
 
 def build_services(
-    settings: Settings, sessions: sessionmaker[Session], clock: Clock = system_clock
+    settings: Settings, database: sessionmaker[Session], clock: Clock = system_clock
 ) -> Services:
-    members = MembersService(sessions, clock)
+    members = MembersService(database, clock)
     return Services(
         settings=settings,
-        sessions=sessions,
+        database=database,
         clock=clock,
         members=members,
-        deliveries=DeliveriesService(sessions, members),
-        feedback=FeedbackService(sessions, clock, settings),
+        deliveries=DeliveriesService(database, members),
+        feedback=FeedbackService(database, clock, settings),
+        sessions=SessionsService(database, clock, settings),
     )

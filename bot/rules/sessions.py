@@ -1,0 +1,123 @@
+"""Sessions as rules: their kinds, checking a new one, and the dates of a weekly series."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+SERIES_AHEAD = timedelta(weeks=8)
+
+
+class SessionKind(enum.StrEnum):
+    PEER_GROUP = "peer_group"
+    DROP_IN = "drop_in"
+    WORKSHOP = "workshop"
+    TRAINING = "training"
+    OTHER = "other"
+
+
+SESSION_KIND_WORDS: dict[SessionKind, str] = {
+    SessionKind.PEER_GROUP: "Peer group",
+    SessionKind.DROP_IN: "Drop-in",
+    SessionKind.WORKSHOP: "Workshop",
+    SessionKind.TRAINING: "Training",
+    SessionKind.OTHER: "Other",
+}
+
+
+class Repeat(enum.StrEnum):
+    NONE = "none"
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+
+    @property
+    def weeks(self) -> int:
+        return {"none": 0, "weekly": 1, "fortnightly": 2}[self.value]
+
+
+class DraftField:
+    TITLE = "title"
+    KIND = "kind"
+    DAY = "day"
+    START = "start"
+    END = "end"
+    PLACE = "place"
+    NEEDED = "needed"
+    TRAINED = "trained"
+    PLACES = "places"
+    CAPACITY = "capacity"
+
+
+@dataclass(frozen=True)
+class SessionDraft:
+    title: str
+    kind: SessionKind | None
+    day: date | None
+    start_time: time | None
+    end_time: time | None
+    place: str
+    channel: str | None = None
+    facilitators_needed: int = 2
+    trained_needed: int = 1
+    places: int = 3
+    capacity: int | None = None
+    repeat: Repeat = Repeat.NONE
+
+
+def local_moment(day: date, at: time, tz: tzinfo) -> datetime:
+    """A wall-clock time where the organisation is, as an aware datetime (then kept in UTC)."""
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+def check_draft(draft: SessionDraft, now: datetime, tz: tzinfo) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not draft.title.strip():
+        errors[DraftField.TITLE] = "Please give the session a name."
+    elif len(draft.title) > 150:
+        errors[DraftField.TITLE] = "Please keep the name under 150 characters."
+    if draft.kind is None:
+        errors[DraftField.KIND] = "Please choose what kind of session it is."
+    if draft.day is None:
+        errors[DraftField.DAY] = "Please choose the day."
+    if draft.start_time is None:
+        errors[DraftField.START] = "Please choose a start time."
+    if draft.end_time is None:
+        errors[DraftField.END] = "Please choose an end time."
+    if draft.day and draft.start_time:
+        if local_moment(draft.day, draft.start_time, tz) <= now:
+            errors[DraftField.START] = "That time has already passed. Please choose a later one."
+        elif draft.end_time and draft.end_time <= draft.start_time:
+            errors[DraftField.END] = "The end needs to be after the start."
+    if not draft.place.strip():
+        errors[DraftField.PLACE] = "Please say where it is, or give the online link."
+    elif len(draft.place) > 300:
+        errors[DraftField.PLACE] = "Please keep the place under 300 characters."
+    if draft.facilitators_needed < 2:
+        errors[DraftField.NEEDED] = ("Every session needs at least two facilitators, so "
+                                     "nobody runs a group alone.")
+    if draft.trained_needed < 1:
+        errors[DraftField.TRAINED] = "Every session needs at least one trained facilitator."
+    elif draft.trained_needed > draft.facilitators_needed:
+        errors[DraftField.TRAINED] = "This can't be more than the facilitators needed."
+    if draft.places < draft.facilitators_needed:
+        errors[DraftField.PLACES] = (f"There are fewer places than the {draft.facilitators_needed}"
+                                     " facilitators needed.")
+    elif draft.places > 20:
+        errors[DraftField.PLACES] = "Please keep facilitator places to 20 or fewer."
+    if draft.capacity is not None and draft.capacity < 1:
+        errors[DraftField.CAPACITY] = "Leave it empty for no limit, or give a number above 0."
+    return errors
+
+
+def series_days(first: date, repeat: Repeat, until: date) -> list[date]:
+    """The days of a series from `first` up to `until`. Each keeps its wall-clock time when
+    combined with local_moment, so the clocks changing never moves a session."""
+    if repeat is Repeat.NONE:
+        return [first]
+    step = timedelta(weeks=repeat.weeks)
+    days, day = [], first
+    while day <= until:
+        days.append(day)
+        day += step
+    return days

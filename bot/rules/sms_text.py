@@ -1,0 +1,64 @@
+"""Texts that arrive whole: plain GSM-7, the organisation's name first, at most two parts."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# The GSM 03.38 basic set (plus the space); anything else would turn the whole text to UCS-2
+# and halve its length.
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = set("^{}\\[~]|€")  # each costs two characters
+REPLACEMENTS = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...",
+    "\u00a0": " ", "\u2022": "-",
+}
+TWO_PARTS = 306  # 2 x 153 characters once a text is split
+
+
+def gsm7_length(text: str) -> int | None:
+    """Characters counted as the network counts them, or None if the text is not GSM-7."""
+    length = 0
+    for char in text:
+        if char in GSM7_BASIC:
+            length += 1
+        elif char in GSM7_EXTENDED:
+            length += 2
+        else:
+            return None
+    return length
+
+
+def segments(text: str) -> tuple[str, int]:
+    """The encoding a phone would use and how many parts the text is sent in."""
+    length = gsm7_length(text)
+    if length is not None:
+        return "GSM-7", 1 if length <= 160 else -(-length // 153)
+    units = len(text.encode("utf-16-le")) // 2
+    return "UCS-2", 1 if units <= 70 else -(-units // 67)
+
+
+def to_gsm7(text: str) -> str:
+    """Curly quotes and dashes made plain; accents kept where GSM-7 has them, else dropped;
+    anything else (an emoji) left out rather than let it turn the text into UCS-2."""
+    out = []
+    for char in text:
+        char = REPLACEMENTS.get(char, char)
+        if all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in char):
+            out.append(char)
+            continue
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        out.append(plain)
+    return "".join(out)
+
+
+def compose_text(org_name: str, body: str) -> str:
+    """The organisation's name first, GSM-7 only, cut to two parts at a word boundary."""
+    text = to_gsm7(f"{org_name}: {body}")
+    while (gsm7_length(text) or 0) > TWO_PARTS:
+        text = text[: TWO_PARTS - 3].rsplit(" ", 1)[0] + "..."
+    return text

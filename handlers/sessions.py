@@ -1,0 +1,286 @@
+"""/sessions and the session cards' buttons: claim, release, attend, wait, and the form."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.rules.coverage import ClaimDecision
+from bot.rules.roles import NotAllowed
+from bot.rules.sessions import Repeat, SessionDraft, SessionKind
+from bot.services import Services
+from bot.services.sessions import InvalidSession, Outcome, SessionGone, SessionView
+from handlers.blocks import sessions as blocks
+from handlers.blocks.text import section
+from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
+
+
+def register(app: App) -> None:
+    app.command(SlashCommand.SESSIONS.value)(handle_sessions_command)
+    app.action(ActionId.SESSION_NEW.value)(handle_new_session_button)
+    app.view(CallbackId.SESSION_FORM.value)(handle_session_form)
+    app.action(ActionId.SESSION_CLAIM.value)(handle_claim)
+    app.action(ActionId.SESSION_TAKE_OFFER.value)(handle_claim)
+    app.action(ActionId.SESSION_RELEASE.value)(handle_release)
+    app.action(ActionId.SESSION_RELEASE_CONFIRMED.value)(handle_release)
+    app.action(ActionId.SESSION_KEEP_PLACE.value)(handle_keep_place)
+    app.action(ActionId.SESSION_ATTEND.value)(handle_attend)
+    app.action(ActionId.SESSION_WAIT.value)(handle_wait)
+    app.action(ActionId.SESSION_MANAGE.value)(handle_manage)
+    app.action(ActionId.SESSION_CALENDAR.value)(handle_calendar_link)
+    app.action(ActionId.SESSION_OK_AFTER.value)(handle_check_in)
+    app.action(ActionId.SESSION_DEBRIEF.value)(handle_check_in)
+    app.action(ActionId.SESSION_DEBRIEF_ARRANGED.value)(handle_debrief_arranged)
+
+
+# -- /sessions ---------------------------------------------------------------------------------
+def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
+                            services: Services) -> None:
+    words = (command.get("text") or "").lower().split()
+    user = command["user_id"]
+    sessions = services.sessions
+    coordinator = sessions.is_coordinator(user)
+    tz = services.settings.timezone
+    if words[:1] == ["new"]:
+        if not coordinator:
+            ack(text="Only a coordinator can set up sessions. Please ask one if a session is "
+                     "needed.")
+            return
+        ack()
+        client.views_open(trigger_id=command["trigger_id"], view=blocks.session_form())
+        return
+    if words[:1] == ["mine"]:
+        ack(text="Your sessions", blocks=blocks.sessions_list(
+            sessions.mine(user), tz, title="Your sessions", coordinator=False,
+            empty="You're not down for any sessions yet. `/sessions` shows what's coming up."))
+        return
+    days = int(words[0]) if words and words[0].isdigit() and 0 < int(words[0]) <= 90 else 14
+    ack(text="Coming sessions", blocks=blocks.sessions_list(
+        sessions.upcoming(days), tz, title=f"Sessions in the next {days} days",
+        coordinator=coordinator, empty="No sessions are planned yet."))
+
+
+def handle_new_session_button(ack: Ack, body: dict, client: WebClient,
+                              services: Services, respond: Respond) -> None:
+    ack()
+    if not services.sessions.is_coordinator(body["user"]["id"]):
+        respond(replace_original=False, response_type="ephemeral",
+                text="Only a coordinator can set up sessions.")
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.session_form())
+
+
+def _input(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
+    return next(iter(state.get(block, {}).values()), {})
+
+
+def _number(state: dict[str, Any], block: BlockId, default: int | None) -> int | None:
+    value = _input(state, block).get("value")
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        return -1  # checked by the rules, which explain what is wanted
+
+
+def parse_session_form(state: dict[str, Any]) -> SessionDraft:
+    def chosen(block: BlockId) -> str | None:
+        selected = _input(state, block).get("selected_option")
+        return selected.get("value") if selected else None
+
+    kind = chosen(BlockId.SS_KIND)
+    day = _input(state, BlockId.SS_DAY).get("selected_date")
+    start = _input(state, BlockId.SS_START).get("selected_time")
+    end = _input(state, BlockId.SS_END).get("selected_time")
+    return SessionDraft(
+        title=_input(state, BlockId.SS_TITLE).get("value") or "",
+        kind=SessionKind(kind) if kind and kind in set(SessionKind) else None,
+        day=date.fromisoformat(day) if day else None,
+        start_time=time.fromisoformat(start) if start else None,
+        end_time=time.fromisoformat(end) if end else None,
+        place=_input(state, BlockId.SS_PLACE).get("value") or "",
+        channel=_input(state, BlockId.SS_CHANNEL).get("selected_conversation") or None,
+        facilitators_needed=_number(state, BlockId.SS_NEEDED, 2) or 0,
+        trained_needed=_number(state, BlockId.SS_TRAINED, 1) or 0,
+        places=_number(state, BlockId.SS_PLACES, 3) or 0,
+        capacity=_number(state, BlockId.SS_CAPACITY, None),
+        repeat=Repeat(chosen(BlockId.SS_REPEAT) or Repeat.NONE),
+    )
+
+
+def handle_session_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    draft = parse_session_form(view.get("state", {}).get("values", {}))
+    session_id = json.loads(view.get("private_metadata") or "{}").get("session")
+    actor = body["user"]["id"]
+    try:
+        if session_id:
+            saved = [services.sessions.edit(actor, int(session_id), draft)]
+        else:
+            saved = services.sessions.create(actor, draft)
+    except InvalidSession as invalid:
+        ack(response_action="errors",
+            errors={blocks.DRAFT_BLOCKS[f]: m for f, m in invalid.errors.items()})
+        return
+    except NotAllowed as refusal:
+        ack(response_action="errors", errors={BlockId.SS_TITLE: str(refusal)})
+        return
+    except SessionGone:
+        ack(response_action="errors",
+            errors={BlockId.SS_TITLE: "This session has been cancelled, so it can't be edited."})
+        return
+    ack(response_action="update",
+        view=blocks.session_saved_view(saved, services.settings.timezone,
+                                       edited=bool(session_id)))
+
+
+# -- the card's buttons ------------------------------------------------------------------------
+def _redraw(body: dict, respond: Respond, services: Services, view: SessionView) -> None:
+    """A clicked card shows the new state at once; the channel's card follows through the
+    outbox. A /sessions list (many sessions in one message) is left as it is."""
+    if body.get("container", {}).get("type") != "message":
+        return
+    action_blocks = [b for b in body.get("message", {}).get("blocks", [])
+                     if str(b.get("block_id", "")).startswith(
+                         (BlockId.SESSION_ACTIONS, BlockId.SESSION_LIST_ACTIONS))]
+    if len(action_blocks) != 1 or action_blocks[0]["block_id"] == BlockId.SESSION_LIST_ACTIONS:
+        return
+    card = services.sessions.card_for(view.id)
+    respond(replace_original=True, text=card["text"], blocks=card["blocks"])
+
+
+def _say(respond: Respond, text: str) -> None:
+    respond(replace_original=False, response_type="ephemeral", text=text,
+            blocks=[section(text)])
+
+
+def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
+                 services: Services) -> None:
+    ack()
+    try:
+        outcome = services.sessions.claim(int(action["value"]), body["user"]["id"])
+    except SessionGone:
+        _say(respond, "That session is no longer on the rota.")
+        return
+    tz = services.settings.timezone
+    _say(respond, blocks.claim_message(outcome.decision, outcome.session, outcome.coordinators,
+                                       tz))
+    if outcome.decision is ClaimDecision.OK:
+        _redraw(body, respond, services, outcome.session)
+
+
+def handle_release(ack: Ack, body: dict, action: dict, respond: Respond,
+                   services: Services) -> None:
+    ack()
+    confirmed = action["action_id"] == ActionId.SESSION_RELEASE_CONFIRMED
+    try:
+        result = services.sessions.release(int(action["value"]), body["user"]["id"],
+                                           confirmed=confirmed)
+    except SessionGone:
+        _say(respond, "That session is no longer on the rota.")
+        return
+    tz = services.settings.timezone
+    if result.outcome is Outcome.CONFIRM_LATE_RELEASE:
+        respond(replace_original=False, response_type="ephemeral",
+                text="Release your place?", blocks=blocks.confirm_release(result.session, tz))
+        return
+    if confirmed:
+        respond(replace_original=True, response_type="ephemeral",
+                text=blocks.outcome_message(result.outcome, result.session, tz))
+        return
+    _say(respond, blocks.outcome_message(result.outcome, result.session, tz))
+    if result.outcome is Outcome.RELEASED:
+        _redraw(body, respond, services, result.session)
+
+
+def handle_keep_place(ack: Ack, respond: Respond) -> None:
+    ack()
+    respond(replace_original=True, text="Your place is kept. Thank you!")
+
+
+def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,
+                  services: Services) -> None:
+    ack()
+    try:
+        result = services.sessions.attend(int(action["value"]), body["user"]["id"])
+    except SessionGone:
+        _say(respond, "That session is no longer on the rota.")
+        return
+    _say(respond, blocks.outcome_message(result.outcome, result.session,
+                                         services.settings.timezone))
+
+
+def handle_wait(ack: Ack, body: dict, action: dict, respond: Respond,
+                services: Services) -> None:
+    ack()
+    try:
+        result = services.sessions.join_waiting_list(int(action["value"]), body["user"]["id"])
+    except SessionGone:
+        _say(respond, "That session is no longer on the rota.")
+        return
+    _say(respond, blocks.outcome_message(result.outcome, result.session,
+                                         services.settings.timezone))
+
+
+def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
+                  services: Services) -> None:
+    ack()
+    what, _, number = action["selected_option"]["value"].partition(":")
+    user = body["user"]["id"]
+    sessions = services.sessions
+    if not sessions.is_coordinator(user):
+        _say(respond, "Only a coordinator can change or cancel a session.")
+        return
+    try:
+        if what == "cancel":
+            view = sessions.cancel(user, int(number))
+            _say(respond, f"{blocks.escape_mrkdwn(view.title)} is cancelled; everyone signed up "
+                          "is told.")
+            return
+        view = sessions.get(int(number))
+    except SessionGone:
+        _say(respond, "That session is no longer on the rota.")
+        return
+    tz = services.settings.timezone
+    local_start, local_end = view.starts_at.astimezone(tz), view.ends_at.astimezone(tz)
+    draft = SessionDraft(title=view.title, kind=view.kind, day=local_start.date(),
+                         start_time=local_start.time(), end_time=local_end.time(),
+                         place=view.place, channel=view.channel_id,
+                         facilitators_needed=view.facilitators_needed,
+                         trained_needed=view.trained_needed, places=view.places,
+                         capacity=view.capacity)
+    client.views_open(trigger_id=body["trigger_id"],
+                      view=blocks.session_form(draft, session_id=view.id))
+
+
+def handle_calendar_link(ack: Ack) -> None:
+    # A link button: Slack opens the link and still tells us; there is nothing else to do.
+    ack()
+
+
+def handle_check_in(ack: Ack, body: dict, action: dict, respond: Respond,
+                    services: Services) -> None:
+    ack()
+    debrief = action["action_id"] == ActionId.SESSION_DEBRIEF
+    if debrief:
+        # "I'm OK" is not stored anywhere: only a request for a debrief is.
+        services.sessions.ask_for_debrief(int(action["value"]), body["user"]["id"])
+    respond(replace_original=True, text="Thank you", blocks=blocks.check_in_answer(debrief))
+
+
+def handle_debrief_arranged(ack: Ack, body: dict, action: dict, respond: Respond,
+                            services: Services) -> None:
+    ack()
+    user = body["user"]["id"]
+    try:
+        view, name = services.sessions.debrief_arranged(int(action["value"]), user)
+    except NotAllowed as refusal:
+        _say(respond, str(refusal))
+        return
+    payload = blocks.debrief_request(view, name, int(action["value"]), user,
+                                     services.settings.timezone)
+    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
