@@ -47,8 +47,9 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
     tz = services.settings.timezone
     if words[:1] == ["new"]:
         if not coordinator:
-            ack(text="Only a coordinator can set up sessions. Please ask one if a session is "
-                     "needed.")
+            words_for_them = ("Only a coordinator can set up sessions. Please ask one if a "
+                              "session is needed.")
+            ack(text=words_for_them, blocks=[section(words_for_them)])
             return
         ack()
         client.views_open(trigger_id=command["trigger_id"], view=blocks.session_form())

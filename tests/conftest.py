@@ -299,6 +299,14 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
                 o for o in element["options"] if o["value"] in answer]}
         elif kind == "users_select":
             state = {"type": kind, "selected_user": answer}
+        elif kind == "conversations_select":
+            state = {"type": kind, "selected_conversation": answer}
+        elif kind == "datepicker":
+            state = {"type": kind, "selected_date": answer}
+        elif kind == "timepicker":
+            state = {"type": kind, "selected_time": answer}
+        elif kind == "number_input":
+            state = {"type": kind, "value": str(answer)}
         else:
             raise AssertionError(f"no filler for {kind}")
         values[block_id] = {element["action_id"]: state}

@@ -202,3 +202,21 @@ def test_feedback_export_names_nobody_and_marks_testimonies(
                  cwd=tmp_path)
     assert bad.returncode == 2
     assert bad.stderr.strip() == "Please give dates like 2026-09-01 for --since and --until."
+
+
+def test_sessions_add_and_list(env: dict[str, str], tmp_path: Path, engine: object) -> None:
+    day = (date.today() + timedelta(days=5)).isoformat()
+    made = coprod("sessions", "add", "--title", "Thursday drop-in", "--day", day, "--start",
+                  "14:00", "--end", "16:00", "--place", "Hope Centre", "--kind", "drop_in",
+                  "--repeat", "fortnightly", env=env, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("Set up 5 session(s): Thursday drop-in, first on")
+    listing = coprod("sessions", "list", "--days", "35", env=env, cwd=tmp_path)
+    lines = listing.stdout.splitlines()
+    assert len(lines) == 3  # every two weeks from day 5: days 5, 19 and 33
+    assert "14:00  Thursday drop-in  [Needs 2 more facilitators, at least one trained]" in lines[0]
+
+    bad = coprod("sessions", "add", "--title", "x", "--day", day, "--start", "16:00", "--end",
+                 "14:00", "--place", "Hope Centre", env=env, cwd=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "end: The end needs to be after the start."

@@ -376,17 +376,19 @@ class SessionsService:
             late = release_is_late(found.starts_at, now)
             if late and not confirmed:
                 return ChangeOutcome(Outcome.CONFIRM_LATE_RELEASE, self.view_of(found))
+            was_covered = self.view_of(found).coverage.covered
             found.facilitators.remove(place)
             session.flush()
             self._offer_next(session, found, now)
             self._changed(session, found, now)
             view = self.view_of(found)
-            if late and member is not None:
+            # Coordinators hear of a late release, and of any that leaves a session short.
+            if member is not None and (late or (was_covered and not view.coverage.covered)):
                 outbox = OutboxRepository(session)
                 for coordinator in MemberRepository(session).list_with_role(Role.COORDINATOR):
                     self._notify_member(
                         outbox, coordinator, f"session:{found.id}:late-release:v{found.version}",
-                        messages.late_release_alert(view, member.name, self.tz), now)
+                        messages.release_alert(view, member.name, late, self.tz), now)
             return ChangeOutcome(Outcome.RELEASED, view)
 
     def _offer_next(self, session: Session, found: GroupSession, now: datetime) -> None:

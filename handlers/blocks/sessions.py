@@ -219,11 +219,11 @@ def cancelled_dm(view: SessionView, tz: tzinfo) -> Payload:
                sms=f"The session on {_sms_when(view, tz)} is cancelled. Sorry for any bother.")
 
 
-def late_release_alert(view: SessionView, name: str, tz: tzinfo) -> Payload:
+def release_alert(view: SessionView, name: str, late: bool, tz: tzinfo) -> Payload:
     symbol, words = coverage_words(view.coverage)
+    soon = ", which is less than 48 hours away" if late else ""
     return _dm(f"{escape_mrkdwn(name)} has released their place at *{escape_mrkdwn(view.title)}* "
-               f"({when(view.starts_at, tz)}), which is less than 48 hours away. "
-               f"{symbol} {words}.")
+               f"({when(view.starts_at, tz)}){soon}. {symbol} {words}.", *session_buttons(view))
 
 
 def offer_dm(view: SessionView, until: datetime, tz: tzinfo) -> Payload:

@@ -1,0 +1,47 @@
+"""Texts: GSM-7 only, counted as the network counts them, two parts at most."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.rules.sms_text import compose_text, gsm7_length, segments, to_gsm7
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "parts"),
+    [
+        ("a" * 160, "GSM-7", 1),
+        ("a" * 161, "GSM-7", 2),
+        ("a" * 306, "GSM-7", 2),
+        ("a" * 307, "GSM-7", 3),
+        ("[" * 80, "GSM-7", 1),     # extended characters count twice
+        ("[" * 81, "GSM-7", 2),
+        ("é" * 160, "GSM-7", 1),
+        ("a" * 70 + "😊", "UCS-2", 2),
+        ("\u2018quote\u2019", "UCS-2", 1),
+    ],
+)
+def test_segments(text: str, encoding: str, parts: int) -> None:
+    assert segments(text) == (encoding, parts)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("It\u2019s \u201cfine\u201d \u2013 really\u2026", "It's \"fine\" - really..."),
+        ("See you 😊 soon", "See you  soon"),
+        ("Café crème, crêpe", "Café crème, crepe"),
+        ("£5 & €2", "£5 & €2"),
+    ],
+)
+def test_to_gsm7(text: str, plain: str) -> None:
+    assert to_gsm7(text) == plain
+    assert gsm7_length(to_gsm7(text)) is not None
+
+
+def test_compose_text_puts_the_organisation_first_and_fits_two_parts() -> None:
+    text = compose_text("Riverside Peer Support", "word " * 200)
+    assert text.startswith("Riverside Peer Support: word")
+    assert segments(text) == ("GSM-7", 2) and text.endswith("...")
+    short = compose_text("Riverside", "Forum on Tue 3 Dec at 18:00.")
+    assert short == "Riverside: Forum on Tue 3 Dec at 18:00."

@@ -1,0 +1,471 @@
+"""Sessions and the rota, driven as Slack drives them, with the outbox delivering to fake Slack."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+from slack_bolt import App
+from sqlalchemy import Engine
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.delivery.sms import ConsoleSmsProvider
+from bot.rules.sessions import Repeat, SessionDraft, SessionKind
+from bot.web import make_wsgi_app
+from bot.wiring import Runtime, build_runtime
+from handlers.ids import ActionId, BlockId
+from storage.models import DebriefRequest, GroupSession, Member, SessionAttendee
+from tests.conftest import (
+    MEMBERS_CSV,
+    FakeClock,
+    HttpSlackDriver,
+    ServerThread,
+    SlackDriver,
+)
+from tests.fakes.slack import FakeSlack
+
+COORDINATOR = "U0COORD01"   # Ada: coordinator, facilitator, trained until 2027-06-30
+FACILITATOR = "U0FACIL02"   # Bram: facilitator, not trained
+EXPIRED = "U0TRAIN03"       # Cleo: facilitator, training expired 2025-01-31
+MEMBER = "U0MEMBR06"        # Fin: member
+CHANNEL = "C0TUESDAY"
+
+
+def make_session(runtime: Runtime, clock: FakeClock, *, days_ahead: float = 10,
+                 places: int = 3, channel: str | None = CHANNEL,
+                 capacity: int | None = None) -> int:
+    start = (clock.now + timedelta(days=days_ahead)).astimezone(runtime.settings.timezone)
+    [view] = runtime.services.sessions.create(None, SessionDraft(
+        title="Tuesday peer group", kind=SessionKind.PEER_GROUP, day=start.date(),
+        start_time=time(start.hour, 0), end_time=time(start.hour, 59), place="Hope Centre",
+        channel=channel, places=places, capacity=capacity))
+    return view.id
+
+
+def deliver(runtime: Runtime) -> None:
+    runtime.dispatcher().deliver_due()
+
+
+def card_text(fake: FakeSlack) -> str:
+    """The channel card as it stands after every post and update."""
+    posts = [c.params for c in fake.calls_to("chat.postMessage") if c.params["channel"] == CHANNEL]
+    updates = [c.params for c in fake.calls_to("chat.update") if c.params["channel"] == CHANNEL]
+    latest = (updates or posts)[-1]
+    return json.dumps(latest["blocks"])
+
+
+def card_message(fake: FakeSlack) -> dict[str, Any]:
+    post = next(c.params for c in fake.calls_to("chat.postMessage")
+                if c.params["channel"] == CHANNEL)
+    return {"blocks": post["blocks"], "text": post["text"]}
+
+
+def dms_to(fake: FakeSlack, user: str) -> list[str]:
+    return [json.dumps(c.params) for c in fake.calls_to("chat.postMessage")
+            if c.params["channel"] == user]
+
+
+def said(fake: FakeSlack) -> str:
+    """The last ephemeral answer sent through response_url."""
+    ephemeral = [r.params for r in fake.responses if r.params.get("replace_original") is False]
+    return ephemeral[-1]["text"]
+
+
+# -- creating ----------------------------------------------------------------------------------
+def session_answers(day: date, **changes: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        BlockId.SS_TITLE: "Tuesday peer group", BlockId.SS_KIND: "peer_group",
+        BlockId.SS_DAY: day.isoformat(), BlockId.SS_START: "18:00", BlockId.SS_END: "20:00",
+        BlockId.SS_PLACE: "Hope Centre, room 2", BlockId.SS_CHANNEL: CHANNEL,
+        BlockId.SS_NEEDED: 2, BlockId.SS_TRAINED: 1, BlockId.SS_PLACES: 3,
+        BlockId.SS_REPEAT: "none"}
+    answers.update(changes)
+    return answers
+
+
+def test_a_coordinator_sets_up_a_session_and_its_card_is_posted(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    listing = slack.command("/sessions", "", user_id=COORDINATOR)
+    assert "New session" in listing.body
+    slack.command("/sessions", "new", user_id=COORDINATOR)
+    form = slack.opened_view()
+    day = (clock.now + timedelta(days=9)).date()
+    saved = json.loads(slack.submit(form, session_answers(day), user_id=COORDINATOR).body)
+    assert saved["response_action"] == "update"
+    assert "is set up" in json.dumps(saved["view"])
+    deliver(members)
+    card = card_text(slack.fake)
+    assert "Tuesday peer group" in card and "18:00-20:00" in card
+    assert "Needs 2 more facilitators, at least one trained" in card
+    assert ActionId.SESSION_CLAIM in card
+
+
+@pytest.mark.parametrize(
+    ("changes", "block", "words"),
+    [
+        ({BlockId.SS_DAY: "2026-11-01"}, BlockId.SS_START, "already passed"),
+        ({BlockId.SS_END: "17:00"}, BlockId.SS_END, "after the start"),
+        ({BlockId.SS_NEEDED: 4}, BlockId.SS_PLACES, "fewer places than the 4"),
+        ({BlockId.SS_NEEDED: 1}, BlockId.SS_NEEDED, "nobody runs a group alone"),
+    ],
+)
+def test_the_session_form_explains_what_to_fix(
+    slack: SlackDriver, members: Runtime, clock: FakeClock, changes: dict[str, Any],
+    block: str, words: str
+) -> None:
+    slack.command("/sessions", "new", user_id=COORDINATOR)
+    answers = session_answers((clock.now + timedelta(days=9)).date(), **changes)
+    payload = json.loads(slack.submit(slack.opened_view(), answers, user_id=COORDINATOR).body)
+    assert payload["response_action"] == "errors"
+    assert words in payload["errors"][block]
+    with members.sessions() as session:
+        assert session.query(GroupSession).count() == 0
+
+
+def test_only_coordinators_set_up_sessions(slack: SlackDriver, members: Runtime,
+                                           clock: FakeClock) -> None:
+    answer = slack.text_of(slack.command("/sessions", "new", user_id=FACILITATOR))
+    assert "Only a coordinator can set up sessions" in answer
+    assert slack.fake.calls_to("views.open") == []
+    assert "New session" not in slack.command("/sessions", "", user_id=FACILITATOR).body
+    # A forged form submission is refused on the server too.
+    slack.command("/sessions", "new", user_id=COORDINATOR)
+    answers = session_answers((clock.now + timedelta(days=9)).date())
+    payload = json.loads(slack.submit(slack.opened_view(), answers, user_id=FACILITATOR).body)
+    assert payload["errors"][BlockId.SS_TITLE] == "Only a coordinator can do that."
+
+
+# -- claiming ----------------------------------------------------------------------------------
+def test_two_facilitators_one_trained_make_it_covered_and_a_release_tells_everyone(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    deliver(members)
+    card = card_message(slack.fake)
+
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=FACILITATOR, channel=CHANNEL)
+    assert "you're facilitating" in said(slack.fake)
+    deliver(members)
+    assert "Needs one more facilitator, at least one trained" in card_text(slack.fake)
+
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=COORDINATOR, channel=CHANNEL)
+    deliver(members)
+    assert "Covered" in card_text(slack.fake) and "(trained)" in card_text(slack.fake)
+    redrawn = [r.params for r in slack.fake.responses if r.params.get("replace_original")]
+    assert "Covered" in json.dumps(redrawn[-1]["blocks"])  # the clicked card at once
+
+    slack.click(card, ActionId.SESSION_RELEASE, user_id=FACILITATOR, channel=CHANNEL)
+    assert "released" in said(slack.fake)
+    deliver(members)
+    assert "Needs one more facilitator" in card_text(slack.fake)
+    told = dms_to(slack.fake, COORDINATOR)
+    assert any("Bram Okonkwo has released their place" in m for m in told)
+    assert members.services.sessions.get(session_id).coverage.covered is False
+
+
+def test_expired_training_counts_as_a_facilitator_but_not_trained(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    make_session(members, clock)
+    deliver(members)
+    card = card_message(slack.fake)
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=EXPIRED, channel=CHANNEL)
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=FACILITATOR, channel=CHANNEL)
+    deliver(members)
+    assert "Needs a trained facilitator" in card_text(slack.fake)
+
+
+def test_the_last_place_is_kept_for_a_trained_facilitator(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    make_session(members, clock, places=2)
+    deliver(members)
+    card = card_message(slack.fake)
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=FACILITATOR, channel=CHANNEL)
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=EXPIRED, channel=CHANNEL)
+    assert "kept for a trained facilitator" in said(slack.fake)
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=COORDINATOR, channel=CHANNEL)
+    assert "you're facilitating" in said(slack.fake)
+
+
+def test_someone_who_is_not_a_facilitator_is_told_who_to_ask(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    make_session(members, clock)
+    deliver(members)
+    slack.click(card_message(slack.fake), ActionId.SESSION_CLAIM, user_id=MEMBER,
+                channel=CHANNEL)
+    answer = said(slack.fake)
+    assert "Places are for facilitators" in answer and "Ada Brightwater" in answer
+
+
+def test_a_late_release_asks_first_and_then_alerts_coordinators(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock, days_ahead=1)
+    members.services.sessions.claim(session_id, FACILITATOR)
+    members.services.sessions.claim(session_id, COORDINATOR)
+    deliver(members)
+    card = card_message(slack.fake)
+    slack.click(card, ActionId.SESSION_RELEASE, user_id=FACILITATOR, channel=CHANNEL)
+    question = [r.params for r in slack.fake.responses][-1]
+    assert "less than 48 hours" in json.dumps(question["blocks"])
+    assert len(members.services.sessions.get(session_id).facilitators) == 2
+
+    slack.click(question, ActionId.SESSION_RELEASE_CONFIRMED, user_id=FACILITATOR,
+                channel=CHANNEL)
+    deliver(members)
+    assert len(members.services.sessions.get(session_id).facilitators) == 1
+    assert any("less than 48 hours away" in m for m in dms_to(slack.fake, COORDINATOR))
+
+
+def test_many_claims_for_the_last_places_at_once_over_http(
+    app: App, engine: Engine, members: Runtime, fake_slack: FakeSlack, clock: FakeClock
+) -> None:
+    rows = "".join(f"Volunteer {i},U0VOL{i:04d},,facilitator;trained,slack,no,\n"
+                   for i in range(16))
+    members.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent,trained_until\n" + rows)
+    session_id = make_session(members, clock, places=3)
+    deliver(members)
+    card = card_message(fake_slack)
+
+    with ServerThread(make_wsgi_app(app, engine)) as server:
+        http = HttpSlackDriver(app, fake_slack, url=server.url)
+
+        def claim(i: int) -> int:
+            return http.click(card, ActionId.SESSION_CLAIM, user_id=f"U0VOL{i:04d}",
+                              channel=CHANNEL).status
+
+        with ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(claim, range(16)))
+    assert statuses == [200] * 16
+    answers = [r.params["text"] for r in fake_slack.responses
+               if r.params.get("replace_original") is False]
+    assert sum("you're facilitating" in a for a in answers) == 3
+    assert sum("has just been taken" in a for a in answers) == 13
+    assert len(members.services.sessions.get(session_id).facilitators) == 3
+
+
+# -- waiting list ------------------------------------------------------------------------------
+def test_a_freed_place_is_offered_to_the_waiting_list_first(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock, places=2)
+    sessions = members.services.sessions
+    sessions.claim(session_id, COORDINATOR)
+    sessions.claim(session_id, FACILITATOR)
+    deliver(members)
+    card = card_message(slack.fake)
+    assert "Join the waiting list" in card_text(slack.fake)
+    slack.click(card, ActionId.SESSION_CLAIM, user_id=EXPIRED, channel=CHANNEL)
+    sessions.join_waiting_list(session_id, EXPIRED)
+
+    sessions.release(session_id, FACILITATOR)
+    deliver(members)
+    [offer] = [json.loads(m) for m in dms_to(slack.fake, EXPIRED)]
+    assert "A facilitator place has come up" in offer["text"]
+    # Held for Cleo: nobody else can take it meanwhile.
+    assert sessions.claim(session_id, "U0SAFEG05").decision.value == "held_for_offer"
+    slack.click(offer, ActionId.SESSION_TAKE_OFFER, user_id=EXPIRED, channel="D0TRAIN03")
+    assert "you're facilitating" in said(slack.fake)
+    view = sessions.get(session_id)
+    assert [f.name for f in view.facilitators] == ["Ada Brightwater", "Cleo Marsh"]
+    assert view.waiting == 0
+
+
+def test_an_offer_not_taken_in_time_opens_the_place(
+    members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock, places=2)
+    sessions = members.services.sessions
+    sessions.claim(session_id, COORDINATOR)
+    sessions.claim(session_id, FACILITATOR)
+    sessions.join_waiting_list(session_id, EXPIRED)
+    sessions.release(session_id, FACILITATOR)
+    assert sessions.get(session_id).held_places == 1
+    clock.advance(hours=3)
+    assert sessions.expire_offers() == 1
+    view = sessions.get(session_id)
+    assert view.held_places == 0 and view.free_places == 1
+
+
+def test_attending_and_capacity(slack: SlackDriver, members: Runtime, clock: FakeClock) -> None:
+    session_id = make_session(members, clock, capacity=1)
+    deliver(members)
+    card = card_message(slack.fake)
+    slack.click(card, ActionId.SESSION_ATTEND, user_id=MEMBER, channel=CHANNEL)
+    assert "you're down to come" in said(slack.fake)
+    slack.click(card, ActionId.SESSION_ATTEND, user_id=FACILITATOR, channel=CHANNEL)
+    assert "is full" in said(slack.fake)
+    slack.click(card, ActionId.SESSION_ATTEND, user_id=MEMBER, channel=CHANNEL)
+    assert "taken you off the list" in said(slack.fake)
+    assert members.services.sessions.get(session_id).attendees == 0
+
+
+# -- warnings ----------------------------------------------------------------------------------
+def test_coverage_alerts_go_once_at_each_threshold(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    texts = ConsoleSmsProvider(echo=False)
+    with freeze_time("2026-11-23 09:00:00", tick=False) as frozen:
+        runtime = build_runtime(settings, engine=engine, sms=texts)  # the real clock, frozen
+        runtime.services.members.import_csv(MEMBERS_CSV)
+        [view] = runtime.services.sessions.create(None, SessionDraft(
+            title="Drop-in", kind=SessionKind.DROP_IN, day=date(2026, 12, 3),
+            start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre",
+            channel=CHANNEL))
+        sessions = runtime.services.sessions
+        dispatcher = runtime.dispatcher()
+
+        def alerts() -> list[str]:
+            dispatcher.deliver_due()
+            return [m for m in dms_to(fake_slack, COORDINATOR) if "not covered yet" in m]
+
+        assert sessions.send_coverage_alerts() == 0  # ten days ahead: too early
+        frozen.move_to("2026-11-26 18:00:00")  # 7 days before (London is on GMT)
+        assert sessions.send_coverage_alerts() == 1
+        assert sessions.send_coverage_alerts() == 0
+        assert len(alerts()) == 1 and "a week away" in alerts()[0]
+        frozen.move_to("2026-11-30 18:00:00")
+        assert sessions.send_coverage_alerts() == 1
+        assert "three days away" in alerts()[-1]
+        assert texts.sent == []  # no texts before the last day
+        frozen.move_to("2026-12-02 18:30:00")
+        assert sessions.send_coverage_alerts() == 1
+        assert sessions.send_coverage_alerts() == 0
+        assert len(alerts()) == 3 and "a day away" in alerts()[-1]
+        # Ada and Esme's phone numbers take texts; only Ada is a coordinator.
+        assert [t.to for t in texts.sent] == ["+447700900101"]
+        assert texts.sent[0].body.startswith("Riverside Peer Support: The session on Thu 03 Dec")
+        calls = [c for c in fake_slack.calls_to("chat.postMessage")
+                 if c.params["channel"] == CHANNEL and "Can you help?" in json.dumps(c.params)]
+        assert len(calls) == 3
+        assert view.id
+
+
+def test_no_alert_for_a_covered_session(members: Runtime, clock: FakeClock) -> None:
+    session_id = make_session(members, clock, days_ahead=2)
+    members.services.sessions.claim(session_id, COORDINATOR)
+    members.services.sessions.claim(session_id, FACILITATOR)
+    assert members.services.sessions.send_coverage_alerts() == 0
+
+
+# -- after the session -------------------------------------------------------------------------
+def test_after_a_session_facilitators_are_asked_how_they_are(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock, days_ahead=1)
+    members.services.sessions.claim(session_id, COORDINATOR)
+    members.services.sessions.claim(session_id, FACILITATOR)
+    clock.advance(days=1, hours=2)
+    assert members.services.sessions.send_check_ins() == 2
+    members.services.sessions.send_check_ins()
+    deliver(members)
+    [check_in] = [json.loads(m) for m in dms_to(slack.fake, FACILITATOR)
+                  if "How are you after" in m]
+    slack.click(check_in, ActionId.SESSION_OK_AFTER, user_id=FACILITATOR, channel="D0FACIL02")
+    with members.sessions() as session:
+        assert session.query(DebriefRequest).count() == 0  # "I'm OK" leaves no record
+
+    slack.click(check_in, ActionId.SESSION_DEBRIEF, user_id=FACILITATOR, channel="D0FACIL02")
+    deliver(members)
+    [request] = [json.loads(m) for m in dms_to(slack.fake, COORDINATOR)
+                 if "would like a debrief" in m]
+    slack.click(request, ActionId.SESSION_DEBRIEF_ARRANGED, user_id=COORDINATOR)
+    deliver(members)
+    assert any("has arranged your debrief" in m for m in dms_to(slack.fake, FACILITATOR))
+    with members.sessions() as session:
+        [row] = session.query(DebriefRequest).all()
+        assert row.arranged_by == COORDINATOR
+
+
+# -- cancel, DST, series, calendar, CLI --------------------------------------------------------
+def test_cancelling_tells_everyone_signed_up_by_their_own_way(
+    slack: SlackDriver, members: Runtime, clock: FakeClock, console_sms: ConsoleSmsProvider
+) -> None:
+    session_id = make_session(members, clock)
+    sessions = members.services.sessions
+    sessions.claim(session_id, FACILITATOR)
+    with members.sessions.begin() as session:
+        # Dev only takes texts: he is down to attend, so he must hear by text.
+        dev = session.query(Member).filter_by(phone="+447700900104").one()
+        found = session.get(GroupSession, session_id)
+        assert found is not None
+        found.attendees.append(SessionAttendee(member_id=dev.id, joined_at=clock.now))
+    deliver(members)
+    slack.click(card_message(slack.fake), ActionId.SESSION_CLAIM, user_id=COORDINATOR,
+                channel=CHANNEL)
+    manage = {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
+              "user": {"id": COORDINATOR}, "api_app_id": "A0COPROD", "trigger_id": "t",
+              "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL},
+              "response_url": slack.fake.response_url("manage"),
+              "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
+                           "block_id": f"session_actions:{session_id}",
+                           "selected_option": {"value": f"cancel:{session_id}"},
+                           "action_ts": "1"}]}
+    assert slack.interactive(manage).status == 200
+    deliver(members)
+    assert any("has been cancelled" in m for m in dms_to(slack.fake, FACILITATOR))
+    assert any("is cancelled" in t.body for t in console_sms.sent if t.to == "+447700900104")
+    assert "Cancelled" in card_text(slack.fake)
+    assert ActionId.SESSION_CLAIM not in card_text(slack.fake)
+
+
+def test_a_session_the_day_after_the_clocks_change_shows_its_local_time(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    [view] = members.services.sessions.create(None, SessionDraft(
+        title="Spring group", kind=SessionKind.PEER_GROUP, day=date(2027, 3, 29),
+        start_time=time(18, 0), end_time=time(19, 30), place="Hope Centre", channel=CHANNEL))
+    assert view.starts_at.utctimetuple().tm_hour == 17
+    deliver(members)
+    assert "Mon 29 Mar, 18:00-19:30" in card_text(slack.fake)
+
+
+def test_a_weekly_series_is_made_ahead_and_kept_ahead(members: Runtime, clock: FakeClock) -> None:
+    made = members.services.sessions.create(None, SessionDraft(
+        title="Weekly group", kind=SessionKind.PEER_GROUP, day=date(2026, 11, 24),
+        start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre",
+        repeat=Repeat.WEEKLY))
+    assert len(made) == 9
+    assert {m.starts_at.astimezone(members.settings.timezone).hour for m in made} == {18}
+    assert members.services.sessions.extend_series() == 0
+    # Made up to eight weeks past the first day (24 Nov: 19 Jan); then kept eight weeks ahead.
+    clock.advance(weeks=2)
+    assert members.services.sessions.extend_series() == 1  # 26 Jan
+    clock.advance(weeks=2)
+    assert members.services.sessions.extend_series() == 2  # 2 and 9 Feb
+    assert members.services.sessions.extend_series() == 0
+
+
+def test_add_to_calendar_serves_an_ics_only_with_the_right_link(
+    settings: Settings, engine: Engine, members: Runtime, clock: FakeClock,
+    fake_slack: FakeSlack
+) -> None:
+    public = settings.model_copy(update={"coprod_public_url": "https://coprod.example.org"})
+    runtime = build_runtime(public, engine=engine, clock=clock, sms=members.sms)
+    session_id = make_session(runtime, clock)
+    deliver(runtime)
+    link = next(e["url"] for b in card_message(fake_slack)["blocks"]
+                if b.get("type") == "actions" for e in b["elements"] if e.get("url"))
+    path = link.removeprefix("https://coprod.example.org")
+    app = create_app(public, runtime.services, client=runtime.client)
+    with ServerThread(make_wsgi_app(app, engine,
+                                    calendar=runtime.services.sessions.calendar_file)) as server:
+        with urllib.request.urlopen(server.url + path, timeout=5) as response:
+            ics = response.read().decode()
+            assert response.headers["Content-Type"].startswith("text/calendar")
+        assert "BEGIN:VEVENT" in ics and "SUMMARY:Tuesday peer group" in ics
+        assert f"UID:session-{session_id}@coprod" in ics
+        wrong = path.replace(".ics", "0.ics")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(server.url + wrong, timeout=5)
+        assert missing.value.code == 404
