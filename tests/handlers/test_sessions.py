@@ -469,3 +469,41 @@ def test_add_to_calendar_serves_an_ics_only_with_the_right_link(
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(server.url + wrong, timeout=5)
         assert missing.value.code == 404
+
+
+def test_editing_a_session_tells_those_signed_up(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    members.services.sessions.claim(session_id, FACILITATOR)
+    deliver(members)
+    manage = {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
+              "user": {"id": COORDINATOR}, "api_app_id": "A0COPROD", "trigger_id": "t-edit",
+              "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL},
+              "response_url": slack.fake.response_url("manage"),
+              "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
+                           "block_id": f"session_actions:{session_id}",
+                           "selected_option": {"value": f"edit:{session_id}"},
+                           "action_ts": "1"}]}
+    slack.interactive(manage)
+    form = slack.opened_view()
+    assert form["title"]["text"] == "Edit session"
+    assert BlockId.SS_REPEAT not in {b.get("block_id") for b in form["blocks"]}
+    place = next(b for b in form["blocks"] if b.get("block_id") == BlockId.SS_PLACE)
+    assert place["element"]["initial_value"] == "Hope Centre"
+    day = next(b for b in form["blocks"] if b.get("block_id") == BlockId.SS_DAY)
+    answers = session_answers(date.fromisoformat(day["element"]["initial_date"]),
+                              **{BlockId.SS_PLACE: "Library, upstairs room"})
+    answers.pop(BlockId.SS_REPEAT)
+    saved = json.loads(slack.submit(form, answers, user_id=COORDINATOR).body)
+    assert "is updated" in json.dumps(saved["view"])
+    deliver(members)
+    assert any("has changed" in m and "Library, upstairs room" in m
+               for m in dms_to(slack.fake, FACILITATOR))
+    assert "Library, upstairs room" in card_text(slack.fake)
+
+    manage["user"] = {"id": FACILITATOR}
+    manage["actions"][0]["selected_option"] = {"value": f"cancel:{session_id}"}
+    slack.interactive(manage)
+    assert "Only a coordinator" in said(slack.fake)
+    assert members.services.sessions.get(session_id).cancelled is False
