@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.delivery.slack import make_web_client
 from bot.services import Services
-from handlers import coprod, feedback, home, sessions
+from handlers import coprod, feedback, home, incidents, sessions
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ REGISTRARS: tuple[Callable[[App], None], ...] = (
     coprod.register,
     feedback.register,
     sessions.register,
+    incidents.register,
     home.register,
 )
 

@@ -19,6 +19,7 @@ from bot.logs import configure_logging
 from bot.rules.coverage import coverage_words
 from bot.rules.directory import CsvShapeError
 from bot.rules.feedback_words import KIND_WORDS, MEETING_WORDS, STATUS_WORDS, TOPIC_WORDS
+from bot.rules.incidents import INCIDENT_KIND_WORDS, SEVERITY_WORDS, IncidentKind, Severity
 from bot.rules.sessions import Repeat, SessionDraft, SessionKind
 from bot.scheduler import build_scheduler, scheduler_lock
 from bot.services.sessions import InvalidSession
@@ -37,6 +38,8 @@ feedback_cli = typer.Typer(help="Feedback cases.", no_args_is_help=True)
 cli.add_typer(feedback_cli, name="feedback")
 sessions_cli = typer.Typer(help="Sessions and the facilitator rota.", no_args_is_help=True)
 cli.add_typer(sessions_cli, name="sessions")
+incidents_cli = typer.Typer(help="Incidents.", no_args_is_help=True)
+cli.add_typer(incidents_cli, name="incidents")
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 
@@ -231,16 +234,8 @@ def members_list() -> None:
         typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
 
 
-@feedback_cli.command("export")
-def feedback_export(
-    out: Path = typer.Option(..., "--out", help="Where to write the CSV."),
-    since: str = typer.Option("", "--since", help="First day, e.g. 2026-09-01 (default: "
-                              "three months ago)."),
-    until: str = typer.Option("", "--until", help="Last day, inclusive (default: today)."),
-) -> None:
-    """Write the period's feedback as a CSV for the service-user forum: no names at all, and
-    the words only of compliments people agreed to share as testimonies."""
-    settings = _settings()
+def _period(settings: Settings, since: str, until: str) -> tuple[date, date, datetime, datetime]:
+    """The days asked for (default: the last three months) and their bounds in local time."""
     tz = settings.timezone
     try:
         last_day = date.fromisoformat(until) if until else datetime.now(tz).date()
@@ -251,9 +246,26 @@ def feedback_export(
     if first_day > last_day:
         typer.echo("--since is after --until; please swap them.", err=True)
         raise typer.Exit(2)
+    return (first_day, last_day, datetime.combine(first_day, time.min, tzinfo=tz),
+            datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz))
+
+
+SINCE_HELP = "First day, e.g. 2026-09-01 (default: three months ago)."
+UNTIL_HELP = "Last day, inclusive (default: today)."
+
+
+@feedback_cli.command("export")
+def feedback_export(
+    out: Path = typer.Option(..., "--out", help="Where to write the CSV."),
+    since: str = typer.Option("", "--since", help=SINCE_HELP),
+    until: str = typer.Option("", "--until", help=UNTIL_HELP),
+) -> None:
+    """Write the period's feedback as a CSV for the service-user forum: no names at all, and
+    the words only of compliments people agreed to share as testimonies."""
+    settings = _settings()
+    tz = settings.timezone
+    first_day, last_day, start, end = _period(settings, since, until)
     runtime = _runtime(settings)
-    start = datetime.combine(first_day, time.min, tzinfo=tz)
-    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz)
     cases = runtime.services.feedback.cases_between(start, end)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -272,6 +284,28 @@ def feedback_export(
                 case.body if case.testimony_consent else "",
             ])
     typer.echo(f"Wrote {len(cases)} case(s) from {first_day} to {last_day} to {out}.")
+
+
+@incidents_cli.command("export")
+def incidents_export(
+    out: Path = typer.Option(..., "--out", help="Where to write the CSV."),
+    since: str = typer.Option("", "--since", help=SINCE_HELP),
+    until: str = typer.Option("", "--until", help=UNTIL_HELP),
+) -> None:
+    """Counts of the period's incidents by kind and severity, for the quarterly review. No
+    names and no words from any report."""
+    settings = _settings()
+    first_day, last_day, start, end = _period(settings, since, until)
+    runtime = _runtime(settings)
+    counts = runtime.services.incidents.counts_between(start, end)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["kind", *[SEVERITY_WORDS[s][0].lower() for s in Severity], "total"])
+        for kind in IncidentKind:
+            row = [counts[(kind.value, s.value)] for s in Severity]
+            writer.writerow([INCIDENT_KIND_WORDS[kind], *row, sum(row)])
+    typer.echo(f"Wrote the counts of {sum(counts.values())} incident(s) from {first_day} to "
+               f"{last_day} to {out}.")
 
 
 @sessions_cli.command("add")

@@ -18,7 +18,8 @@ class SettingsError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     slack_bot_token: str | None = None
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     coprod_org_name: str = "Coprod"
     coprod_coordinators_channel: str | None = None
     coprod_crisis_line: str = "Samaritans, free, day or night: 116 123"
+    coprod_signposting_file: Path | None = None
+    coprod_escalate_after_minutes: float = Field(default=10, gt=0)
 
     sms_provider: str = "console"
     twilio_account_sid: str | None = None
@@ -80,6 +83,13 @@ class Settings(BaseSettings):
                 if not getattr(self, name):
                     raise ValueError(f"{name.upper()} is needed when SMS_PROVIDER is twilio")
         return self
+
+    @field_validator("coprod_signposting_file")
+    @classmethod
+    def _readable_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"points at {value}, which is not a file")
+        return value
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -45,6 +45,8 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
     )
     if services is not None:
         for job_id, job, every in (
+            ("escalate-incidents", services.incidents.escalate_unacknowledged,
+             timedelta(seconds=20)),
             ("coverage-alerts", services.sessions.send_coverage_alerts, timedelta(minutes=5)),
             ("after-session-check-ins", services.sessions.send_check_ins, timedelta(minutes=5)),
             ("waiting-list-offers", services.sessions.expire_offers, timedelta(minutes=1)),
@@ -53,6 +55,9 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
             scheduler.add_job(_logged(job_id, job), IntervalTrigger(seconds=every.total_seconds()),
                               id=job_id, name=job_id, replace_existing=True,
                               next_run_time=datetime.now(UTC))
+        # An urgent alert asks for delivery at once rather than at the next tick.
+        services.nudge.connect(lambda: scheduler.modify_job(DELIVER_OUTBOX_JOB,
+                                                            next_run_time=datetime.now(UTC)))
     return scheduler
 
 

@@ -7,6 +7,7 @@ from slack_bolt import Ack, App
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from handlers.blocks import coprod as blocks
+from handlers.blocks.incidents import signpost_blocks
 from handlers.ids import CoprodAction, SlashCommand
 
 
@@ -23,6 +24,9 @@ def handle_coprod_command(ack: Ack, command: dict, services: Services) -> None:
     if action == CoprodAction.WHOAMI:
         member = services.members.find_by_slack_id(user_id)
         ack(text="Your roles", blocks=blocks.whoami_blocks(member, settings.coprod_crisis_line))
+    elif action == CoprodAction.SIGNPOST:
+        ack(text="Where to turn", blocks=signpost_blocks(services.incidents.signposts,
+                                                          settings.coprod_crisis_line))
     elif action == CoprodAction.DELIVERIES:
         try:
             overview = services.deliveries.overview_for(user_id)

@@ -1,5 +1,5 @@
-"""App Home: what Coprod is; my next sessions and those needing cover; and for coordinators
-and HR officers the feedback open for them."""
+"""App Home: what Coprod is; open incidents for those who respond to them; my next sessions
+and those needing cover; and for coordinators and HR officers the feedback open for them."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from slack_sdk import WebClient
 from bot.rules.roles import Role
 from bot.services import Services
 from handlers.blocks import feedback as feedback_blocks
+from handlers.blocks import incidents as incident_blocks
 from handlers.blocks import sessions as session_blocks
 from handlers.ids import Event
 
 TEAM_ROLES = frozenset({Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE})
 ROTA_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.TRAINED})
+RESPONDER_ROLES = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.HR_OFFICER})
 
 
 def register(app: App) -> None:
@@ -36,7 +38,11 @@ def publish_home(client: WebClient, services: Services, user: str) -> None:
     needing_cover = services.sessions.needing_cover() if roles & ROTA_ROLES else []
     rota = session_blocks.home_sessions(services.sessions.mine(user), needing_cover,
                                         settings.timezone)
-    # Sessions first, after the welcome; the crisis footer stays last.
-    view["blocks"] = view["blocks"][:2] + rota + view["blocks"][2:]
+    responders = services.incidents.open_for(user)
+    urgent = (incident_blocks.home_incidents(responders, services.clock())
+              if responders or roles & RESPONDER_ROLES else [])
+    # Open incidents first for those who respond to them, then sessions; the crisis footer
+    # stays last.
+    view["blocks"] = view["blocks"][:2] + urgent + rota + view["blocks"][2:]
     view["blocks"] = view["blocks"][:100]
     client.views_publish(user_id=user, view=view)

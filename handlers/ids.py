@@ -9,6 +9,7 @@ class SlashCommand(enum.StrEnum):
     COPROD = "/coprod"
     FEEDBACK = "/feedback"
     SESSIONS = "/sessions"
+    INCIDENT = "/incident"
 
 
 class CoprodAction(enum.StrEnum):
@@ -17,12 +18,19 @@ class CoprodAction(enum.StrEnum):
     HELP = "help"
     WHOAMI = "whoami"
     DELIVERIES = "deliveries"
+    SIGNPOST = "signpost"
 
 
 class CallbackId(enum.StrEnum):
     FEEDBACK_FORM = "feedback_form"
     FEEDBACK_REPLY = "feedback_reply"
     SESSION_FORM = "session_form"
+    INCIDENT_FORM = "incident_form"
+    INCIDENT_NOTE = "incident_note"
+
+
+class Shortcut(enum.StrEnum):
+    REPORT_MESSAGE = "report_message"
 
 
 class BlockId(enum.StrEnum):
@@ -50,6 +58,16 @@ class BlockId(enum.StrEnum):
     SS_REPEAT = "session_repeat"
     SESSION_ACTIONS = "session_actions"
     SESSION_LIST_ACTIONS = "session_list_actions"
+    IN_GUIDANCE = "incident_guidance"
+    IN_KIND = "incident_kind"
+    IN_SEVERITY = "incident_severity"
+    IN_SESSION = "incident_session"
+    IN_PEOPLE = "incident_people"
+    IN_WHAT = "incident_what"
+    IN_DONE = "incident_done"
+    IN_DANGER = "incident_danger"
+    IN_NOTE = "incident_note"
+    IN_ACTIONS = "incident_actions"
 
 
 class ActionId(enum.StrEnum):
@@ -80,6 +98,11 @@ class ActionId(enum.StrEnum):
     SESSION_OK_AFTER = "session_ok_after"
     SESSION_DEBRIEF = "session_debrief"
     SESSION_DEBRIEF_ARRANGED = "session_debrief_arranged"
+    IN_FIELD = "incident_field"  # every plain input of the incident form
+    IN_DANGER_CHOSEN = "incident_danger_chosen"
+    IN_ACKNOWLEDGE = "incident_acknowledge"
+    IN_RESOLVE = "incident_resolve"
+    IN_NOTE = "incident_add_note"
 
 
 class OptionValue(enum.StrEnum):

@@ -31,6 +31,7 @@ from bot.rules.feedback_words import (
     FeedbackTopic,
     MeetingStatus,
 )
+from bot.rules.incidents import IncidentKind, IncidentRoute, IncidentStatus, Severity
 from bot.rules.roles import Role
 from bot.rules.sessions import Repeat, SessionKind
 
@@ -382,3 +383,81 @@ class DebriefRequest(Base):
     requested_at: Mapped[datetime]
     arranged_by: Mapped[str | None] = mapped_column(String(32))
     arranged_at: Mapped[datetime | None]
+
+
+class Incident(Base):
+    """A safeguarding concern, crisis disclosure or guideline breach, and its whole path."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(_str_enum(IncidentKind))
+    severity: Mapped[Severity] = mapped_column(_str_enum(Severity))
+    route: Mapped[IncidentRoute] = mapped_column(_str_enum(IncidentRoute))
+    danger: Mapped[bool]
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_sessions.id", ondelete="SET NULL"))
+    what_happened: Mapped[str] = mapped_column(Text)
+    done_already: Mapped[str] = mapped_column(Text, default="")
+    message_ref: Mapped[str | None] = mapped_column(String(80))
+    reporter_slack_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[IncidentStatus] = mapped_column(_str_enum(IncidentStatus))
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    next_escalation_at: Mapped[datetime | None] = mapped_column(index=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+    resolved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+    session: Mapped[GroupSession | None] = relationship(lazy="selectin")
+    involved: Mapped[list[IncidentPerson]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", lazy="selectin",
+        order_by="IncidentPerson.member_id",
+    )
+    timeline: Mapped[list[IncidentStep]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", lazy="selectin",
+        order_by="IncidentStep.id",
+    )
+    recipients: Mapped[list[IncidentRecipient]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", lazy="selectin",
+        order_by="IncidentRecipient.slack_user_id",
+    )
+
+
+class IncidentPerson(Base):
+    __tablename__ = "incident_people"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True)
+    incident: Mapped[Incident] = relationship(back_populates="involved")
+    member: Mapped[Member] = relationship(lazy="selectin")
+
+
+class IncidentRecipient(Base):
+    """Everyone the incident was sent to: they, and only they, may read and act on it."""
+
+    __tablename__ = "incident_recipients"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    incident: Mapped[Incident] = relationship(back_populates="recipients")
+
+
+class IncidentStep(Base):
+    """The timeline: every step, who by, how, when. `note` is the only free text here."""
+
+    __tablename__ = "incident_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    step: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    actor_slack_id: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    incident: Mapped[Incident] = relationship(back_populates="timeline")

@@ -10,12 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.rules.feedback_words import FeedbackRoute, FeedbackStatus
+from bot.rules.incidents import IncidentKind, IncidentStatus
 from bot.rules.roles import Role
 from storage.models import (
     DebriefRequest,
     FeedbackCase,
     FeedbackRecipient,
     GroupSession,
+    Incident,
+    IncidentPerson,
+    IncidentRecipient,
     Member,
     MemberRole,
     OutboxChannel,
@@ -121,6 +125,16 @@ class OutboxRepository:
             .limit(1)
         )
         return found is not None
+
+    def keys_with_prefix(self, prefix: str) -> list[str]:
+        """Keys of the notifications queued under a prefix (each copy of an alert, say)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return list(self.session.scalars(
+            select(OutboxMessage.idempotency_key)
+            .where(OutboxMessage.idempotency_key.like(escaped + "%", escape="\\"))
+            .where(OutboxMessage.channel != OutboxChannel.SLACK_UPDATE)
+            .order_by(OutboxMessage.id)
+        ))
 
     def list_failed(self, limit: int = 20) -> Sequence[OutboxMessage]:
         return self.session.scalars(
@@ -262,3 +276,63 @@ class SessionRepository:
             .where(DebriefRequest.session_id == session_id)
             .where(DebriefRequest.member_id == member_id)
         )
+
+
+class IncidentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, incident: Incident) -> Incident:
+        self.session.add(incident)
+        self.session.flush()
+        return incident
+
+    def get(self, incident_id: int) -> Incident | None:
+        return self.session.get(Incident, incident_id)
+
+    def get_for_update(self, incident_id: int) -> Incident | None:
+        query = select(Incident).where(Incident.id == incident_id)
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return self.session.scalar(query)
+
+    def list_due_escalations(self, now: datetime) -> Sequence[Incident]:
+        query = (
+            select(Incident)
+            .where(Incident.status == IncidentStatus.OPEN)
+            .where(Incident.next_escalation_at.is_not(None))
+            .where(Incident.next_escalation_at <= now)
+            .order_by(Incident.next_escalation_at, Incident.id)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return self.session.scalars(query).all()
+
+    def list_open_sent_to(self, slack_user_id: str, limit: int = 30) -> Sequence[Incident]:
+        return self.session.scalars(
+            select(Incident)
+            .join(IncidentRecipient)
+            .where(IncidentRecipient.slack_user_id == slack_user_id)
+            .where(Incident.status != IncidentStatus.RESOLVED)
+            .order_by(Incident.created_at, Incident.id)
+            .limit(limit)
+        ).all()
+
+    def list_breaches_involving(self, member_id: int, since: datetime,
+                                kinds: Sequence[IncidentKind]) -> Sequence[Incident]:
+        return self.session.scalars(
+            select(Incident)
+            .join(IncidentPerson)
+            .where(IncidentPerson.member_id == member_id)
+            .where(Incident.kind.in_(kinds))
+            .where(Incident.created_at >= since)
+            .order_by(Incident.created_at, Incident.id)
+        ).all()
+
+    def list_created_between(self, start: datetime, end: datetime) -> Sequence[Incident]:
+        return self.session.scalars(
+            select(Incident)
+            .where(Incident.created_at >= start)
+            .where(Incident.created_at < end)
+            .order_by(Incident.created_at, Incident.id)
+        ).all()

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from slack_bolt import App
 
-from handlers.ids import BOT_EVENTS, BOT_SCOPES, SlashCommand
+from handlers.ids import BOT_EVENTS, BOT_SCOPES, Shortcut, SlashCommand
 from tests.conftest import SlackDriver
 
 
@@ -39,6 +39,11 @@ def test_every_slash_command_has_words_for_people(project_root: Path) -> None:
     for command in manifest(project_root)["features"]["slash_commands"]:
         assert command["description"] and len(command["description"]) <= 100
         assert command["should_escape"] is False
+
+
+def test_shortcuts_match(project_root: Path) -> None:
+    declared = {s["callback_id"] for s in manifest(project_root)["features"]["shortcuts"]}
+    assert declared == {s.value for s in Shortcut}
 
 
 def test_scopes_and_events_match(project_root: Path) -> None:

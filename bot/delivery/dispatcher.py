@@ -139,7 +139,13 @@ class Dispatcher:
             # Checked at send time, not at queue time: consent withdrawn in between is honoured.
             if member is None or member.phone is None:
                 raise SmsError("no phone number for this member", permanent=True)
-            if member.contact is ContactPreference.SLACK or not member.has_sms_consent:
+            if item.payload.get("urgent"):
+                # A safeguarding escalation to a lead or coordinator goes by text whatever
+                # their usual preference, unless they have withdrawn consent to texts.
+                latest = member.latest_consent
+                if latest is not None and not latest.given:
+                    raise SmsError("this person has withdrawn consent to texts", permanent=True)
+            elif member.contact is ContactPreference.SLACK or not member.has_sms_consent:
                 raise SmsError("no consent to text this member", permanent=True)
             phone = member.phone
         return self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.delivery.nudge import Nudge
 from bot.services.deliveries import DeliveriesService
 from bot.services.feedback import FeedbackService
+from bot.services.incidents import IncidentsService
 from bot.services.members import MembersService
 from bot.services.sessions import SessionsService
 
@@ -30,12 +32,15 @@ class Services:
     deliveries: DeliveriesService
     feedback: FeedbackService
     sessions: SessionsService
+    incidents: IncidentsService
+    nudge: Nudge
 
 
 def build_services(
     settings: Settings, database: sessionmaker[Session], clock: Clock = system_clock
 ) -> Services:
     members = MembersService(database, clock)
+    nudge = Nudge()
     return Services(
         settings=settings,
         database=database,
@@ -44,4 +49,6 @@ def build_services(
         deliveries=DeliveriesService(database, members),
         feedback=FeedbackService(database, clock, settings),
         sessions=SessionsService(database, clock, settings),
+        incidents=IncidentsService(database, clock, settings, nudge),
+        nudge=nudge,
     )

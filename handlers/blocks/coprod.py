@@ -20,7 +20,10 @@ def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) 
         header(f"{org_name} on Slack"),
         section(
             "I help us run the organisation together. You can type:\n"
-            "• `/coprod help` to see this again\n"
+            "• `/feedback` to send a compliment, suggestion, complaint or concern\n"
+            "• `/sessions` to see coming sessions and claim a place to facilitate\n"
+            "• `/incident` to report a safeguarding concern or something that went wrong\n"
+            "• `/coprod signpost` for local services and crisis lines\n"
             "• `/coprod whoami` to see the roles you hold here\n"
             "• `/coprod deliveries` (coordinators) to see messages and texts that could not be sent"
         ),

@@ -1,0 +1,250 @@
+"""Blocks for incidents: the report form (with the 999 guidance first when someone is in
+danger), the alert responders get, and what the reporter is told."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from bot.rules.incidents import (
+    INCIDENT_KIND_WORDS,
+    INCIDENT_STATUS_WORDS,
+    SEVERITY_WORDS,
+    BreachStep,
+    IncidentKind,
+    IncidentRoute,
+    IncidentStatus,
+    Severity,
+)
+from bot.signposting import Signpost
+from handlers.blocks.text import (
+    Block,
+    button,
+    context,
+    divider,
+    escape_mrkdwn,
+    header,
+    option,
+    plain,
+    section,
+    text_sections,
+)
+from handlers.ids import ActionId, BlockId, CallbackId
+
+if TYPE_CHECKING:
+    from bot.services.incidents import Choice, IncidentView, Reported
+
+Payload = dict[str, Any]
+View = dict[str, Any]
+YES, NO = "yes", "no"
+
+
+def _when(moment: datetime, tz: tzinfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def signpost_blocks(signposts: Sequence[Signpost], crisis_line: str) -> list[Block]:
+    lines = [f"• *{escape_mrkdwn(s.name)}*: {escape_mrkdwn(s.contact)}"
+             + (f" - {escape_mrkdwn(s.when)}" if s.when else "") for s in signposts]
+    return [section("*Where to turn*\n" + "\n".join(lines)),
+            context(f"In danger now? Call *999*. Need to talk? {escape_mrkdwn(crisis_line)}")]
+
+
+def emergency_guidance(signposts: Sequence[Signpost], crisis_line: str) -> list[Block]:
+    return [
+        {"type": "section", "block_id": BlockId.IN_GUIDANCE, "text": {
+            "type": "mrkdwn",
+            "text": ":rotating_light: *If someone's life is at risk, call 999 now.* Stay with "
+                    "them if it is safe to, and don't wait for this form. When everyone is "
+                    "safe, finish the report below so a safeguarding lead can follow up."}},
+        *signpost_blocks(signposts, crisis_line),
+        divider(),
+    ]
+
+
+def incident_form(*, danger: bool | None, sessions: Sequence[Choice], people: Sequence[Choice],
+                  signposts: Sequence[Signpost], crisis_line: str,
+                  message_ref: str | None = None) -> View:
+    kinds = [option(INCIDENT_KIND_WORDS[k], k.value) for k in IncidentKind]
+    severities = [option(SEVERITY_WORDS[s][0], s.value, SEVERITY_WORDS[s][1]) for s in Severity]
+    danger_options = [option("Yes - someone may be in danger now", YES),
+                      option("No", NO)]
+    danger_element: dict[str, Any] = {"type": "radio_buttons",
+                                      "action_id": ActionId.IN_DANGER_CHOSEN,
+                                      "options": danger_options}
+    if danger is not None:
+        danger_element["initial_option"] = danger_options[0 if danger else 1]
+
+    blocks: list[Block] = []
+    if danger:
+        blocks += emergency_guidance(signposts, crisis_line)  # before anything else
+    blocks.append({"type": "input", "block_id": BlockId.IN_DANGER, "dispatch_action": True,
+                   "label": plain("Is anyone in immediate danger?"), "element": danger_element})
+    if message_ref:
+        blocks.append(context("This report is linked to the message you chose."))
+    blocks += [
+        {"type": "input", "block_id": BlockId.IN_KIND, "label": plain("What kind of incident?"),
+         "element": {"type": "static_select", "action_id": ActionId.IN_FIELD, "options": kinds,
+                     "placeholder": plain("Choose one")}},
+        {"type": "input", "block_id": BlockId.IN_SEVERITY, "label": plain("How serious is it?"),
+         "element": {"type": "radio_buttons", "action_id": ActionId.IN_FIELD,
+                     "options": severities}},
+    ]
+    if sessions:
+        blocks.append({"type": "input", "block_id": BlockId.IN_SESSION, "optional": True,
+                       "label": plain("Which session? (optional)"),
+                       "element": {"type": "static_select", "action_id": ActionId.IN_FIELD,
+                                   "placeholder": plain("Choose a session"),
+                                   "options": [option(c.label, c.value) for c in sessions]}})
+    if people:
+        blocks.append({"type": "input", "block_id": BlockId.IN_PEOPLE, "optional": True,
+                       "label": plain("Who was involved? (optional)"),
+                       "hint": plain("They will not be sent this report."),
+                       "element": {"type": "multi_static_select", "action_id": ActionId.IN_FIELD,
+                                   "placeholder": plain("Choose people"),
+                                   "options": [option(c.label, c.value) for c in people]}})
+    blocks += [
+        {"type": "input", "block_id": BlockId.IN_WHAT, "label": plain("What happened?"),
+         "element": {"type": "plain_text_input", "action_id": ActionId.IN_FIELD,
+                     "multiline": True, "max_length": 3000}},
+        {"type": "input", "block_id": BlockId.IN_DONE, "optional": True,
+         "label": plain("What has been done already? (optional)"),
+         "element": {"type": "plain_text_input", "action_id": ActionId.IN_FIELD,
+                     "multiline": True, "max_length": 3000}},
+        context("Passing this on is the right thing to do. A safeguarding lead will speak "
+                "with the person before any action is taken. You don't have to carry it "
+                "further yourself."),
+    ]
+    return {
+        "type": "modal", "callback_id": CallbackId.INCIDENT_FORM,
+        "private_metadata": json.dumps({"message": message_ref}),
+        "title": plain("Report an incident"), "submit": plain("Send report"),
+        "close": plain("Cancel"), "blocks": blocks,
+    }
+
+
+def confirmation_view(reported: Reported, crisis_line: str) -> View:
+    who = {
+        IncidentRoute.SAFEGUARDING: "the safeguarding leads, who have been alerted now",
+        IncidentRoute.HR: "the HR officer",
+        IncidentRoute.COORDINATORS: "the coordinators",
+    }[reported.route]
+    blocks: list[Block] = []
+    if reported.danger:
+        blocks += emergency_guidance(reported.signposts, crisis_line)
+    blocks.append(section(f"*Thank you. Your report (#{reported.incident_id}) has gone to "
+                          f"{who}.* You'll get a message when someone has picked it up."))
+    if reported.told == 0:
+        blocks.append(section("Nobody is set up to receive it yet, so please also tell a "
+                              "coordinator directly."))
+    if not reported.danger:
+        blocks += signpost_blocks(reported.signposts, crisis_line)
+    return {"type": "modal", "callback_id": CallbackId.INCIDENT_FORM,
+            "title": plain("Report sent"), "close": plain("Done"), "blocks": blocks}
+
+
+def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
+    """What a safeguarding lead, coordinator or HR officer gets; updated in place."""
+    urgent = view.route is IncidentRoute.SAFEGUARDING
+    title = (f"{'Urgent: ' if urgent else ''}{INCIDENT_KIND_WORDS[view.kind]} "
+             f"({SEVERITY_WORDS[view.severity][0].lower()}) #{view.id}")
+    fields = [
+        {"type": "mrkdwn", "text": f"*Reported by*\n<@{view.reporter_slack_id}>"},
+        {"type": "mrkdwn", "text": f"*When*\n{_when(view.created_at, tz)}"},
+        {"type": "mrkdwn", "text": f"*Status*\n{INCIDENT_STATUS_WORDS[view.status]}"},
+    ]
+    if view.session_title:
+        fields.append({"type": "mrkdwn", "text": f"*Session*\n{escape_mrkdwn(view.session_title)}"})
+    if view.involved:
+        fields.append({"type": "mrkdwn",
+                       "text": "*Involved*\n" + escape_mrkdwn(", ".join(view.involved))})
+    blocks: list[Block] = [header(title[:150]), {"type": "section", "fields": fields}]
+    if view.danger:
+        blocks.append(section(":rotating_light: *They said someone may be in immediate danger.* "
+                              "If a life is at risk, call 999."))
+    blocks.append(section("*What happened*"))
+    blocks += text_sections(view.what_happened)
+    if view.done_already.strip():
+        blocks.append(section("*Done already*"))
+        blocks += text_sections(view.done_already)
+    if view.acknowledged_by:
+        blocks.append(context(f"Acknowledged by <@{view.acknowledged_by}>"
+                              + (f", {_when(view.acknowledged_at, tz)}"
+                                 if view.acknowledged_at else "")))
+    if view.resolved_by:
+        blocks.append(context(f"Resolved by <@{view.resolved_by}>"))
+    buttons = []
+    if view.status is IncidentStatus.OPEN:
+        buttons.append(button("Acknowledge", ActionId.IN_ACKNOWLEDGE, str(view.id), "primary"))
+    if view.status is not IncidentStatus.RESOLVED:
+        buttons.append(button("Add a note", ActionId.IN_NOTE, str(view.id)))
+        buttons.append(button("Resolve", ActionId.IN_RESOLVE, str(view.id)))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"{BlockId.IN_ACTIONS}:{view.id}",
+                       "elements": buttons})
+    state = "acknowledged" if view.acknowledged_by else "needs someone"
+    return {"text": f"{title}: {state}", "blocks": blocks[:50]}
+
+
+def note_form(incident_id: int) -> View:
+    return {"type": "modal", "callback_id": CallbackId.INCIDENT_NOTE,
+            "private_metadata": json.dumps({"incident": incident_id}),
+            "title": plain(f"Note on #{incident_id}"[:24]), "submit": plain("Add note"),
+            "close": plain("Cancel"),
+            "blocks": [{"type": "input", "block_id": BlockId.IN_NOTE,
+                        "label": plain("Your note"),
+                        "element": {"type": "plain_text_input", "action_id": ActionId.IN_FIELD,
+                                    "multiline": True, "max_length": 3000}},
+                       context("Notes are kept with the incident's timeline, seen only by "
+                               "the people it was sent to.")]}
+
+
+def breach_task(step: BreachStep, name: str, team: bool,
+                history: Sequence[tuple[datetime, IncidentKind, Severity]],
+                tz: tzinfo) -> Payload:
+    who = escape_mrkdwn(name)
+    lines = [f"• {_when(at, tz)}: {INCIDENT_KIND_WORDS[kind]} ({SEVERITY_WORDS[sev][0].lower()})"
+             for at, kind, sev in history]
+    if step is BreachStep.HIATUS_REVIEW:
+        text = (f"*A hiatus review may be worth considering for {who}.* Our guidelines suggest "
+                "a conversation about a break from an active role after three incidents in a "
+                "year, or one serious one. This is for you to consider; nothing changes by "
+                "itself, and their membership and voice in decisions are never affected.")
+    else:
+        text = (f"*Please find a time to talk things through with {who}* about a guideline "
+                f"concern that was reported{' (they are a team member)' if team else ''}. "
+                "The aim is understanding and support.")
+    return {"text": f"A guideline follow-up for {name}",
+            "blocks": [section(text), section("*In the last 12 months*\n" + "\n".join(lines))]}
+
+
+def being_chased_dm(incident_id: int) -> Payload:
+    text = (f"Thank you for your report (#{incident_id}). Nobody has picked it up yet, so we are "
+            "now contacting more people, by message and by text. If someone is in danger, "
+            "please call 999.")
+    return {"text": text, "blocks": [section(text)]}
+
+
+def picked_up_dm(incident_id: int, actor: str, name: str | None) -> Payload:
+    who = escape_mrkdwn(name) if name else f"<@{actor}>"
+    text = (f"{who} has picked up your report (#{incident_id}). Thank you for passing it on - "
+            "you don't need to carry it further.")
+    return {"text": text, "blocks": [section(text)]}
+
+
+def home_incidents(views: Sequence[IncidentView], now: datetime) -> list[Block]:
+    blocks: list[Block] = [header(f"Open incidents ({len(views)})")]
+    if not views:
+        blocks.append(section("None open."))
+    for view in views[:10]:
+        age = now - view.created_at
+        hours = int(age.total_seconds() // 3600)
+        age_words = f"{hours} h" if hours < 48 else f"{hours // 24} days"
+        blocks.append(section(
+            f"*#{view.id} {INCIDENT_KIND_WORDS[view.kind]}* "
+            f"({SEVERITY_WORDS[view.severity][0].lower()}) · "
+            f"{INCIDENT_STATUS_WORDS[view.status]} · {age_words} old"))
+    return blocks

@@ -1,0 +1,166 @@
+"""/incident and "Report this message": the report form, and the responders' buttons."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.rules.incidents import IncidentField, IncidentForm, IncidentKind, Severity
+from bot.rules.roles import NotAllowed
+from bot.services import Services
+from bot.services.incidents import InvalidIncident
+from handlers.blocks import incidents as blocks
+from handlers.blocks.text import section
+from handlers.ids import ActionId, BlockId, CallbackId, Shortcut, SlashCommand
+
+FIELD_BLOCKS = {
+    IncidentField.KIND: BlockId.IN_KIND,
+    IncidentField.SEVERITY: BlockId.IN_SEVERITY,
+    IncidentField.WHAT: BlockId.IN_WHAT,
+    IncidentField.DONE: BlockId.IN_DONE,
+    IncidentField.DANGER: BlockId.IN_DANGER,
+}
+NOT_YOURS = ("Incidents can only be opened by the people they were sent to. If you're worried "
+             "about something, please use /incident to report it.")
+
+
+def register(app: App) -> None:
+    app.command(SlashCommand.INCIDENT.value)(handle_incident_command)
+    app.shortcut(Shortcut.REPORT_MESSAGE.value)(handle_report_message)
+    app.action(ActionId.IN_DANGER_CHOSEN.value)(handle_danger_choice)
+    app.view(CallbackId.INCIDENT_FORM.value)(handle_report)
+    app.action(ActionId.IN_ACKNOWLEDGE.value)(handle_responder_button)
+    app.action(ActionId.IN_RESOLVE.value)(handle_responder_button)
+    app.action(ActionId.IN_NOTE.value)(handle_note_button)
+    app.view(CallbackId.INCIDENT_NOTE.value)(handle_note)
+
+
+def _form(services: Services, *, danger: bool | None, message_ref: str | None) -> dict:
+    incidents = services.incidents
+    return blocks.incident_form(danger=danger, sessions=incidents.session_choices(),
+                                people=incidents.people_choices(),
+                                signposts=incidents.signposts,
+                                crisis_line=services.settings.coprod_crisis_line,
+                                message_ref=message_ref)
+
+
+def handle_incident_command(ack: Ack, command: dict, client: WebClient,
+                            services: Services) -> None:
+    ack()
+    client.views_open(trigger_id=command["trigger_id"],
+                      view=_form(services, danger=None, message_ref=None))
+
+
+def handle_report_message(ack: Ack, shortcut: dict, client: WebClient,
+                          services: Services) -> None:
+    ack()
+    # Only where the message is, never its words: the report says what matters.
+    ref = f"{shortcut.get('channel', {}).get('id', '')}/{shortcut.get('message_ts', '')}"
+    client.views_open(trigger_id=shortcut["trigger_id"],
+                      view=_form(services, danger=None, message_ref=ref))
+
+
+def _state(view: dict) -> dict[str, Any]:
+    return view.get("state", {}).get("values", {})
+
+
+def _input(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
+    return next(iter(state.get(block, {}).values()), {})
+
+
+def _selected(state: dict[str, Any], block: BlockId) -> str | None:
+    chosen = _input(state, block).get("selected_option")
+    return chosen.get("value") if chosen else None
+
+
+def _message_ref(view: dict) -> str | None:
+    return json.loads(view.get("private_metadata") or "{}").get("message")
+
+
+def handle_danger_choice(ack: Ack, body: dict, client: WebClient, services: Services) -> None:
+    """Yes to danger shows the 999 guidance at once, at the top, before anything else."""
+    ack()
+    view = body["view"]
+    danger = _selected(_state(view), BlockId.IN_DANGER)
+    client.views_update(view_id=view["id"], hash=view.get("hash"),
+                        view=_form(services, danger=None if danger is None else danger == "yes",
+                                   message_ref=_message_ref(view)))
+
+
+def parse_report(view: dict) -> IncidentForm:
+    state = _state(view)
+    kind, severity = _selected(state, BlockId.IN_KIND), _selected(state, BlockId.IN_SEVERITY)
+    session = _selected(state, BlockId.IN_SESSION)
+    people = _input(state, BlockId.IN_PEOPLE).get("selected_options") or []
+    danger = _selected(state, BlockId.IN_DANGER)
+    return IncidentForm(
+        kind=IncidentKind(kind) if kind in set(IncidentKind) else None,
+        severity=Severity(severity) if severity in set(Severity) else None,
+        what_happened=_input(state, BlockId.IN_WHAT).get("value") or "",
+        done_already=_input(state, BlockId.IN_DONE).get("value") or "",
+        danger=None if danger is None else danger == "yes",
+        session_id=int(session) if session and session.isdigit() else None,
+        involved_member_ids=tuple(int(p["value"]) for p in people
+                                  if str(p.get("value", "")).isdigit()),
+        message_ref=_message_ref(view),
+    )
+
+
+def handle_report(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    try:
+        reported = services.incidents.report(parse_report(view), body["user"]["id"])
+    except InvalidIncident as invalid:
+        ack(response_action="errors",
+            errors={FIELD_BLOCKS[f]: message for f, message in invalid.errors.items()})
+        return
+    ack(response_action="update",
+        view=blocks.confirmation_view(reported, services.settings.coprod_crisis_line))
+
+
+def _refuse(respond: Respond) -> None:
+    respond(replace_original=False, response_type="ephemeral", text=NOT_YOURS,
+            blocks=[section(NOT_YOURS)])
+
+
+def handle_responder_button(ack: Ack, body: dict, action: dict, respond: Respond,
+                            services: Services) -> None:
+    ack()
+    actor = body["user"]["id"]
+    incident_id = int(action["value"])
+    try:
+        view = (services.incidents.acknowledge(incident_id, actor)
+                if action["action_id"] == ActionId.IN_ACKNOWLEDGE
+                else services.incidents.resolve(incident_id, actor))
+    except NotAllowed:
+        _refuse(respond)
+        return
+    alert = blocks.incident_alert(view, services.settings.timezone)
+    respond(replace_original=True, text=alert["text"], blocks=alert["blocks"])
+
+
+def handle_note_button(ack: Ack, body: dict, action: dict, respond: Respond,
+                       client: WebClient, services: Services) -> None:
+    ack()
+    try:
+        view = services.incidents.view_for(int(action["value"]), body["user"]["id"])
+    except NotAllowed:
+        _refuse(respond)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.note_form(view.id))
+
+
+def handle_note(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    incident_id = int(json.loads(view.get("private_metadata") or "{}").get("incident", 0))
+    note = _input(_state(view), BlockId.IN_NOTE).get("value") or ""
+    try:
+        services.incidents.add_note(incident_id, body["user"]["id"], note)
+    except InvalidIncident as invalid:
+        ack(response_action="errors", errors={BlockId.IN_NOTE: invalid.errors["note"]})
+        return
+    except NotAllowed:
+        ack(response_action="errors", errors={BlockId.IN_NOTE: NOT_YOURS})
+        return
+    ack(response_action="clear")
