@@ -24,13 +24,16 @@ run: $(RUN_STAMP)
 	$(BIN)/coprod serve
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check bot handlers storage tests
+	$(BIN)/ruff check bot handlers storage tests bench
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy bot handlers storage
 
 test: lint typecheck
 	$(BIN)/python -m pytest
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench.incident_latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

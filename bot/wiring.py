@@ -33,6 +33,7 @@ class Runtime:
             self.sms,
             self.services.clock,
             max_attempts=self.settings.coprod_dispatch_max_attempts,
+            nudge=self.services.nudge,
         )
 
 

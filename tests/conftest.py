@@ -294,7 +294,7 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
             chosen = [o for o in element["options"] if o["value"] == answer]
             assert chosen, f"{answer} is not an option of {block_id}"
             state = {"type": kind, "selected_option": chosen[0]}
-        elif kind == "checkboxes":
+        elif kind in ("checkboxes", "multi_static_select"):
             state = {"type": kind, "selected_options": [
                 o for o in element["options"] if o["value"] in answer]}
         elif kind == "users_select":

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.delivery.nudge import Nudge
 from bot.delivery.slack import DeliveryFailed, SlackSender
 from bot.delivery.sms import SmsError, SmsProvider
 from bot.rules.delivery import Attempt, next_step
@@ -61,6 +62,7 @@ class Dispatcher:
         max_attempts: int = 8,
         batch_size: int = 100,
         max_batches: int = 50,
+        nudge: Nudge | None = None,
     ) -> None:
         self.sessions = sessions
         self.slack = slack
@@ -69,14 +71,18 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.batch_size = batch_size
         self.max_batches = max_batches
+        self.nudge = nudge or Nudge()
 
     def deliver_due(self) -> DispatchReport:
         report = DispatchReport()
-        for _ in range(self.max_batches):
-            claimed = self._claim()
-            for item in claimed:
-                self._deliver(item, report)
-            if len(claimed) < self.batch_size:
+        while True:
+            self.nudge.running.set()
+            try:
+                self._run_batches(report)
+            finally:
+                self.nudge.running.clear()
+            # A nudge that came as this run was ending would otherwise wait for the next tick.
+            if not self.nudge.take():
                 break
         if report.handled:
             log.info(
@@ -84,6 +90,16 @@ class Dispatcher:
                 report.sent, report.retrying, report.failed,
             )
         return report
+
+    def _run_batches(self, report: DispatchReport) -> None:
+        self.nudge.take()
+        for _ in range(self.max_batches):
+            claimed = self._claim()
+            for item in claimed:
+                self._deliver(item, report)
+            # Go on while batches are full, or while something urgent arrived mid-run.
+            if len(claimed) < self.batch_size and not self.nudge.take():
+                break
 
     def _claim(self) -> list[Claimed]:
         now = self.clock()

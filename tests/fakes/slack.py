@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,7 @@ class Call:
     status: int
     ok: bool = True
     headers: dict[str, str] = field(default_factory=dict)
+    received_at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass(frozen=True)
