@@ -220,3 +220,30 @@ def test_sessions_add_and_list(env: dict[str, str], tmp_path: Path, engine: obje
                  "14:00", "--place", "Hope Centre", env=env, cwd=tmp_path)
     assert bad.returncode == 2
     assert bad.stderr.strip() == "end: The end needs to be after the start."
+
+
+def test_incidents_export_counts_without_words(
+    env: dict[str, str], tmp_path: Path, engine: object
+) -> None:
+    from bot.config import load_settings
+    from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+    from bot.wiring import build_runtime
+    from storage.migrate import upgrade
+
+    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"]))
+    upgrade(runtime.engine)
+    for kind, severity in ((IncidentKind.BREACH, Severity.LOW),
+                           (IncidentKind.BREACH, Severity.LOW),
+                           (IncidentKind.CRISIS, Severity.SERIOUS)):
+        runtime.services.incidents.report(
+            IncidentForm(kind, severity, "Private account of what happened", danger=False),
+            "U0FACIL02")
+    runtime.engine.dispose()
+    out = tmp_path / "review.csv"
+    result = coprod("incidents", "export", "--out", str(out), env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "counts of 3 incident(s)" in result.stdout
+    rows = out.read_text().splitlines()
+    assert rows[0] == "kind,low,moderate,serious,total"
+    assert "Guideline breach,2,0,0,2" in rows and "Crisis disclosure,0,0,1,1" in rows
+    assert "Private" not in out.read_text()

@@ -71,3 +71,39 @@ def test_only_one_process_holds_the_scheduler_lock(engine: Engine, tmp_path: Pat
         assert took_over.wait(10)
         waiter.join(10)
         second.dispose()
+
+
+def test_an_urgent_incident_does_not_wait_for_the_next_tick(
+    members: Runtime, fake_slack: FakeSlack
+) -> None:
+    from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+
+    # A tick far away: only the nudge can get the alert out quickly.
+    scheduler = build_scheduler(members.dispatcher(), 600, services=members.services)
+    scheduler.start()
+    try:
+        time.sleep(0.2)  # the jobs' first runs at start
+        started = time.monotonic()
+        members.services.incidents.report(IncidentForm(
+            IncidentKind.CRISIS, Severity.SERIOUS, "Needs someone today", danger=False),
+            "U0FACIL02")
+        while not fake_slack.calls_to("chat.postMessage") and time.monotonic() - started < 5:
+            time.sleep(0.01)
+        waited = time.monotonic() - started
+    finally:
+        scheduler.shutdown()
+    assert [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")] == ["U0SAFEG05"]
+    assert waited < 2
+
+
+def test_a_nudge_during_a_run_makes_one_more_pass() -> None:
+    from bot.delivery.nudge import Nudge
+
+    nudge = Nudge()
+    calls: list[str] = []
+    nudge.connect(lambda: calls.append("run now"))
+    nudge()
+    assert calls == ["run now"] and nudge.take() is True and nudge.take() is False
+    nudge.running.set()
+    nudge()  # a run is under way: no second run is asked for, the work is marked instead
+    assert calls == ["run now"] and nudge.take() is True
