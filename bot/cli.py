@@ -138,7 +138,10 @@ def serve(
                 from bot.web import make_wsgi_app, serve_http
 
                 log.info("Coprod is listening on http://%s:%d/slack/events", host, port)
+                from bot.sms_web import make_sms_routes
+
                 serve_http(make_wsgi_app(app, runtime.engine,
+                                         extra_routes=make_sms_routes(runtime.services),
                                          calendar=runtime.services.sessions.calendar_file),
                            host, port, threads)
             else:

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
 
     coprod_dispatch_interval_seconds: float = Field(default=5.0, gt=0)
     coprod_dispatch_max_attempts: int = Field(default=8, ge=1)
+    coprod_sms_daily_cap: int = Field(default=300, ge=0)
 
     @field_validator("coprod_timezone")
     @classmethod

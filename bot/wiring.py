@@ -34,6 +34,8 @@ class Runtime:
             self.services.clock,
             max_attempts=self.settings.coprod_dispatch_max_attempts,
             nudge=self.services.nudge,
+            tz=self.settings.timezone,
+            sms_daily_cap=self.settings.coprod_sms_daily_cap,
         )
 
 

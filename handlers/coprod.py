@@ -33,7 +33,8 @@ def handle_coprod_command(ack: Ack, command: dict, services: Services) -> None:
         except NotAllowed as refusal:
             ack(text=str(refusal), blocks=blocks.not_allowed_blocks(str(refusal)))
             return
-        ack(text="Deliveries", blocks=blocks.deliveries_blocks(overview, settings.timezone))
+        ack(text="Deliveries", blocks=blocks.deliveries_blocks(
+            overview, settings.timezone, services.texting.unreachable()))
     else:
         unknown = None if action == CoprodAction.HELP else " ".join(words)
         ack(

@@ -27,6 +27,7 @@ class CallbackId(enum.StrEnum):
     SESSION_FORM = "session_form"
     INCIDENT_FORM = "incident_form"
     INCIDENT_NOTE = "incident_note"
+    TEXT_REPLY = "text_reply"
 
 
 class Shortcut(enum.StrEnum):
@@ -68,6 +69,7 @@ class BlockId(enum.StrEnum):
     IN_DANGER = "incident_danger"
     IN_NOTE = "incident_note"
     IN_ACTIONS = "incident_actions"
+    TX_REPLY_TEXT = "text_reply_text"
 
 
 class ActionId(enum.StrEnum):
@@ -103,6 +105,8 @@ class ActionId(enum.StrEnum):
     IN_ACKNOWLEDGE = "incident_acknowledge"
     IN_RESOLVE = "incident_resolve"
     IN_NOTE = "incident_add_note"
+    TX_REPLY = "text_reply"
+    TX_REPLY_TYPED = "text_reply_typed"
 
 
 class OptionValue(enum.StrEnum):

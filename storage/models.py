@@ -186,7 +186,11 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     # Where the sent message now lives (Slack channel and ts, or the SMS provider's id), so a
     # later chat.update or a status callback can find it.
-    delivered_ref: Mapped[str | None] = mapped_column(String(120))
+    delivered_ref: Mapped[str | None] = mapped_column(String(120), index=True)
+    # For a text: what a YES or NO reply to it answers ("session:12"), and the provider's
+    # latest word on it (queued, sent, delivered, undelivered, failed).
+    rsvp_for: Mapped[str | None] = mapped_column(String(40))
+    provider_status: Mapped[str | None] = mapped_column(String(20))
 
 
 class FeedbackCase(Base):
@@ -461,3 +465,28 @@ class IncidentStep(Base):
     actor_slack_id: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     incident: Mapped[Incident] = relationship(back_populates="timeline")
+
+
+class InboundText(Base):
+    """A text someone sent us that was not a keyword: kept so a coordinator can reply."""
+
+    __tablename__ = "inbound_texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    member: Mapped[Member | None] = relationship(lazy="selectin")
+
+
+class UnknownNumber(Base):
+    """A number that texted us but is not in the directory: when we last answered it, and
+    whether it asked us to stop."""
+
+    __tablename__ = "unknown_numbers"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_answered_at: Mapped[datetime | None]
+    opted_out: Mapped[bool] = mapped_column(default=False)

@@ -17,6 +17,7 @@ from storage.models import (
     FeedbackCase,
     FeedbackRecipient,
     GroupSession,
+    InboundText,
     Incident,
     IncidentPerson,
     IncidentRecipient,
@@ -28,6 +29,7 @@ from storage.models import (
     SessionAttendee,
     SessionFacilitator,
     SessionSeries,
+    UnknownNumber,
     WaitingListEntry,
 )
 
@@ -76,6 +78,7 @@ class OutboxRepository:
         now: datetime,
         not_after: datetime | None = None,
         deliver_at: datetime | None = None,
+        rsvp_for: str | None = None,
     ) -> OutboxMessage:
         """Adds a notification unless one with the same key exists (then returns that one)."""
         existing = self.session.scalar(
@@ -93,6 +96,7 @@ class OutboxRepository:
             next_attempt_at=deliver_at or now,
             not_after=not_after,
             created_at=now,
+            rsvp_for=rsvp_for,
         )
         self.session.add(message)
         self.session.flush()
@@ -116,6 +120,28 @@ class OutboxRepository:
         return self.session.scalar(
             select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
         )
+
+    def get_by_delivered_ref(self, ref: str) -> OutboxMessage | None:
+        return self.session.scalar(select(OutboxMessage).where(OutboxMessage.delivered_ref == ref))
+
+    def latest_invitation_to(self, member_id: int) -> OutboxMessage | None:
+        """The last text to this member that a YES or NO can answer."""
+        return self.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.channel == OutboxChannel.SMS)
+            .where(OutboxMessage.target == str(member_id))
+            .where(OutboxMessage.rsvp_for.is_not(None))
+            .where(OutboxMessage.status == OutboxStatus.SENT)
+            .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+            .limit(1)
+        )
+
+    def count_texts_sent_since(self, since: datetime) -> int:
+        return self.session.scalar(
+            select(func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.channel == OutboxChannel.SMS)
+            .where(OutboxMessage.sent_at >= since)
+        ) or 0
 
     def has_key_prefix(self, prefix: str) -> bool:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -336,3 +362,24 @@ class IncidentRepository:
             .where(Incident.created_at < end)
             .order_by(Incident.created_at, Incident.id)
         ).all()
+
+
+class TextingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_inbound(self, text: InboundText) -> InboundText:
+        self.session.add(text)
+        self.session.flush()
+        return text
+
+    def get_inbound(self, text_id: int) -> InboundText | None:
+        return self.session.get(InboundText, text_id)
+
+    def unknown_number(self, phone: str) -> UnknownNumber:
+        found = self.session.get(UnknownNumber, phone)
+        if found is None:
+            found = UnknownNumber(phone=phone, opted_out=False)
+            self.session.add(found)
+            self.session.flush()
+        return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +20,14 @@ from bot.delivery.nudge import Nudge
 from bot.delivery.slack import DeliveryFailed, SlackSender
 from bot.delivery.sms import SmsError, SmsProvider
 from bot.rules.delivery import Attempt, next_step
-from storage.models import ContactPreference, OutboxChannel, OutboxMessage, OutboxStatus
+from bot.rules.texting import next_morning, quiet_hours_release, start_of_day
+from storage.models import (
+    ContactPreference,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+    SmsConsent,
+)
 from storage.repositories import MemberRepository, OutboxRepository
 
 log = logging.getLogger(__name__)
@@ -40,11 +47,21 @@ class Claimed:
     not_after: datetime | None
 
 
+class Held(Exception):
+    """Not sent yet, and not a failure: quiet hours or the day's cap. Tried again at `until`."""
+
+    def __init__(self, until: datetime, reason: str) -> None:
+        super().__init__(reason)
+        self.until = until
+        self.reason = reason
+
+
 @dataclass
 class DispatchReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    held: int = 0
 
     @property
     def handled(self) -> int:
@@ -63,6 +80,8 @@ class Dispatcher:
         batch_size: int = 100,
         max_batches: int = 50,
         nudge: Nudge | None = None,
+        tz: tzinfo = UTC,
+        sms_daily_cap: int | None = None,
     ) -> None:
         self.sessions = sessions
         self.slack = slack
@@ -72,6 +91,8 @@ class Dispatcher:
         self.batch_size = batch_size
         self.max_batches = max_batches
         self.nudge = nudge or Nudge()
+        self.tz = tz
+        self.sms_daily_cap = sms_daily_cap
 
     def deliver_due(self) -> DispatchReport:
         report = DispatchReport()
@@ -128,6 +149,11 @@ class Dispatcher:
             return
         except SmsError as error:
             self._finish(item, report, Attempt(False, error.permanent, error.reason))
+            if error.opted_out:
+                self._record_provider_opt_out(item)
+            return
+        except Held as held:
+            self._hold(item, report, held)
             return
         self._finish(item, report, Attempt(True), ref)
 
@@ -150,14 +176,28 @@ class Dispatcher:
             return original.delivered_ref
 
     def _send_text(self, item: Claimed) -> str:
+        urgent = bool(item.payload.get("urgent"))
+        now = self.clock()
+        if not urgent:
+            # Safeguarding escalations are the only texts that break quiet hours or the cap.
+            release = quiet_hours_release(now, self.tz)
+            if release is not None:
+                raise Held(release, "held for quiet hours")
+            if self.sms_daily_cap is not None:
+                with self.sessions() as session:
+                    sent_today = OutboxRepository(session).count_texts_sent_since(
+                        start_of_day(now, self.tz))
+                if sent_today >= self.sms_daily_cap:
+                    raise Held(next_morning(now, self.tz), "held: today's texts are used up")
         with self.sessions() as session:
             member = MemberRepository(session).get(int(item.target))
             # Checked at send time, not at queue time: consent withdrawn in between is honoured.
             if member is None or member.phone is None:
                 raise SmsError("no phone number for this member", permanent=True)
-            if item.payload.get("urgent"):
-                # A safeguarding escalation to a lead or coordinator goes by text whatever
-                # their usual preference, unless they have withdrawn consent to texts.
+            if item.payload.get("urgent") or item.payload.get("reply"):
+                # A safeguarding escalation to a lead or coordinator, or an answer to a text
+                # someone sent us, goes by text whatever their usual preference, unless they
+                # have withdrawn consent to texts.
                 latest = member.latest_consent
                 if latest is not None and not latest.given:
                     raise SmsError("this person has withdrawn consent to texts", permanent=True)
@@ -165,6 +205,30 @@ class Dispatcher:
                 raise SmsError("no consent to text this member", permanent=True)
             phone = member.phone
         return self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)
+
+    def _hold(self, item: Claimed, report: DispatchReport, held: Held) -> None:
+        with self.sessions.begin() as session:
+            row = session.get(OutboxMessage, item.id)
+            if row is None:
+                return
+            if row.not_after is not None and held.until > row.not_after:
+                row.status = OutboxStatus.FAILED
+                row.last_error = f"too late to send ({held.reason})"
+                report.failed += 1
+                return
+            row.attempts -= 1  # waiting is not a try
+            row.next_attempt_at = held.until
+            row.last_error = held.reason
+            report.held += 1
+
+    def _record_provider_opt_out(self, item: Claimed) -> None:
+        """The provider says this number opted out (error 21610): kept as our own state, so
+        nothing more is sent until they text START."""
+        with self.sessions.begin() as session:
+            member = MemberRepository(session).get(int(item.target))
+            if member is not None and member.has_sms_consent:
+                member.consents.append(SmsConsent(given=False, method="provider opt-out (21610)",
+                                                  recorded_at=self.clock()))
 
     def _finish(
         self, item: Claimed, report: DispatchReport, attempt: Attempt, ref: str | None = None

@@ -10,10 +10,11 @@ from typing import Protocol
 
 
 class SmsError(Exception):
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+    def __init__(self, reason: str, *, permanent: bool, opted_out: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.opted_out = opted_out
 
 
 class SmsProvider(Protocol):

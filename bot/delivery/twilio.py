@@ -59,7 +59,7 @@ class TwilioSmsProvider:
                 400 <= error.status < 500 and error.status != 429
             )
             raise SmsError(f"Twilio refused: error {error.code or error.status}",
-                           permanent=permanent) from None
+                           permanent=permanent, opted_out=error.code == OPTED_OUT) from None
         except OSError as error:
             raise SmsError(f"could not reach Twilio ({type(error).__name__})",
                            permanent=False) from None

@@ -15,6 +15,7 @@ from bot.services.feedback import FeedbackService
 from bot.services.incidents import IncidentsService
 from bot.services.members import MembersService
 from bot.services.sessions import SessionsService
+from bot.services.texting import TextingService
 
 Clock = Callable[[], datetime]
 
@@ -33,6 +34,7 @@ class Services:
     feedback: FeedbackService
     sessions: SessionsService
     incidents: IncidentsService
+    texting: TextingService
     nudge: Nudge
 
 
@@ -41,6 +43,7 @@ def build_services(
 ) -> Services:
     members = MembersService(database, clock)
     nudge = Nudge()
+    rota = SessionsService(database, clock, settings)
     return Services(
         settings=settings,
         database=database,
@@ -48,7 +51,8 @@ def build_services(
         members=members,
         deliveries=DeliveriesService(database, members),
         feedback=FeedbackService(database, clock, settings),
-        sessions=SessionsService(database, clock, settings),
+        sessions=rota,
         incidents=IncidentsService(database, clock, settings, nudge),
+        texting=TextingService(database, clock, settings, {"session": rota.rsvp_in}),
         nudge=nudge,
     )

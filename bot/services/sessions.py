@@ -476,6 +476,29 @@ class SessionsService:
             self._changed(session, found, now)
             return ChangeOutcome(outcome, self.view_of(found))
 
+    def rsvp_in(self, session: Session, session_id: int, member: Member, yes: bool) -> str:
+        """A YES or NO by text to a session invitation, inside the caller's transaction."""
+        now = self.clock()
+        found = SessionRepository(session).get_for_update(session_id)
+        if found is None or found.cancelled_at is not None:
+            return "Sorry, that session has been cancelled."
+        when = found.starts_at.astimezone(self.tz)
+        label = f"{found.title[:40]} on {when:%a %d %b at %H:%M}"
+        mine = next((a for a in found.attendees if a.member_id == member.id), None)
+        if not yes:
+            if mine is not None:
+                found.attendees.remove(mine)
+                self._changed(session, found, now)
+            return f"Thanks for letting us know. We've noted you can't come to {label}."
+        if mine is None:
+            if (found.participant_capacity is not None
+                    and len(found.attendees) >= found.participant_capacity):
+                return f"Sorry, {label} is full. A coordinator will be in touch."
+            found.attendees.append(SessionAttendee(member_id=member.id, member=member,
+                                                   joined_at=now))
+            self._changed(session, found, now)
+        return f"Thanks, you're down for {label}. See you there."
+
     # -- warnings and check-ins (scheduled) -----------------------------------------------------
     def send_coverage_alerts(self) -> int:
         """At 7 days, 72 hours and 24 hours before an uncovered session: coordinators by DM

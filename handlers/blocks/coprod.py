@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from bot.rules.roles import ROLE_WORDS, Role
 from bot.services.deliveries import DeliveryOverview
 from bot.services.members import MemberView
+from bot.services.texting import Unreachable
 from handlers.blocks.text import Block, crisis_footer, divider, escape_mrkdwn, header, section
 
 
@@ -57,7 +59,8 @@ def whoami_blocks(member: MemberView | None, crisis_line: str) -> list[Block]:
     return [section("\n".join(lines)), crisis_footer(crisis_line)]
 
 
-def deliveries_blocks(overview: DeliveryOverview, tz: tzinfo) -> list[Block]:
+def deliveries_blocks(overview: DeliveryOverview, tz: tzinfo,
+                      unreachable: Sequence[Unreachable] = ()) -> list[Block]:
     blocks: list[Block] = [
         header("Deliveries"),
         section(
@@ -65,6 +68,10 @@ def deliveries_blocks(overview: DeliveryOverview, tz: tzinfo) -> list[Block]:
             f"Could not send: *{overview.failed}*"
         ),
     ]
+    if unreachable:
+        people = "\n".join(f"• {escape_mrkdwn(u.name)}: {escape_mrkdwn(u.reason)}"
+                           for u in unreachable[:30])
+        blocks.append(section("*Members who want texts but can't get them*\n" + people))
     if not overview.recent_failures:
         blocks.append(section("Nothing has failed: everything has gone out or is on its way."))
         return blocks

@@ -1,0 +1,214 @@
+"""Texts from members: STOP, START, HELP, YES and NO understood; anything else relayed to the
+coordinators, who can reply by text. And the provider's word on each text sent."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.delivery.twilio import OPTED_OUT
+from bot.rules.directory import parse_phone
+from bot.rules.roles import NotAllowed, Role
+from bot.rules.sms_text import compose_text
+from bot.rules.texting import Reply, classify_reply
+from handlers.blocks import texting as messages
+from storage.models import (
+    ContactPreference,
+    InboundText,
+    Member,
+    OutboxChannel,
+    OutboxStatus,
+    SmsConsent,
+)
+from storage.repositories import MemberRepository, OutboxRepository, TextingRepository
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+# Answers a YES (True) or NO to an invitation, inside the caller's transaction; returns the
+# words to text back.
+RsvpHandler = Callable[[Session, int, Member, bool], str]
+FAILED_STATUSES = frozenset({"failed", "undelivered"})
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    name: str
+    reason: str
+
+
+class TextingService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings,
+                 rsvp_handlers: dict[str, RsvpHandler]) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.settings = settings
+        self.rsvp_handlers = rsvp_handlers
+
+    def _text(self, body: str) -> str:
+        return compose_text(self.settings.coprod_org_name, body)
+
+    # -- what people text us ---------------------------------------------------------------------
+    def receive(self, from_number: str, body: str) -> str | None:
+        """Handles one inbound text; returns the reply to send straight back, if any."""
+        try:
+            phone = parse_phone(from_number)
+        except ValueError:
+            return None
+        reply = classify_reply(body)
+        now = self.clock()
+        with self.sessions.begin() as session:
+            member = MemberRepository(session).get_by_phone(phone)
+            if member is None:
+                return self._from_unknown(session, phone, body, reply, now)
+            if reply is Reply.STOP:
+                return self._stop(member, now)
+            if reply is Reply.START:
+                return self._start(member, now)
+            if reply is Reply.HELP:
+                return self._help()
+            if reply in (Reply.YES, Reply.NO):
+                answered = self._rsvp(session, member, reply is Reply.YES)
+                if answered is not None:
+                    return answered
+            self._relay(session, member, phone, body, now)
+            return self._text("Thank you, we've passed your message to the team.")
+
+    def _stop(self, member: Member, now: datetime) -> str | None:
+        if not member.has_sms_consent and member.latest_consent is not None:
+            return None  # confirmed once already
+        member.consents.append(SmsConsent(given=False, method="texted STOP", recorded_at=now))
+        log.info("member %d opted out of texts", member.id)
+        return self._text("You won't get any more texts from us. Text START to begin again.")
+
+    def _start(self, member: Member, now: datetime) -> str:
+        if not member.has_sms_consent:
+            member.consents.append(SmsConsent(given=True, method="texted START",
+                                              recorded_at=now))
+            if member.contact is ContactPreference.SLACK:
+                member.contact = ContactPreference.BOTH
+        return self._text("You'll get texts from us again. Text STOP to stop, HELP for help.")
+
+    def _help(self) -> str:
+        return self._text(
+            "We text about sessions and meetings. Text STOP to stop. In danger now? Call 999. "
+            f"To talk: {self.settings.coprod_crisis_line}")
+
+    def _rsvp(self, session: Session, member: Member, yes: bool) -> str | None:
+        invitation = OutboxRepository(session).latest_invitation_to(member.id)
+        if invitation is None or invitation.rsvp_for is None:
+            return None
+        kind, _, number = invitation.rsvp_for.partition(":")
+        handler = self.rsvp_handlers.get(kind)
+        if handler is None or not number.isdigit():
+            return None
+        return self._text(handler(session, int(number), member, yes))
+
+    def _relay(self, session: Session, member: Member | None, phone: str, body: str,
+               now: datetime) -> None:
+        text = TextingRepository(session).add_inbound(
+            InboundText(member_id=member.id if member else None, phone=phone, body=body,
+                        received_at=now))
+        outbox = OutboxRepository(session)
+        for coordinator in MemberRepository(session).list_with_role(Role.COORDINATOR):
+            if coordinator.slack_user_id:
+                outbox.enqueue(key=f"text:{text.id}:to:{coordinator.id}",
+                               channel=OutboxChannel.SLACK_DM,
+                               target=coordinator.slack_user_id, now=now,
+                               payload=messages.relayed_text(
+                                   text.id, member.name if member else None, phone, body))
+        log.info("text %d relayed to coordinators", text.id)
+
+    def _from_unknown(self, session: Session, phone: str, body: str, reply: Reply,
+                      now: datetime) -> str | None:
+        number = TextingRepository(session).unknown_number(phone)
+        if reply is Reply.STOP:
+            number.opted_out = True
+            return None
+        if reply is Reply.START:
+            number.opted_out = False
+        if reply is Reply.HELP:
+            return self._help()
+        self._relay(session, None, phone, body, now)
+        if number.opted_out or (number.last_answered_at is not None
+                                and now - number.last_answered_at < timedelta(days=1)):
+            return None  # a polite reply at most once a day
+        number.last_answered_at = now
+        return self._text("Thank you for your text. We don't know this number yet, so we've "
+                          "passed it to the team. In danger now? Call 999.")
+
+    # -- the team replies ----------------------------------------------------------------------
+    def inbound_for_reply(self, text_id: int, actor: str) -> tuple[str, str]:
+        """Who a coordinator is about to reply to: (name or number, phone)."""
+        with self.sessions() as session:
+            self._require_coordinator(session, actor)
+            text = TextingRepository(session).get_inbound(text_id)
+            if text is None:
+                raise LookupError(text_id)
+            return (text.member.name if text.member else text.phone), text.phone
+
+    def reply_to_text(self, text_id: int, actor: str, words: str) -> str:
+        if not words.strip():
+            raise ValueError("Please write a reply.")
+        now = self.clock()
+        with self.sessions.begin() as session:
+            self._require_coordinator(session, actor)
+            text = TextingRepository(session).get_inbound(text_id)
+            if text is None or text.member is None:
+                raise LookupError(text_id)
+            member = text.member
+            latest = member.latest_consent
+            if latest is not None and not latest.given:
+                raise ValueError(f"{member.name} has asked for no texts, so this can't be sent.")
+            body = self._text(words)
+            outbox = OutboxRepository(session)
+            count = len(OutboxRepository(session).keys_with_prefix(f"text:{text.id}:reply:"))
+            outbox.enqueue(key=f"text:{text.id}:reply:{count + 1}", channel=OutboxChannel.SMS,
+                           target=str(member.id), now=now,
+                           # They wrote to us: a reply is not held back by their preference.
+                           payload={"text": body, "urgent": False, "reply": True})
+            return member.name
+
+    @staticmethod
+    def _require_coordinator(session: Session, actor: str) -> None:
+        member = MemberRepository(session).get_by_slack_id(actor)
+        if member is None or Role.COORDINATOR not in member.role_set:
+            raise NotAllowed(Role.COORDINATOR)
+
+    # -- the provider's word on what we sent -----------------------------------------------------
+    def status_update(self, provider_id: str, status: str, error_code: str | None) -> bool:
+        now = self.clock()
+        with self.sessions.begin() as session:
+            row = OutboxRepository(session).get_by_delivered_ref(provider_id)
+            if row is None:
+                return False
+            row.provider_status = status[:20]
+            if status in FAILED_STATUSES:
+                row.status = OutboxStatus.FAILED
+                row.last_error = f"text {status}" + (f" (error {error_code})" if error_code
+                                                     else "")
+                if error_code == str(OPTED_OUT) and row.target.isdigit():
+                    member = MemberRepository(session).get(int(row.target))
+                    if member is not None and member.has_sms_consent:
+                        member.consents.append(SmsConsent(
+                            given=False, method="provider opt-out (21610)", recorded_at=now))
+            return True
+
+    def unreachable(self) -> list[Unreachable]:
+        """Members who want texts but can't be sent any, for the coordinators to follow up."""
+        found = []
+        with self.sessions() as session:
+            for member in MemberRepository(session).list_all():
+                if member.contact is ContactPreference.SLACK:
+                    continue
+                if not member.phone:
+                    found.append(Unreachable(member.name, "no phone number"))
+                elif not member.has_sms_consent:
+                    latest = member.latest_consent
+                    found.append(Unreachable(member.name, f"opted out ({latest.method})"
+                                             if latest else "no consent to texts recorded"))
+        return found

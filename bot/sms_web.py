@@ -1,0 +1,82 @@
+"""The texting provider's webhooks: inbound texts and delivery statuses, signature checked.
+
+Twilio signs each request over the exact URL it called, so the URL is rebuilt from
+COPROD_PUBLIC_URL (behind a proxy the Host header is not what Twilio used)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.services import Services
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+INBOUND_PATH = "/sms/inbound"
+STATUS_PATH = "/sms/status"
+MAX_BODY = 64 * 1024
+
+
+def _respond(start_response: StartResponse, status: str, body: bytes,
+             content_type: str = "text/plain; charset=utf-8") -> list[bytes]:
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _signed_params(environ: WSGIEnvironment, services: Services,
+                   path: str) -> dict[str, str] | None:
+    """The form fields, if the request really comes from the provider; None otherwise."""
+    settings = services.settings
+    if not settings.twilio_auth_token or not settings.coprod_public_url:
+        return None
+    try:
+        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
+    except ValueError:
+        return None
+    raw = environ["wsgi.input"].read(length).decode("utf-8", "replace")
+    params = dict(parse_qsl(raw, keep_blank_values=True))
+    url = settings.coprod_public_url.rstrip("/") + path
+    query = environ.get("QUERY_STRING")
+    if query:
+        url += "?" + query
+    signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+    if not RequestValidator(settings.twilio_auth_token).validate(url, params, signature):
+        return None
+    return params
+
+
+def make_sms_routes(services: Services) -> dict[str, WSGIApplication]:
+    def inbound(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _respond(start_response, "405 Method Not Allowed", b"")
+        params = _signed_params(environ, services, INBOUND_PATH)
+        if params is None:
+            log.warning("inbound text refused: bad or missing signature")
+            return _respond(start_response, "403 Forbidden", b"forbidden")
+        reply = services.texting.receive(params.get("From", ""), params.get("Body", ""))
+        twiml = MessagingResponse()
+        if reply:
+            twiml.message(reply)
+        return _respond(start_response, "200 OK", str(twiml).encode(),
+                        "application/xml; charset=utf-8")
+
+    def status(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _respond(start_response, "405 Method Not Allowed", b"")
+        params = _signed_params(environ, services, STATUS_PATH)
+        if params is None:
+            log.warning("text status refused: bad or missing signature")
+            return _respond(start_response, "403 Forbidden", b"forbidden")
+        services.texting.status_update(params.get("MessageSid", ""),
+                                       params.get("MessageStatus", ""),
+                                       params.get("ErrorCode") or None)
+        return _respond(start_response, "204 No Content", b"")
+
+    return {INBOUND_PATH: inbound, STATUS_PATH: status}

@@ -1,0 +1,44 @@
+"""Blocks for texts: a member's text relayed to the coordinators, and the reply form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.rules.sms_text import TWO_PARTS
+from handlers.blocks.text import button, context, escape_mrkdwn, plain, section, text_sections
+from handlers.ids import ActionId, BlockId, CallbackId
+
+
+def relayed_text(text_id: int, name: str | None, phone: str, body: str) -> dict[str, Any]:
+    who = escape_mrkdwn(name) if name else f"an unknown number ending {phone[-4:]}"
+    blocks = [section(f"*Text from {who}:*"), *text_sections(body)]
+    if name:
+        blocks.append({"type": "actions", "block_id": f"text_actions:{text_id}",
+                       "elements": [button("Reply by text", ActionId.TX_REPLY, str(text_id),
+                                           "primary")]})
+    else:
+        blocks.append(context("They are not in the member list, so there is no reply button. "
+                              "Add them with `coprod members import` if they should be."))
+    return {"text": f"Text from {name or 'an unknown number'}", "blocks": blocks}
+
+
+def reply_form(text_id: int, name: str) -> dict[str, Any]:
+    return {
+        "type": "modal", "callback_id": CallbackId.TEXT_REPLY,
+        "private_metadata": json.dumps({"text": text_id}),
+        "title": plain("Reply by text"), "submit": plain("Send text"), "close": plain("Cancel"),
+        "blocks": [
+            section(f"To *{escape_mrkdwn(name)}*"),
+            {"type": "input", "block_id": BlockId.TX_REPLY_TEXT, "label": plain("Your text"),
+             "hint": plain("Kept short and plain; no health details in texts, please."),
+             "element": {"type": "plain_text_input", "action_id": ActionId.TX_REPLY_TYPED,
+                         "multiline": True, "max_length": TWO_PARTS - 40}},
+        ],
+    }
+
+
+def reply_sent_view(name: str) -> dict[str, Any]:
+    return {"type": "modal", "callback_id": CallbackId.TEXT_REPLY, "title": plain("Text sent"),
+            "close": plain("Done"),
+            "blocks": [section(f"Your reply to {escape_mrkdwn(name)} is on its way.")]}

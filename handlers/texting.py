@@ -1,0 +1,48 @@
+"""Replying by text to a member's relayed text."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.rules.roles import NotAllowed
+from bot.services import Services
+from handlers.blocks import texting as blocks
+from handlers.blocks.text import section
+from handlers.ids import ActionId, BlockId, CallbackId
+
+
+def register(app: App) -> None:
+    app.action(ActionId.TX_REPLY.value)(handle_reply_button)
+    app.view(CallbackId.TEXT_REPLY.value)(handle_reply)
+
+
+def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+                        services: Services) -> None:
+    ack()
+    try:
+        name, _ = services.texting.inbound_for_reply(int(action["value"]), body["user"]["id"])
+    except (NotAllowed, LookupError):
+        words = "Only a coordinator can reply to texts."
+        respond(replace_original=False, response_type="ephemeral", text=words,
+                blocks=[section(words)])
+        return
+    client.views_open(trigger_id=body["trigger_id"],
+                      view=blocks.reply_form(int(action["value"]), name))
+
+
+def handle_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    text_id = int(json.loads(view.get("private_metadata") or "{}").get("text", 0))
+    state: dict[str, dict[str, dict]] = view.get("state", {}).get("values", {})
+    typed: dict = next(iter(state.get(BlockId.TX_REPLY_TEXT, {}).values()), {})
+    words = typed.get("value") or ""
+    try:
+        name = services.texting.reply_to_text(text_id, body["user"]["id"], words)
+    except (ValueError, NotAllowed, LookupError) as problem:
+        message = str(problem) if isinstance(problem, ValueError | NotAllowed) else \
+            "That text can't be answered any more."
+        ack(response_action="errors", errors={BlockId.TX_REPLY_TEXT: message})
+        return
+    ack(response_action="update", view=blocks.reply_sent_view(name))
