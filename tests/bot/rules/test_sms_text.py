@@ -18,6 +18,10 @@ from bot.rules.sms_text import compose_text, gsm7_length, segments, to_gsm7
         ("[" * 81, "GSM-7", 2),
         ("é" * 160, "GSM-7", 1),
         ("a" * 70 + "😊", "UCS-2", 2),
+        ("\u0175" * 70, "UCS-2", 1),
+        ("\u0175" * 71, "UCS-2", 2),
+        ("\u0175" * 134, "UCS-2", 2),
+        ("\u0175" * 135, "UCS-2", 3),
         ("\u2018quote\u2019", "UCS-2", 1),
     ],
 )
