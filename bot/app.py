@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.delivery.slack import make_web_client
 from bot.services import Services
-from handlers import coprod, feedback, home, incidents, sessions, texting
+from handlers import coprod, feedback, home, incidents, meetings, sessions, texting
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ REGISTRARS: tuple[Callable[[App], None], ...] = (
     sessions.register,
     incidents.register,
     texting.register,
+    meetings.register,
     home.register,
 )
 

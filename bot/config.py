@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     coprod_dispatch_interval_seconds: float = Field(default=5.0, gt=0)
     coprod_dispatch_max_attempts: int = Field(default=8, ge=1)
     coprod_sms_daily_cap: int = Field(default=300, ge=0)
+    coprod_reminder_offsets: str = "default=7d,1d,2h;session=1d,2h"
 
     @field_validator("coprod_timezone")
     @classmethod
@@ -75,6 +76,14 @@ class Settings(BaseSettings):
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("coprod_reminder_offsets")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        from bot.rules.meetings import parse_offsets
+
+        parse_offsets(value)  # raises ValueError with the reason
         return value
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text
 
@@ -51,6 +52,8 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
             ("after-session-check-ins", services.sessions.send_check_ins, timedelta(minutes=5)),
             ("waiting-list-offers", services.sessions.expire_offers, timedelta(minutes=1)),
             ("extend-series", services.sessions.extend_series, timedelta(hours=6)),
+            ("extend-meeting-series", services.meetings.extend_series, timedelta(hours=6)),
+            ("reminders", _reminders_then_replan(scheduler, services), timedelta(minutes=5)),
         ):
             scheduler.add_job(_logged(job_id, job), IntervalTrigger(seconds=every.total_seconds()),
                               id=job_id, name=job_id, replace_existing=True,
@@ -59,6 +62,26 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
         services.nudge.connect(lambda: scheduler.modify_job(DELIVER_OUTBOX_JOB,
                                                             next_run_time=datetime.now(UTC)))
     return scheduler
+
+
+NEXT_REMINDER_JOB = "next-reminder"
+
+
+def _reminders_then_replan(scheduler: BaseScheduler, services: Services) -> Callable[[], int]:
+    """Sends what is due, then sets a one-off job for the moment the next reminder falls due,
+    so reminders are not up to a polling interval late. The five-minute job is the safety net
+    (and picks up meetings set up since)."""
+
+    def run() -> int:
+        sent = services.reminders.send_due()
+        upcoming = services.reminders.next_due_at()
+        if upcoming is not None:
+            scheduler.add_job(run, DateTrigger(run_date=upcoming), id=NEXT_REMINDER_JOB,
+                              name=NEXT_REMINDER_JOB, replace_existing=True,
+                              misfire_grace_time=None)
+        return sent
+
+    return run
 
 
 def _logged(name: str, job: Callable[[], int]) -> Callable[[], None]:

@@ -44,7 +44,7 @@ def register(app: App) -> None:
     app.view(CallbackId.FEEDBACK_REPLY.value)(handle_team_reply)
 
 
-# -- parsing -----------------------------------------------------------------------------------
+# -- parsing ---------------------------------------------------------------------------------
 def _value(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
     element = state.get(block, {})
     return next(iter(element.values()), {}) if element else {}
@@ -90,7 +90,7 @@ def parse_form(state: dict[str, Any]) -> FeedbackForm:
     )
 
 
-# -- the person's side -------------------------------------------------------------------------
+# -- the person's side -----------------------------------------------------------------------
 def handle_feedback_command(ack: Ack, command: dict, client: WebClient,
                             services: Services) -> None:
     text = command.get("text") or ""
@@ -166,7 +166,7 @@ def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Servi
                                       crisis_line=services.settings.coprod_crisis_line))
 
 
-# -- the team's side ---------------------------------------------------------------------------
+# -- the team's side -------------------------------------------------------------------------
 def handle_case_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
                        services: Services) -> None:
     ack()

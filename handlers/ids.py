@@ -10,6 +10,7 @@ class SlashCommand(enum.StrEnum):
     FEEDBACK = "/feedback"
     SESSIONS = "/sessions"
     INCIDENT = "/incident"
+    MEETINGS = "/meetings"
 
 
 class CoprodAction(enum.StrEnum):
@@ -28,6 +29,9 @@ class CallbackId(enum.StrEnum):
     INCIDENT_FORM = "incident_form"
     INCIDENT_NOTE = "incident_note"
     TEXT_REPLY = "text_reply"
+    MEETING_FORM = "meeting_form"
+    AGENDA_FORM = "agenda_form"
+    PRESENT_FORM = "present_form"
 
 
 class Shortcut(enum.StrEnum):
@@ -70,6 +74,20 @@ class BlockId(enum.StrEnum):
     IN_NOTE = "incident_note"
     IN_ACTIONS = "incident_actions"
     TX_REPLY_TEXT = "text_reply_text"
+    MT_TITLE = "meeting_title"
+    MT_KIND = "meeting_kind"
+    MT_DAY = "meeting_day"
+    MT_START = "meeting_start"
+    MT_END = "meeting_end"
+    MT_PLACE = "meeting_place"
+    MT_CHANNEL = "meeting_channel"
+    MT_INVITED = "meeting_invited"
+    MT_REPEAT = "meeting_repeat"
+    MT_ACTIONS = "meeting_actions"
+    AG_MEETING = "agenda_meeting"
+    AG_TEXT = "agenda_text"
+    AG_ANONYMOUS = "agenda_anonymous"
+    PR_SUBJECT = "present_subject"
 
 
 class ActionId(enum.StrEnum):
@@ -107,6 +125,13 @@ class ActionId(enum.StrEnum):
     IN_NOTE = "incident_add_note"
     TX_REPLY = "text_reply"
     TX_REPLY_TYPED = "text_reply_typed"
+    MT_FIELD = "meeting_field"  # every input of the meeting, agenda and present forms
+    MEETING_NEW = "meeting_new"
+    MEETING_GOING = "meeting_going"
+    MEETING_NOT_GOING = "meeting_not_going"
+    MEETING_CANCEL = "meeting_cancel"
+    PRESENT_ACCEPT = "present_accept"
+    PRESENT_ANOTHER_DATE = "present_another_date"
 
 
 class OptionValue(enum.StrEnum):

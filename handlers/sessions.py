@@ -37,7 +37,7 @@ def register(app: App) -> None:
     app.action(ActionId.SESSION_DEBRIEF_ARRANGED.value)(handle_debrief_arranged)
 
 
-# -- /sessions ---------------------------------------------------------------------------------
+# -- /sessions -------------------------------------------------------------------------------
 def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
                             services: Services) -> None:
     words = (command.get("text") or "").lower().split()
@@ -139,7 +139,7 @@ def handle_session_form(ack: Ack, body: dict, view: dict, services: Services) ->
                                        edited=bool(session_id)))
 
 
-# -- the card's buttons ------------------------------------------------------------------------
+# -- the card's buttons ----------------------------------------------------------------------
 def _redraw(body: dict, respond: Respond, services: Services, view: SessionView) -> None:
     """A clicked card shows the new state at once; the channel's card follows through the
     outbox. A /sessions list (many sessions in one message) is left as it is."""

@@ -32,6 +32,7 @@ from bot.rules.feedback_words import (
     MeetingStatus,
 )
 from bot.rules.incidents import IncidentKind, IncidentRoute, IncidentStatus, Severity
+from bot.rules.meetings import MeetingKind, MeetingRepeat
 from bot.rules.roles import Role
 from bot.rules.sessions import Repeat, SessionKind
 
@@ -490,3 +491,110 @@ class UnknownNumber(Base):
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     last_answered_at: Mapped[datetime | None]
     opted_out: Mapped[bool] = mapped_column(default=False)
+
+
+class MeetingSeries(Base):
+    """A regular meeting: "every third month, second Tuesday, 18:00"."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repeat: Mapped[MeetingRepeat] = mapped_column(_str_enum(MeetingRepeat))
+    kind: Mapped[MeetingKind] = mapped_column(_str_enum(MeetingKind))
+    title: Mapped[str] = mapped_column(String(150))
+    first_day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(300))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    invited: Mapped[str] = mapped_column(String(30))
+    made_until: Mapped[date] = mapped_column(Date)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[MeetingKind] = mapped_column(_str_enum(MeetingKind))
+    title: Mapped[str] = mapped_column(String(150))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(300))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    # "everyone", or the role whose holders are invited.
+    invited: Mapped[str] = mapped_column(String(30))
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    rsvps: Mapped[list[MeetingRsvp]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", lazy="selectin",
+        order_by="MeetingRsvp.id")
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", lazy="selectin",
+        order_by="AgendaItem.id")
+
+
+class MeetingRsvp(Base):
+    __tablename__ = "meeting_rsvps"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    going: Mapped[bool]
+    answered_at: Mapped[datetime]
+    meeting: Mapped[Meeting] = relationship(back_populates="rsvps")
+    member: Mapped[Member] = relationship(lazy="selectin")
+
+
+class AgendaItem(Base):
+    """A member's item for a forum or community meeting. Anonymous items keep no member and
+    are dated by the delivery round, as anonymous feedback is."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+    member: Mapped[Member | None] = relationship(lazy="selectin")
+
+
+class PresentRequest(Base):
+    """A member asks to present at a trustees' meeting, in its first fifteen minutes."""
+
+    __tablename__ = "present_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    meeting: Mapped[Meeting] = relationship(lazy="selectin")
+    member: Mapped[Member] = relationship(lazy="selectin")
+
+
+class ReminderLog(Base):
+    """Each reminder of a meeting or session, sent or missed, once: what makes a restart
+    neither lose nor double one."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("subject", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime]
+    handled_at: Mapped[datetime]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.rules.feedback_words import FeedbackRoute, FeedbackStatus
 from bot.rules.incidents import IncidentKind, IncidentStatus
+from bot.rules.meetings import MeetingKind
 from bot.rules.roles import Role
 from storage.models import (
     DebriefRequest,
@@ -21,11 +22,15 @@ from storage.models import (
     Incident,
     IncidentPerson,
     IncidentRecipient,
+    Meeting,
+    MeetingSeries,
     Member,
     MemberRole,
     OutboxChannel,
     OutboxMessage,
     OutboxStatus,
+    PresentRequest,
+    ReminderLog,
     SessionAttendee,
     SessionFacilitator,
     SessionSeries,
@@ -383,3 +388,69 @@ class TextingRepository:
             self.session.add(found)
             self.session.flush()
         return found
+
+
+class MeetingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, meeting: Meeting) -> Meeting:
+        self.session.add(meeting)
+        self.session.flush()
+        return meeting
+
+    def get(self, meeting_id: int) -> Meeting | None:
+        return self.session.get(Meeting, meeting_id)
+
+    def get_for_update(self, meeting_id: int) -> Meeting | None:
+        query = select(Meeting).where(Meeting.id == meeting_id)
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return self.session.scalar(query)
+
+    def list_starting_between(self, start: datetime, end: datetime,
+                              kinds: Sequence[MeetingKind] | None = None) -> Sequence[Meeting]:
+        query = (select(Meeting)
+                 .where(Meeting.starts_at >= start)
+                 .where(Meeting.starts_at < end)
+                 .where(Meeting.cancelled_at.is_(None))
+                 .order_by(Meeting.starts_at, Meeting.id))
+        if kinds:
+            query = query.where(Meeting.kind.in_(kinds))
+        return self.session.scalars(query).all()
+
+    def add_series(self, series: MeetingSeries) -> MeetingSeries:
+        self.session.add(series)
+        self.session.flush()
+        return series
+
+    def list_series(self) -> Sequence[MeetingSeries]:
+        return self.session.scalars(select(MeetingSeries).order_by(MeetingSeries.id)).all()
+
+    def add_present_request(self, request: PresentRequest) -> PresentRequest:
+        self.session.add(request)
+        self.session.flush()
+        return request
+
+    def get_present_request(self, request_id: int) -> PresentRequest | None:
+        return self.session.get(PresentRequest, request_id)
+
+
+class ReminderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def labels_for(self, subject: str) -> set[str]:
+        return set(self.session.scalars(
+            select(ReminderLog.label).where(ReminderLog.subject == subject)))
+
+    def record(self, subject: str, label: str, state: str, due_at: datetime,
+               now: datetime) -> None:
+        self.session.add(ReminderLog(subject=subject, label=label, state=state, due_at=due_at,
+                                     handled_at=now))
+        self.session.flush()
+
+    def list_for(self, subject: str) -> Sequence[ReminderLog]:
+        return self.session.scalars(
+            select(ReminderLog).where(ReminderLog.subject == subject).order_by(ReminderLog.id)
+        ).all()

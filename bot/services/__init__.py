@@ -13,7 +13,9 @@ from bot.delivery.nudge import Nudge
 from bot.services.deliveries import DeliveriesService
 from bot.services.feedback import FeedbackService
 from bot.services.incidents import IncidentsService
+from bot.services.meetings import MeetingsService
 from bot.services.members import MembersService
+from bot.services.reminders import RemindersService
 from bot.services.sessions import SessionsService
 from bot.services.texting import TextingService
 
@@ -35,6 +37,8 @@ class Services:
     sessions: SessionsService
     incidents: IncidentsService
     texting: TextingService
+    meetings: MeetingsService
+    reminders: RemindersService
     nudge: Nudge
 
 
@@ -44,6 +48,7 @@ def build_services(
     members = MembersService(database, clock)
     nudge = Nudge()
     rota = SessionsService(database, clock, settings)
+    meetings = MeetingsService(database, clock, settings)
     return Services(
         settings=settings,
         database=database,
@@ -53,6 +58,9 @@ def build_services(
         feedback=FeedbackService(database, clock, settings),
         sessions=rota,
         incidents=IncidentsService(database, clock, settings, nudge),
-        texting=TextingService(database, clock, settings, {"session": rota.rsvp_in}),
+        texting=TextingService(database, clock, settings,
+                               {"session": rota.rsvp_in, "meeting": meetings.rsvp_by_text}),
+        meetings=meetings,
+        reminders=RemindersService(database, clock, settings, meetings, rota),
         nudge=nudge,
     )

@@ -170,7 +170,7 @@ class FeedbackService:
         self.settings = settings
         self.guesses = GuessLimiter(clock)
 
-    # -- taking feedback in ----------------------------------------------------------------
+    # -- taking feedback in -------------------------------------------------------------------
     def submit(self, form: FeedbackForm, submitter_slack_id: str | None) -> Submitted:
         errors = check_feedback(form)
         if errors:
@@ -248,7 +248,7 @@ class FeedbackService:
         return [(f"feedback:{case.id}:notice:{r}", r, OutboxChannel.SLACK_DM)
                 for r in case.recipients]
 
-    # -- the team's side ---------------------------------------------------------------------
+    # -- the team's side ----------------------------------------------------------------------
     def acknowledge(self, case_id: int, actor: str) -> ChangeOutcome:
         return self._change_status(case_id, actor, FeedbackStatus.ACKNOWLEDGED)
 
@@ -347,7 +347,7 @@ class FeedbackService:
                            channel=OutboxChannel.SLACK_UPDATE, target=f"outbox:{key}",
                            payload=messages.case_notice(view, self.settings.timezone), now=now)
 
-    # -- the person who raised it, by case code ------------------------------------------------
+    # -- the person who raised it, by case code -----------------------------------------------
     def case_by_code(self, code_text: str, asker: str) -> CaseView | None:
         """The case for a code, or None: a wrong code says nothing about any case."""
         self.guesses.check(asker)
@@ -387,7 +387,7 @@ class FeedbackService:
                     deliver_at=release_at)
         return view
 
-    # -- coordinators' overview ----------------------------------------------------------------
+    # -- coordinators' overview ---------------------------------------------------------------
     def open_cases_for(self, slack_user_id: str) -> Sequence[CaseView]:
         with self.sessions() as session:
             cases = FeedbackRepository(session).list_open_routed_to(

@@ -116,7 +116,7 @@ class IncidentsService:
         self.every = timedelta(minutes=settings.coprod_escalate_after_minutes)
         self.signposts = tuple(load_signposts(settings.coprod_signposting_file))
 
-    # -- the form's choices --------------------------------------------------------------------
+    # -- the form's choices -------------------------------------------------------------------
     def session_choices(self) -> list[Choice]:
         """Sessions from the last week and the next: the ones an incident is likely about."""
         now = self.clock()
@@ -132,7 +132,7 @@ class IncidentsService:
             return [Choice(str(m.id), m.name[:75])
                     for m in MemberRepository(session).list_all()[:100]]
 
-    # -- reporting --------------------------------------------------------------------------------
+    # -- reporting ----------------------------------------------------------------------------
     def report(self, form: IncidentForm, reporter: str) -> Reported:
         errors = check_incident(form)
         if errors:
@@ -230,7 +230,7 @@ class IncidentsService:
                        detail=f"{len(history)} in 12 months for member {person.id}; "
                               f"sent to {len(targets)}")
 
-    # -- escalation (scheduled) ----------------------------------------------------------------
+    # -- escalation (scheduled) ---------------------------------------------------------------
     def escalate_unacknowledged(self) -> int:
         now = self.clock()
         escalated = 0
@@ -275,7 +275,7 @@ class IncidentsService:
             self.nudge()
         return escalated
 
-    # -- the responders' side ------------------------------------------------------------------
+    # -- the responders' side -----------------------------------------------------------------
     def acknowledge(self, incident_id: int, actor: str) -> IncidentView:
         return self._settle(incident_id, actor, IncidentStatus.ACKNOWLEDGED)
 

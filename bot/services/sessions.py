@@ -144,7 +144,7 @@ class SessionsService:
         self.settings = settings
         self.tz = settings.timezone
 
-    # -- reading ---------------------------------------------------------------------------------
+    # -- reading ------------------------------------------------------------------------------
     def view_of(self, group_session: GroupSession) -> SessionView:
         now = self.clock()
         day = group_session.starts_at.astimezone(self.tz).date()
@@ -206,7 +206,7 @@ class SessionsService:
             member = MemberRepository(session).get_by_slack_id(slack_user_id)
             return member is not None and Role.COORDINATOR in member.role_set
 
-    # -- making and changing sessions --------------------------------------------------------
+    # -- making and changing sessions ---------------------------------------------------------
     def create(self, actor: str | None, draft: SessionDraft) -> list[SessionView]:
         """Coordinators only (`actor` None is the command line, run by whoever runs the
         server). A weekly or fortnightly series makes its sessions eight weeks ahead."""
@@ -327,7 +327,7 @@ class SessionsService:
                                                          payload["sms"])},
                            now=now, not_after=not_after)
 
-    # -- claiming and releasing -----------------------------------------------------------------
+    # -- claiming and releasing ---------------------------------------------------------------
     def claim(self, session_id: int, slack_user_id: str) -> ClaimOutcome:
         now = self.clock()
         with self.sessions.begin() as session:
@@ -499,7 +499,7 @@ class SessionsService:
             self._changed(session, found, now)
         return f"Thanks, you're down for {label}. See you there."
 
-    # -- warnings and check-ins (scheduled) -----------------------------------------------------
+    # -- warnings and check-ins (scheduled) ---------------------------------------------------
     def send_coverage_alerts(self) -> int:
         """At 7 days, 72 hours and 24 hours before an uncovered session: coordinators by DM
         (and by text at 24 hours, for those who take texts) and a call for cover in the
@@ -592,7 +592,7 @@ class SessionsService:
                                                              self.tz))
             return self.view_of(found), member.name
 
-    # -- helpers ---------------------------------------------------------------------------------
+    # -- helpers ------------------------------------------------------------------------------
     def _live(self, session: Session, session_id: int) -> GroupSession:
         found = SessionRepository(session).get_for_update(session_id)
         if found is None or found.cancelled_at is not None:

@@ -52,7 +52,7 @@ class TextingService:
     def _text(self, body: str) -> str:
         return compose_text(self.settings.coprod_org_name, body)
 
-    # -- what people text us ---------------------------------------------------------------------
+    # -- what people text us ------------------------------------------------------------------
     def receive(self, from_number: str, body: str) -> str | None:
         """Handles one inbound text; returns the reply to send straight back, if any."""
         try:
@@ -141,7 +141,7 @@ class TextingService:
         return self._text("Thank you for your text. We don't know this number yet, so we've "
                           "passed it to the team. In danger now? Call 999.")
 
-    # -- the team replies ----------------------------------------------------------------------
+    # -- the team replies ---------------------------------------------------------------------
     def inbound_for_reply(self, text_id: int, actor: str) -> tuple[str, str]:
         """Who a coordinator is about to reply to: (name or number, phone)."""
         with self.sessions() as session:
@@ -179,7 +179,7 @@ class TextingService:
         if member is None or Role.COORDINATOR not in member.role_set:
             raise NotAllowed(Role.COORDINATOR)
 
-    # -- the provider's word on what we sent -----------------------------------------------------
+    # -- the provider's word on what we sent --------------------------------------------------
     def status_update(self, provider_id: str, status: str, error_code: str | None) -> bool:
         now = self.clock()
         with self.sessions.begin() as session:

@@ -64,7 +64,7 @@ def _mention(slack_id: str | None) -> str:
     return f"<@{slack_id}>" if slack_id else "someone"
 
 
-# -- the form ----------------------------------------------------------------------------------
+# -- the form --------------------------------------------------------------------------------
 def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) -> View:
     kinds = [option(KIND_WORDS[k], k.value) for k in FeedbackKind]
     topics = [option(TOPIC_WORDS[t], t.value) for t in FeedbackTopic]
@@ -169,7 +169,7 @@ def confirmation_view(submitted: Submitted, *, crisis_line: str) -> View:
     }
 
 
-# -- what the team sees ------------------------------------------------------------------------
+# -- what the team sees ----------------------------------------------------------------------
 def case_notice(case: CaseView, tz: tzinfo) -> Payload:
     """The notice a coordinator or HR officer gets, updated in place as the case moves on."""
     about = TOPIC_WORDS[case.topic]
@@ -276,7 +276,7 @@ def reply_sent_view(case: CaseView) -> View:
     }
 
 
-# -- what the person who raised it sees --------------------------------------------------------
+# -- what the person who raised it sees ------------------------------------------------------
 def status_dm(case: CaseView) -> Payload:
     if case.status is FeedbackStatus.RESOLVED:
         words = (f"Your feedback (case #{case.id}) has been marked as resolved. Thank you for "
@@ -358,7 +358,7 @@ def not_allowed_blocks(message: str) -> list[Block]:
     return [section(f"{message} This case was sent to other people, so only they can act on it.")]
 
 
-# -- App Home ----------------------------------------------------------------------------------
+# -- App Home --------------------------------------------------------------------------------
 def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name: str,
               crisis_line: str) -> View:
     blocks: list[Block] = [

@@ -195,7 +195,7 @@ def confirm_release(view: SessionView, tz: tzinfo) -> list[Block]:
     ]
 
 
-# -- direct messages ---------------------------------------------------------------------------
+# -- direct messages -------------------------------------------------------------------------
 def _dm(text: str, *extra: Block, sms: str | None = None) -> Payload:
     payload: Payload = {"text": text, "blocks": [section(text), *extra]}
     if sms:
@@ -288,7 +288,7 @@ def debrief_arranged_dm(view: SessionView, actor: str, tz: tzinfo) -> Payload:
                "They'll be in touch with the details.")
 
 
-# -- the form ----------------------------------------------------------------------------------
+# -- the form --------------------------------------------------------------------------------
 def session_form(draft: SessionDraft | None = None, *, session_id: int | None = None) -> View:
     draft = draft or SessionDraft(title="", kind=None, day=None, start_time=None,
                                   end_time=None, place="")

@@ -45,7 +45,7 @@ class FakeSlack:
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    # -- control -----------------------------------------------------------------------------
+    # -- control ------------------------------------------------------------------------------
     def start(self) -> FakeSlack:
         self._thread.start()
         return self
@@ -81,7 +81,7 @@ class FakeSlack:
             return [c for c in self.calls
                     if c.method == method and (c.ok or not ok_only)]
 
-    # -- answers -----------------------------------------------------------------------------
+    # -- answers ------------------------------------------------------------------------------
     def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
             return {"ok": True, "url": "https://example.slack.com/", "team": "Example",

@@ -78,7 +78,7 @@ def code_from(confirmation: dict[str, Any]) -> str:
     return text.split("Your case code is *")[1].split("*")[0]
 
 
-# -- the form ----------------------------------------------------------------------------------
+# -- the form --------------------------------------------------------------------------------
 def test_feedback_opens_the_form_at_once_with_the_words_typed(slack: SlackDriver) -> None:
     view = open_form(slack, text="The new room is lovely")
     call = slack.fake.calls_to("views.open")[0]
@@ -143,7 +143,7 @@ def test_a_meeting_asked_for_anonymously_is_explained_kindly(
     assert "needs your name" in message and "case code will still let you read" in message
 
 
-# -- routing -----------------------------------------------------------------------------------
+# -- routing ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("kind", "topic", "about", "expected"),
     [
@@ -198,7 +198,7 @@ def test_user_text_is_escaped_in_the_notice(
     assert "<!channel>" not in notice["text"]
 
 
-# -- anonymity ---------------------------------------------------------------------------------
+# -- anonymity -------------------------------------------------------------------------------
 def everything_stored(runtime: Runtime) -> str:
     """Every row of every table, as text: what a database file would give away."""
     from storage.models import Base
@@ -261,7 +261,7 @@ def test_anonymous_cases_wait_for_the_next_round(
             assert (row.created_at.minute, row.created_at.second) == (15, 0)
 
 
-# -- case codes --------------------------------------------------------------------------------
+# -- case codes ------------------------------------------------------------------------------
 def test_the_code_reads_replies_and_adds_words_and_a_wrong_code_reveals_nothing(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
@@ -308,7 +308,7 @@ def test_guessing_codes_is_slowed_down(slack: SlackDriver, members: Runtime,
         slack.command("/feedback", f"status {code}", user_id="U0GUESSER"))
 
 
-# -- named cases -------------------------------------------------------------------------------
+# -- named cases -----------------------------------------------------------------------------
 def test_a_named_person_hears_of_acknowledgement_replies_and_resolution(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
@@ -387,7 +387,7 @@ def test_a_testimony_is_only_marked_when_the_box_was_ticked(
     assert consents == [True, False]
 
 
-# -- App Home ----------------------------------------------------------------------------------
+# -- App Home --------------------------------------------------------------------------------
 def test_app_home_shows_each_person_only_what_was_routed_to_them(
     slack: SlackDriver, members: Runtime
 ) -> None:

@@ -49,7 +49,7 @@ def dms_to(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
     return [c.params for c in fake.calls_to("chat.postMessage") if c.params["channel"] == user]
 
 
-# -- the form ----------------------------------------------------------------------------------
+# -- the form --------------------------------------------------------------------------------
 def test_saying_someone_is_in_danger_shows_the_999_guidance_first(
     slack: SlackDriver, members: Runtime
 ) -> None:
@@ -107,7 +107,7 @@ def test_report_this_message_links_the_message_not_its_words(
         assert "something worrying" not in json.dumps([incident.what_happened])
 
 
-# -- escalation under freezegun ----------------------------------------------------------------
+# -- escalation under freezegun --------------------------------------------------------------
 @pytest.fixture
 def frozen() -> Iterator[FrozenDateTimeFactory]:
     with freeze_time("2026-11-23 10:00:00", tick=False) as factory:
@@ -220,7 +220,7 @@ def test_responders_add_notes_to_the_timeline(slack: SlackDriver, members: Runti
         assert note.actor_slack_id == LEAD
 
 
-# -- guideline breaches ------------------------------------------------------------------------
+# -- guideline breaches ----------------------------------------------------------------------
 def test_breaches_are_counted_and_the_third_flags_a_hiatus_review(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
@@ -252,7 +252,7 @@ def test_a_serious_breach_by_a_team_member_goes_straight_to_review(
     assert dms_to(slack.fake, REPORTER) == []
 
 
-# -- where to turn, App Home -------------------------------------------------------------------
+# -- where to turn, App Home -----------------------------------------------------------------
 def test_signpost_lists_local_services(slack: SlackDriver) -> None:
     text = slack.text_of(slack.command("/coprod", "signpost", user_id=MEMBER))
     assert "Samaritans" in text and "116 123" in text and "999" in text

@@ -77,7 +77,7 @@ def said(fake: FakeSlack) -> str:
     return ephemeral[-1]["text"]
 
 
-# -- creating ----------------------------------------------------------------------------------
+# -- creating --------------------------------------------------------------------------------
 def session_answers(day: date, **changes: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {
         BlockId.SS_TITLE: "Tuesday peer group", BlockId.SS_KIND: "peer_group",
@@ -142,7 +142,7 @@ def test_only_coordinators_set_up_sessions(slack: SlackDriver, members: Runtime,
     assert payload["errors"][BlockId.SS_TITLE] == "Only a coordinator can do that."
 
 
-# -- claiming ----------------------------------------------------------------------------------
+# -- claiming --------------------------------------------------------------------------------
 def test_two_facilitators_one_trained_make_it_covered_and_a_release_tells_everyone(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
@@ -254,7 +254,7 @@ def test_many_claims_for_the_last_places_at_once_over_http(
     assert len(members.services.sessions.get(session_id).facilitators) == 3
 
 
-# -- waiting list ------------------------------------------------------------------------------
+# -- waiting list ----------------------------------------------------------------------------
 def test_a_freed_place_is_offered_to_the_waiting_list_first(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
@@ -310,7 +310,7 @@ def test_attending_and_capacity(slack: SlackDriver, members: Runtime, clock: Fak
     assert members.services.sessions.get(session_id).attendees == 0
 
 
-# -- warnings ----------------------------------------------------------------------------------
+# -- warnings --------------------------------------------------------------------------------
 def test_coverage_alerts_go_once_at_each_threshold(
     settings: Settings, engine: Engine, fake_slack: FakeSlack
 ) -> None:
@@ -358,7 +358,7 @@ def test_no_alert_for_a_covered_session(members: Runtime, clock: FakeClock) -> N
     assert members.services.sessions.send_coverage_alerts() == 0
 
 
-# -- after the session -------------------------------------------------------------------------
+# -- after the session -----------------------------------------------------------------------
 def test_after_a_session_facilitators_are_asked_how_they_are(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
@@ -387,7 +387,7 @@ def test_after_a_session_facilitators_are_asked_how_they_are(
         assert row.arranged_by == COORDINATOR
 
 
-# -- cancel, DST, series, calendar, CLI --------------------------------------------------------
+# -- cancel, DST, series, calendar, CLI ------------------------------------------------------
 def test_cancelling_tells_everyone_signed_up_by_their_own_way(
     slack: SlackDriver, members: Runtime, clock: FakeClock, console_sms: ConsoleSmsProvider
 ) -> None:

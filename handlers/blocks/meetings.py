@@ -1,0 +1,226 @@
+"""Blocks for meetings: reminders with RSVP, the list, the forms, and presenting to trustees."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from bot.rules.meetings import EVERYONE, MEETING_KIND_WORDS, MeetingKind, MeetingRepeat
+from bot.rules.roles import ROLE_WORDS, Role
+from handlers.blocks.text import (
+    Block,
+    button,
+    context,
+    escape_mrkdwn,
+    header,
+    option,
+    plain,
+    section,
+)
+from handlers.ids import ActionId, BlockId, CallbackId
+
+if TYPE_CHECKING:
+    from bot.services.meetings import MeetingView, PresentView
+    from bot.services.sessions import SessionView
+
+Payload = dict[str, Any]
+View = dict[str, Any]
+
+
+def when(moment: datetime, tz: tzinfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def _sms_when(moment: datetime, tz: tzinfo) -> str:
+    return f"{moment.astimezone(tz):%a %d %b at %H:%M}"
+
+
+def _place(place: str) -> str:
+    if place.startswith(("https://", "http://")) and " " not in place and "|" not in place:
+        return f"<{escape_mrkdwn(place)}|Join online>"
+    return escape_mrkdwn(place)
+
+
+def summary(view: MeetingView, tz: tzinfo) -> str:
+    return (f"*{escape_mrkdwn(view.title)}* · {MEETING_KIND_WORDS[view.kind]}\n"
+            f"{when(view.starts_at, tz)}-{view.ends_at.astimezone(tz):%H:%M} · "
+            f"{_place(view.place)}")
+
+
+def rsvp_buttons(view: MeetingView) -> Block:
+    return {"type": "actions", "block_id": f"{BlockId.MT_ACTIONS}:{view.id}", "elements": [
+        button("Going", ActionId.MEETING_GOING, str(view.id), "primary"),
+        button("Can't make it", ActionId.MEETING_NOT_GOING, str(view.id)),
+    ]}
+
+
+def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
+    blocks: list[Block] = [section(f"Reminder: {summary(view, tz)}")]
+    if with_agenda and view.kind in (MeetingKind.FORUM, MeetingKind.COMMUNITY):
+        items = "\n".join(f"• {escape_mrkdwn(item)}" for item in view.agenda[:20])
+        blocks.append(section("*Agenda so far*\n" + (items or "Nothing yet.")
+                              + "\nAdd an item with `/meetings agenda`."))
+    blocks.append(rsvp_buttons(view))
+    return {"text": f"Reminder: {view.title}, {when(view.starts_at, tz)}", "blocks": blocks,
+            "sms": f"{MEETING_KIND_WORDS[view.kind]} on {_sms_when(view.starts_at, tz)}, "
+                   f"{view.place[:60]}. Coming? Reply YES or NO."}
+
+
+def session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Payload:
+    role = "you're facilitating" if facilitating else "you're coming to"
+    text = (f"Reminder: {role} *{escape_mrkdwn(view.title)}*, {when(view.starts_at, tz)} · "
+            f"{_place(view.place)}")
+    sms = (f"Reminder: {view.title[:40]} on {_sms_when(view.starts_at, tz)}, "
+           f"{view.place[:60]}." + ("" if facilitating else " Still coming? Reply YES or NO."))
+    return {"text": f"Reminder: {view.title}", "blocks": [section(text)], "sms": sms}
+
+
+def cancelled_notice(view: MeetingView, tz: tzinfo) -> Payload:
+    text = (f"Sorry - *{escape_mrkdwn(view.title)}* on {when(view.starts_at, tz)} has been "
+            "cancelled.")
+    return {"text": text, "blocks": [section(text)],
+            "sms": f"The {MEETING_KIND_WORDS[view.kind].lower()} on "
+                   f"{_sms_when(view.starts_at, tz)} is cancelled."}
+
+
+def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) -> list[Block]:
+    blocks: list[Block] = [header("Coming meetings")]
+    if coordinator:
+        blocks.append({"type": "actions", "block_id": "meeting_list_actions", "elements": [
+            button("New meeting", ActionId.MEETING_NEW, "new", "primary")]})
+    if not views:
+        blocks.append(section("No meetings are planned yet."))
+    for view in views[:12]:
+        mine = {True: "You're going", False: "You can't make it",
+                None: "You haven't said yet"}[view.my_rsvp]
+        lines = [summary(view, tz), mine]
+        if coordinator:
+            names = ", ".join(escape_mrkdwn(n) for n in view.going[:15])
+            lines.append(f"Going ({len(view.going)}): {names or 'nobody yet'}"
+                         + (f" · can't make it: {view.not_going}" if view.not_going else ""))
+        blocks.append(section("\n".join(lines)))
+        blocks.append(rsvp_buttons(view))
+    blocks.append(context("`/meetings agenda` adds an item to the next forum or community "
+                          "meeting; `/meetings present` asks to present to the trustees."))
+    return blocks
+
+
+def meeting_form() -> View:
+    kinds = [option(MEETING_KIND_WORDS[k], k.value) for k in MeetingKind]
+    invited = [option("Everyone", EVERYONE)] + [option(ROLE_WORDS[r].capitalize(), r.value)
+                                                 for r in Role if r is not Role.MEMBER]
+    repeats = [option("Just once", MeetingRepeat.NONE),
+               option("Every month, same weekday", MeetingRepeat.MONTHLY),
+               option("Every third month, same weekday", MeetingRepeat.QUARTERLY),
+               option("Every year, same weekday", MeetingRepeat.YEARLY)]
+
+    def field(block: BlockId, label: str, element: dict[str, Any], optional: bool = False,
+              hint: str | None = None) -> Block:
+        made: Block = {"type": "input", "block_id": block, "label": plain(label),
+                       "optional": optional, "element": {**element,
+                                                         "action_id": ActionId.MT_FIELD}}
+        if hint:
+            made["hint"] = plain(hint)
+        return made
+
+    return {
+        "type": "modal", "callback_id": CallbackId.MEETING_FORM, "title": plain("New meeting"),
+        "submit": plain("Save"), "close": plain("Cancel"),
+        "blocks": [
+            field(BlockId.MT_TITLE, "Name", {"type": "plain_text_input", "max_length": 150}),
+            field(BlockId.MT_KIND, "Kind", {"type": "static_select", "options": kinds}),
+            field(BlockId.MT_DAY, "Day", {"type": "datepicker"},
+                  hint="A series keeps this weekday: the second Tuesday stays the second "
+                       "Tuesday."),
+            field(BlockId.MT_START, "Starts", {"type": "timepicker"}),
+            field(BlockId.MT_END, "Ends", {"type": "timepicker"}),
+            field(BlockId.MT_PLACE, "Where (or the online link)",
+                  {"type": "plain_text_input", "max_length": 300}),
+            field(BlockId.MT_CHANNEL, "Channel for reminders",
+                  {"type": "conversations_select",
+                   "filter": {"include": ["public", "private"], "exclude_bot_users": True}},
+                  optional=True),
+            field(BlockId.MT_INVITED, "Who is invited",
+                  {"type": "static_select", "options": invited, "initial_option": invited[0]}),
+            field(BlockId.MT_REPEAT, "Repeat",
+                  {"type": "static_select", "options": repeats, "initial_option": repeats[0]}),
+        ],
+    }
+
+
+def saved_view(views: list[MeetingView], tz: tzinfo, pattern: str) -> View:
+    first = views[0]
+    lines = [f"*{escape_mrkdwn(first.title)}* is set up: {when(first.starts_at, tz)} ({pattern})."]
+    if len(views) > 1:
+        lines.append(f"{len(views)} meetings are made, up to {when(views[-1].starts_at, tz)}.")
+    lines.append("Reminders go out before each one, with Going / Can't make it.")
+    return {"type": "modal", "callback_id": CallbackId.MEETING_FORM,
+            "title": plain("Meeting saved"), "close": plain("Done"),
+            "blocks": [section("\n".join(lines))]}
+
+
+def agenda_form(choices: list[MeetingView], tz: tzinfo) -> View:
+    options = [option(f"{v.title[:40]}, {v.starts_at.astimezone(tz):%a %d %b}", str(v.id))
+               for v in choices]
+    return {
+        "type": "modal", "callback_id": CallbackId.AGENDA_FORM, "title": plain("Agenda item"),
+        "submit": plain("Add"), "close": plain("Cancel"),
+        "blocks": [
+            {"type": "input", "block_id": BlockId.AG_MEETING, "label": plain("For which meeting"),
+             "element": {"type": "static_select", "action_id": ActionId.MT_FIELD,
+                         "options": options, "initial_option": options[0]}},
+            {"type": "input", "block_id": BlockId.AG_TEXT, "label": plain("Your item"),
+             "element": {"type": "plain_text_input", "action_id": ActionId.MT_FIELD,
+                         "multiline": True, "max_length": 500}},
+            {"type": "input", "block_id": BlockId.AG_ANONYMOUS, "optional": True,
+             "label": plain("Your name"),
+             "element": {"type": "checkboxes", "action_id": ActionId.MT_FIELD, "options": [
+                 option("Add it anonymously", "anonymous",
+                        "We won't know it was you, as with anonymous feedback.")]}},
+        ],
+    }
+
+
+def present_form() -> View:
+    return {
+        "type": "modal", "callback_id": CallbackId.PRESENT_FORM,
+        "title": plain("Present to trustees"), "submit": plain("Ask"), "close": plain("Cancel"),
+        "blocks": [
+            section("Any member can ask to speak in the first fifteen minutes of a trustees' "
+                    "meeting. Tell us the subject, and a coordinator will confirm."),
+            {"type": "input", "block_id": BlockId.PR_SUBJECT, "label": plain("Your subject"),
+             "element": {"type": "plain_text_input", "action_id": ActionId.MT_FIELD,
+                         "max_length": 300}},
+        ],
+    }
+
+
+def simple_view(callback: CallbackId, title: str, text: str) -> View:
+    return {"type": "modal", "callback_id": callback, "title": plain(title),
+            "close": plain("Done"), "blocks": [section(text)]}
+
+
+def present_request(view: PresentView, tz: tzinfo) -> Payload:
+    who = f"<@{view.member_slack_id}>" if view.member_slack_id else escape_mrkdwn(view.member_name)
+    blocks: list[Block] = [section(
+        f"{who} would like to present at *{escape_mrkdwn(view.meeting.title)}* "
+        f"({when(view.meeting.starts_at, tz)}), in the first fifteen minutes.\n"
+        f"Subject: {escape_mrkdwn(view.subject)}")]
+    if view.status == "requested":
+        blocks.append({"type": "actions", "block_id": f"present:{view.id}", "elements": [
+            button("Accept", ActionId.PRESENT_ACCEPT, str(view.id), "primary"),
+            button("Suggest another date", ActionId.PRESENT_ANOTHER_DATE, str(view.id))]})
+    else:
+        decided = "accepted" if view.status == "accepted" else "asked to find another date"
+        blocks.append(context(f"{decided.capitalize()} by <@{view.decided_by}>."))
+    return {"text": f"Request to present from {view.member_name}", "blocks": blocks}
+
+
+def present_decision(view: PresentView, tz: tzinfo) -> Payload:
+    meeting = f"*{escape_mrkdwn(view.meeting.title)}* ({when(view.meeting.starts_at, tz)})"
+    text = (f"Good news: you're on for the first fifteen minutes of {meeting}. Thank you."
+            if view.status == "accepted" else
+            f"Thank you for asking to present at {meeting}. That one is full, so a coordinator "
+            "will be in touch to find another date with you.")
+    return {"text": text, "blocks": [section(text)]}

@@ -1,0 +1,207 @@
+"""/meetings: coming meetings with RSVP, setting them up, agenda items, asking to present."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.rules.meetings import (
+    EVERYONE,
+    MeetingDraft,
+    MeetingField,
+    MeetingKind,
+    MeetingRepeat,
+    series_words,
+)
+from bot.rules.roles import NotAllowed
+from bot.services import Services
+from bot.services.meetings import InvalidMeeting, MeetingGone
+from handlers.blocks import meetings as blocks
+from handlers.blocks.text import section
+from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
+
+FIELD_BLOCKS = {
+    MeetingField.TITLE: BlockId.MT_TITLE,
+    MeetingField.KIND: BlockId.MT_KIND,
+    MeetingField.DAY: BlockId.MT_DAY,
+    MeetingField.START: BlockId.MT_START,
+    MeetingField.END: BlockId.MT_END,
+    MeetingField.PLACE: BlockId.MT_PLACE,
+    MeetingField.INVITED: BlockId.MT_INVITED,
+}
+
+
+def register(app: App) -> None:
+    app.command(SlashCommand.MEETINGS.value)(handle_meetings_command)
+    app.action(ActionId.MEETING_NEW.value)(handle_new_meeting_button)
+    app.view(CallbackId.MEETING_FORM.value)(handle_meeting_form)
+    app.action(ActionId.MEETING_GOING.value)(handle_rsvp)
+    app.action(ActionId.MEETING_NOT_GOING.value)(handle_rsvp)
+    app.view(CallbackId.AGENDA_FORM.value)(handle_agenda_form)
+    app.view(CallbackId.PRESENT_FORM.value)(handle_present_form)
+    app.action(ActionId.PRESENT_ACCEPT.value)(handle_present_decision)
+    app.action(ActionId.PRESENT_ANOTHER_DATE.value)(handle_present_decision)
+
+
+def _say(ack_or_respond: Any, text: str, **extra: Any) -> None:
+    ack_or_respond(text=text, blocks=[section(text)], **extra)
+
+
+def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
+                            services: Services) -> None:
+    word = (command.get("text") or "").strip().lower()
+    user = command["user_id"]
+    meetings = services.meetings
+    tz = services.settings.timezone
+    if word == "new":
+        if not meetings.is_coordinator(user):
+            _say(ack, "Only a coordinator can set up meetings. Please ask one.")
+            return
+        ack()
+        client.views_open(trigger_id=command["trigger_id"], view=blocks.meeting_form())
+    elif word == "agenda":
+        choices = meetings.agenda_choices()
+        if not choices:
+            _say(ack, "There's no forum or community meeting planned yet to add an item to.")
+            return
+        ack()
+        client.views_open(trigger_id=command["trigger_id"],
+                          view=blocks.agenda_form(choices, tz))
+    elif word == "present":
+        ack()
+        client.views_open(trigger_id=command["trigger_id"], view=blocks.present_form())
+    else:
+        ack(text="Coming meetings", blocks=blocks.meetings_list(
+            meetings.upcoming_for(user), tz, coordinator=meetings.is_coordinator(user)))
+
+
+def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
+                              services: Services) -> None:
+    ack()
+    if not services.meetings.is_coordinator(body["user"]["id"]):
+        _say(respond, "Only a coordinator can set up meetings.", replace_original=False,
+             response_type="ephemeral")
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.meeting_form())
+
+
+def _input(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
+    return next(iter(state.get(block, {}).values()), {})
+
+
+def _chosen(state: dict[str, Any], block: BlockId) -> str | None:
+    selected = _input(state, block).get("selected_option")
+    return selected.get("value") if selected else None
+
+
+def parse_meeting_form(state: dict[str, Any]) -> MeetingDraft:
+    kind = _chosen(state, BlockId.MT_KIND)
+    day = _input(state, BlockId.MT_DAY).get("selected_date")
+    start = _input(state, BlockId.MT_START).get("selected_time")
+    end = _input(state, BlockId.MT_END).get("selected_time")
+    repeat = _chosen(state, BlockId.MT_REPEAT) or MeetingRepeat.NONE
+    return MeetingDraft(
+        title=_input(state, BlockId.MT_TITLE).get("value") or "",
+        kind=MeetingKind(kind) if kind in set(MeetingKind) else None,
+        day=date.fromisoformat(day) if day else None,
+        start_time=time.fromisoformat(start) if start else None,
+        end_time=time.fromisoformat(end) if end else None,
+        place=_input(state, BlockId.MT_PLACE).get("value") or "",
+        invited=_chosen(state, BlockId.MT_INVITED) or EVERYONE,
+        channel=_input(state, BlockId.MT_CHANNEL).get("selected_conversation") or None,
+        repeat=MeetingRepeat(repeat) if repeat in set(MeetingRepeat) else MeetingRepeat.NONE,
+    )
+
+
+def handle_meeting_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    draft = parse_meeting_form(view.get("state", {}).get("values", {}))
+    try:
+        made = services.meetings.create(body["user"]["id"], draft)
+    except InvalidMeeting as invalid:
+        ack(response_action="errors",
+            errors={FIELD_BLOCKS[f]: m for f, m in invalid.errors.items()})
+        return
+    except NotAllowed as refusal:
+        ack(response_action="errors", errors={BlockId.MT_TITLE: str(refusal)})
+        return
+    assert draft.day is not None
+    ack(response_action="update", view=blocks.saved_view(
+        made, services.settings.timezone, series_words(draft.repeat, draft.day)))
+
+
+def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
+                services: Services) -> None:
+    ack()
+    going = action["action_id"] == ActionId.MEETING_GOING
+    try:
+        view = services.meetings.rsvp(int(action["value"]), body["user"]["id"], going)
+    except NotAllowed:
+        _say(respond, "You're not in our member list yet. Please ask a coordinator to add you.",
+             replace_original=False, response_type="ephemeral")
+        return
+    except MeetingGone:
+        _say(respond, "Sorry, that meeting has been cancelled.", replace_original=False,
+             response_type="ephemeral")
+        return
+    when = blocks.when(view.starts_at, services.settings.timezone)
+    words = (f"Thanks - you're down for {view.title} ({when})." if going
+             else f"Thanks for letting us know you can't make {view.title} ({when}).")
+    _say(respond, words, replace_original=False, response_type="ephemeral")
+
+
+def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    state = view.get("state", {}).get("values", {})
+    meeting = _chosen(state, BlockId.AG_MEETING)
+    text = _input(state, BlockId.AG_TEXT).get("value") or ""
+    anonymous = bool(_input(state, BlockId.AG_ANONYMOUS).get("selected_options"))
+    try:
+        # Anonymous: the service is not given who asked.
+        added = services.meetings.add_agenda_item(
+            "" if anonymous else body["user"]["id"], int(meeting or 0), text, anonymous)
+    except InvalidMeeting as invalid:
+        ack(response_action="errors", errors={BlockId.AG_TEXT: invalid.errors["agenda"]})
+        return
+    except MeetingGone:
+        ack(response_action="errors", errors={BlockId.AG_MEETING: "That meeting isn't open "
+                                                                  "for agenda items."})
+        return
+    ack(response_action="update", view=blocks.simple_view(
+        CallbackId.AGENDA_FORM, "Item added",
+        f"Thank you. Your item is on the agenda for {added.title}; it goes out with the "
+        "reminder a week before."))
+
+
+def handle_present_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    subject = _input(view.get("state", {}).get("values", {}), BlockId.PR_SUBJECT).get("value")
+    try:
+        request = services.meetings.request_to_present(body["user"]["id"], subject or "")
+    except InvalidMeeting as invalid:
+        ack(response_action="errors", errors={BlockId.PR_SUBJECT: invalid.errors["subject"]})
+        return
+    except (NotAllowed, MeetingGone):
+        ack(response_action="errors", errors={
+            BlockId.PR_SUBJECT: "There's no trustees' meeting planned yet, or you're not in "
+                                "our member list. Please ask a coordinator."})
+        return
+    ack(response_action="update", view=blocks.simple_view(
+        CallbackId.PRESENT_FORM, "Request sent",
+        f"Thank you. Your request to present at {request.meeting.title} has gone to the "
+        "coordinators, who will confirm."))
+
+
+def handle_present_decision(ack: Ack, body: dict, action: dict, respond: Respond,
+                            services: Services) -> None:
+    ack()
+    accept = action["action_id"] == ActionId.PRESENT_ACCEPT
+    try:
+        view = services.meetings.decide_present(int(action["value"]), body["user"]["id"],
+                                                accept)
+    except (NotAllowed, MeetingGone):
+        _say(respond, "Only a coordinator can answer requests to present.",
+             replace_original=False, response_type="ephemeral")
+        return
+    payload = blocks.present_request(view, services.settings.timezone)
+    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
