@@ -20,8 +20,10 @@ from bot.rules.coverage import coverage_words
 from bot.rules.directory import CsvShapeError
 from bot.rules.feedback_words import KIND_WORDS, MEETING_WORDS, STATUS_WORDS, TOPIC_WORDS
 from bot.rules.incidents import INCIDENT_KIND_WORDS, SEVERITY_WORDS, IncidentKind, Severity
+from bot.rules.meetings import MeetingDraft, MeetingKind, MeetingRepeat, series_words
 from bot.rules.sessions import Repeat, SessionDraft, SessionKind
 from bot.scheduler import build_scheduler, scheduler_lock
+from bot.services.meetings import InvalidMeeting
 from bot.services.sessions import InvalidSession
 from bot.wiring import Runtime, build_runtime
 from storage.migrate import upgrade
@@ -40,6 +42,9 @@ sessions_cli = typer.Typer(help="Sessions and the facilitator rota.", no_args_is
 cli.add_typer(sessions_cli, name="sessions")
 incidents_cli = typer.Typer(help="Incidents.", no_args_is_help=True)
 cli.add_typer(incidents_cli, name="incidents")
+meetings_cli = typer.Typer(help="Forums, community meetings, AGM, trustees.",
+                           no_args_is_help=True)
+cli.add_typer(meetings_cli, name="meetings")
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 
@@ -309,6 +314,62 @@ def incidents_export(
             writer.writerow([INCIDENT_KIND_WORDS[kind], *row, sum(row)])
     typer.echo(f"Wrote the counts of {sum(counts.values())} incident(s) from {first_day} to "
                f"{last_day} to {out}.")
+
+
+@meetings_cli.command("add")
+def meetings_add(
+    title: str = typer.Option(..., "--title"),
+    kind: MeetingKind = typer.Option(..., "--kind"),
+    day: str = typer.Option(..., "--day", help="The (first) day, e.g. 2027-01-12."),
+    start: str = typer.Option(..., "--start", help="e.g. 18:00 (local time)."),
+    end: str = typer.Option(..., "--end", help="e.g. 20:00."),
+    place: str = typer.Option(..., "--place"),
+    invited: str = typer.Option("everyone", "--invited", help="everyone, or a role."),
+    channel: str = typer.Option("", "--channel", help="Slack channel id for reminders."),
+    repeat: MeetingRepeat = typer.Option(MeetingRepeat.NONE, "--repeat"),
+) -> None:
+    """Set up a meeting, or a series that keeps its weekday ("second Tuesday")."""
+    settings = _settings()
+    try:
+        draft = MeetingDraft(title=title, kind=kind, day=date.fromisoformat(day),
+                             start_time=time.fromisoformat(start),
+                             end_time=time.fromisoformat(end), place=place, invited=invited,
+                             channel=channel or None, repeat=repeat)
+    except ValueError:
+        typer.echo("Please give --day like 2027-01-12 and --start and --end like 18:00.",
+                   err=True)
+        raise typer.Exit(2) from None
+    runtime = _runtime(settings)
+    try:
+        made = runtime.services.meetings.create(None, draft)
+    except InvalidMeeting as invalid:
+        for field, message in invalid.errors.items():
+            typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from None
+    assert draft.day is not None
+    days = ", ".join(f"{m.starts_at.astimezone(settings.timezone):%d %b %Y %H:%M}"
+                     for m in made[:6])
+    more = " ..." if len(made) > 6 else ""
+    typer.echo(f"Set up {len(made)} meeting(s), {series_words(repeat, draft.day)}: {days}{more}")
+
+
+@meetings_cli.command("list")
+def meetings_list(days: int = typer.Option(120, "--days")) -> None:
+    """Coming meetings and who said they're going."""
+    settings = _settings()
+    runtime = _runtime(settings)
+    tz = settings.timezone
+    with runtime.sessions() as session:
+        from storage.repositories import MeetingRepository
+
+        now = datetime.now(tz)
+        found = MeetingRepository(session).list_starting_between(now, now + timedelta(days=days))
+        views = runtime.services.meetings.views(found)
+    if not views:
+        typer.echo(f"No meetings in the next {days} days.")
+    for view in views:
+        typer.echo(f"#{view.id}  {view.starts_at.astimezone(tz):%a %d %b %Y %H:%M}  "
+                   f"{view.title}  going: {len(view.going)}")
 
 
 @sessions_cli.command("add")

@@ -42,6 +42,7 @@ def register(app: App) -> None:
     app.action(ActionId.MEETING_NOT_GOING.value)(handle_rsvp)
     app.view(CallbackId.AGENDA_FORM.value)(handle_agenda_form)
     app.view(CallbackId.PRESENT_FORM.value)(handle_present_form)
+    app.action(ActionId.MEETING_CANCEL.value)(handle_cancel)
     app.action(ActionId.PRESENT_ACCEPT.value)(handle_present_decision)
     app.action(ActionId.PRESENT_ANOTHER_DATE.value)(handle_present_decision)
 
@@ -205,3 +206,20 @@ def handle_present_decision(ack: Ack, body: dict, action: dict, respond: Respond
         return
     payload = blocks.present_request(view, services.settings.timezone)
     respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
+
+
+def handle_cancel(ack: Ack, body: dict, action: dict, respond: Respond,
+                  services: Services) -> None:
+    ack()
+    try:
+        view = services.meetings.cancel(body["user"]["id"], int(action["value"]))
+    except NotAllowed:
+        _say(respond, "Only a coordinator can cancel a meeting.", replace_original=False,
+             response_type="ephemeral")
+        return
+    except MeetingGone:
+        _say(respond, "That meeting is already cancelled.", replace_original=False,
+             response_type="ephemeral")
+        return
+    _say(respond, f"{view.title} is cancelled; everyone invited is being told.",
+         replace_original=False, response_type="ephemeral")

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
@@ -45,12 +46,18 @@ class RemindersService:
         """Every reminder that is due, once; those past saving are recorded as missed."""
         now = self.clock()
         sent = 0
-        with self.sessions.begin() as session:
-            window = (now - timedelta(days=1), now + self.longest + timedelta(minutes=1))
-            for meeting in MeetingRepository(session).list_starting_between(*window):
-                sent += self._meeting(session, meeting, now)
-            for group in SessionRepository(session).list_starting_between(*window):
-                sent += self._session(session, group, now)
+        try:
+            with self.sessions.begin() as session:
+                window = (now - timedelta(days=1), now + self.longest + timedelta(minutes=1))
+                for meeting in MeetingRepository(session).list_starting_between(*window):
+                    sent += self._meeting(session, meeting, now)
+                for group in SessionRepository(session).list_starting_between(*window):
+                    sent += self._session(session, group, now)
+        except IntegrityError:
+            # Another scheduler logged the same reminder first (the unique log row): it is
+            # theirs to send, and this whole run is rolled back, so nothing goes twice.
+            log.warning("reminders: another process sent these first")
+            return 0
         return sent
 
     def _plan(self, session: Session, subject: str, starts_at: datetime, kind: str,

@@ -100,7 +100,14 @@ def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) ->
             lines.append(f"Going ({len(view.going)}): {names or 'nobody yet'}"
                          + (f" · can't make it: {view.not_going}" if view.not_going else ""))
         blocks.append(section("\n".join(lines)))
-        blocks.append(rsvp_buttons(view))
+        actions = rsvp_buttons(view)
+        if coordinator:
+            cancel = button("Cancel meeting", ActionId.MEETING_CANCEL, str(view.id), "danger")
+            cancel["confirm"] = {"title": plain("Cancel this meeting?"),
+                                 "text": plain("Everyone invited will be told."),
+                                 "confirm": plain("Cancel it"), "deny": plain("Keep it")}
+            actions["elements"].append(cancel)
+        blocks.append(actions)
     blocks.append(context("`/meetings agenda` adds an item to the next forum or community "
                           "meeting; `/meetings present` asks to present to the trustees."))
     return blocks
