@@ -284,7 +284,19 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     an input the view really shows."""
     inputs = {b["block_id"]: b for b in view["blocks"] if b.get("type") == "input"}
     values: dict[str, Any] = {}
+    # What the form already shows counts as answered, as it does in Slack.
+    initial = {}
+    for block_id, block in inputs.items():
+        element = block["element"]
+        if "initial_option" in element:
+            initial[block_id] = element["initial_option"]["value"]
+        for key in ("initial_value", "initial_date", "initial_time", "initial_conversation"):
+            if key in element:
+                initial[block_id] = element[key]
+    answers = {**initial, **answers}
     for block_id, answer in answers.items():
+        if answer is None:
+            continue
         assert block_id in inputs, f"the form does not show {block_id}"
         element = inputs[block_id]["element"]
         kind = element["type"]
@@ -348,30 +360,35 @@ def project_root() -> Path:
 
 
 class ServerThread:
-    """Runs a WSGI app under waitress on a free loopback port, as `serve --http` does."""
+    """Runs a WSGI app under waitress on a free loopback port, as `serve --http` does.
+
+    The loop runs in small steps so that stopping, and all closing, happens in the server's
+    own thread: nothing is closed under a select() that is still watching it."""
 
     def __init__(self, wsgi: Any) -> None:
         from waitress.server import create_server
 
-        self.server = create_server(wsgi, host="127.0.0.1", port=0, threads=4)
-        self.port = self.server.effective_port  # type: ignore[union-attr]
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.server: Any = create_server(wsgi, host="127.0.0.1", port=0, threads=4)
+        self.port = self.server.effective_port
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        from waitress import wasyncore
+
+        server = self.server
+        while not self._stop.is_set():
+            wasyncore.loop(timeout=0.02, map=server._map, count=1)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
 
     def __enter__(self) -> ServerThread:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        server: Any = self.server
-
-        def stop_loop() -> None:
-            # Runs inside the server's own loop thread, so nothing is closed under its select().
-            server.close()
-            server._map.clear()
-
-        server.trigger.pull_trigger(stop_loop)
+        self._stop.set()
         self.thread.join(10)
-        server.task_dispatcher.shutdown()
 
     @property
     def url(self) -> str:

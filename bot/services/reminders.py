@@ -116,7 +116,7 @@ class RemindersService:
         now = self.clock()
         soonest: datetime | None = None
         with self.sessions() as session:
-            window = (now, now + self.longest + timedelta(days=1))
+            window = (now, now + self.longest + timedelta(days=30))
             items: list[tuple[str, datetime, str]] = [
                 (f"meeting:{m.id}", m.starts_at, m.kind.value)
                 for m in MeetingRepository(session).list_starting_between(*window)]

@@ -1,0 +1,279 @@
+"""Meetings and reminders, driven as Slack and Twilio drive them, under freezegun."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+from freezegun.api import FrozenDateTimeFactory
+from sqlalchemy import Engine
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.delivery.twilio import TwilioSmsProvider
+from bot.rules.meetings import MeetingDraft, MeetingKind
+from bot.sms_web import make_sms_routes
+from bot.web import make_wsgi_app
+from bot.wiring import Runtime, build_runtime
+from handlers.ids import ActionId, BlockId
+from storage.models import AgendaItem, OutboxMessage, ReminderLog
+from tests.conftest import MEMBERS_CSV, ServerThread, SlackDriver
+from tests.fakes.slack import FakeSlack
+from tests.fakes.twilio import FakeTwilio
+from tests.test_texting_over_http import PUBLIC, Phone
+
+COORDINATOR = "U0COORD01"
+FACILITATOR = "U0FACIL02"
+DEV = "+447700900104"   # texts only
+ESME = "+447700900105"  # Slack and texts
+
+
+@dataclass
+class World:
+    runtime: Runtime
+    slack: SlackDriver
+    twilio: FakeTwilio
+    clock: FrozenDateTimeFactory
+    engine: Engine
+    settings: Settings
+
+    def deliver(self) -> None:
+        self.runtime.dispatcher().deliver_due()
+
+    def forum(self, **changes: Any) -> int:
+        values: dict[str, Any] = {
+            "title": "Winter forum", "kind": MeetingKind.FORUM, "day": date(2026, 12, 8),
+            "start_time": time(18, 0), "end_time": time(20, 0), "place": "Hope Centre",
+            "channel": "C0FORUM"}
+        values.update(changes)
+        return self.runtime.services.meetings.create(None, MeetingDraft(**values))[0].id
+
+    def restart(self) -> None:
+        """A new process on the same database: new services, nothing kept in memory."""
+        self.runtime = build_runtime(self.settings, engine=self.engine, sms=self.runtime.sms)
+
+    def texts(self, number: str = DEV) -> list[str]:
+        return [t.params["Body"] for t in self.twilio.texts if t.params["To"] == number]
+
+    def dms(self, user: str) -> list[dict[str, Any]]:
+        return [c.params for c in self.slack.fake.calls_to("chat.postMessage")
+                if c.params["channel"] == user]
+
+
+@pytest.fixture
+def world(settings: Settings, engine: Engine, fake_slack: FakeSlack,
+          fake_twilio: FakeTwilio) -> Iterator[World]:
+    texting = settings.model_copy(update={
+        "twilio_auth_token": fake_twilio.auth_token, "coprod_public_url": PUBLIC})
+    with freeze_time("2026-11-30 12:00:00", tick=False) as frozen:  # a Monday, GMT
+        provider = TwilioSmsProvider("AC0000000000000000000000000000test",
+                                     fake_twilio.auth_token, "+447700900999",
+                                     api_url=fake_twilio.url)
+        runtime = build_runtime(texting, engine=engine, sms=provider)
+        runtime.services.members.import_csv(MEMBERS_CSV)
+        app = create_app(texting, runtime.services, client=runtime.client)
+        yield World(runtime, SlackDriver(app, fake_slack), fake_twilio, frozen, engine,
+                    texting)
+
+
+def test_a_coordinator_sets_up_a_quarterly_forum_from_slack(world: World) -> None:
+    slack = world.slack
+    slack.command("/meetings", "new", user_id=COORDINATOR)
+    form = slack.opened_view()
+    answers = {BlockId.MT_TITLE: "Service-user forum", BlockId.MT_KIND: "forum",
+               BlockId.MT_DAY: "2027-01-12", BlockId.MT_START: "18:00",
+               BlockId.MT_END: "20:00", BlockId.MT_PLACE: "Hope Centre",
+               BlockId.MT_INVITED: "everyone", BlockId.MT_REPEAT: "quarterly"}
+    saved = json.loads(slack.submit(form, answers, user_id=COORDINATOR).body)
+    assert "every third month, second Tuesday" in json.dumps(saved["view"])
+    listing = slack.text_of(slack.command("/meetings", "", user_id=COORDINATOR))
+    assert "Tue 12 Jan, 18:00-20:00" in listing and "Going (0)" in listing
+
+    bad = dict(answers, **{BlockId.MT_DAY: "2026-11-01"})
+    slack.command("/meetings", "new", user_id=COORDINATOR)
+    errors = json.loads(slack.submit(slack.opened_view(), bad, user_id=COORDINATOR).body)
+    assert "already passed" in errors["errors"][BlockId.MT_START]
+    refused = slack.text_of(slack.command("/meetings", "new", user_id=FACILITATOR))
+    assert "Only a coordinator can set up meetings" in refused
+
+
+def test_each_reminder_goes_once_to_each_invited_member_their_own_way(world: World) -> None:
+    meeting_id = world.forum()
+    reminders = world.runtime.services.reminders
+    world.clock.move_to("2026-12-01 18:00:00")  # seven days before
+    assert reminders.send_due() == 1
+    assert reminders.send_due() == 0
+    world.deliver()
+    assert len(world.texts(DEV)) == 1 and "Reply YES or NO" in world.texts(DEV)[0]
+    assert len(world.texts(ESME)) == 1 and len(world.dms("U0SAFEG05")) == 1
+    assert len(world.dms(FACILITATOR)) == 1 and world.texts("+447700900103") == []
+    channel = [c for c in world.slack.fake.calls_to("chat.postMessage")
+               if c.params["channel"] == "C0FORUM"]
+    assert len(channel) == 1 and "Agenda so far" in json.dumps(channel[0].params["blocks"])
+    assert ActionId.MEETING_GOING in json.dumps(world.dms(FACILITATOR)[0]["blocks"])
+
+    world.clock.move_to("2026-12-07 18:00:00")
+    assert reminders.send_due() == 1
+    world.deliver()
+    assert len(world.texts(DEV)) == 2 and len(world.dms(FACILITATOR)) == 2
+    assert meeting_id
+
+
+def test_a_reminder_due_at_night_waits_for_9am_for_text_members(world: World) -> None:
+    world.forum(day=date(2026, 12, 2), start_time=time(22, 0), end_time=time(23, 0))
+    world.clock.move_to("2026-12-01 22:00:00")  # the 1-day reminder, at 22:00
+    assert world.runtime.services.reminders.send_due() == 1
+    world.deliver()
+    assert world.texts(DEV) == [] and len(world.dms(FACILITATOR)) == 1  # Slack goes now
+    world.clock.move_to("2026-12-02 09:00:00")
+    world.deliver()
+    assert len(world.texts(DEV)) == 1
+
+
+def test_no_reminder_once_the_meeting_has_started(world: World) -> None:
+    world.forum(day=date(2026, 12, 1), start_time=time(18, 0), end_time=time(20, 0))
+    world.clock.move_to("2026-12-01 18:05:00")
+    assert world.runtime.services.reminders.send_due() == 0
+    world.deliver()
+    assert world.twilio.texts == [] and world.slack.fake.calls_to("chat.postMessage") == []
+    with world.runtime.sessions() as session:
+        states = {(r.label, r.state) for r in session.query(ReminderLog)}
+    assert states == {("7d", "missed"), ("1d", "missed"), ("2h", "missed")}
+
+
+def test_after_a_restart_nothing_is_lost_or_doubled(world: World) -> None:
+    world.forum()
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    world.restart()  # the bot stops before delivering, and starts again
+    assert world.runtime.services.reminders.send_due() == 0
+    world.deliver()
+    assert len(world.texts(DEV)) == 1
+    world.clock.move_to("2026-12-07 19:00:00")  # down over the 1-day mark: sent late, once
+    world.restart()
+    assert world.runtime.services.reminders.send_due() == 1
+    world.restart()
+    assert world.runtime.services.reminders.send_due() == 0
+    world.deliver()
+    assert len(world.texts(DEV)) == 2
+    with world.runtime.sessions() as session:
+        keys = [o.idempotency_key for o in session.query(OutboxMessage)]
+    assert len(keys) == len(set(keys))
+
+
+def test_two_schedulers_at_once_never_both_send(world: World) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    world.forum()
+    world.clock.move_to("2026-12-01 18:00:00")
+    other = build_runtime(world.settings, engine=world.engine, sms=world.runtime.sms)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda r: r.services.reminders.send_due(),
+                                [world.runtime, other]))
+    assert sorted(results) == [0, 1]
+    with world.runtime.sessions() as session:
+        assert session.query(ReminderLog).filter_by(state="sent").count() == 1
+
+
+def test_import_a_text_member_invite_them_and_their_yes_shows_in_slack(world: World) -> None:
+    """Tried as a new user would: a member with only a phone, a forum, the text, YES."""
+    world.runtime.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        "Gwen Ellis,,07700 900188,member,sms,yes\n")
+    world.forum()
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    world.deliver()
+    assert "Service-user forum on Tue 08 Dec at 18:00" in world.texts("+447700900188")[0]
+    app = world.slack.app
+    routes = make_sms_routes(world.runtime.services)
+    with ServerThread(make_wsgi_app(app, world.engine, extra_routes=routes)) as server:
+        phone = Phone(server.url, world.twilio.auth_token)
+        _, reply = phone.text("YES", from_number="+447700900188")
+    assert "you're down for Winter forum" in reply
+    listing = world.slack.text_of(world.slack.command("/meetings", "", user_id=COORDINATOR))
+    assert "Going (1): Gwen Ellis" in listing
+
+
+def test_rsvp_by_button(world: World) -> None:
+    world.forum()
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    world.deliver()
+    [reminder] = world.dms(FACILITATOR)
+    world.slack.click(reminder, ActionId.MEETING_GOING, user_id=FACILITATOR,
+                      channel="D0FACIL02")
+    assert "you're down for Winter forum" in world.slack.fake.responses[-1].params["text"]
+    mine = world.slack.text_of(world.slack.command("/meetings", "", user_id=FACILITATOR))
+    assert "You're going" in mine and "Going (" not in mine  # names are for coordinators
+
+
+def test_anonymous_agenda_items_keep_nobody_and_go_out_with_the_7_day_reminder(
+    world: World
+) -> None:
+    world.forum()
+    world.slack.command("/meetings", "agenda", user_id=FACILITATOR)
+    form = world.slack.opened_view()
+    world.slack.submit(form, {BlockId.AG_TEXT: "Can we talk about the <b>bus</b> times?",
+                              BlockId.AG_ANONYMOUS: ["anonymous"]}, user_id=FACILITATOR)
+    with world.runtime.sessions() as session:
+        [item] = session.query(AgendaItem).all()
+        assert item.member_id is None and (item.created_at.minute % 15, item.created_at.second) \
+            == (0, 0)
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    world.deliver()
+    channel = next(c.params for c in world.slack.fake.calls_to("chat.postMessage")
+                   if c.params["channel"] == "C0FORUM")
+    assert "Can we talk about the &lt;b&gt;bus&lt;/b&gt; times?" in json.dumps(channel["blocks"])
+
+
+def test_asking_to_present_to_the_trustees(world: World) -> None:
+    world.forum(kind=MeetingKind.TRUSTEES, title="Trustees' meeting", invited="trustee")
+    world.slack.command("/meetings", "present", user_id=FACILITATOR)
+    world.slack.submit(world.slack.opened_view(),
+                       {BlockId.PR_SUBJECT: "Evening sessions for working members"},
+                       user_id=FACILITATOR)
+    world.deliver()
+    [request] = world.dms(COORDINATOR)
+    assert "first fifteen minutes" in json.dumps(request["blocks"])
+    world.slack.click(request, ActionId.PRESENT_ACCEPT, user_id=COORDINATOR)
+    world.deliver()
+    assert any("you're on for the first fifteen minutes" in m["text"]
+               for m in world.dms(FACILITATOR))
+
+
+def test_cancelling_tells_the_invited(world: World) -> None:
+    meeting_id = world.forum()
+    world.runtime.services.meetings.cancel(COORDINATOR, meeting_id)
+    world.deliver()
+    assert any("has been cancelled" in m["text"] for m in world.dms(FACILITATOR))
+    assert any("is cancelled" in t for t in world.texts(DEV))
+    world.clock.move_to("2026-12-01 18:00:00")
+    assert world.runtime.services.reminders.send_due() == 0
+
+
+def test_session_reminders_use_the_same_machinery(world: World) -> None:
+    from bot.rules.sessions import SessionDraft, SessionKind
+
+    sessions = world.runtime.services.sessions
+    [session] = sessions.create(None, SessionDraft(
+        title="Tuesday group", kind=SessionKind.PEER_GROUP, day=date(2026, 12, 8),
+        start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre"))
+    sessions.claim(session.id, FACILITATOR)
+    world.clock.move_to("2026-12-07 18:00:00")
+    assert world.runtime.services.reminders.send_due() == 1
+    world.deliver()
+    assert "you're facilitating" in json.dumps(world.dms(FACILITATOR)[-1]["blocks"])
+
+
+def test_the_next_reminder_time_is_known_for_the_scheduler(world: World) -> None:
+    world.forum()
+    reminders = world.runtime.services.reminders
+    assert reminders.next_due_at() is not None
+    assert reminders.next_due_at().isoformat().startswith("2026-12-01T18:00")  # type: ignore
