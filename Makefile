@@ -34,6 +34,7 @@ test: lint typecheck
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.incident_latency
+	$(BIN)/python -m bench.reminders
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

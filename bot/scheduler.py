@@ -74,6 +74,8 @@ def _reminders_then_replan(scheduler: BaseScheduler, services: Services) -> Call
 
     def run() -> int:
         sent = services.reminders.send_due()
+        if sent:
+            services.nudge()  # hand them to the dispatcher now, not at its next tick
         upcoming = services.reminders.next_due_at()
         if upcoming is not None:
             scheduler.add_job(run, DateTrigger(run_date=upcoming), id=NEXT_REMINDER_JOB,

@@ -93,6 +93,7 @@ class Dispatcher:
         self.nudge = nudge or Nudge()
         self.tz = tz
         self.sms_daily_cap = sms_daily_cap
+        self._texts_not_yet_recorded = 0  # sent in this batch, not yet written as sent
 
     def deliver_due(self) -> DispatchReport:
         report = DispatchReport()
@@ -116,11 +117,33 @@ class Dispatcher:
         self.nudge.take()
         for _ in range(self.max_batches):
             claimed = self._claim()
+            sent: list[tuple[int, str]] = []
             for item in claimed:
-                self._deliver(item, report)
+                if item.channel is OutboxChannel.SLACK_UPDATE and sent:
+                    # An update may be of a message sent in this batch: record those first.
+                    self._record_sent(sent, report)
+                    sent = []
+                self._deliver(item, report, sent)
+            self._record_sent(sent, report)
             # Go on while batches are full, or while something urgent arrived mid-run.
             if len(claimed) < self.batch_size and not self.nudge.take():
                 break
+
+    def _record_sent(self, sent: list[tuple[int, str]], report: DispatchReport) -> None:
+        """Successes are written once per batch: one short transaction, not one per message
+        (a crash before it means those are sent again: at-least-once, as promised)."""
+        self._texts_not_yet_recorded = 0
+        if not sent:
+            return
+        now = self.clock()
+        with self.sessions.begin() as session:
+            for row_id, ref in sent:
+                row = session.get(OutboxMessage, row_id)
+                if row is None:
+                    continue
+                row.status, row.sent_at, row.delivered_ref, row.last_error = (
+                    OutboxStatus.SENT, now, ref, None)
+                report.sent += 1
 
     def _claim(self) -> list[Claimed]:
         now = self.clock()
@@ -137,7 +160,8 @@ class Dispatcher:
                 )
             return claimed
 
-    def _deliver(self, item: Claimed, report: DispatchReport) -> None:
+    def _deliver(self, item: Claimed, report: DispatchReport,
+                 sent: list[tuple[int, str]]) -> None:
         now = self.clock()
         if item.not_after is not None and now > item.not_after:
             self._finish(item, report, Attempt(False, True, "too late to send"))
@@ -155,7 +179,7 @@ class Dispatcher:
         except Held as held:
             self._hold(item, report, held)
             return
-        self._finish(item, report, Attempt(True), ref)
+        sent.append((item.id, ref))
 
     def _send(self, item: Claimed) -> str:
         if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SLACK_CHANNEL):
@@ -187,7 +211,7 @@ class Dispatcher:
                 with self.sessions() as session:
                     sent_today = OutboxRepository(session).count_texts_sent_since(
                         start_of_day(now, self.tz))
-                if sent_today >= self.sms_daily_cap:
+                if sent_today + self._texts_not_yet_recorded >= self.sms_daily_cap:
                     raise Held(next_morning(now, self.tz), "held: today's texts are used up")
         with self.sessions() as session:
             member = MemberRepository(session).get(int(item.target))
@@ -204,7 +228,9 @@ class Dispatcher:
             elif member.contact is ContactPreference.SLACK or not member.has_sms_consent:
                 raise SmsError("no consent to text this member", permanent=True)
             phone = member.phone
-        return self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)
+        provider_id = self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)
+        self._texts_not_yet_recorded += 1
+        return provider_id
 
     def _hold(self, item: Claimed, report: DispatchReport, held: Held) -> None:
         with self.sessions.begin() as session:
@@ -230,20 +256,12 @@ class Dispatcher:
                 member.consents.append(SmsConsent(given=False, method="provider opt-out (21610)",
                                                   recorded_at=self.clock()))
 
-    def _finish(
-        self, item: Claimed, report: DispatchReport, attempt: Attempt, ref: str | None = None
-    ) -> None:
+    def _finish(self, item: Claimed, report: DispatchReport, attempt: Attempt) -> None:
+        """A failed try: wait and try again, or give up with the reason."""
         now = self.clock()
         with self.sessions.begin() as session:
             row = session.get(OutboxMessage, item.id)
             if row is None:
-                return
-            if attempt.ok:
-                row.status = OutboxStatus.SENT
-                row.sent_at = now
-                row.delivered_ref = ref
-                row.last_error = None
-                report.sent += 1
                 return
             step = next_step(
                 attempt,
