@@ -19,9 +19,13 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(RUN_STAMP)
 
+# With Slack tokens (environment or .env): the bot; without: the local sandbox.
 run: $(RUN_STAMP)
-	$(BIN)/coprod db upgrade
-	$(BIN)/coprod serve
+	@if $(BIN)/python -c "import sys; from bot.config import load_settings; sys.exit(0 if load_settings().slack_bot_token else 1)" 2>/dev/null; then \
+		$(BIN)/coprod db upgrade && $(BIN)/coprod serve; \
+	else \
+		$(BIN)/coprod sandbox; \
+	fi
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check bot handlers storage tests bench

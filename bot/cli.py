@@ -162,6 +162,36 @@ def serve(
 
 
 @cli.command()
+def sandbox(
+    port: int = typer.Option(3000, "--port", help="Port for the sandbox page."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+) -> None:
+    """Try Coprod without Slack: the real bot behind a local page that stands in for Slack."""
+    configure_logging()
+    settings = _settings()
+    from bot.sandbox.server import Sandbox
+    from bot.web import serve_http
+
+    try:
+        box = Sandbox(settings, port)
+    except OperationalError as error:
+        reason = str(error.orig).splitlines()[0][:200] if error.orig else type(error).__name__
+        typer.echo(f"The sandbox database could not be opened ({reason}).", err=True)
+        raise typer.Exit(2) from None
+    box.seed()
+    box.scheduler.start()
+    _stop_on_sigterm()
+    typer.echo(f"Coprod sandbox: open http://localhost:{port}/ in your browser.")
+    typer.echo("To connect a real Slack workspace instead, see README.md (Connecting Slack).")
+    try:
+        serve_http(box.wsgi, host, port, threads=16)
+    except KeyboardInterrupt:
+        log.info("sandbox stopping")
+    finally:
+        box.scheduler.shutdown(wait=False)
+
+
+@cli.command()
 def worker() -> None:
     """Run the scheduler and the delivery dispatcher alone (for several web processes)."""
     configure_logging()

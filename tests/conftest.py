@@ -365,10 +365,10 @@ class ServerThread:
     The loop runs in small steps so that stopping, and all closing, happens in the server's
     own thread: nothing is closed under a select() that is still watching it."""
 
-    def __init__(self, wsgi: Any) -> None:
+    def __init__(self, wsgi: Any, port: int = 0, threads: int = 4) -> None:
         from waitress.server import create_server
 
-        self.server: Any = create_server(wsgi, host="127.0.0.1", port=0, threads=4)
+        self.server: Any = create_server(wsgi, host="127.0.0.1", port=port, threads=threads)
         self.port = self.server.effective_port
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)

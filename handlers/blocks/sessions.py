@@ -237,7 +237,8 @@ def offer_dm(view: SessionView, until: datetime, tz: tzinfo) -> Payload:
 
 
 def coverage_alert(view: SessionView, label: str, tz: tzinfo) -> Payload:
-    ahead = {"7d": "a week", "72h": "three days", "24h": "a day"}[label]
+    ahead = {"7d": "less than a week", "72h": "less than three days",
+             "24h": "less than a day"}[label]
     symbol, words = coverage_words(view.coverage)
     return _dm(f"{symbol} *{escape_mrkdwn(view.title)}* is {ahead} away "
                f"({when(view.starts_at, tz)}) and is not covered yet: {words.lower()}.",

@@ -333,15 +333,15 @@ def test_coverage_alerts_go_once_at_each_threshold(
         frozen.move_to("2026-11-26 18:00:00")  # 7 days before (London is on GMT)
         assert sessions.send_coverage_alerts() == 1
         assert sessions.send_coverage_alerts() == 0
-        assert len(alerts()) == 1 and "a week away" in alerts()[0]
+        assert len(alerts()) == 1 and "less than a week away" in alerts()[0]
         frozen.move_to("2026-11-30 18:00:00")
         assert sessions.send_coverage_alerts() == 1
-        assert "three days away" in alerts()[-1]
+        assert "less than three days away" in alerts()[-1]
         assert texts.sent == []  # no texts before the last day
         frozen.move_to("2026-12-02 18:30:00")
         assert sessions.send_coverage_alerts() == 1
         assert sessions.send_coverage_alerts() == 0
-        assert len(alerts()) == 3 and "a day away" in alerts()[-1]
+        assert len(alerts()) == 3 and "less than a day away" in alerts()[-1]
         # Ada and Esme's phone numbers take texts; only Ada is a coordinator.
         assert [t.to for t in texts.sent] == ["+447700900101"]
         assert texts.sent[0].body.startswith("Riverside Peer Support: The session on Thu 03 Dec")

@@ -1,0 +1,261 @@
+"""`coprod sandbox`: the real bot (same app, services, scheduler and outbox, in HTTP mode)
+behind a page that stands in for Slack and for members' phones."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import threading
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode
+
+from twilio.request_validator import RequestValidator
+
+from bot.app import create_app
+from bot.config import DEFAULT_DATABASE_URL, Settings
+from bot.delivery.sms import ConsoleSmsProvider
+from bot.rules.directory import CsvShapeError
+from bot.rules.meetings import MeetingDraft, MeetingKind
+from bot.rules.sessions import SessionDraft, SessionKind
+from bot.sandbox.standin import SlackStandIn, handle_api
+from bot.scheduler import build_scheduler
+from bot.sms_web import make_sms_routes
+from bot.web import make_wsgi_app
+from bot.wiring import Runtime, build_runtime
+from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+PAGE = Path(__file__).with_name("page.html")
+SANDBOX_DATABASE = "sqlite:///coprod-sandbox.db"
+TWILIO_TOKEN = "sandbox-twilio-token"  # noqa: S105 - only the sandbox's own phone panel uses it
+CHANNELS = {"C0GENERAL": "general", "C0GROUPS": "peer-groups", "C0FORUM": "forum"}
+
+# Made-up people, with phone numbers from Ofcom's range kept for drama.
+SEED_MEMBERS = """\
+name,slack_user_id,phone,roles,contact,sms_consent,trained_until
+Ada Brightwater,U0ADA0001,07700 900101,coordinator;facilitator;trained,both,yes,2027-06-30
+Bram Okonkwo,U0BRAM002,,facilitator,slack,no,
+Cleo Marsh,U0CLEO003,,facilitator;trained,slack,no,2027-09-30
+Esme Hart,U0ESME004,07700 900105,safeguarding_lead;trained,both,yes,
+Hana Quill,U0HANA005,,hr_officer,slack,no,
+Fin Rowe,U0FINR006,,member,slack,no,
+Tom Reyes,U0TOMR007,,trustee,slack,no,
+Dev Patel,,07700 900104,member,sms,yes,
+"""
+
+
+class SandboxClock:
+    """Real time, plus however far the page has skipped ahead."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class PhoneLog(ConsoleSmsProvider):
+    """The console provider, keeping every text both ways for the phone panel."""
+
+    def __init__(self, clock: SandboxClock) -> None:
+        super().__init__(echo=True)
+        self.clock = clock
+        self.log: list[dict[str, str]] = []
+        self._log_lock = threading.Lock()
+
+    def send(self, to: str, body: str, valid_until: datetime | None) -> str:
+        provider_id = super().send(to, body, valid_until)
+        self.note(to, "in", body)
+        return provider_id
+
+    def note(self, phone: str, direction: str, body: str) -> None:
+        with self._log_lock:
+            self.log.append({"phone": phone, "direction": direction, "body": body,
+                             "at": self.clock().isoformat()})
+
+
+def sandbox_settings(settings: Settings, port: int) -> Settings:
+    base = f"http://127.0.0.1:{port}"
+    database = settings.database_url
+    if database == DEFAULT_DATABASE_URL:
+        database = SANDBOX_DATABASE  # never mixed with a real organisation's data
+    return settings.model_copy(update={
+        "slack_bot_token": "xoxb-sandbox", "slack_signing_secret": secrets.token_hex(16),
+        "slack_app_token": None, "slack_api_url": base + "/api/", "database_url": database,
+        "sms_provider": "console", "twilio_auth_token": TWILIO_TOKEN,
+        "coprod_public_url": base})
+
+
+class Sandbox:
+    def __init__(self, settings: Settings, port: int) -> None:
+        self.settings = sandbox_settings(settings, port)
+        self.clock = SandboxClock()
+        self.phones = PhoneLog(self.clock)
+        self.runtime: Runtime = build_runtime(self.settings, clock=self.clock, sms=self.phones)
+        upgrade(self.runtime.engine)
+        self.standin = SlackStandIn(bot_url=self.settings.coprod_public_url or "",
+                                    signing_secret=self.settings.slack_signing_secret or "",
+                                    channels=CHANNELS)
+        self.app = create_app(self.settings, self.runtime.services, client=self.runtime.client,
+                              token_verification=False)
+        self.bot = make_wsgi_app(self.app, self.runtime.engine,
+                                 extra_routes=make_sms_routes(self.runtime.services),
+                                 calendar=self.runtime.services.sessions.calendar_file)
+        self.scheduler = build_scheduler(self.runtime.dispatcher(), 1,
+                                         services=self.runtime.services)
+
+    def seed(self) -> None:
+        """Made-up people, a session and a forum, so there is something to try at once."""
+        services = self.runtime.services
+        if services.members.list_members():
+            return
+        services.members.import_csv(SEED_MEMBERS)
+        tz = self.settings.timezone
+        soon = (self.clock() + timedelta(days=2)).astimezone(tz)
+        services.sessions.create(None, SessionDraft(
+            title="Peer support group", kind=SessionKind.PEER_GROUP, day=soon.date(),
+            start_time=soon.replace(hour=18, minute=0).time(),
+            end_time=soon.replace(hour=20, minute=0).time(), place="Hope Centre, room 2",
+            channel="C0GROUPS"))
+        later = (self.clock() + timedelta(days=9)).astimezone(tz)
+        services.meetings.create(None, MeetingDraft(
+            title="Winter service-user forum", kind=MeetingKind.FORUM, day=later.date(),
+            start_time=later.replace(hour=18, minute=0).time(),
+            end_time=later.replace(hour=19, minute=30).time(), place="Hope Centre hall",
+            channel="C0FORUM"))
+
+    def skip(self, hours: float) -> None:
+        self.clock.offset += timedelta(hours=hours)
+        if not self.scheduler.running:
+            return
+        # Everything is derived from the database: running the jobs now catches up at once.
+        for job in self.scheduler.get_jobs():
+            job.modify(next_run_time=datetime.now(UTC))
+        self.scheduler.wakeup()
+
+    # -- the page's API ---------------------------------------------------------------------------
+    def members(self) -> list[dict[str, Any]]:
+        people = []
+        for m in self.runtime.services.members.list_members():
+            people.append({"id": m.slack_user_id, "name": m.name, "phone": m.phone,
+                           "roles": sorted(r.value for r in m.roles),
+                           "contact": m.contact.value})
+            if m.slack_user_id:
+                self.standin.names[m.slack_user_id] = m.name
+        return people
+
+    def state(self, user: str) -> dict[str, Any]:
+        return {**self.standin.state_for(user), "members": self.members(),
+                "texts": self.phones.log, "now": self.clock().isoformat(),
+                "timezone": self.settings.coprod_timezone}
+
+    def text_in(self, phone: str, body: str) -> dict[str, Any]:
+        """A member's text, posted to /sms/inbound signed as Twilio signs it."""
+        self.phones.note(phone, "out", body)
+        params = {"From": phone, "To": "+447700900999", "Body": body,
+                  "MessageSid": f"SMsandbox{secrets.token_hex(8)}"}
+        url = (self.settings.coprod_public_url or "") + "/sms/inbound"
+        signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, params)
+        request = urllib.request.Request(url, data=urlencode(params).encode(), method="POST",
+                                         headers={"X-Twilio-Signature": signature})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            twiml = response.read().decode()
+        for reply in re.findall(r"<Message>(.*?)</Message>", twiml, re.DOTALL):
+            self.phones.note(phone, "in", _unescape_xml(reply))
+        return {"ok": True}
+
+    def handle(self, path: str, body: dict[str, Any], query: dict[str, str]) -> Any:
+        user = str(body.get("user") or query.get("user") or "")
+        standin = self.standin
+        if path == "/sandbox/state":
+            return self.state(user)
+        if path == "/sandbox/command":
+            return standin.command(user, str(body.get("channel", "C0GENERAL")),
+                                   str(body.get("text", "")))
+        if path == "/sandbox/action":
+            return standin.action(user, body["action"], channel=body.get("channel"),
+                                  ts=body.get("ts"), view_id=body.get("view_id"),
+                                  values=body.get("values"))
+        if path == "/sandbox/submit":
+            return standin.submit(user, str(body["view_id"]), body.get("values", {}))
+        if path == "/sandbox/close":
+            standin.close(user)
+            return {"ok": True}
+        if path == "/sandbox/shortcut":
+            return standin.shortcut(user, str(body["channel"]), str(body["ts"]),
+                                    str(body["callback_id"]))
+        if path == "/sandbox/home":
+            standin.home_opened(user)
+            return {"ok": True}
+        if path == "/sandbox/text":
+            return self.text_in(str(body["phone"]), str(body["body"]))
+        if path == "/sandbox/skip":
+            self.skip(float(body.get("hours", 1)))
+            return {"ok": True, "now": self.clock().isoformat()}
+        if path == "/sandbox/import":
+            try:
+                report = self.runtime.services.members.import_csv(str(body.get("csv", "")))
+            except CsvShapeError as error:
+                return {"ok": False, "problems": [str(error)]}
+            return {"ok": True, "added": report.added, "updated": report.updated,
+                    "problems": [str(p) for p in report.problems]}
+        return None
+
+    def wsgi(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/" and method == "GET":
+            page = PAGE.read_bytes()
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                      ("Content-Length", str(len(page)))])
+            return [page]
+        if path.startswith("/api/") and method == "POST":
+            raw = _read(environ)
+            answer = handle_api(self.standin, path.removeprefix("/api/"), raw,
+                                environ.get("CONTENT_TYPE", ""))
+            return _json(start_response, answer)
+        if path.startswith("/respond/") and method == "POST":
+            raw = _read(environ)
+            payload = json.loads(raw or b"{}") if raw.strip().startswith(b"{") else {
+                k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            self.standin.respond(path.removeprefix("/respond/"), payload)
+            return _json(start_response, {"ok": True})
+        if path.startswith("/sandbox/"):
+            query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+            body = json.loads(_read(environ) or b"{}") if method == "POST" else {}
+            try:
+                answer = self.handle(path, body, query)
+            except Exception as error:  # shown on the page, kindly; the bot carries on
+                log.warning("sandbox request %s failed: %s", path, type(error).__name__)
+                answer = {"ok": False, "error": type(error).__name__}
+            if answer is None:
+                return _json(start_response, {"ok": False, "error": "not found"},
+                             "404 Not Found")
+            return _json(start_response, answer)
+        return list(self.bot(environ, start_response))
+
+
+def _unescape_xml(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
+def _read(environ: WSGIEnvironment) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return environ["wsgi.input"].read(length) if length else b""
+
+
+def _json(start_response: StartResponse, payload: Any, status: str = "200 OK") -> list[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(body)))])
+    return [body]

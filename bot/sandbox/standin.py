@@ -1,0 +1,383 @@
+"""A stand-in for Slack, for trying Coprod without a workspace.
+
+It answers the Web API methods Coprod calls, in Slack's request and response shapes, keeps
+channels, DMs, modals and App Home in memory, and sends the bot what Slack would send (slash
+commands, block actions, view submissions, shortcuts, events), signed with the signing secret
+exactly as Slack signs them, over HTTP to the bot's own /slack/events. The sandbox page drives
+it through /sandbox/*.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+BOT_USER = "U0COPROD"
+MODAL_LIMIT, MESSAGE_LIMIT, TITLE_LIMIT = 100, 50, 24
+
+
+@dataclass
+class Message:
+    ts: str
+    channel: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]]
+    ephemeral_for: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ts": self.ts, "channel": self.channel, "user": self.user, "text": self.text,
+                "blocks": self.blocks, "ephemeral": self.ephemeral_for is not None}
+
+
+@dataclass
+class Modal:
+    id: str
+    user: str
+    view: dict[str, Any]
+    hash: str
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class SlackError(Exception):
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class SlackStandIn:
+    def __init__(self, *, bot_url: str, signing_secret: str,
+                 channels: dict[str, str]) -> None:
+        self.bot_url = bot_url.rstrip("/")
+        self.verifier = SignatureVerifier(signing_secret)
+        self.channels: dict[str, str] = dict(channels)  # id -> name
+        self.messages: list[Message] = []
+        self.modals: dict[str, list[Modal]] = {}  # user -> stack
+        self.homes: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, str] = {BOT_USER: "Coprod"}
+        self.triggers: dict[str, str] = {}  # trigger id -> user
+        self.responses: dict[str, dict[str, Any]] = {}  # response_url token -> where
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+
+    def _ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ids):06d}"
+
+    def _trigger(self, user: str) -> str:
+        trigger = f"{next(self._ids)}.{int(time.time())}.sandbox"
+        self.triggers[trigger] = user
+        return trigger
+
+    def _response_url(self, user: str, channel: str, ts: str | None) -> str:
+        token = f"r{next(self._ids)}"
+        self.responses[token] = {"user": user, "channel": channel, "ts": ts}
+        return f"{self.bot_url}/respond/{token}"
+
+    # -- the Web API the bot calls ------------------------------------------------------------
+    def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        handler: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(
+            self, "api_" + method.replace(".", "_"), None)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        for key in ("blocks", "view"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        try:
+            with self._lock:
+                return {"ok": True, **handler(params)}
+        except SlackError as error:
+            return {"ok": False, "error": error.error}
+
+    def api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "https://sandbox.local/", "team": "Sandbox", "user": "coprod",
+                "team_id": "T0SANDBOX", "user_id": BOT_USER, "bot_id": "B0COPROD",
+                "is_enterprise_install": False}
+
+    def _channel_for(self, channel: str) -> str:
+        if channel.startswith(("U", "W")):
+            return "D" + channel[1:]
+        if channel.startswith("D") or channel in self.channels:
+            return channel
+        raise SlackError("channel_not_found")
+
+    def _check_blocks(self, blocks: Any, limit: int) -> list[dict[str, Any]]:
+        if blocks is None:
+            return []
+        if not isinstance(blocks, list) or len(blocks) > limit:
+            raise SlackError("invalid_blocks")
+        return blocks
+
+    def api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_for(str(params.get("channel", "")))
+        blocks = self._check_blocks(params.get("blocks"), MESSAGE_LIMIT)
+        if not params.get("text") and not blocks:
+            raise SlackError("no_text")
+        message = Message(self._ts(), channel, BOT_USER, str(params.get("text", "")), blocks)
+        self.messages.append(message)
+        return {"channel": channel, "ts": message.ts,
+                "message": {"type": "message", "text": message.text, "ts": message.ts,
+                            "bot_id": "B0COPROD", "blocks": blocks}}
+
+    def api_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        found = self._find(str(params.get("channel", "")), str(params.get("ts", "")))
+        found.text = str(params.get("text", found.text))
+        found.blocks = self._check_blocks(params.get("blocks"), MESSAGE_LIMIT)
+        return {"channel": found.channel, "ts": found.ts, "text": found.text}
+
+    def api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_for(str(params.get("channel", "")))
+        message = Message(self._ts(), channel, BOT_USER, str(params.get("text", "")),
+                          self._check_blocks(params.get("blocks"), MESSAGE_LIMIT),
+                          ephemeral_for=str(params.get("user", "")))
+        self.messages.append(message)
+        return {"message_ts": message.ts}
+
+    def _find(self, channel: str, ts: str) -> Message:
+        for message in self.messages:
+            if message.channel == channel and message.ts == ts:
+                return message
+        raise SlackError("message_not_found")
+
+    def _new_modal(self, user: str, view: dict[str, Any]) -> Modal:
+        if len(view.get("blocks", [])) > MODAL_LIMIT:
+            raise SlackError("invalid_blocks")
+        for key in ("title", "submit", "close"):
+            if key in view and len(view[key].get("text", "")) > TITLE_LIMIT:
+                raise SlackError("invalid_arguments")
+        return Modal(f"V{next(self._ids):08d}", user, view, f"{next(self._ids)}.h")
+
+    def _modal_json(self, modal: Modal) -> dict[str, Any]:
+        return {"view": {**modal.view, "id": modal.id, "hash": modal.hash,
+                         "team_id": "T0SANDBOX", "state": {"values": {}}}}
+
+    def api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.triggers.pop(str(params.get("trigger_id", "")), None)
+        if user is None:
+            raise SlackError("expired_trigger_id")
+        modal = self._new_modal(user, params["view"])
+        self.modals[user] = [modal]
+        return self._modal_json(modal)
+
+    def api_views_push(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.triggers.pop(str(params.get("trigger_id", "")), None)
+        if user is None:
+            raise SlackError("expired_trigger_id")
+        stack = self.modals.setdefault(user, [])
+        if len(stack) >= 3:
+            raise SlackError("push_limit_reached")
+        modal = self._new_modal(user, params["view"])
+        stack.append(modal)
+        return self._modal_json(modal)
+
+    def api_views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        for stack in self.modals.values():
+            for modal in stack:
+                if modal.id == params.get("view_id"):
+                    if params.get("hash") and params["hash"] != modal.hash:
+                        raise SlackError("hash_conflict")
+                    modal.view = self._new_modal(modal.user, params["view"]).view
+                    modal.hash, modal.errors = f"{next(self._ids)}.h", {}
+                    return self._modal_json(modal)
+        raise SlackError("not_found")
+
+    def api_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = params["view"]
+        if len(view.get("blocks", [])) > MODAL_LIMIT:
+            raise SlackError("invalid_blocks")
+        self.homes[str(params.get("user_id", ""))] = view
+        return {"view": {**view, "id": f"V{next(self._ids):08d}"}}
+
+    def api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = str(params.get("users", ""))
+        return {"channel": {"id": "D" + users.split(",")[0][1:]}}
+
+    def api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = str(params.get("user", ""))
+        name = self.names.get(user, user)
+        return {"user": {"id": user, "name": name.lower().replace(" ", "."),
+                         "real_name": name, "profile": {"real_name": name}}}
+
+    def respond(self, token: str, payload: dict[str, Any]) -> None:
+        """What arrives at a response_url: replace, delete, or add (ephemeral by default)."""
+        with self._lock:
+            where = self.responses.get(token)
+            if where is None:
+                return
+            blocks = payload.get("blocks") or []
+            text = str(payload.get("text", ""))
+            if payload.get("delete_original") and where["ts"]:
+                self.messages = [m for m in self.messages
+                                 if not (m.channel == where["channel"] and m.ts == where["ts"])]
+            elif payload.get("replace_original") and where["ts"]:
+                try:
+                    found = self._find(where["channel"], where["ts"])
+                    found.text, found.blocks = text, blocks
+                except SlackError:
+                    pass
+            else:
+                public = payload.get("response_type") == "in_channel"
+                self.messages.append(Message(self._ts(), where["channel"], BOT_USER, text,
+                                             blocks, None if public else where["user"]))
+
+    # -- what Slack sends the bot ---------------------------------------------------------------
+    def _send(self, body: str, content_type: str) -> tuple[int, str]:
+        stamp = str(int(time.time()))
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
+                   "X-Slack-Signature": self.verifier.generate_signature(timestamp=stamp,
+                                                                         body=body) or ""}
+        request = urllib.request.Request(self.bot_url + "/slack/events", data=body.encode(),
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def _interactive(self, payload: dict[str, Any]) -> tuple[int, str]:
+        return self._send(urlencode({"payload": json.dumps(payload)}),
+                          "application/x-www-form-urlencoded")
+
+    def command(self, user: str, channel: str, line: str) -> dict[str, Any]:
+        command, _, text = line.strip().partition(" ")
+        body = urlencode({
+            "token": "sandbox", "team_id": "T0SANDBOX", "team_domain": "sandbox",
+            "channel_id": channel, "channel_name": self.channels.get(channel, "directmessage"),
+            "user_id": user, "user_name": self.names.get(user, user), "command": command,
+            "text": text, "api_app_id": "A0COPROD",
+            "response_url": self._response_url(user, channel, None),
+            "trigger_id": self._trigger(user)})
+        status, answer = self._send(body, "application/x-www-form-urlencoded")
+        if status != 200:
+            return {"ok": False, "error": "dispatch_failed" if status != 404 else
+                    f"{command} is not a command here"}
+        if answer.strip():
+            try:
+                data = json.loads(answer)
+            except ValueError:
+                data = {"text": answer}
+            with self._lock:
+                public = data.get("response_type") == "in_channel"
+                self.messages.append(Message(self._ts(), channel, BOT_USER,
+                                             str(data.get("text", "")), data.get("blocks") or [],
+                                             None if public else user))
+        return {"ok": True}
+
+    def action(self, user: str, action: dict[str, Any], *, channel: str | None = None,
+               ts: str | None = None, view_id: str | None = None,
+               values: dict[str, Any] | None = None) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "type": "block_actions", "team": {"id": "T0SANDBOX", "domain": "sandbox"},
+            "user": {"id": user, "name": self.names.get(user, user), "team_id": "T0SANDBOX"},
+            "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
+            "actions": [{**action, "action_ts": self._ts()}]}
+        if view_id:
+            modal = self._modal_by_id(user, view_id)
+            payload["container"] = {"type": "view", "view_id": view_id}
+            payload["view"] = {**modal.view, "id": modal.id, "hash": modal.hash,
+                               "state": {"values": values or {}}}
+        elif channel and ts:
+            message = self._find(channel, ts)
+            payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel,
+                                    "is_ephemeral": message.ephemeral_for is not None}
+            payload["channel"] = {"id": channel, "name": self.channels.get(channel, "dm")}
+            payload["message"] = {"ts": ts, "text": message.text, "blocks": message.blocks}
+            payload["response_url"] = self._response_url(user, channel, ts)
+        else:
+            home = self.homes.get(user, {})
+            payload["container"] = {"type": "view", "view_id": "home"}
+            payload["view"] = {**home, "type": "home", "state": {"values": values or {}}}
+        status, _ = self._interactive(payload)
+        return {"ok": status == 200}
+
+    def _modal_by_id(self, user: str, view_id: str) -> Modal:
+        for modal in self.modals.get(user, []):
+            if modal.id == view_id:
+                return modal
+        raise SlackError("not_found")
+
+    def submit(self, user: str, view_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            modal = self._modal_by_id(user, view_id)
+        payload = {"type": "view_submission", "team": {"id": "T0SANDBOX"},
+                   "user": {"id": user, "name": self.names.get(user, user)},
+                   "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
+                   "view": {**modal.view, "id": modal.id, "hash": modal.hash,
+                            "team_id": "T0SANDBOX", "state": {"values": values}}}
+        status, answer = self._interactive(payload)
+        if status != 200:
+            return {"ok": False, "error": "the bot could not take this form"}
+        data = json.loads(answer) if answer.strip() else {}
+        with self._lock:
+            stack = self.modals.get(user, [])
+            action = data.get("response_action")
+            if action == "errors":
+                modal.errors = data.get("errors", {})
+            elif action == "update":
+                modal.view, modal.errors = data["view"], {}
+            elif action == "push":
+                stack.append(self._new_modal(user, data["view"]))
+            elif action == "clear":
+                stack.clear()
+            elif stack:
+                stack.pop()
+        return {"ok": True, "errors": modal.errors}
+
+    def close(self, user: str) -> None:
+        with self._lock:
+            stack = self.modals.get(user, [])
+            if stack:
+                stack.pop()
+
+    def shortcut(self, user: str, channel: str, ts: str, callback_id: str) -> dict[str, Any]:
+        message = self._find(channel, ts)
+        status, _ = self._interactive({
+            "type": "message_action", "callback_id": callback_id, "team": {"id": "T0SANDBOX"},
+            "user": {"id": user}, "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
+            "channel": {"id": channel}, "message_ts": ts,
+            "message": {"ts": ts, "text": message.text},
+            "response_url": self._response_url(user, channel, None)})
+        return {"ok": status == 200}
+
+    def home_opened(self, user: str) -> None:
+        body = json.dumps({"token": "sandbox", "team_id": "T0SANDBOX", "api_app_id": "A0COPROD",
+                           "type": "event_callback", "event_id": f"Ev{next(self._ids):08d}",
+                           "event_time": int(time.time()),
+                           "event": {"type": "app_home_opened", "user": user, "tab": "home",
+                                     "channel": "D" + user[1:], "event_ts": self._ts()}})
+        self._send(body, "application/json")
+
+    # -- the page's view of it all --------------------------------------------------------------
+    def state_for(self, user: str) -> dict[str, Any]:
+        with self._lock:
+            visible = [m for m in self.messages
+                       if m.ephemeral_for in (None, user)
+                       and (not m.channel.startswith("D") or m.channel == "D" + user[1:])]
+            stack = self.modals.get(user, [])
+            modal = stack[-1] if stack else None
+            return {
+                "channels": [{"id": c, "name": n} for c, n in self.channels.items()],
+                "messages": [m.as_json() for m in visible],
+                "modal": ({"id": modal.id, "view": modal.view, "errors": modal.errors}
+                          if modal else None),
+                "home": self.homes.get(user),
+                "names": self.names,
+            }
+
+
+def handle_api(standin: SlackStandIn, method: str, raw: bytes,
+               content_type: str) -> dict[str, Any]:
+    """A Web API call as WebClient sends it: form-encoded, or JSON for the richer methods."""
+    text = raw.decode("utf-8", "replace")
+    params: dict[str, Any] = (json.loads(text or "{}") if "json" in content_type
+                              else dict(parse_qsl(text)))
+    return standin.call(method, params)

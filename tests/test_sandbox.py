@@ -1,0 +1,179 @@
+"""The sandbox: the real bot behind a stand-in for Slack, driven through the page's API."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import load_settings
+from bot.sandbox.server import Sandbox
+from tests.conftest import ServerThread
+
+ADA, BRAM, CLEO, FIN = "U0ADA0001", "U0BRAM002", "U0CLEO003", "U0FINR006"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Page:
+    """What the sandbox page does, as plain HTTP calls."""
+
+    def __init__(self, url: str, box: Sandbox) -> None:
+        self.url = url
+        self.box = box
+
+    def call(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method="POST" if data
+                                         else "GET",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                text = response.read().decode()
+        except urllib.error.HTTPError as error:
+            return {"status": error.code, "body": error.read().decode()}
+        return json.loads(text) if text.startswith(("{", "[")) else text
+
+    def state(self, user: str) -> dict[str, Any]:
+        return self.call(f"/sandbox/state?user={user}")
+
+    def deliver(self) -> None:
+        self.box.runtime.dispatcher().deliver_due()
+
+    def messages(self, user: str, channel: str | None = None) -> list[dict[str, Any]]:
+        return [m for m in self.state(user)["messages"]
+                if channel is None or m["channel"] == channel]
+
+
+@pytest.fixture
+def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+    monkeypatch.chdir(tmp_path)
+    port = free_port()
+    box = Sandbox(load_settings(env_file=None), port)
+    box.seed()
+    with ServerThread(box.wsgi, port=port, threads=16):
+        yield Page(f"http://127.0.0.1:{port}", box)
+    box.runtime.engine.dispose()
+
+
+def test_the_page_is_served_and_uses_its_own_database(page: Page, tmp_path: Path) -> None:
+    html = page.call("/")
+    assert "<title>Coprod sandbox</title>" in html
+    assert (tmp_path / "coprod-sandbox.db").exists()
+    assert not (tmp_path / "coprod.db").exists()
+    people = {m["name"]: m for m in page.state(ADA)["members"]}
+    assert "Dev Patel" in people and people["Dev Patel"]["contact"] == "sms"
+
+
+def test_the_stand_in_answers_in_slacks_shapes(page: Page) -> None:
+    posted = page.call("/api/chat.postMessage", {"channel": "C0GENERAL", "text": "Hello"})
+    assert posted["ok"] is True and posted["channel"] == "C0GENERAL"
+    assert set(posted["message"]) >= {"type", "text", "ts"}
+    updated = page.call("/api/chat.update", {"channel": "C0GENERAL", "ts": posted["ts"],
+                                             "text": "Hello again"})
+    assert updated == {"ok": True, "channel": "C0GENERAL", "ts": posted["ts"],
+                       "text": "Hello again"}
+    assert page.call("/api/chat.postMessage", {"channel": "C0NOWHERE", "text": "x"}) == {
+        "ok": False, "error": "channel_not_found"}
+    assert page.call("/api/chat.update", {"channel": "C0GENERAL", "ts": "1.2", "text": "x"})[
+        "error"] == "message_not_found"
+    assert page.call("/api/views.open", {"trigger_id": "made-up", "view": {}})[
+        "error"] == "expired_trigger_id"
+    dm = page.call("/api/chat.postMessage", {"channel": FIN, "text": "Hi Fin"})
+    assert dm["channel"] == "D0FINR006"
+    assert page.call("/api/auth.test", {})["user_id"] == "U0COPROD"
+    assert page.call("/api/no.such", {}) == {"ok": False, "error": "unknown_method"}
+
+
+def test_requests_to_the_bot_are_signed_as_slack_signs_them(page: Page) -> None:
+    forged = urllib.request.Request(page.url + "/slack/events", data=b"command=/coprod",
+                                    method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(forged, timeout=5)
+    assert refused.value.code == 401
+    assert page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL",
+                                          "text": "/coprod help"})["ok"] is True
+    [answer] = page.messages(FIN, "C0GENERAL")[-1:]
+    assert answer["ephemeral"] and "/coprod whoami" in json.dumps(answer["blocks"])
+    assert all(not m["ephemeral"] for m in page.messages(ADA, "C0GENERAL"))  # only Fin's
+
+
+def values(answers: dict[str, Any]) -> dict[str, Any]:
+    """The page's collected form values, as Slack's view.state.values."""
+    return {block: {action: state} for block, (action, state) in answers.items()}
+
+
+def test_anonymous_feedback_reaches_the_coordinator(page: Page) -> None:
+    page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL",
+                                   "text": "/feedback The heating is broken"})
+    modal = page.state(FIN)["modal"]
+    assert modal["view"]["title"]["text"] == "Feedback"
+    answer = values({
+        "feedback_kind": ("feedback_kind_chosen", {"type": "static_select",
+                                                   "selected_option": {"value": "concern"}}),
+        "feedback_topic": ("feedback_topic_chosen", {"type": "static_select",
+                                                     "selected_option": {"value": "service"}}),
+        "feedback_text": ("feedback_text_typed", {"type": "plain_text_input",
+                                                  "value": "The heating is broken"}),
+        "feedback_identity": ("feedback_identity_chosen", {
+            "type": "radio_buttons", "selected_option": {"value": "anonymous"}}),
+    })
+    result = page.call("/sandbox/submit", {"user": FIN, "view_id": modal["id"],
+                                           "values": answer})
+    assert result == {"ok": True, "errors": {}}
+    confirmation = page.state(FIN)["modal"]["view"]
+    assert "Your case code is" in json.dumps(confirmation)
+    page.call("/sandbox/skip", {"hours": 1})
+    page.deliver()
+    to_ada = [m for m in page.messages(ADA) if m["channel"] == "D0ADA0001"]
+    assert any("The heating is broken" in json.dumps(m["blocks"]) for m in to_ada)
+    assert FIN not in json.dumps(to_ada)
+
+
+def test_field_errors_show_in_the_modal(page: Page) -> None:
+    page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL", "text": "/feedback"})
+    modal = page.state(FIN)["modal"]
+    result = page.call("/sandbox/submit", {"user": FIN, "view_id": modal["id"], "values": {}})
+    assert "feedback_text" in result["errors"]
+    assert page.state(FIN)["modal"]["errors"]["feedback_kind"].startswith("Please choose")
+
+
+def test_two_facilitators_claim_and_the_card_becomes_covered(page: Page) -> None:
+    page.deliver()
+    [card] = [m for m in page.messages(BRAM, "C0GROUPS") if "Claim a place" in
+              json.dumps(m["blocks"])][:1]
+    actions = next(b for b in card["blocks"] if b["type"] == "actions")
+    claim = next(e for e in actions["elements"] if e["action_id"] == "session_claim")
+    for user in (BRAM, CLEO):
+        page.call("/sandbox/action", {"user": user, "channel": "C0GROUPS", "ts": card["ts"],
+                                      "action": {"action_id": "session_claim",
+                                                 "block_id": actions["block_id"],
+                                                 "type": "button", "value": claim["value"]}})
+    page.deliver()
+    updated = next(m for m in page.messages(ADA, "C0GROUPS") if m["ts"] == card["ts"])
+    assert "Covered" in json.dumps(updated["blocks"])
+
+
+def test_the_phone_panel_texts_the_bot_and_shows_the_reply(page: Page) -> None:
+    assert page.call("/sandbox/text", {"phone": "+447700900104", "body": "HELP"})["ok"]
+    texts = [t for t in page.state(ADA)["texts"] if t["phone"] == "+447700900104"]
+    assert [t["direction"] for t in texts] == ["out", "in"]
+    assert "999" in texts[1]["body"] and "STOP" in texts[1]["body"]
+
+
+def test_import_reports_bad_rows(page: Page) -> None:
+    result = page.call("/sandbox/import", {
+        "csv": "name,slack_user_id,phone,roles,contact,sms_consent\n"
+               "Gus Lane,U0GUSL009,,member,slack,no\nBad Row,,,wizard,slack,no\n"})
+    assert result["ok"] and result["added"] == 1
+    assert result["problems"] and result["problems"][0].startswith("line 3:")
