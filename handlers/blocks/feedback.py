@@ -103,7 +103,7 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) 
     if choices.topic is FeedbackTopic.TEAM_MEMBER or choices.kind is FeedbackKind.BETWEEN_PEOPLE:
         blocks.append({
             "type": "input", "block_id": BlockId.FB_ABOUT, "optional": True,
-            "label": plain("Who is it about? (optional)"),
+            "label": plain("Who is it about?"),
             "hint": plain("They will not be sent it: feedback about someone never goes to them."),
             "element": {"type": "users_select", "action_id": ActionId.FB_ABOUT_CHOSEN,
                         "placeholder": plain("Choose a person")},

@@ -95,13 +95,13 @@ def incident_form(*, danger: bool | None, sessions: Sequence[Choice], people: Se
     ]
     if sessions:
         blocks.append({"type": "input", "block_id": BlockId.IN_SESSION, "optional": True,
-                       "label": plain("Which session? (optional)"),
+                       "label": plain("Which session?"),
                        "element": {"type": "static_select", "action_id": ActionId.IN_FIELD,
                                    "placeholder": plain("Choose a session"),
                                    "options": [option(c.label, c.value) for c in sessions]}})
     if people:
         blocks.append({"type": "input", "block_id": BlockId.IN_PEOPLE, "optional": True,
-                       "label": plain("Who was involved? (optional)"),
+                       "label": plain("Who was involved?"),
                        "hint": plain("They will not be sent this report."),
                        "element": {"type": "multi_static_select", "action_id": ActionId.IN_FIELD,
                                    "placeholder": plain("Choose people"),
@@ -111,7 +111,7 @@ def incident_form(*, danger: bool | None, sessions: Sequence[Choice], people: Se
          "element": {"type": "plain_text_input", "action_id": ActionId.IN_FIELD,
                      "multiline": True, "max_length": 3000}},
         {"type": "input", "block_id": BlockId.IN_DONE, "optional": True,
-         "label": plain("What has been done already? (optional)"),
+         "label": plain("What has been done already?"),
          "element": {"type": "plain_text_input", "action_id": ActionId.IN_FIELD,
                      "multiline": True, "max_length": 3000}},
         context("Passing this on is the right thing to do. A safeguarding lead will speak "
