@@ -26,6 +26,8 @@ from bot.scheduler import build_scheduler, scheduler_lock
 from bot.services.meetings import InvalidMeeting
 from bot.services.sessions import InvalidSession
 from bot.wiring import Runtime, build_runtime
+from storage import crypto
+from storage.keys import rotate_all
 from storage.migrate import upgrade
 
 log = logging.getLogger("coprod")
@@ -36,6 +38,9 @@ db_cli = typer.Typer(help="The database.", no_args_is_help=True)
 members_cli = typer.Typer(help="The member directory.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(members_cli, name="members")
+keys_cli = typer.Typer(help="The key that encrypts people's words at rest.",
+                       no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
 feedback_cli = typer.Typer(help="Feedback cases.", no_args_is_help=True)
 cli.add_typer(feedback_cli, name="feedback")
 sessions_cli = typer.Typer(help="Sessions and the facilitator rota.", no_args_is_help=True)
@@ -47,6 +52,12 @@ meetings_cli = typer.Typer(help="Forums, community meetings, AGM, trustees.",
 cli.add_typer(meetings_cli, name="meetings")
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+
+NO_DATA_KEY = (
+    "COPROD_DATA_KEY is not set, and Coprod won't store people's words unencrypted. Make a key "
+    "with `coprod keys new`, put it in .env as COPROD_DATA_KEY=..., and keep a copy somewhere "
+    "safe: without it the stored feedback and incidents can't be read."
+)
 
 NO_SLACK_GUIDANCE = """\
 Coprod is not connected to a Slack workspace yet. To connect it:
@@ -116,6 +127,10 @@ def serve(
         if settings.slack_bot_token and not http and not settings.slack_app_token:
             typer.echo("SLACK_APP_TOKEN is not set: add it for Socket Mode, or use --http.",
                        err=True)
+        raise typer.Exit(2)
+
+    if not settings.coprod_data_key:
+        typer.echo(NO_DATA_KEY, err=True)
         raise typer.Exit(2)
 
     from bot.app import create_app
@@ -196,6 +211,9 @@ def worker() -> None:
     """Run the scheduler and the delivery dispatcher alone (for several web processes)."""
     configure_logging()
     settings = _settings()
+    if not settings.coprod_data_key:
+        typer.echo(NO_DATA_KEY, err=True)
+        raise typer.Exit(2)
     runtime = _runtime(settings)
     _stop_on_sigterm()
     log.info("worker waiting to become the scheduler (a second worker is a hot standby)")
@@ -208,6 +226,30 @@ def worker() -> None:
             scheduler.start()
     except KeyboardInterrupt:
         log.info("worker stopping")
+
+
+@keys_cli.command("new")
+def keys_new() -> None:
+    """Print a new key for COPROD_DATA_KEY."""
+    typer.echo(crypto.new_key())
+
+
+@keys_cli.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt everything under the first key. Put the new key first in COPROD_DATA_KEY,
+    the old one after a comma, run this, then remove the old key."""
+    settings = _settings()
+    if not settings.coprod_data_key:
+        typer.echo(NO_DATA_KEY, err=True)
+        raise typer.Exit(2)
+    runtime = _runtime(settings)
+    try:
+        changed = rotate_all(runtime.engine)
+    except crypto.DataKeyError as error:
+        typer.echo(f"{error}. Nothing was changed.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Re-encrypted {changed} stored value(s) under the first key. You can now "
+               "remove the old key from COPROD_DATA_KEY.")
 
 
 @db_cli.command("upgrade")

@@ -78,6 +78,19 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
 
+    @field_validator("coprod_data_key")
+    @classmethod
+    def _fernet_keys(cls, value: str | None) -> str | None:
+        if value:
+            from storage.crypto import DataKeyError, parse_keys
+
+            try:
+                parse_keys(value)
+            except DataKeyError:
+                raise ValueError("is not a Fernet key (make one with `coprod keys new`)") \
+                    from None
+        return value
+
     @field_validator("coprod_reminder_offsets")
     @classmethod
     def _offsets(cls, value: str) -> str:

@@ -14,6 +14,7 @@ from bot.delivery.slack import SlackSender, make_web_client
 from bot.delivery.sms import ConsoleSmsProvider, SmsProvider
 from bot.delivery.twilio import TwilioSmsProvider
 from bot.services import Clock, Services, build_services, system_clock
+from storage import crypto
 from storage.db import make_engine, make_sessionmaker
 
 
@@ -66,6 +67,8 @@ def build_runtime(
     client: WebClient | None = None,
     sms: SmsProvider | None = None,
 ) -> Runtime:
+    # The key ring is per process: every encrypted column reads and writes through it.
+    crypto.configure(settings.coprod_data_key)
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     return Runtime(

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
     Time,
     TypeDecorator,
     UniqueConstraint,
@@ -35,6 +34,7 @@ from bot.rules.incidents import IncidentKind, IncidentRoute, IncidentStatus, Sev
 from bot.rules.meetings import MeetingKind, MeetingRepeat
 from bot.rules.roles import Role
 from bot.rules.sessions import Repeat, SessionKind
+from storage.crypto import EncryptedJSON, EncryptedText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -174,7 +174,8 @@ class OutboxMessage(Base):
     # A Slack user or channel id, or for SMS the member id: the phone is looked up at send
     # time so a withdrawn consent or a changed number is honoured.
     target: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]]
+    # Notices quote people's words, so the whole payload is encrypted too.
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     status: Mapped[OutboxStatus] = mapped_column(
         _str_enum(OutboxStatus, 10),
         default=OutboxStatus.PENDING,
@@ -206,7 +207,7 @@ class FeedbackCase(Base):
     kind: Mapped[FeedbackKind] = mapped_column(_str_enum(FeedbackKind))
     topic: Mapped[FeedbackTopic] = mapped_column(_str_enum(FeedbackTopic))
     about_slack_id: Mapped[str | None] = mapped_column(String(32))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     anonymous: Mapped[bool]
     submitter_slack_id: Mapped[str | None] = mapped_column(String(32))
     wants_acknowledgement: Mapped[bool] = mapped_column(default=False)
@@ -255,7 +256,7 @@ class FeedbackMessage(Base):
     from_team: Mapped[bool]
     # The team member who replied; never set for the person who raised the case.
     author_slack_id: Mapped[str | None] = mapped_column(String(32))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime]
     case: Mapped[FeedbackCase] = relationship(back_populates="messages")
 
@@ -402,8 +403,8 @@ class Incident(Base):
     danger: Mapped[bool]
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("group_sessions.id", ondelete="SET NULL"))
-    what_happened: Mapped[str] = mapped_column(Text)
-    done_already: Mapped[str] = mapped_column(Text, default="")
+    what_happened: Mapped[str] = mapped_column(EncryptedText)
+    done_already: Mapped[str] = mapped_column(EncryptedText, default="")
     message_ref: Mapped[str | None] = mapped_column(String(80))
     reporter_slack_id: Mapped[str] = mapped_column(String(32))
     status: Mapped[IncidentStatus] = mapped_column(_str_enum(IncidentStatus))
@@ -464,7 +465,7 @@ class IncidentStep(Base):
     step: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(String(200), default="")
     actor_slack_id: Mapped[str | None] = mapped_column(String(32))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText)
     incident: Mapped[Incident] = relationship(back_populates="timeline")
 
 
@@ -477,7 +478,7 @@ class InboundText(Base):
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), index=True)
     phone: Mapped[str] = mapped_column(String(20))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     received_at: Mapped[datetime]
     member: Mapped[Member | None] = relationship(lazy="selectin")
 
@@ -561,7 +562,7 @@ class AgendaItem(Base):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime]
     meeting: Mapped[Meeting] = relationship(back_populates="agenda")
     member: Mapped[Member | None] = relationship(lazy="selectin")
@@ -576,7 +577,7 @@ class PresentRequest(Base):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(20), default="requested")
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]

@@ -32,6 +32,7 @@ from tests.fakes.slack import FakeSlack
 from tests.fakes.twilio import FakeTwilio
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LW5vdC1mb3ItdXNlLTE="  # a Fernet key for tests only
 BOT_TOKEN = "xoxb-test-token"
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -131,6 +132,7 @@ def settings(database_url: str, fake_slack: FakeSlack) -> Settings:
         slack_api_url=fake_slack.api_url,
         database_url=database_url,
         coprod_org_name="Riverside Peer Support",
+        coprod_data_key=DATA_KEY,
     )
 
 

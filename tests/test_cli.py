@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, command_body, signed_headers
+from tests.conftest import BOT_TOKEN, DATA_KEY, SIGNING_SECRET, command_body, signed_headers
 from tests.fakes.slack import FakeSlack
 
 GOOD_AND_BAD = """\
@@ -43,7 +43,8 @@ def env(tmp_path: Path, database_url: str) -> dict[str, str]:
     # The CLI gets a database of its own: a file in the temp folder, or the PostgreSQL one.
     url = (database_url if database_url.startswith("postgresql")
            else f"sqlite:///{tmp_path / 'cli.db'}")
-    clean.update({"DATABASE_URL": url, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    clean.update({"DATABASE_URL": url, "PYTHONPATH": str(Path(__file__).parent.parent),
+                  "COPROD_DATA_KEY": DATA_KEY})
     return clean
 
 
@@ -174,7 +175,8 @@ def test_feedback_export_names_nobody_and_marks_testimonies(
     from bot.wiring import build_runtime
     from storage.migrate import upgrade
 
-    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"]))
+    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"],
+                                          coprod_data_key=DATA_KEY))
     upgrade(runtime.engine)
     feedback = runtime.services.feedback
     feedback.submit(FeedbackForm(FeedbackKind.COMPLIMENT, FeedbackTopic.SESSION,
@@ -230,7 +232,8 @@ def test_incidents_export_counts_without_words(
     from bot.wiring import build_runtime
     from storage.migrate import upgrade
 
-    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"]))
+    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"],
+                                          coprod_data_key=DATA_KEY))
     upgrade(runtime.engine)
     for kind, severity in ((IncidentKind.BREACH, Severity.LOW),
                            (IncidentKind.BREACH, Severity.LOW),
@@ -247,3 +250,42 @@ def test_incidents_export_counts_without_words(
     assert rows[0] == "kind,low,moderate,serious,total"
     assert "Guideline breach,2,0,0,2" in rows and "Crisis disclosure,0,0,1,1" in rows
     assert "Private" not in out.read_text()
+
+
+def test_keys_new_and_serve_refuses_without_a_key(env: dict[str, str], tmp_path: Path) -> None:
+    from storage.crypto import parse_keys
+
+    made = coprod("keys", "new", env=env, cwd=tmp_path)
+    assert made.returncode == 0
+    parse_keys(made.stdout.strip())  # a real Fernet key
+    env.pop("COPROD_DATA_KEY")
+    env.update({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET})
+    refused = coprod("serve", "--http", env=env, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "COPROD_DATA_KEY is not set" in refused.stderr and "coprod keys new" in refused.stderr
+    env["COPROD_DATA_KEY"] = "not-a-key"
+    bad = coprod("serve", "--http", env=env, cwd=tmp_path)
+    assert bad.stderr.strip() == ("The setting COPROD_DATA_KEY is not a Fernet key (make one "
+                                  "with `coprod keys new`).")
+
+
+def test_keys_rotate_from_the_command_line(env: dict[str, str], tmp_path: Path,
+                                           engine: object) -> None:
+    from bot.config import load_settings
+    from bot.rules.feedback import FeedbackForm
+    from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
+    from bot.wiring import build_runtime
+    from storage.crypto import configure, new_key
+    from storage.migrate import upgrade
+
+    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"],
+                                          coprod_data_key=DATA_KEY))
+    upgrade(runtime.engine)
+    runtime.services.feedback.submit(FeedbackForm(
+        FeedbackKind.SUGGESTION, FeedbackTopic.OTHER, "More plants", anonymous=True), None)
+    runtime.engine.dispose()
+    env["COPROD_DATA_KEY"] = f"{new_key()},{DATA_KEY}"
+    result = coprod("keys", "rotate", env=env, cwd=tmp_path)
+    configure(DATA_KEY)
+    assert result.returncode == 0, result.stderr
+    assert "Re-encrypted" in result.stdout and "remove the old key" in result.stdout

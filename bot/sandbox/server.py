@@ -28,6 +28,7 @@ from bot.scheduler import build_scheduler
 from bot.sms_web import make_sms_routes
 from bot.web import make_wsgi_app
 from bot.wiring import Runtime, build_runtime
+from storage import crypto
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
@@ -83,16 +84,31 @@ class PhoneLog(ConsoleSmsProvider):
                              "at": self.clock().isoformat()})
 
 
+SANDBOX_KEY_FILE = Path("coprod-sandbox.key")
+
+
+def sandbox_key() -> str:
+    """The sandbox's own data key, kept beside its database so a restart can read it."""
+    if SANDBOX_KEY_FILE.exists():
+        return SANDBOX_KEY_FILE.read_text().strip()
+    key = crypto.new_key()
+    SANDBOX_KEY_FILE.write_text(key + "\n")
+    SANDBOX_KEY_FILE.chmod(0o600)
+    return key
+
+
 def sandbox_settings(settings: Settings, port: int) -> Settings:
     base = f"http://127.0.0.1:{port}"
     database = settings.database_url
+    data_key = settings.coprod_data_key
     if database == DEFAULT_DATABASE_URL:
         database = SANDBOX_DATABASE  # never mixed with a real organisation's data
+        data_key = data_key or sandbox_key()
     return settings.model_copy(update={
         "slack_bot_token": "xoxb-sandbox", "slack_signing_secret": secrets.token_hex(16),
         "slack_app_token": None, "slack_api_url": base + "/api/", "database_url": database,
         "sms_provider": "console", "twilio_auth_token": TWILIO_TOKEN,
-        "coprod_public_url": base})
+        "coprod_public_url": base, "coprod_data_key": data_key or sandbox_key()})
 
 
 class Sandbox:
