@@ -80,6 +80,26 @@ Every setting is described in .env.example.
 """
 
 
+def _period(settings: Settings, since: str, until: str) -> tuple[date, date, datetime, datetime]:
+    """The days asked for (default: the last three months) and their bounds in local time."""
+    tz = settings.timezone
+    try:
+        last_day = date.fromisoformat(until) if until else datetime.now(tz).date()
+        first_day = date.fromisoformat(since) if since else last_day - timedelta(days=91)
+    except ValueError:
+        typer.echo("Please give dates like 2026-09-01 for --since and --until.", err=True)
+        raise typer.Exit(2) from None
+    if first_day > last_day:
+        typer.echo("--since is after --until; please swap them.", err=True)
+        raise typer.Exit(2)
+    return (first_day, last_day, datetime.combine(first_day, time.min, tzinfo=tz),
+            datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz))
+
+
+SINCE_HELP = "First day, e.g. 2026-09-01 (default: three months ago)."
+UNTIL_HELP = "Last day, inclusive (default: today)."
+
+
 def _settings() -> Settings:
     try:
         return load_settings()
@@ -228,6 +248,27 @@ def worker() -> None:
         log.info("worker stopping")
 
 
+@cli.command()
+def audit(
+    since: str = typer.Option("", "--since", help=SINCE_HELP),
+    until: str = typer.Option("", "--until", help=UNTIL_HELP),
+) -> None:
+    """Who read or acted on which feedback case or incident, and when (never what it said)."""
+    settings = _settings()
+    first_day, last_day, start, end = _period(settings, since, until)
+    runtime = _runtime(settings)
+    from storage.repositories import AuditRepository
+
+    with runtime.sessions() as session:
+        entries = AuditRepository(session).list_between(start, end)
+        rows = [(e.at, e.actor_slack_id, e.action, e.subject) for e in entries]
+    typer.echo(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} from {first_day} to "
+               f"{last_day}:")
+    for at, actor, action, subject in rows:
+        typer.echo(f"{at.astimezone(settings.timezone):%Y-%m-%d %H:%M}  "
+                   f"{actor or '(by case code)'}  {action}  {subject}")
+
+
 @keys_cli.command("new")
 def keys_new() -> None:
     """Print a new key for COPROD_DATA_KEY."""
@@ -314,24 +355,6 @@ def members_list() -> None:
         typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
 
 
-def _period(settings: Settings, since: str, until: str) -> tuple[date, date, datetime, datetime]:
-    """The days asked for (default: the last three months) and their bounds in local time."""
-    tz = settings.timezone
-    try:
-        last_day = date.fromisoformat(until) if until else datetime.now(tz).date()
-        first_day = date.fromisoformat(since) if since else last_day - timedelta(days=91)
-    except ValueError:
-        typer.echo("Please give dates like 2026-09-01 for --since and --until.", err=True)
-        raise typer.Exit(2) from None
-    if first_day > last_day:
-        typer.echo("--since is after --until; please swap them.", err=True)
-        raise typer.Exit(2)
-    return (first_day, last_day, datetime.combine(first_day, time.min, tzinfo=tz),
-            datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz))
-
-
-SINCE_HELP = "First day, e.g. 2026-09-01 (default: three months ago)."
-UNTIL_HELP = "Last day, inclusive (default: today)."
 
 
 @feedback_cli.command("export")

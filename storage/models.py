@@ -599,3 +599,16 @@ class ReminderLog(Base):
     state: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime]
     handled_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who read or acted on a feedback case or an incident, and when: never what it said.
+    A read by case code records no one, since that reader may be the anonymous submitter."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_slack_id: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(40))

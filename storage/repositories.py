@@ -14,6 +14,7 @@ from bot.rules.incidents import IncidentKind, IncidentStatus
 from bot.rules.meetings import MeetingKind
 from bot.rules.roles import Role
 from storage.models import (
+    AuditEntry,
     DebriefRequest,
     FeedbackCase,
     FeedbackRecipient,
@@ -453,4 +454,19 @@ class ReminderRepository:
     def list_for(self, subject: str) -> Sequence[ReminderLog]:
         return self.session.scalars(
             select(ReminderLog).where(ReminderLog.subject == subject).order_by(ReminderLog.id)
+        ).all()
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, at: datetime, actor: str | None, action: str, subject: str) -> None:
+        self.session.add(AuditEntry(at=at, actor_slack_id=actor, action=action, subject=subject))
+        self.session.flush()
+
+    def list_between(self, start: datetime, end: datetime) -> Sequence[AuditEntry]:
+        return self.session.scalars(
+            select(AuditEntry).where(AuditEntry.at >= start).where(AuditEntry.at < end)
+            .order_by(AuditEntry.at, AuditEntry.id)
         ).all()

@@ -43,7 +43,12 @@ from storage.models import (
     FeedbackRecipient,
     OutboxChannel,
 )
-from storage.repositories import FeedbackRepository, MemberRepository, OutboxRepository
+from storage.repositories import (
+    AuditRepository,
+    FeedbackRepository,
+    MemberRepository,
+    OutboxRepository,
+)
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -258,7 +263,7 @@ class FeedbackService:
     def _change_status(self, case_id: int, actor: str, to: FeedbackStatus) -> ChangeOutcome:
         now = self.clock()
         with self.sessions.begin() as session:
-            case = self._case_for_team(session, case_id, actor)
+            case = self._case_for_team(session, case_id, actor, to.value)
             order = list(FeedbackStatus)
             if order.index(case.status) >= order.index(to):
                 return ChangeOutcome(CaseView.of(case), changed=False)
@@ -281,7 +286,7 @@ class FeedbackService:
             raise InvalidFeedback(errors)
         now = self.clock()
         with self.sessions.begin() as session:
-            case = self._case_for_team(session, case_id, actor)
+            case = self._case_for_team(session, case_id, actor, "reply")
             case.messages.append(FeedbackMessage(from_team=True, author_slack_id=actor,
                                                  body=text, created_at=now))
             if case.status is FeedbackStatus.NEW:
@@ -303,7 +308,7 @@ class FeedbackService:
     def meeting_update(self, case_id: int, actor: str, to: MeetingStatus) -> ChangeOutcome:
         now = self.clock()
         with self.sessions.begin() as session:
-            case = self._case_for_team(session, case_id, actor)
+            case = self._case_for_team(session, case_id, actor, f"meeting {to.value}")
             order = list(MeetingStatus)
             if case.meeting is MeetingStatus.NOT_ASKED or (
                     order.index(case.meeting) >= order.index(to)):
@@ -327,16 +332,21 @@ class FeedbackService:
         return ChangeOutcome(view, changed=True)
 
     def case_for_team(self, case_id: int, actor: str) -> CaseView:
-        with self.sessions() as session:
+        with self.sessions.begin() as session:
             return CaseView.of(self._case_for_team(session, case_id, actor))
 
-    def _case_for_team(self, session: Session, case_id: int, actor: str) -> FeedbackCase:
+    def _case_for_team(self, session: Session, case_id: int, actor: str,
+                       action: str = "read") -> FeedbackCase:
         case = FeedbackRepository(session).get(case_id)
         if case is None or actor not in {r.slack_user_id for r in case.recipients}:
             # Only the people it was routed to may read or act on a case.
             needed = (Role.HR_OFFICER if case is not None and case.route is FeedbackRoute.HR
                       else Role.COORDINATOR)
+            AuditRepository(session).record(self.clock(), actor, f"refused {action}",
+                                            f"feedback:{case_id}")
+            session.commit()
             raise NotAllowed(needed)
+        AuditRepository(session).record(self.clock(), actor, action, f"feedback:{case.id}")
         return case
 
     def _refresh_notices(self, session: Session, view: CaseView, now: datetime) -> None:
@@ -358,6 +368,10 @@ class FeedbackService:
             if case is None:
                 self.guesses.record_miss(asker)
                 return None
+            # Recorded without the reader: it may be the anonymous person themselves.
+            AuditRepository(session).record(self.clock(), None, "read by case code",
+                                            f"feedback:{case.id}")
+            session.commit()
             return CaseView.of(case)
 
     def add_by_code(self, code_text: str, asker: str, text: str) -> CaseView | None:
@@ -389,9 +403,12 @@ class FeedbackService:
 
     # -- coordinators' overview ---------------------------------------------------------------
     def open_cases_for(self, slack_user_id: str) -> Sequence[CaseView]:
-        with self.sessions() as session:
+        with self.sessions.begin() as session:
             cases = FeedbackRepository(session).list_open_routed_to(
                 slack_user_id, list(FeedbackRoute))
+            audit = AuditRepository(session)
+            for case in cases:
+                audit.record(self.clock(), slack_user_id, "listed", f"feedback:{case.id}")
             return [CaseView.of(c) for c in cases]
 
     def cases_between(self, start: datetime, end: datetime) -> Sequence[CaseView]:

@@ -42,6 +42,7 @@ from storage.models import (
     OutboxChannel,
 )
 from storage.repositories import (
+    AuditRepository,
     IncidentRepository,
     MemberRepository,
     OutboxRepository,
@@ -285,7 +286,8 @@ class IncidentsService:
     def _settle(self, incident_id: int, actor: str, to: IncidentStatus) -> IncidentView:
         now = self.clock()
         with self.sessions.begin() as session:
-            incident = self._for_responder(session, incident_id, actor, lock=True)
+            incident = self._for_responder(session, incident_id, actor, lock=True,
+                                           action=to.value)
             order = list(IncidentStatus)
             if order.index(incident.status) >= order.index(to):
                 return self.view_of(incident)
@@ -318,34 +320,41 @@ class IncidentsService:
             raise InvalidIncident({"note": "Please write a note of up to 3000 characters."})
         now = self.clock()
         with self.sessions.begin() as session:
-            incident = self._for_responder(session, incident_id, actor, lock=True)
+            incident = self._for_responder(session, incident_id, actor, lock=True,
+                                           action="note")
             self._step(incident, now, "note", actor=actor, note=note)
             session.flush()
             return self.view_of(incident)
 
     def view_for(self, incident_id: int, actor: str) -> IncidentView:
-        with self.sessions() as session:
+        with self.sessions.begin() as session:
             return self.view_of(self._for_responder(session, incident_id, actor))
 
     def open_for(self, slack_user_id: str) -> list[IncidentView]:
-        with self.sessions() as session:
-            return [self.view_of(i) for i in
-                    IncidentRepository(session).list_open_sent_to(slack_user_id)]
+        with self.sessions.begin() as session:
+            found = IncidentRepository(session).list_open_sent_to(slack_user_id)
+            audit = AuditRepository(session)
+            for incident in found:
+                audit.record(self.clock(), slack_user_id, "listed", f"incident:{incident.id}")
+            return [self.view_of(i) for i in found]
 
     def counts_between(self, start: datetime, end: datetime) -> Counter[tuple[str, str]]:
         with self.sessions() as session:
             return Counter((i.kind.value, i.severity.value) for i in
                            IncidentRepository(session).list_created_between(start, end))
 
-    @staticmethod
-    def _for_responder(session: Session, incident_id: int, actor: str, *,
-                       lock: bool = False) -> Incident:
+    def _for_responder(self, session: Session, incident_id: int, actor: str, *,
+                       lock: bool = False, action: str = "read") -> Incident:
         """Only the people an incident was sent to may read or act on it, whatever a request
-        claims; someone named as involved is never among them."""
+        claims; someone named as involved is never among them. Every try is audited."""
         repo = IncidentRepository(session)
         incident = repo.get_for_update(incident_id) if lock else repo.get(incident_id)
+        audit = AuditRepository(session)
         if incident is None or actor not in {r.slack_user_id for r in incident.recipients}:
+            audit.record(self.clock(), actor, f"refused {action}", f"incident:{incident_id}")
+            session.commit()
             raise NotAllowed(Role.SAFEGUARDING_LEAD)
+        audit.record(self.clock(), actor, action, f"incident:{incident.id}")
         return incident
 
     @staticmethod

@@ -409,3 +409,15 @@ def test_app_home_shows_each_person_only_what_was_routed_to_them(
     assert "Open feedback" not in member
     assert "About the session room" not in member and "About a volunteer" not in member
     assert "/feedback" in member and "999" in member
+
+
+def test_reading_by_case_code_is_audited_without_the_reader(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    from storage.models import AuditEntry
+
+    code = code_from(submit(slack, identity=OptionValue.ANONYMOUS))
+    slack.command("/feedback", f"status {code}", user_id="U0READER1")
+    with members.sessions() as session:
+        [entry] = session.query(AuditEntry).all()
+        assert (entry.actor_slack_id, entry.action) == (None, "read by case code")

@@ -269,3 +269,20 @@ def test_app_home_shows_open_incidents_to_responders_only(
 
     assert "Open incidents (1)" in home(LEAD) and "Crisis disclosure" in home(LEAD)
     assert "Open incidents" not in home(MEMBER)
+
+
+def test_every_read_and_refusal_is_audited_without_content(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    from storage.models import AuditEntry
+
+    report(slack)
+    members.dispatcher().deliver_due()
+    [alert] = dms_to(slack.fake, LEAD)
+    slack.click(alert, ActionId.IN_ACKNOWLEDGE, user_id=LEAD, channel="D0SAFEG05")
+    slack.click(alert, ActionId.IN_RESOLVE, user_id=MEMBER, channel="D0MEMBR06")
+    with members.sessions() as session:
+        subject = f"incident:{session.query(Incident).one().id}"
+        entries = [(e.actor_slack_id, e.action, e.subject)
+                   for e in session.query(AuditEntry).order_by(AuditEntry.id)]
+    assert entries == [(LEAD, "acknowledged", subject), (MEMBER, "refused resolved", subject)]

@@ -43,7 +43,8 @@ def test_no_free_text_in_the_clear(members: Runtime, database_url: str) -> None:
     fill(members)
     stored = raw_values(members.engine)
     assert stored and all(v.startswith("gAAAAA") for v in stored)
-    assert not any(word in v for v in stored for word in ("Kim", "overdose", "GP"))
+    assert not any(word in v for v in stored
+                   for word in ("shouted at me", "overdose", "called the GP"))
     if database_url.startswith("sqlite"):
         path = database_url.removeprefix("sqlite:///")
         raw = b"".join(Path(p).read_bytes() for p in (path, path + "-wal") if Path(p).exists())
