@@ -17,13 +17,14 @@ from sqlalchemy.exc import OperationalError
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
 from bot.rules.coverage import coverage_words
-from bot.rules.directory import CsvShapeError
+from bot.rules.directory import CsvShapeError, parse_phone
 from bot.rules.feedback_words import KIND_WORDS, MEETING_WORDS, STATUS_WORDS, TOPIC_WORDS
 from bot.rules.incidents import INCIDENT_KIND_WORDS, SEVERITY_WORDS, IncidentKind, Severity
 from bot.rules.meetings import MeetingDraft, MeetingKind, MeetingRepeat, series_words
 from bot.rules.sessions import Repeat, SessionDraft, SessionKind
 from bot.scheduler import build_scheduler, scheduler_lock
 from bot.services.meetings import InvalidMeeting
+from bot.services.privacy import NotInDirectory
 from bot.services.sessions import InvalidSession
 from bot.wiring import Runtime, build_runtime
 from storage import crypto
@@ -329,6 +330,39 @@ def members_import(
         for problem in report.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
+
+
+@members_cli.command("erase")
+def members_erase(
+    who: str = typer.Argument(..., help="Their Slack user id (U0...) or phone number."),
+    yes: bool = typer.Option(False, "--yes", help="Confirm: this can't be undone."),
+) -> None:
+    """Erase a member and what is theirs; safeguarding records are kept, as the law requires."""
+    settings = _settings()
+    if not yes:
+        typer.echo("This erases a member for good. Run it again with --yes to go ahead.",
+                   err=True)
+        raise typer.Exit(2)
+    runtime = _runtime(settings)
+    identifier = who.strip()
+    if not identifier.upper().startswith(("U", "W")):
+        try:
+            identifier = parse_phone(identifier)
+        except ValueError as error:
+            typer.echo(f"{error}.", err=True)
+            raise typer.Exit(2) from None
+    else:
+        identifier = identifier.upper()
+    try:
+        done = runtime.services.privacy.erase(identifier)
+    except NotInDirectory:
+        typer.echo(f"Nobody in the member list has {who}.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Erased {done.name}: " + (", ".join(f"{v} {k}" for k, v in done.removed.items())
+                                           or "nothing else was held") + ".")
+    if done.kept_for_safeguarding:
+        typer.echo("Kept: their name on safeguarding records only, as the law requires; no "
+                   "Slack id, phone or contact details.")
 
 
 @members_cli.command("list")

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     coprod_dispatch_max_attempts: int = Field(default=8, ge=1)
     coprod_sms_daily_cap: int = Field(default=300, ge=0)
     coprod_reminder_offsets: str = "default=7d,1d,2h;session=1d,2h"
+    coprod_retention: str = ""
 
     @field_validator("coprod_timezone")
     @classmethod
@@ -89,6 +90,14 @@ class Settings(BaseSettings):
             except DataKeyError:
                 raise ValueError("is not a Fernet key (make one with `coprod keys new`)") \
                     from None
+        return value
+
+    @field_validator("coprod_retention")
+    @classmethod
+    def _retention(cls, value: str) -> str:
+        from bot.rules.retention import parse_retention
+
+        parse_retention(value)
         return value
 
     @field_validator("coprod_reminder_offsets")

@@ -13,6 +13,7 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text
@@ -58,6 +59,10 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
             scheduler.add_job(_logged(job_id, job), IntervalTrigger(seconds=every.total_seconds()),
                               id=job_id, name=job_id, replace_existing=True,
                               next_run_time=datetime.now(UTC))
+        # The nightly clear-out, at 03:10 local: clear of the hour the clocks change in.
+        scheduler.add_job(_logged("retention", lambda: sum(services.retention.apply().values())),
+                          CronTrigger(hour=3, minute=10, timezone=services.settings.timezone),
+                          id="retention", name="retention", replace_existing=True)
         # An urgent alert asks for delivery at once rather than at the next tick.
         services.nudge.connect(lambda: scheduler.modify_job(DELIVER_OUTBOX_JOB,
                                                             next_run_time=datetime.now(UTC)))

@@ -20,6 +20,9 @@ class CoprodAction(enum.StrEnum):
     WHOAMI = "whoami"
     DELIVERIES = "deliveries"
     SIGNPOST = "signpost"
+    MYDATA = "mydata"
+    FORGET = "forget"
+    CONSENT = "consent"
 
 
 class CallbackId(enum.StrEnum):

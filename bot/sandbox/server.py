@@ -158,7 +158,7 @@ class Sandbox:
             job.modify(next_run_time=datetime.now(UTC))
         self.scheduler.wakeup()
 
-    # -- the page's API ---------------------------------------------------------------------------
+    # -- the page's API -----------------------------------------------------------------------
     def members(self) -> list[dict[str, Any]]:
         people = []
         for m in self.runtime.services.members.list_members():

@@ -229,7 +229,7 @@ class SlackStandIn:
                 self.messages.append(Message(self._ts(), where["channel"], BOT_USER, text,
                                              blocks, None if public else where["user"]))
 
-    # -- what Slack sends the bot ---------------------------------------------------------------
+    # -- what Slack sends the bot -------------------------------------------------------------
     def _send(self, body: str, content_type: str) -> tuple[int, str]:
         stamp = str(int(time.time()))
         headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
@@ -356,7 +356,7 @@ class SlackStandIn:
                                      "channel": "D" + user[1:], "event_ts": self._ts()}})
         self._send(body, "application/json")
 
-    # -- the page's view of it all --------------------------------------------------------------
+    # -- the page's view of it all ------------------------------------------------------------
     def state_for(self, user: str) -> dict[str, Any]:
         with self._lock:
             visible = [m for m in self.messages

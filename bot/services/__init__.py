@@ -15,7 +15,9 @@ from bot.services.feedback import FeedbackService
 from bot.services.incidents import IncidentsService
 from bot.services.meetings import MeetingsService
 from bot.services.members import MembersService
+from bot.services.privacy import PrivacyService
 from bot.services.reminders import RemindersService
+from bot.services.retention import RetentionService
 from bot.services.sessions import SessionsService
 from bot.services.texting import TextingService
 
@@ -39,6 +41,8 @@ class Services:
     texting: TextingService
     meetings: MeetingsService
     reminders: RemindersService
+    retention: RetentionService
+    privacy: PrivacyService
     nudge: Nudge
 
 
@@ -62,5 +66,7 @@ def build_services(
                                {"session": rota.rsvp_in, "meeting": meetings.rsvp_by_text}),
         meetings=meetings,
         reminders=RemindersService(database, clock, settings, meetings, rota),
+        retention=RetentionService(database, clock, settings),
+        privacy=PrivacyService(database, clock, settings),
         nudge=nudge,
     )

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import Any
 
 from bot.rules.roles import ROLE_WORDS, Role
 from bot.services.deliveries import DeliveryOverview
 from bot.services.members import MemberView
 from bot.services.texting import Unreachable
-from handlers.blocks.text import Block, crisis_footer, divider, escape_mrkdwn, header, section
+from handlers.blocks.text import (
+    Block,
+    context,
+    crisis_footer,
+    divider,
+    escape_mrkdwn,
+    header,
+    section,
+)
 
 
 def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) -> list[Block]:
@@ -28,6 +38,9 @@ def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) 
             "• `/incident` to report a safeguarding concern or something that went wrong\n"
             "• `/coprod signpost` for local services and crisis lines\n"
             "• `/coprod whoami` to see the roles you hold here\n"
+            "• `/coprod mydata` to see everything Coprod holds about you\n"
+            "• `/coprod consent` to see or change your consents; `/coprod forget me` to be "
+            "erased\n"
             "• `/coprod deliveries` (coordinators) to see messages and texts that could not be sent"
         ),
         section("Only you can see this message."),
@@ -87,3 +100,39 @@ def deliveries_blocks(overview: DeliveryOverview, tz: tzinfo,
 
 def not_allowed_blocks(message: str) -> list[Block]:
     return [section(f"{message} If you think you should have access, please ask a coordinator.")]
+
+
+def my_data_blocks(data: dict[str, Any]) -> list[Block]:
+    """A readable summary, then the whole record as JSON (split to fit Slack's limits)."""
+    person = data["member"]
+    lines = [f"*{escape_mrkdwn(person['name'])}*",
+             f"Roles: {', '.join(person['roles'])}",
+             f"Phone: {person['phone'] or 'none'} · We reach you by: {person['contact']}",
+             f"Text consent changes: {len(data['text_consent'])}",
+             f"Sessions: facilitating {len(data['sessions_facilitating'])}, "
+             f"coming to {len(data['sessions_attending'])}",
+             f"Meeting answers: {len(data['meeting_answers'])} · Agenda items: "
+             f"{len(data['agenda_items'])}",
+             f"Feedback with your name: {len(data['feedback_with_your_name'])} · "
+             f"Texts you sent us: {len(data['texts_you_sent_us'])}",
+             f"Incidents you reported: {len(data['incidents_you_reported'])}"]
+    blocks: list[Block] = [header("What Coprod holds about you"), section("\n".join(lines)),
+                           context(escape_mrkdwn(data["note"]))]
+    export = escape_mrkdwn(json.dumps(data, indent=1, ensure_ascii=False))
+    for start in range(0, min(len(export), 40 * 2900), 2900):
+        blocks.append(section("```" + export[start:start + 2900] + "```"))
+    blocks.append(context("`/coprod consent` shows and changes your consents; "
+                          "`/coprod forget me` asks us to erase you."))
+    return blocks[:50]
+
+
+def consent_blocks(data: dict[str, Any]) -> list[Block]:
+    history = [f"• {c['when'][:16].replace('T', ' ')} - {'agreed' if c['given'] else 'stopped'} "
+               f"({escape_mrkdwn(c['how'])})" for c in data["text_consent"]]
+    testimonies = [c for c in data["feedback_with_your_name"] if c["may_share_as_testimony"]]
+    return [
+        section("*Texts*\n" + ("\n".join(history) or "No consent to texts recorded.")
+                + "\n`/coprod consent stop texts` or `/coprod consent start texts`"),
+        section(f"*Testimonies*\n{len(testimonies)} compliment(s) you said we may share "
+                "anonymously.\n`/coprod consent withdraw testimonies` takes that back."),
+    ]

@@ -1,0 +1,72 @@
+"""Retention: exactly what is past its period goes, under a moved clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.rules.feedback import FeedbackForm
+from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
+from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+from bot.rules.retention import parse_retention
+from bot.wiring import Runtime
+from storage.models import AuditEntry, FeedbackCase, InboundText, Incident, OutboxMessage
+from tests.conftest import FakeClock
+
+COORDINATOR, LEAD = "U0COORD01", "U0SAFEG05"
+
+
+def test_retention_removes_exactly_what_is_due(members: Runtime, clock: FakeClock) -> None:
+    feedback, incidents = members.services.feedback, members.services.incidents
+    start = clock.now
+
+    def complaint(words: str, *, resolve: bool) -> None:
+        case = feedback.submit(FeedbackForm(FeedbackKind.COMPLAINT, FeedbackTopic.SERVICE,
+                                            words, anonymous=False), "U0FACIL02")
+        if resolve:
+            feedback.resolve(case.case_id, COORDINATOR)
+
+    def crisis(words: str, *, resolve: bool) -> None:
+        reported = incidents.report(IncidentForm(IncidentKind.CRISIS, Severity.SERIOUS, words,
+                                                 danger=False), "U0FACIL02")
+        if resolve:
+            incidents.resolve(reported.incident_id, LEAD)
+
+    complaint("old, resolved", resolve=True)
+    complaint("old, still open", resolve=False)
+    crisis("old incident, resolved", resolve=True)
+    with members.sessions.begin() as session:
+        session.add(InboundText(phone="+447700900104", body="old text", received_at=clock.now))
+    members.dispatcher().deliver_due()
+    clock.advance(days=2 * 365)
+    complaint("newer, resolved", resolve=True)
+    crisis("newer incident, resolved", resolve=True)
+
+    clock.now = start + timedelta(days=3 * 365 + 1)
+    counts = members.services.retention.apply()
+    assert counts["feedback"] == 1  # the old resolved one; open ones are kept
+    assert counts["incidents"] == 0  # six years for safeguarding records
+    assert counts["texts"] == 1 and counts["deliveries"] > 0
+    with members.sessions() as session:
+        bodies = sorted(c.body for c in session.query(FeedbackCase))
+        assert bodies == ["newer, resolved", "old, still open"]
+        assert all(row.created_at >= clock.now - timedelta(days=90)
+                   or row.status.value == "pending" for row in session.query(OutboxMessage))
+
+    clock.now = start + timedelta(days=6 * 365 + 1)
+    counts = members.services.retention.apply()
+    assert counts["incidents"] == 1
+    with members.sessions() as session:
+        assert [i.what_happened for i in session.query(Incident)] == ["newer incident, resolved"]
+        assert session.query(AuditEntry).count() > 0  # the newer ones' audit remains
+    assert members.services.retention.apply() == {k: 0 for k in counts}
+
+
+def test_retention_periods_can_be_set_and_are_checked() -> None:
+    assert parse_retention("feedback=30, texts=7")["feedback"] == 30
+    assert parse_retention("")["incidents"] == 6 * 365
+    with pytest.raises(ValueError, match="is not one of"):
+        parse_retention("gossip=1")
+    with pytest.raises(ValueError, match="whole number"):
+        parse_retention("feedback=soon")
