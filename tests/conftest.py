@@ -4,6 +4,7 @@ Slack and Twilio, the real Bolt app, and a driver that sends it requests signed 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -24,6 +25,7 @@ from sqlalchemy import Engine, text
 from bot.app import create_app
 from bot.config import Settings, load_settings
 from bot.delivery.sms import ConsoleSmsProvider
+from bot.logs import LIBRARY_LOGGERS, DropPayloads
 from bot.wiring import Runtime, build_runtime
 from storage.db import make_engine
 from storage.migrate import downgrade, upgrade
@@ -47,6 +49,31 @@ Fin Rowe,U0MEMBR06,,member,slack,no,
 Hana Quill,U0HROFF07,,hr_officer,slack,no,
 Tom Reyes,U0TRUST08,,trustee,slack,no,
 """
+
+
+class LogRecorder(logging.Handler):
+    """Every log line of the whole run, through the same privacy filter and levels as
+    production logging, so tests/test_zz_logs.py can search them."""
+
+    lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        LogRecorder.lines.append(f"{record.name}: {record.getMessage()}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_every_log_line() -> Iterator[None]:
+    handler = LogRecorder(level=logging.DEBUG)
+    handler.addFilter(DropPayloads())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(logging.DEBUG)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)  # as configure_logging does
+    yield
+    root.removeHandler(handler)
+    root.setLevel(previous)
 
 
 class FakeClock:

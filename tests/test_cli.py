@@ -289,3 +289,17 @@ def test_keys_rotate_from_the_command_line(env: dict[str, str], tmp_path: Path,
     configure(DATA_KEY)
     assert result.returncode == 0, result.stderr
     assert "Re-encrypted" in result.stdout and "remove the old key" in result.stdout
+
+
+def test_members_erase_needs_yes_and_names_what_it_did(
+    env: dict[str, str], tmp_path: Path, engine: object
+) -> None:
+    csv_file = tmp_path / "members.csv"
+    csv_file.write_text(GOOD_AND_BAD)
+    coprod("members", "import", str(csv_file), env=env, cwd=tmp_path)
+    unsure = coprod("members", "erase", "07700 900104", env=env, cwd=tmp_path)
+    assert unsure.returncode == 2 and "--yes" in unsure.stderr
+    done = coprod("members", "erase", "07700 900104", "--yes", env=env, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("Erased Dev Patel")
+    again = coprod("members", "erase", "07700 900104", "--yes", env=env, cwd=tmp_path)
+    assert again.returncode == 1 and "Nobody in the member list" in again.stderr

@@ -9,6 +9,11 @@ from datetime import datetime
 from typing import Protocol
 
 
+def mask_phone(phone: str) -> str:
+    """+447700900104 -> +4477009****04: enough to tell numbers apart, not to call one."""
+    return phone[:-6] + "****" + phone[-2:] if len(phone) > 8 else "****"
+
+
 class SmsError(Exception):
     def __init__(self, reason: str, *, permanent: bool, opted_out: bool = False) -> None:
         super().__init__(reason)
@@ -47,8 +52,9 @@ class ConsoleSmsProvider:
         with self._lock:
             self._sent.append(text)
         if self.echo:
-            # Texts never carry health details (see bot/rules), so showing one locally is safe.
-            print(f"[text to {to}] {body}", flush=True)
+            # Texts never carry health details (see bot/rules), so showing one locally is
+            # safe; the number is shown only in part.
+            print(f"[text to {mask_phone(to)}] {body}", flush=True)
         return text.provider_id
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -190,6 +191,15 @@ class PrivacyService:
             run("texts to them", delete(OutboxMessage)
                 .where(OutboxMessage.channel == OutboxChannel.SMS)
                 .where(OutboxMessage.target == str(member_id)))
+            # Notices that name or mention them (cards, alerts): payloads are encrypted, so
+            # they are read here rather than searched in SQL.
+            marks = [m for m in (slack_id, member.phone, name) if m]
+            mentioning = [row.id for row in session.scalars(select(OutboxMessage))
+                          if any(mark in json.dumps(row.payload, ensure_ascii=False)
+                                 for mark in marks)]
+            if mentioning:
+                run("notices mentioning them",
+                    delete(OutboxMessage).where(OutboxMessage.id.in_(mentioning)))
             kept = session.scalar(select(IncidentPerson.incident_id)
                                   .where(IncidentPerson.member_id == member_id).limit(1))
             reported = session.scalar(select(Incident.id)
