@@ -6,8 +6,11 @@ body into a warning ("Unhandled request ({...})"), so their records are cut befo
 
 from __future__ import annotations
 
+import contextvars
+import json
 import logging
 import re
+import uuid
 
 _PAYLOAD = re.compile(r"\s*[\(\[{].*", re.DOTALL)
 LIBRARY_LOGGERS = ("slack_bolt", "slack_sdk", "slack")
@@ -25,9 +28,31 @@ class DropPayloads(logging.Filter):
         return True
 
 
+# The id of the Slack request being handled, so every line it causes can be followed.
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+
+def new_request_id() -> str:
+    value = uuid.uuid4().hex[:12]
+    request_id.set(value)
+    return value
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object a line: time, level, logger, request id, message (already filtered)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+                "logger": record.name, "request": request_id.get(),
+                "message": record.getMessage()}
+        if record.exc_info:
+            line["error"] = record.exc_info[0].__name__ if record.exc_info[0] else "error"
+        return json.dumps(line, ensure_ascii=False)
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonLines())
     handler.addFilter(DropPayloads())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -21,3 +21,14 @@ def test_our_own_lines_are_left_alone() -> None:
     line = record("bot.delivery", "outbox run: %d sent", 3)
     DropPayloads().filter(line)
     assert line.getMessage() == "outbox run: 3 sent"
+
+
+def test_log_lines_are_json_with_the_request_id() -> None:
+    import json
+
+    from bot.logs import JsonLines, new_request_id
+
+    rid = new_request_id()
+    line = json.loads(JsonLines().format(record("bot.services", "incident %d reported", 7)))
+    assert line["request"] == rid and line["message"] == "incident 7 reported"
+    assert set(line) == {"at", "level", "logger", "request", "message"}
