@@ -12,7 +12,9 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.delivery.slack import make_web_client
+from bot.logs import new_request_id
 from bot.services import Services
+from bot.services.members import first_time_seen
 from handlers import coprod, feedback, home, incidents, meetings, sessions, texting
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,19 @@ def create_app(
     @app.middleware
     def give_listeners_services(context: dict[str, Any], next: Callable[[], None]) -> None:
         context["services"] = services
+        context["request_id"] = new_request_id()  # every log line of this request carries it
         next()
+
+    @app.middleware
+    def handle_each_event_once(body: dict[str, Any],
+                               next: Callable[[], None]) -> BoltResponse | None:
+        # Slack retries an event it thinks was missed (X-Slack-Retry-Num): answer the retry
+        # with 200 and do nothing more.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not first_time_seen(services.database, str(event_id), services.clock()):
+            return BoltResponse(status=200, body="")
+        next()
+        return None
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
@@ -73,6 +87,16 @@ def create_app(
                 status=200,
                 body={"response_type": "ephemeral", "text": KIND_ERROR + crisis},
             )
+        if body.get("type") == "view_submission":
+            # Shown beside the first field, so the person keeps what they typed and can try
+            # again; the failed transaction left nothing half-written.
+            inputs = [b.get("block_id") for b in body.get("view", {}).get("blocks", [])
+                      if b.get("type") == "input" and b.get("block_id")]
+            if inputs:
+                return BoltResponse(status=200, body={
+                    "response_action": "errors",
+                    "errors": {inputs[0]: "Sorry, something went wrong on our side and "
+                                          "nothing was saved. Please try again in a minute."}})
         return BoltResponse(status=500, body="")
 
     for register in REGISTRARS:

@@ -27,10 +27,13 @@ class Runtime:
     client: WebClient
     sms: SmsProvider
 
-    def dispatcher(self) -> Dispatcher:
+    def dispatcher(self, backoff_factor: float = 0.25) -> Dispatcher:
+        # Its own client: a 429 reschedules that one message instead of sleeping.
+        client = make_web_client(self.client.token, self.client.base_url,
+                                 backoff_factor=backoff_factor, retry_rate_limits=False)
         return Dispatcher(
             self.sessions,
-            SlackSender(self.client),
+            SlackSender(client),
             self.sms,
             self.services.clock,
             max_attempts=self.settings.coprod_dispatch_max_attempts,

@@ -612,3 +612,13 @@ class AuditEntry(Base):
     actor_slack_id: Mapped[str | None] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(40))
+
+
+class ProcessedEvent(Base):
+    """Slack retries an event it thinks was missed, and Bolt does not de-duplicate: each event
+    id is kept (for the deliveries retention period) so it is handled once."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.jitter import Jitter
 
 from bot.rules.delivery import Attempt, classify_slack_error
 
@@ -22,22 +25,31 @@ class DeliveryFailed(Exception):
         self.attempt = attempt
 
 
-def make_web_client(token: str | None, base_url: str) -> WebClient:
-    """A WebClient that waits out a 429 (Retry-After) and retries transient 5xx and
-    connection errors once or twice before the dispatcher's own, slower backoff takes over."""
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=1),
-            RateLimitErrorRetryHandler(max_retry_count=1),
-            ServerErrorRetryHandler(
-                max_retry_count=2,
-                interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=0.25),
-            ),
-        ],
-    )
+class ProportionalJitter(Jitter):
+    """Jitter in proportion to the wait (slack_sdk's default adds up to a whole second)."""
+
+    def recalculate(self, duration: float) -> float:
+        return duration * (1 + random.random())
+
+
+def make_web_client(token: str | None, base_url: str, *, backoff_factor: float = 0.25,
+                    retry_rate_limits: bool = True) -> WebClient:
+    """A WebClient that retries transient 5xx and connection errors once or twice, and (for
+    the app's own calls, such as opening a modal) waits out a 429 for its Retry-After.
+
+    The outbox dispatcher's client does not wait out a 429: it reschedules just that message
+    for after Retry-After, so one rate-limited channel never holds up an urgent alert."""
+    handlers: list[RetryHandler] = [
+        ConnectionErrorRetryHandler(max_retry_count=1),
+        ServerErrorRetryHandler(
+            max_retry_count=2,
+            interval_calculator=BackoffRetryIntervalCalculator(
+                backoff_factor=backoff_factor, jitter=ProportionalJitter()),
+        ),
+    ]
+    if retry_rate_limits:
+        handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 
 def message_ref(channel: str, ts: str) -> str:

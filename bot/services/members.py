@@ -160,3 +160,17 @@ class MembersService:
     def names_with_role(self, role: Role) -> list[str]:
         with self.sessions() as session:
             return [m.name for m in MemberRepository(session).list_with_role(role)]
+
+
+def first_time_seen(sessions: sessionmaker[Session], event_id: str, now: datetime) -> bool:
+    """True the first time an event id arrives; False for Slack's retries of it."""
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.models import ProcessedEvent
+
+    try:
+        with sessions.begin() as session:
+            session.add(ProcessedEvent(event_id=event_id[:64], received_at=now))
+    except IntegrityError:
+        return False
+    return True

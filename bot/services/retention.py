@@ -24,6 +24,7 @@ from storage.models import (
     Meeting,
     OutboxMessage,
     OutboxStatus,
+    ProcessedEvent,
     ReminderLog,
     UnknownNumber,
 )
@@ -62,6 +63,8 @@ class RetentionService:
             .where(OutboxMessage.created_at < before("deliveries")),
             "reminder log": delete(ReminderLog)
             .where(ReminderLog.handled_at < before("deliveries")),
+            "processed events": delete(ProcessedEvent)
+            .where(ProcessedEvent.received_at < before("deliveries")),
             "unknown numbers": delete(UnknownNumber)
             .where(UnknownNumber.last_answered_at < before("deliveries")),
         }

@@ -39,6 +39,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[Call] = []  # what arrived at response_url
         self._failures: dict[str, deque[Failure]] = {}
+        self._every: dict[str, list[tuple[int, int, Failure]]] = {}
+        self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -70,11 +72,18 @@ class FakeSlack:
         with self._lock:
             self._failures.setdefault(method, deque()).extend([failure] * times)
 
+    def fail_every(self, method: str, n: int, failure: Failure, offset: int = 0) -> None:
+        """Every n-th call of a method fails (counting from 1, shifted by offset)."""
+        with self._lock:
+            self._every.setdefault(method, []).append((n, offset, failure))
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
             self.responses.clear()
             self._failures.clear()
+            self._every.clear()
+            self._counts.clear()
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         with self._lock:
@@ -142,6 +151,10 @@ class FakeSlack:
                 with fake._lock:
                     queue = fake._failures.get(method)
                     failure = queue.popleft() if queue else None
+                    count = fake._counts[method] = fake._counts.get(method, 0) + 1
+                    for n, offset, periodic in fake._every.get(method, []):
+                        if failure is None and (count + offset) % n == 0:
+                            failure = periodic
                 if failure is not None:
                     status = failure.status
                     body = {"ok": False, "error": failure.error or

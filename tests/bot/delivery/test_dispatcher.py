@@ -60,21 +60,40 @@ def test_a_dm_is_delivered_once_and_rerunning_sends_nothing_twice(
 
 
 def test_delivered_once_through_a_429_honouring_retry_after(
-    runtime: Runtime, fake_slack: FakeSlack
-) -> None:
-    fake_slack.fail_next("chat.postMessage", Failure(status=429, retry_after=1))
-    enqueue(runtime, "reminder:7", OutboxChannel.SLACK_CHANNEL, "C0SESSION")
-    report = runtime.dispatcher().deliver_due()
-    assert report.sent == 1
-    attempts = fake_slack.calls_to("chat.postMessage", ok_only=False)
-    assert [c.status for c in attempts] == [429, 200]
-    assert len(fake_slack.calls_to("chat.postMessage")) == 1
-
-
-def test_persistent_rate_limit_waits_for_retry_after_then_delivers_once(
     runtime: Runtime, fake_slack: FakeSlack, clock: FakeClock
 ) -> None:
-    # The client's own retry takes one 429; the second reaches the dispatcher.
+    # The dispatcher does not sleep through a 429: it reschedules that message for after
+    # Retry-After (or its own backoff, if longer) and carries on with the others.
+    fake_slack.fail_next("chat.postMessage", Failure(status=429, retry_after=40))
+    enqueue(runtime, "reminder:7", OutboxChannel.SLACK_CHANNEL, "C0SESSION")
+    enqueue(runtime, "reminder:7b", OutboxChannel.SLACK_CHANNEL, "C0OTHER")
+    dispatcher = runtime.dispatcher()
+    report = dispatcher.deliver_due()
+    assert (report.sent, report.retrying) == (1, 1)
+    waiting = row(runtime, "reminder:7")
+    assert waiting.next_attempt_at == clock.now + timedelta(seconds=40)
+    clock.advance(seconds=39)
+    assert dispatcher.deliver_due().handled == 0
+    clock.advance(seconds=1)
+    assert dispatcher.deliver_due().sent == 1
+    attempts = [c.status for c in fake_slack.calls_to("chat.postMessage", ok_only=False)
+                if c.params["channel"] == "C0SESSION"]
+    assert attempts == [429, 200]
+
+
+def test_the_apps_own_calls_wait_out_a_429(fake_slack: FakeSlack) -> None:
+    from bot.delivery.slack import make_web_client
+
+    fake_slack.fail_next("views.open", Failure(status=429, retry_after=0))
+    client = make_web_client("xoxb-test", fake_slack.api_url)
+    response = client.views_open(trigger_id="t", view={"type": "modal", "blocks": []})
+    assert response["ok"] is True
+    assert [c.status for c in fake_slack.calls_to("views.open", ok_only=False)] == [429, 200]
+
+
+def test_persistent_rate_limit_waits_then_delivers_once(
+    runtime: Runtime, fake_slack: FakeSlack, clock: FakeClock
+) -> None:
     fake_slack.fail_next("chat.postMessage", Failure(status=429, retry_after=0), times=2)
     enqueue(runtime, "reminder:8", OutboxChannel.SLACK_CHANNEL, "C0SESSION")
     dispatcher = runtime.dispatcher()
@@ -83,12 +102,13 @@ def test_persistent_rate_limit_waits_for_retry_after_then_delivers_once(
     assert waiting.status is OutboxStatus.PENDING
     assert waiting.last_error == "Slack rate limit"
     assert waiting.next_attempt_at == clock.now + timedelta(seconds=15)
-
     assert dispatcher.deliver_due().handled == 0  # not due yet
     clock.advance(seconds=15)
+    assert dispatcher.deliver_due().retrying == 1  # rate limited again
+    clock.advance(seconds=30)
     assert dispatcher.deliver_due().sent == 1
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
-    assert row(runtime, "reminder:8").attempts == 2
+    assert row(runtime, "reminder:8").attempts == 3
 
 
 def test_server_errors_are_retried_with_backoff(

@@ -1,0 +1,127 @@
+"""Faults, the way trusted messaging systems are tested: rate limits and server errors during
+a fan-out, an unreachable database during a submission, retried events, tampered requests."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from slack_bolt import BoltRequest
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+from bot.wiring import Runtime, build_runtime
+from storage.db import make_engine
+from storage.models import FeedbackCase, OutboxChannel, OutboxStatus
+from storage.repositories import OutboxRepository
+from tests.conftest import (
+    SIGNING_SECRET,
+    FakeClock,
+    SlackDriver,
+    command_body,
+    signed_headers,
+)
+from tests.fakes.slack import Failure, FakeSlack
+
+
+def test_every_notification_arrives_once_through_429s_and_500s(
+    settings: Settings, members: Runtime, fake_slack: FakeSlack, clock: FakeClock
+) -> None:
+    runtime = members
+    with runtime.sessions.begin() as session:
+        outbox = OutboxRepository(session)
+        for n in range(500):
+            outbox.enqueue(key=f"reminder:{n}", channel=OutboxChannel.SLACK_DM,
+                           target=f"U0M{n:06d}", payload={"text": f"Reminder {n}"}, now=clock.now)
+    for _ in range(50):
+        runtime.services.incidents.report(IncidentForm(
+            IncidentKind.CRISIS, Severity.SERIOUS, "Needs someone", danger=False), "U0FACIL02")
+    fake_slack.fail_every("chat.postMessage", 5, Failure(status=429, retry_after=0))
+    fake_slack.fail_every("chat.postMessage", 10, Failure(status=500), offset=3)
+    dispatcher = runtime.dispatcher(backoff_factor=0.001)  # quick 5xx retries for the test
+    for _ in range(20):
+        dispatcher.deliver_due()
+        clock.advance(minutes=5)
+    sent = [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    reminders = [p["text"] for p in sent if p["text"].startswith("Reminder ")]
+    assert sorted(reminders) == sorted(f"Reminder {n}" for n in range(500))
+    alerts = [p for p in sent if p["channel"] == "U0SAFEG05"]
+    assert len(alerts) == 50
+    failures = [c for c in fake_slack.calls_to("chat.postMessage", ok_only=False) if not c.ok]
+    assert len(failures) > 100  # the faults really happened
+    with runtime.sessions() as session:
+        statuses = OutboxRepository(session).count_by_status()
+    assert statuses[OutboxStatus.PENDING] == 0 and statuses[OutboxStatus.FAILED] == 0
+
+
+def test_an_unreachable_database_gives_a_kind_error_in_the_modal(
+    settings: Settings, members: Runtime, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    slack = SlackDriver(create_app(settings, members.services, client=members.client),
+                        fake_slack)
+    slack.command("/feedback", "", user_id="U0FACIL02")
+    form = slack.opened_view()
+    broken = build_runtime(settings, engine=make_engine(f"sqlite:///{tmp_path}/gone/x.db"))
+    down = SlackDriver(create_app(settings, broken.services, client=broken.client), fake_slack)
+    answers = {"feedback_kind": "suggestion", "feedback_topic": "service",
+               "feedback_text": "More tea please", "feedback_identity": "named"}
+    response = down.submit(form, answers, user_id="U0FACIL02")
+    payload = json.loads(response.body)
+    assert response.status == 200 and payload["response_action"] == "errors"
+    assert "nothing was saved" in payload["errors"]["feedback_kind"]
+    with members.sessions() as session:
+        assert session.query(FeedbackCase).count() == 0
+
+
+def test_a_retried_event_is_handled_once(slack: SlackDriver, members: Runtime) -> None:
+    event = {"type": "app_home_opened", "user": "U0COORD01", "tab": "home"}
+    for retry in range(3):
+        body = json.dumps({"token": "x", "team_id": "T0EXAMPLE", "api_app_id": "A0COPROD",
+                           "event": event, "type": "event_callback", "event_id": "Ev0RETRY",
+                           "event_time": int(time.time())})
+        headers = {**signed_headers(body), "content-type": "application/json"}
+        if retry:
+            headers.update({"x-slack-retry-num": str(retry), "x-slack-retry-reason": "timeout"})
+        assert slack.app.dispatch(BoltRequest(body=body, headers=headers)).status == 200
+    assert len(slack.fake.calls_to("views.publish")) == 1
+
+
+def tampered_requests() -> list[tuple[str, dict[str, str]]]:
+    now = int(time.time())
+    body = command_body("/feedback", "hello", "U0FACIL02", "http://127.0.0.1:9/respond")
+    cases: list[tuple[str, dict[str, str]]] = []
+    for n in range(10):  # the body changed after signing
+        cases.append((body.replace("hello", f"hello{n}"), signed_headers(body)))
+    for n in range(10):  # signed with another secret
+        cases.append((body, signed_headers(body, secret=f"{SIGNING_SECRET}-{n}")))
+    for n in range(10):  # too old, and from the future
+        cases.append((body, signed_headers(body, timestamp=now - 301 - n * 400)))
+    for n in range(8):
+        cases.append((body, signed_headers(body, timestamp=now + 301 + n * 400)))
+    good = signed_headers(body)
+    for n in range(4):  # headers missing
+        missing = dict(good)
+        missing.pop(["x-slack-signature", "x-slack-request-timestamp"][n % 2])
+        cases.append((body, missing))
+    for n in range(4):  # malformed signatures
+        broken = dict(good, **{"x-slack-signature": ["", "v0=", "v1=" + "0" * 64, "v0=zz"][n]})
+        cases.append((body, broken))
+    for n in range(4):  # a valid signature of some other body
+        other = urlencode({"command": "/coprod", "text": f"x{n}"})
+        cases.append((body, signed_headers(other)))
+    return cases
+
+
+def test_fifty_tampered_requests_are_refused_and_change_nothing(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    cases = tampered_requests()
+    assert len(cases) == 50
+    for body, headers in cases:
+        response = slack.app.dispatch(BoltRequest(body=body, headers=headers))
+        assert response.status == 401
+    assert [c.method for c in slack.fake.calls if c.method != "auth.test"] == []
+    assert slack.fake.responses == []
