@@ -232,7 +232,8 @@ class SlackDriver:
         body = urlencode({"payload": json.dumps(payload)})
         return self.send(body, signed_headers(body))
 
-    def event(self, event: dict[str, Any], event_id: str = "Ev0001") -> BoltResponse:
+    def event(self, event: dict[str, Any], event_id: str | None = None) -> BoltResponse:
+        event_id = event_id or f"Ev{time.time_ns()}"
         body = json.dumps({
             "token": "legacy-unused", "team_id": "T0EXAMPLE", "api_app_id": "A0COPROD",
             "event": event, "type": "event_callback", "event_id": event_id,
