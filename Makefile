@@ -49,6 +49,7 @@ test: lint typecheck browser
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.incident_latency
 	$(BIN)/python -m bench.reminders
+	$(BIN)/python -m bench.ack_latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections under load (a one-second SYN
+    # retry each), which would be measured as the bot's latency.
+    request_queue_size = 256
+
+
 @dataclass(frozen=True)
 class SentText:
     account_sid: str
@@ -26,7 +32,7 @@ class FakeTwilio:
         self._errors: deque[tuple[int, int]] = deque()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -1,0 +1,198 @@
+"""Acknowledgement latency over HTTP, Coprod beside a bare Bolt app measured in the same run on
+the same server set-up (waitress, 8 threads, each in its own process): a /feedback command
+(Coprod opens the modal), a Claim click, and a form submission, at 1, 10 and 50 concurrent
+clients. Also start-up time to a healthy /healthz, and memory idle and at peak.
+
+Run: make bench (or .venv/bin/python -m bench.ack_latency [--requests 300])."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bench.incident_latency import percentile
+from bench.server import SECRET
+
+VERIFIER = SignatureVerifier(SECRET)
+# Where the bot's answers to clicks go: the fake Slack inside the Coprod server process.
+RESPOND_TO = ["http://127.0.0.1:9/none"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def post(url: str, body: str) -> tuple[int, float, str]:
+    stamp = str(int(time.time()))
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "X-Slack-Request-Timestamp": stamp,
+               "X-Slack-Signature": VERIFIER.generate_signature(timestamp=stamp, body=body) or ""}
+    request = urllib.request.Request(url + "/slack/events", data=body.encode(), headers=headers,
+                                     method="POST")
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+            return response.status, time.perf_counter() - started, text
+    except urllib.error.HTTPError as error:
+        return error.code, time.perf_counter() - started, ""
+
+
+def command(n: int) -> str:
+    return urlencode({"command": "/feedback", "text": "", "user_id": f"U0F{n % 300:06d}",
+                      "team_id": "T0BENCH", "channel_id": "C0BENCH",
+                      "response_url": RESPOND_TO[0], "trigger_id": f"t{n}"})
+
+
+def claim(n: int, session_id: int = 1) -> str:
+    payload = {"type": "block_actions", "user": {"id": f"U0F{n % 300:06d}"},
+               "team": {"id": "T0BENCH"}, "api_app_id": "A0BENCH", "trigger_id": f"t{n}",
+               "container": {"type": "message", "message_ts": "1.1", "channel_id": "C0BENCH"},
+               "channel": {"id": "C0BENCH"}, "message": {"ts": "1.1", "blocks": []},
+               "response_url": RESPOND_TO[0],
+               "actions": [{"type": "button", "action_id": "session_claim",
+                            "block_id": f"session_actions:{session_id}",
+                            "value": str(session_id), "action_ts": "1.1"}]}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def submission(n: int) -> str:
+    values = {
+        "feedback_kind": {"feedback_kind_chosen": {"type": "static_select",
+                                                   "selected_option": {"value": "suggestion"}}},
+        "feedback_topic": {"feedback_topic_chosen": {"type": "static_select",
+                                                     "selected_option": {"value": "service"}}},
+        "feedback_text": {"feedback_text_typed": {"type": "plain_text_input",
+                                                  "value": f"Bench suggestion {n}"}},
+        "feedback_identity": {"feedback_identity_chosen": {
+            "type": "radio_buttons", "selected_option": {"value": "named"}}},
+    }
+    payload = {"type": "view_submission", "user": {"id": f"U0F{n % 300:06d}"},
+               "team": {"id": "T0BENCH"}, "api_app_id": "A0BENCH",
+               "view": {"id": f"V{n}", "callback_id": "feedback_form", "type": "modal",
+                        "blocks": [], "state": {"values": values}}}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+class Server:
+    def __init__(self, kind: str, database_url: str = "") -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, "-m", "bench.server", kind, "--port", str(self.port)]
+        if database_url:
+            args += ["--database-url", database_url]
+        started = time.perf_counter()
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True)
+        ready = self.process.stdout.readline() if self.process.stdout else ""
+        if "fake=" in ready:
+            RESPOND_TO[0] = ready.split("fake=")[1].strip() + "respond/bench"
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                    break
+            except urllib.error.HTTPError:
+                break  # the bare app answers 404, which is "up"
+            except OSError:
+                if time.perf_counter() - started > 60:
+                    raise SystemExit(f"{kind} server did not start") from None
+                time.sleep(0.02)
+        self.startup = time.perf_counter() - started
+        self.peak_kb = 0
+        self._watching = True
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
+
+    def rss_kb(self) -> int:
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _watch(self) -> None:
+        while self._watching:
+            self.peak_kb = max(self.peak_kb, self.rss_kb())
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._watching = False
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def measure(url: str, make: Callable[[int], str], clients: int,
+            requests: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for status, seconds, _ in pool.map(lambda n: post(url, make(n)), range(requests)):
+            latencies.append(seconds)
+            errors += status >= 500
+    elapsed = time.perf_counter() - started
+    return {"median": statistics.median(latencies) * 1000,
+            "p95": percentile(latencies, 0.95) * 1000, "p99": percentile(latencies, 0.99) * 1000,
+            "rps": requests / elapsed, "errors": errors}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    rows = []
+    servers = {"coprod": Server("coprod", args.database_url), "bare": Server("bare")}
+    idle = {name: s.rss_kb() for name, s in servers.items()}
+    try:
+        for label, make in (("/feedback (modal opened)", command), ("Claim click", claim),
+                            ("form submitted", submission)):
+            for clients in (1, 10, 50):
+                figures = {name: measure(s.url, make, clients, args.requests)
+                           for name, s in servers.items()}
+                rows.append((label, clients, figures))
+    finally:
+        peaks = {name: s.peak_kb for name, s in servers.items()}
+        startups = {name: s.startup for name, s in servers.items()}
+        for server in servers.values():
+            server.stop()
+    print(f"# Acknowledgement latency over HTTP ({args.requests} requests per row; "
+          f"{os.cpu_count()} cores; {'PostgreSQL' if args.database_url else 'SQLite'})")
+    print("| request | clients | Coprod median / p95 / p99 ms | Coprod req/s | bare Bolt median "
+          "/ p95 / p99 ms | bare req/s | p99 ratio | 5xx |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, clients, f in rows:
+        c, b = f["coprod"], f["bare"]
+        print(f"| {label} | {clients} | {c['median']:.1f} / {c['p95']:.1f} / {c['p99']:.1f} | "
+              f"{c['rps']:.0f} | {b['median']:.1f} / {b['p95']:.1f} / {b['p99']:.1f} | "
+              f"{b['rps']:.0f} | {c['p99'] / b['p99']:.2f} | {int(c['errors'])} |")
+    print()
+    print(f"Start-up to healthy: Coprod {startups['coprod']:.2f} s, bare Bolt "
+          f"{startups['bare']:.2f} s. RSS idle: Coprod {idle['coprod'] / 1024:.0f} MB, bare "
+          f"{idle['bare'] / 1024:.0f} MB; peak under load: Coprod {peaks['coprod'] / 1024:.0f} MB,"
+          f" bare {peaks['bare'] / 1024:.0f} MB.")
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory():
+        main()

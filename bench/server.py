@@ -1,0 +1,99 @@
+"""A server for the benchmarks, run as its own process: Coprod in HTTP mode (with a loopback
+fake Slack for its Web API calls), or a bare Bolt app whose listeners only ack.
+
+Run: python -m bench.server coprod|bare --port N --database-url URL"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from slack_bolt import Ack, App
+from waitress import serve
+
+SECRET = "bench-signing-secret"
+MEMBERS = "name,slack_user_id,phone,roles,contact,sms_consent\n" + "".join(
+    f"Facilitator {n},U0F{n:06d},,facilitator;trained,slack,no\n" for n in range(300)) + \
+    "Ada Brightwater,U0COORD01,,coordinator,slack,no\n"
+
+
+def bare_app() -> object:
+    """Set up as Coprod's app is (same client kind, same loopback fake Slack for auth.test,
+    process_before_response), with listeners that only ack."""
+    from slack_sdk import WebClient
+
+    from tests.fakes.slack import FakeSlack
+
+    fake = FakeSlack().start()
+    app = App(signing_secret=SECRET, client=WebClient(token="xoxb-bench", base_url=fake.api_url),
+              process_before_response=True)
+
+    @app.command("/feedback")
+    def command(ack: Ack) -> None:
+        ack()
+
+    @app.action("session_claim")
+    def claim(ack: Ack) -> None:
+        ack()
+
+    @app.view("feedback_form")
+    def submit(ack: Ack) -> None:
+        ack()
+
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    return SlackRequestHandler(app)
+
+
+def coprod_app(database_url: str) -> object:
+    from bot.app import create_app
+    from bot.config import load_settings
+    from bot.delivery.sms import ConsoleSmsProvider
+    from bot.rules.sessions import SessionDraft, SessionKind
+    from bot.sms_web import make_sms_routes
+    from bot.web import make_wsgi_app
+    from bot.wiring import build_runtime
+    from storage.crypto import new_key
+    from storage.migrate import upgrade
+    from tests.fakes.slack import FakeSlack
+
+    fake = FakeSlack().start()
+    settings = load_settings(env_file=None, slack_bot_token="xoxb-bench",
+                             slack_signing_secret=SECRET, slack_api_url=fake.api_url,
+                             database_url=database_url, coprod_data_key=new_key())
+    runtime = build_runtime(settings, sms=ConsoleSmsProvider(echo=False))
+    upgrade(runtime.engine)
+    if not runtime.services.members.list_members():
+        runtime.services.members.import_csv(MEMBERS)
+        start = datetime.now(UTC) + timedelta(days=5)
+        runtime.services.sessions.create(None, SessionDraft(
+            title="Bench group", kind=SessionKind.PEER_GROUP, day=start.date(),
+            start_time=start.time().replace(second=0, microsecond=0, minute=0),
+            end_time=start.time().replace(second=0, microsecond=0, minute=59),
+            place="Hope Centre", places=3))
+    app = create_app(settings, runtime.services, client=runtime.client)
+    print(f"ready fake={fake.url}", flush=True)
+    return make_wsgi_app(app, runtime.engine, extra_routes=make_sms_routes(runtime.services))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=["coprod", "bare"])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    if args.kind == "bare":
+        wsgi = bare_app()
+        print(f"ready pid={os.getpid()}", flush=True)
+    else:
+        url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+        wsgi = coprod_app(url)
+    serve(wsgi, host="127.0.0.1", port=args.port, threads=8, ident="bench",  # type: ignore
+          _quiet=True)
+
+
+if __name__ == "__main__":
+    main()
