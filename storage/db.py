@@ -42,5 +42,29 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_begin_deferred(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+class ReadWriteSessionmaker(sessionmaker[Session]):
+    """`sessions()` for reading, `sessions.begin()` for writing. On SQLite the two use separate
+    connections: reads begin a plain (deferred) transaction and never wait for the write lock;
+    writes begin with BEGIN IMMEDIATE, so they queue for the lock up front instead of failing
+    when they try to upgrade. On PostgreSQL both are the same engine."""
+
+    def __init__(self, read_engine: Engine, write_engine: Engine) -> None:
+        super().__init__(read_engine, expire_on_commit=False)
+        self.write_engine = write_engine
+
+    def begin(self) -> Any:
+        return self(bind=self.write_engine)._maker_context_manager()
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    if engine.dialect.name != "sqlite":
+        return sessionmaker(engine, expire_on_commit=False)
+    url = engine.url.render_as_string(hide_password=False)
+    reader = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+    event.listen(reader, "connect", _sqlite_pragmas)
+    event.listen(reader, "begin", _sqlite_begin_deferred)
+    return ReadWriteSessionmaker(reader, engine)

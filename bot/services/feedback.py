@@ -362,7 +362,7 @@ class FeedbackService:
         """The case for a code, or None: a wrong code says nothing about any case."""
         self.guesses.check(asker)
         code = normalise_code(code_text)
-        with self.sessions() as session:
+        with self.sessions.begin() as session:
             case = (FeedbackRepository(session).get_by_code_hash(hash_case_code(code))
                     if code else None)
             if case is None:
@@ -371,7 +371,6 @@ class FeedbackService:
             # Recorded without the reader: it may be the anonymous person themselves.
             AuditRepository(session).record(self.clock(), None, "read by case code",
                                             f"feedback:{case.id}")
-            session.commit()
             return CaseView.of(case)
 
     def add_by_code(self, code_text: str, asker: str, text: str) -> CaseView | None:
