@@ -14,8 +14,10 @@ from handlers.blocks.text import (
     escape_mrkdwn,
     header,
     option,
+    place_text,
     plain,
     section,
+    when,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
 
@@ -27,25 +29,16 @@ Payload = dict[str, Any]
 View = dict[str, Any]
 
 
-def when(moment: datetime, tz: tzinfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
-
 
 def _sms_when(moment: datetime, tz: tzinfo) -> str:
     return f"{moment.astimezone(tz):%a %d %b at %H:%M}"
 
 
-def _place(place: str) -> str:
-    if place.startswith(("https://", "http://")) and " " not in place and "|" not in place:
-        return f"<{escape_mrkdwn(place)}|Join online>"
-    return escape_mrkdwn(place)
-
 
 def summary(view: MeetingView, tz: tzinfo) -> str:
     return (f"*{escape_mrkdwn(view.title)}* · {MEETING_KIND_WORDS[view.kind]}\n"
             f"{when(view.starts_at, tz)}-{view.ends_at.astimezone(tz):%H:%M} · "
-            f"{_place(view.place)}")
+            f"{place_text(view.place)}")
 
 
 def rsvp_buttons(view: MeetingView) -> Block:
@@ -70,7 +63,7 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
 def session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Payload:
     role = "you're facilitating" if facilitating else "you're coming to"
     text = (f"Reminder: {role} *{escape_mrkdwn(view.title)}*, {when(view.starts_at, tz)} · "
-            f"{_place(view.place)}")
+            f"{place_text(view.place)}")
     sms = (f"Reminder: {view.title[:40]} on {_sms_when(view.starts_at, tz)}, "
            f"{view.place[:60]}." + ("" if facilitating else " Still coming? Reply YES or NO."))
     return {"text": f"Reminder: {view.title}", "blocks": [section(text)], "sms": sms}

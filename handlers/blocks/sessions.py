@@ -16,8 +16,10 @@ from handlers.blocks.text import (
     escape_mrkdwn,
     header,
     option,
+    place_text,
     plain,
     section,
+    when,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
 
@@ -41,20 +43,10 @@ DRAFT_BLOCKS = {
 }
 
 
-def when(moment: datetime, tz: tzinfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
-
 
 def when_span(view: SessionView, tz: tzinfo) -> str:
     return f"{when(view.starts_at, tz)}-{view.ends_at.astimezone(tz):%H:%M}"
 
-
-def _place(place: str) -> str:
-    # Online links stay links; everything else is people's words and is escaped.
-    if place.startswith(("https://", "http://")) and " " not in place and "|" not in place:
-        return f"<{escape_mrkdwn(place)}|Join online>"
-    return escape_mrkdwn(place)
 
 
 def _who(view: SessionView) -> str:
@@ -71,7 +63,7 @@ def session_summary(view: SessionView, tz: tzinfo) -> str:
     symbol, words = coverage_words(view.coverage)
     state = "🚫 Cancelled" if view.cancelled else f"{symbol} {words}"
     return (f"*{escape_mrkdwn(view.title)}* · {SESSION_KIND_WORDS[view.kind]}\n"
-            f"{when_span(view, tz)} · {_place(view.place)}\n"
+            f"{when_span(view, tz)} · {place_text(view.place)}\n"
             f"Facilitating: {_who(view)} ({len(view.facilitators)} of {view.places} places)\n"
             f"{state}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Any
 
 Block = dict[str, Any]
@@ -66,3 +67,16 @@ def option(text: str, value: str, description: str | None = None) -> dict[str, A
     if description:
         item["description"] = plain(description)
     return item
+
+
+def when(moment: datetime, tz: tzinfo) -> str:
+    """"Tue 8 Dec, 18:00" in the organisation's time zone."""
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def place_text(place: str) -> str:
+    """An online link stays a link; anything else is people's words, escaped."""
+    if place.startswith(("https://", "http://")) and " " not in place and "|" not in place:
+        return f"<{escape_mrkdwn(place)}|Join online>"
+    return escape_mrkdwn(place)
