@@ -22,11 +22,10 @@ from bot.rules.meetings import (
     meeting_days,
 )
 from bot.rules.roles import NotAllowed, Role
-from bot.rules.sms_text import compose_text
+from bot.services.notify import notify_member
 from handlers.blocks import meetings as messages
 from storage.models import (
     AgendaItem,
-    ContactPreference,
     Meeting,
     MeetingRsvp,
     MeetingSeries,
@@ -174,21 +173,9 @@ class MeetingsService:
     def notify(self, outbox: OutboxRepository, member: Member, key: str, payload: dict,
                now: datetime, *, not_after: datetime | None = None,
                rsvp_for: str | None = None) -> int:
-        """To one member by their own way: Slack DM, text (with consent), or both."""
-        sent = 0
-        if member.slack_user_id and member.contact is not ContactPreference.SMS:
-            outbox.enqueue(key=f"{key}:dm:{member.id}", channel=OutboxChannel.SLACK_DM,
-                           target=member.slack_user_id, payload=payload, now=now)
-            sent += 1
-        if (member.phone and member.contact is not ContactPreference.SLACK
-                and member.has_sms_consent and payload.get("sms")):
-            outbox.enqueue(key=f"{key}:sms:{member.id}", channel=OutboxChannel.SMS,
-                           target=str(member.id), now=now, not_after=not_after,
-                           rsvp_for=rsvp_for,
-                           payload={"text": compose_text(self.settings.coprod_org_name,
-                                                         payload["sms"])})
-            sent += 1
-        return sent
+        return notify_member(outbox, member, key, payload, now,
+                             org_name=self.settings.coprod_org_name, not_after=not_after,
+                             rsvp_for=rsvp_for)
 
     # -- reading ------------------------------------------------------------------------------
     def upcoming_for(self, slack_user_id: str, days: int = 120) -> list[MeetingView]:

@@ -34,10 +34,9 @@ from bot.rules.sessions import (
     local_moment,
     series_days,
 )
-from bot.rules.sms_text import compose_text
+from bot.services.notify import notify_member
 from handlers.blocks import sessions as messages
 from storage.models import (
-    ContactPreference,
     DebriefRequest,
     GroupSession,
     Member,
@@ -315,17 +314,8 @@ class SessionsService:
 
     def _notify_member(self, outbox: OutboxRepository, member: Member, key: str,
                        payload: dict, now: datetime, not_after: datetime | None = None) -> None:
-        """By the member's own preference: a Slack DM, a text (with consent), or both."""
-        if member.slack_user_id and member.contact is not ContactPreference.SMS:
-            outbox.enqueue(key=f"{key}:dm:{member.id}", channel=OutboxChannel.SLACK_DM,
-                           target=member.slack_user_id, payload=payload, now=now)
-        if member.phone and member.contact is not ContactPreference.SLACK and \
-                member.has_sms_consent and payload.get("sms"):
-            outbox.enqueue(key=f"{key}:sms:{member.id}", channel=OutboxChannel.SMS,
-                           target=str(member.id),
-                           payload={"text": compose_text(self.settings.coprod_org_name,
-                                                         payload["sms"])},
-                           now=now, not_after=not_after)
+        notify_member(outbox, member, key, payload, now,
+                      org_name=self.settings.coprod_org_name, not_after=not_after)
 
     # -- claiming and releasing ---------------------------------------------------------------
     def claim(self, session_id: int, slack_user_id: str) -> ClaimOutcome:
