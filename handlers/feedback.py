@@ -17,6 +17,7 @@ from bot.services import Services
 from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
 from handlers.blocks import feedback as blocks
 from handlers.blocks.text import Block
+from handlers.form_state import field, selected, ticked, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
 
 log = logging.getLogger(__name__)
@@ -45,20 +46,6 @@ def register(app: App) -> None:
 
 
 # -- parsing ---------------------------------------------------------------------------------
-def _value(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
-    element = state.get(block, {})
-    return next(iter(element.values()), {}) if element else {}
-
-
-def _selected(state: dict[str, Any], block: BlockId) -> str | None:
-    chosen = _value(state, block).get("selected_option")
-    return chosen.get("value") if chosen else None
-
-
-def _ticked(state: dict[str, Any], block: BlockId) -> set[str]:
-    return {o.get("value") for o in _value(state, block).get("selected_options") or []}
-
-
 def _enum_or_none(kind: type[FeedbackKind] | type[FeedbackTopic], value: str | None) -> Any:
     try:
         return kind(value) if value else None
@@ -67,26 +54,26 @@ def _enum_or_none(kind: type[FeedbackKind] | type[FeedbackTopic], value: str | N
 
 
 def form_choices(state: dict[str, Any]) -> blocks.FormChoices:
-    identity = _selected(state, BlockId.FB_IDENTITY)
+    identity = selected(state, BlockId.FB_IDENTITY)
     return blocks.FormChoices(
-        kind=_enum_or_none(FeedbackKind, _selected(state, BlockId.FB_KIND)),
-        topic=_enum_or_none(FeedbackTopic, _selected(state, BlockId.FB_TOPIC)),
+        kind=_enum_or_none(FeedbackKind, selected(state, BlockId.FB_KIND)),
+        topic=_enum_or_none(FeedbackTopic, selected(state, BlockId.FB_TOPIC)),
         anonymous=None if identity is None else identity == OptionValue.ANONYMOUS,
     )
 
 
 def parse_form(state: dict[str, Any]) -> FeedbackForm:
     choices = form_choices(state)
-    named = _ticked(state, BlockId.FB_NAMED_OPTIONS)
+    named = ticked(state, BlockId.FB_NAMED_OPTIONS)
     return FeedbackForm(
         kind=choices.kind,
         topic=choices.topic,
-        text=_value(state, BlockId.FB_TEXT).get("value") or "",
+        text=field(state, BlockId.FB_TEXT).get("value") or "",
         anonymous=choices.anonymous,
-        about_slack_id=_value(state, BlockId.FB_ABOUT).get("selected_user") or None,
+        about_slack_id=field(state, BlockId.FB_ABOUT).get("selected_user") or None,
         wants_meeting=OptionValue.WANTS_MEETING in named,
         wants_acknowledgement=OptionValue.WANTS_ACKNOWLEDGEMENT in named,
-        testimony_consent=OptionValue.TESTIMONY in _ticked(state, BlockId.FB_TESTIMONY),
+        testimony_consent=OptionValue.TESTIMONY in ticked(state, BlockId.FB_TESTIMONY),
     )
 
 
@@ -144,8 +131,8 @@ def handle_form_choice(ack: Ack, body: dict, client: WebClient, services: Servic
     """A choice that changes which questions the form shows: redraw it, keeping what's typed."""
     ack()
     view = body["view"]
-    state = view.get("state", {}).get("values", {})
-    text = _value(state, BlockId.FB_TEXT).get("value") or ""
+    state = values_of(view)
+    text = field(state, BlockId.FB_TEXT).get("value") or ""
     client.views_update(
         view_id=view["id"], hash=view.get("hash"),
         view=blocks.feedback_form(form_choices(state), prefill=text,
@@ -153,7 +140,7 @@ def handle_form_choice(ack: Ack, body: dict, client: WebClient, services: Servic
 
 
 def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    form = parse_form(view.get("state", {}).get("values", {}))
+    form = parse_form(values_of(view))
     try:
         # The service drops the id when the form says anonymous; it is never stored.
         submitted = services.feedback.submit(form, body["user"]["id"])
@@ -225,8 +212,8 @@ def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, cl
 
 def handle_team_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:
     case_id = int(json.loads(view.get("private_metadata") or "{}").get("case", 0))
-    state = view.get("state", {}).get("values", {})
-    text = _value(state, BlockId.FB_REPLY_TEXT).get("value") or ""
+    state = values_of(view)
+    text = field(state, BlockId.FB_REPLY_TEXT).get("value") or ""
     try:
         case = services.feedback.reply_from_team(case_id, body["user"]["id"], text)
     except InvalidFeedback as invalid:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -14,6 +13,7 @@ from bot.services import Services
 from bot.services.incidents import InvalidIncident
 from handlers.blocks import incidents as blocks
 from handlers.blocks.text import section
+from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, Shortcut, SlashCommand
 
 FIELD_BLOCKS = {
@@ -63,19 +63,6 @@ def handle_report_message(ack: Ack, shortcut: dict, client: WebClient,
                       view=_form(services, danger=None, message_ref=ref))
 
 
-def _state(view: dict) -> dict[str, Any]:
-    return view.get("state", {}).get("values", {})
-
-
-def _input(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
-    return next(iter(state.get(block, {}).values()), {})
-
-
-def _selected(state: dict[str, Any], block: BlockId) -> str | None:
-    chosen = _input(state, block).get("selected_option")
-    return chosen.get("value") if chosen else None
-
-
 def _message_ref(view: dict) -> str | None:
     return json.loads(view.get("private_metadata") or "{}").get("message")
 
@@ -84,23 +71,23 @@ def handle_danger_choice(ack: Ack, body: dict, client: WebClient, services: Serv
     """Yes to danger shows the 999 guidance at once, at the top, before anything else."""
     ack()
     view = body["view"]
-    danger = _selected(_state(view), BlockId.IN_DANGER)
+    danger = selected(values_of(view), BlockId.IN_DANGER)
     client.views_update(view_id=view["id"], hash=view.get("hash"),
                         view=_form(services, danger=None if danger is None else danger == "yes",
                                    message_ref=_message_ref(view)))
 
 
 def parse_report(view: dict) -> IncidentForm:
-    state = _state(view)
-    kind, severity = _selected(state, BlockId.IN_KIND), _selected(state, BlockId.IN_SEVERITY)
-    session = _selected(state, BlockId.IN_SESSION)
-    people = _input(state, BlockId.IN_PEOPLE).get("selected_options") or []
-    danger = _selected(state, BlockId.IN_DANGER)
+    state = values_of(view)
+    kind, severity = selected(state, BlockId.IN_KIND), selected(state, BlockId.IN_SEVERITY)
+    session = selected(state, BlockId.IN_SESSION)
+    people = field(state, BlockId.IN_PEOPLE).get("selected_options") or []
+    danger = selected(state, BlockId.IN_DANGER)
     return IncidentForm(
         kind=IncidentKind(kind) if kind in set(IncidentKind) else None,
         severity=Severity(severity) if severity in set(Severity) else None,
-        what_happened=_input(state, BlockId.IN_WHAT).get("value") or "",
-        done_already=_input(state, BlockId.IN_DONE).get("value") or "",
+        what_happened=field(state, BlockId.IN_WHAT).get("value") or "",
+        done_already=field(state, BlockId.IN_DONE).get("value") or "",
         danger=None if danger is None else danger == "yes",
         session_id=int(session) if session and session.isdigit() else None,
         involved_member_ids=tuple(int(p["value"]) for p in people
@@ -154,7 +141,7 @@ def handle_note_button(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def handle_note(ack: Ack, body: dict, view: dict, services: Services) -> None:
     incident_id = int(json.loads(view.get("private_metadata") or "{}").get("incident", 0))
-    note = _input(_state(view), BlockId.IN_NOTE).get("value") or ""
+    note = field(values_of(view), BlockId.IN_NOTE).get("value") or ""
     try:
         services.incidents.add_note(incident_id, body["user"]["id"], note)
     except InvalidIncident as invalid:

@@ -21,6 +21,7 @@ from bot.services import Services
 from bot.services.meetings import InvalidMeeting, MeetingGone
 from handlers.blocks import meetings as blocks
 from handlers.blocks.text import section
+from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 
 FIELD_BLOCKS = {
@@ -89,36 +90,27 @@ def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: 
     client.views_open(trigger_id=body["trigger_id"], view=blocks.meeting_form())
 
 
-def _input(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
-    return next(iter(state.get(block, {}).values()), {})
-
-
-def _chosen(state: dict[str, Any], block: BlockId) -> str | None:
-    selected = _input(state, block).get("selected_option")
-    return selected.get("value") if selected else None
-
-
 def parse_meeting_form(state: dict[str, Any]) -> MeetingDraft:
-    kind = _chosen(state, BlockId.MT_KIND)
-    day = _input(state, BlockId.MT_DAY).get("selected_date")
-    start = _input(state, BlockId.MT_START).get("selected_time")
-    end = _input(state, BlockId.MT_END).get("selected_time")
-    repeat = _chosen(state, BlockId.MT_REPEAT) or MeetingRepeat.NONE
+    kind = selected(state, BlockId.MT_KIND)
+    day = field(state, BlockId.MT_DAY).get("selected_date")
+    start = field(state, BlockId.MT_START).get("selected_time")
+    end = field(state, BlockId.MT_END).get("selected_time")
+    repeat = selected(state, BlockId.MT_REPEAT) or MeetingRepeat.NONE
     return MeetingDraft(
-        title=_input(state, BlockId.MT_TITLE).get("value") or "",
+        title=field(state, BlockId.MT_TITLE).get("value") or "",
         kind=MeetingKind(kind) if kind in set(MeetingKind) else None,
         day=date.fromisoformat(day) if day else None,
         start_time=time.fromisoformat(start) if start else None,
         end_time=time.fromisoformat(end) if end else None,
-        place=_input(state, BlockId.MT_PLACE).get("value") or "",
-        invited=_chosen(state, BlockId.MT_INVITED) or EVERYONE,
-        channel=_input(state, BlockId.MT_CHANNEL).get("selected_conversation") or None,
+        place=field(state, BlockId.MT_PLACE).get("value") or "",
+        invited=selected(state, BlockId.MT_INVITED) or EVERYONE,
+        channel=field(state, BlockId.MT_CHANNEL).get("selected_conversation") or None,
         repeat=MeetingRepeat(repeat) if repeat in set(MeetingRepeat) else MeetingRepeat.NONE,
     )
 
 
 def handle_meeting_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    draft = parse_meeting_form(view.get("state", {}).get("values", {}))
+    draft = parse_meeting_form(values_of(view))
     try:
         made = services.meetings.create(body["user"]["id"], draft)
     except InvalidMeeting as invalid:
@@ -154,10 +146,10 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
 
 
 def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    state = view.get("state", {}).get("values", {})
-    meeting = _chosen(state, BlockId.AG_MEETING)
-    text = _input(state, BlockId.AG_TEXT).get("value") or ""
-    anonymous = bool(_input(state, BlockId.AG_ANONYMOUS).get("selected_options"))
+    state = values_of(view)
+    meeting = selected(state, BlockId.AG_MEETING)
+    text = field(state, BlockId.AG_TEXT).get("value") or ""
+    anonymous = bool(field(state, BlockId.AG_ANONYMOUS).get("selected_options"))
     try:
         # Anonymous: the service is not given who asked.
         added = services.meetings.add_agenda_item(
@@ -176,7 +168,7 @@ def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> 
 
 
 def handle_present_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    subject = _input(view.get("state", {}).get("values", {}), BlockId.PR_SUBJECT).get("value")
+    subject = field(values_of(view), BlockId.PR_SUBJECT).get("value")
     try:
         request = services.meetings.request_to_present(body["user"]["id"], subject or "")
     except InvalidMeeting as invalid:

@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.services.sessions import InvalidSession, Outcome, SessionGone, SessionView
 from handlers.blocks import sessions as blocks
 from handlers.blocks.text import section
+from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 
 
@@ -75,12 +76,8 @@ def handle_new_session_button(ack: Ack, body: dict, client: WebClient,
     client.views_open(trigger_id=body["trigger_id"], view=blocks.session_form())
 
 
-def _input(state: dict[str, Any], block: BlockId) -> dict[str, Any]:
-    return next(iter(state.get(block, {}).values()), {})
-
-
 def _number(state: dict[str, Any], block: BlockId, default: int | None) -> int | None:
-    value = _input(state, block).get("value")
+    value = field(state, block).get("value")
     if value in (None, ""):
         return default
     try:
@@ -90,32 +87,28 @@ def _number(state: dict[str, Any], block: BlockId, default: int | None) -> int |
 
 
 def parse_session_form(state: dict[str, Any]) -> SessionDraft:
-    def chosen(block: BlockId) -> str | None:
-        selected = _input(state, block).get("selected_option")
-        return selected.get("value") if selected else None
-
-    kind = chosen(BlockId.SS_KIND)
-    day = _input(state, BlockId.SS_DAY).get("selected_date")
-    start = _input(state, BlockId.SS_START).get("selected_time")
-    end = _input(state, BlockId.SS_END).get("selected_time")
+    kind = selected(state, BlockId.SS_KIND)
+    day = field(state, BlockId.SS_DAY).get("selected_date")
+    start = field(state, BlockId.SS_START).get("selected_time")
+    end = field(state, BlockId.SS_END).get("selected_time")
     return SessionDraft(
-        title=_input(state, BlockId.SS_TITLE).get("value") or "",
+        title=field(state, BlockId.SS_TITLE).get("value") or "",
         kind=SessionKind(kind) if kind and kind in set(SessionKind) else None,
         day=date.fromisoformat(day) if day else None,
         start_time=time.fromisoformat(start) if start else None,
         end_time=time.fromisoformat(end) if end else None,
-        place=_input(state, BlockId.SS_PLACE).get("value") or "",
-        channel=_input(state, BlockId.SS_CHANNEL).get("selected_conversation") or None,
+        place=field(state, BlockId.SS_PLACE).get("value") or "",
+        channel=field(state, BlockId.SS_CHANNEL).get("selected_conversation") or None,
         facilitators_needed=_number(state, BlockId.SS_NEEDED, 2) or 0,
         trained_needed=_number(state, BlockId.SS_TRAINED, 1) or 0,
         places=_number(state, BlockId.SS_PLACES, 3) or 0,
         capacity=_number(state, BlockId.SS_CAPACITY, None),
-        repeat=Repeat(chosen(BlockId.SS_REPEAT) or Repeat.NONE),
+        repeat=Repeat(selected(state, BlockId.SS_REPEAT) or Repeat.NONE),
     )
 
 
 def handle_session_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    draft = parse_session_form(view.get("state", {}).get("values", {}))
+    draft = parse_session_form(values_of(view))
     session_id = json.loads(view.get("private_metadata") or "{}").get("session")
     actor = body["user"]["id"]
     try:

@@ -11,6 +11,7 @@ from bot.rules.roles import NotAllowed
 from bot.services import Services
 from handlers.blocks import texting as blocks
 from handlers.blocks.text import section
+from handlers.form_state import field, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
 
 
@@ -35,9 +36,7 @@ def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, cl
 
 def handle_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:
     text_id = int(json.loads(view.get("private_metadata") or "{}").get("text", 0))
-    state: dict[str, dict[str, dict]] = view.get("state", {}).get("values", {})
-    typed: dict = next(iter(state.get(BlockId.TX_REPLY_TEXT, {}).values()), {})
-    words = typed.get("value") or ""
+    words = field(values_of(view), BlockId.TX_REPLY_TEXT).get("value") or ""
     try:
         name = services.texting.reply_to_text(text_id, body["user"]["id"], words)
     except (ValueError, NotAllowed, LookupError) as problem:
