@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from bot.rules.schedule import DAY, END, KIND, PLACE, START, TITLE, check_when_and_where
+
 
 class MeetingKind(enum.StrEnum):
     FORUM = "forum"
@@ -136,12 +138,7 @@ def plan_reminders(starts_at: datetime, now: datetime, offsets: Sequence[timedel
 
 
 class MeetingField:
-    TITLE = "title"
-    KIND = "kind"
-    DAY = "day"
-    START = "start"
-    END = "end"
-    PLACE = "place"
+    TITLE, KIND, DAY, START, END, PLACE = TITLE, KIND, DAY, START, END, PLACE
     INVITED = "invited"
 
 
@@ -160,26 +157,9 @@ class MeetingDraft:
 
 def check_meeting(draft: MeetingDraft, now: datetime, tz: tzinfo,
                   roles: Sequence[str]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not draft.title.strip():
-        errors[MeetingField.TITLE] = "Please give the meeting a name."
-    elif len(draft.title) > 150:
-        errors[MeetingField.TITLE] = "Please keep the name under 150 characters."
-    if draft.kind is None:
-        errors[MeetingField.KIND] = "Please choose what kind of meeting it is."
-    if draft.day is None:
-        errors[MeetingField.DAY] = "Please choose the day."
-    if draft.start_time is None:
-        errors[MeetingField.START] = "Please choose a start time."
-    if draft.end_time is None:
-        errors[MeetingField.END] = "Please choose an end time."
-    if draft.day and draft.start_time:
-        if datetime.combine(draft.day, draft.start_time, tzinfo=tz) <= now:
-            errors[MeetingField.START] = "That time has already passed. Please choose a later one."
-        elif draft.end_time and draft.end_time <= draft.start_time:
-            errors[MeetingField.END] = "The end needs to be after the start."
-    if not draft.place.strip():
-        errors[MeetingField.PLACE] = "Please say where it is, or give the online link."
+    errors = check_when_and_where(
+        noun="meeting", title=draft.title, has_kind=draft.kind is not None, day=draft.day,
+        start_time=draft.start_time, end_time=draft.end_time, place=draft.place, now=now, tz=tz)
     if draft.invited != EVERYONE and draft.invited not in roles:
         errors[MeetingField.INVITED] = "Please choose everyone, or one of the roles."
     return errors

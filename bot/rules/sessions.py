@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from bot.rules.schedule import DAY, END, KIND, PLACE, START, TITLE, check_when_and_where
+
 SERIES_AHEAD = timedelta(weeks=8)
 
 
@@ -37,12 +39,7 @@ class Repeat(enum.StrEnum):
 
 
 class DraftField:
-    TITLE = "title"
-    KIND = "kind"
-    DAY = "day"
-    START = "start"
-    END = "end"
-    PLACE = "place"
+    TITLE, KIND, DAY, START, END, PLACE = TITLE, KIND, DAY, START, END, PLACE
     NEEDED = "needed"
     TRAINED = "trained"
     PLACES = "places"
@@ -71,28 +68,9 @@ def local_moment(day: date, at: time, tz: tzinfo) -> datetime:
 
 
 def check_draft(draft: SessionDraft, now: datetime, tz: tzinfo) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not draft.title.strip():
-        errors[DraftField.TITLE] = "Please give the session a name."
-    elif len(draft.title) > 150:
-        errors[DraftField.TITLE] = "Please keep the name under 150 characters."
-    if draft.kind is None:
-        errors[DraftField.KIND] = "Please choose what kind of session it is."
-    if draft.day is None:
-        errors[DraftField.DAY] = "Please choose the day."
-    if draft.start_time is None:
-        errors[DraftField.START] = "Please choose a start time."
-    if draft.end_time is None:
-        errors[DraftField.END] = "Please choose an end time."
-    if draft.day and draft.start_time:
-        if local_moment(draft.day, draft.start_time, tz) <= now:
-            errors[DraftField.START] = "That time has already passed. Please choose a later one."
-        elif draft.end_time and draft.end_time <= draft.start_time:
-            errors[DraftField.END] = "The end needs to be after the start."
-    if not draft.place.strip():
-        errors[DraftField.PLACE] = "Please say where it is, or give the online link."
-    elif len(draft.place) > 300:
-        errors[DraftField.PLACE] = "Please keep the place under 300 characters."
+    errors = check_when_and_where(
+        noun="session", title=draft.title, has_kind=draft.kind is not None, day=draft.day,
+        start_time=draft.start_time, end_time=draft.end_time, place=draft.place, now=now, tz=tz)
     if draft.facilitators_needed < 2:
         errors[DraftField.NEEDED] = ("Every session needs at least two facilitators, so "
                                      "nobody runs a group alone.")

@@ -78,3 +78,29 @@ def test_plan_reminders(before: timedelta, done: set[str], send: str | None,
                         missed: tuple[str, ...]) -> None:
     plan = plan_reminders(START, START - before, OFFSETS, done)
     assert (plan.send, plan.missed) == (send, missed)
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({}, set()),
+        ({"title": " ", "place": ""}, {"title", "place"}),
+        ({"place": "x" * 301}, {"place"}),  # the column holds 300
+        ({"end_time": time(17, 0)}, {"end"}),
+        ({"day": date(2026, 11, 1)}, {"start"}),
+        ({"invited": "wizard"}, {"invited"}),
+        ({"invited": "trustee"}, set()),
+    ],
+)
+def test_check_meeting(changes: dict[str, object], fields: set[str]) -> None:
+    from bot.rules.meetings import MeetingDraft, MeetingKind, check_meeting
+    from bot.rules.roles import Role
+
+    values: dict[str, object] = {"title": "Forum", "kind": MeetingKind.FORUM,
+                                 "day": date(2027, 1, 12), "start_time": time(18, 0),
+                                 "end_time": time(20, 0), "place": "Hope Centre"}
+    values.update(changes)
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    errors = check_meeting(MeetingDraft(**values), now, LONDON,  # type: ignore[arg-type]
+                           [r.value for r in Role])
+    assert set(errors) == fields
