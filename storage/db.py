@@ -20,13 +20,17 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; take it over so that a write
         # transaction starts with BEGIN IMMEDIATE and waits its turn instead of failing late.
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
+        return _sqlite_engine(url, _sqlite_begin)
     return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str, begin: Any) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", begin)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -63,8 +67,6 @@ class ReadWriteSessionmaker(sessionmaker[Session]):
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     if engine.dialect.name != "sqlite":
         return sessionmaker(engine, expire_on_commit=False)
-    url = engine.url.render_as_string(hide_password=False)
-    reader = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
-    event.listen(reader, "connect", _sqlite_pragmas)
-    event.listen(reader, "begin", _sqlite_begin_deferred)
+    reader = _sqlite_engine(engine.url.render_as_string(hide_password=False),
+                            _sqlite_begin_deferred)
     return ReadWriteSessionmaker(reader, engine)

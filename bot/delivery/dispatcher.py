@@ -207,18 +207,18 @@ class Dispatcher:
             release = quiet_hours_release(now, self.tz)
             if release is not None:
                 raise Held(release, "held for quiet hours")
-            if self.sms_daily_cap is not None:
-                with self.sessions() as session:
-                    sent_today = OutboxRepository(session).count_texts_sent_since(
-                        start_of_day(now, self.tz))
+        with self.sessions() as session:
+            # One read for both questions: is today's cap used up, and may this member be
+            # texted (checked at send time, so consent withdrawn since queueing is honoured).
+            if not urgent and self.sms_daily_cap is not None:
+                sent_today = OutboxRepository(session).count_texts_sent_since(
+                    start_of_day(now, self.tz))
                 if sent_today + self._texts_not_yet_recorded >= self.sms_daily_cap:
                     raise Held(next_morning(now, self.tz), "held: today's texts are used up")
-        with self.sessions() as session:
             member = MemberRepository(session).get(int(item.target))
-            # Checked at send time, not at queue time: consent withdrawn in between is honoured.
             if member is None or member.phone is None:
                 raise SmsError("no phone number for this member", permanent=True)
-            if item.payload.get("urgent") or item.payload.get("reply"):
+            if urgent or item.payload.get("reply"):
                 # A safeguarding escalation to a lead or coordinator, or an answer to a text
                 # someone sent us, goes by text whatever their usual preference, unless they
                 # have withdrawn consent to texts.
