@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot.after_ack import AfterAck, log_failure
 from bot.config import Settings
 from bot.delivery.slack import make_web_client
 from bot.logs import new_request_id
 from bot.services import Services
 from bot.services.members import first_time_seen
 from handlers import coprod, feedback, home, incidents, meetings, sessions, texting
+from handlers.blocks.text import KIND_ERROR
 
 log = logging.getLogger(__name__)
-
-KIND_ERROR = (
-    "Sorry, something went wrong on our side - it wasn't anything you did. "
-    "Please try again in a minute."
-)
 
 REGISTRARS: tuple[Callable[[App], None], ...] = (
     coprod.register,
@@ -35,17 +31,23 @@ REGISTRARS: tuple[Callable[[App], None], ...] = (
 )
 
 
+class CoprodApp(App):
+    """Bolt's app, with the pool that runs what comes after an acknowledgement."""
+
+    after_ack: AfterAck
+
+
 def create_app(
     settings: Settings,
     services: Services,
     *,
     client: WebClient | None = None,
     token_verification: bool = True,
-) -> App:
+) -> CoprodApp:
     """The real app. `token_verification` calls auth.test at start (turned off only where no
     Slack, real or fake, is listening)."""
     client = client or make_web_client(settings.slack_bot_token, settings.api_url)
-    app = App(
+    app = CoprodApp(
         client=client,
         signing_secret=settings.slack_signing_secret,
         # Listeners are short (slow work goes to the outbox), so the whole run fits before the
@@ -55,10 +57,12 @@ def create_app(
         request_verification_enabled=settings.slack_signing_secret is not None,
         raise_error_for_unhandled_request=False,
     )
+    app.after_ack = AfterAck()
 
     @app.middleware
     def give_listeners_services(context: dict[str, Any], next: Callable[[], None]) -> None:
         context["services"] = services
+        context["after_ack"] = app.after_ack
         context["request_id"] = new_request_id()  # every log line of this request carries it
         next()
 
@@ -75,12 +79,7 @@ def create_app(
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        # Log what kind of request failed and why, never the words anyone typed.
-        kind = body.get("command") or body.get("type") or "request"
-        # The traceback's frames, not the exception's message: a database error's message can
-        # quote the values being written.
-        frames = "".join(traceback.format_tb(error.__traceback__))
-        log.error("error handling %s: %s\n%s", kind, type(error).__name__, frames)
+        log_failure(str(body.get("command") or body.get("type") or "request"), error)
         if body.get("command"):
             crisis = f" In danger now? Call 999. {settings.coprod_crisis_line}"
             return BoltResponse(

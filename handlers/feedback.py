@@ -10,15 +10,17 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.after_ack import AfterAck
 from bot.rules.feedback import FeedbackForm, Field
 from bot.rules.feedback_words import FeedbackKind, FeedbackTopic, MeetingStatus
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
 from handlers.blocks import feedback as blocks
-from handlers.blocks.text import Block
+from handlers.blocks.text import KIND_ERROR, Block
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
+from handlers.later import later
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +80,8 @@ def parse_form(state: dict[str, Any]) -> FeedbackForm:
 
 
 # -- the person's side -----------------------------------------------------------------------
-def handle_feedback_command(ack: Ack, command: dict, client: WebClient,
-                            services: Services) -> None:
+def handle_feedback_command(ack: Ack, command: dict, client: WebClient, respond: Respond,
+                            services: Services, after_ack: AfterAck) -> None:
     text = command.get("text") or ""
     words = text.split()
     crisis = services.settings.coprod_crisis_line
@@ -102,11 +104,12 @@ def handle_feedback_command(ack: Ack, command: dict, client: WebClient,
             ack, lambda: services.feedback.add_by_code(words[1], asker, rest.strip()),
             blocks.added_words_blocks)
     else:
-        # The trigger id lives about 3 seconds: acknowledge and open the form at once.
+        # Acknowledge, then open the form straight after (the trigger id lives about 3 s).
         ack()
-        client.views_open(trigger_id=command["trigger_id"],
-                          view=blocks.feedback_form(blocks.FormChoices(), prefill=text.strip(),
-                                                    crisis_line=crisis))
+        form = blocks.feedback_form(blocks.FormChoices(), prefill=text.strip(), crisis_line=crisis)
+        later(after_ack, respond, "/feedback",
+              lambda: client.views_open(trigger_id=command["trigger_id"], view=form),
+              sorry=f"{KIND_ERROR} In danger now? Call 999. {crisis}")
 
 
 def _looks_like_code(word: str) -> bool:

@@ -7,14 +7,16 @@ import json
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.after_ack import AfterAck
 from bot.rules.incidents import IncidentField, IncidentForm, IncidentKind, Severity
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.incidents import InvalidIncident
 from handlers.blocks import incidents as blocks
-from handlers.blocks.text import section
+from handlers.blocks.text import KIND_ERROR, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, Shortcut, SlashCommand
+from handlers.later import later
 
 FIELD_BLOCKS = {
     IncidentField.KIND: BlockId.IN_KIND,
@@ -47,11 +49,13 @@ def _form(services: Services, *, danger: bool | None, message_ref: str | None) -
                                 message_ref=message_ref)
 
 
-def handle_incident_command(ack: Ack, command: dict, client: WebClient,
-                            services: Services) -> None:
+def handle_incident_command(ack: Ack, command: dict, client: WebClient, respond: Respond,
+                            services: Services, after_ack: AfterAck) -> None:
     ack()
-    client.views_open(trigger_id=command["trigger_id"],
-                      view=_form(services, danger=None, message_ref=None))
+    form = _form(services, danger=None, message_ref=None)
+    later(after_ack, respond, "/incident",
+          lambda: client.views_open(trigger_id=command["trigger_id"], view=form),
+          sorry=f"{KIND_ERROR} In danger now? Call 999. {services.settings.coprod_crisis_line}")
 
 
 def handle_report_message(ack: Ack, shortcut: dict, client: WebClient,

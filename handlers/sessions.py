@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.after_ack import AfterAck
 from bot.rules.coverage import ClaimDecision
 from bot.rules.roles import NotAllowed
 from bot.rules.sessions import Repeat, SessionDraft, SessionKind
@@ -18,6 +19,7 @@ from handlers.blocks import sessions as blocks
 from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
+from handlers.later import later
 
 
 def register(app: App) -> None:
@@ -153,8 +155,12 @@ def _say(respond: Respond, text: str) -> None:
 
 
 def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
-                 services: Services) -> None:
+                 services: Services, after_ack: AfterAck) -> None:
     ack()
+    later(after_ack, respond, "a claim", lambda: _claim(body, action, respond, services))
+
+
+def _claim(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
         outcome = services.sessions.claim(int(action["value"]), body["user"]["id"])
     except SessionGone:
@@ -168,8 +174,12 @@ def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
 
 
 def handle_release(ack: Ack, body: dict, action: dict, respond: Respond,
-                   services: Services) -> None:
+                   services: Services, after_ack: AfterAck) -> None:
     ack()
+    later(after_ack, respond, "a release", lambda: _release(body, action, respond, services))
+
+
+def _release(body: dict, action: dict, respond: Respond, services: Services) -> None:
     confirmed = action["action_id"] == ActionId.SESSION_RELEASE_CONFIRMED
     try:
         result = services.sessions.release(int(action["value"]), body["user"]["id"],
@@ -197,8 +207,12 @@ def handle_keep_place(ack: Ack, respond: Respond) -> None:
 
 
 def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,
-                  services: Services) -> None:
+                  services: Services, after_ack: AfterAck) -> None:
     ack()
+    later(after_ack, respond, "an attend click", lambda: _attend(body, action, respond, services))
+
+
+def _attend(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
         result = services.sessions.attend(int(action["value"]), body["user"]["id"])
     except SessionGone:
@@ -209,8 +223,12 @@ def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,
 
 
 def handle_wait(ack: Ack, body: dict, action: dict, respond: Respond,
-                services: Services) -> None:
+                services: Services, after_ack: AfterAck) -> None:
     ack()
+    later(after_ack, respond, "waiting list", lambda: _wait(body, action, respond, services))
+
+
+def _wait(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
         result = services.sessions.join_waiting_list(int(action["value"]), body["user"]["id"])
     except SessionGone:

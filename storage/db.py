@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -54,14 +57,22 @@ class ReadWriteSessionmaker(sessionmaker[Session]):
     """`sessions()` for reading, `sessions.begin()` for writing. On SQLite the two use separate
     connections: reads begin a plain (deferred) transaction and never wait for the write lock;
     writes begin with BEGIN IMMEDIATE, so they queue for the lock up front instead of failing
-    when they try to upgrade. On PostgreSQL both are the same engine."""
+    when they try to upgrade. On PostgreSQL both are the same engine.
+
+    Writers in this process also queue on a lock before BEGIN IMMEDIATE: SQLite's own busy
+    handler waits by sleeping in growing steps (up to 100 ms at a time), so under load a writer
+    could sleep long after the lock came free. A Python lock hands it over at once. The busy
+    timeout still covers writers in other processes (the worker, the CLI)."""
 
     def __init__(self, read_engine: Engine, write_engine: Engine) -> None:
         super().__init__(read_engine, expire_on_commit=False)
         self.write_engine = write_engine
+        self._writer = threading.RLock()
 
-    def begin(self) -> Any:
-        return self(bind=self.write_engine)._maker_context_manager()
+    @contextmanager
+    def begin(self) -> Iterator[Session]:  # type: ignore[override]
+        with self._writer, self(bind=self.write_engine)._maker_context_manager() as session:
+            yield session
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -22,7 +22,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
-from bot.app import create_app
+from bot.app import CoprodApp, create_app
 from bot.config import Settings, load_settings
 from bot.delivery.sms import ConsoleSmsProvider
 from bot.logs import LIBRARY_LOGGERS, DropPayloads
@@ -222,7 +222,15 @@ class SlackDriver:
     fake: FakeSlack
 
     def send(self, body: str, headers: dict[str, str]) -> BoltResponse:
-        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        self.settle()
+        return response
+
+    def settle(self) -> None:
+        """Waits for the work the app does after acknowledging, as a person would see its
+        result a moment after clicking."""
+        if isinstance(self.app, CoprodApp):
+            assert self.app.after_ack.wait_idle(), "work after the ack did not finish"
 
     def command(self, command: str, text: str = "", *, user_id: str) -> BoltResponse:
         body = command_body(command, text, user_id, self.fake.response_url())
@@ -366,9 +374,11 @@ class HttpSlackDriver(SlackDriver):
                                          headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return BoltResponse(status=response.status, body=response.read().decode())
+                answer = BoltResponse(status=response.status, body=response.read().decode())
         except urllib.error.HTTPError as error:
-            return BoltResponse(status=error.code, body=error.read().decode())
+            answer = BoltResponse(status=error.code, body=error.read().decode())
+        self.settle()
+        return answer
 
 
 def _block_text(block: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import time as dt_time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -13,6 +15,7 @@ from slack_bolt import BoltRequest
 from bot.app import create_app
 from bot.config import Settings
 from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+from bot.rules.sessions import SessionDraft, SessionKind
 from bot.wiring import Runtime, build_runtime
 from storage.db import make_engine
 from storage.models import FeedbackCase, OutboxChannel, OutboxStatus
@@ -74,6 +77,40 @@ def test_an_unreachable_database_gives_a_kind_error_in_the_modal(
     assert "nothing was saved" in payload["errors"]["feedback_kind"]
     with members.sessions() as session:
         assert session.query(FeedbackCase).count() == 0
+
+
+def test_a_claim_that_fails_after_the_ack_is_answered_kindly(
+    settings: Settings, members: Runtime, fake_slack: FakeSlack, clock: FakeClock,
+    tmp_path: Path
+) -> None:
+    """The click is acknowledged at once and the claim made just after: if the database is
+    gone by then, the person still hears, privately, that it didn't work and that it isn't
+    their fault; nothing is claimed."""
+    [view] = members.services.sessions.create(None, SessionDraft(
+        title="Tuesday peer group", kind=SessionKind.PEER_GROUP,
+        day=(clock.now + timedelta(days=5)).date(), start_time=dt_time(18, 0),
+        end_time=dt_time(19, 30), place="Hope Centre", places=3))
+    broken = build_runtime(settings, engine=make_engine(f"sqlite:///{tmp_path}/gone/x.db"))
+    down = SlackDriver(create_app(settings, broken.services, client=broken.client), fake_slack)
+    card = {"blocks": [{"type": "actions", "block_id": f"session_actions:{view.id}",
+                        "elements": [{"type": "button", "action_id": "session_claim",
+                                      "value": str(view.id)}]}]}
+    response = down.click(card, "session_claim", user_id="U0TRAIN03")
+    assert response.status == 200 and response.body == ""
+    [answer] = fake_slack.responses
+    assert answer.params["response_type"] == "ephemeral"
+    assert "wasn't anything you did" in answer.params["text"]
+    assert members.services.sessions.get(view.id).facilitators == ()
+
+
+def test_a_form_that_cannot_open_after_the_ack_still_signposts(
+    slack: SlackDriver, members: Runtime, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail_next("views.open", Failure(error="expired_trigger_id"))
+    response = slack.command("/incident", user_id="U0FACIL02")
+    assert response.status == 200
+    [answer] = fake_slack.responses
+    assert "999" in answer.params["text"] and "wasn't anything you did" in answer.params["text"]
 
 
 def test_a_retried_event_is_handled_once(slack: SlackDriver, members: Runtime) -> None:

@@ -190,6 +190,13 @@ class Sandbox:
         return {"ok": True}
 
     def handle(self, path: str, body: dict[str, Any], query: dict[str, str]) -> Any:
+        answer = self._handle(path, body, query)
+        # The page then shows what the person would see a moment after their click: the
+        # bot's work after its acknowledgement included.
+        self.app.after_ack.wait_idle()
+        return answer
+
+    def _handle(self, path: str, body: dict[str, Any], query: dict[str, str]) -> Any:
         user = str(body.get("user") or query.get("user") or "")
         standin = self.standin
         if path == "/sandbox/state":

@@ -7,6 +7,11 @@ from typing import Any
 
 Block = dict[str, Any]
 
+KIND_ERROR = (
+    "Sorry, something went wrong on our side - it wasn't anything you did. "
+    "Please try again in a minute."
+)
+
 
 def escape_mrkdwn(text: str) -> str:
     """Slack reads &, < and > as control characters: escaped, `<!channel>` stays just text."""

@@ -1,0 +1,66 @@
+"""Work that happens after Slack has its acknowledgement.
+
+The app answers with `process_before_response=True`, so a listener's whole run happens before
+the HTTP response. A click on a session card or a command that opens a form carries nothing
+back in its acknowledgement, so those listeners ack, hand the rest here and return: Slack's
+spinner stops at once and the answer arrives a moment later through `respond` or the Web API.
+Form submissions are not handed here: a person is told "sent" only once it is stored.
+
+Bolt's own lazy listeners deep-copy the request context for each run, services and database
+engine included, so this small pool is ours instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+log = logging.getLogger(__name__)
+
+Tell = Callable[[str], None]
+
+
+def log_failure(kind: str, error: BaseException) -> None:
+    """What kind of request failed and why, never the words anyone typed: the traceback's
+    frames, not the exception's message (a database error's message can quote the values)."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("error handling %s: %s\n%s", kind, type(error).__name__, frames)
+
+
+class AfterAck:
+    def __init__(self, workers: int = 4) -> None:
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="after-ack")
+        self._idle = threading.Condition()
+        self._running = 0
+
+    def __call__(self, kind: str, work: Callable[[], object], tell: Tell,
+                 sorry: str) -> None:
+        """Runs `work` soon; if it fails, the person is told `sorry` through `tell`."""
+        with self._idle:
+            self._running += 1
+        self._pool.submit(self._run, kind, work, tell, sorry)
+
+    def _run(self, kind: str, work: Callable[[], object], tell: Tell, sorry: str) -> None:
+        try:
+            work()
+        except Exception as error:
+            log_failure(kind, error)
+            try:
+                tell(sorry)
+            except Exception as telling:
+                log_failure(f"{kind} (telling them it failed)", telling)
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """For tests and shutdown: True once nothing handed over is still running."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, timeout)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
