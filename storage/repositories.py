@@ -64,6 +64,21 @@ class MemberRepository:
             .order_by(Member.name, Member.id)
         ).all()
 
+    def slack_ids_by_role(self, *roles: Role) -> dict[Role, list[str]]:
+        """Who holds each role in Slack, in one lean query: routing a case or an alert needs
+        only their ids, not whole members with their roles and consents."""
+        found: dict[Role, list[str]] = {role: [] for role in roles}
+        rows = self.session.execute(
+            select(MemberRole.role, Member.slack_user_id)
+            .join(Member, Member.id == MemberRole.member_id)
+            .where(MemberRole.role.in_(roles), Member.slack_user_id.is_not(None))
+            .order_by(Member.name, Member.id)
+        )
+        for role, slack_id in rows:
+            if slack_id:
+                found[role].append(slack_id)
+        return found
+
     def add(self, member: Member) -> Member:
         self.session.add(member)
         self.session.flush()

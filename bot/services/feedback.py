@@ -192,11 +192,12 @@ class FeedbackService:
             about = members.get_by_slack_id(form.about_slack_id) if form.about_slack_id else None
             about_is_team = about is not None and bool(about.role_set - {Role.MEMBER})
             route = route_feedback(form.kind, form.topic, about_is_team)
+            team = members.slack_ids_by_role(Role.HR_OFFICER, Role.COORDINATOR, Role.TRUSTEE)
             recipients, _ = choose_recipients(
                 route,
-                hr_officers=self._slack_ids(members, Role.HR_OFFICER),
-                coordinators=self._slack_ids(members, Role.COORDINATOR),
-                trustees=self._slack_ids(members, Role.TRUSTEE),
+                hr_officers=team[Role.HR_OFFICER],
+                coordinators=team[Role.COORDINATOR],
+                trustees=team[Role.TRUSTEE],
                 about_slack_id=form.about_slack_id,
             )
             case = FeedbackRepository(session).add(FeedbackCase(
@@ -219,7 +220,7 @@ class FeedbackService:
             ))
             view = CaseView.of(case)
             outbox = OutboxRepository(session)
-            for key, target, channel in self._notice_targets(session, view):
+            for key, target, channel in self._notice_targets(view, team[Role.COORDINATOR]):
                 # Dated by the round, like the case: no row records the second it was typed.
                 outbox.enqueue(key=key, channel=channel, target=target,
                                payload=messages.case_notice(view, self.settings.timezone),
@@ -236,20 +237,14 @@ class FeedbackService:
             log.info("feedback case %d received", view.id)
         return Submitted(case_id=view.id, code=code, anonymous=anonymous, release_at=release_at)
 
-    @staticmethod
-    def _slack_ids(members: MemberRepository, role: Role) -> list[str]:
-        return [m.slack_user_id for m in members.list_with_role(role) if m.slack_user_id]
-
-    def _notice_targets(self, session: Session,
-                        case: CaseView) -> list[tuple[str, str, OutboxChannel]]:
+    def _notice_targets(self, case: CaseView,
+                        coordinators: list[str]) -> list[tuple[str, str, OutboxChannel]]:
         """Where the case notice goes: the coordinators' channel when it is theirs and none of
         them is the person it is about; otherwise a DM to each recipient."""
         channel = self.settings.coprod_coordinators_channel
-        if channel and case.route is FeedbackRoute.COORDINATORS:
-            coordinators = self._slack_ids(MemberRepository(session), Role.COORDINATOR)
-            if case.about_slack_id not in coordinators:
-                return [(f"feedback:{case.id}:notice:channel", channel,
-                         OutboxChannel.SLACK_CHANNEL)]
+        if (channel and case.route is FeedbackRoute.COORDINATORS
+                and case.about_slack_id not in coordinators):
+            return [(f"feedback:{case.id}:notice:channel", channel, OutboxChannel.SLACK_CHANNEL)]
         return [(f"feedback:{case.id}:notice:{r}", r, OutboxChannel.SLACK_DM)
                 for r in case.recipients]
 
@@ -352,7 +347,8 @@ class FeedbackService:
     def _refresh_notices(self, session: Session, view: CaseView, now: datetime) -> None:
         """Every copy of the case notice shows the new state, wherever it was posted."""
         outbox = OutboxRepository(session)
-        for key, _, _ in self._notice_targets(session, view):
+        coordinators = MemberRepository(session).slack_ids_by_role(Role.COORDINATOR)
+        for key, _, _ in self._notice_targets(view, coordinators[Role.COORDINATOR]):
             outbox.enqueue(key=f"{key}:v{len(view.events)}:{len(view.messages)}",
                            channel=OutboxChannel.SLACK_UPDATE, target=f"outbox:{key}",
                            payload=messages.case_notice(view, self.settings.timezone), now=now)

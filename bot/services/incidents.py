@@ -180,15 +180,12 @@ class IncidentsService:
             IncidentRoute.COORDINATORS: [Role.COORDINATOR, Role.SAFEGUARDING_LEAD,
                                          Role.TRUSTEE],
         }[route]
+        holders = members.slack_ids_by_role(*order)
         for role in order:
-            chosen = exclude_involved(self._slack_ids(members, role), involved)
+            chosen = exclude_involved(holders[role], involved)
             if chosen:
                 return chosen
         return []
-
-    @staticmethod
-    def _slack_ids(members: MemberRepository, role: Role) -> list[str]:
-        return [m.slack_user_id for m in members.list_with_role(role) if m.slack_user_id]
 
     def _send_alert(self, session: Session, outbox: OutboxRepository, incident: Incident,
                     recipient: str, *, level: int, now: datetime) -> None:
@@ -216,8 +213,9 @@ class IncidentsService:
             role = Role.HR_OFFICER if step is BreachStep.HIATUS_REVIEW or team \
                 else Role.COORDINATOR
             exclude = [person.slack_user_id] if person.slack_user_id else []
-            targets = exclude_involved(self._slack_ids(members, role), exclude) or \
-                exclude_involved(self._slack_ids(members, Role.COORDINATOR), exclude)
+            holders = members.slack_ids_by_role(role, Role.COORDINATOR)
+            targets = exclude_involved(holders[role], exclude) or \
+                exclude_involved(holders[Role.COORDINATOR], exclude)
             summary = [(i.created_at, i.kind, i.severity) for i in history]
             for target in targets:
                 if target not in {r.slack_user_id for r in incident.recipients}:
