@@ -62,12 +62,12 @@ def command(n: int) -> str:
                       "response_url": RESPOND_TO[0], "trigger_id": f"t{n}"})
 
 
-def claim(n: int, session_id: int = 1) -> str:
+def claim(n: int, session_id: int = 1, respond_to: str = "") -> str:
     payload = {"type": "block_actions", "user": {"id": f"U0F{n % 300:06d}"},
                "team": {"id": "T0BENCH"}, "api_app_id": "A0BENCH", "trigger_id": f"t{n}",
                "container": {"type": "message", "message_ts": "1.1", "channel_id": "C0BENCH"},
                "channel": {"id": "C0BENCH"}, "message": {"ts": "1.1", "blocks": []},
-               "response_url": RESPOND_TO[0],
+               "response_url": respond_to or RESPOND_TO[0],
                "actions": [{"type": "button", "action_id": "session_claim",
                             "block_id": f"session_actions:{session_id}",
                             "value": str(session_id), "action_ts": "1.1"}]}
@@ -156,13 +156,56 @@ def measure(url: str, make: Callable[[int], str], clients: int,
             "rps": requests / elapsed, "errors": errors}
 
 
+def race(url: str, database_url: str, claims: int = 200) -> dict[str, float]:
+    """Everyone clicks Claim on the same session (3 places) at once. The answers come back
+    through the response URL to a fake Slack in this process, which notes when each arrived."""
+    from sqlalchemy import func, select
+
+    from storage.db import make_engine
+    from storage.models import SessionFacilitator
+    from tests.fakes.slack import FakeSlack
+
+    answers = FakeSlack().start()
+    started: dict[int, float] = {}
+
+    def one(n: int) -> tuple[int, float, str]:
+        body = claim(n, session_id=2, respond_to=answers.response_url(f"race-{n}"))
+        started[n] = time.perf_counter()
+        return post(url, body)
+
+    with ThreadPoolExecutor(claims) as pool:
+        results = list(pool.map(one, range(claims)))
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        told = {int(c.method.rsplit("-", 1)[1]) for c in answers.responses
+                if c.method.startswith("/respond/race-")}
+        if len(told) >= claims:
+            break
+        time.sleep(0.05)
+    first_answer: dict[int, float] = {}
+    for call in answers.responses:
+        n = int(call.method.rsplit("-", 1)[1])
+        first_answer.setdefault(n, call.received_at - started[n])
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        claimed = connection.scalar(select(func.count()).select_from(SessionFacilitator)
+                                    .where(SessionFacilitator.session_id == 2))
+    engine.dispose()
+    answered = list(first_answer.values()) or [0.0]
+    return {"claimed": float(claimed or 0), "errors": sum(s >= 500 for s, _, _ in results),
+            "ack_p99": percentile([t for _, t, _ in results], 0.99) * 1000,
+            "told": len(first_answer), "answer_p99": percentile(answered, 0.99) * 1000,
+            "answer_max": max(answered) * 1000}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
+    database_url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     rows = []
-    servers = {"coprod": Server("coprod", args.database_url), "bare": Server("bare")}
+    servers = {"coprod": Server("coprod", database_url), "bare": Server("bare")}
     idle = {name: s.rss_kb() for name, s in servers.items()}
     try:
         for label, make in (("/feedback (modal opened)", command), ("Claim click", claim),
@@ -171,13 +214,15 @@ def main() -> None:
                 figures = {name: measure(s.url, make, clients, args.requests)
                            for name, s in servers.items()}
                 rows.append((label, clients, figures))
+        time.sleep(2)  # let the work after the acks settle before the race
+        raced = race(servers["coprod"].url, database_url)
     finally:
         peaks = {name: s.peak_kb for name, s in servers.items()}
         startups = {name: s.startup for name, s in servers.items()}
         for server in servers.values():
             server.stop()
     print(f"# Acknowledgement latency over HTTP ({args.requests} requests per row; "
-          f"{os.cpu_count()} cores; {'PostgreSQL' if args.database_url else 'SQLite'})")
+          f"{os.cpu_count()} cores; {'PostgreSQL' if 'postgres' in database_url else 'SQLite'})")
     print("| request | clients | Coprod median / p95 / p99 ms | Coprod req/s | bare Bolt median "
           "/ p95 / p99 ms | bare req/s | p99 ratio | 5xx |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -191,6 +236,11 @@ def main() -> None:
           f"{startups['bare']:.2f} s. RSS idle: Coprod {idle['coprod'] / 1024:.0f} MB, bare "
           f"{idle['bare'] / 1024:.0f} MB; peak under load: Coprod {peaks['coprod'] / 1024:.0f} MB,"
           f" bare {peaks['bare'] / 1024:.0f} MB.")
+    print()
+    print(f"Last-place race: 200 claims at once for 3 places: {raced['claimed']:.0f} claimed, "
+          f"{raced['told']:.0f} of 200 told their outcome, {raced['errors']:.0f} 5xx; "
+          f"acknowledged p99 {raced['ack_p99']:.1f} ms; outcome in their Slack p99 "
+          f"{raced['answer_p99']:.1f} ms, max {raced['answer_max']:.1f} ms.")
 
 
 if __name__ == "__main__":

@@ -69,11 +69,12 @@ def coprod_app(database_url: str) -> object:
     if not runtime.services.members.list_members():
         runtime.services.members.import_csv(MEMBERS)
         start = datetime.now(UTC) + timedelta(days=5)
-        runtime.services.sessions.create(None, SessionDraft(
-            title="Bench group", kind=SessionKind.PEER_GROUP, day=start.date(),
-            start_time=start.time().replace(second=0, microsecond=0, minute=0),
-            end_time=start.time().replace(second=0, microsecond=0, minute=59),
-            place="Hope Centre", places=3))
+        for title in ("Bench group", "Race group"):  # session 2 is for the last-place race
+            runtime.services.sessions.create(None, SessionDraft(
+                title=title, kind=SessionKind.PEER_GROUP, day=start.date(),
+                start_time=start.time().replace(second=0, microsecond=0, minute=0),
+                end_time=start.time().replace(second=0, microsecond=0, minute=59),
+                place="Hope Centre", places=3))
     app = create_app(settings, runtime.services, client=runtime.client)
     print(f"ready fake={fake.url}", flush=True)
     return make_wsgi_app(app, runtime.engine, extra_routes=make_sms_routes(runtime.services))

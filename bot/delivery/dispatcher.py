@@ -4,13 +4,20 @@ A run claims due rows with a short lease (so a crashed run's rows come back), se
 transaction (a slow Slack never holds a database lock), then records each outcome in its own
 short transaction. Delivery is at-least-once to the provider; the idempotency key on each row
 stops the same notification being queued twice.
+
+A batch is sent by a few threads at once, so that a fan-out is bound by Slack's and the SMS
+provider's round trips and limits rather than by waiting for each answer in turn. Messages to
+the same place keep their order (one thread takes all of them), and updates go after the
+messages they may update have been recorded.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -62,6 +69,11 @@ class DispatchReport:
     retrying: int = 0
     failed: int = 0
     held: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, outcome: str, n: int = 1) -> None:
+        with self._lock:  # the batch's sending threads all report here
+            setattr(self, outcome, getattr(self, outcome) + n)
 
     @property
     def handled(self) -> int:
@@ -82,6 +94,7 @@ class Dispatcher:
         nudge: Nudge | None = None,
         tz: tzinfo = UTC,
         sms_daily_cap: int | None = None,
+        senders: int = 8,
     ) -> None:
         self.sessions = sessions
         self.slack = slack
@@ -93,7 +106,9 @@ class Dispatcher:
         self.nudge = nudge or Nudge()
         self.tz = tz
         self.sms_daily_cap = sms_daily_cap
-        self._texts_not_yet_recorded = 0  # sent in this batch, not yet written as sent
+        self.senders = senders
+        self._texts_lock = threading.Lock()
+        self._texts_not_yet_recorded = 0  # sent (or being sent) in this batch, not yet written
 
     def deliver_due(self) -> DispatchReport:
         report = DispatchReport()
@@ -117,22 +132,40 @@ class Dispatcher:
         self.nudge.take()
         for _ in range(self.max_batches):
             claimed = self._claim()
-            sent: list[tuple[int, str]] = []
-            for item in claimed:
-                if item.channel is OutboxChannel.SLACK_UPDATE and sent:
-                    # An update may be of a message sent in this batch: record those first.
-                    self._record_sent(sent, report)
-                    sent = []
-                self._deliver(item, report, sent)
-            self._record_sent(sent, report)
+            # An update may be of a message sent in this batch: those are recorded first.
+            self._send_all([i for i in claimed if i.channel is not OutboxChannel.SLACK_UPDATE],
+                           report)
+            self._send_all([i for i in claimed if i.channel is OutboxChannel.SLACK_UPDATE],
+                           report)
             # Go on while batches are full, or while something urgent arrived mid-run.
             if len(claimed) < self.batch_size and not self.nudge.take():
                 break
 
+    def _send_all(self, items: Sequence[Claimed], report: DispatchReport) -> None:
+        by_place: dict[tuple[OutboxChannel, str], list[Claimed]] = {}
+        for item in items:
+            by_place.setdefault((item.channel, item.target), []).append(item)
+        sent: list[tuple[int, str]] = []
+
+        def send_in_order(group: list[Claimed]) -> None:
+            for item in group:
+                self._deliver(item, report, sent)
+
+        try:
+            if self.senders <= 1 or len(by_place) <= 1:
+                for group in by_place.values():
+                    send_in_order(group)
+            else:
+                with ThreadPoolExecutor(min(self.senders, len(by_place)),
+                                        thread_name_prefix="outbox") as pool:
+                    list(pool.map(send_in_order, by_place.values()))
+        finally:
+            # Whatever went wrong, what did go is written down, so it is not sent twice.
+            self._record_sent(sent, report)
+
     def _record_sent(self, sent: list[tuple[int, str]], report: DispatchReport) -> None:
         """Successes are written once per batch: one short transaction, not one per message
         (a crash before it means those are sent again: at-least-once, as promised)."""
-        self._texts_not_yet_recorded = 0
         if not sent:
             return
         now = self.clock()
@@ -143,7 +176,9 @@ class Dispatcher:
                     continue
                 row.status, row.sent_at, row.delivered_ref, row.last_error = (
                     OutboxStatus.SENT, now, ref, None)
-                report.sent += 1
+                report.count("sent")
+        with self._texts_lock:
+            self._texts_not_yet_recorded = 0
 
     def _claim(self) -> list[Claimed]:
         now = self.clock()
@@ -207,9 +242,10 @@ class Dispatcher:
             release = quiet_hours_release(now, self.tz)
             if release is not None:
                 raise Held(release, "held for quiet hours")
-        with self.sessions() as session:
+        with self.sessions() as session, self._texts_lock:
             # One read for both questions: is today's cap used up, and may this member be
             # texted (checked at send time, so consent withdrawn since queueing is honoured).
+            # Under the lock, so that the batch's threads can't all take the last text.
             if not urgent and self.sms_daily_cap is not None:
                 sent_today = OutboxRepository(session).count_texts_sent_since(
                     start_of_day(now, self.tz))
@@ -228,9 +264,13 @@ class Dispatcher:
             elif member.contact is ContactPreference.SLACK or not member.has_sms_consent:
                 raise SmsError("no consent to text this member", permanent=True)
             phone = member.phone
-        provider_id = self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)
-        self._texts_not_yet_recorded += 1
-        return provider_id
+            self._texts_not_yet_recorded += 1  # taken now; given back if the send fails
+        try:
+            return self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)
+        except Exception:
+            with self._texts_lock:
+                self._texts_not_yet_recorded -= 1
+            raise
 
     def _hold(self, item: Claimed, report: DispatchReport, held: Held) -> None:
         with self.sessions.begin() as session:
@@ -240,12 +280,12 @@ class Dispatcher:
             if row.not_after is not None and held.until > row.not_after:
                 row.status = OutboxStatus.FAILED
                 row.last_error = f"too late to send ({held.reason})"
-                report.failed += 1
+                report.count("failed")
                 return
             row.attempts -= 1  # waiting is not a try
             row.next_attempt_at = held.until
             row.last_error = held.reason
-            report.held += 1
+            report.count("held")
 
     def _record_provider_opt_out(self, item: Claimed) -> None:
         """The provider says this number opted out (error 21610): kept as our own state, so
@@ -273,9 +313,9 @@ class Dispatcher:
             row.last_error = step.reason[:300]
             if step.give_up:
                 row.status = OutboxStatus.FAILED
-                report.failed += 1
+                report.count("failed")
                 log.warning("notification %d failed for good: %s", row.id, step.reason)
             else:
                 assert step.retry_at is not None
                 row.next_attempt_at = step.retry_at
-                report.retrying += 1
+                report.count("retrying")

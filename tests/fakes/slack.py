@@ -49,6 +49,11 @@ class FakeSlack:
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
+        # For benchmarks: a round trip like the real one, and Slack's one message per second
+        # per channel (a second post to a channel within it is answered 429, Retry-After 1).
+        self.latency = 0.0
+        self.per_channel_interval: float | None = None
+        self._last_post: dict[str, float] = {}
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -90,6 +95,18 @@ class FakeSlack:
             self._failures.clear()
             self._every.clear()
             self._counts.clear()
+            self._last_post.clear()
+        self.latency, self.per_channel_interval = 0.0, None
+
+    def _channel_limit(self, channel: str) -> Failure | None:
+        """Called under the lock."""
+        if self.per_channel_interval is None:
+            return None
+        now = time.monotonic()
+        if now - self._last_post.get(channel, -1e9) < self.per_channel_interval:
+            return Failure(status=429, retry_after=1)
+        self._last_post[channel] = now
+        return None
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         with self._lock:
@@ -154,9 +171,13 @@ class FakeSlack:
                     self._send(200, {"ok": True})
                     return
                 method = self.path.removeprefix("/api/")
+                if fake.latency:
+                    time.sleep(fake.latency)
                 with fake._lock:
                     queue = fake._failures.get(method)
                     failure = queue.popleft() if queue else None
+                    if failure is None and method == "chat.postMessage":
+                        failure = fake._channel_limit(str(params.get("channel", "")))
                     count = fake._counts[method] = fake._counts.get(method, 0) + 1
                     for n, offset, periodic in fake._every.get(method, []):
                         if failure is None and (count + offset) % n == 0:

@@ -257,3 +257,39 @@ def test_an_opted_out_number_fails_for_good(
     assert dispatcher.deliver_due().failed == 1
     assert row(members, "text:dev:3").last_error == "Twilio refused: error 21610"
     assert fake_twilio.texts == []
+
+
+def test_a_batch_sent_by_several_threads_keeps_each_places_order(
+    runtime: Runtime, fake_slack: FakeSlack
+) -> None:
+    for n in range(5):
+        enqueue(runtime, f"card:{n}", OutboxChannel.SLACK_CHANNEL, "C0TUESDAY",
+                {"text": f"Card {n}"})
+        for person in range(6):
+            enqueue(runtime, f"dm:{n}:{person}", OutboxChannel.SLACK_DM, f"U0P{person:06d}",
+                    {"text": f"Note {n}"})
+    report = Dispatcher(runtime.sessions, SlackSender(runtime.client), ConsoleSmsProvider(),
+                        runtime.services.clock, senders=8).deliver_due()
+    assert report.sent == 35
+    posts = [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    assert [p["text"] for p in posts if p["channel"] == "C0TUESDAY"] == \
+        [f"Card {n}" for n in range(5)]
+    for person in range(6):
+        assert [p["text"] for p in posts if p["channel"] == f"U0P{person:06d}"] == \
+            [f"Note {n}" for n in range(5)]
+
+
+def test_the_daily_cap_holds_when_several_threads_text_at_once(
+    members: Runtime, fake_slack: FakeSlack
+) -> None:
+    with members.sessions() as session:
+        texters = [m.id for m in MemberRepository(session).list_all() if m.has_sms_consent]
+    assert len(texters) == 3
+    for member_id in texters:
+        enqueue(members, f"invite:{member_id}", OutboxChannel.SMS, str(member_id),
+                {"text": "Riverside: community meeting Thursday 6pm. Reply YES or NO."})
+    texts = ConsoleSmsProvider(echo=False)
+    report = Dispatcher(members.sessions, SlackSender(members.client), texts,
+                        members.services.clock, sms_daily_cap=2, senders=8).deliver_due()
+    assert (report.sent, report.held) == (2, 1)
+    assert len(texts.sent) == 2
