@@ -1,12 +1,15 @@
-"""Reminders: how late they are (due time to the message reaching Slack), and how fast a
-reminder fans out to 2,000 invited members (80% Slack, 20% text) against zero-latency fakes.
+"""Reminders: how fast one reminder fans out to 2,000 and 10,000 invited members (80% Slack,
+20% text) against zero-latency fakes and against fakes with a 50 ms round trip and Slack's one
+message per second per channel; and how late reminders are (due time to reaching Slack).
 
-Run: make bench (or .venv/bin/python -m bench.reminders [--members 2000])."""
+Run: make bench (or .venv/bin/python -m bench.reminders [--members 2000] [--database-url])."""
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,8 +21,11 @@ from bot.delivery.sms import ConsoleSmsProvider
 from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.scheduler import build_scheduler
 from bot.wiring import build_runtime
+from storage.crypto import new_key
 from storage.migrate import upgrade
 from tests.fakes.slack import FakeSlack
+
+KEY = new_key()  # made for this run; the bench databases are thrown away
 
 
 def directory(members: int) -> str:
@@ -32,42 +38,83 @@ def directory(members: int) -> str:
     return "\n".join(rows) + "\n"
 
 
-def fan_out(members: int, url: str, fake: FakeSlack) -> None:
+class SlowTexts(ConsoleSmsProvider):
+    """The console provider with a provider's round trip added."""
+
+    def __init__(self, latency: float) -> None:
+        super().__init__(echo=False)
+        self.latency = latency
+
+    def send(self, to: str, body: str, not_after: datetime | None = None) -> str:
+        time.sleep(self.latency)
+        return super().send(to, body, not_after)
+
+
+def fake_slack_process(latency: float, per_channel: float | None) -> tuple[subprocess.Popen[str],
+                                                                          str]:
+    args = [sys.executable, "-m", "bench.fake_slack", "--latency", str(latency)]
+    if per_channel:
+        args += ["--per-channel", str(per_channel)]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def fan_out(members: int, url: str, latency: float) -> None:
+    """One reminder to every member, delivered until nothing is left (a 429 from the
+    per-channel limit puts a message back until its Retry-After)."""
+    fake, api_url = fake_slack_process(latency, 1.0 if latency else None)
     settings = load_settings(env_file=None, slack_bot_token="xoxb-bench",
-                             slack_signing_secret="s", slack_api_url=fake.api_url,
-                             database_url=url, coprod_sms_daily_cap=100_000)
-    texts = ConsoleSmsProvider(echo=False)
-    # Daytime in London on a fixed clock, so no text is held for quiet hours.
-    now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
-    setup = build_runtime(settings, sms=texts, clock=lambda: now - timedelta(days=1))
+                             slack_signing_secret="s", slack_api_url=api_url,
+                             database_url=url, coprod_sms_daily_cap=100_000,
+                             coprod_data_key=KEY)
+    texts = SlowTexts(latency)
+    # Daytime in London, so no text is held for quiet hours; the clock runs from there.
+    noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    ticking = time.monotonic()
+
+    def clock() -> datetime:
+        return noon + timedelta(seconds=time.monotonic() - ticking)
+
+    setup = build_runtime(settings, sms=texts, clock=lambda: noon - timedelta(days=1))
     upgrade(setup.engine)
     setup.services.members.import_csv(directory(members))
-    start = now + timedelta(hours=1, minutes=30)
+    start = noon + timedelta(hours=1, minutes=30)
     local_start = start.astimezone(settings.timezone)
     setup.services.meetings.create(None, MeetingDraft(
         title="Community meeting", kind=MeetingKind.COMMUNITY, day=local_start.date(),
         start_time=local_start.time(), end_time=(local_start + timedelta(hours=1)).time(),
         place="Hope Centre", channel="C0BENCH"))
     setup.engine.dispose()
-    runtime = build_runtime(settings, sms=texts, clock=lambda: now)
-    began = time.perf_counter()
-    assert runtime.services.reminders.send_due() == 1
-    queued = time.perf_counter() - began
-    dispatcher = runtime.dispatcher()
-    began = time.perf_counter()
-    report = dispatcher.deliver_due()
-    delivered = time.perf_counter() - began
-    total = report.sent
-    print(f"| fan-out to {members} members | {total} notifications | queued in "
-          f"{queued * 1000:.0f} ms | delivered in {delivered:.2f} s | "
-          f"{total / delivered:.0f} per second | {len(texts.sent)} texts |")
-    runtime.engine.dispose()
+    runtime = build_runtime(settings, sms=texts, clock=clock)
+    try:
+        began = time.perf_counter()
+        assert runtime.services.reminders.send_due() == 1
+        queued = time.perf_counter() - began
+        dispatcher = runtime.dispatcher()
+        began = time.perf_counter()
+        total = retried = 0
+        while total < members + 1 and time.perf_counter() - began < 600:
+            report = dispatcher.deliver_due()
+            total, retried = total + report.sent, retried + report.retrying
+            if not report.handled:
+                time.sleep(0.1)
+        delivered = time.perf_counter() - began
+    finally:
+        fake.terminate()
+        runtime.engine.dispose()
+    fakes = f"{latency * 1000:.0f} ms round trip, 1 per s per channel" if latency else \
+        "zero latency"
+    print(f"| {members:,} members | {fakes} | {total:,} | {queued * 1000:.0f} ms | "
+          f"{delivered:.2f} s | **{total / delivered:,.0f}** | {len(texts.sent):,} | "
+          f"{retried} |")
 
 
 def lateness(url: str, fake: FakeSlack, count: int) -> list[float]:
     settings = load_settings(env_file=None, slack_bot_token="xoxb-bench",
                              slack_signing_secret="s", slack_api_url=fake.api_url,
-                             database_url=url, coprod_reminder_offsets="default=1m")
+                             database_url=url, coprod_reminder_offsets="default=1m",
+                             coprod_data_key=KEY)
     runtime = build_runtime(settings, sms=ConsoleSmsProvider(echo=False))
     upgrade(runtime.engine)
     runtime.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
@@ -110,26 +157,47 @@ def lateness(url: str, fake: FakeSlack, count: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--members", type=int, nargs="+", default=[2000, 10000])
+    parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--late-count", type=int, default=5)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--database-url", default="",
+                        help="PostgreSQL: an empty database, emptied again between runs")
     args = parser.parse_args()
-    fake = FakeSlack().start()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            print("# Reminders")
-            print("| measure | | | | | |")
-            print("| --- | --- | --- | --- | --- | --- |")
-            fan_out(args.members, args.database_url or f"sqlite:///{Path(folder) / 'f.db'}",
-                    fake)
-            fake.reset()
-            late = lateness(args.database_url or f"sqlite:///{Path(folder) / 'l.db'}", fake,
+    with tempfile.TemporaryDirectory() as folder:
+        print("# Reminder fan-out (80% Slack DMs, 20% texts, plus the channel post)")
+        print("| members | fakes | delivered | queued in | delivered in | per second | texts "
+              "| put back (429) |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        runs = 0
+        for members in args.members:
+            for latency in (0.0, args.latency):
+                runs += 1
+                fan_out(members, fresh_database(args.database_url, folder, f"f{runs}"), latency)
+        fake = FakeSlack().start()
+        try:
+            late = lateness(fresh_database(args.database_url, folder, "late"), fake,
                             args.late_count)
-            print(f"| lateness, due to Slack ({len(late)} reminders) | median "
-                  f"{statistics.median(late) * 1000:.0f} ms | p99 "
-                  f"{percentile(late, 0.99) * 1000:.0f} ms | max {max(late) * 1000:.0f} ms | | |")
-    finally:
-        fake.stop()
+        finally:
+            fake.stop()
+        print()
+        print(f"Scheduler lateness, due time to the message reaching Slack ({len(late)} "
+              f"reminders, real scheduler): median {statistics.median(late) * 1000:.0f} ms, "
+              f"p99 {percentile(late, 0.99) * 1000:.0f} ms, max {max(late) * 1000:.0f} ms.")
+
+
+def fresh_database(url: str, folder: str, name: str) -> str:
+    if not url:
+        return f"sqlite:///{Path(folder) / name}.db"
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
 
 
 if __name__ == "__main__":

@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.nudge import Nudge
@@ -170,13 +171,15 @@ class Dispatcher:
             return
         now = self.clock()
         with self.sessions.begin() as session:
-            for row_id, ref in sent:
-                row = session.get(OutboxMessage, row_id)
-                if row is None:
-                    continue
-                row.status, row.sent_at, row.delivered_ref, row.last_error = (
-                    OutboxStatus.SENT, now, ref, None)
-                report.count("sent")
+            # One UPDATE for the whole batch (executemany), no reads first. A row erased
+            # meanwhile (`coprod members erase`) simply matches nothing.
+            outbox = cast(Table, OutboxMessage.__table__)
+            session.execute(
+                update(outbox).where(outbox.c.id == bindparam("row_id")).values(
+                    status=OutboxStatus.SENT, sent_at=now, delivered_ref=bindparam("ref"),
+                    last_error=None),
+                [{"row_id": row_id, "ref": ref} for row_id, ref in sent])
+        report.count("sent", len(sent))
         with self._texts_lock:
             self._texts_not_yet_recorded = 0
 
