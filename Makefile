@@ -46,10 +46,15 @@ browser:
 test: lint typecheck browser
 	$(BIN)/python -m pytest
 
+# make bench BENCH_DATABASE_URL=postgresql://... runs the same benches on PostgreSQL
+# (an empty database: each bench empties it first).
+BENCH_DB = $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+
 bench: $(TEST_STAMP)
-	$(BIN)/python -m bench.incident_latency
-	$(BIN)/python -m bench.reminders
-	$(BIN)/python -m bench.ack_latency
+	$(BIN)/python -m bench.incident_latency $(BENCH_DB)
+	$(BIN)/python -m bench.reminders $(BENCH_DB)
+	$(BIN)/python -m bench.ack_latency $(BENCH_DB)
+	$(BIN)/python -m bench.app_home $(BENCH_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

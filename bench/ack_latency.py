@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bench.incident_latency import percentile
+from bench.reminders import fresh_database
 from bench.server import SECRET
 
 VERIFIER = SignatureVerifier(SECRET)
@@ -203,7 +204,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    database_url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    database_url = fresh_database(args.database_url, tempfile.mkdtemp(), "bench")
     rows = []
     servers = {"coprod": Server("coprod", database_url), "bare": Server("bare")}
     idle = {name: s.rss_kb() for name, s in servers.items()}

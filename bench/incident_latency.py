@@ -12,7 +12,6 @@ import platform
 import statistics
 import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 from slack_bolt import BoltRequest
@@ -23,6 +22,7 @@ from bot.config import load_settings
 from bot.delivery.sms import ConsoleSmsProvider
 from bot.scheduler import build_scheduler
 from bot.wiring import build_runtime
+from storage.crypto import new_key
 from storage.migrate import upgrade
 from tests.fakes.slack import FakeSlack
 
@@ -66,10 +66,12 @@ def main() -> None:
     args = parser.parse_args()
     fake = FakeSlack().start()
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        from bench.reminders import fresh_database
+
+        url = fresh_database(args.database_url, folder, "bench")
         settings = load_settings(env_file=None, slack_bot_token="xoxb-bench",
                                  slack_signing_secret=SECRET, slack_api_url=fake.api_url,
-                                 database_url=url)
+                                 database_url=url, coprod_data_key=new_key())
         runtime = build_runtime(settings, sms=ConsoleSmsProvider(echo=False))
         upgrade(runtime.engine)
         runtime.services.members.import_csv(DIRECTORY)
