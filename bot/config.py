@@ -45,6 +45,7 @@ class Settings(BaseSettings):
 
     coprod_dispatch_interval_seconds: float = Field(default=5.0, gt=0)
     coprod_dispatch_max_attempts: int = Field(default=8, ge=1)
+    coprod_dispatch_lease_seconds: float = Field(default=120.0, ge=1)
     coprod_sms_daily_cap: int = Field(default=300, ge=0)
     coprod_reminder_offsets: str = "default=7d,1d,2h;session=1d,2h"
     coprod_retention: str = ""

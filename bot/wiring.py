@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -40,6 +41,7 @@ class Runtime:
             nudge=self.services.nudge,
             tz=self.settings.timezone,
             sms_daily_cap=self.settings.coprod_sms_daily_cap,
+            lease=timedelta(seconds=self.settings.coprod_dispatch_lease_seconds),
         )
 
 

@@ -153,6 +153,11 @@ class Event(enum.StrEnum):
 BOT_SCOPES: dict[str, str] = {
     "commands": "slash commands",
     "chat:write": "posting cards and direct messages, and updating them",
+    # Only after a crash mid-send: did this one notification arrive? (Its own recent messages
+    # in that one conversation, looked up by the mark it carries.)
+    "im:history": "checking after a crash whether a direct message already arrived",
+    "channels:history": "checking after a crash whether a channel post already arrived",
+    "groups:history": "checking after a crash whether a private-channel post already arrived",
 }
 
 # Events the app subscribes to.

@@ -193,6 +193,10 @@ class OutboxMessage(Base):
     # latest word on it (queued, sent, delivered, undelivered, failed).
     rsvp_for: Mapped[str | None] = mapped_column(String(40))
     provider_status: Mapped[str | None] = mapped_column(String(20))
+    # Set when an attempt begins and cleared when its outcome is written. Still set when the
+    # row is claimed again means the last attempt never came back (the process died): the
+    # message may have gone, so the dispatcher asks Slack before sending it again.
+    sending_since: Mapped[datetime | None]
 
 
 class FeedbackCase(Base):

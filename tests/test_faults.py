@@ -4,9 +4,13 @@ a fan-out, an unreachable database during a submission, retried events, tampered
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
+from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,13 +18,16 @@ from slack_bolt import BoltRequest
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.delivery.slack import SlackSender
 from bot.rules.incidents import IncidentForm, IncidentKind, Severity
 from bot.rules.sessions import SessionDraft, SessionKind
 from bot.wiring import Runtime, build_runtime
 from storage.db import make_engine
-from storage.models import FeedbackCase, OutboxChannel, OutboxStatus
+from storage.models import FeedbackCase, OutboxChannel, OutboxMessage, OutboxStatus
 from storage.repositories import OutboxRepository
 from tests.conftest import (
+    BOT_TOKEN,
+    DATA_KEY,
     SIGNING_SECRET,
     FakeClock,
     SlackDriver,
@@ -162,3 +169,89 @@ def test_fifty_tampered_requests_are_refused_and_change_nothing(
         assert response.status == 401
     assert [c.method for c in slack.fake.calls if c.method != "auth.test"] == []
     assert slack.fake.responses == []
+
+
+def _enqueue_dms(runtime: Runtime, count: int, now: datetime) -> None:
+    with runtime.sessions.begin() as session:
+        outbox = OutboxRepository(session)
+        for n in range(count):
+            outbox.enqueue(key=f"reminder:{n}", channel=OutboxChannel.SLACK_DM,
+                           target=f"U0M{n:06d}", payload={"text": f"Reminder {n}"}, now=now)
+
+
+def test_an_attempt_that_never_came_back_is_checked_with_slack_before_sending_again(
+    runtime: Runtime, fake_slack: FakeSlack, clock: FakeClock
+) -> None:
+    """A run died after posting reminder 0 and before posting reminder 1, with neither
+    recorded: the next run finds 0 in Slack by its mark and posts only 1."""
+    _enqueue_dms(runtime, 2, clock.now)
+    with runtime.sessions.begin() as session:
+        rows = {r.idempotency_key: r for r in session.query(OutboxMessage)}
+        for row in rows.values():
+            row.attempts, row.sending_since = 1, clock.now
+            row.next_attempt_at = clock.now + timedelta(minutes=2)
+    SlackSender(runtime.client).post("U0M000000", {"text": "Reminder 0"}, key="reminder:0")
+    clock.advance(minutes=3)
+    assert runtime.dispatcher().deliver_due().sent == 2
+    texts = [c.params["text"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert sorted(texts) == ["Reminder 0", "Reminder 1"]
+    assert len(fake_slack.calls_to("conversations.history")) == 2
+    with runtime.sessions() as session:
+        found = {r.idempotency_key: r for r in session.query(OutboxMessage)}
+    assert found["reminder:0"].delivered_ref == "D0M000000:" + \
+        fake_slack.history["D0M000000"][0]["ts"]
+    assert all(r.status is OutboxStatus.SENT and r.sending_since is None
+               for r in found.values())
+
+
+def test_a_worker_killed_mid_fan_out_delivers_everything_exactly_once_after_restart(
+    settings: Settings, runtime: Runtime, fake_slack: FakeSlack, database_url: str,
+    tmp_path: Path
+) -> None:
+    _enqueue_dms(runtime, 300, datetime.now(UTC))
+    fake_slack.latency = 0.01  # so that the kill lands mid-fan-out
+    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": fake_slack.api_url, "DATABASE_URL": database_url,
+           "COPROD_DATA_KEY": DATA_KEY, "COPROD_DISPATCH_INTERVAL_SECONDS": "0.1",
+           "COPROD_DISPATCH_LEASE_SECONDS": "1"}
+    command = [sys.executable, "-m", "bot.cli", "worker"]
+    root = Path(__file__).resolve().parent.parent
+    env["PYTHONPATH"] = str(root)
+
+    def posted() -> int:
+        return len(fake_slack.calls_to("chat.postMessage"))
+
+    first = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while posted() < 60 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    at_kill = posted()
+    assert 60 <= at_kill < 300, "the kill must land in the middle of the fan-out"
+    with runtime.sessions() as session:
+        in_doubt = session.query(OutboxMessage).filter(
+            OutboxMessage.sending_since.is_not(None)).count()
+    assert in_doubt > 0  # some were taken and never recorded
+
+    second = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with runtime.sessions() as session:
+                statuses = OutboxRepository(session).count_by_status()
+            if statuses.get(OutboxStatus.SENT, 0) == 300:
+                break
+            time.sleep(0.1)
+    finally:
+        second.terminate()
+        second.wait(10)
+    texts = [c.params["text"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert sorted(texts) == sorted(f"Reminder {n}" for n in range(300))  # each exactly once
+    assert statuses.get(OutboxStatus.SENT, 0) == 300

@@ -48,11 +48,14 @@ UPDATE_PREFIX = "outbox:"
 @dataclass(frozen=True)
 class Claimed:
     id: int
+    key: str
     channel: OutboxChannel
     target: str
     payload: dict[str, Any]
     attempts: int
     not_after: datetime | None
+    # When the last attempt began, if it never came back: it may have been delivered.
+    in_doubt_since: datetime | None = None
 
 
 class Held(Exception):
@@ -96,6 +99,7 @@ class Dispatcher:
         tz: tzinfo = UTC,
         sms_daily_cap: int | None = None,
         senders: int = 8,
+        lease: timedelta = LEASE,
     ) -> None:
         self.sessions = sessions
         self.slack = slack
@@ -108,6 +112,7 @@ class Dispatcher:
         self.tz = tz
         self.sms_daily_cap = sms_daily_cap
         self.senders = senders
+        self.lease = lease
         self._texts_lock = threading.Lock()
         self._texts_not_yet_recorded = 0  # sent (or being sent) in this batch, not yet written
 
@@ -177,7 +182,7 @@ class Dispatcher:
             session.execute(
                 update(outbox).where(outbox.c.id == bindparam("row_id")).values(
                     status=OutboxStatus.SENT, sent_at=now, delivered_ref=bindparam("ref"),
-                    last_error=None),
+                    last_error=None, sending_since=None),
                 [{"row_id": row_id, "ref": ref} for row_id, ref in sent])
         report.count("sent", len(sent))
         with self._texts_lock:
@@ -191,11 +196,13 @@ class Dispatcher:
             for row in rows:
                 row.attempts += 1
                 # The lease: if this process dies mid-send, the row is due again after it.
-                row.next_attempt_at = now + LEASE
+                row.next_attempt_at = now + self.lease
                 claimed.append(
-                    Claimed(row.id, row.channel, row.target, dict(row.payload), row.attempts,
-                            row.not_after)
+                    Claimed(row.id, row.idempotency_key, row.channel, row.target,
+                            dict(row.payload), row.attempts, row.not_after,
+                            in_doubt_since=row.sending_since)
                 )
+                row.sending_since = now
             return claimed
 
     def _deliver(self, item: Claimed, report: DispatchReport,
@@ -221,10 +228,29 @@ class Dispatcher:
 
     def _send(self, item: Claimed) -> str:
         if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SLACK_CHANNEL):
-            return self.slack.post(item.target, item.payload)
+            if item.in_doubt_since is not None:
+                found = self._posted_before(item, item.in_doubt_since)
+                if found is not None:
+                    return found
+            return self.slack.post(item.target, item.payload, key=item.key)
         if item.channel is OutboxChannel.SLACK_UPDATE:
             return self.slack.update(self._message_to_update(item.target), item.payload)
         return self._send_text(item)
+
+    def _posted_before(self, item: Claimed, since: datetime) -> str | None:
+        """The last attempt never came back. Each post carries a mark of its key, so Slack can
+        say whether it arrived; only if it didn't (or Slack can't say) is it posted again.
+        Texts and updates are not checked: an update is the same whichever time it lands, and
+        a text may, rarely, come twice."""
+        try:
+            found = self.slack.already_posted(item.target, item.key, since)
+        except DeliveryFailed as failure:
+            log.warning("notification %d: could not check whether it was sent before (%s); "
+                        "sending it again", item.id, failure.attempt.reason)
+            return None
+        if found is not None:
+            log.info("notification %d was delivered before the last run stopped", item.id)
+        return found
 
     def _message_to_update(self, target: str) -> str:
         if not target.startswith(UPDATE_PREFIX):
@@ -281,12 +307,13 @@ class Dispatcher:
             if row is None:
                 return
             if row.not_after is not None and held.until > row.not_after:
-                row.status = OutboxStatus.FAILED
+                row.status, row.sending_since = OutboxStatus.FAILED, None
                 row.last_error = f"too late to send ({held.reason})"
                 report.count("failed")
                 return
             row.attempts -= 1  # waiting is not a try
             row.next_attempt_at = held.until
+            row.sending_since = None
             row.last_error = held.reason
             report.count("held")
 
@@ -314,6 +341,7 @@ class Dispatcher:
                 not_after=item.not_after,
             )
             row.last_error = step.reason[:300]
+            row.sending_since = None
             if step.give_up:
                 row.status = OutboxStatus.FAILED
                 report.count("failed")

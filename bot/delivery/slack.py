@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -61,12 +63,23 @@ def split_ref(ref: str) -> tuple[str, str]:
     return channel, ts
 
 
+NOTICE_EVENT = "coprod_notice"
+
+
+def notice_mark(key: str) -> str:
+    """What a message carries in its metadata to say which notification it is: a digest of
+    the outbox key, so the key's own words (case and incident numbers) are not on the message."""
+    return hashlib.sha256(f"coprod-outbox:{key}".encode()).hexdigest()[:24]
+
+
 class SlackSender:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def post(self, channel: str, payload: dict[str, Any]) -> str:
+    def post(self, channel: str, payload: dict[str, Any], key: str | None = None) -> str:
         """Posts to a channel, or to the app's DM with a person when given their user id."""
+        extra = ({"metadata": {"event_type": NOTICE_EVENT,
+                               "event_payload": {"mark": notice_mark(key)}}} if key else {})
         response = self._call(
             self.client.chat_postMessage,
             channel=channel,
@@ -74,8 +87,27 @@ class SlackSender:
             blocks=payload.get("blocks"),
             unfurl_links=False,
             unfurl_media=False,
+            **extra,
         )
         return message_ref(str(response["channel"]), str(response["ts"]))
+
+    def already_posted(self, channel: str, key: str, since: datetime) -> str | None:
+        """Where the notification with this key was posted since `since`, if it was: asked
+        when an attempt never came back (the process died mid-send), so that it isn't posted
+        twice. Reads only the app's own recent messages in that one conversation."""
+        if channel.startswith(("U", "W")):  # a person: their DM with the app
+            opened = self._call(self.client.conversations_open, users=channel)
+            channel = str(opened["channel"]["id"])
+        history = self._call(self.client.conversations_history, channel=channel,
+                             oldest=f"{since.timestamp() - 60:.6f}", limit=200,
+                             include_all_metadata=True)
+        mark = notice_mark(key)
+        for message in history.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if (metadata.get("event_type") == NOTICE_EVENT
+                    and (metadata.get("event_payload") or {}).get("mark") == mark):
+                return message_ref(channel, str(message["ts"]))
+        return None
 
     def update(self, ref: str, payload: dict[str, Any]) -> str:
         channel, ts = split_ref(ref)

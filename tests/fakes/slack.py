@@ -54,6 +54,8 @@ class FakeSlack:
         self.latency = 0.0
         self.per_channel_interval: float | None = None
         self._last_post: dict[str, float] = {}
+        # What each conversation holds (for conversations.history), metadata included.
+        self.history: dict[str, list[dict[str, Any]]] = {}
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -96,6 +98,7 @@ class FakeSlack:
             self._every.clear()
             self._counts.clear()
             self._last_post.clear()
+            self.history.clear()
         self.latency, self.per_channel_interval = 0.0, None
 
     def _channel_limit(self, channel: str) -> Failure | None:
@@ -127,9 +130,26 @@ class FakeSlack:
             if channel.startswith(("U", "W")):
                 channel = "D" + channel[1:]
             ts = f"1700000000.{next(self._ts):06d}"
-            return {"ok": True, "channel": channel, "ts": ts,
-                    "message": {"type": "message", "text": params.get("text", ""), "ts": ts,
-                                "bot_id": "B0BOT"}}
+            message = {"type": "message", "text": params.get("text", ""), "ts": ts,
+                       "bot_id": "B0BOT"}
+            metadata = params.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            with self._lock:
+                self.history.setdefault(channel, []).append(
+                    {**message, **({"metadata": metadata} if metadata else {})})
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "conversations.history":
+            channel = str(params.get("channel", ""))
+            with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+            with self._lock:
+                # Newest first, as Slack returns them. `oldest` is not applied: the fake's ts
+                # are a counter, not wall-clock times.
+                found = [dict(m) for m in reversed(self.history.get(channel, []))]
+            if not with_metadata:
+                for message in found:
+                    message.pop("metadata", None)
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "chat.update":
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"),
                     "text": params.get("text", "")}
@@ -157,6 +177,11 @@ class FakeSlack:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
+            def do_GET(self) -> None:
+                path, _, query = self.path.partition("?")
+                self.path = path
+                self._answer(dict(parse_qsl(query)))
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()
@@ -164,6 +189,9 @@ class FakeSlack:
                     params: dict[str, Any] = json.loads(raw or "{}")
                 else:
                     params = dict(parse_qsl(raw))
+                self._answer(params)
+
+            def _answer(self, params: dict[str, Any]) -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 if self.path.startswith("/respond/"):
                     with fake._lock:
