@@ -156,6 +156,7 @@ BOT_SCOPES: dict[str, str] = {
     # Only after a crash mid-send: did this one notification arrive? (Its own recent messages
     # in that one conversation, looked up by the mark it carries.)
     "im:history": "checking after a crash whether a direct message already arrived",
+    "im:write": "finding the direct message with a person, for that same check",
     "channels:history": "checking after a crash whether a channel post already arrived",
     "groups:history": "checking after a crash whether a private-channel post already arrived",
 }
