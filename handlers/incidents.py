@@ -13,10 +13,11 @@ from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.incidents import InvalidIncident
 from handlers.blocks import incidents as blocks
-from handlers.blocks.text import KIND_ERROR, section
+from handlers.blocks.text import KIND_ERROR
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, Shortcut, SlashCommand
 from handlers.later import later
+from handlers.replies import say_privately
 
 FIELD_BLOCKS = {
     IncidentField.KIND: BlockId.IN_KIND,
@@ -112,8 +113,7 @@ def handle_report(ack: Ack, body: dict, view: dict, services: Services) -> None:
 
 
 def _refuse(respond: Respond) -> None:
-    respond(replace_original=False, response_type="ephemeral", text=NOT_YOURS,
-            blocks=[section(NOT_YOURS)])
+    say_privately(respond, NOT_YOURS)
 
 
 def handle_responder_button(ack: Ack, body: dict, action: dict, respond: Respond,

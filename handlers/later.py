@@ -7,7 +7,8 @@ from collections.abc import Callable
 from slack_bolt import Respond
 
 from bot.after_ack import AfterAck
-from handlers.blocks.text import KIND_ERROR, section
+from handlers.blocks.text import KIND_ERROR
+from handlers.replies import say_privately
 
 
 def later(after_ack: AfterAck, respond: Respond, kind: str, work: Callable[[], object], *,
@@ -15,8 +16,4 @@ def later(after_ack: AfterAck, respond: Respond, kind: str, work: Callable[[], o
     """Runs `work` after the ack; if it fails, the person gets the same kind words an error in
     the listener itself would give, in an ephemeral message only they see."""
 
-    def tell(words: str) -> None:
-        respond(replace_original=False, response_type="ephemeral", text=words,
-                blocks=[section(words)])
-
-    after_ack(kind, work, tell, sorry)
+    after_ack(kind, work, lambda words: say_privately(respond, words), sorry)

@@ -23,6 +23,7 @@ from handlers.blocks import meetings as blocks
 from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
+from handlers.replies import say_privately
 
 FIELD_BLOCKS = {
     MeetingField.TITLE: BlockId.MT_TITLE,
@@ -84,8 +85,7 @@ def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: 
                               services: Services) -> None:
     ack()
     if not services.meetings.is_coordinator(body["user"]["id"]):
-        _say(respond, "Only a coordinator can set up meetings.", replace_original=False,
-             response_type="ephemeral")
+        say_privately(respond, "Only a coordinator can set up meetings.")
         return
     client.views_open(trigger_id=body["trigger_id"], view=blocks.meeting_form())
 
@@ -132,17 +132,16 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
     try:
         view = services.meetings.rsvp(int(action["value"]), body["user"]["id"], going)
     except NotAllowed:
-        _say(respond, "You're not in our member list yet. Please ask a coordinator to add you.",
-             replace_original=False, response_type="ephemeral")
+        say_privately(respond,
+                      "You're not in our member list yet. Please ask a coordinator to add you.")
         return
     except MeetingGone:
-        _say(respond, "Sorry, that meeting has been cancelled.", replace_original=False,
-             response_type="ephemeral")
+        say_privately(respond, "Sorry, that meeting has been cancelled.")
         return
     when = blocks.when(view.starts_at, services.settings.timezone)
     words = (f"Thanks - you're down for {view.title} ({when})." if going
              else f"Thanks for letting us know you can't make {view.title} ({when}).")
-    _say(respond, words, replace_original=False, response_type="ephemeral")
+    say_privately(respond, words)
 
 
 def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
@@ -193,8 +192,7 @@ def handle_present_decision(ack: Ack, body: dict, action: dict, respond: Respond
         view = services.meetings.decide_present(int(action["value"]), body["user"]["id"],
                                                 accept)
     except (NotAllowed, MeetingGone):
-        _say(respond, "Only a coordinator can answer requests to present.",
-             replace_original=False, response_type="ephemeral")
+        say_privately(respond, "Only a coordinator can answer requests to present.")
         return
     payload = blocks.present_request(view, services.settings.timezone)
     respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
@@ -206,12 +204,9 @@ def handle_cancel(ack: Ack, body: dict, action: dict, respond: Respond,
     try:
         view = services.meetings.cancel(body["user"]["id"], int(action["value"]))
     except NotAllowed:
-        _say(respond, "Only a coordinator can cancel a meeting.", replace_original=False,
-             response_type="ephemeral")
+        say_privately(respond, "Only a coordinator can cancel a meeting.")
         return
     except MeetingGone:
-        _say(respond, "That meeting is already cancelled.", replace_original=False,
-             response_type="ephemeral")
+        say_privately(respond, "That meeting is already cancelled.")
         return
-    _say(respond, f"{view.title} is cancelled; everyone invited is being told.",
-         replace_original=False, response_type="ephemeral")
+    say_privately(respond, f"{view.title} is cancelled; everyone invited is being told.")

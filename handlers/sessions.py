@@ -20,6 +20,7 @@ from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.later import later
+from handlers.replies import say_privately
 
 
 def register(app: App) -> None:
@@ -149,11 +150,6 @@ def _redraw(body: dict, respond: Respond, services: Services, view: SessionView)
     respond(replace_original=True, text=card["text"], blocks=card["blocks"])
 
 
-def _say(respond: Respond, text: str) -> None:
-    respond(replace_original=False, response_type="ephemeral", text=text,
-            blocks=[section(text)])
-
-
 def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
                  services: Services, after_ack: AfterAck) -> None:
     ack()
@@ -164,11 +160,11 @@ def _claim(body: dict, action: dict, respond: Respond, services: Services) -> No
     try:
         outcome = services.sessions.claim(int(action["value"]), body["user"]["id"])
     except SessionGone:
-        _say(respond, "That session is no longer on the rota.")
+        say_privately(respond, "That session is no longer on the rota.")
         return
     tz = services.settings.timezone
-    _say(respond, blocks.claim_message(outcome.decision, outcome.session, outcome.coordinators,
-                                       tz))
+    say_privately(respond, blocks.claim_message(outcome.decision, outcome.session,
+                                                outcome.coordinators, tz))
     if outcome.decision is ClaimDecision.OK:
         _redraw(body, respond, services, outcome.session)
 
@@ -185,7 +181,7 @@ def _release(body: dict, action: dict, respond: Respond, services: Services) -> 
         result = services.sessions.release(int(action["value"]), body["user"]["id"],
                                            confirmed=confirmed)
     except SessionGone:
-        _say(respond, "That session is no longer on the rota.")
+        say_privately(respond, "That session is no longer on the rota.")
         return
     tz = services.settings.timezone
     if result.outcome is Outcome.CONFIRM_LATE_RELEASE:
@@ -196,7 +192,7 @@ def _release(body: dict, action: dict, respond: Respond, services: Services) -> 
         respond(replace_original=True, response_type="ephemeral",
                 text=blocks.outcome_message(result.outcome, result.session, tz))
         return
-    _say(respond, blocks.outcome_message(result.outcome, result.session, tz))
+    say_privately(respond, blocks.outcome_message(result.outcome, result.session, tz))
     if result.outcome is Outcome.RELEASED:
         _redraw(body, respond, services, result.session)
 
@@ -216,10 +212,10 @@ def _attend(body: dict, action: dict, respond: Respond, services: Services) -> N
     try:
         result = services.sessions.attend(int(action["value"]), body["user"]["id"])
     except SessionGone:
-        _say(respond, "That session is no longer on the rota.")
+        say_privately(respond, "That session is no longer on the rota.")
         return
-    _say(respond, blocks.outcome_message(result.outcome, result.session,
-                                         services.settings.timezone))
+    say_privately(respond, blocks.outcome_message(result.outcome, result.session,
+                                                  services.settings.timezone))
 
 
 def handle_wait(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -232,10 +228,10 @@ def _wait(body: dict, action: dict, respond: Respond, services: Services) -> Non
     try:
         result = services.sessions.join_waiting_list(int(action["value"]), body["user"]["id"])
     except SessionGone:
-        _say(respond, "That session is no longer on the rota.")
+        say_privately(respond, "That session is no longer on the rota.")
         return
-    _say(respond, blocks.outcome_message(result.outcome, result.session,
-                                         services.settings.timezone))
+    say_privately(respond, blocks.outcome_message(result.outcome, result.session,
+                                                  services.settings.timezone))
 
 
 def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
@@ -245,17 +241,17 @@ def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond
     user = body["user"]["id"]
     sessions = services.sessions
     if not sessions.is_coordinator(user):
-        _say(respond, "Only a coordinator can change or cancel a session.")
+        say_privately(respond, "Only a coordinator can change or cancel a session.")
         return
     try:
         if what == "cancel":
             view = sessions.cancel(user, int(number))
-            _say(respond, f"{blocks.escape_mrkdwn(view.title)} is cancelled; everyone signed up "
-                          "is told.")
+            say_privately(respond, f"{blocks.escape_mrkdwn(view.title)} is cancelled; "
+                                   "everyone signed up is told.")
             return
         view = sessions.get(int(number))
     except SessionGone:
-        _say(respond, "That session is no longer on the rota.")
+        say_privately(respond, "That session is no longer on the rota.")
         return
     tz = services.settings.timezone
     local_start, local_end = view.starts_at.astimezone(tz), view.ends_at.astimezone(tz)
@@ -291,7 +287,7 @@ def handle_debrief_arranged(ack: Ack, body: dict, action: dict, respond: Respond
     try:
         view, name = services.sessions.debrief_arranged(int(action["value"]), user)
     except NotAllowed as refusal:
-        _say(respond, str(refusal))
+        say_privately(respond, str(refusal))
         return
     payload = blocks.debrief_request(view, name, int(action["value"]), user,
                                      services.settings.timezone)

@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from handlers.blocks import texting as blocks
-from handlers.blocks.text import section
 from handlers.form_state import field, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.replies import say_privately
 
 
 def register(app: App) -> None:
@@ -26,9 +26,7 @@ def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, cl
     try:
         name, _ = services.texting.inbound_for_reply(int(action["value"]), body["user"]["id"])
     except (NotAllowed, LookupError):
-        words = "Only a coordinator can reply to texts."
-        respond(replace_original=False, response_type="ephemeral", text=words,
-                blocks=[section(words)])
+        say_privately(respond, "Only a coordinator can reply to texts.")
         return
     client.views_open(trigger_id=body["trigger_id"],
                       view=blocks.reply_form(int(action["value"]), name))
