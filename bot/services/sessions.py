@@ -132,6 +132,16 @@ def _facilitator(member: Member) -> Facilitator:
                        member.trained_until)
 
 
+def _closed(found: GroupSession, now: datetime) -> str | None:
+    """Why a session can no longer be signed up to: "cancelled" or "started" (the same words
+    in ClaimDecision and Outcome), or None while it is open."""
+    if found.cancelled_at is not None:
+        return "cancelled"
+    if found.starts_at <= now:
+        return "started"
+    return None
+
+
 def _can_facilitate(member: Member | None) -> bool:
     return member is not None and bool(member.role_set & {Role.FACILITATOR, Role.TRAINED})
 
@@ -321,13 +331,10 @@ class SessionsService:
     def claim(self, session_id: int, slack_user_id: str) -> ClaimOutcome:
         now = self.clock()
         with self.sessions.begin() as session:
-            found = SessionRepository(session).get_for_update(session_id)
-            if found is None:
-                raise SessionGone(session_id)
-            if found.cancelled_at is not None:
-                return ClaimOutcome(ClaimDecision.CANCELLED, self.view_of(found))
-            if found.starts_at <= now:
-                return ClaimOutcome(ClaimDecision.STARTED, self.view_of(found))
+            found = self._locked(session, session_id)
+            closed = _closed(found, now)
+            if closed is not None:
+                return ClaimOutcome(ClaimDecision(closed), self.view_of(found))
             member = MemberRepository(session).get_by_slack_id(slack_user_id)
             if not _can_facilitate(member):
                 coordinators = tuple(m.name for m in MemberRepository(session)
@@ -355,9 +362,7 @@ class SessionsService:
                 confirmed: bool = False) -> ChangeOutcome:
         now = self.clock()
         with self.sessions.begin() as session:
-            found = SessionRepository(session).get_for_update(session_id)
-            if found is None:
-                raise SessionGone(session_id)
+            found = self._locked(session, session_id)
             member = MemberRepository(session).get_by_slack_id(slack_user_id)
             place = next((f for f in found.facilitators
                           if member is not None and f.member_id == member.id), None)
@@ -442,13 +447,10 @@ class SessionsService:
         """I'll attend, or, pressed again, I can't come after all."""
         now = self.clock()
         with self.sessions.begin() as session:
-            found = SessionRepository(session).get_for_update(session_id)
-            if found is None:
-                raise SessionGone(session_id)
-            if found.cancelled_at is not None:
-                return ChangeOutcome(Outcome.CANCELLED, self.view_of(found))
-            if found.starts_at <= now:
-                return ChangeOutcome(Outcome.STARTED, self.view_of(found))
+            found = self._locked(session, session_id)
+            closed = _closed(found, now)
+            if closed is not None:
+                return ChangeOutcome(Outcome(closed), self.view_of(found))
             member = MemberRepository(session).get_by_slack_id(slack_user_id)
             if member is None:
                 return ChangeOutcome(Outcome.NOT_IN_DIRECTORY, self.view_of(found))
@@ -583,9 +585,17 @@ class SessionsService:
             return self.view_of(found), member.name
 
     # -- helpers ------------------------------------------------------------------------------
-    def _live(self, session: Session, session_id: int) -> GroupSession:
+    @staticmethod
+    def _locked(session: Session, session_id: int) -> GroupSession:
+        """The session, locked for this change; gone if it was deleted."""
         found = SessionRepository(session).get_for_update(session_id)
-        if found is None or found.cancelled_at is not None:
+        if found is None:
+            raise SessionGone(session_id)
+        return found
+
+    def _live(self, session: Session, session_id: int) -> GroupSession:
+        found = self._locked(session, session_id)
+        if found.cancelled_at is not None:
             raise SessionGone(session_id)
         return found
 
