@@ -26,8 +26,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bench.incident_latency import percentile
-from bench.reminders import fresh_database
+from bench.common import fresh_database, percentile
 from bench.server import SECRET
 
 VERIFIER = SignatureVerifier(SECRET)

@@ -16,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, insert, select
 
-from bench.incident_latency import percentile
-from bench.reminders import fresh_database
+from bench.common import fresh_database, percentile
 from bot.config import load_settings
 from bot.delivery.sms import ConsoleSmsProvider
 from bot.rules.feedback import FeedbackForm

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from slack_bolt import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bench.common import fresh_database, percentile
 from bot.app import create_app
 from bot.config import load_settings
 from bot.delivery.sms import ConsoleSmsProvider
@@ -54,11 +55,6 @@ def submission(n: int) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="")
@@ -66,8 +62,6 @@ def main() -> None:
     args = parser.parse_args()
     fake = FakeSlack().start()
     with tempfile.TemporaryDirectory() as folder:
-        from bench.reminders import fresh_database
-
         url = fresh_database(args.database_url, folder, "bench")
         settings = load_settings(env_file=None, slack_bot_token="xoxb-bench",
                                  slack_signing_secret=SECRET, slack_api_url=fake.api_url,

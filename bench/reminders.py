@@ -13,9 +13,8 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from bench.incident_latency import percentile
+from bench.common import fresh_database, percentile
 from bot.config import load_settings
 from bot.delivery.sms import ConsoleSmsProvider
 from bot.rules.meetings import MeetingDraft, MeetingKind
@@ -183,21 +182,6 @@ def main() -> None:
         print(f"Scheduler lateness, due time to the message reaching Slack ({len(late)} "
               f"reminders, real scheduler): median {statistics.median(late) * 1000:.0f} ms, "
               f"p99 {percentile(late, 0.99) * 1000:.0f} ms, max {max(late) * 1000:.0f} ms.")
-
-
-def fresh_database(url: str, folder: str, name: str) -> str:
-    if not url:
-        return f"sqlite:///{Path(folder) / name}.db"
-    from sqlalchemy import text
-
-    from storage.db import make_engine
-
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 if __name__ == "__main__":

@@ -58,9 +58,7 @@ class AfterAck:
                 self._idle.notify_all()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """For tests and shutdown: True once nothing handed over is still running."""
+        """True once nothing handed over is still running (the sandbox shows a click's result
+        only then). At exit, Python itself waits for the pool's work to finish."""
         with self._idle:
             return self._idle.wait_for(lambda: self._running == 0, timeout)
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)

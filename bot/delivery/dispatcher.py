@@ -2,8 +2,9 @@
 
 A run claims due rows with a short lease (so a crashed run's rows come back), sends outside any
 transaction (a slow Slack never holds a database lock), then records each outcome in its own
-short transaction. Delivery is at-least-once to the provider; the idempotency key on each row
-stops the same notification being queued twice.
+short transaction. The idempotency key on each row stops the same notification being queued
+twice; a Slack post whose attempt never came back is looked up before it is sent again, so it
+arrives once in effect (a text caught the same way may, rarely, arrive twice).
 
 A batch is sent by a few threads at once, so that a fan-out is bound by Slack's and the SMS
 provider's round trips and limits rather than by waiting for each answer in turn. Messages to
@@ -170,8 +171,9 @@ class Dispatcher:
             self._record_sent(sent, report)
 
     def _record_sent(self, sent: list[tuple[int, str]], report: DispatchReport) -> None:
-        """Successes are written once per batch: one short transaction, not one per message
-        (a crash before it means those are sent again: at-least-once, as promised)."""
+        """Successes are written once per batch: one short transaction, not one per message.
+        A crash before it leaves those rows in doubt (`sending_since` still set): their Slack
+        posts are looked up before being sent again; a text among them may go twice."""
         if not sent:
             return
         now = self.clock()
