@@ -21,6 +21,8 @@ from bot.rules.feedback_words import (
 )
 from handlers.blocks.text import (
     Block,
+    Payload,
+    View,
     button,
     context,
     crisis_footer,
@@ -37,8 +39,6 @@ from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 if TYPE_CHECKING:
     from bot.services.feedback import CaseView, Submitted
 
-Payload = dict[str, Any]
-View = dict[str, Any]
 CODE_EXAMPLE = "ABCD-EFGH-JKLM"
 
 

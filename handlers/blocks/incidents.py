@@ -21,6 +21,8 @@ from bot.rules.incidents import (
 from bot.signposting import Signpost
 from handlers.blocks.text import (
     Block,
+    Payload,
+    View,
     button,
     context,
     divider,
@@ -30,20 +32,14 @@ from handlers.blocks.text import (
     plain,
     section,
     text_sections,
+    when,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
 
 if TYPE_CHECKING:
     from bot.services.incidents import Choice, IncidentView, Reported
 
-Payload = dict[str, Any]
-View = dict[str, Any]
 YES, NO = "yes", "no"
-
-
-def _when(moment: datetime, tz: tzinfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def signpost_blocks(signposts: Sequence[Signpost], crisis_line: str) -> list[Block]:
@@ -153,7 +149,7 @@ def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
              f"({SEVERITY_WORDS[view.severity][0].lower()}) #{view.id}")
     fields = [
         {"type": "mrkdwn", "text": f"*Reported by*\n<@{view.reporter_slack_id}>"},
-        {"type": "mrkdwn", "text": f"*When*\n{_when(view.created_at, tz)}"},
+        {"type": "mrkdwn", "text": f"*When*\n{when(view.created_at, tz)}"},
         {"type": "mrkdwn", "text": f"*Status*\n{INCIDENT_STATUS_WORDS[view.status]}"},
     ]
     if view.session_title:
@@ -172,7 +168,7 @@ def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
         blocks += text_sections(view.done_already)
     if view.acknowledged_by:
         blocks.append(context(f"Acknowledged by <@{view.acknowledged_by}>"
-                              + (f", {_when(view.acknowledged_at, tz)}"
+                              + (f", {when(view.acknowledged_at, tz)}"
                                  if view.acknowledged_at else "")))
     if view.resolved_by:
         blocks.append(context(f"Resolved by <@{view.resolved_by}>"))
@@ -206,7 +202,7 @@ def breach_task(step: BreachStep, name: str, team: bool,
                 history: Sequence[tuple[datetime, IncidentKind, Severity]],
                 tz: tzinfo) -> Payload:
     who = escape_mrkdwn(name)
-    lines = [f"• {_when(at, tz)}: {INCIDENT_KIND_WORDS[kind]} ({SEVERITY_WORDS[sev][0].lower()})"
+    lines = [f"• {when(at, tz)}: {INCIDENT_KIND_WORDS[kind]} ({SEVERITY_WORDS[sev][0].lower()})"
              for at, kind, sev in history]
     if step is BreachStep.HIATUS_REVIEW:
         text = (f"*A hiatus review may be worth considering for {who}.* Our guidelines suggest "

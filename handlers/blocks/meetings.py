@@ -9,6 +9,8 @@ from bot.rules.meetings import EVERYONE, MEETING_KIND_WORDS, MeetingKind, Meetin
 from bot.rules.roles import ROLE_WORDS, Role
 from handlers.blocks.text import (
     Block,
+    Payload,
+    View,
     button,
     context,
     escape_mrkdwn,
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     from bot.services.meetings import MeetingView, PresentView
     from bot.services.sessions import SessionView
 
-Payload = dict[str, Any]
-View = dict[str, Any]
 
 
 

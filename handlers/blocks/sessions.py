@@ -11,6 +11,8 @@ from bot.rules.coverage import ClaimDecision, coverage_words
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
 from handlers.blocks.text import (
     Block,
+    Payload,
+    View,
     button,
     context,
     escape_mrkdwn,
@@ -26,8 +28,6 @@ from handlers.ids import ActionId, BlockId, CallbackId
 if TYPE_CHECKING:
     from bot.services.sessions import Outcome, SessionView
 
-Payload = dict[str, Any]
-View = dict[str, Any]
 
 DRAFT_BLOCKS = {
     DraftField.TITLE: BlockId.SS_TITLE,

@@ -6,6 +6,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 Block = dict[str, Any]
+Payload = dict[str, Any]  # a message: text and blocks
+View = dict[str, Any]  # a modal or App Home
 
 KIND_ERROR = (
     "Sorry, something went wrong on our side - it wasn't anything you did. "
