@@ -6,9 +6,11 @@ import csv
 import logging
 import signal
 import sys
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 import typer
 from slack_bolt.error import BoltError
@@ -79,6 +81,23 @@ For production, use HTTP mode instead: turn Socket Mode off in the app settings,
 request URLs to https://YOUR-HOST/slack/events, and run `coprod serve --http --port 3000`.
 Every setting is described in .env.example.
 """
+
+
+def _day_and_times(day: str, start: str, end: str, *, example: str) -> tuple[date, time, time]:
+    """The --day, --start and --end options, or a plain sentence and exit 2."""
+    try:
+        return date.fromisoformat(day), time.fromisoformat(start), time.fromisoformat(end)
+    except ValueError:
+        typer.echo(f"Please give --day like {example} and --start and --end like 18:00.",
+                   err=True)
+        raise typer.Exit(2) from None
+
+
+def _refuse(errors: Mapping[str, str]) -> NoReturn:
+    """A form's field errors, one line each, and exit 2."""
+    for field, message in errors.items():
+        typer.echo(f"{field}: {message}", err=True)
+    raise typer.Exit(2)
 
 
 def _period(settings: Settings, since: str, until: str) -> tuple[date, date, datetime, datetime]:
@@ -459,27 +478,18 @@ def meetings_add(
 ) -> None:
     """Set up a meeting, or a series that keeps its weekday ("second Tuesday")."""
     settings = _settings()
-    try:
-        draft = MeetingDraft(title=title, kind=kind, day=date.fromisoformat(day),
-                             start_time=time.fromisoformat(start),
-                             end_time=time.fromisoformat(end), place=place, invited=invited,
-                             channel=channel or None, repeat=repeat)
-    except ValueError:
-        typer.echo("Please give --day like 2027-01-12 and --start and --end like 18:00.",
-                   err=True)
-        raise typer.Exit(2) from None
+    on, starts, ends = _day_and_times(day, start, end, example="2027-01-12")
+    draft = MeetingDraft(title=title, kind=kind, day=on, start_time=starts, end_time=ends,
+                         place=place, invited=invited, channel=channel or None, repeat=repeat)
     runtime = _runtime(settings)
     try:
         made = runtime.services.meetings.create(None, draft)
     except InvalidMeeting as invalid:
-        for field, message in invalid.errors.items():
-            typer.echo(f"{field}: {message}", err=True)
-        raise typer.Exit(2) from None
-    assert draft.day is not None
+        _refuse(invalid.errors)
     days = ", ".join(f"{m.starts_at.astimezone(settings.timezone):%d %b %Y %H:%M}"
                      for m in made[:6])
     more = " ..." if len(made) > 6 else ""
-    typer.echo(f"Set up {len(made)} meeting(s), {series_words(repeat, draft.day)}: {days}{more}")
+    typer.echo(f"Set up {len(made)} meeting(s), {series_words(repeat, on)}: {days}{more}")
 
 
 @meetings_cli.command("list")
@@ -518,23 +528,16 @@ def sessions_add(
 ) -> None:
     """Set up a session (or a weekly or fortnightly series)."""
     settings = _settings()
-    try:
-        draft = SessionDraft(
-            title=title, kind=kind, day=date.fromisoformat(day),
-            start_time=time.fromisoformat(start), end_time=time.fromisoformat(end),
-            place=place, channel=channel or None, facilitators_needed=needed,
-            trained_needed=trained, places=places, capacity=capacity or None, repeat=repeat)
-    except ValueError:
-        typer.echo("Please give --day like 2026-12-01 and --start and --end like 18:00.",
-                   err=True)
-        raise typer.Exit(2) from None
+    on, starts, ends = _day_and_times(day, start, end, example="2026-12-01")
+    draft = SessionDraft(
+        title=title, kind=kind, day=on, start_time=starts, end_time=ends, place=place,
+        channel=channel or None, facilitators_needed=needed, trained_needed=trained,
+        places=places, capacity=capacity or None, repeat=repeat)
     runtime = _runtime(settings)
     try:
         made = runtime.services.sessions.create(None, draft)
     except InvalidSession as invalid:
-        for field, message in invalid.errors.items():
-            typer.echo(f"{field}: {message}", err=True)
-        raise typer.Exit(2) from None
+        _refuse(invalid.errors)
     tz = settings.timezone
     first = made[0]
     typer.echo(f"Set up {len(made)} session(s): {first.title}, first on "
