@@ -6,6 +6,7 @@ COPROD_PUBLIC_URL (behind a proxy the Host header is not what Twilio used)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
@@ -53,13 +54,7 @@ def _signed_params(environ: WSGIEnvironment, services: Services,
 
 
 def make_sms_routes(services: Services) -> dict[str, WSGIApplication]:
-    def inbound(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _respond(start_response, "405 Method Not Allowed", b"")
-        params = _signed_params(environ, services, INBOUND_PATH)
-        if params is None:
-            log.warning("inbound text refused: bad or missing signature")
-            return _respond(start_response, "403 Forbidden", b"forbidden")
+    def inbound(params: dict[str, str], start_response: StartResponse) -> list[bytes]:
         reply = services.texting.receive(params.get("From", ""), params.get("Body", ""))
         twiml = MessagingResponse()
         if reply:
@@ -67,16 +62,28 @@ def make_sms_routes(services: Services) -> dict[str, WSGIApplication]:
         return _respond(start_response, "200 OK", str(twiml).encode(),
                         "application/xml; charset=utf-8")
 
-    def status(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _respond(start_response, "405 Method Not Allowed", b"")
-        params = _signed_params(environ, services, STATUS_PATH)
-        if params is None:
-            log.warning("text status refused: bad or missing signature")
-            return _respond(start_response, "403 Forbidden", b"forbidden")
+    def status(params: dict[str, str], start_response: StartResponse) -> list[bytes]:
         services.texting.status_update(params.get("MessageSid", ""),
                                        params.get("MessageStatus", ""),
                                        params.get("ErrorCode") or None)
         return _respond(start_response, "204 No Content", b"")
 
-    return {INBOUND_PATH: inbound, STATUS_PATH: status}
+    return {INBOUND_PATH: _signed_post(services, INBOUND_PATH, "inbound text", inbound),
+            STATUS_PATH: _signed_post(services, STATUS_PATH, "text status", status)}
+
+
+def _signed_post(services: Services, path: str, what: str,
+                 handle: Callable[[dict[str, str], StartResponse], list[bytes]]
+                 ) -> WSGIApplication:
+    """A webhook that takes only POSTs signed by the provider; anything else changes nothing."""
+
+    def route(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _respond(start_response, "405 Method Not Allowed", b"")
+        params = _signed_params(environ, services, path)
+        if params is None:
+            log.warning("%s refused: bad or missing signature", what)
+            return _respond(start_response, "403 Forbidden", b"forbidden")
+        return handle(params, start_response)
+
+    return route

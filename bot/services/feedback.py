@@ -357,12 +357,9 @@ class FeedbackService:
     def case_by_code(self, code_text: str, asker: str) -> CaseView | None:
         """The case for a code, or None: a wrong code says nothing about any case."""
         self.guesses.check(asker)
-        code = normalise_code(code_text)
         with self.sessions.begin() as session:
-            case = (FeedbackRepository(session).get_by_code_hash(hash_case_code(code))
-                    if code else None)
+            case = self._case_for_code(session, code_text, asker)
             if case is None:
-                self.guesses.record_miss(asker)
                 return None
             # Recorded without the reader: it may be the anonymous person themselves.
             AuditRepository(session).record(self.clock(), None, "read by case code",
@@ -374,13 +371,10 @@ class FeedbackService:
         if errors:
             raise InvalidFeedback(errors)
         self.guesses.check(asker)
-        code = normalise_code(code_text)
         now = self.clock()
         with self.sessions.begin() as session:
-            case = (FeedbackRepository(session).get_by_code_hash(hash_case_code(code))
-                    if code else None)
+            case = self._case_for_code(session, code_text, asker)
             if case is None:
-                self.guesses.record_miss(asker)
                 return None
             release_at = anonymous_release_time(now) if case.anonymous else now
             case.messages.append(FeedbackMessage(from_team=False, author_slack_id=None,
@@ -395,6 +389,14 @@ class FeedbackService:
                     payload=messages.more_words_notice(view, text), now=release_at,
                     deliver_at=release_at)
         return view
+
+    def _case_for_code(self, session: Session, code_text: str, asker: str) -> FeedbackCase | None:
+        """The case a code opens; a miss counts towards the asker's guesses."""
+        code = normalise_code(code_text)
+        case = FeedbackRepository(session).get_by_code_hash(hash_case_code(code)) if code else None
+        if case is None:
+            self.guesses.record_miss(asker)
+        return case
 
     # -- coordinators' overview ---------------------------------------------------------------
     def open_cases_for(self, slack_user_id: str) -> Sequence[CaseView]:
