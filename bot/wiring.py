@@ -15,6 +15,7 @@ from bot.delivery.slack import SlackSender, make_web_client
 from bot.delivery.sms import ConsoleSmsProvider, SmsProvider
 from bot.delivery.twilio import TwilioSmsProvider
 from bot.services import Clock, Services, build_services, system_clock
+from handlers.notices import NoticeRenderer
 from storage import crypto
 from storage.db import make_engine, make_sessionmaker
 
@@ -42,6 +43,7 @@ class Runtime:
             tz=self.settings.timezone,
             sms_daily_cap=self.settings.coprod_sms_daily_cap,
             lease=timedelta(seconds=self.settings.coprod_dispatch_lease_seconds),
+            render=NoticeRenderer(self.services),
         )
 
 

@@ -198,6 +198,21 @@ class OutboxMessage(Base):
     # message may have gone, so the dispatcher asks Slack before sending it again.
     sending_since: Mapped[datetime | None]
 
+    concerns: Mapped[list[OutboxConcern]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True)
+
+
+class OutboxConcern(Base):
+    """A member a notice is to or about, so that erasing them finds it by reference, never by
+    searching the words. No foreign key to members: the link must outlive nothing, and erasure
+    reads it before the member goes."""
+
+    __tablename__ = "outbox_concerns"
+
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
 
 class FeedbackCase(Base):
     """One piece of feedback. For an anonymous case there is no column that could hold the

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.notices import update_target
 from bot.rules.feedback_words import FeedbackRoute, FeedbackStatus
 from bot.rules.incidents import IncidentKind, IncidentStatus
 from bot.rules.meetings import MeetingKind
@@ -28,6 +29,7 @@ from storage.models import (
     Member,
     MemberRole,
     OutboxChannel,
+    OutboxConcern,
     OutboxMessage,
     OutboxStatus,
     PresentRequest,
@@ -38,6 +40,11 @@ from storage.models import (
     UnknownNumber,
     WaitingListEntry,
 )
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
 
 
 class MemberRepository:
@@ -100,8 +107,10 @@ class OutboxRepository:
         not_after: datetime | None = None,
         deliver_at: datetime | None = None,
         rsvp_for: str | None = None,
+        concerns: Iterable[int] = (),
     ) -> OutboxMessage:
-        """Adds a notification unless one with the same key exists (then returns that one)."""
+        """Adds a notification unless one with the same key exists (then returns that one).
+        `concerns` are the members it is to or about: erasure finds it through them."""
         existing = self.session.scalar(
             select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
         )
@@ -118,10 +127,37 @@ class OutboxRepository:
             not_after=not_after,
             created_at=now,
             rsvp_for=rsvp_for,
+            concerns=[OutboxConcern(member_id=m) for m in sorted(set(concerns))],
         )
         self.session.add(message)
         self.session.flush()
         return message
+
+    def copies_of(self, family: str) -> Sequence[OutboxMessage]:
+        """Every posted copy of a notice (not its redraws), oldest first."""
+        return self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.idempotency_key.like(_like_prefix(family), escape="\\"))
+            .where(OutboxMessage.channel.in_([OutboxChannel.SLACK_DM,
+                                              OutboxChannel.SLACK_CHANNEL]))
+            .order_by(OutboxMessage.id)
+        ).all()
+
+    def ids_concerning(self, member_id: int, slack_user_id: str | None) -> list[int]:
+        """Rows to or about a member, by reference: their concerns, their DMs, their texts."""
+        about = select(OutboxConcern.outbox_id).where(OutboxConcern.member_id == member_id)
+        to_them = (OutboxMessage.channel == OutboxChannel.SMS) & (
+            OutboxMessage.target == str(member_id))
+        if slack_user_id:
+            to_them = to_them | (OutboxMessage.target == slack_user_id)
+        found = self.session.execute(
+            select(OutboxMessage.id, OutboxMessage.idempotency_key)
+            .where(OutboxMessage.id.in_(about) | to_them)).all()
+        # And every redraw of those messages, which points at them by key.
+        targets = [update_target(key) for _, key in found]
+        redraws = list(self.session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.target.in_(targets)))) if targets else []
+        return sorted({row_id for row_id, _ in found} | set(redraws))
 
     def claim_due(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
         """Due messages, locked so that a second dispatcher skips them (PostgreSQL); SQLite
@@ -164,21 +200,23 @@ class OutboxRepository:
             .where(OutboxMessage.sent_at >= since)
         ) or 0
 
-    def has_key_prefix(self, prefix: str) -> bool:
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    def has_family(self, family: str) -> bool:
+        """Whether any copy of a notice was ever queued (a warning that goes once, say)."""
         found = self.session.scalar(
             select(OutboxMessage.id)
-            .where(OutboxMessage.idempotency_key.like(escaped + "%", escape="\\"))
+            .where(OutboxMessage.idempotency_key.like(_like_prefix(family), escape="\\"))
             .limit(1)
         )
         return found is not None
 
+    # TRANSITIONAL: removed once every area records notices through NoticeBook.
+    def has_key_prefix(self, prefix: str) -> bool:
+        return self.has_family(prefix)
+
     def keys_with_prefix(self, prefix: str) -> list[str]:
-        """Keys of the notifications queued under a prefix (each copy of an alert, say)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return list(self.session.scalars(
             select(OutboxMessage.idempotency_key)
-            .where(OutboxMessage.idempotency_key.like(escaped + "%", escape="\\"))
+            .where(OutboxMessage.idempotency_key.like(_like_prefix(prefix), escape="\\"))
             .where(OutboxMessage.channel != OutboxChannel.SLACK_UPDATE)
             .order_by(OutboxMessage.id)
         ))

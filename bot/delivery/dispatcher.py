@@ -14,11 +14,12 @@ messages they may update have been recorded.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
 
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.delivery.nudge import Nudge
 from bot.delivery.slack import DeliveryFailed, SlackSender
 from bot.delivery.sms import SmsError, SmsProvider
+from bot.notices import NoticeGone, updated_key
 from bot.rules.delivery import Attempt, next_step
 from bot.rules.texting import next_morning, quiet_hours_release, start_of_day
 from storage.models import (
@@ -42,8 +44,16 @@ from storage.repositories import MemberRepository, OutboxRepository
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# Turns a stored notice into what is sent on a channel ({"text", "blocks"} for Slack; "text",
+# "urgent" and "reply" for a text), from the current state. Ready-made payloads pass through.
+Render = Callable[[dict[str, Any], OutboxChannel], dict[str, Any]]
 LEASE = timedelta(minutes=2)
-UPDATE_PREFIX = "outbox:"
+
+
+def ready_made(payload: dict[str, Any], channel: OutboxChannel) -> dict[str, Any]:
+    if "notice" in payload:
+        raise NoticeGone("no renderer for notices in this process")
+    return payload
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ class Dispatcher:
         sms_daily_cap: int | None = None,
         senders: int = 8,
         lease: timedelta = LEASE,
+        render: Render = ready_made,
     ) -> None:
         self.sessions = sessions
         self.slack = slack
@@ -114,6 +125,8 @@ class Dispatcher:
         self.sms_daily_cap = sms_daily_cap
         self.senders = senders
         self.lease = lease
+        self.render = render
+        self._drawn: dict[tuple[str, OutboxChannel], dict[str, Any]] = {}
         self._texts_lock = threading.Lock()
         self._texts_not_yet_recorded = 0  # sent (or being sent) in this batch, not yet written
 
@@ -149,6 +162,7 @@ class Dispatcher:
                 break
 
     def _send_all(self, items: Sequence[Claimed], report: DispatchReport) -> None:
+        self._drawn = {}
         by_place: dict[tuple[OutboxChannel, str], list[Claimed]] = {}
         for item in items:
             by_place.setdefault((item.channel, item.target), []).append(item)
@@ -214,6 +228,16 @@ class Dispatcher:
             self._finish(item, report, Attempt(False, True, "too late to send"))
             return
         try:
+            item = self._rendered(item)
+        except NoticeGone:
+            self._finish(item, report, Attempt(False, True, "what it was about is gone"))
+            return
+        except Exception as error:  # a renderer's bug: this one waits, the batch goes on
+            log.exception("notification %d could not be drawn (%s)", item.id,
+                          type(error).__name__)
+            self._finish(item, report, Attempt(False, False, "could not be drawn"))
+            return
+        try:
             ref = self._send(item)
         except DeliveryFailed as failure:
             self._finish(item, report, failure.attempt)
@@ -227,6 +251,19 @@ class Dispatcher:
             self._hold(item, report, held)
             return
         sent.append((item.id, ref))
+
+    def _rendered(self, item: Claimed) -> Claimed:
+        """The notice drawn from the state now, for this channel: at delivery, not when it
+        was queued, so a late or retried message never shows what has since changed."""
+        if "notice" not in item.payload:
+            return item
+        # A fan-out (a reminder to everyone invited) is one notice many times over: within a
+        # batch it is drawn once per channel.
+        memo = (json.dumps(item.payload, sort_keys=True), item.channel)
+        drawn = self._drawn.get(memo)
+        if drawn is None:
+            drawn = self._drawn[memo] = self.render(item.payload, item.channel)
+        return replace(item, payload=drawn)
 
     def _send(self, item: Claimed) -> str:
         if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SLACK_CHANNEL):
@@ -255,10 +292,11 @@ class Dispatcher:
         return found
 
     def _message_to_update(self, target: str) -> str:
-        if not target.startswith(UPDATE_PREFIX):
+        key = updated_key(target)
+        if key is None:
             return target
         with self.sessions() as session:
-            original = OutboxRepository(session).get_by_key(target.removeprefix(UPDATE_PREFIX))
+            original = OutboxRepository(session).get_by_key(key)
             if original is None or original.status is OutboxStatus.FAILED:
                 raise DeliveryFailed(Attempt(False, True, "the message to update was never sent"))
             if original.delivered_ref is None:

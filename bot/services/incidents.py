@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.delivery.nudge import Nudge
+from bot.notices import Notice, NoticeGone
 from bot.rules.incidents import (
     BREACH_KINDS,
     BREACH_WINDOW,
@@ -29,29 +30,63 @@ from bot.rules.incidents import (
     is_urgent,
     route_incident,
 )
-from bot.rules.roles import NotAllowed, Role
-from bot.rules.sms_text import compose_text
+from bot.rules.lifecycle import moves_forward
+from bot.rules.roles import Role
+from bot.services.cases import CaseDesk
+from bot.services.notices import NoticeBook
 from bot.signposting import Signpost, load_signposts
-from handlers.blocks import incidents as messages
 from storage.models import (
     Incident,
     IncidentPerson,
     IncidentRecipient,
     IncidentStep,
     Member,
-    OutboxChannel,
 )
 from storage.repositories import (
-    AuditRepository,
     IncidentRepository,
     MemberRepository,
-    OutboxRepository,
     SessionRepository,
 )
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-URGENT_TEXT = "An urgent safeguarding report needs someone now. Please check Slack."
+
+
+# -- what incidents tell people (drawn by handlers/blocks/incidents.py) ------------------------
+class IncidentAlert(Notice):
+    """The report, to a lead, coordinator or HR officer; every copy is redrawn on each step."""
+
+    kind = "incident.alert"
+    identity = ("incident_id",)
+    incident_id: int
+    level: int
+
+
+class UrgentIncidentText(Notice):
+    """"Please check Slack" by text, when nobody has acknowledged: never any details."""
+
+    kind = "incident.urgent-text"
+    urgent = True
+    incident_id: int
+    level: int
+
+
+class BreachFollowUp(Notice):
+    """A "talk it through" task, or a hiatus review to consider, about one person."""
+
+    kind = "incident.breach-follow-up"
+    incident_id: int
+    member_id: int
+
+
+class ReportBeingChased(Notice):
+    kind = "incident.being-chased"
+    incident_id: int
+
+
+class ReportPickedUp(Notice):
+    kind = "incident.picked-up"
+    incident_id: int
 
 
 class InvalidIncident(ValueError):
@@ -92,6 +127,14 @@ class IncidentView:
 
 
 @dataclass(frozen=True)
+class BreachView:
+    step: BreachStep
+    name: str
+    team: bool
+    history: tuple[tuple[datetime, IncidentKind, Severity], ...]
+
+
+@dataclass(frozen=True)
 class Reported:
     incident_id: int
     urgent: bool
@@ -116,6 +159,7 @@ class IncidentsService:
         self.nudge = nudge
         self.every = timedelta(minutes=settings.coprod_escalate_after_minutes)
         self.signposts = tuple(load_signposts(settings.coprod_signposting_file))
+        self.desk = CaseDesk(sessions, clock, "incident")
 
     # -- the form's choices -------------------------------------------------------------------
     def session_choices(self) -> list[Choice]:
@@ -159,11 +203,11 @@ class IncidentsService:
             self._step(incident, now, "reported", actor=reporter,
                        detail=f"{form.kind.value}, {form.severity.value}"
                               + (", someone in immediate danger" if form.danger else ""))
-            outbox = OutboxRepository(session)
+            book = NoticeBook(session, now)
             for recipient in recipients:
-                self._send_alert(session, outbox, incident, recipient, level=0, now=now)
+                self._send_alert(session, book, incident, recipient, level=0)
             if form.kind in BREACH_KINDS:
-                self._count_breaches(session, incident, involved, now)
+                self._count_breaches(session, book, incident, involved)
             told = len(recipients)
         if urgent:
             self.nudge()
@@ -187,25 +231,20 @@ class IncidentsService:
                 return chosen
         return []
 
-    def _send_alert(self, session: Session, outbox: OutboxRepository, incident: Incident,
-                    recipient: str, *, level: int, now: datetime) -> None:
+    def _send_alert(self, session: Session, book: NoticeBook, incident: Incident,
+                    recipient: str, *, level: int) -> None:
         if recipient not in {r.slack_user_id for r in incident.recipients}:
             incident.recipients.append(IncidentRecipient(slack_user_id=recipient))
         session.flush()
-        outbox.enqueue(key=f"incident:{incident.id}:alert:L{level}:{recipient}",
-                       channel=OutboxChannel.SLACK_DM, target=recipient, now=now,
-                       payload=messages.incident_alert(self.view_of(incident),
-                                                       self.settings.timezone))
-        self._step(incident, now, "notified", detail=f"Slack message to <@{recipient}>")
+        book.to_slack_user(recipient, IncidentAlert(incident_id=incident.id, level=level),
+                           about=[p.member_id for p in incident.involved])
+        self._step(incident, book.now, "notified", detail=f"Slack message to <@{recipient}>")
 
-    def _count_breaches(self, session: Session, incident: Incident, involved: Sequence[Member],
-                        now: datetime) -> None:
-        repo = IncidentRepository(session)
+    def _count_breaches(self, session: Session, book: NoticeBook, incident: Incident,
+                        involved: Sequence[Member]) -> None:
         members = MemberRepository(session)
-        outbox = OutboxRepository(session)
         for person in involved:
-            history = repo.list_breaches_involving(person.id, now - BREACH_WINDOW,
-                                                   sorted(BREACH_KINDS))
+            history = self._breaches_of(session, person.id, book.now)
             step = breach_step(len(history), incident.severity is Severity.SERIOUS)
             if step is BreachStep.NONE:
                 continue
@@ -216,63 +255,67 @@ class IncidentsService:
             holders = members.slack_ids_by_role(role, Role.COORDINATOR)
             targets = exclude_involved(holders[role], exclude) or \
                 exclude_involved(holders[Role.COORDINATOR], exclude)
-            summary = [(i.created_at, i.kind, i.severity) for i in history]
             for target in targets:
                 if target not in {r.slack_user_id for r in incident.recipients}:
                     incident.recipients.append(IncidentRecipient(slack_user_id=target))
-                outbox.enqueue(
-                    key=f"incident:{incident.id}:{step.value}:{person.id}:{target}",
-                    channel=OutboxChannel.SLACK_DM, target=target, now=now,
-                    payload=messages.breach_task(step, person.name, team, summary,
-                                                 self.settings.timezone))
-            self._step(incident, now, step.value,
+                book.to_slack_user(target, BreachFollowUp(incident_id=incident.id,
+                                                          member_id=person.id),
+                                   about=[person.id])
+            self._step(incident, book.now, step.value,
                        detail=f"{len(history)} in 12 months for member {person.id}; "
                               f"sent to {len(targets)}")
 
+    @staticmethod
+    def _breaches_of(session: Session, member_id: int, now: datetime) -> Sequence[Incident]:
+        return IncidentRepository(session).list_breaches_involving(
+            member_id, now - BREACH_WINDOW, sorted(BREACH_KINDS))
+
     # -- escalation (scheduled) ---------------------------------------------------------------
     def escalate_unacknowledged(self) -> int:
+        """Each unacknowledged urgent incident goes one level further, in a savepoint of its
+        own: one that fails is logged by number, and the others are still escalated."""
         now = self.clock()
         escalated = 0
         with self.sessions.begin() as session:
-            members = MemberRepository(session)
-            outbox = OutboxRepository(session)
             for incident in IncidentRepository(session).list_due_escalations(now):
-                level = incident.escalation_level + 1
-                tier = escalation_tier(level)
-                involved = [p.member for p in incident.involved]
-                involved_slack = [m.slack_user_id for m in involved if m.slack_user_id]
-                involved_ids = {m.id for m in involved}
-                leads = members.list_with_role(Role.SAFEGUARDING_LEAD)
-                coordinators = members.list_with_role(Role.COORDINATOR)
-                dm_people = ([*leads] if tier.dm_safeguarding else []) + (
-                    [*coordinators] if tier.dm_coordinators else [])
-                for recipient in exclude_involved(
-                        [m.slack_user_id for m in dm_people if m.slack_user_id], involved_slack):
-                    self._send_alert(session, outbox, incident, recipient, level=level, now=now)
-                texted = 0
-                if tier.text:
-                    phones = {m.id: m for m in [*leads, *coordinators]
-                              if m.phone and m.id not in involved_ids}
-                    for member in phones.values():
-                        outbox.enqueue(
-                            key=f"incident:{incident.id}:text:L{level}:{member.id}",
-                            channel=OutboxChannel.SMS, target=str(member.id), now=now,
-                            payload={"text": compose_text(self.settings.coprod_org_name,
-                                                          URGENT_TEXT), "urgent": True})
-                        texted += 1
-                    self._step(incident, now, "texted", detail=f"{texted} text(s), level {level}")
-                if tier.tell_reporter:
-                    outbox.enqueue(key=f"incident:{incident.id}:chasing",
-                                   channel=OutboxChannel.SLACK_DM,
-                                   target=incident.reporter_slack_id, now=now,
-                                   payload=messages.being_chased_dm(incident.id))
-                self._step(incident, now, "escalated", detail=f"level {level}")
-                incident.escalation_level = level
-                incident.next_escalation_at = now + self.every
-                escalated += 1
+                try:
+                    with session.begin_nested():
+                        self._escalate(session, incident, now)
+                    escalated += 1
+                except Exception as error:
+                    log.exception("incident %d could not be escalated (%s)", incident.id,
+                                  type(error).__name__)
         if escalated:
             self.nudge()
         return escalated
+
+    def _escalate(self, session: Session, incident: Incident, now: datetime) -> None:
+        members = MemberRepository(session)
+        book = NoticeBook(session, now)
+        level = incident.escalation_level + 1
+        tier = escalation_tier(level)
+        involved = [p.member for p in incident.involved]
+        involved_slack = [m.slack_user_id for m in involved if m.slack_user_id]
+        involved_ids = {m.id for m in involved}
+        leads = members.list_with_role(Role.SAFEGUARDING_LEAD)
+        coordinators = members.list_with_role(Role.COORDINATOR)
+        dm_people = ([*leads] if tier.dm_safeguarding else []) + (
+            [*coordinators] if tier.dm_coordinators else [])
+        for recipient in exclude_involved(
+                [m.slack_user_id for m in dm_people if m.slack_user_id], involved_slack):
+            self._send_alert(session, book, incident, recipient, level=level)
+        if tier.text:
+            phones = {m.id: m for m in [*leads, *coordinators]
+                      if m.phone and m.id not in involved_ids}
+            for member in phones.values():
+                book.by_text(member, UrgentIncidentText(incident_id=incident.id, level=level))
+            self._step(incident, now, "texted", detail=f"{len(phones)} text(s), level {level}")
+        if tier.tell_reporter:
+            book.to_slack_user(incident.reporter_slack_id,
+                               ReportBeingChased(incident_id=incident.id))
+        self._step(incident, now, "escalated", detail=f"level {level}")
+        incident.escalation_level = level
+        incident.next_escalation_at = now + self.every
 
     # -- the responders' side -----------------------------------------------------------------
     def acknowledge(self, incident_id: int, actor: str) -> IncidentView:
@@ -283,11 +326,10 @@ class IncidentsService:
 
     def _settle(self, incident_id: int, actor: str, to: IncidentStatus) -> IncidentView:
         now = self.clock()
-        with self.sessions.begin() as session:
+        with self.desk.transaction() as session:
             incident = self._for_responder(session, incident_id, actor, lock=True,
                                            action=to.value)
-            order = list(IncidentStatus)
-            if order.index(incident.status) >= order.index(to):
+            if not moves_forward(list(IncidentStatus), incident.status, to):
                 return self.view_of(incident)
             if incident.acknowledged_by is None:
                 incident.acknowledged_by, incident.acknowledged_at = actor, now
@@ -298,18 +340,11 @@ class IncidentsService:
             self._step(incident, now, to.value, actor=actor)
             session.flush()
             view = self.view_of(incident)
-            outbox = OutboxRepository(session)
-            for key in outbox.keys_with_prefix(f"incident:{incident.id}:alert:"):
-                outbox.enqueue(key=f"{key}:{to.value}", channel=OutboxChannel.SLACK_UPDATE,
-                               target=f"outbox:{key}", now=now,
-                               payload=messages.incident_alert(view, self.settings.timezone))
+            book = NoticeBook(session, now)
+            book.redraw(IncidentAlert(incident_id=incident.id, level=0), to.value)
             if to is IncidentStatus.ACKNOWLEDGED:
-                member = MemberRepository(session).get_by_slack_id(actor)
-                outbox.enqueue(key=f"incident:{incident.id}:acknowledged:to-reporter",
-                               channel=OutboxChannel.SLACK_DM,
-                               target=incident.reporter_slack_id, now=now,
-                               payload=messages.picked_up_dm(incident.id, actor,
-                                                             member.name if member else None))
+                book.to_slack_user(incident.reporter_slack_id,
+                                   ReportPickedUp(incident_id=incident.id))
         self.nudge()
         return view
 
@@ -317,7 +352,7 @@ class IncidentsService:
         if not note.strip() or len(note) > 3000:
             raise InvalidIncident({"note": "Please write a note of up to 3000 characters."})
         now = self.clock()
-        with self.sessions.begin() as session:
+        with self.desk.transaction() as session:
             incident = self._for_responder(session, incident_id, actor, lock=True,
                                            action="note")
             self._step(incident, now, "note", actor=actor, note=note)
@@ -325,16 +360,44 @@ class IncidentsService:
             return self.view_of(incident)
 
     def view_for(self, incident_id: int, actor: str) -> IncidentView:
-        with self.sessions.begin() as session:
+        with self.desk.transaction() as session:
             return self.view_of(self._for_responder(session, incident_id, actor))
 
     def open_for(self, slack_user_id: str) -> list[IncidentView]:
         with self.sessions.begin() as session:
             found = IncidentRepository(session).list_open_sent_to(slack_user_id)
-            audit = AuditRepository(session)
-            for incident in found:
-                audit.record(self.clock(), slack_user_id, "listed", f"incident:{incident.id}")
+            self.desk.listed(session, slack_user_id, [i.id for i in found])
             return [self.view_of(i) for i in found]
+
+    # -- for drawing notices at delivery (the recipient was chosen when it was queued) --------
+    def alert_view(self, incident_id: int) -> IncidentView:
+        with self.sessions() as session:
+            incident = IncidentRepository(session).get(incident_id)
+            if incident is None:
+                raise NoticeGone(incident_id)
+            return self.view_of(incident)
+
+    def breach_view(self, incident_id: int, member_id: int) -> BreachView:
+        with self.sessions() as session:
+            incident = IncidentRepository(session).get(incident_id)
+            person = MemberRepository(session).get(member_id)
+            if incident is None or person is None:
+                raise NoticeGone(incident_id)
+            history = [i for i in self._breaches_of(session, member_id, incident.created_at)
+                       if i.id <= incident.id]
+            return BreachView(
+                step=breach_step(len(history), incident.severity is Severity.SERIOUS),
+                name=person.name, team=bool(person.role_set - {Role.MEMBER}),
+                history=tuple((i.created_at, i.kind, i.severity) for i in history))
+
+    def picked_up_by(self, incident_id: int) -> tuple[str, str | None]:
+        """Who acknowledged an incident: their Slack id, and their name if in the directory."""
+        with self.sessions() as session:
+            incident = IncidentRepository(session).get(incident_id)
+            if incident is None or incident.acknowledged_by is None:
+                raise NoticeGone(incident_id)
+            member = MemberRepository(session).get_by_slack_id(incident.acknowledged_by)
+            return incident.acknowledged_by, member.name if member else None
 
     def counts_between(self, start: datetime, end: datetime) -> Counter[tuple[str, str]]:
         with self.sessions() as session:
@@ -347,13 +410,9 @@ class IncidentsService:
         claims; someone named as involved is never among them. Every try is audited."""
         repo = IncidentRepository(session)
         incident = repo.get_for_update(incident_id) if lock else repo.get(incident_id)
-        audit = AuditRepository(session)
-        if incident is None or actor not in {r.slack_user_id for r in incident.recipients}:
-            audit.record(self.clock(), actor, f"refused {action}", f"incident:{incident_id}")
-            session.commit()
-            raise NotAllowed(Role.SAFEGUARDING_LEAD)
-        audit.record(self.clock(), actor, action, f"incident:{incident.id}")
-        return incident
+        return self.desk.admit(session, incident_id, incident, actor,
+                               lambda i: {r.slack_user_id for r in i.recipients},
+                               action=action, needed=Role.SAFEGUARDING_LEAD)
 
     @staticmethod
     def _step(incident: Incident, at: datetime, step: str, *, detail: str = "",

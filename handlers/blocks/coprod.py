@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
+from bot.notices import Notice
 from bot.rules.roles import ROLE_WORDS, Role
 from bot.services.deliveries import DeliveryOverview
 from bot.services.members import MemberView
 from bot.services.texting import Unreachable
 from handlers.blocks.text import (
     Block,
+    Renderer,
     context,
     crisis_footer,
     divider,
@@ -136,3 +138,6 @@ def consent_blocks(data: dict[str, Any]) -> list[Block]:
         section(f"*Testimonies*\n{len(testimonies)} compliment(s) you said we may share "
                 "anonymously.\n`/coprod consent withdraw testimonies` takes that back."),
     ]
+
+
+RENDERERS: dict[type[Notice], Renderer] = {}

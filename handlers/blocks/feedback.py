@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.notices import Notice
 from bot.rules.feedback import MAX_TEXT
 from bot.rules.feedback_words import (
     KIND_WORDS,
@@ -22,6 +23,7 @@ from bot.rules.feedback_words import (
 from handlers.blocks.text import (
     Block,
     Payload,
+    Renderer,
     View,
     button,
     context,
@@ -381,3 +383,6 @@ def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name:
             blocks.append(context(f"And {len(cases) - 20} more, oldest first."))
     blocks += [divider(), crisis_footer(crisis_line)]
     return {"type": "home", "blocks": blocks}
+
+
+RENDERERS: dict[type[Notice], Renderer] = {}

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.notices import Notice
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     INCIDENT_STATUS_WORDS,
@@ -18,10 +19,21 @@ from bot.rules.incidents import (
     IncidentStatus,
     Severity,
 )
+from bot.services.incidents import (
+    BreachFollowUp,
+    Choice,
+    IncidentAlert,
+    IncidentView,
+    ReportBeingChased,
+    Reported,
+    ReportPickedUp,
+    UrgentIncidentText,
+)
 from bot.signposting import Signpost
 from handlers.blocks.text import (
     Block,
     Payload,
+    Renderer,
     View,
     button,
     context,
@@ -37,7 +49,7 @@ from handlers.blocks.text import (
 from handlers.ids import ActionId, BlockId, CallbackId
 
 if TYPE_CHECKING:
-    from bot.services.incidents import Choice, IncidentView, Reported
+    from bot.services import Services
 
 YES, NO = "yes", "no"
 
@@ -244,3 +256,41 @@ def home_incidents(views: Sequence[IncidentView], now: datetime) -> list[Block]:
             f"({SEVERITY_WORDS[view.severity][0].lower()}) · "
             f"{INCIDENT_STATUS_WORDS[view.status]} · {age_words} old"))
     return blocks
+
+
+# -- drawing the notices incidents record -------------------------------------------------------
+URGENT_TEXT = "An urgent safeguarding report needs someone now. Please check Slack."
+
+
+def _draw_alert(notice: IncidentAlert, services: Services) -> Payload:
+    return incident_alert(services.incidents.alert_view(notice.incident_id),
+                          services.settings.timezone)
+
+
+def _draw_urgent_text(notice: UrgentIncidentText, services: Services) -> Payload:
+    # Texts never carry details: only that someone is needed, and where to look.
+    return {"text": URGENT_TEXT, "blocks": [section(URGENT_TEXT)], "sms": URGENT_TEXT}
+
+
+def _draw_breach(notice: BreachFollowUp, services: Services) -> Payload:
+    found = services.incidents.breach_view(notice.incident_id, notice.member_id)
+    return breach_task(found.step, found.name, found.team, found.history,
+                       services.settings.timezone)
+
+
+def _draw_chased(notice: ReportBeingChased, services: Services) -> Payload:
+    return being_chased_dm(notice.incident_id)
+
+
+def _draw_picked_up(notice: ReportPickedUp, services: Services) -> Payload:
+    actor, name = services.incidents.picked_up_by(notice.incident_id)
+    return picked_up_dm(notice.incident_id, actor, name)
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    IncidentAlert: _draw_alert,
+    UrgentIncidentText: _draw_urgent_text,
+    BreachFollowUp: _draw_breach,
+    ReportBeingChased: _draw_chased,
+    ReportPickedUp: _draw_picked_up,
+}

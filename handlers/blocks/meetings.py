@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.notices import Notice
 from bot.rules.meetings import EVERYONE, MEETING_KIND_WORDS, MeetingKind, MeetingRepeat
 from bot.rules.roles import ROLE_WORDS, Role
 from handlers.blocks.text import (
     Block,
     Payload,
+    Renderer,
     View,
     button,
     context,
@@ -224,3 +226,6 @@ def present_decision(view: PresentView, tz: tzinfo) -> Payload:
             f"Thank you for asking to present at {meeting}. That one is full, so a coordinator "
             "will be in touch to find another date with you.")
     return {"text": text, "blocks": [section(text)]}
+
+
+RENDERERS: dict[type[Notice], Renderer] = {}

@@ -7,11 +7,13 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.calendar import calendar_path
+from bot.notices import Notice
 from bot.rules.coverage import ClaimDecision, coverage_words
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
 from handlers.blocks.text import (
     Block,
     Payload,
+    Renderer,
     View,
     button,
     context,
@@ -388,3 +390,6 @@ def home_sessions(mine: list[SessionView], needing_cover: list[SessionView],
             blocks.append(section(session_summary(view, tz)))
             blocks += session_buttons(view)
     return blocks
+
+
+RENDERERS: dict[type[Notice], Renderer] = {}

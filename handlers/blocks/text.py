@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 Block = dict[str, Any]
 Payload = dict[str, Any]  # a message: text and blocks
@@ -87,3 +91,9 @@ def place_text(place: str) -> str:
     if place.startswith(("https://", "http://")) and " " not in place and "|" not in place:
         return f"<{escape_mrkdwn(place)}|Join online>"
     return escape_mrkdwn(place)
+
+
+# A renderer draws one kind of stored notice for delivery, from the state now: the message's
+# text and blocks, and "sms" with words for a text when the notice has any. Each area's blocks
+# module keeps a RENDERERS table; handlers/notices.py puts them together.
+Renderer = Callable[[Any, "Services"], Payload]

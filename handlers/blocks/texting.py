@@ -5,8 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.notices import Notice
 from bot.rules.sms_text import TWO_PARTS
-from handlers.blocks.text import button, context, escape_mrkdwn, plain, section, text_sections
+from handlers.blocks.text import (
+    Renderer,
+    button,
+    context,
+    escape_mrkdwn,
+    plain,
+    section,
+    text_sections,
+)
 from handlers.ids import ActionId, BlockId, CallbackId
 
 
@@ -42,3 +51,6 @@ def reply_sent_view(name: str) -> dict[str, Any]:
     return {"type": "modal", "callback_id": CallbackId.TEXT_REPLY, "title": plain("Text sent"),
             "close": plain("Done"),
             "blocks": [section(f"Your reply to {escape_mrkdwn(name)} is on its way.")]}
+
+
+RENDERERS: dict[type[Notice], Renderer] = {}

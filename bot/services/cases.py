@@ -1,0 +1,69 @@
+"""What feedback cases and incidents share: one audited guard on who may read or act on them.
+
+Only the people a case or incident was sent to may read or act on it, whatever a request
+claims. Every look and every action is written to the audit log; so is every refusal, in a
+transaction of its own after the caller's has been rolled back, so that a refused request
+commits nothing else on its way out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.rules.roles import NotAllowed, Role
+from storage.repositories import AuditRepository
+
+Clock = Callable[[], datetime]
+Case = TypeVar("Case")
+
+
+class Refused(NotAllowed):
+    """Someone not entitled asked to read or act on a case: recorded, then refused kindly."""
+
+    def __init__(self, needed: Role, actor: str, action: str, subject: str) -> None:
+        super().__init__(needed)
+        self.actor, self.action, self.subject = actor, action, subject
+
+
+class CaseDesk:
+    """The audited way into cases and incidents for one area ("feedback", "incident")."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, area: str) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.area = area
+
+    def subject(self, case_id: int) -> str:
+        return f"{self.area}:{case_id}"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """`sessions.begin()`, with refusals recorded after the rollback."""
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except Refused as refusal:
+            with self.sessions.begin() as session:
+                AuditRepository(session).record(self.clock(), refusal.actor,
+                                                f"refused {refusal.action}", refusal.subject)
+            raise
+
+    def admit(self, session: Session, case_id: int, case: Case | None, actor: str,
+              recipients: Callable[[Case], Collection[str]], *, action: str,
+              needed: Role) -> Case:
+        """The case, with the look or action recorded; or a refusal (`needed` names who could
+        do it). A case that doesn't exist is refused in the same words as one not theirs."""
+        if case is None or actor not in recipients(case):
+            raise Refused(needed, actor, action, self.subject(case_id))
+        AuditRepository(session).record(self.clock(), actor, action, self.subject(case_id))
+        return case
+
+    def listed(self, session: Session, actor: str, case_ids: Collection[int]) -> None:
+        audit = AuditRepository(session)
+        for case_id in case_ids:
+            audit.record(self.clock(), actor, "listed", self.subject(case_id))

@@ -1,0 +1,77 @@
+"""Recording notices: each service writes what happened to the outbox, in its own transaction,
+through one book. Where a notice goes and who it concerns is decided here; how it reads is
+decided at delivery, by the renderers beside the Slack code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import notices
+from bot.notices import Notice
+from storage.models import ContactPreference, Member, OutboxChannel, OutboxMessage
+from storage.repositories import OutboxRepository
+
+
+class NoticeBook:
+    """The outbox as a service sees it: "tell this person", "post in that channel", "redraw
+    every copy". It flushes with the caller's transaction and never sends."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.outbox = OutboxRepository(session)
+        self.now = now
+
+    def to_slack_user(self, slack_user_id: str, notice: Notice, *, about: Iterable[int] = (),
+                      deliver_at: datetime | None = None) -> OutboxMessage:
+        """A direct message. `about`: members the notice names, besides its recipient."""
+        return self.outbox.enqueue(
+            key=notice.key(notices.dm(slack_user_id)), channel=OutboxChannel.SLACK_DM,
+            target=slack_user_id, payload=notice.to_payload(), now=deliver_at or self.now,
+            deliver_at=deliver_at, concerns=about)
+
+    def to_channel(self, channel_id: str, notice: Notice, *, about: Iterable[int] = (),
+                   deliver_at: datetime | None = None) -> OutboxMessage:
+        return self.outbox.enqueue(
+            key=notice.key(notices.channel(channel_id)), channel=OutboxChannel.SLACK_CHANNEL,
+            target=channel_id, payload=notice.to_payload(), now=deliver_at or self.now,
+            deliver_at=deliver_at, concerns=about)
+
+    def by_text(self, member: Member, notice: Notice, *, about: Iterable[int] = (),
+                not_after: datetime | None = None, rsvp_for: str | None = None) -> OutboxMessage:
+        """A text. Consent and the number are checked again when it is sent."""
+        return self.outbox.enqueue(
+            key=notice.key(notices.text(member.id)), channel=OutboxChannel.SMS,
+            target=str(member.id), payload=notice.to_payload(), now=self.now,
+            not_after=not_after, rsvp_for=rsvp_for, concerns=[member.id, *about])
+
+    def to_member(self, member: Member, notice: Notice, *, texts: bool = False,
+                  about: Iterable[int] = (), not_after: datetime | None = None,
+                  rsvp_for: str | None = None) -> int:
+        """Tells a member their own way: a Slack DM, and a text when the notice has words for
+        one (`texts`), they take texts and have agreed. Returns how many were queued."""
+        queued = 0
+        about = list(about)
+        if member.slack_user_id and member.contact is not ContactPreference.SMS:
+            self.to_slack_user(member.slack_user_id, notice, about=[member.id, *about])
+            queued += 1
+        if (texts and member.phone and member.contact is not ContactPreference.SLACK
+                and member.has_sms_consent):
+            self.by_text(member, notice, about=about, not_after=not_after, rsvp_for=rsvp_for)
+            queued += 1
+        return queued
+
+    def redraw(self, notice: Notice, version: int | str) -> int:
+        """Every posted copy of `notice` (all its levels and places) is drawn again from the
+        current state: each copy's own notice is queued once more as an update of it."""
+        copies = self.outbox.copies_of(notice.family)
+        for copy in copies:
+            key = copy.idempotency_key
+            self.outbox.enqueue(
+                key=notices.update_key(key, version), channel=OutboxChannel.SLACK_UPDATE,
+                target=notices.update_target(key), payload=dict(copy.payload), now=self.now)
+        return len(copies)
+
+    def was_queued(self, notice: Notice) -> bool:
+        return self.outbox.has_family(notice.family)

@@ -1,0 +1,45 @@
+"""Draws stored notices for delivery: every area's renderers in one table, and the one place a
+notice becomes Slack blocks or the words of a text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.notices import Notice, NoticeGone, read_notice
+from bot.rules.sms_text import compose_text
+from bot.services import Services
+from handlers.blocks import coprod, feedback, incidents, meetings, sessions, texting
+from handlers.blocks.text import Renderer
+from storage.models import OutboxChannel
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    **coprod.RENDERERS,
+    **feedback.RENDERERS,
+    **incidents.RENDERERS,
+    **meetings.RENDERERS,
+    **sessions.RENDERERS,
+    **texting.RENDERERS,
+}
+
+
+class NoticeRenderer:
+    """What the dispatcher calls with each stored payload before sending it."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def __call__(self, payload: dict[str, Any], channel: OutboxChannel) -> dict[str, Any]:
+        notice = read_notice(payload)
+        if notice is None:
+            return payload
+        draw = RENDERERS.get(type(notice))
+        if draw is None:
+            raise NoticeGone(f"nothing draws {notice.kind}")
+        drawn = draw(notice, self.services)
+        if channel is OutboxChannel.SMS:
+            words = drawn.get("sms")
+            if not words:
+                raise NoticeGone(f"{notice.kind} has no words for a text")
+            return {"text": compose_text(self.services.settings.coprod_org_name, words),
+                    "urgent": notice.urgent, "reply": notice.answers_a_text}
+        return {"text": drawn["text"], "blocks": drawn.get("blocks")}
