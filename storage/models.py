@@ -31,6 +31,7 @@ from bot.rules.feedback_words import (
     MeetingStatus,
 )
 from bot.rules.incidents import IncidentKind, IncidentRoute, IncidentStatus, Severity
+from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import MeetingKind, MeetingRepeat
 from bot.rules.roles import Role
 from bot.rules.sessions import Repeat, SessionKind
@@ -406,6 +407,9 @@ class DebriefRequest(Base):
         ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     requested_at: Mapped[datetime]
+    status: Mapped[RequestStatus] = mapped_column(_str_enum(RequestStatus),
+                                                  default=RequestStatus.REQUESTED)
+    # Who acknowledged, arranged or declined it last, and when.
     arranged_by: Mapped[str | None] = mapped_column(String(32))
     arranged_at: Mapped[datetime | None]
 
@@ -597,7 +601,8 @@ class PresentRequest(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     subject: Mapped[str] = mapped_column(EncryptedText)
-    status: Mapped[str] = mapped_column(String(20), default="requested")
+    status: Mapped[RequestStatus] = mapped_column(_str_enum(RequestStatus),
+                                                  default=RequestStatus.REQUESTED)
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
