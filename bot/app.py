@@ -17,6 +17,7 @@ from bot.services import Services
 from bot.services.members import first_time_seen
 from handlers import coprod, feedback, home, incidents, meetings, sessions, texting
 from handlers.blocks.text import KIND_ERROR
+from handlers.payloads import NotOurs
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +59,24 @@ def create_app(
         raise_error_for_unhandled_request=False,
     )
     app.after_ack = AfterAck()
+    app.middleware(_give_listeners(services, app.after_ack))
+    app.middleware(_each_event_once(services))
+    app.error(_kind_error(settings))
+    for register in REGISTRARS:
+        register(app)
+    return app
 
-    @app.middleware
+
+def _give_listeners(services: Services, after_ack: AfterAck) -> Callable[..., None]:
     def give_listeners_services(context: dict[str, Any], next: Callable[[], None]) -> None:
         context["services"] = services
-        context["after_ack"] = app.after_ack
+        context["after_ack"] = after_ack
         context["request_id"] = new_request_id()  # every log line of this request carries it
         next()
+    return give_listeners_services
 
-    @app.middleware
+
+def _each_event_once(services: Services) -> Callable[..., BoltResponse | None]:
     def handle_each_event_once(body: dict[str, Any],
                                next: Callable[[], None]) -> BoltResponse | None:
         # Slack retries an event it thinks was missed (X-Slack-Retry-Num): answer the retry
@@ -76,9 +86,17 @@ def create_app(
             return BoltResponse(status=200, body="")
         next()
         return None
+    return handle_each_event_once
 
-    @app.error
+
+def _kind_error(settings: Settings) -> Callable[..., BoltResponse]:
+    """The one error handler: logs without free text, answers in kind words."""
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        if isinstance(error, NotOurs):
+            # Something our buttons and forms never send: nothing to do, and not our fault.
+            log.info("ignored a %s carrying a value we never sent",
+                     str(body.get("type") or "request"))
+            return BoltResponse(status=200, body="")
         log_failure(str(body.get("command") or body.get("type") or "request"), error)
         if body.get("command"):
             crisis = f" In danger now? Call 999. {settings.coprod_crisis_line}"
@@ -97,7 +115,4 @@ def create_app(
                     "errors": {inputs[0]: "Sorry, something went wrong on our side and "
                                           "nothing was saved. Please try again in a minute."}})
         return BoltResponse(status=500, body="")
-
-    for register in REGISTRARS:
-        register(app)
-    return app
+    return on_error

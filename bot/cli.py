@@ -13,6 +13,7 @@ from types import FrameType
 from typing import NoReturn
 
 import typer
+from slack_bolt import App
 from slack_bolt.error import BoltError
 from sqlalchemy.exc import OperationalError
 
@@ -23,11 +24,10 @@ from bot.rules.directory import CsvShapeError, parse_phone
 from bot.rules.feedback_words import KIND_WORDS, MEETING_WORDS, STATUS_WORDS, TOPIC_WORDS
 from bot.rules.incidents import INCIDENT_KIND_WORDS, SEVERITY_WORDS, IncidentKind, Severity
 from bot.rules.meetings import MeetingDraft, MeetingKind, MeetingRepeat, series_words
-from bot.rules.sessions import Repeat, SessionDraft, SessionKind
+from bot.rules.sessions import InvalidSession, Repeat, SessionDraft, SessionKind
 from bot.scheduler import build_scheduler, scheduler_lock
 from bot.services.meetings import InvalidMeeting
 from bot.services.privacy import NotInDirectory
-from bot.services.sessions import InvalidSession
 from bot.wiring import Runtime, build_runtime
 from storage import crypto
 from storage.keys import rotate_all
@@ -160,19 +160,7 @@ def serve(
     """Start the bot."""
     configure_logging()
     settings = _settings()
-    if not settings.slack_bot_token or (http and not settings.slack_signing_secret) or (
-        not http and not settings.slack_app_token
-    ):
-        typer.echo(NO_SLACK_GUIDANCE.format(manifest=MANIFEST), err=True)
-        if settings.slack_bot_token and not http and not settings.slack_app_token:
-            typer.echo("SLACK_APP_TOKEN is not set: add it for Socket Mode, or use --http.",
-                       err=True)
-        raise typer.Exit(2)
-
-    if not settings.coprod_data_key:
-        typer.echo(NO_DATA_KEY, err=True)
-        raise typer.Exit(2)
-
+    _refuse_without_slack(settings, http)
     from bot.app import create_app
 
     runtime = _runtime(settings)
@@ -184,36 +172,61 @@ def serve(
         raise typer.Exit(2) from None
 
     _stop_on_sigterm()
+    if no_scheduler:
+        # A web process only: it must not take the scheduler's lock from the workers.
+        _answer_slack(app, runtime, http=http, host=host, port=port, threads=threads)
+        return
     with scheduler_lock(runtime.engine, wait=False) as is_scheduler:
         scheduler = None
-        if not no_scheduler and is_scheduler:
+        if is_scheduler:
             scheduler = build_scheduler(runtime.dispatcher(),
                                         settings.coprod_dispatch_interval_seconds,
                                         services=runtime.services)
             scheduler.start()
-        elif not no_scheduler:
+        else:
             log.info("another Coprod process is scheduling; this one only answers Slack")
         try:
-            if http:
-                from bot.web import make_wsgi_app, serve_http
-
-                log.info("Coprod is listening on http://%s:%d/slack/events", host, port)
-                from bot.sms_web import make_sms_routes
-
-                serve_http(make_wsgi_app(app, runtime.engine,
-                                         extra_routes=make_sms_routes(runtime.services),
-                                         calendar=runtime.services.sessions.calendar_file),
-                           host, port, threads)
-            else:
-                from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-                log.info("Coprod is connecting to Slack with Socket Mode")
-                SocketModeHandler(app, settings.slack_app_token).start()
-        except KeyboardInterrupt:
-            log.info("Coprod is stopping")
+            _answer_slack(app, runtime, http=http, host=host, port=port, threads=threads)
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
+
+
+def _refuse_without_slack(settings: Settings, http: bool) -> None:
+    """Stops with one clear sentence when what serving needs is not set."""
+    if not settings.slack_bot_token or (http and not settings.slack_signing_secret) or (
+        not http and not settings.slack_app_token
+    ):
+        typer.echo(NO_SLACK_GUIDANCE.format(manifest=MANIFEST), err=True)
+        if settings.slack_bot_token and not http and not settings.slack_app_token:
+            typer.echo("SLACK_APP_TOKEN is not set: add it for Socket Mode, or use --http.",
+                       err=True)
+        raise typer.Exit(2)
+    if not settings.coprod_data_key:
+        typer.echo(NO_DATA_KEY, err=True)
+        raise typer.Exit(2)
+
+
+def _answer_slack(app: App, runtime: Runtime, *, http: bool, host: str, port: int,
+                  threads: int) -> None:
+    """Serves Slack (HTTP or Socket Mode) until stopped."""
+    try:
+        if http:
+            from bot.sms_web import make_sms_routes
+            from bot.web import make_wsgi_app, serve_http
+
+            log.info("Coprod is listening on http://%s:%d/slack/events", host, port)
+            serve_http(make_wsgi_app(app, runtime.engine,
+                                     extra_routes=make_sms_routes(runtime.services),
+                                     calendar=runtime.services.sessions.calendar_file),
+                       host, port, threads)
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Coprod is connecting to Slack with Socket Mode")
+            SocketModeHandler(app, runtime.settings.slack_app_token).start()
+    except KeyboardInterrupt:
+        log.info("Coprod is stopping")
 
 
 @cli.command()

@@ -19,10 +19,17 @@ from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
 from handlers.blocks import feedback as blocks
 from handlers.blocks.text import KIND_ERROR, Block
 from handlers.form_state import field, selected, ticked, values_of
+from handlers.home import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
 from handlers.later import later
 
 log = logging.getLogger(__name__)
+
+MEETING_STEPS = {
+    ActionId.FB_MEETING_ACKNOWLEDGE: MeetingStatus.ACKNOWLEDGED,
+    ActionId.FB_MEETING_ARRANGED: MeetingStatus.ARRANGED,
+    ActionId.FB_MEETING_DECLINE: MeetingStatus.DECLINED,
+}
 
 FIELD_BLOCKS = {
     Field.KIND: BlockId.FB_KIND,
@@ -43,6 +50,7 @@ def register(app: App) -> None:
     app.action(ActionId.FB_RESOLVE.value)(handle_case_button)
     app.action(ActionId.FB_MEETING_ACKNOWLEDGE.value)(handle_case_button)
     app.action(ActionId.FB_MEETING_ARRANGED.value)(handle_case_button)
+    app.action(ActionId.FB_MEETING_DECLINE.value)(handle_case_button)
     app.action(ActionId.FB_REPLY.value)(handle_reply_button)
     app.view(CallbackId.FEEDBACK_REPLY.value)(handle_team_reply)
 
@@ -168,10 +176,9 @@ def handle_case_button(ack: Ack, body: dict, action: dict, respond: Respond, cli
             case = feedback.acknowledge(case_id, actor).case
         elif action["action_id"] == ActionId.FB_RESOLVE:
             case = feedback.resolve(case_id, actor).case
-        elif action["action_id"] == ActionId.FB_MEETING_ACKNOWLEDGE:
-            case = feedback.meeting_update(case_id, actor, MeetingStatus.ACKNOWLEDGED).case
         else:
-            case = feedback.meeting_update(case_id, actor, MeetingStatus.ARRANGED).case
+            case = feedback.meeting_update(case_id, actor,
+                                           MEETING_STEPS[ActionId(action["action_id"])]).case
     except NotAllowed as refusal:
         _tell(body, respond, client, actor, blocks.not_allowed_blocks(str(refusal)))
         return
@@ -182,12 +189,10 @@ def _redraw(body: dict, action: dict, respond: Respond, client: WebClient, servi
             case: CaseView) -> None:
     """The clicked copy changes at once; the other copies follow through the outbox."""
     if body.get("container", {}).get("type") == "view":
-        from handlers.home import publish_home
-
         publish_home(client, services, body["user"]["id"])
         return
     tz = services.settings.timezone
-    payload = (blocks.meeting_task(case) if action["action_id"].startswith("feedback_meeting")
+    payload = (blocks.meeting_task(case) if action["action_id"] in MEETING_STEPS
                else blocks.case_notice(case, tz))
     respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
 

@@ -107,6 +107,7 @@ class ActionId(enum.StrEnum):
     FB_REPLY = "feedback_reply"
     FB_MEETING_ACKNOWLEDGE = "feedback_meeting_acknowledge"
     FB_MEETING_ARRANGED = "feedback_meeting_arranged"
+    FB_MEETING_DECLINE = "feedback_meeting_decline"
     SS_FIELD = "session_field"  # every input of the session form; block ids tell them apart
     SESSION_NEW = "session_new"
     SESSION_CLAIM = "session_claim"
@@ -121,6 +122,8 @@ class ActionId(enum.StrEnum):
     SESSION_OK_AFTER = "session_ok_after"
     SESSION_DEBRIEF = "session_debrief"
     SESSION_DEBRIEF_ARRANGED = "session_debrief_arranged"
+    SESSION_DEBRIEF_ACKNOWLEDGE = "session_debrief_acknowledge"
+    SESSION_DEBRIEF_DECLINE = "session_debrief_decline"
     IN_FIELD = "incident_field"  # every plain input of the incident form
     IN_DANGER_CHOSEN = "incident_danger_chosen"
     IN_ACKNOWLEDGE = "incident_acknowledge"
@@ -135,6 +138,7 @@ class ActionId(enum.StrEnum):
     MEETING_CANCEL = "meeting_cancel"
     PRESENT_ACCEPT = "present_accept"
     PRESENT_ANOTHER_DATE = "present_another_date"
+    PRESENT_ACKNOWLEDGE = "present_acknowledge"
 
 
 class OptionValue(enum.StrEnum):

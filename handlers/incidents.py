@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
@@ -17,6 +15,7 @@ from handlers.blocks.text import KIND_ERROR
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, Shortcut, SlashCommand
 from handlers.later import later
+from handlers.payloads import actor, button_number, metadata, metadata_number
 from handlers.replies import say_privately
 
 FIELD_BLOCKS = {
@@ -69,7 +68,8 @@ def handle_report_message(ack: Ack, shortcut: dict, client: WebClient,
 
 
 def _message_ref(view: dict) -> str | None:
-    return json.loads(view.get("private_metadata") or "{}").get("message")
+    ref = metadata(view).get("message")
+    return ref if isinstance(ref, str) else None
 
 
 def handle_danger_choice(ack: Ack, body: dict, client: WebClient, services: Services) -> None:
@@ -103,7 +103,7 @@ def parse_report(view: dict) -> IncidentForm:
 
 def handle_report(ack: Ack, body: dict, view: dict, services: Services) -> None:
     try:
-        reported = services.incidents.report(parse_report(view), body["user"]["id"])
+        reported = services.incidents.report(parse_report(view), actor(body))
     except InvalidIncident as invalid:
         ack(response_action="errors",
             errors={FIELD_BLOCKS[f]: message for f, message in invalid.errors.items()})
@@ -119,12 +119,11 @@ def _refuse(respond: Respond) -> None:
 def handle_responder_button(ack: Ack, body: dict, action: dict, respond: Respond,
                             services: Services) -> None:
     ack()
-    actor = body["user"]["id"]
-    incident_id = int(action["value"])
+    who, incident_id = actor(body), button_number(body)
     try:
-        view = (services.incidents.acknowledge(incident_id, actor)
+        view = (services.incidents.acknowledge(incident_id, who)
                 if action["action_id"] == ActionId.IN_ACKNOWLEDGE
-                else services.incidents.resolve(incident_id, actor))
+                else services.incidents.resolve(incident_id, who))
     except NotAllowed:
         _refuse(respond)
         return
@@ -136,7 +135,7 @@ def handle_note_button(ack: Ack, body: dict, action: dict, respond: Respond,
                        client: WebClient, services: Services) -> None:
     ack()
     try:
-        view = services.incidents.view_for(int(action["value"]), body["user"]["id"])
+        view = services.incidents.view_for(button_number(body), actor(body))
     except NotAllowed:
         _refuse(respond)
         return
@@ -144,10 +143,10 @@ def handle_note_button(ack: Ack, body: dict, action: dict, respond: Respond,
 
 
 def handle_note(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    incident_id = int(json.loads(view.get("private_metadata") or "{}").get("incident", 0))
+    incident_id = metadata_number(view, "incident")
     note = field(values_of(view), BlockId.IN_NOTE).get("value") or ""
     try:
-        services.incidents.add_note(incident_id, body["user"]["id"], note)
+        services.incidents.add_note(incident_id, actor(body), note)
     except InvalidIncident as invalid:
         ack(response_action="errors", errors={BlockId.IN_NOTE: invalid.errors["note"]})
         return

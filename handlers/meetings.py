@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import (
     EVERYONE,
     MeetingDraft,
@@ -18,9 +19,9 @@ from bot.rules.meetings import (
 )
 from bot.rules.roles import NotAllowed
 from bot.services import Services
-from bot.services.meetings import InvalidMeeting, MeetingGone
+from bot.services.meetings import InvalidMeeting, MeetingGone, NotInvited
 from handlers.blocks import meetings as blocks
-from handlers.blocks.text import section
+from handlers.blocks.text import escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.replies import say_privately
@@ -35,6 +36,14 @@ FIELD_BLOCKS = {
     MeetingField.INVITED: BlockId.MT_INVITED,
 }
 
+PRESENT_STEPS = {
+    ActionId.PRESENT_ACKNOWLEDGE: RequestStatus.ACKNOWLEDGED,
+    ActionId.PRESENT_ACCEPT: RequestStatus.ARRANGED,
+    ActionId.PRESENT_ANOTHER_DATE: RequestStatus.DECLINED,
+}
+NOT_INVITED = ("Sorry, that meeting isn't one you're invited to. If you think it should be, "
+               "a coordinator can help.")
+
 
 def register(app: App) -> None:
     app.command(SlashCommand.MEETINGS.value)(handle_meetings_command)
@@ -45,8 +54,8 @@ def register(app: App) -> None:
     app.view(CallbackId.AGENDA_FORM.value)(handle_agenda_form)
     app.view(CallbackId.PRESENT_FORM.value)(handle_present_form)
     app.action(ActionId.MEETING_CANCEL.value)(handle_cancel)
-    app.action(ActionId.PRESENT_ACCEPT.value)(handle_present_decision)
-    app.action(ActionId.PRESENT_ANOTHER_DATE.value)(handle_present_decision)
+    for step in PRESENT_STEPS:
+        app.action(step.value)(handle_present_step)
 
 
 def _say(ack_or_respond: Any, text: str, **extra: Any) -> None:
@@ -120,9 +129,10 @@ def handle_meeting_form(ack: Ack, body: dict, view: dict, services: Services) ->
     except NotAllowed as refusal:
         ack(response_action="errors", errors={BlockId.MT_TITLE: str(refusal)})
         return
-    assert draft.day is not None
+    tz = services.settings.timezone
+    first_day = made[0].starts_at.astimezone(tz).date()
     ack(response_action="update", view=blocks.saved_view(
-        made, services.settings.timezone, series_words(draft.repeat, draft.day)))
+        made, tz, series_words(draft.repeat, first_day)))
 
 
 def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -135,12 +145,16 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
         say_privately(respond,
                       "You're not in our member list yet. Please ask a coordinator to add you.")
         return
+    except NotInvited:
+        say_privately(respond, NOT_INVITED)
+        return
     except MeetingGone:
         say_privately(respond, "Sorry, that meeting has been cancelled.")
         return
     when = blocks.when(view.starts_at, services.settings.timezone)
-    words = (f"Thanks - you're down for {view.title} ({when})." if going
-             else f"Thanks for letting us know you can't make {view.title} ({when}).")
+    title = escape_mrkdwn(view.title)
+    words = (f"Thanks - you're down for {title} ({when})." if going
+             else f"Thanks for letting us know you can't make {title} ({when}).")
     say_privately(respond, words)
 
 
@@ -162,8 +176,8 @@ def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> 
         return
     ack(response_action="update", view=blocks.simple_view(
         CallbackId.AGENDA_FORM, "Item added",
-        f"Thank you. Your item is on the agenda for {added.title}; it goes out with the "
-        "reminder a week before."))
+        f"Thank you. Your item is on the agenda for {escape_mrkdwn(added.title)}; it goes "
+        "out with the reminder a week before."))
 
 
 def handle_present_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
@@ -180,17 +194,16 @@ def handle_present_form(ack: Ack, body: dict, view: dict, services: Services) ->
         return
     ack(response_action="update", view=blocks.simple_view(
         CallbackId.PRESENT_FORM, "Request sent",
-        f"Thank you. Your request to present at {request.meeting.title} has gone to the "
-        "coordinators, who will confirm."))
+        f"Thank you. Your request to present at {escape_mrkdwn(request.meeting.title)} has "
+        "gone to the coordinators, who will confirm."))
 
 
-def handle_present_decision(ack: Ack, body: dict, action: dict, respond: Respond,
-                            services: Services) -> None:
+def handle_present_step(ack: Ack, body: dict, action: dict, respond: Respond,
+                        services: Services) -> None:
     ack()
-    accept = action["action_id"] == ActionId.PRESENT_ACCEPT
+    step = PRESENT_STEPS[ActionId(action["action_id"])]
     try:
-        view = services.meetings.decide_present(int(action["value"]), body["user"]["id"],
-                                                accept)
+        view = services.meetings.step_present(int(action["value"]), body["user"]["id"], step)
     except (NotAllowed, MeetingGone):
         say_privately(respond, "Only a coordinator can answer requests to present.")
         return
@@ -209,4 +222,5 @@ def handle_cancel(ack: Ack, body: dict, action: dict, respond: Respond,
     except MeetingGone:
         say_privately(respond, "That meeting is already cancelled.")
         return
-    say_privately(respond, f"{view.title} is cancelled; everyone invited is being told.")
+    say_privately(respond,
+                  f"{escape_mrkdwn(view.title)} is cancelled; everyone invited is being told.")

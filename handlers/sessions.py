@@ -1,4 +1,5 @@
-"""/sessions and the session cards' buttons: claim, release, attend, wait, and the form."""
+"""/sessions and the session cards' buttons: claim, release, attend, wait, the form, and the
+check-in after a session with its debrief request."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck
-from bot.rules.coverage import ClaimDecision
+from bot.rules.coverage import ClaimDecision, Outcome
+from bot.rules.lifecycle import RequestStatus
 from bot.rules.roles import NotAllowed
-from bot.rules.sessions import Repeat, SessionDraft, SessionKind
+from bot.rules.sessions import InvalidSession, Repeat, SessionDraft, SessionKind
 from bot.services import Services
-from bot.services.sessions import InvalidSession, Outcome, SessionGone, SessionView
+from bot.services.aftercare import DebriefAsked
+from bot.services.sessions import SessionGone, SessionView
 from handlers.blocks import sessions as blocks
 from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
@@ -38,7 +41,8 @@ def register(app: App) -> None:
     app.action(ActionId.SESSION_CALENDAR.value)(handle_calendar_link)
     app.action(ActionId.SESSION_OK_AFTER.value)(handle_check_in)
     app.action(ActionId.SESSION_DEBRIEF.value)(handle_check_in)
-    app.action(ActionId.SESSION_DEBRIEF_ARRANGED.value)(handle_debrief_arranged)
+    for step in DEBRIEF_STEPS:
+        app.action(step.value)(handle_debrief_step)
 
 
 # -- /sessions -------------------------------------------------------------------------------
@@ -146,7 +150,7 @@ def _redraw(body: dict, respond: Respond, services: Services, view: SessionView)
                          (BlockId.SESSION_ACTIONS, BlockId.SESSION_LIST_ACTIONS))]
     if len(action_blocks) != 1 or action_blocks[0]["block_id"] == BlockId.SESSION_LIST_ACTIONS:
         return
-    card = services.sessions.card_for(view.id)
+    card = blocks.card_payload(services.sessions.card_for(view.id), services)
     respond(replace_original=True, text=card["text"], blocks=card["blocks"])
 
 
@@ -158,7 +162,7 @@ def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def _claim(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
-        outcome = services.sessions.claim(int(action["value"]), body["user"]["id"])
+        outcome = services.rota.claim(int(action["value"]), body["user"]["id"])
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
@@ -178,7 +182,7 @@ def handle_release(ack: Ack, body: dict, action: dict, respond: Respond,
 def _release(body: dict, action: dict, respond: Respond, services: Services) -> None:
     confirmed = action["action_id"] == ActionId.SESSION_RELEASE_CONFIRMED
     try:
-        result = services.sessions.release(int(action["value"]), body["user"]["id"],
+        result = services.rota.release(int(action["value"]), body["user"]["id"],
                                            confirmed=confirmed)
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
@@ -210,7 +214,7 @@ def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def _attend(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
-        result = services.sessions.attend(int(action["value"]), body["user"]["id"])
+        result = services.rota.attend(int(action["value"]), body["user"]["id"])
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
@@ -226,7 +230,7 @@ def handle_wait(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def _wait(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
-        result = services.sessions.join_waiting_list(int(action["value"]), body["user"]["id"])
+        result = services.rota.join_waiting_list(int(action["value"]), body["user"]["id"])
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
@@ -276,19 +280,37 @@ def handle_check_in(ack: Ack, body: dict, action: dict, respond: Respond,
     debrief = action["action_id"] == ActionId.SESSION_DEBRIEF
     if debrief:
         # "I'm OK" is not stored anywhere: only a request for a debrief is.
-        services.sessions.ask_for_debrief(int(action["value"]), body["user"]["id"])
+        try:
+            asked = services.aftercare.ask_for_debrief(int(action["value"]), body["user"]["id"])
+        except SessionGone:
+            say_privately(respond, "That session is no longer on the rota.")
+            return
+        if asked is DebriefAsked.NOT_A_FACILITATOR:
+            say_privately(respond, blocks.debrief_refused())
+            return
     respond(replace_original=True, text="Thank you", blocks=blocks.check_in_answer(debrief))
 
 
-def handle_debrief_arranged(ack: Ack, body: dict, action: dict, respond: Respond,
-                            services: Services) -> None:
+DEBRIEF_STEPS = {
+    ActionId.SESSION_DEBRIEF_ACKNOWLEDGE: RequestStatus.ACKNOWLEDGED,
+    ActionId.SESSION_DEBRIEF_ARRANGED: RequestStatus.ARRANGED,
+    ActionId.SESSION_DEBRIEF_DECLINE: RequestStatus.DECLINED,
+}
+
+
+def handle_debrief_step(ack: Ack, body: dict, action: dict, respond: Respond,
+                        services: Services) -> None:
+    """A coordinator takes a debrief on, arranges it or can't: the task they clicked shows it
+    at once, the other coordinators' copies and the facilitator follow through the outbox."""
     ack()
-    user = body["user"]["id"]
     try:
-        view, name = services.sessions.debrief_arranged(int(action["value"]), user)
+        found = services.aftercare.move_debrief(int(action["value"]), body["user"]["id"],
+                                                DEBRIEF_STEPS[ActionId(action["action_id"])])
     except NotAllowed as refusal:
         say_privately(respond, str(refusal))
         return
-    payload = blocks.debrief_request(view, name, int(action["value"]), user,
-                                     services.settings.timezone)
+    except SessionGone:
+        say_privately(respond, "That debrief request is no longer there.")
+        return
+    payload = blocks.debrief_request(found, services.settings.timezone)
     respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.rules.roles import NotAllowed
 from bot.services import Services
+from bot.services.texting import TextGone
 from handlers.blocks import texting as blocks
 from handlers.form_state import field, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
@@ -25,7 +26,7 @@ def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, cl
     ack()
     try:
         name, _ = services.texting.inbound_for_reply(int(action["value"]), body["user"]["id"])
-    except (NotAllowed, LookupError):
+    except (NotAllowed, TextGone):
         say_privately(respond, "Only a coordinator can reply to texts.")
         return
     client.views_open(trigger_id=body["trigger_id"],
@@ -37,7 +38,7 @@ def handle_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:
     words = field(values_of(view), BlockId.TX_REPLY_TEXT).get("value") or ""
     try:
         name = services.texting.reply_to_text(text_id, body["user"]["id"], words)
-    except (ValueError, NotAllowed, LookupError) as problem:
+    except (ValueError, NotAllowed, TextGone) as problem:
         message = str(problem) if isinstance(problem, ValueError | NotAllowed) else \
             "That text can't be answered any more."
         ack(response_action="errors", errors={BlockId.TX_REPLY_TEXT: message})

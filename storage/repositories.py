@@ -328,6 +328,16 @@ class SessionRepository:
             .limit(limit)
         ).all()
 
+    def list_with_member(self, member_id: int) -> Sequence[GroupSession]:
+        """Sessions someone facilitates, attends or waits for: their cards show them."""
+        on = (select(SessionFacilitator.session_id).where(SessionFacilitator.member_id == member_id)
+              .union(select(SessionAttendee.session_id)
+                     .where(SessionAttendee.member_id == member_id),
+                     select(WaitingListEntry.session_id)
+                     .where(WaitingListEntry.member_id == member_id)))
+        return self.session.scalars(
+            select(GroupSession).where(GroupSession.id.in_(on)).order_by(GroupSession.id)).all()
+
     def add_series(self, series: SessionSeries) -> SessionSeries:
         self.session.add(series)
         self.session.flush()
@@ -413,6 +423,19 @@ class IncidentRepository:
             .where(Incident.created_at >= since)
             .order_by(Incident.created_at, Incident.id)
         ).all()
+
+    def list_reported_by(self, slack_user_id: str) -> Sequence[Incident]:
+        return self.session.scalars(
+            select(Incident).where(Incident.reporter_slack_id == slack_user_id)
+            .order_by(Incident.id)).all()
+
+    def reported_any(self, slack_user_id: str) -> bool:
+        return self.session.scalar(select(Incident.id).where(
+            Incident.reporter_slack_id == slack_user_id).limit(1)) is not None
+
+    def names_member(self, member_id: int) -> bool:
+        return self.session.scalar(select(IncidentPerson.incident_id).where(
+            IncidentPerson.member_id == member_id).limit(1)) is not None
 
     def list_created_between(self, start: datetime, end: datetime) -> Sequence[Incident]:
         return self.session.scalars(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 import urllib.error
@@ -51,29 +52,60 @@ Tom Reyes,U0TRUST08,,trustee,slack,no,
 """
 
 
-class LogRecorder(logging.Handler):
-    """Every log line of the whole run, through the same privacy filter and levels as
-    production logging, so tests/test_zz_logs.py can search them."""
+# What the tests type through every flow: none of it, and no full phone number, may appear in
+# any log line, ours or the libraries'.
+TYPED_IN_TESTS = [
+    "They said they had a plan", "plan to hurt themselves", "The heating is broken",
+    "Could we have tea", "The group ran late", "Loved the group", "Running late",
+    "No problem, see you soon", "Tea is on from next week", "kettle is broken",
+    "Crossed a line", "Spoke with them", "my private words", "Staff member Kim",
+    "Told me about a plan", "Best group I've been to", "Evening sessions for working",
+    "bus</b> times", "It was on Tuesday", "The Tuesday group really helps",
+]
+FULL_UK_MOBILE = re.compile(r"(\+44|\b0)7\d{3}\s?\d{6}\b")
 
-    lines: list[str] = []
+
+class LogRecorder(logging.Handler):
+    """The log lines of one test, through the same privacy filter and levels as production."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+        self.addFilter(DropPayloads())
 
     def emit(self, record: logging.LogRecord) -> None:
-        LogRecorder.lines.append(f"{record.name}: {record.getMessage()}")
+        self.lines.append(f"{record.name}: {record.getMessage()}")
+
+
+def private_problems(lines: list[str]) -> list[str]:
+    """Log lines that carry someone's words or a full phone number."""
+    return [line for line in lines
+            if FULL_UK_MOBILE.search(line) or any(words in line for words in TYPED_IN_TESTS)]
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _record_every_log_line() -> Iterator[None]:
-    handler = LogRecorder(level=logging.DEBUG)
-    handler.addFilter(DropPayloads())
+def _log_as_production_does() -> Iterator[None]:
     root = logging.getLogger()
-    root.addHandler(handler)
     previous = root.level
     root.setLevel(logging.DEBUG)
     for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)  # as configure_logging does
     yield
-    root.removeHandler(handler)
     root.setLevel(previous)
+
+
+@pytest.fixture(autouse=True)
+def log_lines() -> Iterator[LogRecorder]:
+    """Every test: whatever it did, no log line holds anyone's words or phone number."""
+    recorder = LogRecorder()
+    root = logging.getLogger()
+    root.addHandler(recorder)
+    try:
+        yield recorder
+    finally:
+        root.removeHandler(recorder)
+    problems = private_problems(recorder.lines)
+    assert not problems, f"log lines carry people's words or numbers: {problems[:3]}"
 
 
 class FakeClock:

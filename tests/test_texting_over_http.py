@@ -18,6 +18,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.delivery.twilio import TwilioSmsProvider
 from bot.rules.sessions import SessionDraft, SessionKind
+from bot.rules.texting import RsvpFor, RsvpSubject
 from bot.sms_web import make_sms_routes
 from bot.web import make_wsgi_app
 from bot.wiring import Runtime, build_runtime
@@ -79,7 +80,8 @@ class World:
                 payload={"text": "Riverside: Tuesday group, 18:00 at Hope Centre. Coming? "
                                  "Reply YES or NO."},
                 now=self.runtime.services.clock(),
-                rsvp_for=f"session:{session_id}" if session_id else None)
+                rsvp_for=RsvpFor(RsvpSubject.SESSION, session_id).stored if session_id
+                else None)
 
     def dev(self) -> Member:
         with self.runtime.sessions() as session:
@@ -166,6 +168,24 @@ def test_a_free_text_reaches_slack_and_a_coordinator_replies_by_text(world: Worl
     assert json.loads(done.body)["response_action"] == "update"
     world.deliver()
     assert texts_to(world.twilio) == ["Riverside Peer Support: No problem, see you soon"]
+    world.slack.click(relay, ActionId.TX_REPLY, user_id=COORDINATOR)
+    world.slack.submit(world.slack.opened_view(), {BlockId.TX_REPLY_TEXT: "Tea is on"},
+                       user_id=COORDINATOR)
+    world.deliver()
+    assert texts_to(world.twilio)[-1] == "Riverside Peer Support: Tea is on"  # a second reply
+
+
+def test_a_relayed_text_is_stored_as_a_pointer_to_it_never_as_its_words(world: World) -> None:
+    world.phone.text("Running late, the bus broke down")
+    with world.runtime.sessions() as session:
+        [text] = session.query(InboundText).all()
+        [row] = OutboxRepository(session).copies_of("texting.relayed:")
+        assert row.payload == {"notice": "texting.relayed", "text_id": text.id}
+        assert "late" not in row.idempotency_key and DEV not in row.idempotency_key
+    world.deliver()
+    [relay] = [c.params for c in world.slack.fake.calls_to("chat.postMessage")
+               if c.params["channel"] == COORDINATOR]
+    assert "Running late, the bus broke down" in json.dumps(relay["blocks"])
 
 
 def test_a_forged_signature_is_refused_and_changes_nothing(world: World) -> None:

@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
@@ -26,6 +26,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.delivery.nudge import Nudge
 from bot.delivery.slack import DeliveryFailed, SlackSender
 from bot.delivery.sms import SmsError, SmsProvider
@@ -43,7 +44,6 @@ from storage.repositories import MemberRepository, OutboxRepository
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 # Turns a stored notice into what is sent on a channel ({"text", "blocks"} for Slack; "text",
 # "urgent" and "reply" for a text), from the current state. Ready-made payloads pass through.
 Render = Callable[[dict[str, Any], OutboxChannel], dict[str, Any]]
@@ -126,7 +126,8 @@ class Dispatcher:
         self.senders = senders
         self.lease = lease
         self.render = render
-        self._drawn: dict[tuple[str, OutboxChannel], dict[str, Any]] = {}
+        self._drawn: dict[tuple[str, OutboxChannel], Future[dict[str, Any]]] = {}
+        self._drawing = threading.Lock()
         self._texts_lock = threading.Lock()
         self._texts_not_yet_recorded = 0  # sent (or being sent) in this batch, not yet written
 
@@ -260,10 +261,17 @@ class Dispatcher:
         # A fan-out (a reminder to everyone invited) is one notice many times over: within a
         # batch it is drawn once per channel.
         memo = (json.dumps(item.payload, sort_keys=True), item.channel)
-        drawn = self._drawn.get(memo)
-        if drawn is None:
-            drawn = self._drawn[memo] = self.render(item.payload, item.channel)
-        return replace(item, payload=drawn)
+        with self._drawing:
+            drawing = self._drawn.get(memo)
+            mine = drawing is None
+            if drawing is None:
+                drawing = self._drawn[memo] = Future()
+        if mine:  # the batch's other threads wait for this one's drawing
+            try:
+                drawing.set_result(self.render(item.payload, item.channel))
+            except Exception as error:
+                drawing.set_exception(error)
+        return replace(item, payload=drawing.result())
 
     def _send(self, item: Claimed) -> str:
         if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SLACK_CHANNEL):

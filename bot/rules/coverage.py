@@ -1,5 +1,6 @@
 """Lone working, as rules: who counts as trained, when a session is covered, who may take a
-place, and when coordinators are warned. Plain values in, plain values out."""
+place, who a freed place is offered to, who may come along, and when coordinators are warned.
+Plain values in, plain values out."""
 
 from __future__ import annotations
 
@@ -67,6 +68,92 @@ def coverage_words(coverage: Coverage) -> tuple[str, str]:
     if trained == 0:
         return "⚠️", f"Needs {people}"
     return "⚠️", f"Needs {people}, at least {'one' if trained == 1 else trained} trained"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Someone on a session's waiting list, and any offer of a place made to them."""
+
+    member_id: int
+    offered_until: datetime | None = None
+    declined: bool = False
+
+    def holds_place(self, now: datetime) -> bool:
+        """An offer still open keeps a place for them: nobody else can take it meanwhile."""
+        return self.offered_until is not None and self.offered_until > now and not self.declined
+
+
+def held_places(waiting: Sequence[Waiting], now: datetime, *,
+                besides: int | None = None) -> int:
+    """Places kept for open offers; `besides` is someone claiming with their own offer."""
+    return sum(1 for w in waiting if w.member_id != besides and w.holds_place(now))
+
+
+def free_places(places: int, taken: int, held: int) -> int:
+    """Places anyone may claim now: not taken and not held for an offer."""
+    return max(places - taken - held, 0)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A freed place offered to one person until a time. Not `in_time` when the session is too
+    close for an offer to be worth making: the place then opens to everyone at once."""
+
+    member_id: int
+    until: datetime
+    in_time: bool
+
+
+def next_offer(waiting: Sequence[Waiting], *, places: int, taken: int, starts_at: datetime,
+               now: datetime) -> Offer | None:
+    """A free place goes first to the longest waiting who has had no offer yet, one offer at a
+    time; None while an offer is open, no place is free, or nobody is waiting."""
+    if places - taken <= 0 or any(w.holds_place(now) for w in waiting):
+        return None
+    first = next((w for w in waiting if not w.declined and w.offered_until is None), None)
+    if first is None:
+        return None
+    until = offer_expires_at(starts_at, now)
+    return Offer(first.member_id, until, in_time=until > now)
+
+
+class Attendance(enum.StrEnum):
+    JOIN = "join"
+    LEAVE = "leave"
+    FULL = "full"
+    UNCHANGED = "unchanged"
+
+
+def has_room(capacity: int | None, coming: int) -> bool:
+    return capacity is None or coming < capacity
+
+
+def decide_attendance(*, wants: bool, attending: bool, capacity: int | None,
+                      coming: int) -> Attendance:
+    """Someone says they will (or won't) come: leaving always works, joining while there is
+    room, and saying what is already so changes nothing."""
+    if wants == attending:
+        return Attendance.UNCHANGED
+    if not wants:
+        return Attendance.LEAVE
+    return Attendance.JOIN if has_room(capacity, coming) else Attendance.FULL
+
+
+class Outcome(enum.StrEnum):
+    """What came of releasing a place, joining the waiting list or saying you'll attend."""
+
+    RELEASED = "released"
+    NOT_SIGNED_UP = "not_signed_up"
+    CONFIRM_LATE_RELEASE = "confirm_late_release"
+    ATTENDING = "attending"
+    NOT_ATTENDING = "not_attending"
+    ATTENDANCE_FULL = "attendance_full"
+    NOT_IN_DIRECTORY = "not_in_directory"
+    WAITING = "waiting"
+    ALREADY_WAITING = "already_waiting"
+    OFFER_GONE = "offer_gone"
+    STARTED = "started"
+    CANCELLED = "cancelled"
 
 
 class ClaimDecision(enum.StrEnum):

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.rules.feedback_words import FeedbackKind, FeedbackRoute, FeedbackTopic
+from bot.rules.feedback_words import FeedbackKind, FeedbackRoute, FeedbackTopic, MeetingStatus
+from bot.rules.lifecycle import RequestStatus, request_step
 
 MAX_TEXT = 3000
 # No 0/O, 1/I/L or U: a code read out over the phone or copied by hand still works.
@@ -128,3 +129,13 @@ def anonymous_release_time(now: datetime, round_length: timedelta = ANONYMOUS_RO
     epoch = now.timestamp()
     boundary = (int(epoch // seconds) + 1) * seconds
     return datetime.fromtimestamp(boundary, tz=now.tzinfo)
+
+
+def meeting_step(current: MeetingStatus, to: MeetingStatus) -> MeetingStatus | None:
+    """A confidential meeting follows the request workflow (requested -> acknowledged ->
+    arranged or declined): its next status, or None when the step changes nothing. A meeting
+    nobody asked for has no steps."""
+    if MeetingStatus.NOT_ASKED in (current, to):
+        return None
+    step = request_step(RequestStatus(current.value), RequestStatus(to.value))
+    return None if step is None else MeetingStatus(step.value)

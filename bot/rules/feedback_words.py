@@ -36,6 +36,7 @@ class MeetingStatus(enum.StrEnum):
     REQUESTED = "requested"
     ACKNOWLEDGED = "acknowledged"
     ARRANGED = "arranged"
+    DECLINED = "declined"
 
 
 KIND_WORDS: dict[FeedbackKind, str] = {
@@ -64,4 +65,5 @@ MEETING_WORDS: dict[MeetingStatus, str] = {
     MeetingStatus.REQUESTED: "Meeting asked for",
     MeetingStatus.ACKNOWLEDGED: "Meeting: a coordinator will be in touch",
     MeetingStatus.ARRANGED: "Meeting arranged",
+    MeetingStatus.DECLINED: "Meeting: not possible this time",
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -59,6 +59,12 @@ def weekday_in_month(year: int, month: int, weekday: int, n: int) -> date:
     days = [d for d in range(1, calendar.monthrange(year, month)[1] + 1)
             if date(year, month, d).weekday() == weekday]
     return date(year, month, days[-1] if n == -1 else days[n - 1])
+
+
+def is_invited(roles: Iterable[str], invited: str) -> bool:
+    """Whether someone holding `roles` is invited to a meeting for `invited` (everyone, or the
+    holders of one role)."""
+    return invited == EVERYONE or invited in set(roles)
 
 
 def series_words(repeat: MeetingRepeat, first: date) -> str:
@@ -163,3 +169,40 @@ def check_meeting(draft: MeetingDraft, now: datetime, tz: tzinfo,
     if draft.invited != EVERYONE and draft.invited not in roles:
         errors[MeetingField.INVITED] = "Please choose everyone, or one of the roles."
     return errors
+
+
+class InvalidMeeting(ValueError):
+    """A draft that can't be saved: what to fix, by field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ValidMeeting:
+    """A meeting that passed every check (or a series' stored one): each field is there."""
+
+    title: str
+    kind: MeetingKind
+    day: date
+    start_time: time
+    end_time: time
+    place: str
+    invited: str = EVERYONE
+    channel: str | None = None
+    repeat: MeetingRepeat = MeetingRepeat.NONE
+
+
+def validate_meeting(draft: MeetingDraft, now: datetime, tz: tzinfo,
+                     roles: Sequence[str]) -> ValidMeeting:
+    """The draft as a meeting that can be saved, or InvalidMeeting saying what to fix."""
+    errors = check_meeting(draft, now, tz, roles)
+    kind, day, start, end = draft.kind, draft.day, draft.start_time, draft.end_time
+    # A missing kind, day or time is always among the errors; naming them again lets the
+    # checker see that the fields below are all there.
+    if errors or kind is None or day is None or start is None or end is None:
+        raise InvalidMeeting(errors)
+    return ValidMeeting(title=draft.title.strip(), kind=kind, day=day, start_time=start,
+                        end_time=end, place=draft.place.strip(), invited=draft.invited,
+                        channel=draft.channel, repeat=draft.repeat)

@@ -67,7 +67,40 @@ def local_moment(day: date, at: time, tz: tzinfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz)
 
 
-def check_draft(draft: SessionDraft, now: datetime, tz: tzinfo) -> dict[str, str]:
+class InvalidSession(ValueError):
+    """A draft that can't be saved: what to fix, by field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ValidSession:
+    """A draft that passed every check: each field is there and makes sense."""
+
+    title: str
+    kind: SessionKind
+    day: date
+    start_time: time
+    end_time: time
+    place: str
+    channel: str | None
+    facilitators_needed: int
+    trained_needed: int
+    places: int
+    capacity: int | None
+    repeat: Repeat
+
+    def starts_on(self, day: date, tz: tzinfo) -> datetime:
+        return local_moment(day, self.start_time, tz)
+
+    def ends_on(self, day: date, tz: tzinfo) -> datetime:
+        return local_moment(day, self.end_time, tz)
+
+
+def draft_errors(draft: SessionDraft, now: datetime, tz: tzinfo) -> dict[str, str]:
+    """What is wrong with a draft, by field, in words for the person who filled it in."""
     errors = check_when_and_where(
         noun="session", title=draft.title, has_kind=draft.kind is not None, day=draft.day,
         start_time=draft.start_time, end_time=draft.end_time, place=draft.place, now=now, tz=tz)
@@ -86,6 +119,21 @@ def check_draft(draft: SessionDraft, now: datetime, tz: tzinfo) -> dict[str, str
     if draft.capacity is not None and draft.capacity < 1:
         errors[DraftField.CAPACITY] = "Leave it empty for no limit, or give a number above 0."
     return errors
+
+
+def check_draft(draft: SessionDraft, now: datetime, tz: tzinfo) -> ValidSession:
+    """The draft as a session that can be saved, or InvalidSession saying what to fix."""
+    errors = draft_errors(draft, now, tz)
+    kind, day, start, end = draft.kind, draft.day, draft.start_time, draft.end_time
+    # A missing kind, day or time is always among the errors; naming them again lets the
+    # checker see that the fields below are all there.
+    if errors or kind is None or day is None or start is None or end is None:
+        raise InvalidSession(errors)
+    return ValidSession(
+        title=draft.title.strip(), kind=kind, day=day, start_time=start, end_time=end,
+        place=draft.place.strip(), channel=draft.channel,
+        facilitators_needed=draft.facilitators_needed, trained_needed=draft.trained_needed,
+        places=draft.places, capacity=draft.capacity, repeat=draft.repeat)
 
 
 def series_days(first: date, repeat: Repeat, until: date) -> list[date]:

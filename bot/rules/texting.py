@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
 # The words carriers and Twilio treat as opting out and back in; only a single word counts.
@@ -45,6 +46,35 @@ def classify_reply(body: str) -> Reply:
     if word in NO_WORDS:
         return Reply.NO
     return Reply.OTHER
+
+
+class RsvpSubject(enum.StrEnum):
+    """What a YES or NO by text can answer."""
+
+    MEETING = "meeting"
+    SESSION = "session"
+
+
+@dataclass(frozen=True)
+class RsvpFor:
+    """The meeting or session a text invites someone to, so that a YES or NO to it can be
+    answered. Stored as "meeting:12" on the text's outbox row (and as the subject of the
+    reminder log): built and read only here."""
+
+    subject: RsvpSubject
+    id: int
+
+    @property
+    def stored(self) -> str:
+        return f"{self.subject.value}:{self.id}"
+
+    @classmethod
+    def read(cls, stored: str | None) -> RsvpFor | None:
+        """The invitation a stored value names; None for anything else."""
+        subject, _, number = (stored or "").partition(":")
+        if subject not in set(RsvpSubject) or not number.isdigit():
+            return None
+        return cls(RsvpSubject(subject), int(number))
 
 
 def quiet_hours_release(now: datetime, tz: tzinfo) -> datetime | None:

@@ -55,7 +55,10 @@ class SlackError(Exception):
         self.error = error
 
 
-class SlackStandIn:
+class StandInWorkspace:
+    """The workspace's side: what is posted where, the open modals, and the Web API the bot
+    calls, answered in Slack's shapes and errors."""
+
     def __init__(self, *, bot_url: str, signing_secret: str,
                  channels: dict[str, str]) -> None:
         self.bot_url = bot_url.rstrip("/")
@@ -72,16 +75,6 @@ class SlackStandIn:
 
     def _ts(self) -> str:
         return f"{int(time.time())}.{next(self._ids):06d}"
-
-    def _trigger(self, user: str) -> str:
-        trigger = f"{next(self._ids)}.{int(time.time())}.sandbox"
-        self.triggers[trigger] = user
-        return trigger
-
-    def _response_url(self, user: str, channel: str, ts: str | None) -> str:
-        token = f"r{next(self._ids)}"
-        self.responses[token] = {"user": user, "channel": channel, "ts": ts}
-        return f"{self.bot_url}/respond/{token}"
 
     # -- the Web API the bot calls ------------------------------------------------------------
     def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -229,7 +222,21 @@ class SlackStandIn:
                 self.messages.append(Message(self._ts(), where["channel"], BOT_USER, text,
                                              blocks, None if public else where["user"]))
 
-    # -- what Slack sends the bot -------------------------------------------------------------
+
+
+class SlackStandIn(StandInWorkspace):
+    """The people's side: what they type and click, sent to the bot signed as Slack signs."""
+
+    def _trigger(self, user: str) -> str:
+        trigger = f"{next(self._ids)}.{int(time.time())}.sandbox"
+        self.triggers[trigger] = user
+        return trigger
+
+    def _response_url(self, user: str, channel: str, ts: str | None) -> str:
+        token = f"r{next(self._ids)}"
+        self.responses[token] = {"user": user, "channel": channel, "ts": ts}
+        return f"{self.bot_url}/respond/{token}"
+
     def _send(self, body: str, content_type: str) -> tuple[int, str]:
         stamp = str(int(time.time()))
         headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,

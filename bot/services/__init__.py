@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.delivery.nudge import Nudge
+from bot.rules.texting import RsvpSubject
+from bot.services import cases, deliveries, feedback, incidents, members, sessions
+from bot.services import personal_data_pending as pending
+from bot.services.aftercare import AftercareService
 from bot.services.deliveries import DeliveriesService
 from bot.services.feedback import FeedbackService
 from bot.services.incidents import IncidentsService
 from bot.services.meetings import MeetingsService
 from bot.services.members import MembersService
+from bot.services.personal_data import PersonalData
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import RemindersService
 from bot.services.retention import RetentionService
+from bot.services.rota import RotaService
 from bot.services.sessions import SessionsService
 from bot.services.texting import TextingService
 
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
+# Every area that holds anything about a person declares it (one line per area). Erasure walks
+# them in this order, so the member record, which the others find people by, comes last.
+PERSONAL_DATA: tuple[PersonalData, ...] = (
+    deliveries.PERSONAL_DATA,
+    feedback.PERSONAL_DATA,
+    incidents.PERSONAL_DATA,
+    sessions.PERSONAL_DATA,
+    pending.MEETINGS,
+    pending.REMINDERS,
+    pending.TEXTING,
+    cases.PERSONAL_DATA,
+    members.PERSONAL_DATA,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,8 @@ class Services:
     deliveries: DeliveriesService
     feedback: FeedbackService
     sessions: SessionsService
+    rota: RotaService
+    aftercare: AftercareService
     incidents: IncidentsService
     texting: TextingService
     meetings: MeetingsService
@@ -51,7 +66,7 @@ def build_services(
 ) -> Services:
     members = MembersService(database, clock)
     nudge = Nudge()
-    rota = SessionsService(database, clock, settings)
+    rota = RotaService(database, clock, settings)
     meetings = MeetingsService(database, clock, settings)
     return Services(
         settings=settings,
@@ -60,13 +75,16 @@ def build_services(
         members=members,
         deliveries=DeliveriesService(database, members),
         feedback=FeedbackService(database, clock, settings),
-        sessions=rota,
+        sessions=SessionsService(database, clock, settings),
+        rota=rota,
+        aftercare=AftercareService(database, clock, settings),
         incidents=IncidentsService(database, clock, settings, nudge),
-        texting=TextingService(database, clock, settings,
-                               {"session": rota.rsvp_in, "meeting": meetings.rsvp_by_text}),
+        # What a YES or NO by text answers: one line per kind of invitation.
+        texting=TextingService(database, clock, settings, {
+            RsvpSubject.SESSION: rota.rsvp_in, RsvpSubject.MEETING: meetings.rsvp_by_text}),
         meetings=meetings,
-        reminders=RemindersService(database, clock, settings, meetings, rota),
-        retention=RetentionService(database, clock, settings),
-        privacy=PrivacyService(database, clock, settings),
+        reminders=RemindersService(database, clock, settings),
+        retention=RetentionService(database, clock, settings, PERSONAL_DATA),
+        privacy=PrivacyService(database, clock, settings, PERSONAL_DATA),
         nudge=nudge,
     )

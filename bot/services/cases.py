@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import TypeVar
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.rules.roles import NotAllowed, Role
+from bot.services.personal_data import Periods, PersonalData, rows_changed
+from storage.models import AuditEntry
 from storage.repositories import AuditRepository
 
-Clock = Callable[[], datetime]
 Case = TypeVar("Case")
 
 
@@ -67,3 +69,18 @@ class CaseDesk:
         audit = AuditRepository(session)
         for case_id in case_ids:
             audit.record(self.clock(), actor, "listed", self.subject(case_id))
+
+
+# -- personal data: export, erasure, retention ---------------------------------------------------
+def _purge_audit(session: Session, periods: Periods) -> dict[str, int]:
+    return {"audit": rows_changed(session, delete(AuditEntry)
+                                  .where(AuditEntry.at < periods.before("audit")))}
+
+
+PERSONAL_DATA = PersonalData(
+    area="audit",
+    tables=("audit_log",),
+    purge=_purge_audit,
+    kept="The audit log keeps who read or acted on a case or incident until its period ends: "
+         "it protects the people the records are about.",
+)

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rules.roles import Role
 from bot.services.members import MembersService
+from bot.services.personal_data import Periods, Person, PersonalData, rows_changed
 from storage.models import Member, OutboxChannel, OutboxMessage, OutboxStatus
 from storage.repositories import MemberRepository, OutboxRepository
 
@@ -80,3 +82,29 @@ class DeliveriesService:
             reason=row.last_error or "unknown",
             created_at=row.created_at,
         )
+
+
+# -- personal data: export, erasure, retention ---------------------------------------------------
+def _erase_notices(session: Session, person: Person, now: datetime) -> dict[str, int]:
+    """Notices to them or naming them, found by reference (each row records who it concerns),
+    never by searching words: a card that says "Edit" is not about someone called Ed."""
+    ids = OutboxRepository(session).ids_concerning(person.member_id, person.slack_user_id)
+    if not ids:
+        return {"notices to or about them": 0}
+    return {"notices to or about them": rows_changed(
+        session, delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
+
+
+def _purge_notices(session: Session, periods: Periods) -> dict[str, int]:
+    return {"deliveries": rows_changed(session, delete(OutboxMessage)
+                                       .where(OutboxMessage.status != OutboxStatus.PENDING)
+                                       .where(OutboxMessage.created_at
+                                              < periods.before("deliveries")))}
+
+
+PERSONAL_DATA = PersonalData(
+    area="deliveries",
+    tables=("outbox", "outbox_concerns"),
+    erase=_erase_notices,
+    purge=_purge_notices,
+)

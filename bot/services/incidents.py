@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.nudge import Nudge
 from bot.notices import Notice, NoticeGone
@@ -34,6 +37,7 @@ from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
 from bot.services.cases import CaseDesk
 from bot.services.notices import NoticeBook
+from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from bot.signposting import Signpost, load_signposts
 from storage.models import (
     Incident,
@@ -49,7 +53,6 @@ from storage.repositories import (
 )
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 
 
 # -- what incidents tell people (drawn by handlers/blocks/incidents.py) ------------------------
@@ -200,7 +203,7 @@ class IncidentsService:
                 next_escalation_at=now + self.every if urgent else None, created_at=now,
                 involved=[IncidentPerson(member_id=m.id) for m in involved],
             ))
-            self._step(incident, now, "reported", actor=reporter,
+            record_step(incident, now, "reported", actor=reporter,
                        detail=f"{form.kind.value}, {form.severity.value}"
                               + (", someone in immediate danger" if form.danger else ""))
             book = NoticeBook(session, now)
@@ -238,13 +241,13 @@ class IncidentsService:
         session.flush()
         book.to_slack_user(recipient, IncidentAlert(incident_id=incident.id, level=level),
                            about=[p.member_id for p in incident.involved])
-        self._step(incident, book.now, "notified", detail=f"Slack message to <@{recipient}>")
+        record_step(incident, book.now, "notified", detail=f"Slack message to <@{recipient}>")
 
     def _count_breaches(self, session: Session, book: NoticeBook, incident: Incident,
                         involved: Sequence[Member]) -> None:
         members = MemberRepository(session)
         for person in involved:
-            history = self._breaches_of(session, person.id, book.now)
+            history = breaches_of(session, person.id, book.now)
             step = breach_step(len(history), incident.severity is Severity.SERIOUS)
             if step is BreachStep.NONE:
                 continue
@@ -261,14 +264,9 @@ class IncidentsService:
                 book.to_slack_user(target, BreachFollowUp(incident_id=incident.id,
                                                           member_id=person.id),
                                    about=[person.id])
-            self._step(incident, book.now, step.value,
+            record_step(incident, book.now, step.value,
                        detail=f"{len(history)} in 12 months for member {person.id}; "
                               f"sent to {len(targets)}")
-
-    @staticmethod
-    def _breaches_of(session: Session, member_id: int, now: datetime) -> Sequence[Incident]:
-        return IncidentRepository(session).list_breaches_involving(
-            member_id, now - BREACH_WINDOW, sorted(BREACH_KINDS))
 
     # -- escalation (scheduled) ---------------------------------------------------------------
     def escalate_unacknowledged(self) -> int:
@@ -309,11 +307,11 @@ class IncidentsService:
                       if m.phone and m.id not in involved_ids}
             for member in phones.values():
                 book.by_text(member, UrgentIncidentText(incident_id=incident.id, level=level))
-            self._step(incident, now, "texted", detail=f"{len(phones)} text(s), level {level}")
+            record_step(incident, now, "texted", detail=f"{len(phones)} text(s), level {level}")
         if tier.tell_reporter:
             book.to_slack_user(incident.reporter_slack_id,
                                ReportBeingChased(incident_id=incident.id))
-        self._step(incident, now, "escalated", detail=f"level {level}")
+        record_step(incident, now, "escalated", detail=f"level {level}")
         incident.escalation_level = level
         incident.next_escalation_at = now + self.every
 
@@ -330,16 +328,16 @@ class IncidentsService:
             incident = self._for_responder(session, incident_id, actor, lock=True,
                                            action=to.value)
             if not moves_forward(list(IncidentStatus), incident.status, to):
-                return self.view_of(incident)
+                return incident_view(incident)
             if incident.acknowledged_by is None:
                 incident.acknowledged_by, incident.acknowledged_at = actor, now
             if to is IncidentStatus.RESOLVED:
                 incident.resolved_by, incident.resolved_at = actor, now
             incident.status = to
             incident.next_escalation_at = None  # stops the escalation
-            self._step(incident, now, to.value, actor=actor)
+            record_step(incident, now, to.value, actor=actor)
             session.flush()
-            view = self.view_of(incident)
+            view = incident_view(incident)
             book = NoticeBook(session, now)
             book.redraw(IncidentAlert(incident_id=incident.id, level=0), to.value)
             if to is IncidentStatus.ACKNOWLEDGED:
@@ -355,19 +353,19 @@ class IncidentsService:
         with self.desk.transaction() as session:
             incident = self._for_responder(session, incident_id, actor, lock=True,
                                            action="note")
-            self._step(incident, now, "note", actor=actor, note=note)
+            record_step(incident, now, "note", actor=actor, note=note)
             session.flush()
-            return self.view_of(incident)
+            return incident_view(incident)
 
     def view_for(self, incident_id: int, actor: str) -> IncidentView:
         with self.desk.transaction() as session:
-            return self.view_of(self._for_responder(session, incident_id, actor))
+            return incident_view(self._for_responder(session, incident_id, actor))
 
     def open_for(self, slack_user_id: str) -> list[IncidentView]:
         with self.sessions.begin() as session:
             found = IncidentRepository(session).list_open_sent_to(slack_user_id)
             self.desk.listed(session, slack_user_id, [i.id for i in found])
-            return [self.view_of(i) for i in found]
+            return [incident_view(i) for i in found]
 
     # -- for drawing notices at delivery (the recipient was chosen when it was queued) --------
     def alert_view(self, incident_id: int) -> IncidentView:
@@ -375,7 +373,7 @@ class IncidentsService:
             incident = IncidentRepository(session).get(incident_id)
             if incident is None:
                 raise NoticeGone(incident_id)
-            return self.view_of(incident)
+            return incident_view(incident)
 
     def breach_view(self, incident_id: int, member_id: int) -> BreachView:
         with self.sessions() as session:
@@ -383,7 +381,7 @@ class IncidentsService:
             person = MemberRepository(session).get(member_id)
             if incident is None or person is None:
                 raise NoticeGone(incident_id)
-            history = [i for i in self._breaches_of(session, member_id, incident.created_at)
+            history = [i for i in breaches_of(session, member_id, incident.created_at)
                        if i.id <= incident.id]
             return BreachView(
                 step=breach_step(len(history), incident.severity is Severity.SERIOUS),
@@ -414,24 +412,64 @@ class IncidentsService:
                                lambda i: {r.slack_user_id for r in i.recipients},
                                action=action, needed=Role.SAFEGUARDING_LEAD)
 
-    @staticmethod
-    def _step(incident: Incident, at: datetime, step: str, *, detail: str = "",
-              actor: str | None = None, note: str | None = None) -> None:
-        incident.timeline.append(IncidentStep(at=at, step=step, detail=detail[:200],
-                                              actor_slack_id=actor, note=note))
+def record_step(incident: Incident, at: datetime, step: str, *, detail: str = "",
+          actor: str | None = None, note: str | None = None) -> None:
+    incident.timeline.append(IncidentStep(at=at, step=step, detail=detail[:200],
+                                          actor_slack_id=actor, note=note))
 
-    @staticmethod
-    def view_of(incident: Incident) -> IncidentView:
-        return IncidentView(
-            id=incident.id, kind=incident.kind, severity=incident.severity,
-            route=incident.route, danger=incident.danger, status=incident.status,
-            what_happened=incident.what_happened, done_already=incident.done_already,
-            session_title=incident.session.title if incident.session else None,
-            involved=tuple(p.member.name for p in incident.involved),
-            reporter_slack_id=incident.reporter_slack_id, message_ref=incident.message_ref,
-            created_at=incident.created_at, acknowledged_by=incident.acknowledged_by,
-            acknowledged_at=incident.acknowledged_at, resolved_by=incident.resolved_by,
-            escalation_level=incident.escalation_level,
-            timeline=tuple(StepView(s.at, s.step, s.detail, s.actor_slack_id, s.note)
-                           for s in incident.timeline),
-        )
+def incident_view(incident: Incident) -> IncidentView:
+    return IncidentView(
+        id=incident.id, kind=incident.kind, severity=incident.severity,
+        route=incident.route, danger=incident.danger, status=incident.status,
+        what_happened=incident.what_happened, done_already=incident.done_already,
+        session_title=incident.session.title if incident.session else None,
+        involved=tuple(p.member.name for p in incident.involved),
+        reporter_slack_id=incident.reporter_slack_id, message_ref=incident.message_ref,
+        created_at=incident.created_at, acknowledged_by=incident.acknowledged_by,
+        acknowledged_at=incident.acknowledged_at, resolved_by=incident.resolved_by,
+        escalation_level=incident.escalation_level,
+        timeline=tuple(StepView(s.at, s.step, s.detail, s.actor_slack_id, s.note)
+                       for s in incident.timeline),
+    )
+
+
+
+
+def breaches_of(session: Session, member_id: int, now: datetime) -> Sequence[Incident]:
+    return IncidentRepository(session).list_breaches_involving(
+        member_id, now - BREACH_WINDOW, sorted(BREACH_KINDS))
+
+
+
+# -- personal data: export, erasure, retention ---------------------------------------------------
+def _export_reported(session: Session, person: Person) -> dict[str, Any]:
+    # Only what they reported; records that mention them are safeguarding records (see `kept`).
+    reported = IncidentRepository(session).list_reported_by(person.slack_user_id) \
+        if person.slack_user_id else []
+    return {"incidents_you_reported": [
+        {"number": i.id, "kind": i.kind.value, "reported": iso(i.created_at),
+         "status": i.status.value} for i in reported]}
+
+
+def _safeguarding_links(session: Session, person: Person) -> int:
+    repo = IncidentRepository(session)
+    named = repo.names_member(person.member_id)
+    reported = bool(person.slack_user_id) and repo.reported_any(person.slack_user_id or "")
+    return int(named) + int(reported)
+
+
+def _purge_incidents(session: Session, periods: Periods) -> dict[str, int]:
+    return {"incidents": rows_changed(session, delete(Incident)
+                                      .where(Incident.status == IncidentStatus.RESOLVED)
+                                      .where(Incident.resolved_at < periods.before("incidents")))}
+
+
+PERSONAL_DATA = PersonalData(
+    area="incidents",
+    tables=("incidents", "incident_people", "incident_recipients", "incident_steps"),
+    export=_export_reported,
+    purge=_purge_incidents,
+    safeguarding_links=_safeguarding_links,
+    kept="Safeguarding records are kept whole for their retention period (six years), as the "
+         "law expects; the member record of someone on one keeps only their name.",
+)

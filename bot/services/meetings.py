@@ -4,50 +4,76 @@ or text, members' agenda items, and requests to present to the trustees."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.config import Settings
+from bot.notices import Notice
 from bot.rules.feedback import anonymous_release_time
+from bot.rules.lifecycle import REQUEST_CLOSED, RequestStatus, request_step
 from bot.rules.meetings import (
     AGENDA_KINDS,
     EVERYONE,
+    InvalidMeeting,
     MeetingDraft,
     MeetingKind,
     MeetingRepeat,
-    check_meeting,
+    ValidMeeting,
+    is_invited,
     meeting_days,
+    validate_meeting,
 )
 from bot.rules.roles import NotAllowed, Role
-from bot.services.notify import notify_member
-from handlers.blocks import meetings as messages
+from bot.services.notices import NoticeBook
 from storage.models import (
     AgendaItem,
     Meeting,
     MeetingRsvp,
     MeetingSeries,
     Member,
-    OutboxChannel,
     PresentRequest,
 )
-from storage.repositories import MeetingRepository, MemberRepository, OutboxRepository
+from storage.repositories import MeetingRepository, MemberRepository
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 SERIES_AHEAD = timedelta(days=366)
 
 
-class InvalidMeeting(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = errors
+# -- what meetings tell people (drawn by handlers/blocks/meetings.py) --------------------------
+class MeetingCancelled(Notice):
+    """To everyone invited: the meeting is off."""
+
+    kind = "meeting.cancelled"
+    meeting_id: int
+
+
+class PresentRequested(Notice):
+    """A member's request to present, to each coordinator; every copy is redrawn at each
+    step, so the buttons go once someone has answered."""
+
+    kind = "meeting.present-request"
+    identity = ("request_id",)
+    request_id: int
+
+
+class PresentAnswer(Notice):
+    """To the member who asked to present: where their request has got to."""
+
+    kind = "meeting.present-answer"
+    request_id: int
+    step: RequestStatus
 
 
 class MeetingGone(LookupError):
     """No such meeting (any more)."""
+
+
+class NotInvited(LookupError):
+    """The meeting is not one this member is invited to: nothing about it is said."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +100,7 @@ class PresentView:
     member_slack_id: str | None
     subject: str
     meeting: MeetingView
-    status: str
+    status: RequestStatus
     decided_by: str | None
 
 
@@ -82,6 +108,12 @@ def invited_members(members: MemberRepository, invited: str) -> list[Member]:
     if invited == EVERYONE:
         return list(members.list_all())
     return list(members.list_with_role(Role(invited)))
+
+
+def _require_coordinator(session: Session, actor: str) -> None:
+    member = MemberRepository(session).get_by_slack_id(actor)
+    if member is None or Role.COORDINATOR not in member.role_set:
+        raise NotAllowed(Role.COORDINATOR)
 
 
 class MeetingsService:
@@ -104,38 +136,33 @@ class MeetingsService:
     # -- setting up ---------------------------------------------------------------------------
     def create(self, actor: str | None, draft: MeetingDraft) -> list[MeetingView]:
         now = self.clock()
-        errors = check_meeting(draft, now, self.tz, [r.value for r in Role])
-        if errors:
-            raise InvalidMeeting(errors)
-        assert draft.kind and draft.day and draft.start_time and draft.end_time
+        valid = validate_meeting(draft, now, self.tz, [r.value for r in Role])
         with self.sessions.begin() as session:
             if actor is not None:
-                self._require_coordinator(session, actor)
+                _require_coordinator(session, actor)
             repo = MeetingRepository(session)
-            until = draft.day + SERIES_AHEAD if draft.repeat is not MeetingRepeat.NONE \
-                else draft.day
-            series = None
-            if draft.repeat is not MeetingRepeat.NONE:
-                series = repo.add_series(MeetingSeries(
-                    repeat=draft.repeat, kind=draft.kind, title=draft.title.strip(),
-                    first_day=draft.day, start_time=draft.start_time, end_time=draft.end_time,
-                    place=draft.place.strip(), channel_id=draft.channel, invited=draft.invited,
-                    made_until=until))
-            made = [self._make(repo, draft, day, series, now)
-                    for day in meeting_days(draft.day, draft.repeat, until)]
+            once = valid.repeat is MeetingRepeat.NONE
+            until = valid.day if once else valid.day + SERIES_AHEAD
+            series = None if once else repo.add_series(MeetingSeries(
+                repeat=valid.repeat, kind=valid.kind, title=valid.title, first_day=valid.day,
+                start_time=valid.start_time, end_time=valid.end_time, place=valid.place,
+                channel_id=valid.channel, invited=valid.invited, made_until=until))
+            made = [self._make(repo, valid, day, series, now)
+                    for day in meeting_days(valid.day, valid.repeat, until)]
             return [self.view_of(m) for m in made]
 
-    def _make(self, repo: MeetingRepository, draft: MeetingDraft, day: date,
+    def _make(self, repo: MeetingRepository, valid: ValidMeeting, day: date,
               series: MeetingSeries | None, now: datetime) -> Meeting:
-        assert draft.kind and draft.start_time and draft.end_time
         return repo.add(Meeting(
-            series_id=series.id if series else None, kind=draft.kind, title=draft.title.strip(),
-            starts_at=datetime.combine(day, draft.start_time, tzinfo=self.tz),
-            ends_at=datetime.combine(day, draft.end_time, tzinfo=self.tz),
-            place=draft.place.strip(), channel_id=draft.channel, invited=draft.invited,
+            series_id=series.id if series else None, kind=valid.kind, title=valid.title,
+            starts_at=datetime.combine(day, valid.start_time, tzinfo=self.tz),
+            ends_at=datetime.combine(day, valid.end_time, tzinfo=self.tz),
+            place=valid.place, channel_id=valid.channel, invited=valid.invited,
             created_at=now, updated_at=now))
 
     def extend_series(self) -> int:
+        """Keeps every series a year ahead (scheduled). Each series in a savepoint of its own:
+        one that fails is logged by number, and the others are still extended."""
         now = self.clock()
         made = 0
         with self.sessions.begin() as session:
@@ -144,40 +171,52 @@ class MeetingsService:
             for series in repo.list_series():
                 if series.made_until >= horizon:
                     continue
-                draft = MeetingDraft(title=series.title, kind=series.kind, day=series.first_day,
-                                     start_time=series.start_time, end_time=series.end_time,
-                                     place=series.place, invited=series.invited,
-                                     channel=series.channel_id, repeat=series.repeat)
-                for day in meeting_days(series.first_day, series.repeat, horizon):
-                    if day > series.made_until:
-                        self._make(repo, draft, day, series, now)
-                        made += 1
-                series.made_until = horizon
+                series_id = series.id
+                try:
+                    with session.begin_nested():
+                        made += self._extend(repo, series, horizon, now)
+                except Exception as error:
+                    log.exception("meeting series %d could not be extended (%s)", series_id,
+                                  type(error).__name__)
+        return made
+
+    def _extend(self, repo: MeetingRepository, series: MeetingSeries, horizon: date,
+                now: datetime) -> int:
+        stored = ValidMeeting(title=series.title, kind=series.kind, day=series.first_day,
+                              start_time=series.start_time, end_time=series.end_time,
+                              place=series.place, invited=series.invited,
+                              channel=series.channel_id, repeat=series.repeat)
+        made = 0
+        for day in meeting_days(series.first_day, series.repeat, horizon):
+            if day > series.made_until:
+                self._make(repo, stored, day, series, now)
+                made += 1
+        series.made_until = horizon
         return made
 
     def cancel(self, actor: str, meeting_id: int) -> MeetingView:
         now = self.clock()
         with self.sessions.begin() as session:
-            self._require_coordinator(session, actor)
+            _require_coordinator(session, actor)
             meeting = MeetingRepository(session).get_for_update(meeting_id)
             if meeting is None or meeting.cancelled_at is not None:
                 raise MeetingGone(meeting_id)
             meeting.cancelled_at, meeting.updated_at = now, now
-            view = self.view_of(meeting)
-            outbox = OutboxRepository(session)
+            book = NoticeBook(session, now)
             for member in invited_members(MemberRepository(session), meeting.invited):
-                self.notify(outbox, member, f"meeting:{meeting.id}:cancelled",
-                            messages.cancelled_notice(view, self.tz), now)
-            return view
-
-    def notify(self, outbox: OutboxRepository, member: Member, key: str, payload: dict,
-               now: datetime, *, not_after: datetime | None = None,
-               rsvp_for: str | None = None) -> int:
-        return notify_member(outbox, member, key, payload, now,
-                             org_name=self.settings.coprod_org_name, not_after=not_after,
-                             rsvp_for=rsvp_for)
+                book.to_member(member, MeetingCancelled(meeting_id=meeting.id), texts=True)
+            return self.view_of(meeting)
 
     # -- reading ------------------------------------------------------------------------------
+    def get(self, meeting_id: int) -> MeetingView:
+        """A meeting as it is now, cancelled or not (for drawing notices); MeetingGone when
+        there is no such meeting."""
+        with self.sessions() as session:
+            meeting = MeetingRepository(session).get(meeting_id)
+            if meeting is None:
+                raise MeetingGone(meeting_id)
+            return self.view_of(meeting)
+
     def upcoming_for(self, slack_user_id: str, days: int = 120) -> list[MeetingView]:
         now = self.clock()
         with self.sessions() as session:
@@ -186,7 +225,7 @@ class MeetingsService:
                                                                      now + timedelta(days=days))
             roles = {r.value for r in member.role_set} if member else set()
             return [self.view_of(m, member.id if member else None) for m in found
-                    if m.invited == EVERYONE or m.invited in roles][:15]
+                    if is_invited(roles, m.invited)][:15]
 
     def is_coordinator(self, slack_user_id: str) -> bool:
         with self.sessions() as session:
@@ -195,20 +234,42 @@ class MeetingsService:
 
     # -- RSVP ---------------------------------------------------------------------------------
     def rsvp(self, meeting_id: int, slack_user_id: str, going: bool) -> MeetingView:
+        """An answer by button. Raises NotInvited (saying nothing about the meeting) when it
+        is not one they are invited to, and MeetingGone when it is cancelled."""
         with self.sessions.begin() as session:
             member = MemberRepository(session).get_by_slack_id(slack_user_id)
             if member is None:
                 raise NotAllowed(Role.MEMBER)
-            self.rsvp_in(session, meeting_id, member, going)
-            meeting = MeetingRepository(session).get(meeting_id)
-            assert meeting is not None
+            meeting = self._answer(session, meeting_id, member, going)
             return self.view_of(meeting, member.id)
 
-    def rsvp_in(self, session: Session, meeting_id: int, member: Member, going: bool) -> str:
-        """An RSVP inside the caller's transaction (a button, or YES / NO by text)."""
+    def rsvp_by_text(self, session: Session, meeting_id: int, member: Member,
+                     going: bool) -> str:
+        """A YES or NO by text, inside the caller's transaction; returns the words to text
+        back."""
+        try:
+            meeting = self._answer(session, meeting_id, member, going)
+        except NotInvited:
+            return ("Sorry, we couldn't match your reply to a meeting you're invited to. "
+                    "A coordinator can help if you think you should be.")
+        except MeetingGone:
+            return "Sorry, that meeting has been cancelled."
+        when = meeting.starts_at.astimezone(self.tz)
+        label = f"{meeting.title[:40]} on {when:%a %d %b at %H:%M}"
+        return (f"Thanks, you're down for {label}." if going
+                else f"Thanks for letting us know you can't come to {label}.")
+
+    def _answer(self, session: Session, meeting_id: int, member: Member,
+                going: bool) -> Meeting:
         now = self.clock()
         meeting = MeetingRepository(session).get_for_update(meeting_id)
-        if meeting is None or meeting.cancelled_at is not None:
+        if meeting is None:
+            raise MeetingGone(meeting_id)
+        # Before anything else, so that someone not invited learns nothing, not even that a
+        # meeting was cancelled.
+        if not is_invited({r.value for r in member.role_set}, meeting.invited):
+            raise NotInvited(meeting_id)
+        if meeting.cancelled_at is not None:
             raise MeetingGone(meeting_id)
         answer = next((r for r in meeting.rsvps if r.member_id == member.id), None)
         if answer is None:
@@ -217,17 +278,7 @@ class MeetingsService:
         else:
             answer.going, answer.answered_at = going, now
         session.flush()
-        when = meeting.starts_at.astimezone(self.tz)
-        label = f"{meeting.title[:40]} on {when:%a %d %b at %H:%M}"
-        return (f"Thanks, you're down for {label}." if going
-                else f"Thanks for letting us know you can't come to {label}.")
-
-    def rsvp_by_text(self, session: Session, meeting_id: int, member: Member,
-                     going: bool) -> str:
-        try:
-            return self.rsvp_in(session, meeting_id, member, going)
-        except MeetingGone:
-            return "Sorry, that meeting has been cancelled."
+        return meeting
 
     # -- agenda and presenting ----------------------------------------------------------------
     def agenda_choices(self) -> list[MeetingView]:
@@ -270,43 +321,48 @@ class MeetingsService:
                 raise MeetingGone(0)
             request = MeetingRepository(session).add_present_request(PresentRequest(
                 meeting_id=found[0].id, meeting=found[0], member_id=member.id, member=member,
-                subject=subject.strip(), status="requested", created_at=now))
-            view = self._present_view(request)
-            outbox = OutboxRepository(session)
+                subject=subject.strip(), status=RequestStatus.REQUESTED, created_at=now))
+            book = NoticeBook(session, now)
             for person in members.list_with_role(Role.COORDINATOR):
                 if person.slack_user_id and person.id != member.id:
-                    outbox.enqueue(key=f"present:{request.id}:to:{person.id}",
-                                   channel=OutboxChannel.SLACK_DM, target=person.slack_user_id,
-                                   payload=messages.present_request(view, self.tz), now=now)
-            return view
+                    book.to_slack_user(person.slack_user_id,
+                                       PresentRequested(request_id=request.id),
+                                       about=[member.id])
+            return self._present_view(request)
 
-    def decide_present(self, request_id: int, actor: str, accept: bool) -> PresentView:
+    def step_present(self, request_id: int, actor: str, to: RequestStatus) -> PresentView:
+        """A coordinator acknowledges, arranges or declines a request to present. Every
+        coordinator's copy is redrawn and the member who asked is told; a step that changes
+        nothing (answering a closed request again) tells nobody."""
         now = self.clock()
         with self.sessions.begin() as session:
-            self._require_coordinator(session, actor)
+            _require_coordinator(session, actor)
             request = MeetingRepository(session).get_present_request(request_id)
             if request is None:
                 raise MeetingGone(request_id)
-            if request.status == "requested":
-                request.status = "accepted" if accept else "another_date"
+            step = request_step(request.status, to)
+            if step is not None:
+                request.status = step
                 request.decided_by, request.decided_at = actor, now
-                if request.member.slack_user_id:
-                    OutboxRepository(session).enqueue(
-                        key=f"present:{request.id}:decided", channel=OutboxChannel.SLACK_DM,
-                        target=request.member.slack_user_id, now=now,
-                        payload=messages.present_decision(self._present_view(request), self.tz))
+                session.flush()
+                book = NoticeBook(session, now)
+                book.redraw(PresentRequested(request_id=request.id), step.value)
+                book.to_member(request.member, PresentAnswer(request_id=request.id, step=step),
+                               texts=step in REQUEST_CLOSED)
+            return self._present_view(request)
+
+    def present_view(self, request_id: int) -> PresentView:
+        """A request to present as it is now (for drawing notices); MeetingGone if gone."""
+        with self.sessions() as session:
+            request = MeetingRepository(session).get_present_request(request_id)
+            if request is None:
+                raise MeetingGone(request_id)
             return self._present_view(request)
 
     def _present_view(self, request: PresentRequest) -> PresentView:
         return PresentView(request.id, request.member.name, request.member.slack_user_id,
                            request.subject, self.view_of(request.meeting), request.status,
                            request.decided_by)
-
-    @staticmethod
-    def _require_coordinator(session: Session, actor: str) -> None:
-        member = MemberRepository(session).get_by_slack_id(actor)
-        if member is None or Role.COORDINATOR not in member.role_set:
-            raise NotAllowed(Role.COORDINATOR)
 
     def views(self, meetings: Sequence[Meeting]) -> list[MeetingView]:
         return [self.view_of(m) for m in meetings]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rules.directory import MemberRow, RowProblem, read_member_rows
 from bot.rules.roles import Role, require_role
-from storage.models import ContactPreference, Member, MemberRole, SmsConsent
+from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
+from storage.models import ContactPreference, Member, MemberRole, ProcessedEvent, SmsConsent
 from storage.repositories import MemberRepository
 
 CONSENT_BY_IMPORT = "members import"
@@ -110,28 +114,7 @@ class MembersService:
             repo.session.flush()
             return "added"
 
-        changed = False
-        for attribute, value in (
-            ("name", row.name),
-            ("slack_user_id", row.slack_user_id or member.slack_user_id),
-            ("phone", row.phone or member.phone),
-            ("contact", contact),
-            ("trained_until", row.trained_until),
-        ):
-            if getattr(member, attribute) != value:
-                setattr(member, attribute, value)
-                changed = True
-        if member.role_set != row.roles:
-            member.roles = [r for r in member.roles if r.role in row.roles] + [
-                MemberRole(role=role) for role in sorted(row.roles - member.role_set)
-            ]
-            changed = True
-        if member.has_sms_consent != row.sms_consent:
-            # Only a change is recorded, so the record keeps when consent was first given.
-            member.consents.append(SmsConsent(given=row.sms_consent, method=CONSENT_BY_IMPORT,
-                                              recorded_at=now))
-            changed = True
-        if not changed:
+        if not _apply_row(member, row, contact, now):
             return "unchanged"
         member.updated_at = now
         repo.session.flush()
@@ -162,15 +145,70 @@ class MembersService:
             return [m.name for m in MemberRepository(session).list_with_role(role)]
 
 
+def _apply_row(member: Member, row: MemberRow, contact: ContactPreference,
+               now: datetime) -> bool:
+    """Brings a member in line with their row; True if anything changed."""
+    changed = False
+    for attribute, value in (
+        ("name", row.name),
+        ("slack_user_id", row.slack_user_id or member.slack_user_id),
+        ("phone", row.phone or member.phone),
+        ("contact", contact),
+        ("trained_until", row.trained_until),
+    ):
+        if getattr(member, attribute) != value:
+            setattr(member, attribute, value)
+            changed = True
+    if member.role_set != row.roles:
+        member.roles = [r for r in member.roles if r.role in row.roles] + [
+            MemberRole(role=role) for role in sorted(row.roles - member.role_set)
+        ]
+        changed = True
+    if member.has_sms_consent != row.sms_consent:
+        # Only a change is recorded, so the record keeps when consent was first given.
+        member.consents.append(SmsConsent(given=row.sms_consent, method=CONSENT_BY_IMPORT,
+                                          recorded_at=now))
+        changed = True
+    return changed
+
+
 def first_time_seen(sessions: sessionmaker[Session], event_id: str, now: datetime) -> bool:
     """True the first time an event id arrives; False for Slack's retries of it."""
-    from sqlalchemy.exc import IntegrityError
-
-    from storage.models import ProcessedEvent
-
     try:
         with sessions.begin() as session:
             session.add(ProcessedEvent(event_id=event_id[:64], received_at=now))
     except IntegrityError:
         return False
     return True
+
+
+# -- personal data: export, erasure, retention ---------------------------------------------------
+def _export_member(session: Session, person: Person) -> dict[str, Any]:
+    member = MemberRepository(session).get(person.member_id)
+    if member is None:
+        return {}
+    return {
+        "member": {"name": member.name, "slack_user_id": member.slack_user_id,
+                   "phone": member.phone, "roles": sorted(r.value for r in member.role_set),
+                   "contact": member.contact.value,
+                   "trained_until": member.trained_until.isoformat()
+                   if member.trained_until else None},
+        "text_consent": [{"given": c.given, "how": c.method, "when": iso(c.recorded_at)}
+                         for c in member.consents],
+    }
+
+
+def _purge_events(session: Session, periods: Periods) -> dict[str, int]:
+    return {"processed events": rows_changed(session, delete(ProcessedEvent).where(
+        ProcessedEvent.received_at < periods.before("deliveries")))}
+
+
+# The member row itself is erased last, by PrivacyService, after every other area: it is what
+# the others find the person by.
+PERSONAL_DATA = PersonalData(
+    area="members",
+    tables=("members", "member_roles", "sms_consents"),
+    export=_export_member,
+    purge=_purge_events,
+    kept="Someone named on a safeguarding record keeps a member record with their name only.",
+)

@@ -6,36 +6,57 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.config import Settings
+from bot.notices import Notice
 from bot.rules.meetings import offset_label, parse_offsets, plan_reminders
-from bot.services.meetings import MeetingsService, invited_members
-from bot.services.sessions import SessionsService
-from handlers.blocks import meetings as messages
-from storage.models import GroupSession, Meeting, OutboxChannel
+from bot.rules.texting import RsvpFor, RsvpSubject
+from bot.services.meetings import invited_members
+from bot.services.notices import NoticeBook
+from storage.models import GroupSession, Meeting
 from storage.repositories import (
     MeetingRepository,
     MemberRepository,
-    OutboxRepository,
     ReminderRepository,
     SessionRepository,
 )
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
+
+
+# -- what reminders tell people (drawn by handlers/blocks/meetings.py) -------------------------
+class MeetingReminder(Notice):
+    """A meeting coming up, at one offset ("7d"): to its channel and everyone invited, with
+    Going / Can't make it; the first one carries the agenda so far."""
+
+    kind = "reminder.meeting"
+    identity = ("meeting_id",)
+    meeting_id: int
+    offset: str
+    with_agenda: bool
+
+
+class SessionReminder(Notice):
+    """A session coming up, at one offset, to those facilitating it and those coming."""
+
+    kind = "reminder.session"
+    identity = ("session_id",)
+    session_id: int
+    offset: str
+    facilitating: bool
 
 
 class RemindersService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings,
-                 meetings: MeetingsService, rota: SessionsService) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
+                 settings: Settings) -> None:
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
-        self.meetings = meetings
-        self.rota = rota
         self.offsets = parse_offsets(settings.coprod_reminder_offsets)
         self.longest = max(max(o) for o in self.offsets.values() if o)
 
@@ -43,72 +64,76 @@ class RemindersService:
         return self.offsets.get(kind, self.offsets["default"])
 
     def send_due(self) -> int:
-        """Every reminder that is due, once; those past saving are recorded as missed."""
+        """Every reminder that is due, once; those past saving are recorded as missed. Each
+        meeting and session in a savepoint of its own: one that fails is logged by number,
+        and the others are still reminded."""
         now = self.clock()
         sent = 0
-        try:
-            with self.sessions.begin() as session:
-                window = (now - timedelta(days=1), now + self.longest + timedelta(minutes=1))
-                for meeting in MeetingRepository(session).list_starting_between(*window):
-                    sent += self._meeting(session, meeting, now)
-                for group in SessionRepository(session).list_starting_between(*window):
-                    sent += self._session(session, group, now)
-        except IntegrityError:
-            # Another scheduler logged the same reminder first (the unique log row): it is
-            # theirs to send, and this whole run is rolled back, so nothing goes twice.
-            log.warning("reminders: another process sent these first")
-            return 0
+        with self.sessions.begin() as session:
+            window = (now - timedelta(days=1), now + self.longest + timedelta(minutes=1))
+            due: list[tuple[RsvpFor, Callable[[], int]]] = [
+                (RsvpFor(RsvpSubject.MEETING, m.id), partial(self._meeting, session, m, now))
+                for m in MeetingRepository(session).list_starting_between(*window)]
+            due += [
+                (RsvpFor(RsvpSubject.SESSION, s.id), partial(self._session, session, s, now))
+                for s in SessionRepository(session).list_starting_between(*window)]
+            for subject, remind in due:
+                try:
+                    with session.begin_nested():
+                        sent += remind()
+                except IntegrityError:
+                    # Another scheduler logged this reminder first (the unique log row): it
+                    # is theirs to send, and this one is rolled back, so nothing goes twice.
+                    log.warning("reminders: another process sent %s %d first",
+                                subject.subject.value, subject.id)
+                except Exception as error:
+                    log.exception("reminder for %s %d could not be sent (%s)",
+                                  subject.subject.value, subject.id, type(error).__name__)
         return sent
 
-    def _plan(self, session: Session, subject: str, starts_at: datetime, kind: str,
+    def _plan(self, session: Session, subject: RsvpFor, starts_at: datetime, kind: str,
               now: datetime) -> str | None:
         reminders = ReminderRepository(session)
         offsets = self._offsets_for(kind)
-        plan = plan_reminders(starts_at, now, offsets, reminders.labels_for(subject))
+        plan = plan_reminders(starts_at, now, offsets, reminders.labels_for(subject.stored))
         by_label = {offset_label(o): o for o in offsets}
         for label in plan.missed:
-            reminders.record(subject, label, "missed", starts_at - by_label[label], now)
-            log.info("reminder %s %s missed: too late to be useful", subject, label)
+            reminders.record(subject.stored, label, "missed", starts_at - by_label[label], now)
+            log.info("reminder %s %s missed: too late to be useful", subject.stored, label)
         if plan.send:
-            reminders.record(subject, plan.send, "sent", starts_at - by_label[plan.send], now)
+            reminders.record(subject.stored, plan.send, "sent", starts_at - by_label[plan.send],
+                             now)
         return plan.send
 
     def _meeting(self, session: Session, meeting: Meeting, now: datetime) -> int:
-        subject = f"meeting:{meeting.id}"
+        subject = RsvpFor(RsvpSubject.MEETING, meeting.id)
         label = self._plan(session, subject, meeting.starts_at, meeting.kind.value, now)
         if label is None:
             return 0
-        view = self.meetings.view_of(meeting)
         first = label == offset_label(self._offsets_for(meeting.kind.value)[0])
-        payload = messages.reminder(view, self.settings.timezone, with_agenda=first)
-        outbox = OutboxRepository(session)
-        key = f"{subject}:reminder:{label}"
+        notice = MeetingReminder(meeting_id=meeting.id, offset=label, with_agenda=first)
+        book = NoticeBook(session, now)
         if meeting.channel_id:
-            outbox.enqueue(key=f"{key}:channel", channel=OutboxChannel.SLACK_CHANNEL,
-                           target=meeting.channel_id, payload=payload, now=now)
+            book.to_channel(meeting.channel_id, notice)
         for member in invited_members(MemberRepository(session), meeting.invited):
-            self.meetings.notify(outbox, member, key, payload, now,
-                                 not_after=meeting.starts_at, rsvp_for=subject)
+            book.to_member(member, notice, texts=True, not_after=meeting.starts_at,
+                           rsvp_for=subject.stored)
         return 1
 
     def _session(self, session: Session, group: GroupSession, now: datetime) -> int:
-        subject = f"session:{group.id}"
+        subject = RsvpFor(RsvpSubject.SESSION, group.id)
         label = self._plan(session, subject, group.starts_at, "session", now)
         if label is None:
             return 0
-        view = self.rota.view_of(group)
-        outbox = OutboxRepository(session)
-        key = f"{subject}:reminder:{label}"
+        book = NoticeBook(session, now)
         for place in group.facilitators:
-            self.meetings.notify(outbox, place.member, f"{key}:facilitating",
-                                 messages.session_reminder(view, self.settings.timezone,
-                                                           facilitating=True),
-                                 now, not_after=group.starts_at)
+            book.to_member(place.member, SessionReminder(
+                session_id=group.id, offset=label, facilitating=True),
+                texts=True, not_after=group.starts_at)
         for attendee in group.attendees:
-            self.meetings.notify(outbox, attendee.member, key,
-                                 messages.session_reminder(view, self.settings.timezone,
-                                                           facilitating=False),
-                                 now, not_after=group.starts_at, rsvp_for=subject)
+            book.to_member(attendee.member, SessionReminder(
+                session_id=group.id, offset=label, facilitating=False),
+                texts=True, not_after=group.starts_at, rsvp_for=subject.stored)
         return 1
 
     def next_due_at(self) -> datetime | None:
@@ -117,14 +142,14 @@ class RemindersService:
         soonest: datetime | None = None
         with self.sessions() as session:
             window = (now, now + self.longest + timedelta(days=30))
-            items: list[tuple[str, datetime, str]] = [
-                (f"meeting:{m.id}", m.starts_at, m.kind.value)
+            items: list[tuple[RsvpFor, datetime, str]] = [
+                (RsvpFor(RsvpSubject.MEETING, m.id), m.starts_at, m.kind.value)
                 for m in MeetingRepository(session).list_starting_between(*window)]
-            items += [(f"session:{s.id}", s.starts_at, "session")
+            items += [(RsvpFor(RsvpSubject.SESSION, s.id), s.starts_at, "session")
                       for s in SessionRepository(session).list_starting_between(*window)]
             reminders = ReminderRepository(session)
             for subject, starts_at, kind in items:
-                done = reminders.labels_for(subject)
+                done = reminders.labels_for(subject.stored)
                 for offset in self._offsets_for(kind):
                     due = starts_at - offset
                     if offset_label(offset) in done:

@@ -4,35 +4,74 @@ coordinators, who can reply by text. And the provider's word on each text sent."
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.twilio import OPTED_OUT
+from bot.notices import Notice
 from bot.rules.directory import parse_phone
 from bot.rules.roles import NotAllowed, Role
 from bot.rules.sms_text import compose_text
-from bot.rules.texting import Reply, classify_reply
-from handlers.blocks import texting as messages
+from bot.rules.texting import Reply, RsvpFor, RsvpSubject, classify_reply
+from bot.services.notices import NoticeBook
 from storage.models import (
     ContactPreference,
     InboundText,
     Member,
-    OutboxChannel,
     OutboxStatus,
     SmsConsent,
 )
 from storage.repositories import MemberRepository, OutboxRepository, TextingRepository
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
-# Answers a YES (True) or NO to an invitation, inside the caller's transaction; returns the
-# words to text back.
+# Answers a YES (True) or NO to an invitation (the meeting or session id), inside the caller's
+# transaction; returns the words to text back. One per RsvpSubject, given in bot/services.
 RsvpHandler = Callable[[Session, int, Member, bool], str]
 FAILED_STATUSES = frozenset({"failed", "undelivered"})
+
+
+# -- what texting tells people (drawn by handlers/blocks/texting.py) ---------------------------
+class RelayedText(Notice):
+    """A text someone sent us, to a coordinator: drawn from the stored text, which this
+    notice only points at."""
+
+    kind = "texting.relayed"
+    text_id: int
+
+
+class TextReply(Notice):
+    """A coordinator's reply by text to someone who texted us.
+
+    TRANSITIONAL: the reply's words travel in the notice (encrypted with the outbox row, kept
+    out of its key, and the row concerns the member, so erasure finds it by reference) until
+    replies have a table of their own to be drawn from."""
+
+    kind = "texting.reply"
+    identity = ("text_id", "number")
+    answers_a_text = True
+    text_id: int
+    number: int
+    words: str
+
+    def key(self, place: str) -> str:
+        return self.family + place
+
+
+class TextGone(LookupError):
+    """No such text (any more), or nobody to answer."""
+
+
+@dataclass(frozen=True)
+class RelayedView:
+    text_id: int
+    name: str | None
+    phone: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -43,7 +82,7 @@ class Unreachable:
 
 class TextingService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings,
-                 rsvp_handlers: dict[str, RsvpHandler]) -> None:
+                 rsvp_handlers: Mapping[RsvpSubject, RsvpHandler]) -> None:
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
@@ -100,27 +139,22 @@ class TextingService:
 
     def _rsvp(self, session: Session, member: Member, yes: bool) -> str | None:
         invitation = OutboxRepository(session).latest_invitation_to(member.id)
-        if invitation is None or invitation.rsvp_for is None:
+        target = RsvpFor.read(invitation.rsvp_for if invitation else None)
+        handler = self.rsvp_handlers.get(target.subject) if target else None
+        if target is None or handler is None:
             return None
-        kind, _, number = invitation.rsvp_for.partition(":")
-        handler = self.rsvp_handlers.get(kind)
-        if handler is None or not number.isdigit():
-            return None
-        return self._text(handler(session, int(number), member, yes))
+        return self._text(handler(session, target.id, member, yes))
 
     def _relay(self, session: Session, member: Member | None, phone: str, body: str,
                now: datetime) -> None:
         text = TextingRepository(session).add_inbound(
             InboundText(member_id=member.id if member else None, phone=phone, body=body,
                         received_at=now))
-        outbox = OutboxRepository(session)
+        book = NoticeBook(session, now)
         for coordinator in MemberRepository(session).list_with_role(Role.COORDINATOR):
             if coordinator.slack_user_id:
-                outbox.enqueue(key=f"text:{text.id}:to:{coordinator.id}",
-                               channel=OutboxChannel.SLACK_DM,
-                               target=coordinator.slack_user_id, now=now,
-                               payload=messages.relayed_text(
-                                   text.id, member.name if member else None, phone, body))
+                book.to_slack_user(coordinator.slack_user_id, RelayedText(text_id=text.id),
+                                   about=[member.id] if member else [])
         log.info("text %d relayed to coordinators", text.id)
 
     def _from_unknown(self, session: Session, phone: str, body: str, reply: Reply,
@@ -142,13 +176,23 @@ class TextingService:
                           "passed it to the team. In danger now? Call 999.")
 
     # -- the team replies ---------------------------------------------------------------------
+    def relayed(self, text_id: int) -> RelayedView:
+        """A text as it was received (for drawing notices); TextGone when it is no longer
+        kept."""
+        with self.sessions() as session:
+            text = TextingRepository(session).get_inbound(text_id)
+            if text is None:
+                raise TextGone(text_id)
+            return RelayedView(text.id, text.member.name if text.member else None, text.phone,
+                               text.body)
+
     def inbound_for_reply(self, text_id: int, actor: str) -> tuple[str, str]:
         """Who a coordinator is about to reply to: (name or number, phone)."""
         with self.sessions() as session:
             self._require_coordinator(session, actor)
             text = TextingRepository(session).get_inbound(text_id)
             if text is None:
-                raise LookupError(text_id)
+                raise TextGone(text_id)
             return (text.member.name if text.member else text.phone), text.phone
 
     def reply_to_text(self, text_id: int, actor: str, words: str) -> str:
@@ -159,18 +203,17 @@ class TextingService:
             self._require_coordinator(session, actor)
             text = TextingRepository(session).get_inbound(text_id)
             if text is None or text.member is None:
-                raise LookupError(text_id)
+                raise TextGone(text_id)
             member = text.member
             latest = member.latest_consent
             if latest is not None and not latest.given:
                 raise ValueError(f"{member.name} has asked for no texts, so this can't be sent.")
-            body = self._text(words)
-            outbox = OutboxRepository(session)
-            count = len(OutboxRepository(session).keys_with_prefix(f"text:{text.id}:reply:"))
-            outbox.enqueue(key=f"text:{text.id}:reply:{count + 1}", channel=OutboxChannel.SMS,
-                           target=str(member.id), now=now,
-                           # They wrote to us: a reply is not held back by their preference.
-                           payload={"text": body, "urgent": False, "reply": True})
+            book = NoticeBook(session, now)
+            number = 1
+            while book.was_queued(TextReply(text_id=text.id, number=number, words="")):
+                number += 1
+            # They wrote to us: a reply goes by text whatever their usual preference.
+            book.by_text(member, TextReply(text_id=text.id, number=number, words=words.strip()))
             return member.name
 
     @staticmethod

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
 from bot.rules.roles import ROLE_WORDS, Role
 from bot.services.deliveries import DeliveryOverview
 from bot.services.members import MemberView
+from bot.services.privacy import ErasureRequested
 from bot.services.texting import Unreachable
 from handlers.blocks.text import (
     Block,
+    Payload,
     Renderer,
     context,
     crisis_footer,
@@ -22,6 +24,9 @@ from handlers.blocks.text import (
     header,
     section,
 )
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) -> list[Block]:
@@ -140,4 +145,17 @@ def consent_blocks(data: dict[str, Any]) -> list[Block]:
     ]
 
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+def erasure_request(name: str, slack_user_id: str) -> Payload:
+    words = (f"{escape_mrkdwn(name)} has asked to be forgotten. Please erase them with "
+             f"`coprod members erase {slack_user_id}` (safeguarding records are kept, as the "
+             "law requires).")
+    return {"text": words, "blocks": [section(words)]}
+
+
+def _draw_erasure_request(notice: ErasureRequested, services: Services) -> Payload:
+    return erasure_request(*services.privacy.erasure_request_view(notice.member_id))
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    ErasureRequested: _draw_erasure_request,
+}

@@ -20,6 +20,16 @@ from bot.rules.feedback_words import (
     FeedbackTopic,
     MeetingStatus,
 )
+from bot.services.feedback import (
+    CaseNotice,
+    CaseView,
+    MeetingStep,
+    MeetingTask,
+    MoreWords,
+    StatusToSubmitter,
+    Submitted,
+    TeamReply,
+)
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -39,7 +49,7 @@ from handlers.blocks.text import (
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 
 if TYPE_CHECKING:
-    from bot.services.feedback import CaseView, Submitted
+    from bot.services import Services
 
 CODE_EXAMPLE = "ABCD-EFGH-JKLM"
 
@@ -234,6 +244,7 @@ def meeting_task(case: CaseView) -> Payload:
                               "primary"))
     if case.meeting in (MeetingStatus.REQUESTED, MeetingStatus.ACKNOWLEDGED):
         buttons.append(button("Arranged", ActionId.FB_MEETING_ARRANGED, str(case.id)))
+        buttons.append(button("Can't arrange", ActionId.FB_MEETING_DECLINE, str(case.id)))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"{BlockId.FB_MEETING_ACTIONS}:{case.id}",
                        "elements": buttons})
@@ -279,30 +290,36 @@ def reply_sent_view(case: CaseView) -> View:
 
 
 # -- what the person who raised it sees ------------------------------------------------------
-def status_dm(case: CaseView) -> Payload:
-    if case.status is FeedbackStatus.RESOLVED:
-        words = (f"Your feedback (case #{case.id}) has been marked as resolved. Thank you for "
+def status_dm(case_id: int, status: FeedbackStatus) -> Payload:
+    if status is FeedbackStatus.RESOLVED:
+        words = (f"Your feedback (case #{case_id}) has been marked as resolved. Thank you for "
                  "raising it. If anything still isn't right, you're always welcome to say so.")
     else:
-        words = (f"Your feedback (case #{case.id}) has been received, and someone is looking "
+        words = (f"Your feedback (case #{case_id}) has been received, and someone is looking "
                  "at it now. Thank you.")
     return {"text": words, "blocks": [section(words)]}
 
 
-def reply_dm(case: CaseView, text: str) -> Payload:
+def reply_dm(case_id: int, text: str) -> Payload:
     return {
-        "text": f"A reply about your feedback (case #{case.id})",
-        "blocks": [section(f"*A reply about your feedback (case #{case.id})*"),
+        "text": f"A reply about your feedback (case #{case_id})",
+        "blocks": [section(f"*A reply about your feedback (case #{case_id})*"),
                    *text_sections(text),
                    context("To answer, use `/feedback reply` with your case code.")],
     }
 
 
-def meeting_dm(case: CaseView) -> Payload:
-    words = (f"Your meeting about feedback #{case.id} has been arranged. Thank you for your "
-             "patience." if case.meeting is MeetingStatus.ARRANGED else
-             f"A coordinator has seen your request for a meeting about feedback #{case.id} "
-             "and will be in touch to find a time that suits you.")
+def meeting_dm(case_id: int, step: MeetingStatus) -> Payload:
+    if step is MeetingStatus.ARRANGED:
+        words = (f"Your meeting about feedback #{case_id} has been arranged. Thank you for your "
+                 "patience.")
+    elif step is MeetingStatus.DECLINED:
+        words = (f"We're sorry: we can't arrange a meeting about feedback #{case_id} this time. "
+                 "Your feedback is still with the team, and you can add to it at any time with "
+                 "`/feedback reply` and your case code.")
+    else:
+        words = (f"A coordinator has seen your request for a meeting about feedback #{case_id} "
+                 "and will be in touch to find a time that suits you.")
     return {"text": words, "blocks": [section(words)]}
 
 
@@ -385,4 +402,38 @@ def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name:
     return {"type": "home", "blocks": blocks}
 
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+# -- drawing the notices feedback records -------------------------------------------------------
+def _draw_case(notice: CaseNotice, services: Services) -> Payload:
+    return case_notice(services.feedback.notice_view(notice.case_id), services.settings.timezone)
+
+
+def _draw_meeting_task(notice: MeetingTask, services: Services) -> Payload:
+    return meeting_task(services.feedback.notice_view(notice.case_id))
+
+
+def _draw_status(notice: StatusToSubmitter, services: Services) -> Payload:
+    return status_dm(services.feedback.notice_view(notice.case_id).id, notice.status)
+
+
+def _draw_team_reply(notice: TeamReply, services: Services) -> Payload:
+    case = services.feedback.notice_view(notice.case_id)
+    return reply_dm(case.id, case.message(notice.message_id).body)
+
+
+def _draw_meeting_step(notice: MeetingStep, services: Services) -> Payload:
+    return meeting_dm(services.feedback.notice_view(notice.case_id).id, notice.step)
+
+
+def _draw_more_words(notice: MoreWords, services: Services) -> Payload:
+    case = services.feedback.notice_view(notice.case_id)
+    return more_words_notice(case, case.message(notice.message_id).body)
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    CaseNotice: _draw_case,
+    MeetingTask: _draw_meeting_task,
+    StatusToSubmitter: _draw_status,
+    TeamReply: _draw_team_reply,
+    MeetingStep: _draw_meeting_step,
+    MoreWords: _draw_more_words,
+}

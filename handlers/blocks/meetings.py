@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from bot.notices import Notice
+from bot.notices import Notice, NoticeGone
+from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import EVERYONE, MEETING_KIND_WORDS, MeetingKind, MeetingRepeat
 from bot.rules.roles import ROLE_WORDS, Role
+from bot.services.meetings import (
+    MeetingCancelled,
+    MeetingGone,
+    MeetingView,
+    PresentAnswer,
+    PresentRequested,
+    PresentView,
+)
+from bot.services.reminders import MeetingReminder, SessionReminder
+from bot.services.sessions import SessionGone
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -26,15 +37,12 @@ from handlers.blocks.text import (
 from handlers.ids import ActionId, BlockId, CallbackId
 
 if TYPE_CHECKING:
-    from bot.services.meetings import MeetingView, PresentView
+    from bot.services import Services
     from bot.services.sessions import SessionView
-
-
 
 
 def _sms_when(moment: datetime, tz: tzinfo) -> str:
     return f"{moment.astimezone(tz):%a %d %b at %H:%M}"
-
 
 
 def summary(view: MeetingView, tz: tzinfo) -> str:
@@ -203,29 +211,104 @@ def simple_view(callback: CallbackId, title: str, text: str) -> View:
             "close": plain("Done"), "blocks": [section(text)]}
 
 
+PRESENT_STEP_WORDS = {
+    RequestStatus.ACKNOWLEDGED: "Seen",
+    RequestStatus.ARRANGED: "Accepted",
+    RequestStatus.DECLINED: "Another date suggested",
+}
+
+
 def present_request(view: PresentView, tz: tzinfo) -> Payload:
     who = f"<@{view.member_slack_id}>" if view.member_slack_id else escape_mrkdwn(view.member_name)
     blocks: list[Block] = [section(
         f"{who} would like to present at *{escape_mrkdwn(view.meeting.title)}* "
         f"({when(view.meeting.starts_at, tz)}), in the first fifteen minutes.\n"
         f"Subject: {escape_mrkdwn(view.subject)}")]
-    if view.status == "requested":
-        blocks.append({"type": "actions", "block_id": f"present:{view.id}", "elements": [
-            button("Accept", ActionId.PRESENT_ACCEPT, str(view.id), "primary"),
-            button("Suggest another date", ActionId.PRESENT_ANOTHER_DATE, str(view.id))]})
-    else:
-        decided = "accepted" if view.status == "accepted" else "asked to find another date"
-        blocks.append(context(f"{decided.capitalize()} by <@{view.decided_by}>."))
+    if view.status is not RequestStatus.REQUESTED:
+        blocks.append(context(f"{PRESENT_STEP_WORDS[view.status]} by <@{view.decided_by}>."))
+    if view.status in (RequestStatus.REQUESTED, RequestStatus.ACKNOWLEDGED):
+        buttons = [button("Accept", ActionId.PRESENT_ACCEPT, str(view.id), "primary"),
+                   button("Suggest another date", ActionId.PRESENT_ANOTHER_DATE, str(view.id))]
+        if view.status is RequestStatus.REQUESTED:
+            buttons.insert(0, button("Seen - looking into it", ActionId.PRESENT_ACKNOWLEDGE,
+                                     str(view.id)))
+        blocks.append({"type": "actions", "block_id": f"present:{view.id}",
+                       "elements": buttons})
     return {"text": f"Request to present from {view.member_name}", "blocks": blocks}
 
 
-def present_decision(view: PresentView, tz: tzinfo) -> Payload:
+def present_answer(view: PresentView, step: RequestStatus, tz: tzinfo) -> Payload:
+    """What the member who asked to present is told at each step."""
     meeting = f"*{escape_mrkdwn(view.meeting.title)}* ({when(view.meeting.starts_at, tz)})"
-    text = (f"Good news: you're on for the first fifteen minutes of {meeting}. Thank you."
-            if view.status == "accepted" else
-            f"Thank you for asking to present at {meeting}. That one is full, so a coordinator "
-            "will be in touch to find another date with you.")
-    return {"text": text, "blocks": [section(text)]}
+    on = _sms_when(view.meeting.starts_at, tz)
+    if step is RequestStatus.ARRANGED:
+        text = f"Good news: you're on for the first fifteen minutes of {meeting}. Thank you."
+        sms = f"Good news: you're on for the first 15 minutes of the trustees' meeting on {on}."
+    elif step is RequestStatus.DECLINED:
+        text = (f"Thank you for asking to present at {meeting}. That one is full, so a "
+                "coordinator will be in touch to find another date with you.")
+        sms = (f"The trustees' meeting on {on} is full, so a coordinator will be in touch to "
+               "find another date for you to present.")
+    else:
+        text = (f"A coordinator has seen your request to present at {meeting} and will "
+                "confirm soon.")
+        sms = ""
+    return {"text": text, "blocks": [section(text)], **({"sms": sms} if sms else {})}
 
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+# -- drawing the notices meetings and reminders record ------------------------------------------
+def _meeting(services: Services, meeting_id: int, *, live: bool) -> MeetingView:
+    """The meeting now; a live notice (a reminder) has nothing to say once it is cancelled."""
+    try:
+        view = services.meetings.get(meeting_id)
+    except MeetingGone as gone:
+        raise NoticeGone(meeting_id) from gone
+    if live and view.cancelled:
+        raise NoticeGone(meeting_id)
+    return view
+
+
+def _draw_meeting_reminder(notice: MeetingReminder, services: Services) -> Payload:
+    return reminder(_meeting(services, notice.meeting_id, live=True),
+                    services.settings.timezone, with_agenda=notice.with_agenda)
+
+
+def _draw_session_reminder(notice: SessionReminder, services: Services) -> Payload:
+    try:
+        view = services.sessions.get(notice.session_id)
+    except SessionGone as gone:
+        raise NoticeGone(notice.session_id) from gone
+    if view.cancelled:
+        raise NoticeGone(notice.session_id)
+    return session_reminder(view, services.settings.timezone,
+                            facilitating=notice.facilitating)
+
+
+def _draw_cancelled(notice: MeetingCancelled, services: Services) -> Payload:
+    return cancelled_notice(_meeting(services, notice.meeting_id, live=False),
+                            services.settings.timezone)
+
+
+def _present(services: Services, request_id: int) -> PresentView:
+    try:
+        return services.meetings.present_view(request_id)
+    except MeetingGone as gone:
+        raise NoticeGone(request_id) from gone
+
+
+def _draw_present_request(notice: PresentRequested, services: Services) -> Payload:
+    return present_request(_present(services, notice.request_id), services.settings.timezone)
+
+
+def _draw_present_answer(notice: PresentAnswer, services: Services) -> Payload:
+    return present_answer(_present(services, notice.request_id), notice.step,
+                          services.settings.timezone)
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    MeetingReminder: _draw_meeting_reminder,
+    SessionReminder: _draw_session_reminder,
+    MeetingCancelled: _draw_cancelled,
+    PresentRequested: _draw_present_request,
+    PresentAnswer: _draw_present_answer,
+}

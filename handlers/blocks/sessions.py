@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from bot.calendar import calendar_path
 from bot.notices import Notice
-from bot.rules.coverage import ClaimDecision, coverage_words
+from bot.rules.coverage import ClaimDecision, Outcome, coverage_words
+from bot.rules.lifecycle import RequestStatus
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
+from bot.services.aftercare import CheckIn, DebriefRequested, DebriefStep
+from bot.services.rota import CallForCover, CoverageAlert, PlaceOffered, ReleaseAlert
+from bot.services.sessions import SessionCancelled, SessionCard, SessionChanged
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -28,7 +32,10 @@ from handlers.blocks.text import (
 from handlers.ids import ActionId, BlockId, CallbackId
 
 if TYPE_CHECKING:
-    from bot.services.sessions import Outcome, SessionView
+    from bot.services import Services
+    from bot.services.aftercare import DebriefView
+    from bot.services.rota import ReleaseView
+    from bot.services.sessions import CardView, SessionView
 
 
 DRAFT_BLOCKS = {
@@ -45,10 +52,8 @@ DRAFT_BLOCKS = {
 }
 
 
-
 def when_span(view: SessionView, tz: tzinfo) -> str:
     return f"{when(view.starts_at, tz)}-{view.ends_at.astimezone(tz):%H:%M}"
-
 
 
 def _who(view: SessionView) -> str:
@@ -154,25 +159,24 @@ def claim_message(decision: ClaimDecision, view: SessionView, coordinators: tupl
 
 
 def outcome_message(outcome: Outcome, view: SessionView, tz: tzinfo) -> str:
-    from bot.services.sessions import Outcome as O
-
     title = f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)})"
     return {
-        O.RELEASED: f"Your place at {title} is released. Thank you for letting us know.",
-        O.NOT_SIGNED_UP: f"You don't have a place at {title}, so there's nothing to release.",
-        O.ATTENDING: f"Lovely - you're down to come to {title}. See you there.",
-        O.NOT_ATTENDING: f"No problem - we've taken you off the list for {title}.",
-        O.ATTENDANCE_FULL: f"Sorry, {title} is full. Please ask a coordinator if you'd like "
-                           "to come anyway.",
-        O.NOT_IN_DIRECTORY: "You're not in our member list yet. Please ask a coordinator to "
-                            "add you.",
-        O.WAITING: f"You're on the waiting list for {title}. We'll message you if a place frees "
-                   "up.",
-        O.ALREADY_WAITING: f"You're already on the list for {title}.",
-        O.OFFER_GONE: f"Sorry, the offer of a place at {title} has passed.",
-        O.STARTED: f"{title} has already started.",
-        O.CANCELLED: f"{title} has been cancelled.",
-        O.CONFIRM_LATE_RELEASE: f"{title} is less than 48 hours away.",
+        Outcome.RELEASED: f"Your place at {title} is released. Thank you for letting us know.",
+        Outcome.NOT_SIGNED_UP: f"You don't have a place at {title}, so there's nothing to "
+                               "release.",
+        Outcome.ATTENDING: f"Lovely - you're down to come to {title}. See you there.",
+        Outcome.NOT_ATTENDING: f"No problem - we've taken you off the list for {title}.",
+        Outcome.ATTENDANCE_FULL: f"Sorry, {title} is full. Please ask a coordinator if you'd "
+                                 "like to come anyway.",
+        Outcome.NOT_IN_DIRECTORY: "You're not in our member list yet. Please ask a coordinator "
+                                  "to add you.",
+        Outcome.WAITING: f"You're on the waiting list for {title}. We'll message you if a "
+                         "place frees up.",
+        Outcome.ALREADY_WAITING: f"You're already on the list for {title}.",
+        Outcome.OFFER_GONE: f"Sorry, the offer of a place at {title} has passed.",
+        Outcome.STARTED: f"{title} has already started.",
+        Outcome.CANCELLED: f"{title} has been cancelled.",
+        Outcome.CONFIRM_LATE_RELEASE: f"{title} is less than 48 hours away.",
     }[outcome]
 
 
@@ -213,11 +217,13 @@ def cancelled_dm(view: SessionView, tz: tzinfo) -> Payload:
                sms=f"The session on {_sms_when(view, tz)} is cancelled. Sorry for any bother.")
 
 
-def release_alert(view: SessionView, name: str, late: bool, tz: tzinfo) -> Payload:
+def release_alert(found: ReleaseView, tz: tzinfo) -> Payload:
+    view = found.session
     symbol, words = coverage_words(view.coverage)
-    soon = ", which is less than 48 hours away" if late else ""
-    return _dm(f"{escape_mrkdwn(name)} has released their place at *{escape_mrkdwn(view.title)}* "
-               f"({when(view.starts_at, tz)}){soon}. {symbol} {words}.", *session_buttons(view))
+    soon = ", which is less than 48 hours away" if found.late else ""
+    return _dm(f"{escape_mrkdwn(found.name)} has released their place at "
+               f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)}){soon}. "
+               f"{symbol} {words}.", *session_buttons(view))
 
 
 def offer_dm(view: SessionView, until: datetime, tz: tzinfo) -> Payload:
@@ -231,14 +237,15 @@ def offer_dm(view: SessionView, until: datetime, tz: tzinfo) -> Payload:
 
 
 def coverage_alert(view: SessionView, label: str, tz: tzinfo) -> Payload:
+    """At 7 days and 72 hours by Slack; only the last, at 24 hours, has words for a text."""
     ahead = {"7d": "less than a week", "72h": "less than three days",
              "24h": "less than a day"}[label]
     symbol, words = coverage_words(view.coverage)
+    sms = (f"The session on {_sms_when(view, tz)} is not covered yet. Please check Slack."
+           if label == "24h" else None)
     return _dm(f"{symbol} *{escape_mrkdwn(view.title)}* is {ahead} away "
                f"({when(view.starts_at, tz)}) and is not covered yet: {words.lower()}.",
-               *session_buttons(view),
-               sms=f"The session on {_sms_when(view, tz)} is not covered yet. Please check "
-                   "Slack.")
+               *session_buttons(view), sms=sms)
 
 
 def call_for_cover(view: SessionView, tz: tzinfo) -> Payload:
@@ -265,22 +272,47 @@ def check_in_answer(debrief: bool) -> list[Block]:
     return [section("Good to hear. Thank you for all you do - take care.")]
 
 
-def debrief_request(view: SessionView, name: str, request_id: int, arranged_by: str | None,
-                    tz: tzinfo) -> Payload:
-    extra: list[Block] = []
-    if arranged_by:
-        extra.append(context(f"Arranged by <@{arranged_by}>."))
-    else:
-        extra.append({"type": "actions", "block_id": f"session_debrief:{request_id}",
-                      "elements": [button("Arranged", ActionId.SESSION_DEBRIEF_ARRANGED,
-                                          str(request_id), "primary")]})
-    return _dm(f"{escape_mrkdwn(name)} would like a debrief after *{escape_mrkdwn(view.title)}* "
-               f"({when(view.starts_at, tz)}).", *extra)
+def debrief_refused() -> str:
+    return ("Only the facilitators of a session can ask for a debrief after it. If something "
+            "about it is on your mind, a coordinator will be glad to talk it through.")
 
 
-def debrief_arranged_dm(view: SessionView, actor: str, tz: tzinfo) -> Payload:
-    return _dm(f"<@{actor}> has arranged your debrief after *{escape_mrkdwn(view.title)}*. "
-               "They'll be in touch with the details.")
+def _by(slack_user_id: str | None) -> str:
+    return f"<@{slack_user_id}>" if slack_user_id else "A coordinator"
+
+
+def debrief_request(found: DebriefView, tz: tzinfo) -> Payload:
+    """The coordinators' task: who asked, and the next steps while it is open."""
+    view, value, by = found.session, str(found.request_id), _by(found.handled_by)
+    arranged = button("Arranged", ActionId.SESSION_DEBRIEF_ARRANGED, value, "primary")
+    decline = button("Can't arrange", ActionId.SESSION_DEBRIEF_DECLINE, value)
+    extra: list[Block] = {
+        RequestStatus.REQUESTED: [{
+            "type": "actions", "block_id": f"session_debrief:{found.request_id}",
+            "elements": [button("I'll arrange it", ActionId.SESSION_DEBRIEF_ACKNOWLEDGE, value),
+                         arranged, decline]}],
+        RequestStatus.ACKNOWLEDGED: [
+            context(f"{by} is arranging it."),
+            {"type": "actions", "block_id": f"session_debrief:{found.request_id}",
+             "elements": [arranged, decline]}],
+        RequestStatus.ARRANGED: [context(f"Arranged by {by}.")],
+        RequestStatus.DECLINED: [context(f"{by} couldn't arrange it.")],
+    }[found.status]
+    return _dm(f"{escape_mrkdwn(found.name)} would like a debrief after "
+               f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)}).", *extra)
+
+
+def debrief_step_dm(found: DebriefView, status: RequestStatus) -> Payload:
+    """What the facilitator who asked hears at each step."""
+    title, by = f"*{escape_mrkdwn(found.session.title)}*", _by(found.handled_by)
+    if status is RequestStatus.ACKNOWLEDGED:
+        return _dm(f"{by} has seen your request for a debrief after {title} and will be in "
+                   "touch to arrange it.")
+    if status is RequestStatus.ARRANGED:
+        return _dm(f"{by} has arranged your debrief after {title}. They'll be in touch with "
+                   "the details.")
+    return _dm(f"{by} can't arrange a debrief after {title} just now. If you'd still like "
+               "one, please ask another coordinator - it's always fine to ask again.")
 
 
 # -- the form --------------------------------------------------------------------------------
@@ -392,4 +424,67 @@ def home_sessions(mine: list[SessionView], needing_cover: list[SessionView],
     return blocks
 
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+# -- drawing the notices sessions record ---------------------------------------------------------
+def card_payload(card: CardView, services: Services) -> Payload:
+    """The card as it stands, for its channel and for the card someone just clicked."""
+    return session_card(card.session, services.settings.timezone,
+                        services.settings.coprod_public_url, card.calendar_token)
+
+
+def _draw_card(notice: SessionCard, services: Services) -> Payload:
+    return card_payload(services.sessions.card_for(notice.session_id), services)
+
+
+def _draw_changed(notice: SessionChanged, services: Services) -> Payload:
+    return changed_dm(services.sessions.get(notice.session_id), services.settings.timezone)
+
+
+def _draw_cancelled(notice: SessionCancelled, services: Services) -> Payload:
+    return cancelled_dm(services.sessions.get(notice.session_id), services.settings.timezone)
+
+
+def _draw_release_alert(notice: ReleaseAlert, services: Services) -> Payload:
+    found = services.rota.release_view(notice.session_id, notice.member_id, notice.late)
+    return release_alert(found, services.settings.timezone)
+
+
+def _draw_offer(notice: PlaceOffered, services: Services) -> Payload:
+    view = services.rota.offer_view(notice.session_id, notice.member_id)
+    return offer_dm(view, notice.until, services.settings.timezone)
+
+
+def _draw_coverage_alert(notice: CoverageAlert, services: Services) -> Payload:
+    return coverage_alert(services.sessions.get(notice.session_id), notice.label,
+                          services.settings.timezone)
+
+
+def _draw_call_for_cover(notice: CallForCover, services: Services) -> Payload:
+    return call_for_cover(services.sessions.get(notice.session_id), services.settings.timezone)
+
+
+def _draw_check_in(notice: CheckIn, services: Services) -> Payload:
+    return check_in_dm(services.aftercare.check_in_view(notice.session_id),
+                       services.settings.timezone)
+
+
+def _draw_debrief_request(notice: DebriefRequested, services: Services) -> Payload:
+    return debrief_request(services.aftercare.debrief_view(notice.request_id),
+                           services.settings.timezone)
+
+
+def _draw_debrief_step(notice: DebriefStep, services: Services) -> Payload:
+    return debrief_step_dm(services.aftercare.debrief_view(notice.request_id), notice.status)
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    SessionCard: _draw_card,
+    SessionChanged: _draw_changed,
+    SessionCancelled: _draw_cancelled,
+    ReleaseAlert: _draw_release_alert,
+    PlaceOffered: _draw_offer,
+    CoverageAlert: _draw_coverage_alert,
+    CallForCover: _draw_call_for_cover,
+    CheckIn: _draw_check_in,
+    DebriefRequested: _draw_debrief_request,
+    DebriefStep: _draw_debrief_step,
+}

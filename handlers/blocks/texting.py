@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.notices import Notice
+from bot.notices import Notice, NoticeGone
 from bot.rules.sms_text import TWO_PARTS
+from bot.services.texting import RelayedText, TextGone, TextReply
 from handlers.blocks.text import (
+    Payload,
     Renderer,
     button,
     context,
@@ -17,6 +19,9 @@ from handlers.blocks.text import (
     text_sections,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 def relayed_text(text_id: int, name: str | None, phone: str, body: str) -> dict[str, Any]:
@@ -53,4 +58,20 @@ def reply_sent_view(name: str) -> dict[str, Any]:
             "blocks": [section(f"Your reply to {escape_mrkdwn(name)} is on its way.")]}
 
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+# -- drawing the notices texting records -------------------------------------------------------
+def _draw_relayed(notice: RelayedText, services: Services) -> Payload:
+    try:
+        found = services.texting.relayed(notice.text_id)
+    except TextGone as gone:
+        raise NoticeGone(notice.text_id) from gone
+    return relayed_text(found.text_id, found.name, found.phone, found.body)
+
+
+def _draw_reply(notice: TextReply, services: Services) -> Payload:
+    return {"text": notice.words, "blocks": text_sections(notice.words), "sms": notice.words}
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    RelayedText: _draw_relayed,
+    TextReply: _draw_reply,
+}

@@ -47,7 +47,7 @@ class FakeSlack:
         self._failures: dict[str, deque[Failure]] = {}
         self._every: dict[str, list[tuple[int, int, Failure]]] = {}
         self._counts: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # also how a test waits for a call to arrive
         self._ts = itertools.count(1)
         # For benchmarks: a round trip like the real one, and Slack's one message per second
         # per channel (a second post to a channel within it is answered 429, Retry-After 1).
@@ -115,6 +115,13 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls
                     if c.method == method and (c.ok or not ok_only)]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> bool:
+        """Waits (on the calls arriving, not a sleep) until `count` good calls to `method`."""
+        with self._lock:
+            return self._lock.wait_for(
+                lambda: sum(1 for c in self.calls if c.method == method and c.ok) >= count,
+                timeout)
 
     # -- answers ------------------------------------------------------------------------------
     def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -220,6 +227,7 @@ class FakeSlack:
                     status, body, extra = 200, fake.answer(method, params), {}
                 with fake._lock:
                     fake.calls.append(Call(method, params, status, bool(body.get("ok")), headers))
+                    fake._lock.notify_all()
                 self._send(status, body, extra)
 
             def _send(self, status: int, body: dict[str, Any],

@@ -375,6 +375,46 @@ def test_a_meeting_request_becomes_a_task_with_acknowledge_and_arranged(
     assert any("has been arranged" in m for m in to_person)
 
 
+def test_a_meeting_that_cannot_be_arranged_is_declined_kindly_and_stays_closed(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    submit(slack, **{BlockId.FB_NAMED_OPTIONS: [OptionValue.WANTS_MEETING]})
+    deliver(members, clock)
+    task = next(m for m in dms_to(slack.fake, COORDINATOR)
+                if "confidential meeting" in json.dumps(m["blocks"]))
+    slack.click(task, ActionId.FB_MEETING_DECLINE, user_id=COORDINATOR)
+    redrawn = slack.fake.responses[-1].params
+    assert redrawn["replace_original"] is True
+    shown = json.dumps(redrawn["blocks"])
+    assert "not possible this time" in shown and ActionId.FB_MEETING_ARRANGED not in shown
+    slack.click(task, ActionId.FB_MEETING_ARRANGED, user_id=COORDINATOR)  # an old copy
+    deliver(members, clock)
+    to_person = [json.dumps(m) for m in dms_to(slack.fake, FACILITATOR)]
+    assert len(to_person) == 1 and "can't arrange a meeting" in to_person[0]
+    # Every copy of the task and of the case notice was redrawn through the outbox.
+    updated = [json.dumps(c.params) for c in slack.fake.calls_to("chat.update")]
+    assert any("not possible this time" in u and "Feedback #" in u for u in updated)
+    with members.sessions() as session:
+        case = session.query(FeedbackCase).one()
+        assert case.meeting.value == "declined"
+        assert [e.change for e in case.events] == ["meeting_declined"]
+
+
+def test_app_home_shows_an_anonymous_case_only_from_its_round(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    submit(slack, identity=OptionValue.ANONYMOUS, text="About the kettle")
+
+    def home() -> str:
+        slack.event({"type": "app_home_opened", "user": COORDINATOR, "channel": "D0HOME",
+                     "tab": "home", "event_ts": "1700000000.3"})
+        return json.dumps(slack.fake.calls_to("views.publish")[-1].params["view"])
+
+    assert "About the kettle" not in home()
+    clock.advance(minutes=16)
+    assert "About the kettle" in home()
+
+
 def test_a_testimony_is_only_marked_when_the_box_was_ticked(
     slack: SlackDriver, members: Runtime
 ) -> None:

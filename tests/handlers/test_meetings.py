@@ -17,11 +17,19 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.delivery.twilio import TwilioSmsProvider
 from bot.rules.meetings import MeetingDraft, MeetingKind
+from bot.rules.texting import RsvpFor, RsvpSubject
 from bot.sms_web import make_sms_routes
 from bot.web import make_wsgi_app
 from bot.wiring import Runtime, build_runtime
 from handlers.ids import ActionId, BlockId
-from storage.models import AgendaItem, OutboxMessage, ReminderLog
+from storage.models import (
+    AgendaItem,
+    MeetingRsvp,
+    OutboxChannel,
+    OutboxMessage,
+    ReminderLog,
+)
+from storage.repositories import MemberRepository, OutboxRepository
 from tests.conftest import MEMBERS_CSV, ServerThread, SlackDriver
 from tests.fakes.slack import FakeSlack
 from tests.fakes.twilio import FakeTwilio
@@ -63,6 +71,18 @@ class World:
     def dms(self, user: str) -> list[dict[str, Any]]:
         return [c.params for c in self.slack.fake.calls_to("chat.postMessage")
                 if c.params["channel"] == user]
+
+    def text_in(self, body: str, from_number: str) -> str:
+        """A text arriving from a member's phone, signed as Twilio signs it; our reply."""
+        routes = make_sms_routes(self.runtime.services)
+        wsgi = make_wsgi_app(self.slack.app, self.engine, extra_routes=routes)
+        with ServerThread(wsgi) as server:
+            _, reply = Phone(server.url, self.twilio.auth_token).text(body, from_number)
+        return reply
+
+    def rsvps(self) -> int:
+        with self.runtime.sessions() as session:
+            return session.query(MeetingRsvp).count()
 
 
 @pytest.fixture
@@ -265,7 +285,7 @@ def test_session_reminders_use_the_same_machinery(world: World) -> None:
     [session] = sessions.create(None, SessionDraft(
         title="Tuesday group", kind=SessionKind.PEER_GROUP, day=date(2026, 12, 8),
         start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre"))
-    sessions.claim(session.id, FACILITATOR)
+    world.runtime.services.rota.claim(session.id, FACILITATOR)
     world.clock.move_to("2026-12-07 18:00:00")
     assert world.runtime.services.reminders.send_due() == 1
     world.deliver()
@@ -277,3 +297,103 @@ def test_the_next_reminder_time_is_known_for_the_scheduler(world: World) -> None
     reminders = world.runtime.services.reminders
     assert reminders.next_due_at() is not None
     assert reminders.next_due_at().isoformat().startswith("2026-12-01T18:00")  # type: ignore
+
+
+def test_a_member_not_invited_is_refused_kindly_and_told_nothing_about_it(
+    world: World
+) -> None:
+    meeting_id = world.forum(title="Budget planning", invited="coordinator")
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    world.deliver()
+    [reminder] = world.dms(COORDINATOR)  # only the coordinator is invited
+    assert world.dms("U0MEMBR06") == []
+    # A member sends a click for it anyway (a forwarded message, a crafted request).
+    world.slack.click(reminder, ActionId.MEETING_GOING, user_id="U0MEMBR06",
+                      channel="D0MEMBR06")
+    said = world.slack.fake.responses[-1].params["text"]
+    assert "isn't one you're invited to" in said
+    assert "Budget planning" not in said and "Dec" not in said and "18:00" not in said
+    assert world.rsvps() == 0
+
+    # By text: a YES to an invitation for it (say their role changed since) says no more.
+    with world.runtime.sessions.begin() as session:
+        dev = MemberRepository(session).get_by_phone(DEV)
+        assert dev is not None
+        OutboxRepository(session).enqueue(
+            key="old-invitation", channel=OutboxChannel.SMS, target=str(dev.id),
+            payload={"text": "Coming? Reply YES or NO."}, now=world.runtime.services.clock(),
+            rsvp_for=RsvpFor(RsvpSubject.MEETING, meeting_id).stored)
+    world.deliver()
+    reply = world.text_in("YES", DEV)
+    assert "couldn't match your reply to a meeting you're invited to" in reply
+    assert "Budget planning" not in reply and "Dec" not in reply
+    assert world.rsvps() == 0
+
+    world.slack.click(reminder, ActionId.MEETING_GOING, user_id=COORDINATOR)
+    assert "you're down for Budget planning" in world.slack.fake.responses[-1].params["text"]
+    assert world.rsvps() == 1
+
+
+def test_a_request_to_present_goes_through_each_step_and_the_member_hears_each_one(
+    world: World
+) -> None:
+    world.runtime.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        "Ivy Stone,U0COORD09,,coordinator,slack,no\n")
+    world.forum(kind=MeetingKind.TRUSTEES, title="Trustees' meeting", invited="trustee")
+    world.slack.command("/meetings", "present", user_id=FACILITATOR)
+    world.slack.submit(world.slack.opened_view(),
+                       {BlockId.PR_SUBJECT: "Evening sessions for working members"},
+                       user_id=FACILITATOR)
+    world.deliver()
+    [mine], [theirs] = world.dms(COORDINATOR), world.dms("U0COORD09")
+    assert ActionId.PRESENT_ACKNOWLEDGE in json.dumps(theirs["blocks"])
+
+    world.slack.click(mine, ActionId.PRESENT_ACKNOWLEDGE, user_id=COORDINATOR)
+    world.deliver()
+    assert "has seen your request to present" in world.dms(FACILITATOR)[-1]["text"]
+    updates = world.slack.fake.calls_to("chat.update")
+    assert len(updates) == 2  # every coordinator's copy, drawn again
+    seen = json.dumps(updates[-1].params["blocks"])
+    assert f"Seen by <@{COORDINATOR}>" in seen and ActionId.PRESENT_ACKNOWLEDGE not in seen
+
+    world.slack.click(theirs, ActionId.PRESENT_ANOTHER_DATE, user_id="U0COORD09")
+    world.deliver()
+    assert "find another date with you" in world.dms(FACILITATOR)[-1]["text"]
+    closed = json.dumps(world.slack.fake.calls_to("chat.update")[-1].params["blocks"])
+    assert "Another date suggested by <@U0COORD09>" in closed
+    assert ActionId.PRESENT_ACCEPT not in closed
+
+    told = len(world.dms(FACILITATOR))
+    world.slack.click(mine, ActionId.PRESENT_ACCEPT, user_id=COORDINATOR)  # a stale button
+    world.deliver()
+    assert len(world.dms(FACILITATOR)) == told  # a closed request stays closed
+    refused = world.slack.click(mine, ActionId.PRESENT_ACCEPT, user_id=FACILITATOR)
+    assert refused.status == 200
+    assert "Only a coordinator" in world.slack.fake.responses[-1].params["text"]
+
+
+def test_a_reminder_for_a_meeting_cancelled_before_delivery_is_not_sent(world: World) -> None:
+    meeting_id = world.forum()
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    world.runtime.services.meetings.cancel(COORDINATOR, meeting_id)
+    world.deliver()  # drawn at delivery, from the meeting as it is now
+    assert all("Reminder" not in m["text"] for m in world.dms(FACILITATOR))
+    assert any("has been cancelled" in m["text"] for m in world.dms(FACILITATOR))
+    assert all("Reply YES or NO" not in t for t in world.texts(DEV))
+
+
+def test_reminders_are_stored_as_notices_that_name_nobody(world: World) -> None:
+    world.forum(title="Jo's leaving do")
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    with world.runtime.sessions() as session:
+        rows = session.query(OutboxMessage).all()
+        texts = [r for r in rows if r.channel is OutboxChannel.SMS]
+        assert rows and all(r.payload["notice"] == "reminder.meeting" for r in rows)
+        assert all("Jo" not in json.dumps(r.payload) and "Jo" not in r.idempotency_key
+                   for r in rows)
+        assert {r.rsvp_for for r in texts} == {RsvpFor(RsvpSubject.MEETING, 1).stored} or \
+            all(RsvpFor.read(r.rsvp_for) is not None for r in texts)

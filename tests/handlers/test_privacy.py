@@ -33,7 +33,7 @@ def busy_bram(runtime: Runtime, clock: FakeClock) -> None:
     [group] = services.sessions.create(None, SessionDraft(
         title="Tuesday group", kind=SessionKind.PEER_GROUP, day=start.date(),
         start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre"))
-    services.sessions.claim(group.id, BRAM)
+    services.rota.claim(group.id, BRAM)
     runtime.dispatcher().deliver_due()
 
 
@@ -101,3 +101,56 @@ def test_erasure_keeps_only_a_name_on_safeguarding_records(members: Runtime,
         kept = session.get(Member, bram_id)
         assert kept is not None and kept.name == "Bram Okonkwo"
         assert (kept.slack_user_id, kept.phone, kept.roles, kept.consents) == (None, None, [], [])
+
+
+ED, JO = "U0EDLOWE9", "U0JOFINC9"
+PEOPLE_WITH_SHORT_NAMES = """\
+name,slack_user_id,phone,roles,contact,sms_consent
+Ed,U0EDLOWE9,,facilitator,slack,no
+Jo,U0JOFINC9,,facilitator,slack,no
+"""
+
+
+def test_erasing_ed_or_jo_removes_what_concerns_them_and_every_card_still_updates(
+    members: Runtime, clock: FakeClock, slack: SlackDriver
+) -> None:
+    services = members.services
+    services.members.import_csv(PEOPLE_WITH_SHORT_NAMES)
+    start = clock.now + timedelta(days=3)
+
+    def session_in(channel: str) -> int:
+        [made] = services.sessions.create(None, SessionDraft(
+            title="Tuesday group", kind=SessionKind.PEER_GROUP, day=start.date(),
+            start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre",
+            channel=channel, places=2))
+        return made.id
+
+    eds, jos = session_in("C0EDS"), session_in("C0JOS")
+    services.rota.claim(eds, ED)
+    services.rota.claim(jos, JO)
+    reported = services.incidents.report(IncidentForm(
+        IncidentKind.CRISIS, Severity.SERIOUS, "Needs someone today", danger=False), FIN)
+    members.dispatcher().deliver_due()
+    cards = {c.params["channel"]: c for c in slack.fake.calls_to("chat.postMessage")
+             if c.params["channel"] in ("C0EDS", "C0JOS")}
+    # Words a search for "Ed" or "Jo" would have matched: cards hold both.
+    assert "Edit (coordinators)" in json.dumps(cards["C0EDS"].params["blocks"])
+
+    services.privacy.erase(ED)
+    services.privacy.erase(JO)
+    members.dispatcher().deliver_due()
+    # Each card is redrawn without the person erased...
+    latest = {c.params["channel"]: json.dumps(c.params["blocks"])
+              for c in slack.fake.calls_to("chat.update")}
+    assert set(latest) >= {"C0EDS", "C0JOS"}
+    assert "Ed" not in latest["C0EDS"].replace("Edit", "") and "Jo" not in latest["C0JOS"]
+    # ...and every card and alert goes on updating in place.
+    slack.fake.reset()
+    services.rota.claim(eds, BRAM)
+    services.rota.claim(jos, BRAM)
+    services.incidents.acknowledge(reported.incident_id, "U0SAFEG05")
+    members.dispatcher().deliver_due()
+    updated = {c.params["channel"] for c in slack.fake.calls_to("chat.update")}
+    assert {"C0EDS", "C0JOS", "D0SAFEG05"} <= updated
+    held = everything(members)
+    assert ED not in held and JO not in held

@@ -210,8 +210,8 @@ def test_a_late_release_asks_first_and_then_alerts_coordinators(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
     session_id = make_session(members, clock, days_ahead=1)
-    members.services.sessions.claim(session_id, FACILITATOR)
-    members.services.sessions.claim(session_id, COORDINATOR)
+    members.services.rota.claim(session_id, FACILITATOR)
+    members.services.rota.claim(session_id, COORDINATOR)
     deliver(members)
     card = card_message(slack.fake)
     slack.click(card, ActionId.SESSION_RELEASE, user_id=FACILITATOR, channel=CHANNEL)
@@ -259,24 +259,25 @@ def test_a_freed_place_is_offered_to_the_waiting_list_first(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
     session_id = make_session(members, clock, places=2)
-    sessions = members.services.sessions
-    sessions.claim(session_id, COORDINATOR)
-    sessions.claim(session_id, FACILITATOR)
     deliver(members)
-    card = card_message(slack.fake)
+    card = card_message(slack.fake)  # as first posted, with Claim a place
+    rota = members.services.rota
+    rota.claim(session_id, COORDINATOR)
+    rota.claim(session_id, FACILITATOR)
+    deliver(members)
     assert "Join the waiting list" in card_text(slack.fake)
     slack.click(card, ActionId.SESSION_CLAIM, user_id=EXPIRED, channel=CHANNEL)
-    sessions.join_waiting_list(session_id, EXPIRED)
+    rota.join_waiting_list(session_id, EXPIRED)
 
-    sessions.release(session_id, FACILITATOR)
+    rota.release(session_id, FACILITATOR)
     deliver(members)
     [offer] = [json.loads(m) for m in dms_to(slack.fake, EXPIRED)]
     assert "A facilitator place has come up" in offer["text"]
     # Held for Cleo: nobody else can take it meanwhile.
-    assert sessions.claim(session_id, "U0SAFEG05").decision.value == "held_for_offer"
+    assert rota.claim(session_id, "U0SAFEG05").decision.value == "held_for_offer"
     slack.click(offer, ActionId.SESSION_TAKE_OFFER, user_id=EXPIRED, channel="D0TRAIN03")
     assert "you're facilitating" in said(slack.fake)
-    view = sessions.get(session_id)
+    view = members.services.sessions.get(session_id)
     assert [f.name for f in view.facilitators] == ["Ada Brightwater", "Cleo Marsh"]
     assert view.waiting == 0
 
@@ -285,15 +286,15 @@ def test_an_offer_not_taken_in_time_opens_the_place(
     members: Runtime, clock: FakeClock
 ) -> None:
     session_id = make_session(members, clock, places=2)
-    sessions = members.services.sessions
-    sessions.claim(session_id, COORDINATOR)
-    sessions.claim(session_id, FACILITATOR)
-    sessions.join_waiting_list(session_id, EXPIRED)
-    sessions.release(session_id, FACILITATOR)
-    assert sessions.get(session_id).held_places == 1
+    rota = members.services.rota
+    rota.claim(session_id, COORDINATOR)
+    rota.claim(session_id, FACILITATOR)
+    rota.join_waiting_list(session_id, EXPIRED)
+    rota.release(session_id, FACILITATOR)
+    assert members.services.sessions.get(session_id).held_places == 1
     clock.advance(hours=3)
-    assert sessions.expire_offers() == 1
-    view = sessions.get(session_id)
+    assert rota.expire_offers() == 1
+    view = members.services.sessions.get(session_id)
     assert view.held_places == 0 and view.free_places == 1
 
 
@@ -322,25 +323,25 @@ def test_coverage_alerts_go_once_at_each_threshold(
             title="Drop-in", kind=SessionKind.DROP_IN, day=date(2026, 12, 3),
             start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre",
             channel=CHANNEL))
-        sessions = runtime.services.sessions
+        rota = runtime.services.rota
         dispatcher = runtime.dispatcher()
 
         def alerts() -> list[str]:
             dispatcher.deliver_due()
             return [m for m in dms_to(fake_slack, COORDINATOR) if "not covered yet" in m]
 
-        assert sessions.send_coverage_alerts() == 0  # ten days ahead: too early
+        assert rota.send_coverage_alerts() == 0  # ten days ahead: too early
         frozen.move_to("2026-11-26 18:00:00")  # 7 days before (London is on GMT)
-        assert sessions.send_coverage_alerts() == 1
-        assert sessions.send_coverage_alerts() == 0
+        assert rota.send_coverage_alerts() == 1
+        assert rota.send_coverage_alerts() == 0
         assert len(alerts()) == 1 and "less than a week away" in alerts()[0]
         frozen.move_to("2026-11-30 18:00:00")
-        assert sessions.send_coverage_alerts() == 1
+        assert rota.send_coverage_alerts() == 1
         assert "less than three days away" in alerts()[-1]
         assert texts.sent == []  # no texts before the last day
         frozen.move_to("2026-12-02 18:30:00")
-        assert sessions.send_coverage_alerts() == 1
-        assert sessions.send_coverage_alerts() == 0
+        assert rota.send_coverage_alerts() == 1
+        assert rota.send_coverage_alerts() == 0
         assert len(alerts()) == 3 and "less than a day away" in alerts()[-1]
         # Ada and Esme's phone numbers take texts; only Ada is a coordinator.
         assert [t.to for t in texts.sent] == ["+447700900101"]
@@ -353,9 +354,9 @@ def test_coverage_alerts_go_once_at_each_threshold(
 
 def test_no_alert_for_a_covered_session(members: Runtime, clock: FakeClock) -> None:
     session_id = make_session(members, clock, days_ahead=2)
-    members.services.sessions.claim(session_id, COORDINATOR)
-    members.services.sessions.claim(session_id, FACILITATOR)
-    assert members.services.sessions.send_coverage_alerts() == 0
+    members.services.rota.claim(session_id, COORDINATOR)
+    members.services.rota.claim(session_id, FACILITATOR)
+    assert members.services.rota.send_coverage_alerts() == 0
 
 
 # -- after the session -----------------------------------------------------------------------
@@ -363,11 +364,11 @@ def test_after_a_session_facilitators_are_asked_how_they_are(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
     session_id = make_session(members, clock, days_ahead=1)
-    members.services.sessions.claim(session_id, COORDINATOR)
-    members.services.sessions.claim(session_id, FACILITATOR)
+    members.services.rota.claim(session_id, COORDINATOR)
+    members.services.rota.claim(session_id, FACILITATOR)
     clock.advance(days=1, hours=2)
-    assert members.services.sessions.send_check_ins() == 2
-    members.services.sessions.send_check_ins()
+    assert members.services.aftercare.send_check_ins() == 2
+    members.services.aftercare.send_check_ins()
     deliver(members)
     [check_in] = [json.loads(m) for m in dms_to(slack.fake, FACILITATOR)
                   if "How are you after" in m]
@@ -387,13 +388,103 @@ def test_after_a_session_facilitators_are_asked_how_they_are(
         assert row.arranged_by == COORDINATOR
 
 
+GUS = "U0COORD09"  # a second coordinator, for the tests that need two
+
+
+def checked_in(slack: SlackDriver, members: Runtime, clock: FakeClock) -> dict[str, Any]:
+    """Ada and Bram facilitated a session yesterday: Bram's check-in, as he received it."""
+    session_id = make_session(members, clock, days_ahead=1)
+    members.services.rota.claim(session_id, COORDINATOR)
+    members.services.rota.claim(session_id, FACILITATOR)
+    clock.advance(days=1, hours=2)
+    members.services.aftercare.send_check_ins()
+    deliver(members)
+    [check_in] = [json.loads(m) for m in dms_to(slack.fake, FACILITATOR)
+                  if "How are you after" in m]
+    return check_in
+
+
+def updates_in(fake: FakeSlack, channel: str) -> list[str]:
+    return [json.dumps(c.params) for c in fake.calls_to("chat.update")
+            if c.params["channel"] == channel]
+
+
+def debrief_tasks(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
+    return [json.loads(m) for m in dms_to(fake, user) if "would like a debrief" in m]
+
+
+def test_only_a_facilitator_of_the_session_may_ask_for_a_debrief(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    check_in = checked_in(slack, members, clock)
+    for someone in (MEMBER, EXPIRED, "U0NOBODY"):  # a member, a facilitator of others, nobody
+        response = slack.click(check_in, ActionId.SESSION_DEBRIEF, user_id=someone)
+        assert response.status == 200
+        assert "Only the facilitators of a session can ask" in said(slack.fake)
+    deliver(members)
+    assert debrief_tasks(slack.fake, COORDINATOR) == []
+    with members.sessions() as session:
+        assert session.query(DebriefRequest).count() == 0
+
+
+def test_a_debrief_is_acknowledged_then_arranged_and_the_facilitator_hears_each_step(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    members.services.members.import_csv(MEMBERS_CSV + f"Gus Lowe,{GUS},,coordinator,slack,no,\n")
+    check_in = checked_in(slack, members, clock)
+    slack.click(check_in, ActionId.SESSION_DEBRIEF, user_id=FACILITATOR, channel="D0FACIL02")
+    deliver(members)
+    [for_ada], [for_gus] = debrief_tasks(slack.fake, COORDINATOR), debrief_tasks(slack.fake, GUS)
+
+    slack.click(for_gus, ActionId.SESSION_DEBRIEF_ACKNOWLEDGE, user_id=GUS, channel="D0COORD09")
+    deliver(members)
+    assert any(f"<@{GUS}> has seen your request for a debrief" in m
+               for m in dms_to(slack.fake, FACILITATOR))
+    # Ada's copy of the task shows that Gus has taken it on.
+    ada_copy = updates_in(slack.fake, "D0COORD01")[-1]
+    assert "is arranging it" in ada_copy
+    assert ActionId.SESSION_DEBRIEF_ACKNOWLEDGE not in ada_copy
+
+    slack.click(for_ada, ActionId.SESSION_DEBRIEF_ARRANGED, user_id=COORDINATOR)
+    deliver(members)
+    assert any(f"<@{COORDINATOR}> has arranged your debrief" in m
+               for m in dms_to(slack.fake, FACILITATOR))
+    assert f"Arranged by <@{COORDINATOR}>" in updates_in(slack.fake, "D0COORD09")[-1]
+
+    # Closed now: a late "can't arrange" from an old copy changes nothing and tells nobody.
+    told = len(dms_to(slack.fake, FACILITATOR))
+    slack.click(for_gus, ActionId.SESSION_DEBRIEF_DECLINE, user_id=GUS, channel="D0COORD09")
+    deliver(members)
+    assert len(dms_to(slack.fake, FACILITATOR)) == told
+    slack.click(for_ada, ActionId.SESSION_DEBRIEF_DECLINE, user_id=FACILITATOR)
+    assert said(slack.fake) == "Only a coordinator can do that."
+    with members.sessions() as session:
+        [row] = session.query(DebriefRequest).all()
+        assert (row.status.value, row.arranged_by) == ("arranged", COORDINATOR)
+
+
+def test_a_debrief_that_cannot_be_arranged_is_said_kindly(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    check_in = checked_in(slack, members, clock)
+    slack.click(check_in, ActionId.SESSION_DEBRIEF, user_id=FACILITATOR, channel="D0FACIL02")
+    deliver(members)
+    [task] = debrief_tasks(slack.fake, COORDINATOR)
+    slack.click(task, ActionId.SESSION_DEBRIEF_DECLINE, user_id=COORDINATOR)
+    redrawn = [r.params for r in slack.fake.responses if r.params.get("replace_original")]
+    assert "couldn't arrange it" in json.dumps(redrawn[-1]["blocks"])
+    deliver(members)
+    assert any("can't arrange a debrief" in m and "ask another coordinator" in m
+               for m in dms_to(slack.fake, FACILITATOR))
+
+
 # -- cancel, DST, series, calendar, CLI ------------------------------------------------------
 def test_cancelling_tells_everyone_signed_up_by_their_own_way(
     slack: SlackDriver, members: Runtime, clock: FakeClock, console_sms: ConsoleSmsProvider
 ) -> None:
     session_id = make_session(members, clock)
-    sessions = members.services.sessions
-    sessions.claim(session_id, FACILITATOR)
+    rota = members.services.rota
+    rota.claim(session_id, FACILITATOR)
     with members.sessions.begin() as session:
         # Dev only takes texts: he is down to attend, so he must hear by text.
         dev = session.query(Member).filter_by(phone="+447700900104").one()
@@ -475,7 +566,7 @@ def test_editing_a_session_tells_those_signed_up(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
     session_id = make_session(members, clock)
-    members.services.sessions.claim(session_id, FACILITATOR)
+    members.services.rota.claim(session_id, FACILITATOR)
     deliver(members)
     manage = {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
               "user": {"id": COORDINATOR}, "api_app_id": "A0COPROD", "trigger_id": "t-edit",
@@ -507,3 +598,32 @@ def test_editing_a_session_tells_those_signed_up(
     slack.interactive(manage)
     assert "Only a coordinator" in said(slack.fake)
     assert members.services.sessions.get(session_id).cancelled is False
+
+
+def test_editing_a_session_moves_its_card_to_the_channel_picked(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    deliver(members)
+    manage = {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
+              "user": {"id": COORDINATOR}, "api_app_id": "A0COPROD", "trigger_id": "t-edit",
+              "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL},
+              "response_url": slack.fake.response_url("manage"),
+              "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
+                           "block_id": f"session_actions:{session_id}",
+                           "selected_option": {"value": f"edit:{session_id}"},
+                           "action_ts": "1"}]}
+    slack.interactive(manage)
+    form = slack.opened_view()
+    day = next(b for b in form["blocks"] if b.get("block_id") == BlockId.SS_DAY)
+    answers = session_answers(date.fromisoformat(day["element"]["initial_date"]),
+                              **{BlockId.SS_CHANNEL: "C0THURSDAY"})
+    answers.pop(BlockId.SS_REPEAT)
+    slack.submit(form, answers, user_id=COORDINATOR)
+    deliver(members)
+    assert members.services.sessions.get(session_id).channel_id == "C0THURSDAY"
+    [moved] = [c.params for c in slack.fake.calls_to("chat.postMessage")
+               if c.params["channel"] == "C0THURSDAY"]
+    assert "Tuesday peer group" in moved["text"] and ActionId.SESSION_CLAIM in json.dumps(moved)
+    # The card already posted is kept up to date where it is.
+    assert "18:00-20:00" in card_text(slack.fake)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -70,14 +71,16 @@ def test_delivered_once_through_a_429_honouring_retry_after(
     dispatcher = runtime.dispatcher()
     report = dispatcher.deliver_due()
     assert (report.sent, report.retrying) == (1, 1)
-    waiting = row(runtime, "reminder:7")
+    # The two channels are sent at once: whichever reached Slack first was refused.
+    [waiting] = [r for r in (row(runtime, "reminder:7"), row(runtime, "reminder:7b"))
+                 if r.status is OutboxStatus.PENDING]
     assert waiting.next_attempt_at == clock.now + timedelta(seconds=40)
     clock.advance(seconds=39)
     assert dispatcher.deliver_due().handled == 0
     clock.advance(seconds=1)
     assert dispatcher.deliver_due().sent == 1
     attempts = [c.status for c in fake_slack.calls_to("chat.postMessage", ok_only=False)
-                if c.params["channel"] == "C0SESSION"]
+                if c.params["channel"] == waiting.target]
     assert attempts == [429, 200]
 
 
@@ -293,3 +296,60 @@ def test_the_daily_cap_holds_when_several_threads_text_at_once(
                         members.services.clock, sms_daily_cap=2, senders=8).deliver_due()
     assert (report.sent, report.held) == (2, 1)
     assert len(texts.sent) == 2
+
+
+def test_a_notice_is_drawn_from_the_state_at_delivery_not_when_it_was_queued(
+    members: Runtime, fake_slack: FakeSlack
+) -> None:
+    from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+
+    incidents = members.services.incidents
+    reported = incidents.report(IncidentForm(IncidentKind.CRISIS, Severity.SERIOUS,
+                                             "Needs someone today", danger=False), "U0FACIL02")
+    incidents.acknowledge(reported.incident_id, "U0SAFEG05")  # before anything was sent
+    members.dispatcher().deliver_due()
+    [alert] = [c.params for c in fake_slack.calls_to("chat.postMessage")
+               if c.params["channel"] == "U0SAFEG05"]
+    buttons = [b for b in alert["blocks"] if b["type"] == "actions"]
+    assert "acknowledged" in alert["text"] and "Acknowledge" not in json.dumps(buttons)
+    with members.sessions() as session:
+        stored = [r.payload for r in session.query(OutboxMessage)]
+    # The outbox holds what happened, never the words of the report.
+    assert {"notice": "incident.alert", "incident_id": reported.incident_id, "level": 0} in stored
+    assert "Needs someone today" not in json.dumps(stored)
+
+
+def test_a_notice_about_something_gone_fails_alone_and_the_batch_goes_on(
+    members: Runtime, fake_slack: FakeSlack
+) -> None:
+    from bot.services.incidents import IncidentAlert
+
+    gone = IncidentAlert(incident_id=999, level=0)
+    enqueue(members, gone.key("dm:U0SAFEG05"), OutboxChannel.SLACK_DM, "U0SAFEG05",
+            gone.to_payload())
+    enqueue(members, "plain:1", OutboxChannel.SLACK_DM, "U0COORD01")
+    report = members.dispatcher().deliver_due()
+    assert (report.sent, report.failed) == (1, 1)
+    failed = row(members, gone.key("dm:U0SAFEG05"))
+    assert failed.status is OutboxStatus.FAILED and failed.last_error == "what it was about is gone"
+    assert [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")] == ["U0COORD01"]
+
+
+def test_a_fan_out_of_one_notice_is_drawn_once_per_batch(
+    members: Runtime, fake_slack: FakeSlack
+) -> None:
+    from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+    from bot.services.incidents import IncidentAlert
+
+    reported = members.services.incidents.report(IncidentForm(
+        IncidentKind.CRISIS, Severity.SERIOUS, "Needs someone today", danger=False), "U0FACIL02")
+    alert = IncidentAlert(incident_id=reported.incident_id, level=7)
+    for n in range(30):
+        enqueue(members, alert.key(f"dm:U0X{n:06d}"), OutboxChannel.SLACK_DM, f"U0X{n:06d}",
+                alert.to_payload())
+    drawn: list[dict[str, object]] = []
+    dispatcher = members.dispatcher()
+    render = dispatcher.render
+    dispatcher.render = lambda payload, channel: drawn.append(payload) or render(payload, channel)
+    assert dispatcher.deliver_due().sent == 31  # the lead's alert, and the thirty copies
+    assert len(drawn) == 2  # level 0 for the lead, and level 7 once for all thirty

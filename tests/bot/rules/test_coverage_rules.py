@@ -1,4 +1,5 @@
-"""Lone working, table-driven: coverage, who may claim, warnings and offers."""
+"""Lone working, table-driven: coverage, who may claim, warnings, offers, held places and who
+may come along."""
 
 from __future__ import annotations
 
@@ -8,19 +9,28 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.rules.coverage import (
+    Attendance,
     ClaimDecision,
     Facilitator,
+    Offer,
+    Waiting,
     alert_due,
     assess_coverage,
     coverage_words,
+    decide_attendance,
     decide_claim,
+    free_places,
+    held_places,
+    next_offer,
     offer_expires_at,
     release_is_late,
 )
 from bot.rules.sessions import (
+    InvalidSession,
     Repeat,
     SessionDraft,
     SessionKind,
+    ValidSession,
     check_draft,
     local_moment,
     series_days,
@@ -112,6 +122,77 @@ def test_late_release_and_offers() -> None:
     assert offer_expires_at(START, late) == late
 
 
+# Who is waiting: Cleo with an open offer, Bram whose offer passed, Fin and Kit not yet offered.
+OPEN = Waiting(3, START - timedelta(hours=1), False)
+LAPSED = Waiting(4, START - timedelta(hours=30), True)
+FIN = Waiting(5)
+KIT = Waiting(6)
+NOW_BEFORE = START - timedelta(hours=2)
+LATER = START - timedelta(days=2)
+
+
+@pytest.mark.parametrize(
+    ("waiting", "besides", "held"),
+    [
+        ([], None, 0),
+        ([OPEN], None, 1),
+        ([OPEN], 3, 0),  # Cleo claiming with her own offer: it holds no place from her
+        ([OPEN, LAPSED, FIN], None, 1),
+        ([Waiting(3, NOW_BEFORE, False)], None, 0),  # ends now: no longer held
+        ([Waiting(3, START, True)], None, 0),  # declined
+    ],
+)
+def test_places_held_for_offers(waiting: list[Waiting], besides: int | None, held: int) -> None:
+    assert held_places(waiting, NOW_BEFORE, besides=besides) == held
+
+
+@pytest.mark.parametrize(
+    ("places", "taken", "held", "free"),
+    [(3, 0, 0, 3), (3, 2, 1, 0), (3, 1, 1, 1), (2, 3, 0, 0), (3, 3, 1, 0)],
+)
+def test_free_places(places: int, taken: int, held: int, free: int) -> None:
+    assert free_places(places, taken, held) == free
+
+
+@pytest.mark.parametrize(
+    ("waiting", "places", "taken", "now", "offer"),
+    [
+        ([FIN, KIT], 3, 2, LATER, Offer(5, LATER + timedelta(hours=2), True)),
+        ([LAPSED, FIN], 3, 2, LATER, Offer(5, LATER + timedelta(hours=2), True)),
+        ([Waiting(3, NOW_BEFORE + timedelta(minutes=30), False), FIN], 3, 2, NOW_BEFORE,
+         None),  # one offer at a time
+        ([FIN], 3, 3, LATER, None),  # no place free
+        ([LAPSED], 3, 2, LATER, None),  # nobody left to offer it to
+        ([], 3, 2, LATER, None),
+        # An hour before the start or closer: too late for an offer, the place opens to all.
+        ([FIN], 3, 2, START - timedelta(minutes=30),
+         Offer(5, START - timedelta(minutes=30), False)),
+        ([FIN], 3, 2, NOW_BEFORE, Offer(5, START - timedelta(hours=1), True)),
+    ],
+)
+def test_who_a_freed_place_is_offered_to(waiting: list[Waiting], places: int, taken: int,
+                                         now: datetime, offer: Offer | None) -> None:
+    assert next_offer(waiting, places=places, taken=taken, starts_at=START, now=now) == offer
+
+
+@pytest.mark.parametrize(
+    ("wants", "attending", "capacity", "coming", "step"),
+    [
+        (True, False, None, 40, Attendance.JOIN),
+        (True, False, 10, 9, Attendance.JOIN),
+        (True, False, 10, 10, Attendance.FULL),
+        (True, True, 10, 10, Attendance.UNCHANGED),
+        (False, True, 10, 10, Attendance.LEAVE),
+        (False, False, 10, 3, Attendance.UNCHANGED),
+        (False, True, 1, 5, Attendance.LEAVE),  # over capacity (it was lowered): can still go
+    ],
+)
+def test_who_may_come_along(wants: bool, attending: bool, capacity: int | None, coming: int,
+                            step: Attendance) -> None:
+    assert decide_attendance(wants=wants, attending=attending, capacity=capacity,
+                             coming=coming) is step
+
+
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -142,7 +223,20 @@ def draft(**changes: object) -> SessionDraft:
     ],
 )
 def test_check_draft(changes: dict[str, object], fields: set[str]) -> None:
-    assert set(check_draft(draft(**changes), NOW, LONDON)) == fields
+    if not fields:
+        assert isinstance(check_draft(draft(**changes), NOW, LONDON), ValidSession)
+        return
+    with pytest.raises(InvalidSession) as invalid:
+        check_draft(draft(**changes), NOW, LONDON)
+    assert set(invalid.value.errors) == fields
+
+
+def test_a_valid_draft_is_tidied_and_has_every_field() -> None:
+    valid = check_draft(draft(title="  Tuesday group ", place=" Hope Centre "), NOW, LONDON)
+    assert (valid.title, valid.place, valid.kind) == ("Tuesday group", "Hope Centre",
+                                                      SessionKind.PEER_GROUP)
+    assert valid.starts_on(valid.day, LONDON) == datetime(2026, 12, 1, 18, 0, tzinfo=LONDON)
+    assert valid.ends_on(valid.day, LONDON).hour == 20
 
 
 def test_a_session_after_the_clocks_change_keeps_its_local_time() -> None:

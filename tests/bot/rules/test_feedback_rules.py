@@ -13,6 +13,7 @@ from bot.rules.feedback import (
     check_feedback,
     choose_recipients,
     hash_case_code,
+    meeting_step,
     new_case_code,
     normalise_code,
     route_feedback,
@@ -20,6 +21,7 @@ from bot.rules.feedback import (
 from bot.rules.feedback_words import FeedbackKind as K
 from bot.rules.feedback_words import FeedbackRoute as R
 from bot.rules.feedback_words import FeedbackTopic as T
+from bot.rules.feedback_words import MeetingStatus as M
 
 
 def form(**changes: object) -> FeedbackForm:
@@ -115,3 +117,25 @@ def test_things_that_cannot_be_codes(text: str) -> None:
 def test_anonymous_rounds(now: tuple[int, int, int], release: tuple[int, int, int]) -> None:
     moment = datetime(2026, 11, 23, *now, tzinfo=UTC)
     assert anonymous_release_time(moment) == datetime(2026, 11, 23, *release, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("current", "to", "expected"),
+    [
+        (M.REQUESTED, M.ACKNOWLEDGED, M.ACKNOWLEDGED),
+        (M.REQUESTED, M.ARRANGED, M.ARRANGED),  # arranged straight away
+        (M.REQUESTED, M.DECLINED, M.DECLINED),
+        (M.ACKNOWLEDGED, M.ARRANGED, M.ARRANGED),
+        (M.ACKNOWLEDGED, M.DECLINED, M.DECLINED),
+        (M.ACKNOWLEDGED, M.ACKNOWLEDGED, None),  # twice is once
+        (M.ACKNOWLEDGED, M.REQUESTED, None),
+        (M.ARRANGED, M.DECLINED, None),  # closed stays closed
+        (M.DECLINED, M.ARRANGED, None),
+        (M.NOT_ASKED, M.ACKNOWLEDGED, None),  # nobody asked: no steps
+        (M.REQUESTED, M.NOT_ASKED, None),
+    ],
+)
+def test_a_meeting_request_takes_the_request_workflows_steps(
+    current: M, to: M, expected: M | None
+) -> None:
+    assert meeting_step(current, to) is expected

@@ -9,6 +9,7 @@ import pytest
 
 from bot.rules.meetings import (
     MeetingRepeat,
+    is_invited,
     meeting_days,
     nth_weekday,
     offset_label,
@@ -104,3 +105,15 @@ def test_check_meeting(changes: dict[str, object], fields: set[str]) -> None:
     errors = check_meeting(MeetingDraft(**values), now, LONDON,  # type: ignore[arg-type]
                            [r.value for r in Role])
     assert set(errors) == fields
+
+
+@pytest.mark.parametrize(
+    ("roles", "invited", "expected"),
+    [
+        ({"member"}, "everyone", True), (set(), "everyone", True),
+        ({"member"}, "coordinator", False), ({"coordinator", "trustee"}, "trustee", True),
+        ({"facilitator"}, "trustee", False), (set(), "coordinator", False),
+    ],
+)
+def test_who_is_invited(roles: set[str], invited: str, expected: bool) -> None:
+    assert is_invited(roles, invited) is expected

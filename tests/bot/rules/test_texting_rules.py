@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rules.texting import Reply, classify_reply, next_morning, quiet_hours_release
+from bot.rules.texting import (
+    Reply,
+    RsvpFor,
+    RsvpSubject,
+    classify_reply,
+    next_morning,
+    quiet_hours_release,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -55,3 +62,19 @@ def test_next_morning_for_the_daily_cap() -> None:
         2026, 11, 24, 9, 0, tzinfo=LONDON)
     assert next_morning(datetime(2026, 11, 27, 15, 0, tzinfo=UTC), LONDON) == datetime(
         2026, 11, 28, 10, 0, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [
+        ("meeting:12", RsvpFor(RsvpSubject.MEETING, 12)),
+        ("session:7", RsvpFor(RsvpSubject.SESSION, 7)),
+        (None, None), ("", None), ("meeting:", None), ("meeting:x", None),
+        ("incident:3", None), ("session:-1", None), ("12", None),
+    ],
+)
+def test_what_a_yes_or_no_answers_is_read_back_as_stored(stored: str | None,
+                                                         read: RsvpFor | None) -> None:
+    assert RsvpFor.read(stored) == read
+    if read is not None:
+        assert read.stored == stored

@@ -1,0 +1,61 @@
+"""Reading what Slack sends back to us, in one place: the ids our buttons and forms carry, and
+who is asking, typed and checked. A value we never sent (a stale card, a tampered or odd
+request) raises NotOurs, which the app's one error handler answers kindly, never with a 5xx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class NotOurs(ValueError):
+    """The request carries something our buttons and forms never send."""
+
+
+def actor(body: dict[str, Any]) -> str:
+    """The Slack user id of whoever clicked, typed or submitted."""
+    user = body.get("user")
+    found = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(found, str) or not found:
+        raise NotOurs("no user")
+    return found
+
+
+def button_value(body: dict[str, Any]) -> str:
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    value = first.get("value") if isinstance(first, dict) else None
+    if not isinstance(value, str):
+        raise NotOurs("no button value")
+    return value
+
+
+def number(value: object) -> int:
+    """A record number as our buttons and forms write it: digits, above zero."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise NotOurs("not a number")
+    text = str(value)
+    if not text.isdigit() or len(text) > 12 or int(text) < 1:
+        raise NotOurs("not a record number")
+    return int(text)
+
+
+def button_number(body: dict[str, Any]) -> int:
+    """The record a button is about (a case, an incident, a session)."""
+    return number(button_value(body))
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """A form's private_metadata, as we wrote it: a JSON object (empty when there is none)."""
+    raw = view.get("private_metadata") or "{}"
+    try:
+        found = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise NotOurs("private_metadata")
+    return found
+
+
+def metadata_number(view: dict[str, Any], key: str) -> int:
+    return number(metadata(view).get(key))
