@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from bot.rules.feedback_words import FeedbackKind, FeedbackTopic, MeetingStatus
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
+from handlers import payloads
 from handlers.blocks import feedback as blocks
 from handlers.blocks.text import KIND_ERROR, Block
 from handlers.form_state import field, selected, ticked, values_of
@@ -154,7 +154,7 @@ def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Servi
     form = parse_form(values_of(view))
     try:
         # The service drops the id when the form says anonymous; it is never stored.
-        submitted = services.feedback.submit(form, body["user"]["id"])
+        submitted = services.feedback.submit(form, payloads.actor(body))
     except InvalidFeedback as invalid:
         ack(response_action="errors",
             errors={FIELD_BLOCKS[field]: message for field, message in invalid.errors.items()})
@@ -168,8 +168,8 @@ def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Servi
 def handle_case_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
                        services: Services) -> None:
     ack()
-    case_id = int(action["value"])
-    actor = body["user"]["id"]
+    case_id = payloads.button_number(body)
+    actor = payloads.actor(body)
     feedback = services.feedback
     try:
         if action["action_id"] == ActionId.FB_ACKNOWLEDGE:
@@ -189,7 +189,7 @@ def _redraw(body: dict, action: dict, respond: Respond, client: WebClient, servi
             case: CaseView) -> None:
     """The clicked copy changes at once; the other copies follow through the outbox."""
     if body.get("container", {}).get("type") == "view":
-        publish_home(client, services, body["user"]["id"])
+        publish_home(client, services, payloads.actor(body))
         return
     tz = services.settings.timezone
     payload = (blocks.meeting_task(case) if action["action_id"] in MEETING_STEPS
@@ -209,9 +209,9 @@ def _tell(body: dict, respond: Respond, client: WebClient, user: str, message: l
 def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
                         services: Services) -> None:
     ack()
-    actor = body["user"]["id"]
+    actor = payloads.actor(body)
     try:
-        case = services.feedback.case_for_team(int(action["value"]), actor)
+        case = services.feedback.case_for_team(payloads.button_number(body), actor)
     except NotAllowed as refusal:
         _tell(body, respond, client, actor, blocks.not_allowed_blocks(str(refusal)))
         return
@@ -219,11 +219,11 @@ def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, cl
 
 
 def handle_team_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    case_id = int(json.loads(view.get("private_metadata") or "{}").get("case", 0))
+    case_id = payloads.metadata_number(view, "case")
     state = values_of(view)
     text = field(state, BlockId.FB_REPLY_TEXT).get("value") or ""
     try:
-        case = services.feedback.reply_from_team(case_id, body["user"]["id"], text)
+        case = services.feedback.reply_from_team(case_id, payloads.actor(body), text)
     except InvalidFeedback as invalid:
         ack(response_action="errors", errors={BlockId.FB_REPLY_TEXT: invalid.errors[Field.TEXT]})
         return

@@ -59,3 +59,14 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 def metadata_number(view: dict[str, Any], key: str) -> int:
     return number(metadata(view).get(key))
+
+
+def chosen_option(body: dict[str, Any]) -> str:
+    """The value of the option picked in an overflow or select menu."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    option = first.get("selected_option") if isinstance(first, dict) else None
+    value = option.get("value") if isinstance(option, dict) else None
+    if not isinstance(value, str):
+        raise NotOurs("no option")
+    return value

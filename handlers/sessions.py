@@ -3,7 +3,6 @@ check-in after a session with its debrief request."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, time
 from typing import Any
 
@@ -18,6 +17,7 @@ from bot.rules.sessions import InvalidSession, Repeat, SessionDraft, SessionKind
 from bot.services import Services
 from bot.services.aftercare import DebriefAsked
 from bot.services.sessions import SessionGone, SessionView
+from handlers import payloads
 from handlers.blocks import sessions as blocks
 from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
@@ -76,7 +76,7 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
 def handle_new_session_button(ack: Ack, body: dict, client: WebClient,
                               services: Services, respond: Respond) -> None:
     ack()
-    if not services.sessions.is_coordinator(body["user"]["id"]):
+    if not services.sessions.is_coordinator(payloads.actor(body)):
         respond(replace_original=False, response_type="ephemeral",
                 text="Only a coordinator can set up sessions.")
         return
@@ -116,11 +116,11 @@ def parse_session_form(state: dict[str, Any]) -> SessionDraft:
 
 def handle_session_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     draft = parse_session_form(values_of(view))
-    session_id = json.loads(view.get("private_metadata") or "{}").get("session")
-    actor = body["user"]["id"]
+    session_id = payloads.metadata(view).get("session")
+    actor = payloads.actor(body)
     try:
         if session_id:
-            saved = [services.sessions.edit(actor, int(session_id), draft)]
+            saved = [services.sessions.edit(actor, payloads.number(session_id), draft)]
         else:
             saved = services.sessions.create(actor, draft)
     except InvalidSession as invalid:
@@ -162,7 +162,7 @@ def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def _claim(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
-        outcome = services.rota.claim(int(action["value"]), body["user"]["id"])
+        outcome = services.rota.claim(payloads.button_number(body), payloads.actor(body))
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
@@ -182,7 +182,7 @@ def handle_release(ack: Ack, body: dict, action: dict, respond: Respond,
 def _release(body: dict, action: dict, respond: Respond, services: Services) -> None:
     confirmed = action["action_id"] == ActionId.SESSION_RELEASE_CONFIRMED
     try:
-        result = services.rota.release(int(action["value"]), body["user"]["id"],
+        result = services.rota.release(payloads.button_number(body), payloads.actor(body),
                                            confirmed=confirmed)
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
@@ -214,7 +214,7 @@ def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def _attend(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
-        result = services.rota.attend(int(action["value"]), body["user"]["id"])
+        result = services.rota.attend(payloads.button_number(body), payloads.actor(body))
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
@@ -230,7 +230,7 @@ def handle_wait(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def _wait(body: dict, action: dict, respond: Respond, services: Services) -> None:
     try:
-        result = services.rota.join_waiting_list(int(action["value"]), body["user"]["id"])
+        result = services.rota.join_waiting_list(payloads.button_number(body), payloads.actor(body))
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
@@ -241,19 +241,19 @@ def _wait(body: dict, action: dict, respond: Respond, services: Services) -> Non
 def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
                   services: Services) -> None:
     ack()
-    what, _, number = action["selected_option"]["value"].partition(":")
-    user = body["user"]["id"]
+    what, _, number = payloads.chosen_option(body).partition(":")
+    user = payloads.actor(body)
     sessions = services.sessions
     if not sessions.is_coordinator(user):
         say_privately(respond, "Only a coordinator can change or cancel a session.")
         return
     try:
         if what == "cancel":
-            view = sessions.cancel(user, int(number))
+            view = sessions.cancel(user, payloads.number(number))
             say_privately(respond, f"{blocks.escape_mrkdwn(view.title)} is cancelled; "
                                    "everyone signed up is told.")
             return
-        view = sessions.get(int(number))
+        view = sessions.get(payloads.number(number))
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
@@ -281,7 +281,8 @@ def handle_check_in(ack: Ack, body: dict, action: dict, respond: Respond,
     if debrief:
         # "I'm OK" is not stored anywhere: only a request for a debrief is.
         try:
-            asked = services.aftercare.ask_for_debrief(int(action["value"]), body["user"]["id"])
+            asked = services.aftercare.ask_for_debrief(payloads.button_number(body),
+                                                       payloads.actor(body))
         except SessionGone:
             say_privately(respond, "That session is no longer on the rota.")
             return
@@ -304,7 +305,7 @@ def handle_debrief_step(ack: Ack, body: dict, action: dict, respond: Respond,
     at once, the other coordinators' copies and the facilitator follow through the outbox."""
     ack()
     try:
-        found = services.aftercare.move_debrief(int(action["value"]), body["user"]["id"],
+        found = services.aftercare.move_debrief(payloads.button_number(body), payloads.actor(body),
                                                 DEBRIEF_STEPS[ActionId(action["action_id"])])
     except NotAllowed as refusal:
         say_privately(respond, str(refusal))

@@ -506,6 +506,22 @@ class InboundText(Base):
     member: Mapped[Member | None] = relationship(lazy="selectin")
 
 
+class TextReply(Base):
+    """A coordinator's reply by text to someone who texted us: the words live here, and the
+    notice that sends them only points at this row."""
+
+    __tablename__ = "text_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inbound_text_id: Mapped[int] = mapped_column(
+        ForeignKey("inbound_texts.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"),
+                                           index=True)
+    body: Mapped[str] = mapped_column(EncryptedText)
+    sent_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
 class UnknownNumber(Base):
     """A number that texted us but is not in the directory: when we last answered it, and
     whether it asked us to stop."""

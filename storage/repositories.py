@@ -37,6 +37,7 @@ from storage.models import (
     SessionAttendee,
     SessionFacilitator,
     SessionSeries,
+    TextReply,
     UnknownNumber,
     WaitingListEntry,
 )
@@ -208,18 +209,6 @@ class OutboxRepository:
             .limit(1)
         )
         return found is not None
-
-    # TRANSITIONAL: removed once every area records notices through NoticeBook.
-    def has_key_prefix(self, prefix: str) -> bool:
-        return self.has_family(prefix)
-
-    def keys_with_prefix(self, prefix: str) -> list[str]:
-        return list(self.session.scalars(
-            select(OutboxMessage.idempotency_key)
-            .where(OutboxMessage.idempotency_key.like(_like_prefix(prefix), escape="\\"))
-            .where(OutboxMessage.channel != OutboxChannel.SLACK_UPDATE)
-            .order_by(OutboxMessage.id)
-        ))
 
     def list_failed(self, limit: int = 20) -> Sequence[OutboxMessage]:
         return self.session.scalars(
@@ -457,6 +446,14 @@ class TextingRepository:
 
     def get_inbound(self, text_id: int) -> InboundText | None:
         return self.session.get(InboundText, text_id)
+
+    def add_reply(self, reply: TextReply) -> TextReply:
+        self.session.add(reply)
+        self.session.flush()
+        return reply
+
+    def get_reply(self, reply_id: int) -> TextReply | None:
+        return self.session.get(TextReply, reply_id)
 
     def unknown_number(self, phone: str) -> UnknownNumber:
         found = self.session.get(UnknownNumber, phone)

@@ -10,8 +10,17 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.delivery.nudge import Nudge
 from bot.rules.texting import RsvpSubject
-from bot.services import cases, deliveries, feedback, incidents, members, sessions
-from bot.services import personal_data_pending as pending
+from bot.services import (
+    cases,
+    deliveries,
+    feedback,
+    incidents,
+    meetings,
+    members,
+    reminders,
+    sessions,
+    texting,
+)
 from bot.services.aftercare import AftercareService
 from bot.services.deliveries import DeliveriesService
 from bot.services.feedback import FeedbackService
@@ -33,9 +42,9 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     feedback.PERSONAL_DATA,
     incidents.PERSONAL_DATA,
     sessions.PERSONAL_DATA,
-    pending.MEETINGS,
-    pending.REMINDERS,
-    pending.TEXTING,
+    meetings.PERSONAL_DATA,
+    reminders.PERSONAL_DATA,
+    texting.PERSONAL_DATA,
     cases.PERSONAL_DATA,
     members.PERSONAL_DATA,
 )

@@ -7,7 +7,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -29,6 +31,7 @@ from bot.rules.meetings import (
 )
 from bot.rules.roles import NotAllowed, Role
 from bot.services.notices import NoticeBook
+from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from storage.models import (
     AgendaItem,
     Meeting,
@@ -366,3 +369,49 @@ class MeetingsService:
 
     def views(self, meetings: Sequence[Meeting]) -> list[MeetingView]:
         return [self.view_of(m) for m in meetings]
+
+
+# -- personal data: export, erasure, retention ---------------------------------------------------
+def _export_meetings(session: Session, person: Person) -> dict[str, Any]:
+    rsvps = session.execute(select(Meeting.title, Meeting.starts_at, MeetingRsvp.going)
+                            .join(MeetingRsvp).where(MeetingRsvp.member_id == person.member_id)
+                            ).all()
+    agenda = session.scalars(select(AgendaItem).where(
+        AgendaItem.member_id == person.member_id)).all()
+    presenting = session.scalars(select(PresentRequest).where(
+        PresentRequest.member_id == person.member_id)).all()
+    return {
+        "meeting_answers": [{"meeting": t, "starts": iso(at), "going": g} for t, at, g in rsvps],
+        "agenda_items": [{"words": a.text, "added": iso(a.created_at)} for a in agenda],
+        "requests_to_present": [{"subject": p.subject, "status": p.status.value}
+                                for p in presenting],
+    }
+
+
+def _erase_meetings(session: Session, person: Person, now: datetime) -> dict[str, int]:
+    removed = {
+        "meeting answers": rows_changed(session, delete(MeetingRsvp).where(
+            MeetingRsvp.member_id == person.member_id)),
+        "requests to present": rows_changed(session, delete(PresentRequest).where(
+            PresentRequest.member_id == person.member_id)),
+        # An agenda item belongs to the meeting's agenda: it stays, with no author.
+        "agenda items": rows_changed(session, update(AgendaItem).where(
+            AgendaItem.member_id == person.member_id).values(member_id=None)),
+    }
+    if person.slack_user_id:
+        removed["requests decided"] = rows_changed(session, update(PresentRequest).where(
+            PresentRequest.decided_by == person.slack_user_id).values(decided_by=None))
+    return removed
+
+
+def _purge_meetings(session: Session, periods: Periods) -> dict[str, int]:
+    return {"meetings": rows_changed(session, delete(Meeting).where(
+        Meeting.ends_at < periods.before("activity")))}
+
+
+PERSONAL_DATA = PersonalData(
+    area="meetings",
+    tables=("meeting_rsvps", "agenda_items", "present_requests"),
+    export=_export_meetings, erase=_erase_meetings, purge=_purge_meetings,
+    kept="Agenda items stay on their meeting's agenda, with no author.",
+)

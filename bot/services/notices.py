@@ -17,7 +17,11 @@ from storage.repositories import OutboxRepository
 
 class NoticeBook:
     """The outbox as a service sees it: "tell this person", "post in that channel", "redraw
-    every copy". It flushes with the caller's transaction and never sends."""
+    every copy". It flushes with the caller's transaction and never sends.
+
+    `about` lists the members a notice names besides its recipient; the recipient needs no
+    listing, since erasure also finds the rows addressed to a person (their Slack id, or their
+    member id for texts)."""
 
     def __init__(self, session: Session, now: datetime) -> None:
         self.outbox = OutboxRepository(session)
@@ -44,7 +48,7 @@ class NoticeBook:
         return self.outbox.enqueue(
             key=notice.key(notices.text(member.id)), channel=OutboxChannel.SMS,
             target=str(member.id), payload=notice.to_payload(), now=self.now,
-            not_after=not_after, rsvp_for=rsvp_for, concerns=[member.id, *about])
+            not_after=not_after, rsvp_for=rsvp_for, concerns=about)
 
     def to_member(self, member: Member, notice: Notice, *, texts: bool = False,
                   about: Iterable[int] = (), not_after: datetime | None = None,
@@ -54,7 +58,7 @@ class NoticeBook:
         queued = 0
         about = list(about)
         if member.slack_user_id and member.contact is not ContactPreference.SMS:
-            self.to_slack_user(member.slack_user_id, notice, about=[member.id, *about])
+            self.to_slack_user(member.slack_user_id, notice, about=about)
             queued += 1
         if (texts and member.phone and member.contact is not ContactPreference.SLACK
                 and member.has_sms_consent):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,7 +19,8 @@ from bot.rules.meetings import offset_label, parse_offsets, plan_reminders
 from bot.rules.texting import RsvpFor, RsvpSubject
 from bot.services.meetings import invited_members
 from bot.services.notices import NoticeBook
-from storage.models import GroupSession, Meeting
+from bot.services.personal_data import Periods, PersonalData, rows_changed
+from storage.models import GroupSession, Meeting, ReminderLog
 from storage.repositories import (
     MeetingRepository,
     MemberRepository,
@@ -157,3 +159,12 @@ class RemindersService:
                     due = max(due, now)  # an overdue one is due now
                     soonest = due if soonest is None or due < soonest else soonest
         return soonest
+
+
+# -- retention (the log names no one: only when each reminder went) --------------------------
+def _purge_reminder_log(session: Session, periods: Periods) -> dict[str, int]:
+    return {"reminder log": rows_changed(session, delete(ReminderLog).where(
+        ReminderLog.handled_at < periods.before("deliveries")))}
+
+
+PERSONAL_DATA = PersonalData(area="reminders", tables=(), purge=_purge_reminder_log)

@@ -7,7 +7,9 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -19,12 +21,15 @@ from bot.rules.roles import NotAllowed, Role
 from bot.rules.sms_text import compose_text
 from bot.rules.texting import Reply, RsvpFor, RsvpSubject, classify_reply
 from bot.services.notices import NoticeBook
+from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from storage.models import (
     ContactPreference,
     InboundText,
     Member,
     OutboxStatus,
     SmsConsent,
+    TextReply,
+    UnknownNumber,
 )
 from storage.repositories import MemberRepository, OutboxRepository, TextingRepository
 
@@ -44,22 +49,12 @@ class RelayedText(Notice):
     text_id: int
 
 
-class TextReply(Notice):
-    """A coordinator's reply by text to someone who texted us.
-
-    TRANSITIONAL: the reply's words travel in the notice (encrypted with the outbox row, kept
-    out of its key, and the row concerns the member, so erasure finds it by reference) until
-    replies have a table of their own to be drawn from."""
+class ReplyByText(Notice):
+    """A coordinator's reply to someone who texted us: drawn from the stored reply."""
 
     kind = "texting.reply"
-    identity = ("text_id", "number")
     answers_a_text = True
-    text_id: int
-    number: int
-    words: str
-
-    def key(self, place: str) -> str:
-        return self.family + place
+    reply_id: int
 
 
 class TextGone(LookupError):
@@ -176,6 +171,14 @@ class TextingService:
                           "passed it to the team. In danger now? Call 999.")
 
     # -- the team replies ---------------------------------------------------------------------
+    def reply_words(self, reply_id: int) -> str:
+        """The words of a reply, for its text at delivery."""
+        with self.sessions() as session:
+            reply = TextingRepository(session).get_reply(reply_id)
+            if reply is None:
+                raise TextGone(reply_id)
+            return reply.body
+
     def relayed(self, text_id: int) -> RelayedView:
         """A text as it was received (for drawing notices); TextGone when it is no longer
         kept."""
@@ -208,12 +211,11 @@ class TextingService:
             latest = member.latest_consent
             if latest is not None and not latest.given:
                 raise ValueError(f"{member.name} has asked for no texts, so this can't be sent.")
-            book = NoticeBook(session, now)
-            number = 1
-            while book.was_queued(TextReply(text_id=text.id, number=number, words="")):
-                number += 1
+            reply = TextingRepository(session).add_reply(TextReply(
+                inbound_text_id=text.id, member_id=member.id, body=words.strip(), sent_by=actor,
+                created_at=now))
             # They wrote to us: a reply goes by text whatever their usual preference.
-            book.by_text(member, TextReply(text_id=text.id, number=number, words=words.strip()))
+            NoticeBook(session, now).by_text(member, ReplyByText(reply_id=reply.id))
             return member.name
 
     @staticmethod
@@ -255,3 +257,43 @@ class TextingService:
                     found.append(Unreachable(member.name, f"opted out ({latest.method})"
                                              if latest else "no consent to texts recorded"))
         return found
+
+
+# -- personal data: export, erasure, retention ---------------------------------------------------
+def _export_texts(session: Session, person: Person) -> dict[str, Any]:
+    texts = session.scalars(select(InboundText).where(
+        InboundText.member_id == person.member_id).order_by(InboundText.id)).all()
+    replies = session.scalars(select(TextReply).where(
+        TextReply.member_id == person.member_id).order_by(TextReply.id)).all()
+    return {"texts_you_sent_us": [{"words": t.body, "received": iso(t.received_at)}
+                                  for t in texts],
+            "our_replies_to_your_texts": [{"words": r.body, "sent": iso(r.created_at)}
+                                          for r in replies]}
+
+
+def _erase_texts(session: Session, person: Person, now: datetime) -> dict[str, int]:
+    removed = rows_changed(session, delete(TextReply).where(
+        TextReply.member_id == person.member_id))
+    removed += rows_changed(session, delete(InboundText).where(
+        InboundText.member_id == person.member_id))
+    if person.phone:
+        removed += rows_changed(session, delete(InboundText).where(
+            InboundText.phone == person.phone))
+    return {"texts they sent, and replies": removed}
+
+
+def _purge_texts(session: Session, periods: Periods) -> dict[str, int]:
+    return {
+        # A text's replies go with it (ON DELETE CASCADE).
+        "texts": rows_changed(session, delete(InboundText).where(
+            InboundText.received_at < periods.before("texts"))),
+        "unknown numbers": rows_changed(session, delete(UnknownNumber).where(
+            UnknownNumber.last_answered_at < periods.before("deliveries"))),
+    }
+
+
+PERSONAL_DATA = PersonalData(
+    area="texting",
+    tables=("inbound_texts", "text_replies", "unknown_numbers"),
+    export=_export_texts, erase=_erase_texts, purge=_purge_texts,
+)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice, NoticeGone
 from bot.rules.sms_text import TWO_PARTS
-from bot.services.texting import RelayedText, TextGone, TextReply
+from bot.services.texting import RelayedText, ReplyByText, TextGone
 from handlers.blocks.text import (
     Payload,
     Renderer,
@@ -67,11 +67,15 @@ def _draw_relayed(notice: RelayedText, services: Services) -> Payload:
     return relayed_text(found.text_id, found.name, found.phone, found.body)
 
 
-def _draw_reply(notice: TextReply, services: Services) -> Payload:
-    return {"text": notice.words, "blocks": text_sections(notice.words), "sms": notice.words}
+def _draw_reply(notice: ReplyByText, services: Services) -> Payload:
+    try:
+        words = services.texting.reply_words(notice.reply_id)
+    except TextGone as gone:
+        raise NoticeGone(notice.reply_id) from gone
+    return {"text": words, "blocks": text_sections(words), "sms": words}
 
 
 RENDERERS: dict[type[Notice], Renderer] = {
     RelayedText: _draw_relayed,
-    TextReply: _draw_reply,
+    ReplyByText: _draw_reply,
 }
