@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from bot.rules.forms import NeedsChanges
 from bot.rules.schedule import DAY, END, KIND, PLACE, START, TITLE, check_when_and_where
 
 
@@ -171,12 +172,8 @@ def check_meeting(draft: MeetingDraft, now: datetime, tz: tzinfo,
     return errors
 
 
-class InvalidMeeting(ValueError):
-    """A draft that can't be saved: what to fix, by field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class InvalidMeeting(NeedsChanges):
+    """A meeting draft that can't be saved: what to fix, by field."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from bot.rules.forms import NeedsChanges
 from bot.rules.schedule import DAY, END, KIND, PLACE, START, TITLE, check_when_and_where
 
 SERIES_AHEAD = timedelta(weeks=8)
@@ -67,12 +68,8 @@ def local_moment(day: date, at: time, tz: tzinfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz)
 
 
-class InvalidSession(ValueError):
-    """A draft that can't be saved: what to fix, by field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class InvalidSession(NeedsChanges):
+    """A session draft that can't be saved: what to fix, by field."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from bot.rules.feedback_words import (
     FeedbackTopic,
     MeetingStatus,
 )
+from bot.rules.forms import NeedsChanges
 from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
 from bot.services.cases import CaseDesk
@@ -111,12 +112,8 @@ class MoreWords(Notice):
     message_id: int
 
 
-class InvalidFeedback(ValueError):
-    """The form needs changes; `errors` maps each field to a kind sentence."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class InvalidFeedback(NeedsChanges):
+    """Feedback that needs changes before it can be sent."""
 
 
 class TooManyGuesses(Exception):

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.nudge import Nudge
 from bot.notices import Notice, NoticeGone
+from bot.rules.forms import NeedsChanges
 from bot.rules.incidents import (
     BREACH_KINDS,
     BREACH_WINDOW,
@@ -92,10 +93,8 @@ class ReportPickedUp(Notice):
     incident_id: int
 
 
-class InvalidIncident(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class InvalidIncident(NeedsChanges):
+    """A report (or a note) that needs changes before it can be saved."""
 
 
 @dataclass(frozen=True)
