@@ -38,11 +38,12 @@ def handle_coprod_command(ack: Ack, command: dict, services: Services) -> None:
     elif action == CoprodAction.DELIVERIES:
         try:
             overview = services.deliveries.overview_for(user_id)
+            unreachable = services.texting.unreachable(user_id)
         except NotAllowed as refusal:
             ack(text=str(refusal), blocks=blocks.not_allowed_blocks(str(refusal)))
             return
         ack(text="Deliveries", blocks=blocks.deliveries_blocks(
-            overview, settings.timezone, services.texting.unreachable()))
+            overview, settings.timezone, unreachable))
     else:
         unknown = None if action == CoprodAction.HELP else " ".join(words)
         ack(

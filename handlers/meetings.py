@@ -20,6 +20,7 @@ from bot.rules.meetings import (
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.meetings import InvalidMeeting, MeetingGone, NotInvited
+from handlers import payloads
 from handlers.blocks import meetings as blocks
 from handlers.blocks.text import escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
@@ -43,6 +44,7 @@ PRESENT_STEPS = {
 }
 NOT_INVITED = ("Sorry, that meeting isn't one you're invited to. If you think it should be, "
                "a coordinator can help.")
+NOT_LISTED = "You're not in our member list yet. Please ask a coordinator to add you."
 
 
 def register(app: App) -> None:
@@ -75,7 +77,7 @@ def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
         ack()
         client.views_open(trigger_id=command["trigger_id"], view=blocks.meeting_form())
     elif word == "agenda":
-        choices = meetings.agenda_choices()
+        choices = meetings.agenda_choices(user)
         if not choices:
             _say(ack, "There's no forum or community meeting planned yet to add an item to.")
             return
@@ -93,7 +95,7 @@ def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
 def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
                               services: Services) -> None:
     ack()
-    if not services.meetings.is_coordinator(body["user"]["id"]):
+    if not services.meetings.is_coordinator(payloads.actor(body)):
         say_privately(respond, "Only a coordinator can set up meetings.")
         return
     client.views_open(trigger_id=body["trigger_id"], view=blocks.meeting_form())
@@ -121,7 +123,7 @@ def parse_meeting_form(state: dict[str, Any]) -> MeetingDraft:
 def handle_meeting_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     draft = parse_meeting_form(values_of(view))
     try:
-        made = services.meetings.create(body["user"]["id"], draft)
+        made = services.meetings.create(payloads.actor(body), draft)
     except InvalidMeeting as invalid:
         ack(response_action="errors",
             errors={FIELD_BLOCKS[f]: m for f, m in invalid.errors.items()})
@@ -140,10 +142,9 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
     ack()
     going = action["action_id"] == ActionId.MEETING_GOING
     try:
-        view = services.meetings.rsvp(int(action["value"]), body["user"]["id"], going)
+        view = services.meetings.rsvp(payloads.button_number(body), payloads.actor(body), going)
     except NotAllowed:
-        say_privately(respond,
-                      "You're not in our member list yet. Please ask a coordinator to add you.")
+        say_privately(respond, NOT_LISTED)
         return
     except NotInvited:
         say_privately(respond, NOT_INVITED)
@@ -160,15 +161,22 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
 
 def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     state = values_of(view)
-    meeting = selected(state, BlockId.AG_MEETING)
+    meeting_id = payloads.number(selected(state, BlockId.AG_MEETING))
     text = field(state, BlockId.AG_TEXT).get("value") or ""
     anonymous = bool(field(state, BlockId.AG_ANONYMOUS).get("selected_options"))
     try:
-        # Anonymous: the service is not given who asked.
-        added = services.meetings.add_agenda_item(
-            "" if anonymous else body["user"]["id"], int(meeting or 0), text, anonymous)
+        # Anonymous too, who asked goes to the service: it checks they are invited, then
+        # keeps nobody.
+        added = services.meetings.add_agenda_item(payloads.actor(body), meeting_id, text,
+                                                  anonymous)
     except InvalidMeeting as invalid:
         ack(response_action="errors", errors={BlockId.AG_TEXT: invalid.errors["agenda"]})
+        return
+    except NotAllowed:
+        ack(response_action="errors", errors={BlockId.AG_MEETING: NOT_LISTED})
+        return
+    except NotInvited:
+        ack(response_action="errors", errors={BlockId.AG_MEETING: NOT_INVITED})
         return
     except MeetingGone:
         ack(response_action="errors", errors={BlockId.AG_MEETING: "That meeting isn't open "
@@ -183,7 +191,7 @@ def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> 
 def handle_present_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     subject = field(values_of(view), BlockId.PR_SUBJECT).get("value")
     try:
-        request = services.meetings.request_to_present(body["user"]["id"], subject or "")
+        request = services.meetings.request_to_present(payloads.actor(body), subject or "")
     except InvalidMeeting as invalid:
         ack(response_action="errors", errors={BlockId.PR_SUBJECT: invalid.errors["subject"]})
         return
@@ -203,7 +211,8 @@ def handle_present_step(ack: Ack, body: dict, action: dict, respond: Respond,
     ack()
     step = PRESENT_STEPS[ActionId(action["action_id"])]
     try:
-        view = services.meetings.step_present(int(action["value"]), body["user"]["id"], step)
+        view = services.meetings.step_present(payloads.button_number(body),
+                                              payloads.actor(body), step)
     except (NotAllowed, MeetingGone):
         say_privately(respond, "Only a coordinator can answer requests to present.")
         return
@@ -211,11 +220,10 @@ def handle_present_step(ack: Ack, body: dict, action: dict, respond: Respond,
     respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
 
 
-def handle_cancel(ack: Ack, body: dict, action: dict, respond: Respond,
-                  services: Services) -> None:
+def handle_cancel(ack: Ack, body: dict, respond: Respond, services: Services) -> None:
     ack()
     try:
-        view = services.meetings.cancel(body["user"]["id"], int(action["value"]))
+        view = services.meetings.cancel(payloads.actor(body), payloads.button_number(body))
     except NotAllowed:
         say_privately(respond, "Only a coordinator can cancel a meeting.")
         return

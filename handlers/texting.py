@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.texting import TextGone
+from handlers import payloads
 from handlers.blocks import texting as blocks
 from handlers.form_state import field, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
@@ -21,23 +20,23 @@ def register(app: App) -> None:
     app.view(CallbackId.TEXT_REPLY.value)(handle_reply)
 
 
-def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+def handle_reply_button(ack: Ack, body: dict, respond: Respond, client: WebClient,
                         services: Services) -> None:
     ack()
+    text_id = payloads.button_number(body)
     try:
-        name, _ = services.texting.inbound_for_reply(int(action["value"]), body["user"]["id"])
+        name, _ = services.texting.inbound_for_reply(text_id, payloads.actor(body))
     except (NotAllowed, TextGone):
         say_privately(respond, "Only a coordinator can reply to texts.")
         return
-    client.views_open(trigger_id=body["trigger_id"],
-                      view=blocks.reply_form(int(action["value"]), name))
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.reply_form(text_id, name))
 
 
 def handle_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    text_id = int(json.loads(view.get("private_metadata") or "{}").get("text", 0))
+    text_id = payloads.metadata_number(view, "text")
     words = field(values_of(view), BlockId.TX_REPLY_TEXT).get("value") or ""
     try:
-        name = services.texting.reply_to_text(text_id, body["user"]["id"], words)
+        name = services.texting.reply_to_text(text_id, payloads.actor(body), words)
     except (ValueError, NotAllowed, TextGone) as problem:
         message = str(problem) if isinstance(problem, ValueError | NotAllowed) else \
             "That text can't be answered any more."

@@ -156,6 +156,9 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    # Not sent, on purpose: by delivery time it was no longer needed (a reminder for a meeting
+    # since cancelled, an alert for an incident already picked up).
+    SKIPPED = "skipped"
 
 
 class OutboxMessage(Base):

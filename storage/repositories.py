@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.notices import update_target
@@ -141,24 +141,40 @@ class OutboxRepository:
             .where(OutboxMessage.idempotency_key.like(_like_prefix(family), escape="\\"))
             .where(OutboxMessage.channel.in_([OutboxChannel.SLACK_DM,
                                               OutboxChannel.SLACK_CHANNEL]))
+            .where(OutboxMessage.status != OutboxStatus.FAILED)  # never posted: nothing to redraw
             .order_by(OutboxMessage.id)
         ).all()
 
-    def ids_concerning(self, member_id: int, slack_user_id: str | None) -> list[int]:
-        """Rows to or about a member, by reference: their concerns, their DMs, their texts."""
-        about = select(OutboxConcern.outbox_id).where(OutboxConcern.member_id == member_id)
+    def ids_addressed_to(self, member_id: int, slack_user_id: str | None) -> list[int]:
+        """Rows sent to a member, by reference (their DMs, their texts), and every redraw of
+        those messages."""
         to_them = (OutboxMessage.channel == OutboxChannel.SMS) & (
             OutboxMessage.target == str(member_id))
         if slack_user_id:
             to_them = to_them | (OutboxMessage.target == slack_user_id)
         found = self.session.execute(
-            select(OutboxMessage.id, OutboxMessage.idempotency_key)
-            .where(OutboxMessage.id.in_(about) | to_them)).all()
-        # And every redraw of those messages, which points at them by key.
+            select(OutboxMessage.id, OutboxMessage.idempotency_key).where(to_them)).all()
+        # Every redraw of those messages points at them by key.
         targets = [update_target(key) for _, key in found]
         redraws = list(self.session.scalars(
             select(OutboxMessage.id).where(OutboxMessage.target.in_(targets)))) if targets else []
         return sorted({row_id for row_id, _ in found} | set(redraws))
+
+    def copies_naming(self, member_id: int) -> Sequence[OutboxMessage]:
+        """Posted copies of notices that name a member (sent to others): each is redrawn, from
+        the state after they are gone."""
+        about = select(OutboxConcern.outbox_id).where(OutboxConcern.member_id == member_id)
+        return self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(about))
+            .where(OutboxMessage.status == OutboxStatus.SENT)
+            .where(OutboxMessage.channel.in_([OutboxChannel.SLACK_DM,
+                                              OutboxChannel.SLACK_CHANNEL]))
+            .order_by(OutboxMessage.id)).all()
+
+    def forget_concern(self, member_id: int) -> int:
+        result = self.session.execute(delete(OutboxConcern).where(
+            OutboxConcern.member_id == member_id).execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def claim_due(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
         """Due messages, locked so that a second dispatcher skips them (PostgreSQL); SQLite

@@ -51,6 +51,7 @@ LEASE = timedelta(minutes=2)
 
 
 def ready_made(payload: dict[str, Any], channel: OutboxChannel) -> dict[str, Any]:
+    """For a dispatcher that sends only ready-made payloads (tests of delivery itself)."""
     if "notice" in payload:
         raise NoticeGone("no renderer for notices in this process")
     return payload
@@ -84,6 +85,7 @@ class DispatchReport:
     retrying: int = 0
     failed: int = 0
     held: int = 0
+    skipped: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def count(self, outcome: str, n: int = 1) -> None:
@@ -92,7 +94,7 @@ class DispatchReport:
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed
+        return self.sent + self.retrying + self.failed + self.skipped
 
 
 class Dispatcher:
@@ -111,7 +113,7 @@ class Dispatcher:
         sms_daily_cap: int | None = None,
         senders: int = 8,
         lease: timedelta = LEASE,
-        render: Render = ready_made,
+        render: Render,
     ) -> None:
         self.sessions = sessions
         self.slack = slack
@@ -144,8 +146,8 @@ class Dispatcher:
                 break
         if report.handled:
             log.info(
-                "outbox run: %d sent, %d to retry, %d failed",
-                report.sent, report.retrying, report.failed,
+                "outbox run: %d sent, %d to retry, %d failed, %d no longer needed",
+                report.sent, report.retrying, report.failed, report.skipped,
             )
         return report
 
@@ -231,7 +233,7 @@ class Dispatcher:
         try:
             item = self._rendered(item)
         except NoticeGone:
-            self._finish(item, report, Attempt(False, True, "what it was about is gone"))
+            self._skip(item, report)
             return
         except Exception as error:  # a renderer's bug: this one waits, the batch goes on
             log.exception("notification %d could not be drawn (%s)", item.id,
@@ -240,6 +242,9 @@ class Dispatcher:
             return
         try:
             ref = self._send(item)
+        except NoticeGone:
+            self._skip(item, report)
+            return
         except DeliveryFailed as failure:
             self._finish(item, report, failure.attempt)
             return
@@ -305,6 +310,8 @@ class Dispatcher:
             return target
         with self.sessions() as session:
             original = OutboxRepository(session).get_by_key(key)
+            if original is not None and original.status is OutboxStatus.SKIPPED:
+                raise NoticeGone(key)  # never posted, as it was no longer needed
             if original is None or original.status is OutboxStatus.FAILED:
                 raise DeliveryFailed(Attempt(False, True, "the message to update was never sent"))
             if original.delivered_ref is None:
@@ -348,6 +355,17 @@ class Dispatcher:
             with self._texts_lock:
                 self._texts_not_yet_recorded -= 1
             raise
+
+    def _skip(self, item: Claimed, report: DispatchReport) -> None:
+        """Nothing to send any more, and no failure: the meeting was cancelled, the incident
+        picked up, the session covered, or what it was about is gone."""
+        with self.sessions.begin() as session:
+            row = session.get(OutboxMessage, item.id)
+            if row is None:
+                return
+            row.status, row.sending_since = OutboxStatus.SKIPPED, None
+            row.last_error = "no longer needed"
+        report.count("skipped")
 
     def _hold(self, item: Claimed, report: DispatchReport, held: Held) -> None:
         with self.sessions.begin() as session:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.rules.feedback_words import FeedbackKind, FeedbackRoute, FeedbackTopic, MeetingStatus
+from bot.rules.forms import NeedsChanges
 from bot.rules.lifecycle import RequestStatus, request_step
 
 MAX_TEXT = 3000
@@ -66,6 +67,39 @@ def check_feedback(form: FeedbackForm) -> dict[str, str]:
             "code will still let you read our replies."
         )
     return errors
+
+
+class InvalidFeedback(NeedsChanges):
+    """Feedback that needs changes before it can be sent."""
+
+
+@dataclass(frozen=True)
+class ValidFeedback:
+    """A form that passed every check: what it is, what about, and whether anonymous."""
+
+    kind: FeedbackKind
+    topic: FeedbackTopic
+    text: str
+    anonymous: bool
+    about_slack_id: str | None
+    wants_meeting: bool
+    wants_acknowledgement: bool
+    testimony_consent: bool
+
+
+def validate_feedback(form: FeedbackForm) -> ValidFeedback:
+    """The form as feedback that can be sent, or InvalidFeedback saying what to fix."""
+    errors = check_feedback(form)
+    kind, topic, anonymous = form.kind, form.topic, form.anonymous
+    # A missing kind, topic or choice of name is always among the errors; naming them again
+    # lets the checker see that they are all there.
+    if errors or kind is None or topic is None or anonymous is None:
+        raise InvalidFeedback(errors)
+    return ValidFeedback(
+        kind=kind, topic=topic, text=form.text, anonymous=anonymous,
+        about_slack_id=form.about_slack_id, wants_meeting=form.wants_meeting,
+        wants_acknowledgement=form.wants_acknowledgement,
+        testimony_consent=form.testimony_consent)
 
 
 def route_feedback(

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.rules.forms import NeedsChanges
+
 
 class IncidentKind(enum.StrEnum):
     SAFEGUARDING = "safeguarding"
@@ -160,3 +162,36 @@ def check_incident(form: IncidentForm) -> dict[str, str]:
     if form.danger is None:
         errors[IncidentField.DANGER] = "Please answer: is anyone in immediate danger?"
     return errors
+
+
+class InvalidIncident(NeedsChanges):
+    """A report (or a note) that needs changes before it can be saved."""
+
+
+@dataclass(frozen=True)
+class ValidIncident:
+    """A report that passed every check: its kind, how serious, and whether anyone is in
+    danger are all known."""
+
+    kind: IncidentKind
+    severity: Severity
+    what_happened: str
+    danger: bool
+    done_already: str
+    session_id: int | None
+    involved_member_ids: tuple[int, ...]
+    message_ref: str | None
+
+
+def validate_incident(form: IncidentForm) -> ValidIncident:
+    """The form as a report that can be saved, or InvalidIncident saying what to fix."""
+    errors = check_incident(form)
+    kind, severity, danger = form.kind, form.severity, form.danger
+    # A missing kind, severity or danger answer is always among the errors; naming them again
+    # lets the checker see that they are all there.
+    if errors or kind is None or severity is None or danger is None:
+        raise InvalidIncident(errors)
+    return ValidIncident(
+        kind=kind, severity=severity, what_happened=form.what_happened, danger=danger,
+        done_already=form.done_already, session_id=form.session_id,
+        involved_member_ids=form.involved_member_ids, message_ref=form.message_ref)

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.notices import Notice
 from bot.rules.lifecycle import RequestStatus, request_step
 from bot.rules.roles import Role
+from bot.services.members import require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.sessions import SessionDesk, SessionGone, SessionView, one_by_one
 from storage.models import DebriefRequest, GroupSession
@@ -130,7 +131,7 @@ class AftercareService:
         nothing (arranging what is arranged) tells nobody again."""
         now = self.clock()
         with self.database.begin() as session:
-            self.desk.require_coordinator(session, actor)
+            require_coordinator(session, actor)
             request = SessionRepository(session).get_debrief(request_id)
             if request is None:
                 raise SessionGone(request_id)

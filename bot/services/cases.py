@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.rules.roles import NotAllowed, Role
 from bot.services.personal_data import Periods, PersonalData, rows_changed
 from storage.models import AuditEntry
-from storage.repositories import AuditRepository
+from storage.repositories import AuditRepository, MemberRepository
 
 Case = TypeVar("Case")
 
@@ -33,12 +33,16 @@ class Refused(NotAllowed):
 
 
 class CaseDesk:
-    """The audited way into cases and incidents for one area ("feedback", "incident")."""
+    """The audited way into cases and incidents for one area ("feedback", "incident"). Being
+    sent a case is not enough on its own: the reader must still hold one of `roles` now, so
+    someone who has stepped down from a role no longer sees what it gave them."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, area: str) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, area: str,
+                 roles: Collection[Role]) -> None:
         self.sessions = sessions
         self.clock = clock
         self.area = area
+        self.roles = frozenset(roles)
 
     def subject(self, case_id: int) -> str:
         return f"{self.area}:{case_id}"
@@ -55,20 +59,30 @@ class CaseDesk:
                                                 f"refused {refusal.action}", refusal.subject)
             raise
 
+    def holds_a_role(self, session: Session, actor: str) -> bool:
+        member = MemberRepository(session).get_by_slack_id(actor)
+        return member is not None and bool(member.role_set & self.roles)
+
     def admit(self, session: Session, case_id: int, case: Case | None, actor: str,
               recipients: Callable[[Case], Collection[str]], *, action: str,
               needed: Role) -> Case:
         """The case, with the look or action recorded; or a refusal (`needed` names who could
         do it). A case that doesn't exist is refused in the same words as one not theirs."""
-        if case is None or actor not in recipients(case):
+        if (case is None or actor not in recipients(case)
+                or not self.holds_a_role(session, actor)):
             raise Refused(needed, actor, action, self.subject(case_id))
         AuditRepository(session).record(self.clock(), actor, action, self.subject(case_id))
         return case
 
-    def listed(self, session: Session, actor: str, case_ids: Collection[int]) -> None:
+    def listed(self, session: Session, actor: str, case_ids: Collection[int]) -> bool:
+        """Records that these cases were listed for the actor; False (and nothing recorded)
+        when they no longer hold a role that may see them."""
+        if not self.holds_a_role(session, actor):
+            return False
         audit = AuditRepository(session)
         for case_id in case_ids:
             audit.record(self.clock(), actor, "listed", self.subject(case_id))
+        return True
 
 
 # -- personal data: export, erasure, retention ---------------------------------------------------

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import delete, literal, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from bot.notices import UPDATE_TARGET_PREFIX, update_key, update_target
 from bot.rules.roles import Role
 from bot.services.members import MembersService
 from bot.services.personal_data import Periods, Person, PersonalData, rows_changed
@@ -86,20 +87,35 @@ class DeliveriesService:
 
 # -- personal data: export, erasure, retention ---------------------------------------------------
 def _erase_notices(session: Session, person: Person, now: datetime) -> dict[str, int]:
-    """Notices to them or naming them, found by reference (each row records who it concerns),
-    never by searching words: a card that says "Edit" is not about someone called Ed."""
-    ids = OutboxRepository(session).ids_concerning(person.member_id, person.slack_user_id)
-    if not ids:
-        return {"notices to or about them": 0}
-    return {"notices to or about them": rows_changed(
-        session, delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
+    """Found by reference (each row records who it is to and who it names), never by searching
+    words: a card that says "Edit" is not about someone called Ed. Messages to them go; messages
+    to others that name them stay theirs, and are redrawn from the state without them."""
+    outbox = OutboxRepository(session)
+    ids = outbox.ids_addressed_to(person.member_id, person.slack_user_id)
+    removed = rows_changed(session, delete(OutboxMessage).where(OutboxMessage.id.in_(ids))) \
+        if ids else 0
+    naming = outbox.copies_naming(person.member_id)
+    for copy in naming:
+        outbox.enqueue(key=update_key(copy.idempotency_key, f"erased-{person.member_id}"),
+                       channel=OutboxChannel.SLACK_UPDATE,
+                       target=update_target(copy.idempotency_key), payload=dict(copy.payload),
+                       now=now)
+    outbox.forget_concern(person.member_id)
+    return {"notices to them": removed, "notices naming them, redrawn": len(naming)}
 
 
 def _purge_notices(session: Session, periods: Periods) -> dict[str, int]:
+    """Sent and failed notices past the period go, except a posted card or alert that was
+    redrawn within it: a case or session still in use keeps the message it updates."""
+    cutoff = periods.before("deliveries")
+    redraw = aliased(OutboxMessage)
+    redrawn_lately = select(redraw.id).where(
+        redraw.target == literal(UPDATE_TARGET_PREFIX) + OutboxMessage.idempotency_key,
+        redraw.created_at >= cutoff).exists()
     return {"deliveries": rows_changed(session, delete(OutboxMessage)
                                        .where(OutboxMessage.status != OutboxStatus.PENDING)
-                                       .where(OutboxMessage.created_at
-                                              < periods.before("deliveries")))}
+                                       .where(OutboxMessage.created_at < cutoff)
+                                       .where(~redrawn_lately))}
 
 
 PERSONAL_DATA = PersonalData(

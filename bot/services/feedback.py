@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,10 +19,12 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.notices import Notice, NoticeGone
 from bot.rules.feedback import (
     FeedbackForm,
+    InvalidFeedback,
     anonymous_release_time,
     check_feedback,
     choose_recipients,
@@ -31,6 +33,7 @@ from bot.rules.feedback import (
     new_case_code,
     normalise_code,
     route_feedback,
+    validate_feedback,
 )
 from bot.rules.feedback_words import (
     FeedbackKind,
@@ -39,7 +42,6 @@ from bot.rules.feedback_words import (
     FeedbackTopic,
     MeetingStatus,
 )
-from bot.rules.forms import NeedsChanges
 from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
 from bot.services.cases import CaseDesk
@@ -58,7 +60,6 @@ from storage.repositories import (
 )
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 
 
 # -- what feedback tells people (drawn by handlers/blocks/feedback.py) -------------------------
@@ -110,10 +111,6 @@ class MoreWords(Notice):
     kind = "feedback.more-words"
     case_id: int
     message_id: int
-
-
-class InvalidFeedback(NeedsChanges):
-    """Feedback that needs changes before it can be sent."""
 
 
 class TooManyGuesses(Exception):
@@ -239,37 +236,36 @@ class FeedbackService:
         self.clock = clock
         self.settings = settings
         self.guesses = GuessLimiter(clock)
-        self.desk = CaseDesk(sessions, clock, "feedback")
+        # Coordinators and HR officers by routing; trustees when nobody else is left.
+        self.desk = CaseDesk(sessions, clock, "feedback",
+                             roles=(Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE))
 
     # -- taking feedback in -------------------------------------------------------------------
     def submit(self, form: FeedbackForm, submitter_slack_id: str | None) -> Submitted:
-        errors = check_feedback(form)
-        if errors:
-            raise InvalidFeedback(errors)
-        assert form.kind is not None and form.topic is not None and form.anonymous is not None
+        valid = validate_feedback(form)
         now = self.clock()
-        anonymous = form.anonymous
+        anonymous = valid.anonymous
         release_at = anonymous_release_time(now) if anonymous else now
         code = new_case_code()
 
         with self.sessions.begin() as session:
             team = MemberRepository(session).slack_ids_by_role(
                 Role.HR_OFFICER, Role.COORDINATOR, Role.TRUSTEE)
-            route = _route(session, form.kind, form.topic, form.about_slack_id)
+            route = _route(session, valid.kind, valid.topic, valid.about_slack_id)
             recipients, _ = choose_recipients(
                 route, hr_officers=team[Role.HR_OFFICER], coordinators=team[Role.COORDINATOR],
-                trustees=team[Role.TRUSTEE], about_slack_id=form.about_slack_id)
+                trustees=team[Role.TRUSTEE], about_slack_id=valid.about_slack_id)
             case = FeedbackRepository(session).add(FeedbackCase(
                 code_hash=hash_case_code(code),
-                kind=form.kind,
-                topic=form.topic,
-                about_slack_id=form.about_slack_id,
-                body=form.text,
+                kind=valid.kind,
+                topic=valid.topic,
+                about_slack_id=valid.about_slack_id,
+                body=valid.text,
                 anonymous=anonymous,
                 submitter_slack_id=None if anonymous else submitter_slack_id,
-                wants_acknowledgement=form.wants_acknowledgement and not anonymous,
-                testimony_consent=form.testimony_consent and form.kind is FeedbackKind.COMPLIMENT,
-                meeting=(MeetingStatus.REQUESTED if form.wants_meeting and not anonymous
+                wants_acknowledgement=valid.wants_acknowledgement and not anonymous,
+                testimony_consent=valid.testimony_consent and valid.kind is FeedbackKind.COMPLIMENT,
+                meeting=(MeetingStatus.REQUESTED if valid.wants_meeting and not anonymous
                          else MeetingStatus.NOT_ASKED),
                 route=route,
                 status=FeedbackStatus.NEW,
@@ -442,13 +438,17 @@ class FeedbackService:
         with self.sessions.begin() as session:
             cases = [c for c in FeedbackRepository(session).list_open_routed_to(
                 slack_user_id, list(FeedbackRoute)) if c.created_at <= now]
-            self.desk.listed(session, slack_user_id, [c.id for c in cases])
+            if not self.desk.listed(session, slack_user_id, [c.id for c in cases]):
+                return []
             return [CaseView.of(c, now) for c in cases]
 
     def cases_between(self, start: datetime, end: datetime) -> Sequence[CaseView]:
+        """The cases of a period as the team sees them now: none, and no words, still waiting
+        for their round, whatever `end` says."""
+        now = self.clock()
         with self.sessions() as session:
-            return [CaseView.of(c)
-                    for c in FeedbackRepository(session).list_created_between(start, end)]
+            return [CaseView.of(c, now) for c in FeedbackRepository(session)
+                    .list_created_between(start, end) if c.created_at <= now]
 
     # -- for drawing notices at delivery (the recipient was chosen when it was queued) --------
     def notice_view(self, case_id: int) -> CaseView:

@@ -17,7 +17,6 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.nudge import Nudge
 from bot.notices import Notice, NoticeGone
-from bot.rules.forms import NeedsChanges
 from bot.rules.incidents import (
     BREACH_KINDS,
     BREACH_WINDOW,
@@ -26,13 +25,14 @@ from bot.rules.incidents import (
     IncidentKind,
     IncidentRoute,
     IncidentStatus,
+    InvalidIncident,
     Severity,
     breach_step,
-    check_incident,
     escalation_tier,
     exclude_involved,
     is_urgent,
     route_incident,
+    validate_incident,
 )
 from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
@@ -91,10 +91,6 @@ class ReportBeingChased(Notice):
 class ReportPickedUp(Notice):
     kind = "incident.picked-up"
     incident_id: int
-
-
-class InvalidIncident(NeedsChanges):
-    """A report (or a note) that needs changes before it can be saved."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +157,9 @@ class IncidentsService:
         self.nudge = nudge
         self.every = timedelta(minutes=settings.coprod_escalate_after_minutes)
         self.signposts = tuple(load_signposts(settings.coprod_signposting_file))
-        self.desk = CaseDesk(sessions, clock, "incident")
+        # Whoever an incident can reach: by routing, escalation or a breach follow-up.
+        self.desk = CaseDesk(sessions, clock, "incident", roles=(
+            Role.SAFEGUARDING_LEAD, Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE))
 
     # -- the form's choices -------------------------------------------------------------------
     def session_choices(self) -> list[Choice]:
@@ -181,42 +179,39 @@ class IncidentsService:
 
     # -- reporting ----------------------------------------------------------------------------
     def report(self, form: IncidentForm, reporter: str) -> Reported:
-        errors = check_incident(form)
-        if errors:
-            raise InvalidIncident(errors)
-        assert form.kind and form.severity and form.danger is not None
+        valid = validate_incident(form)
         now = self.clock()
         with self.sessions.begin() as session:
             members = MemberRepository(session)
-            involved = [m for m in (members.get(i) for i in form.involved_member_ids) if m]
+            involved = [m for m in (members.get(i) for i in valid.involved_member_ids) if m]
             involved_ids = [m.slack_user_id for m in involved if m.slack_user_id]
             team = any(m.role_set - {Role.MEMBER} for m in involved)
-            route = route_incident(form.kind, form.severity, team)
-            urgent = is_urgent(form.kind, form.severity)
+            route = route_incident(valid.kind, valid.severity, team)
+            urgent = is_urgent(valid.kind, valid.severity)
             recipients = self._first_recipients(members, route, involved_ids)
             incident = IncidentRepository(session).add(Incident(
-                kind=form.kind, severity=form.severity, route=route, danger=form.danger,
-                session_id=form.session_id, what_happened=form.what_happened,
-                done_already=form.done_already, message_ref=form.message_ref,
+                kind=valid.kind, severity=valid.severity, route=route, danger=valid.danger,
+                session_id=valid.session_id, what_happened=valid.what_happened,
+                done_already=valid.done_already, message_ref=valid.message_ref,
                 reporter_slack_id=reporter, status=IncidentStatus.OPEN, escalation_level=0,
                 next_escalation_at=now + self.every if urgent else None, created_at=now,
                 involved=[IncidentPerson(member_id=m.id) for m in involved],
             ))
             record_step(incident, now, "reported", actor=reporter,
-                       detail=f"{form.kind.value}, {form.severity.value}"
-                              + (", someone in immediate danger" if form.danger else ""))
+                       detail=f"{valid.kind.value}, {valid.severity.value}"
+                              + (", someone in immediate danger" if valid.danger else ""))
             book = NoticeBook(session, now)
             for recipient in recipients:
                 self._send_alert(session, book, incident, recipient, level=0)
-            if form.kind in BREACH_KINDS:
+            if valid.kind in BREACH_KINDS:
                 self._count_breaches(session, book, incident, involved)
             told = len(recipients)
         if urgent:
             self.nudge()
         # No free text and no names: what kind, how serious, how many were told.
-        log.info("incident %d reported: %s, %s, %d told", incident.id, form.kind.value,
-                 form.severity.value, told)
-        return Reported(incident.id, urgent, route, told, form.danger, self.signposts)
+        log.info("incident %d reported: %s, %s, %d told", incident.id, valid.kind.value,
+                 valid.severity.value, told)
+        return Reported(incident.id, urgent, route, told, valid.danger, self.signposts)
 
     def _first_recipients(self, members: MemberRepository, route: IncidentRoute,
                           involved: Sequence[str]) -> list[str]:
@@ -363,7 +358,8 @@ class IncidentsService:
     def open_for(self, slack_user_id: str) -> list[IncidentView]:
         with self.sessions.begin() as session:
             found = IncidentRepository(session).list_open_sent_to(slack_user_id)
-            self.desk.listed(session, slack_user_id, [i.id for i in found])
+            if not self.desk.listed(session, slack_user_id, [i.id for i in found]):
+                return []
             return [incident_view(i) for i in found]
 
     # -- for drawing notices at delivery (the recipient was chosen when it was queued) --------
@@ -373,6 +369,15 @@ class IncidentsService:
             if incident is None:
                 raise NoticeGone(incident_id)
             return incident_view(incident)
+
+    def unanswered_view(self, incident_id: int) -> IncidentView:
+        """An incident nobody has picked up yet, for the notices that chase it (urgent texts,
+        "we are contacting more people"): NoticeGone once someone has acknowledged or resolved
+        it, so a retry or a text held for the morning says nothing stale."""
+        view = self.alert_view(incident_id)
+        if view.status is not IncidentStatus.OPEN:
+            raise NoticeGone(incident_id)
+        return view
 
     def breach_view(self, incident_id: int, member_id: int) -> BreachView:
         with self.sessions() as session:

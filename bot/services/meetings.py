@@ -30,6 +30,7 @@ from bot.rules.meetings import (
     validate_meeting,
 )
 from bot.rules.roles import NotAllowed, Role
+from bot.services.members import is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from storage.models import (
@@ -113,12 +114,6 @@ def invited_members(members: MemberRepository, invited: str) -> list[Member]:
     return list(members.list_with_role(Role(invited)))
 
 
-def _require_coordinator(session: Session, actor: str) -> None:
-    member = MemberRepository(session).get_by_slack_id(actor)
-    if member is None or Role.COORDINATOR not in member.role_set:
-        raise NotAllowed(Role.COORDINATOR)
-
-
 class MeetingsService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> None:
         self.sessions = sessions
@@ -127,6 +122,9 @@ class MeetingsService:
         self.tz = settings.timezone
 
     def view_of(self, meeting: Meeting, member_id: int | None = None) -> MeetingView:
+        """The meeting as anyone sees it now. An anonymous agenda item is dated by its round,
+        as anonymous feedback is, and shows nowhere before it."""
+        now = self.clock()
         mine = next((r.going for r in meeting.rsvps if r.member_id == member_id), None)
         return MeetingView(
             id=meeting.id, kind=meeting.kind, title=meeting.title, starts_at=meeting.starts_at,
@@ -134,7 +132,7 @@ class MeetingsService:
             invited=meeting.invited, cancelled=meeting.cancelled_at is not None,
             going=tuple(r.member.name for r in meeting.rsvps if r.going),
             not_going=sum(1 for r in meeting.rsvps if not r.going),
-            agenda=tuple(a.text for a in meeting.agenda), my_rsvp=mine)
+            agenda=tuple(a.text for a in meeting.agenda if a.created_at <= now), my_rsvp=mine)
 
     # -- setting up ---------------------------------------------------------------------------
     def create(self, actor: str | None, draft: MeetingDraft) -> list[MeetingView]:
@@ -142,7 +140,7 @@ class MeetingsService:
         valid = validate_meeting(draft, now, self.tz, [r.value for r in Role])
         with self.sessions.begin() as session:
             if actor is not None:
-                _require_coordinator(session, actor)
+                require_coordinator(session, actor)
             repo = MeetingRepository(session)
             once = valid.repeat is MeetingRepeat.NONE
             until = valid.day if once else valid.day + SERIES_AHEAD
@@ -200,7 +198,7 @@ class MeetingsService:
     def cancel(self, actor: str, meeting_id: int) -> MeetingView:
         now = self.clock()
         with self.sessions.begin() as session:
-            _require_coordinator(session, actor)
+            require_coordinator(session, actor)
             meeting = MeetingRepository(session).get_for_update(meeting_id)
             if meeting is None or meeting.cancelled_at is not None:
                 raise MeetingGone(meeting_id)
@@ -232,8 +230,7 @@ class MeetingsService:
 
     def is_coordinator(self, slack_user_id: str) -> bool:
         with self.sessions() as session:
-            member = MemberRepository(session).get_by_slack_id(slack_user_id)
-            return member is not None and Role.COORDINATOR in member.role_set
+            return is_coordinator(session, slack_user_id)
 
     # -- RSVP ---------------------------------------------------------------------------------
     def rsvp(self, meeting_id: int, slack_user_id: str, going: bool) -> MeetingView:
@@ -284,27 +281,42 @@ class MeetingsService:
         return meeting
 
     # -- agenda and presenting ----------------------------------------------------------------
-    def agenda_choices(self) -> list[MeetingView]:
+    def agenda_choices(self, slack_user_id: str) -> list[MeetingView]:
+        """The coming meetings this member may add an agenda item to: those they are
+        invited to."""
         now = self.clock()
         with self.sessions() as session:
+            member = MemberRepository(session).get_by_slack_id(slack_user_id)
+            if member is None:
+                return []
+            roles = {r.value for r in member.role_set}
             found = MeetingRepository(session).list_starting_between(
                 now, now + timedelta(days=120), AGENDA_KINDS)
-            return [self.view_of(m) for m in found[:10]]
+            return [self.view_of(m) for m in found if is_invited(roles, m.invited)][:10]
 
     def add_agenda_item(self, slack_user_id: str, meeting_id: int, text: str,
                         anonymous: bool) -> MeetingView:
+        """Only a member invited to the meeting may add to its agenda: NotAllowed for someone
+        not in the directory, NotInvited (saying nothing about the meeting) for the rest. An
+        anonymous item keeps nobody: who asked is checked, then dropped."""
         if not text.strip() or len(text) > 500:
             raise InvalidMeeting({"agenda": "Please write your item in up to 500 characters."})
         now = self.clock()
         with self.sessions.begin() as session:
+            member = MemberRepository(session).get_by_slack_id(slack_user_id)
+            if member is None:
+                raise NotAllowed(Role.MEMBER)
             meeting = MeetingRepository(session).get(meeting_id)
-            if meeting is None or meeting.kind not in AGENDA_KINDS or meeting.cancelled_at:
+            if meeting is None:
                 raise MeetingGone(meeting_id)
-            member = None if anonymous else MemberRepository(session).get_by_slack_id(
-                slack_user_id)
-            # Anonymous items keep nobody and are dated by the round, as anonymous feedback is.
+            if not is_invited({r.value for r in member.role_set}, meeting.invited):
+                raise NotInvited(meeting_id)
+            if meeting.kind not in AGENDA_KINDS or meeting.cancelled_at:
+                raise MeetingGone(meeting_id)
+            author = None if anonymous else member
+            # Anonymous items are dated by the round, as anonymous feedback is.
             meeting.agenda.append(AgendaItem(
-                member_id=member.id if member else None, member=member, text=text.strip(),
+                member_id=author.id if author else None, member=author, text=text.strip(),
                 created_at=anonymous_release_time(now) if anonymous else now))
             session.flush()
             return self.view_of(meeting)
@@ -339,7 +351,7 @@ class MeetingsService:
         nothing (answering a closed request again) tells nobody."""
         now = self.clock()
         with self.sessions.begin() as session:
-            _require_coordinator(session, actor)
+            require_coordinator(session, actor)
             request = MeetingRepository(session).get_present_request(request_id)
             if request is None:
                 raise MeetingGone(request_id)

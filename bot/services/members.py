@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -11,8 +10,9 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.rules.directory import MemberRow, RowProblem, read_member_rows
-from bot.rules.roles import Role, require_role
+from bot.rules.roles import NotAllowed, Role
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from storage.models import ContactPreference, Member, MemberRole, ProcessedEvent, SmsConsent
 from storage.repositories import MemberRepository
@@ -62,8 +62,30 @@ class ImportReport:
         return self.added + self.updated + self.unchanged
 
 
+def require_role_of(session: Session, slack_user_id: str, role: Role) -> Member:
+    """The one check of who may: the member's record if they hold the role now (read from the
+    directory, whatever a request claims); NotAllowed otherwise."""
+    member = MemberRepository(session).get_by_slack_id(slack_user_id)
+    if member is None or role not in member.role_set:
+        raise NotAllowed(role)
+    return member
+
+
+def require_coordinator(session: Session, slack_user_id: str) -> Member:
+    """The coordinator's member record, or NotAllowed(Role.COORDINATOR)."""
+    return require_role_of(session, slack_user_id, Role.COORDINATOR)
+
+
+def is_coordinator(session: Session, slack_user_id: str) -> bool:
+    try:
+        require_coordinator(session, slack_user_id)
+    except NotAllowed:
+        return False
+    return True
+
+
 class MembersService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self.sessions = sessions
         self.clock = clock
 
@@ -135,10 +157,8 @@ class MembersService:
 
     def require(self, slack_user_id: str, role: Role) -> MemberView:
         """The member, if they hold the role; raises NotAllowed otherwise (checked server-side)."""
-        member = self.find_by_slack_id(slack_user_id)
-        require_role(member.roles if member else (), role)
-        assert member is not None
-        return member
+        with self.sessions() as session:
+            return MemberView.of(require_role_of(session, slack_user_id, role))
 
     def names_with_role(self, role: Role) -> list[str]:
         with self.sessions() as session:

@@ -327,6 +327,19 @@ class RotaService:
                 raise SessionGone(session_id)
             return ReleaseView(self.desk.view_of(found), member.name, late)
 
+    def uncovered_view(self, session_id: int) -> SessionView:
+        """A session still open and not covered, for the alerts and calls for cover about it:
+        SessionGone once it is covered, cancelled or has started, so a late or retried alert
+        never asks for cover that is no longer needed."""
+        with self.database() as session:
+            found = SessionRepository(session).get(session_id)
+            if found is None or _closed(found, self.clock()) is not None:
+                raise SessionGone(session_id)
+            view = self.desk.view_of(found)
+            if view.coverage.covered:
+                raise SessionGone(session_id)
+            return view
+
     def offer_view(self, session_id: int, member_id: int) -> SessionView:
         """The session of an offer still open to that member."""
         with self.database() as session:

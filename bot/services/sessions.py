@@ -28,7 +28,7 @@ from bot.rules.coverage import (
     has_room,
     held_places,
 )
-from bot.rules.roles import NotAllowed, Role
+from bot.rules.roles import Role
 from bot.rules.sessions import (
     SERIES_AHEAD,
     Repeat,
@@ -38,6 +38,7 @@ from bot.rules.sessions import (
     check_draft,
     series_days,
 )
+from bot.services.members import is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from storage.models import (
@@ -166,7 +167,7 @@ def one_by_one(session: Session, items: Iterable[Item], work: Callable[[Item], i
 # -- the desk -----------------------------------------------------------------------------------
 class SessionDesk:
     """What planning, the rota and aftercare share: a session read as a view, a session locked
-    for a change, the card redrawn after one, and the one coordinator check."""
+    for a change, and the card redrawn after one."""
 
     def __init__(self, database: sessionmaker[Session], clock: Clock,
                  settings: Settings) -> None:
@@ -230,21 +231,9 @@ class SessionDesk:
         session.flush()
         book.redraw(SessionCard(session_id=found.id), found.version)
 
-    @staticmethod
-    def require_coordinator(session: Session, actor: str) -> Member:
-        """The one coordinator check: the actor's member record, or NotAllowed."""
-        member = MemberRepository(session).get_by_slack_id(actor)
-        if member is None or Role.COORDINATOR not in member.role_set:
-            raise NotAllowed(Role.COORDINATOR)
-        return member
-
     def is_coordinator(self, slack_user_id: str) -> bool:
         with self.database() as session:
-            try:
-                self.require_coordinator(session, slack_user_id)
-            except NotAllowed:
-                return False
-            return True
+            return is_coordinator(session, slack_user_id)
 
     def calendar_token(self, session_id: int) -> str:
         return calendar_token(session_id, self.settings)
@@ -324,7 +313,7 @@ class SessionsService:
         valid = check_draft(draft, now, self.tz)
         with self.database.begin() as session:
             if actor is not None:
-                self.desk.require_coordinator(session, actor)
+                require_coordinator(session, actor)
             book = NoticeBook(session, now)
             until = valid.day if valid.repeat is Repeat.NONE else valid.day + SERIES_AHEAD
             series = None if valid.repeat is Repeat.NONE else SessionRepository(session) \
@@ -384,7 +373,7 @@ class SessionsService:
         now = self.clock()
         valid = check_draft(draft, now, self.tz)
         with self.database.begin() as session:
-            self.desk.require_coordinator(session, actor)
+            require_coordinator(session, actor)
             found = self.desk.live(session, session_id)
             moved = valid.channel is not None and valid.channel != found.channel_id
             found.title, found.kind, found.place = valid.title, valid.kind, valid.place
@@ -406,7 +395,7 @@ class SessionsService:
     def cancel(self, actor: str, session_id: int) -> SessionView:
         now = self.clock()
         with self.database.begin() as session:
-            self.desk.require_coordinator(session, actor)
+            require_coordinator(session, actor)
             found = self.desk.live(session, session_id)
             found.cancelled_at = now
             book = NoticeBook(session, now)
@@ -429,8 +418,17 @@ def _export_sessions(session: Session, person: Person) -> dict[str, Any]:
         found = session.scalars(select(GroupSession).join(table).where(
             table.member_id == person.member_id).order_by(GroupSession.starts_at)).all()
         return [{"title": s.title, "starts": iso(s.starts_at)} for s in found]
+    waiting = session.scalars(select(GroupSession).join(WaitingListEntry).where(
+        WaitingListEntry.member_id == person.member_id).order_by(GroupSession.starts_at)).all()
+    debriefs = session.execute(select(GroupSession.title, DebriefRequest.requested_at,
+                                      DebriefRequest.status)
+                               .join(DebriefRequest, DebriefRequest.session_id == GroupSession.id)
+                               .where(DebriefRequest.member_id == person.member_id)).all()
     return {"sessions_facilitating": of(SessionFacilitator),
-            "sessions_attending": of(SessionAttendee)}
+            "sessions_attending": of(SessionAttendee),
+            "waiting_lists": [{"title": s.title, "starts": iso(s.starts_at)} for s in waiting],
+            "debriefs_asked_for": [{"session": t, "asked": iso(at), "status": st.value}
+                                   for t, at, st in debriefs]}
 
 
 def _erase_sessions(session: Session, person: Person, now: datetime) -> dict[str, int]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -17,9 +17,10 @@ from bot.config import Settings
 from bot.delivery.twilio import OPTED_OUT
 from bot.notices import Notice
 from bot.rules.directory import parse_phone
-from bot.rules.roles import NotAllowed, Role
+from bot.rules.roles import Role
 from bot.rules.sms_text import compose_text
 from bot.rules.texting import Reply, RsvpFor, RsvpSubject, classify_reply
+from bot.services.members import require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from storage.models import (
@@ -192,7 +193,7 @@ class TextingService:
     def inbound_for_reply(self, text_id: int, actor: str) -> tuple[str, str]:
         """Who a coordinator is about to reply to: (name or number, phone)."""
         with self.sessions() as session:
-            self._require_coordinator(session, actor)
+            require_coordinator(session, actor)
             text = TextingRepository(session).get_inbound(text_id)
             if text is None:
                 raise TextGone(text_id)
@@ -203,7 +204,7 @@ class TextingService:
             raise ValueError("Please write a reply.")
         now = self.clock()
         with self.sessions.begin() as session:
-            self._require_coordinator(session, actor)
+            require_coordinator(session, actor)
             text = TextingRepository(session).get_inbound(text_id)
             if text is None or text.member is None:
                 raise TextGone(text_id)
@@ -217,12 +218,6 @@ class TextingService:
             # They wrote to us: a reply goes by text whatever their usual preference.
             NoticeBook(session, now).by_text(member, ReplyByText(reply_id=reply.id))
             return member.name
-
-    @staticmethod
-    def _require_coordinator(session: Session, actor: str) -> None:
-        member = MemberRepository(session).get_by_slack_id(actor)
-        if member is None or Role.COORDINATOR not in member.role_set:
-            raise NotAllowed(Role.COORDINATOR)
 
     # -- the provider's word on what we sent --------------------------------------------------
     def status_update(self, provider_id: str, status: str, error_code: str | None) -> bool:
@@ -243,10 +238,12 @@ class TextingService:
                             given=False, method="provider opt-out (21610)", recorded_at=now))
             return True
 
-    def unreachable(self) -> list[Unreachable]:
-        """Members who want texts but can't be sent any, for the coordinators to follow up."""
+    def unreachable(self, actor: str) -> list[Unreachable]:
+        """Members who want texts but can't be sent any, for the coordinators (only) to follow
+        up."""
         found = []
         with self.sessions() as session:
+            require_coordinator(session, actor)
             for member in MemberRepository(session).list_all():
                 if member.contact is ContactPreference.SLACK:
                     continue
@@ -279,7 +276,10 @@ def _erase_texts(session: Session, person: Person, now: datetime) -> dict[str, i
     if person.phone:
         removed += rows_changed(session, delete(InboundText).where(
             InboundText.phone == person.phone))
-    return {"texts they sent, and replies": removed}
+    signed = rows_changed(session, update(TextReply).where(
+        TextReply.sent_by == person.slack_user_id).values(sent_by=None)) \
+        if person.slack_user_id else 0
+    return {"texts they sent, and replies": removed, "replies they signed": signed}
 
 
 def _purge_texts(session: Session, periods: Periods) -> dict[str, int]:

@@ -225,7 +225,7 @@ def breach_task(step: BreachStep, name: str, team: bool,
         text = (f"*Please find a time to talk things through with {who}* about a guideline "
                 f"concern that was reported{' (they are a team member)' if team else ''}. "
                 "The aim is understanding and support.")
-    return {"text": f"A guideline follow-up for {name}",
+    return {"text": f"A guideline follow-up for {who}",
             "blocks": [section(text), section("*In the last 12 months*\n" + "\n".join(lines))]}
 
 
@@ -268,6 +268,7 @@ def _draw_alert(notice: IncidentAlert, services: Services) -> Payload:
 
 
 def _draw_urgent_text(notice: UrgentIncidentText, services: Services) -> Payload:
+    services.incidents.unanswered_view(notice.incident_id)  # nothing to say once picked up
     # Texts never carry details: only that someone is needed, and where to look.
     return {"text": URGENT_TEXT, "blocks": [section(URGENT_TEXT)], "sms": URGENT_TEXT}
 
@@ -279,6 +280,7 @@ def _draw_breach(notice: BreachFollowUp, services: Services) -> Payload:
 
 
 def _draw_chased(notice: ReportBeingChased, services: Services) -> Payload:
+    services.incidents.unanswered_view(notice.incident_id)  # nothing to say once picked up
     return being_chased_dm(notice.incident_id)
 
 

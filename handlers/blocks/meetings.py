@@ -65,7 +65,8 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
         blocks.append(section("*Agenda so far*\n" + (items or "Nothing yet.")
                               + "\nAdd an item with `/meetings agenda`."))
     blocks.append(rsvp_buttons(view))
-    return {"text": f"Reminder: {view.title}, {when(view.starts_at, tz)}", "blocks": blocks,
+    return {"text": f"Reminder: {escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}",
+            "blocks": blocks,
             "sms": f"{MEETING_KIND_WORDS[view.kind]} on {_sms_when(view.starts_at, tz)}, "
                    f"{view.place[:60]}. Coming? Reply YES or NO."}
 
@@ -76,7 +77,8 @@ def session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Pa
             f"{place_text(view.place)}")
     sms = (f"Reminder: {view.title[:40]} on {_sms_when(view.starts_at, tz)}, "
            f"{view.place[:60]}." + ("" if facilitating else " Still coming? Reply YES or NO."))
-    return {"text": f"Reminder: {view.title}", "blocks": [section(text)], "sms": sms}
+    return {"text": f"Reminder: {escape_mrkdwn(view.title)}", "blocks": [section(text)],
+            "sms": sms}
 
 
 def cancelled_notice(view: MeetingView, tz: tzinfo) -> Payload:
@@ -225,7 +227,8 @@ def present_request(view: PresentView, tz: tzinfo) -> Payload:
         f"({when(view.meeting.starts_at, tz)}), in the first fifteen minutes.\n"
         f"Subject: {escape_mrkdwn(view.subject)}")]
     if view.status is not RequestStatus.REQUESTED:
-        blocks.append(context(f"{PRESENT_STEP_WORDS[view.status]} by <@{view.decided_by}>."))
+        by = f"<@{view.decided_by}>" if view.decided_by else "a coordinator"
+        blocks.append(context(f"{PRESENT_STEP_WORDS[view.status]} by {by}."))
     if view.status in (RequestStatus.REQUESTED, RequestStatus.ACKNOWLEDGED):
         buttons = [button("Accept", ActionId.PRESENT_ACCEPT, str(view.id), "primary"),
                    button("Suggest another date", ActionId.PRESENT_ANOTHER_DATE, str(view.id))]
@@ -234,7 +237,8 @@ def present_request(view: PresentView, tz: tzinfo) -> Payload:
                                      str(view.id)))
         blocks.append({"type": "actions", "block_id": f"present:{view.id}",
                        "elements": buttons})
-    return {"text": f"Request to present from {view.member_name}", "blocks": blocks}
+    return {"text": f"Request to present from {escape_mrkdwn(view.member_name)}",
+            "blocks": blocks}
 
 
 def present_answer(view: PresentView, step: RequestStatus, tz: tzinfo) -> Payload:

@@ -111,7 +111,8 @@ def session_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
     blocks += session_buttons(view, public_url, token)
     _, words = coverage_words(view.coverage)
     state = "cancelled" if view.cancelled else words.lower()
-    return {"text": f"{view.title}, {when(view.starts_at, tz)}: {state}", "blocks": blocks}
+    return {"text": f"{escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}: {state}",
+            "blocks": blocks}
 
 
 def sessions_list(views: list[SessionView], tz: tzinfo, *, title: str, empty: str,
@@ -454,12 +455,13 @@ def _draw_offer(notice: PlaceOffered, services: Services) -> Payload:
 
 
 def _draw_coverage_alert(notice: CoverageAlert, services: Services) -> Payload:
-    return coverage_alert(services.sessions.get(notice.session_id), notice.label,
+    return coverage_alert(services.rota.uncovered_view(notice.session_id), notice.label,
                           services.settings.timezone)
 
 
 def _draw_call_for_cover(notice: CallForCover, services: Services) -> Payload:
-    return call_for_cover(services.sessions.get(notice.session_id), services.settings.timezone)
+    return call_for_cover(services.rota.uncovered_view(notice.session_id),
+                          services.settings.timezone)
 
 
 def _draw_check_in(notice: CheckIn, services: Services) -> Payload:

@@ -34,7 +34,8 @@ def relayed_text(text_id: int, name: str | None, phone: str, body: str) -> dict[
     else:
         blocks.append(context("They are not in the member list, so there is no reply button. "
                               "Add them with `coprod members import` if they should be."))
-    return {"text": f"Text from {name or 'an unknown number'}", "blocks": blocks}
+    return {"text": f"Text from {escape_mrkdwn(name) if name else 'an unknown number'}",
+            "blocks": blocks}
 
 
 def reply_form(text_id: int, name: str) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def _draw_reply(notice: ReplyByText, services: Services) -> Payload:
         words = services.texting.reply_words(notice.reply_id)
     except TextGone as gone:
         raise NoticeGone(notice.reply_id) from gone
-    return {"text": words, "blocks": text_sections(words), "sms": words}
+    return {"text": escape_mrkdwn(words), "blocks": text_sections(words), "sms": words}
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

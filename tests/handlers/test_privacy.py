@@ -104,6 +104,7 @@ def test_erasure_keeps_only_a_name_on_safeguarding_records(members: Runtime,
 
 
 ED, JO = "U0EDLOWE9", "U0JOFINC9"
+HR_ID, HR = "U0HROFF07", "D0HROFF07"  # Hana, the HR officer, and her DM with the app
 PEOPLE_WITH_SHORT_NAMES = """\
 name,slack_user_id,phone,roles,contact,sms_consent
 Ed,U0EDLOWE9,,facilitator,slack,no
@@ -154,3 +155,37 @@ def test_erasing_ed_or_jo_removes_what_concerns_them_and_every_card_still_update
     assert {"C0EDS", "C0JOS", "D0SAFEG05"} <= updated
     held = everything(members)
     assert ED not in held and JO not in held
+
+
+def test_notices_to_others_that_name_someone_erased_are_redrawn_and_keep_updating(
+    members: Runtime, clock: FakeClock, slack: SlackDriver
+) -> None:
+    services = members.services
+    services.members.import_csv(PEOPLE_WITH_SHORT_NAMES)
+    ed = next(m.id for m in services.members.list_members() if m.slack_user_id == ED)
+    incident = services.incidents.report(IncidentForm(
+        IncidentKind.BOUNDARY, Severity.MODERATE, "Crossed a line", danger=False,
+        involved_member_ids=(ed,)), FIN)
+    case = services.feedback.submit(FeedbackForm(
+        FeedbackKind.COMPLAINT, FeedbackTopic.TEAM_MEMBER, "Jo was unkind", anonymous=False,
+        about_slack_id=JO), FIN)
+    members.dispatcher().deliver_due()
+    to_hr = [c.params for c in slack.fake.calls_to("chat.postMessage")
+             if c.params["channel"] == HR_ID]
+    # The alert, a guideline follow-up about Ed, and the case notice, which says it is about Jo.
+    assert len(to_hr) == 3 and JO in json.dumps(to_hr)
+
+    services.privacy.erase(ED)
+    services.privacy.erase(JO)
+    members.dispatcher().deliver_due()
+    redrawn = [c.params for c in slack.fake.calls_to("chat.update") if c.params["channel"] == HR]
+    assert len(redrawn) == 3 and JO not in json.dumps(redrawn)
+    # The safeguarding record keeps Ed's name: the alert still says who was involved.
+    assert "Ed" in json.dumps(redrawn)
+
+    slack.fake.reset()
+    services.incidents.acknowledge(incident.incident_id, HR_ID)
+    services.feedback.acknowledge(case.case_id, HR_ID)
+    members.dispatcher().deliver_due()
+    assert len([c for c in slack.fake.calls_to("chat.update")
+                if c.params["channel"] == HR]) == 2

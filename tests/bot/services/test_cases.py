@@ -64,3 +64,30 @@ def test_case_statuses_only_move_forward() -> None:
     assert moves_forward(order, IncidentStatus.OPEN, IncidentStatus.RESOLVED)
     assert not moves_forward(order, IncidentStatus.RESOLVED, IncidentStatus.ACKNOWLEDGED)
     assert not moves_forward(order, IncidentStatus.ACKNOWLEDGED, IncidentStatus.ACKNOWLEDGED)
+
+
+def test_someone_who_has_stepped_down_no_longer_sees_what_the_role_gave_them(
+    members: Runtime,
+) -> None:
+    from bot.rules.feedback import FeedbackForm
+    from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
+
+    services = members.services
+    reported = services.incidents.report(IncidentForm(
+        IncidentKind.CRISIS, Severity.SERIOUS, "Needs someone today", danger=False),
+        "U0FACIL02")
+    case = services.feedback.submit(FeedbackForm(
+        FeedbackKind.SUGGESTION, FeedbackTopic.SERVICE, "Could we have tea", anonymous=False),
+        "U0FACIL02")
+    assert services.incidents.open_for(LEAD) and services.feedback.open_cases_for("U0COORD01")
+    # Esme stops being a safeguarding lead, Ada a coordinator: their records are re-imported.
+    services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        "Esme Hart,U0SAFEG05,07700 900105,member,both,yes\n"
+        "Ada Brightwater,U0COORD01,07700 900101,member,both,yes\n")
+    with pytest.raises(NotAllowed):
+        services.incidents.acknowledge(reported.incident_id, LEAD)
+    with pytest.raises(NotAllowed):
+        services.feedback.case_for_team(case.case_id, "U0COORD01")
+    assert services.incidents.open_for(LEAD) == []
+    assert services.feedback.open_cases_for("U0COORD01") == []

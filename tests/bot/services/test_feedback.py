@@ -187,4 +187,4 @@ def test_a_notice_about_a_case_that_is_gone_is_not_sent(
         members.services.feedback.notice_view(submitted.case_id)
     members.dispatcher().deliver_due()
     [row] = rows(members)
-    assert row.sent_at is None and row.last_error == "what it was about is gone"
+    assert row.sent_at is None and row.last_error == "no longer needed"

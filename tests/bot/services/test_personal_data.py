@@ -37,3 +37,9 @@ def test_declarations_name_real_tables_once_each() -> None:
 def test_the_member_record_is_erased_last() -> None:
     # Every other area finds the person through it.
     assert PERSONAL_DATA[-1].area == "members"
+
+
+def test_every_area_with_people_in_it_says_what_erasure_does() -> None:
+    # Either it erases, or it says what it keeps and why (shown in the README).
+    silent = [d.area for d in PERSONAL_DATA if d.tables and d.erase is None and not d.kept]
+    assert silent == []

@@ -70,3 +70,30 @@ def test_retention_periods_can_be_set_and_are_checked() -> None:
         parse_retention("gossip=1")
     with pytest.raises(ValueError, match="whole number"):
         parse_retention("feedback=soon")
+
+
+def test_a_card_redrawn_within_the_period_keeps_the_message_it_updates(
+    members: Runtime, clock: FakeClock
+) -> None:
+    from datetime import time
+
+    from bot.rules.sessions import SessionDraft, SessionKind
+    from storage.models import OutboxChannel
+
+    start = clock.now + timedelta(days=150)
+    [made] = members.services.sessions.create(None, SessionDraft(
+        title="Spring group", kind=SessionKind.PEER_GROUP, day=start.date(),
+        start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre",
+        channel="C0SPRING"))
+    members.services.privacy.request_erasure("U0FACIL02")  # a DM, never redrawn
+    members.dispatcher().deliver_due()
+    clock.advance(days=100)
+    members.services.rota.claim(made.id, "U0FACIL02")  # the card is redrawn
+    members.dispatcher().deliver_due()
+    assert members.services.retention.apply()["deliveries"] == 1  # only the DM
+    with members.sessions() as session:
+        kept = [r.channel for r in session.query(OutboxMessage)]
+    assert OutboxChannel.SLACK_CHANNEL in kept and OutboxChannel.SLACK_DM not in kept
+    clock.advance(days=1)
+    members.services.rota.claim(made.id, "U0COORD01")
+    assert members.dispatcher().deliver_due().failed == 0  # the card still updates
