@@ -422,7 +422,6 @@ def members_list() -> None:
 
 
 
-
 @feedback_cli.command("export")
 def feedback_export(
     out: Path = typer.Option(..., "--out", help="Where to write the CSV."),

@@ -92,9 +92,17 @@ def definitions() -> Iterator[tuple[str, ast.AST]]:
 
 
 def test_no_class_has_more_than_twenty_methods() -> None:
-    big = {f"{module}.{node.name}": methods for module, node in definitions()
-           if isinstance(node, ast.ClassDef)
-           and (methods := sum(isinstance(n, ast.FunctionDef) for n in node.body)) > MAX_METHODS}
+    classes = {node.name: node for _, node in definitions() if isinstance(node, ast.ClassDef)}
+
+    def methods(node: ast.ClassDef) -> int:
+        # Methods a class inherits from our own classes count too: splitting a class into a
+        # parent and a child does not make it smaller.
+        own = sum(isinstance(n, ast.FunctionDef) for n in node.body)
+        bases = [b.id for b in node.bases if isinstance(b, ast.Name) and b.id in classes]
+        return own + sum(methods(classes[b]) for b in bases if classes[b] is not node)
+
+    big = {f"{module}.{node.name}": count for module, node in definitions()
+           if isinstance(node, ast.ClassDef) and (count := methods(node)) > MAX_METHODS}
     assert big == {}
 
 

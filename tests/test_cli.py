@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -172,19 +172,28 @@ def test_feedback_export_names_nobody_and_marks_testimonies(
     from bot.config import load_settings
     from bot.rules.feedback import FeedbackForm
     from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
-    from bot.wiring import build_runtime
+    from bot.wiring import Runtime, build_runtime
     from storage.migrate import upgrade
 
-    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"],
-                                          coprod_data_key=DATA_KEY))
-    upgrade(runtime.engine)
-    feedback = runtime.services.feedback
+    def runtime_at(moment: datetime) -> Runtime:
+        return build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"],
+                                           coprod_data_key=DATA_KEY), clock=lambda: moment)
+
+    earlier = runtime_at(datetime.now(UTC) - timedelta(hours=1))
+    upgrade(earlier.engine)
+    feedback = earlier.services.feedback
     feedback.submit(FeedbackForm(FeedbackKind.COMPLIMENT, FeedbackTopic.SESSION,
                                  "Best group I've been to", anonymous=False,
                                  testimony_consent=True), "U0FACIL02")
     feedback.submit(FeedbackForm(FeedbackKind.COMPLAINT, FeedbackTopic.SERVICE,
                                  "Private words", anonymous=True), "U0MEMBR06")
-    runtime.engine.dispose()
+    earlier.engine.dispose()
+    # Sent anonymously "in an hour" (as the clock moves on): its round is still to come when
+    # the export runs, so it is not in it, whatever --until says.
+    later = runtime_at(datetime.now(UTC) + timedelta(hours=1))
+    later.services.feedback.submit(FeedbackForm(FeedbackKind.SUGGESTION, FeedbackTopic.OTHER,
+                                                "Could we have tea", anonymous=True), None)
+    later.engine.dispose()
 
     out = tmp_path / "forum.csv"
     # Through tomorrow: an anonymous case is dated by its delivery round, up to 15 minutes on.
@@ -195,6 +204,7 @@ def test_feedback_export_names_nobody_and_marks_testimonies(
     assert "Wrote 2 case(s)" in result.stdout
     text = out.read_text()
     assert "Best group I've been to" in text and "Private words" not in text
+    assert "Suggestion" not in text  # still waiting for its round
     assert "U0FACIL02" not in text and "U0MEMBR06" not in text
     rows = text.splitlines()
     assert rows[0].startswith("case,received,kind,about,status,sent,meeting,testimony")

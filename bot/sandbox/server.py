@@ -166,7 +166,7 @@ class Sandbox:
                            "roles": sorted(r.value for r in m.roles),
                            "contact": m.contact.value})
             if m.slack_user_id:
-                self.standin.names[m.slack_user_id] = m.name
+                self.standin.workspace.names[m.slack_user_id] = m.name
         return people
 
     def state(self, user: str) -> dict[str, Any]:
@@ -243,14 +243,14 @@ class Sandbox:
             return [page]
         if path.startswith("/api/") and method == "POST":
             raw = _read(environ)
-            answer = handle_api(self.standin, path.removeprefix("/api/"), raw,
+            answer = handle_api(self.standin.workspace, path.removeprefix("/api/"), raw,
                                 environ.get("CONTENT_TYPE", ""))
             return _json(start_response, answer)
         if path.startswith("/respond/") and method == "POST":
             raw = _read(environ)
             payload = json.loads(raw or b"{}") if raw.strip().startswith(b"{") else {
                 k: v[0] for k, v in parse_qs(raw.decode()).items()}
-            self.standin.respond(path.removeprefix("/respond/"), payload)
+            self.standin.workspace.respond(path.removeprefix("/respond/"), payload)
             return _json(start_response, {"ok": True})
         if path.startswith("/sandbox/"):
             query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}

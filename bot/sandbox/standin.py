@@ -59,10 +59,7 @@ class StandInWorkspace:
     """The workspace's side: what is posted where, the open modals, and the Web API the bot
     calls, answered in Slack's shapes and errors."""
 
-    def __init__(self, *, bot_url: str, signing_secret: str,
-                 channels: dict[str, str]) -> None:
-        self.bot_url = bot_url.rstrip("/")
-        self.verifier = SignatureVerifier(signing_secret)
+    def __init__(self, *, channels: dict[str, str]) -> None:
         self.channels: dict[str, str] = dict(channels)  # id -> name
         self.messages: list[Message] = []
         self.modals: dict[str, list[Modal]] = {}  # user -> stack
@@ -70,11 +67,11 @@ class StandInWorkspace:
         self.names: dict[str, str] = {BOT_USER: "Coprod"}
         self.triggers: dict[str, str] = {}  # trigger id -> user
         self.responses: dict[str, dict[str, Any]] = {}  # response_url token -> where
-        self._ids = itertools.count(1)
-        self._lock = threading.RLock()
+        self.ids = itertools.count(1)
+        self.lock = threading.RLock()
 
-    def _ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ids):06d}"
+    def new_ts(self) -> str:
+        return f"{int(time.time())}.{next(self.ids):06d}"
 
     # -- the Web API the bot calls ------------------------------------------------------------
     def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +83,7 @@ class StandInWorkspace:
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         try:
-            with self._lock:
+            with self.lock:
                 return {"ok": True, **handler(params)}
         except SlackError as error:
             return {"ok": False, "error": error.error}
@@ -115,41 +112,41 @@ class StandInWorkspace:
         blocks = self._check_blocks(params.get("blocks"), MESSAGE_LIMIT)
         if not params.get("text") and not blocks:
             raise SlackError("no_text")
-        message = Message(self._ts(), channel, BOT_USER, str(params.get("text", "")), blocks)
+        message = Message(self.new_ts(), channel, BOT_USER, str(params.get("text", "")), blocks)
         self.messages.append(message)
         return {"channel": channel, "ts": message.ts,
                 "message": {"type": "message", "text": message.text, "ts": message.ts,
                             "bot_id": "B0COPROD", "blocks": blocks}}
 
     def api_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        found = self._find(str(params.get("channel", "")), str(params.get("ts", "")))
+        found = self.find(str(params.get("channel", "")), str(params.get("ts", "")))
         found.text = str(params.get("text", found.text))
         found.blocks = self._check_blocks(params.get("blocks"), MESSAGE_LIMIT)
         return {"channel": found.channel, "ts": found.ts, "text": found.text}
 
     def api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_for(str(params.get("channel", "")))
-        message = Message(self._ts(), channel, BOT_USER, str(params.get("text", "")),
+        message = Message(self.new_ts(), channel, BOT_USER, str(params.get("text", "")),
                           self._check_blocks(params.get("blocks"), MESSAGE_LIMIT),
                           ephemeral_for=str(params.get("user", "")))
         self.messages.append(message)
         return {"message_ts": message.ts}
 
-    def _find(self, channel: str, ts: str) -> Message:
+    def find(self, channel: str, ts: str) -> Message:
         for message in self.messages:
             if message.channel == channel and message.ts == ts:
                 return message
         raise SlackError("message_not_found")
 
-    def _new_modal(self, user: str, view: dict[str, Any]) -> Modal:
+    def new_modal(self, user: str, view: dict[str, Any]) -> Modal:
         if len(view.get("blocks", [])) > MODAL_LIMIT:
             raise SlackError("invalid_blocks")
         for key in ("title", "submit", "close"):
             if key in view and len(view[key].get("text", "")) > TITLE_LIMIT:
                 raise SlackError("invalid_arguments")
-        return Modal(f"V{next(self._ids):08d}", user, view, f"{next(self._ids)}.h")
+        return Modal(f"V{next(self.ids):08d}", user, view, f"{next(self.ids)}.h")
 
-    def _modal_json(self, modal: Modal) -> dict[str, Any]:
+    def modal_json(self, modal: Modal) -> dict[str, Any]:
         return {"view": {**modal.view, "id": modal.id, "hash": modal.hash,
                          "team_id": "T0SANDBOX", "state": {"values": {}}}}
 
@@ -157,9 +154,9 @@ class StandInWorkspace:
         user = self.triggers.pop(str(params.get("trigger_id", "")), None)
         if user is None:
             raise SlackError("expired_trigger_id")
-        modal = self._new_modal(user, params["view"])
+        modal = self.new_modal(user, params["view"])
         self.modals[user] = [modal]
-        return self._modal_json(modal)
+        return self.modal_json(modal)
 
     def api_views_push(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.triggers.pop(str(params.get("trigger_id", "")), None)
@@ -168,9 +165,9 @@ class StandInWorkspace:
         stack = self.modals.setdefault(user, [])
         if len(stack) >= 3:
             raise SlackError("push_limit_reached")
-        modal = self._new_modal(user, params["view"])
+        modal = self.new_modal(user, params["view"])
         stack.append(modal)
-        return self._modal_json(modal)
+        return self.modal_json(modal)
 
     def api_views_update(self, params: dict[str, Any]) -> dict[str, Any]:
         for stack in self.modals.values():
@@ -178,9 +175,9 @@ class StandInWorkspace:
                 if modal.id == params.get("view_id"):
                     if params.get("hash") and params["hash"] != modal.hash:
                         raise SlackError("hash_conflict")
-                    modal.view = self._new_modal(modal.user, params["view"]).view
-                    modal.hash, modal.errors = f"{next(self._ids)}.h", {}
-                    return self._modal_json(modal)
+                    modal.view = self.new_modal(modal.user, params["view"]).view
+                    modal.hash, modal.errors = f"{next(self.ids)}.h", {}
+                    return self.modal_json(modal)
         raise SlackError("not_found")
 
     def api_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +185,7 @@ class StandInWorkspace:
         if len(view.get("blocks", [])) > MODAL_LIMIT:
             raise SlackError("invalid_blocks")
         self.homes[str(params.get("user_id", ""))] = view
-        return {"view": {**view, "id": f"V{next(self._ids):08d}"}}
+        return {"view": {**view, "id": f"V{next(self.ids):08d}"}}
 
     def api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         users = str(params.get("users", ""))
@@ -202,7 +199,7 @@ class StandInWorkspace:
 
     def respond(self, token: str, payload: dict[str, Any]) -> None:
         """What arrives at a response_url: replace, delete, or add (ephemeral by default)."""
-        with self._lock:
+        with self.lock:
             where = self.responses.get(token)
             if where is None:
                 return
@@ -213,28 +210,35 @@ class StandInWorkspace:
                                  if not (m.channel == where["channel"] and m.ts == where["ts"])]
             elif payload.get("replace_original") and where["ts"]:
                 try:
-                    found = self._find(where["channel"], where["ts"])
+                    found = self.find(where["channel"], where["ts"])
                     found.text, found.blocks = text, blocks
                 except SlackError:
                     pass
             else:
                 public = payload.get("response_type") == "in_channel"
-                self.messages.append(Message(self._ts(), where["channel"], BOT_USER, text,
+                self.messages.append(Message(self.new_ts(), where["channel"], BOT_USER, text,
                                              blocks, None if public else where["user"]))
 
 
 
-class SlackStandIn(StandInWorkspace):
-    """The people's side: what they type and click, sent to the bot signed as Slack signs."""
+class SlackStandIn:
+    """The people's side: what they type and click, sent to the bot signed as Slack signs,
+    into the workspace the bot answers through the Web API."""
+
+    def __init__(self, *, bot_url: str, signing_secret: str,
+                 channels: dict[str, str]) -> None:
+        self.bot_url = bot_url.rstrip("/")
+        self.verifier = SignatureVerifier(signing_secret)
+        self.workspace = StandInWorkspace(channels=channels)
 
     def _trigger(self, user: str) -> str:
-        trigger = f"{next(self._ids)}.{int(time.time())}.sandbox"
-        self.triggers[trigger] = user
+        trigger = f"{next(self.workspace.ids)}.{int(time.time())}.sandbox"
+        self.workspace.triggers[trigger] = user
         return trigger
 
     def _response_url(self, user: str, channel: str, ts: str | None) -> str:
-        token = f"r{next(self._ids)}"
-        self.responses[token] = {"user": user, "channel": channel, "ts": ts}
+        token = f"r{next(self.workspace.ids)}"
+        self.workspace.responses[token] = {"user": user, "channel": channel, "ts": ts}
         return f"{self.bot_url}/respond/{token}"
 
     def _send(self, body: str, content_type: str) -> tuple[int, str]:
@@ -258,8 +262,10 @@ class SlackStandIn(StandInWorkspace):
         command, _, text = line.strip().partition(" ")
         body = urlencode({
             "token": "sandbox", "team_id": "T0SANDBOX", "team_domain": "sandbox",
-            "channel_id": channel, "channel_name": self.channels.get(channel, "directmessage"),
-            "user_id": user, "user_name": self.names.get(user, user), "command": command,
+            "channel_id": channel,
+            "channel_name": self.workspace.channels.get(channel, "directmessage"),
+            "user_id": user, "user_name": self.workspace.names.get(user, user),
+            "command": command,
             "text": text, "api_app_id": "A0COPROD",
             "response_url": self._response_url(user, channel, None),
             "trigger_id": self._trigger(user)})
@@ -272,9 +278,9 @@ class SlackStandIn(StandInWorkspace):
                 data = json.loads(answer)
             except ValueError:
                 data = {"text": answer}
-            with self._lock:
+            with self.workspace.lock:
                 public = data.get("response_type") == "in_channel"
-                self.messages.append(Message(self._ts(), channel, BOT_USER,
+                self.workspace.messages.append(Message(self.workspace.new_ts(), channel, BOT_USER,
                                              str(data.get("text", "")), data.get("blocks") or [],
                                              None if public else user))
         return {"ok": True}
@@ -284,39 +290,40 @@ class SlackStandIn(StandInWorkspace):
                values: dict[str, Any] | None = None) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "type": "block_actions", "team": {"id": "T0SANDBOX", "domain": "sandbox"},
-            "user": {"id": user, "name": self.names.get(user, user), "team_id": "T0SANDBOX"},
+            "user": {"id": user, "name": self.workspace.names.get(user, user),
+                     "team_id": "T0SANDBOX"},
             "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
-            "actions": [{**action, "action_ts": self._ts()}]}
+            "actions": [{**action, "action_ts": self.workspace.new_ts()}]}
         if view_id:
             modal = self._modal_by_id(user, view_id)
             payload["container"] = {"type": "view", "view_id": view_id}
             payload["view"] = {**modal.view, "id": modal.id, "hash": modal.hash,
                                "state": {"values": values or {}}}
         elif channel and ts:
-            message = self._find(channel, ts)
+            message = self.workspace.find(channel, ts)
             payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel,
                                     "is_ephemeral": message.ephemeral_for is not None}
-            payload["channel"] = {"id": channel, "name": self.channels.get(channel, "dm")}
+            payload["channel"] = {"id": channel, "name": self.workspace.channels.get(channel, "dm")}
             payload["message"] = {"ts": ts, "text": message.text, "blocks": message.blocks}
             payload["response_url"] = self._response_url(user, channel, ts)
         else:
-            home = self.homes.get(user, {})
+            home = self.workspace.homes.get(user, {})
             payload["container"] = {"type": "view", "view_id": "home"}
             payload["view"] = {**home, "type": "home", "state": {"values": values or {}}}
         status, _ = self._interactive(payload)
         return {"ok": status == 200}
 
     def _modal_by_id(self, user: str, view_id: str) -> Modal:
-        for modal in self.modals.get(user, []):
+        for modal in self.workspace.modals.get(user, []):
             if modal.id == view_id:
                 return modal
         raise SlackError("not_found")
 
     def submit(self, user: str, view_id: str, values: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
+        with self.workspace.lock:
             modal = self._modal_by_id(user, view_id)
         payload = {"type": "view_submission", "team": {"id": "T0SANDBOX"},
-                   "user": {"id": user, "name": self.names.get(user, user)},
+                   "user": {"id": user, "name": self.workspace.names.get(user, user)},
                    "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
                    "view": {**modal.view, "id": modal.id, "hash": modal.hash,
                             "team_id": "T0SANDBOX", "state": {"values": values}}}
@@ -324,15 +331,15 @@ class SlackStandIn(StandInWorkspace):
         if status != 200:
             return {"ok": False, "error": "the bot could not take this form"}
         data = json.loads(answer) if answer.strip() else {}
-        with self._lock:
-            stack = self.modals.get(user, [])
+        with self.workspace.lock:
+            stack = self.workspace.modals.get(user, [])
             action = data.get("response_action")
             if action == "errors":
                 modal.errors = data.get("errors", {})
             elif action == "update":
                 modal.view, modal.errors = data["view"], {}
             elif action == "push":
-                stack.append(self._new_modal(user, data["view"]))
+                stack.append(self.workspace.new_modal(user, data["view"]))
             elif action == "clear":
                 stack.clear()
             elif stack:
@@ -340,13 +347,13 @@ class SlackStandIn(StandInWorkspace):
         return {"ok": True, "errors": modal.errors}
 
     def close(self, user: str) -> None:
-        with self._lock:
-            stack = self.modals.get(user, [])
+        with self.workspace.lock:
+            stack = self.workspace.modals.get(user, [])
             if stack:
                 stack.pop()
 
     def shortcut(self, user: str, channel: str, ts: str, callback_id: str) -> dict[str, Any]:
-        message = self._find(channel, ts)
+        message = self.workspace.find(channel, ts)
         status, _ = self._interactive({
             "type": "message_action", "callback_id": callback_id, "team": {"id": "T0SANDBOX"},
             "user": {"id": user}, "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
@@ -357,31 +364,33 @@ class SlackStandIn(StandInWorkspace):
 
     def home_opened(self, user: str) -> None:
         body = json.dumps({"token": "sandbox", "team_id": "T0SANDBOX", "api_app_id": "A0COPROD",
-                           "type": "event_callback", "event_id": f"Ev{next(self._ids):08d}",
+                           "type": "event_callback",
+                           "event_id": f"Ev{next(self.workspace.ids):08d}",
                            "event_time": int(time.time()),
                            "event": {"type": "app_home_opened", "user": user, "tab": "home",
-                                     "channel": "D" + user[1:], "event_ts": self._ts()}})
+                                     "channel": "D" + user[1:],
+                                     "event_ts": self.workspace.new_ts()}})
         self._send(body, "application/json")
 
     # -- the page's view of it all ------------------------------------------------------------
     def state_for(self, user: str) -> dict[str, Any]:
-        with self._lock:
-            visible = [m for m in self.messages
+        with self.workspace.lock:
+            visible = [m for m in self.workspace.messages
                        if m.ephemeral_for in (None, user)
                        and (not m.channel.startswith("D") or m.channel == "D" + user[1:])]
-            stack = self.modals.get(user, [])
+            stack = self.workspace.modals.get(user, [])
             modal = stack[-1] if stack else None
             return {
-                "channels": [{"id": c, "name": n} for c, n in self.channels.items()],
+                "channels": [{"id": c, "name": n} for c, n in self.workspace.channels.items()],
                 "messages": [m.as_json() for m in visible],
                 "modal": ({"id": modal.id, "view": modal.view, "errors": modal.errors}
                           if modal else None),
-                "home": self.homes.get(user),
-                "names": self.names,
+                "home": self.workspace.homes.get(user),
+                "names": self.workspace.names,
             }
 
 
-def handle_api(standin: SlackStandIn, method: str, raw: bytes,
+def handle_api(standin: StandInWorkspace, method: str, raw: bytes,
                content_type: str) -> dict[str, Any]:
     """A Web API call as WebClient sends it: form-encoded, or JSON for the richer methods."""
     text = raw.decode("utf-8", "replace")

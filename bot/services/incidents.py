@@ -370,15 +370,6 @@ class IncidentsService:
                 raise NoticeGone(incident_id)
             return incident_view(incident)
 
-    def unanswered_view(self, incident_id: int) -> IncidentView:
-        """An incident nobody has picked up yet, for the notices that chase it (urgent texts,
-        "we are contacting more people"): NoticeGone once someone has acknowledged or resolved
-        it, so a retry or a text held for the morning says nothing stale."""
-        view = self.alert_view(incident_id)
-        if view.status is not IncidentStatus.OPEN:
-            raise NoticeGone(incident_id)
-        return view
-
     def breach_view(self, incident_id: int, member_id: int) -> BreachView:
         with self.sessions() as session:
             incident = IncidentRepository(session).get(incident_id)

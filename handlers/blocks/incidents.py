@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from bot.notices import Notice
+from bot.notices import Notice, NoticeGone
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     INCIDENT_STATUS_WORDS,
@@ -267,8 +267,16 @@ def _draw_alert(notice: IncidentAlert, services: Services) -> Payload:
                           services.settings.timezone)
 
 
+def _still_unanswered(services: Services, incident_id: int) -> None:
+    """A chase (an urgent text, "we are contacting more people") has nothing to say once
+    someone has acknowledged or resolved the incident: a retry, or a text held for the
+    morning, is not sent."""
+    if services.incidents.alert_view(incident_id).status is not IncidentStatus.OPEN:
+        raise NoticeGone(incident_id)
+
+
 def _draw_urgent_text(notice: UrgentIncidentText, services: Services) -> Payload:
-    services.incidents.unanswered_view(notice.incident_id)  # nothing to say once picked up
+    _still_unanswered(services, notice.incident_id)
     # Texts never carry details: only that someone is needed, and where to look.
     return {"text": URGENT_TEXT, "blocks": [section(URGENT_TEXT)], "sms": URGENT_TEXT}
 
@@ -280,7 +288,7 @@ def _draw_breach(notice: BreachFollowUp, services: Services) -> Payload:
 
 
 def _draw_chased(notice: ReportBeingChased, services: Services) -> Payload:
-    services.incidents.unanswered_view(notice.incident_id)  # nothing to say once picked up
+    _still_unanswered(services, notice.incident_id)
     return being_chased_dm(notice.incident_id)
 
 

@@ -286,3 +286,21 @@ def test_every_read_and_refusal_is_audited_without_content(
         entries = [(e.actor_slack_id, e.action, e.subject)
                    for e in session.query(AuditEntry).order_by(AuditEntry.id)]
     assert entries == [(LEAD, "acknowledged", subject), (MEMBER, "refused resolved", subject)]
+
+
+@pytest.mark.parametrize("settle", ["acknowledge", "resolve"])
+def test_chasing_notices_are_not_sent_once_someone_has_picked_it_up(
+    paging: tuple[Runtime, SlackDriver], frozen: FrozenDateTimeFactory, fake_twilio: FakeTwilio,
+    settle: str
+) -> None:
+    runtime, slack = paging
+    incidents = runtime.services.incidents
+    report(slack)
+    frozen.tick(10 * 60)
+    assert incidents.escalate_unacknowledged() == 1  # texts and "we are chasing it", queued
+    with runtime.sessions() as session:
+        incident_id = session.query(Incident).one().id
+    getattr(incidents, settle)(incident_id, LEAD)  # before they are delivered (a retry, say)
+    runtime.dispatcher().deliver_due()
+    assert fake_twilio.texts == []
+    assert all("contacting more people" not in m["text"] for m in dms_to(slack.fake, REPORTER))

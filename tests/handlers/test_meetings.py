@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from bot.app import create_app
 from bot.config import Settings
 from bot.delivery.twilio import TwilioSmsProvider
+from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.rules.texting import RsvpFor, RsvpSubject
 from bot.sms_web import make_sms_routes
@@ -397,3 +398,73 @@ def test_reminders_are_stored_as_notices_that_name_nobody(world: World) -> None:
                    for r in rows)
         assert {r.rsvp_for for r in texts} == {RsvpFor(RsvpSubject.MEETING, 1).stored} or \
             all(RsvpFor.read(r.rsvp_for) is not None for r in texts)
+
+
+def test_an_anonymous_agenda_item_shows_nowhere_before_its_round(world: World) -> None:
+    meeting_id = world.forum()
+    meetings = world.runtime.services.meetings
+    world.clock.move_to("2026-12-01 18:01:00")  # the 7-day reminder is due
+    world.runtime.services.reminders.send_due()
+    world.slack.command("/meetings", "agenda", user_id=FACILITATOR)
+    world.slack.submit(world.slack.opened_view(), {
+        BlockId.AG_TEXT: "Evening sessions for working members",
+        BlockId.AG_ANONYMOUS: ["anonymous"]}, user_id=FACILITATOR)  # out at 18:15
+    world.slack.command("/meetings", "agenda", user_id=COORDINATOR)
+    world.slack.submit(world.slack.opened_view(), {BlockId.AG_TEXT: "The heating is broken"},
+                       user_id=COORDINATOR)
+    world.deliver()  # the reminder is drawn now, before the anonymous item's round
+    posted = json.dumps([c.params for c in world.slack.fake.calls_to("chat.postMessage")])
+    assert "The heating is broken" in posted and "Evening sessions" not in posted
+    assert meetings.get(meeting_id).agenda == ("The heating is broken",)
+    assert all(v.agenda == ("The heating is broken",)
+               for v in [*meetings.upcoming_for(FACILITATOR), *meetings.agenda_choices(
+                   FACILITATOR)])
+
+    world.clock.move_to("2026-12-01 18:15:00")
+    assert meetings.get(meeting_id).agenda == ("Evening sessions for working members",
+                                               "The heating is broken")
+
+
+def test_only_a_member_invited_may_add_to_an_agenda_and_others_learn_nothing(
+    world: World
+) -> None:
+    world.forum(title="Coordinators' forum", invited="coordinator")
+    refused = world.slack.text_of(world.slack.command("/meetings", "agenda",
+                                                      user_id=FACILITATOR))
+    assert "no forum or community meeting planned" in refused  # none they may add to
+    world.slack.command("/meetings", "agenda", user_id=COORDINATOR)
+    form = world.slack.opened_view()
+    for who, anonymous, told in ((FACILITATOR, None, "isn't one you're invited to"),
+                                 (FACILITATOR, ["anonymous"], "isn't one you're invited to"),
+                                 ("U0NOBODY9", None, "not in our member list")):
+        # The coordinator's form, sent by someone else (a crafted request).
+        answer = world.slack.submit(form, {BlockId.AG_TEXT: "Could we have tea",
+                                           BlockId.AG_ANONYMOUS: anonymous}, user_id=who)
+        errors = json.loads(answer.body)["errors"]
+        assert list(errors) == [BlockId.AG_MEETING] and told in errors[BlockId.AG_MEETING]
+        assert "Coordinators' forum" not in errors[BlockId.AG_MEETING]
+    with world.runtime.sessions() as session:
+        assert session.query(AgendaItem).count() == 0
+    saved = world.slack.submit(form, {BlockId.AG_TEXT: "Could we have tea"},
+                               user_id=COORDINATOR)
+    assert json.loads(saved.body)["response_action"] == "update"
+
+
+def test_a_step_whose_coordinator_was_erased_says_a_coordinator(world: World) -> None:
+    from sqlalchemy import update
+
+    from handlers.notices import NoticeRenderer
+    from storage.models import PresentRequest
+
+    world.forum(kind=MeetingKind.TRUSTEES, title="Trustees' meeting", invited="trustee")
+    request = world.runtime.services.meetings.request_to_present(
+        FACILITATOR, "Evening sessions for working members")
+    world.runtime.services.meetings.step_present(request.id, COORDINATOR,
+                                                 RequestStatus.ACKNOWLEDGED)
+    with world.runtime.sessions.begin() as session:  # as erasing the coordinator leaves it
+        session.execute(update(PresentRequest).values(decided_by=None))
+    drawn = NoticeRenderer(world.runtime.services)(
+        {"notice": "meeting.present-request", "request_id": request.id},
+        OutboxChannel.SLACK_DM)
+    assert "Seen by a coordinator." in json.dumps(drawn["blocks"])
+    assert "None" not in json.dumps(drawn)

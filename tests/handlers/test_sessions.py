@@ -627,3 +627,22 @@ def test_editing_a_session_moves_its_card_to_the_channel_picked(
     assert "Tuesday peer group" in moved["text"] and ActionId.SESSION_CLAIM in json.dumps(moved)
     # The card already posted is kept up to date where it is.
     assert "18:00-20:00" in card_text(slack.fake)
+
+
+@pytest.mark.parametrize("change", ["covered", "cancelled", "started"])
+def test_a_coverage_alert_is_not_sent_once_it_is_no_longer_needed(
+    members: Runtime, clock: FakeClock, fake_slack: FakeSlack, change: str
+) -> None:
+    session_id = make_session(members, clock, days_ahead=2)
+    deliver(members)  # the card
+    assert members.services.rota.send_coverage_alerts() == 1  # to Ada, and in the channel
+    if change == "covered":
+        members.services.rota.claim(session_id, COORDINATOR)
+        members.services.rota.claim(session_id, FACILITATOR)
+    elif change == "cancelled":
+        members.services.sessions.cancel(COORDINATOR, session_id)
+    else:
+        clock.advance(days=2, hours=1)
+    deliver(members)
+    posted = json.dumps([c.params for c in fake_slack.calls_to("chat.postMessage")])
+    assert "not covered yet" not in posted and "Can you help?" not in posted

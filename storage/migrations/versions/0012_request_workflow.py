@@ -37,5 +37,9 @@ def downgrade() -> None:
         batch_op.alter_column('status', type_=sa.String(length=20), existing_nullable=False)
     op.execute("UPDATE present_requests SET status = 'accepted' WHERE status = 'arranged'")
     op.execute("UPDATE present_requests SET status = 'another_date' WHERE status = 'declined'")
+    # Values the old code cannot load: its requests to present were requested, accepted or
+    # another_date, and its MeetingStatus was not_asked, requested, acknowledged or arranged.
+    op.execute("UPDATE present_requests SET status = 'requested' WHERE status = 'acknowledged'")
+    op.execute("UPDATE feedback_cases SET meeting = 'acknowledged' WHERE meeting = 'declined'")
     with op.batch_alter_table('debrief_requests', schema=None) as batch_op:
         batch_op.drop_column('status')

@@ -188,3 +188,26 @@ def test_a_notice_about_a_case_that_is_gone_is_not_sent(
     members.dispatcher().deliver_due()
     [row] = rows(members)
     assert row.sent_at is None and row.last_error == "no longer needed"
+
+
+def test_the_export_leaves_out_what_still_waits_for_its_round(
+    members: Runtime, clock: FakeClock
+) -> None:
+    feedback = members.services.feedback
+    clock.now = clock.now.replace(minute=7, second=31)
+    start, end = clock.now - timedelta(days=1), clock.now + timedelta(days=1)
+    named = feedback.submit(form("The heating is broken"), BRAM)
+    anonymous = feedback.submit(form("The group ran late", anonymous=True), FIN)
+    # Asked for through tomorrow, but the anonymous case is not out until 10:15.
+    assert [c.id for c in feedback.cases_between(start, end)] == [named.case_id]
+
+    clock.now = anonymous.release_at
+    assert [c.id for c in feedback.cases_between(start, end)] == [named.case_id,
+                                                                 anonymous.case_id]
+    clock.advance(minutes=1)
+    feedback.add_by_code(anonymous.code, FIN, "It was on Tuesday")  # out at 10:30
+    [_, case] = feedback.cases_between(start, end)
+    assert case.messages == ()
+    clock.now = clock.now.replace(minute=30, second=0)
+    [_, case] = feedback.cases_between(start, end)
+    assert [m.body for m in case.messages] == ["It was on Tuesday"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.rules.roles import Role
+import pytest
+
+from bot.rules.roles import NotAllowed, Role
+from bot.services.members import require_coordinator
 from bot.wiring import Runtime
 from storage.models import ContactPreference
 from storage.repositories import MemberRepository
@@ -69,3 +72,21 @@ def test_a_row_matching_two_different_members_is_refused(runtime: Runtime) -> No
     assert report.updated == 1
     fin = runtime.services.members.find_by_slack_id("U0MEMBR06")
     assert fin is not None and Role.TRUSTEE in fin.roles
+
+
+def test_one_coordinator_check_reads_the_directory(members: Runtime) -> None:
+    with members.sessions() as session:
+        assert require_coordinator(session, "U0COORD01").name == "Ada Brightwater"
+        for someone in ("U0FACIL02", "U0NOBODY9"):
+            with pytest.raises(NotAllowed) as refused:
+                require_coordinator(session, someone)
+            assert refused.value.needed is Role.COORDINATOR
+    assert members.services.members.require("U0SAFEG05", Role.SAFEGUARDING_LEAD).name == \
+        "Esme Hart"
+
+
+def test_only_coordinators_see_who_cannot_be_texted(members: Runtime) -> None:
+    texting = members.services.texting
+    assert texting.unreachable("U0COORD01") == []  # everyone who wants texts can get them
+    with pytest.raises(NotAllowed):
+        texting.unreachable("U0FACIL02")
