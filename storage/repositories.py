@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot.notices import update_target
 from bot.rules.feedback_words import FeedbackRoute, FeedbackStatus
@@ -389,6 +389,12 @@ class IncidentRepository:
 
     def get(self, incident_id: int) -> Incident | None:
         return self.session.get(Incident, incident_id)
+
+    def get_for_alert(self, incident_id: int) -> Incident | None:
+        """The incident without its timeline and recipients, which an alert doesn't show."""
+        return self.session.scalar(
+            select(Incident).where(Incident.id == incident_id)
+            .options(lazyload(Incident.timeline), lazyload(Incident.recipients)))
 
     def get_for_update(self, incident_id: int) -> Incident | None:
         query = select(Incident).where(Incident.id == incident_id)

@@ -16,9 +16,10 @@ from bot.config import Settings
 from bot.notices import Notice
 from bot.rules.lifecycle import RequestStatus, request_step
 from bot.rules.roles import Role
+from bot.services.jobs import one_by_one
 from bot.services.members import require_coordinator
 from bot.services.notices import NoticeBook
-from bot.services.sessions import SessionDesk, SessionGone, SessionView, one_by_one
+from bot.services.sessions import SessionDesk, SessionGone, SessionView
 from storage.models import DebriefRequest, GroupSession
 from storage.repositories import MemberRepository, SessionRepository
 

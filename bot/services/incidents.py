@@ -37,6 +37,7 @@ from bot.rules.incidents import (
 from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
 from bot.services.cases import CaseDesk
+from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from bot.signposting import Signpost, load_signposts
@@ -267,21 +268,16 @@ class IncidentsService:
         """Each unacknowledged urgent incident goes one level further, in a savepoint of its
         own: one that fails is logged by number, and the others are still escalated."""
         now = self.clock()
-        escalated = 0
         with self.sessions.begin() as session:
-            for incident in IncidentRepository(session).list_due_escalations(now):
-                try:
-                    with session.begin_nested():
-                        self._escalate(session, incident, now)
-                    escalated += 1
-                except Exception as error:
-                    log.exception("incident %d could not be escalated (%s)", incident.id,
-                                  type(error).__name__)
+            escalated = one_by_one(
+                session, IncidentRepository(session).list_due_escalations(now),
+                lambda incident: self._escalate(session, incident, now), log,
+                "incident %d could not be escalated")
         if escalated:
             self.nudge()
         return escalated
 
-    def _escalate(self, session: Session, incident: Incident, now: datetime) -> None:
+    def _escalate(self, session: Session, incident: Incident, now: datetime) -> int:
         members = MemberRepository(session)
         book = NoticeBook(session, now)
         level = incident.escalation_level + 1
@@ -308,6 +304,7 @@ class IncidentsService:
         record_step(incident, now, "escalated", detail=f"level {level}")
         incident.escalation_level = level
         incident.next_escalation_at = now + self.every
+        return 1
 
     # -- the responders' side -----------------------------------------------------------------
     def acknowledge(self, incident_id: int, actor: str) -> IncidentView:
@@ -364,11 +361,13 @@ class IncidentsService:
 
     # -- for drawing notices at delivery (the recipient was chosen when it was queued) --------
     def alert_view(self, incident_id: int) -> IncidentView:
+        """The incident as its alert shows it (no timeline: the alert never shows one, and it
+        is drawn for every copy on every step)."""
         with self.sessions() as session:
-            incident = IncidentRepository(session).get(incident_id)
+            incident = IncidentRepository(session).get_for_alert(incident_id)
             if incident is None:
                 raise NoticeGone(incident_id)
-            return incident_view(incident)
+            return incident_view(incident, with_timeline=False)
 
     def breach_view(self, incident_id: int, member_id: int) -> BreachView:
         with self.sessions() as session:
@@ -412,7 +411,7 @@ def record_step(incident: Incident, at: datetime, step: str, *, detail: str = ""
     incident.timeline.append(IncidentStep(at=at, step=step, detail=detail[:200],
                                           actor_slack_id=actor, note=note))
 
-def incident_view(incident: Incident) -> IncidentView:
+def incident_view(incident: Incident, *, with_timeline: bool = True) -> IncidentView:
     return IncidentView(
         id=incident.id, kind=incident.kind, severity=incident.severity,
         route=incident.route, danger=incident.danger, status=incident.status,
@@ -424,7 +423,7 @@ def incident_view(incident: Incident) -> IncidentView:
         acknowledged_at=incident.acknowledged_at, resolved_by=incident.resolved_by,
         escalation_level=incident.escalation_level,
         timeline=tuple(StepView(s.at, s.step, s.detail, s.actor_slack_id, s.note)
-                       for s in incident.timeline),
+                       for s in incident.timeline) if with_timeline else (),
     )
 
 

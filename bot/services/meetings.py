@@ -30,6 +30,7 @@ from bot.rules.meetings import (
     validate_meeting,
 )
 from bot.rules.roles import NotAllowed, Role
+from bot.services.jobs import one_by_one
 from bot.services.members import is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
@@ -165,20 +166,13 @@ class MeetingsService:
         """Keeps every series a year ahead (scheduled). Each series in a savepoint of its own:
         one that fails is logged by number, and the others are still extended."""
         now = self.clock()
-        made = 0
         with self.sessions.begin() as session:
             repo = MeetingRepository(session)
             horizon = now.astimezone(self.tz).date() + SERIES_AHEAD
-            for series in repo.list_series():
-                if series.made_until >= horizon:
-                    continue
-                series_id = series.id
-                try:
-                    with session.begin_nested():
-                        made += self._extend(repo, series, horizon, now)
-                except Exception as error:
-                    log.exception("meeting series %d could not be extended (%s)", series_id,
-                                  type(error).__name__)
+            due = [series for series in repo.list_series() if series.made_until < horizon]
+            made = one_by_one(session, due,
+                              lambda series: self._extend(repo, series, horizon, now), log,
+                              "meeting series %d could not be extended")
         return made
 
     def _extend(self, repo: MeetingRepository, series: MeetingSeries, horizon: date,

@@ -26,13 +26,13 @@ from bot.rules.coverage import (
     release_is_late,
 )
 from bot.rules.roles import Role
+from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.sessions import (
     SessionDesk,
     SessionGone,
     SessionView,
     facilitator,
-    one_by_one,
     waiting,
 )
 from storage.models import (

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +38,7 @@ from bot.rules.sessions import (
     check_draft,
     series_days,
 )
+from bot.services.jobs import one_by_one
 from bot.services.members import is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
@@ -137,31 +138,6 @@ def facilitator(member: Member) -> Facilitator:
 
 def waiting(entries: Iterable[WaitingListEntry]) -> list[Waiting]:
     return [Waiting(w.member_id, w.offered_until, w.declined) for w in entries]
-
-
-# -- scheduled jobs -----------------------------------------------------------------------------
-class HasId(Protocol):
-    @property
-    def id(self) -> int: ...
-
-
-Item = TypeVar("Item", bound=HasId)
-
-
-def one_by_one(session: Session, items: Iterable[Item], work: Callable[[Item], int],
-               logger: logging.Logger, failed: str) -> int:
-    """A scheduled job's items, each in a savepoint of its own: one that fails is rolled back
-    and logged by id (`failed` reads "session %d could not ..."), and the others go on.
-    Returns the sum of what `work` returned."""
-    done = 0
-    for item in items:
-        item_id = item.id
-        try:
-            with session.begin_nested():
-                done += work(item)
-        except Exception as error:
-            logger.exception(failed + " (%s)", item_id, type(error).__name__)
-    return done
 
 
 # -- the desk -----------------------------------------------------------------------------------
