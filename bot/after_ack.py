@@ -12,6 +12,7 @@ engine included, so this small pool is ours instead.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import traceback
@@ -41,7 +42,9 @@ class AfterAck:
         """Runs `work` soon; if it fails, the person is told `sorry` through `tell`."""
         with self._idle:
             self._running += 1
-        self._pool.submit(self._run, kind, work, tell, sorry)
+        # The work runs in a copy of this request's context, so its log lines carry this
+        # request's id (a pool thread otherwise keeps whatever it last had).
+        self._pool.submit(contextvars.copy_context().run, self._run, kind, work, tell, sorry)
 
     def _run(self, kind: str, work: Callable[[], object], tell: Tell, sorry: str) -> None:
         try:

@@ -6,18 +6,21 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck, log_failure
 from bot.config import Settings
 from bot.delivery.slack import make_web_client
-from bot.logs import new_request_id
+from bot.logs import request_id, request_scope
 from bot.services import Services
-from bot.services.members import first_time_seen
+from bot.signatures import checked_signature
 from handlers import coprod, feedback, home, incidents, meetings, sessions, texting
-from handlers.blocks.text import KIND_ERROR
+from handlers.blocks.text import KIND_ERROR, OUT_OF_DATE
+from handlers.ids import ActionId
 from handlers.payloads import NotOurs
+from handlers.replies import say_privately
+from handlers.shapes import odd_shape
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,26 @@ class CoprodApp(App):
     """Bolt's app, with the pool that runs what comes after an acknowledgement."""
 
     after_ack: AfterAck
+    signing_secret: str | None
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Every request gets its own id before anything logs; one of a shape Slack never sends
+        is answered 200 before Bolt routes it (Bolt indexes into payloads as it routes)."""
+        with request_scope():
+            odd = odd_shape(req.body)
+            if odd is None:
+                return super().dispatch(req)
+            if req.mode == "http" and not signed_by_slack(self.signing_secret, req):
+                return BoltResponse(status=401, body={"error": "invalid request"})
+            log.info("ignored a %s in a shape Slack never sends", odd)
+            return BoltResponse(status=200, body="")
+
+
+def signed_by_slack(secret: str | None, req: BoltRequest) -> bool:
+    if secret is None:
+        return True  # nothing to check against: Bolt's own verification is off too
+    headers = {k: v[0] for k, v in req.headers.items() if v}
+    return checked_signature(secret, req.raw_body.encode(), headers) is None
 
 
 def create_app(
@@ -59,9 +82,10 @@ def create_app(
         raise_error_for_unhandled_request=False,
     )
     app.after_ack = AfterAck()
+    app.signing_secret = settings.slack_signing_secret
     app.middleware(_give_listeners(services, app.after_ack))
     app.middleware(_each_event_once(services))
-    app.error(_kind_error(settings))
+    app.error(_kind_error(settings, app.after_ack))
     for register in REGISTRARS:
         register(app)
     return app
@@ -71,7 +95,7 @@ def _give_listeners(services: Services, after_ack: AfterAck) -> Callable[..., No
     def give_listeners_services(context: dict[str, Any], next: Callable[[], None]) -> None:
         context["services"] = services
         context["after_ack"] = after_ack
-        context["request_id"] = new_request_id()  # every log line of this request carries it
+        context["request_id"] = request_id.get()  # set by CoprodApp.dispatch
         next()
     return give_listeners_services
 
@@ -82,20 +106,19 @@ def _each_event_once(services: Services) -> Callable[..., BoltResponse | None]:
         # Slack retries an event it thinks was missed (X-Slack-Retry-Num): answer the retry
         # with 200 and do nothing more.
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not first_time_seen(services.database, str(event_id), services.clock()):
+        if event_id and not services.once.first_time_seen(str(event_id)):
             return BoltResponse(status=200, body="")
         next()
         return None
     return handle_each_event_once
 
 
-def _kind_error(settings: Settings) -> Callable[..., BoltResponse]:
+def _kind_error(settings: Settings, after_ack: AfterAck) -> Callable[..., BoltResponse]:
     """The one error handler: logs without free text, answers in kind words."""
-    def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    def on_error(error: Exception, body: dict[str, Any], respond: Respond) -> BoltResponse:
         if isinstance(error, NotOurs):
             # Something our buttons and forms never send: nothing to do, and not our fault.
-            log.info("ignored a %s carrying a value we never sent",
-                     str(body.get("type") or "request"))
+            _out_of_date(body, respond, after_ack)
             return BoltResponse(status=200, body="")
         log_failure(str(body.get("command") or body.get("type") or "request"), error)
         if body.get("command"):
@@ -116,3 +139,17 @@ def _kind_error(settings: Settings) -> Callable[..., BoltResponse]:
                                           "nothing was saved. Please try again in a minute."}})
         return BoltResponse(status=500, body="")
     return on_error
+
+
+def _out_of_date(body: dict[str, Any], respond: Respond, after_ack: AfterAck) -> None:
+    """A click carrying a value we never sent (a stale card, an odd request): logged by kind
+    and action id, never the value; the person is told, privately, when Slack said where."""
+    kind = "button" if body.get("type") == "block_actions" else str(body.get("type") or "request")
+    actions = body.get("actions")
+    action = actions[0].get("action_id") if isinstance(actions, list) and actions and \
+        isinstance(actions[0], dict) else None
+    log.info("ignored a %s carrying a value we never sent (%s)", kind,
+             action if isinstance(action, str) and action in set(ActionId) else "-")
+    if kind == "button" and isinstance(body.get("response_url"), str):
+        after_ack("telling them a button is out of date",
+                  lambda: say_privately(respond, OUT_OF_DATE), lambda words: None, "")

@@ -221,10 +221,14 @@ def _answer_slack(app: App, runtime: Runtime, *, http: bool, host: str, port: in
                                      calendar=runtime.services.sessions.calendar_file),
                        host, port, threads)
         else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from bot.socket_mode import AppTokenRefused, serve_socket_mode
 
             log.info("Coprod is connecting to Slack with Socket Mode")
-            SocketModeHandler(app, runtime.settings.slack_app_token).start()
+            try:
+                serve_socket_mode(app, runtime.settings.slack_app_token or "")
+            except AppTokenRefused as refused:
+                typer.echo(str(refused), err=True)
+                raise typer.Exit(2) from None
     except KeyboardInterrupt:
         log.info("Coprod is stopping")
 

@@ -6,11 +6,15 @@ body into a warning ("Unhandled request ({...})"), so their records are cut befo
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import functools
 import json
 import logging
 import re
 import uuid
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
 
 _PAYLOAD = re.compile(r"\s*[\(\[{].*", re.DOTALL)
 LIBRARY_LOGGERS = ("slack_bolt", "slack_sdk", "slack")
@@ -36,6 +40,33 @@ def new_request_id() -> str:
     value = uuid.uuid4().hex[:12]
     request_id.set(value)
     return value
+
+
+@contextlib.contextmanager
+def request_scope() -> Iterator[str]:
+    """A fresh id for one request (or one run of a job) from its first log line to its last,
+    then the id the thread had before: a server thread serves many requests, and a line
+    logged between two of them must not carry the last one's id."""
+    token = request_id.set(uuid.uuid4().hex[:12])
+    try:
+        yield request_id.get()
+    finally:
+        request_id.reset(token)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_own_scope(work: Callable[P, R]) -> Callable[P, R]:
+    """`work`, run each time with an id of its own (for scheduled jobs)."""
+
+    @functools.wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with request_scope():
+            return work(*args, **kwargs)
+
+    return run
 
 
 class JsonLines(logging.Formatter):

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text
 
 from bot.delivery.dispatcher import Dispatcher
+from bot.logs import in_own_scope
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
         else BackgroundScheduler(timezone=UTC, job_defaults=defaults)
     )
     scheduler.add_job(
-        dispatcher.deliver_due,
+        in_own_scope(dispatcher.deliver_due),
         IntervalTrigger(seconds=interval_seconds),
         id=DELIVER_OUTBOX_JOB,
         name="deliver the outbox",
@@ -83,15 +84,16 @@ def _reminders_then_replan(scheduler: BaseScheduler, services: Services) -> Call
             services.nudge()  # hand them to the dispatcher now, not at its next tick
         upcoming = services.reminders.next_due_at()
         if upcoming is not None:
-            scheduler.add_job(run, DateTrigger(run_date=upcoming), id=NEXT_REMINDER_JOB,
-                              name=NEXT_REMINDER_JOB, replace_existing=True,
-                              misfire_grace_time=None)
+            scheduler.add_job(in_own_scope(run), DateTrigger(run_date=upcoming),
+                              id=NEXT_REMINDER_JOB, name=NEXT_REMINDER_JOB,
+                              replace_existing=True, misfire_grace_time=None)
         return sent
 
     return run
 
 
 def _logged(name: str, job: Callable[[], int]) -> Callable[[], None]:
+    @in_own_scope
     def run() -> None:
         count = job()
         if count:

@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.services import Services
+from bot.web import BodyTooLarge, read_capped
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -33,15 +34,15 @@ def _respond(start_response: StartResponse, status: str, body: bytes,
 
 def _signed_params(environ: WSGIEnvironment, services: Services,
                    path: str) -> dict[str, str] | None:
-    """The form fields, if the request really comes from the provider; None otherwise."""
+    """The form fields, if the request really comes from the provider; None otherwise
+    (BodyTooLarge, before it is read whole, if it is larger than the provider ever sends)."""
     settings = services.settings
     if not settings.twilio_auth_token or not settings.coprod_public_url:
         return None
-    try:
-        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
-    except ValueError:
+    body = read_capped(environ, MAX_BODY)
+    if body is None:
         return None
-    raw = environ["wsgi.input"].read(length).decode("utf-8", "replace")
+    raw = body.decode("utf-8", "replace")
     params = dict(parse_qsl(raw, keep_blank_values=True))
     url = settings.coprod_public_url.rstrip("/") + path
     query = environ.get("QUERY_STRING")
@@ -80,7 +81,11 @@ def _signed_post(services: Services, path: str, what: str,
     def route(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
             return _respond(start_response, "405 Method Not Allowed", b"")
-        params = _signed_params(environ, services, path)
+        try:
+            params = _signed_params(environ, services, path)
+        except BodyTooLarge:
+            log.warning("%s refused: body too large", what)
+            return _respond(start_response, "413 Content Too Large", b"too large")
         if params is None:
             log.warning("%s refused: bad or missing signature", what)
             return _respond(start_response, "403 Forbidden", b"forbidden")

@@ -1,17 +1,25 @@
-"""HTTP mode: one WSGI app for /slack/events and /healthz, served by waitress (threaded)."""
+"""HTTP mode: one WSGI app for /slack/events and /healthz, served by waitress (threaded).
+
+A request to /slack/events is checked before anything parses it: its size (refused whole if
+larger than Slack ever sends), then Slack's signature and timestamp over the raw bytes, then its
+shape. Only then do the bytes, exactly as read, go to Bolt."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.request.internals import parse_body
 from sqlalchemy import Engine, text
 
+from bot.app import CoprodApp
 from bot.calendar import parse_calendar_path
+from bot.signatures import checked_signature
+from handlers.shapes import odd_shape
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -20,6 +28,38 @@ log = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# Slack's largest payloads (a modal's full state) are well under this.
+MAX_SLACK_BODY = 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    """The body is larger than anyone who calls this route ever sends."""
+
+
+def read_capped(environ: WSGIEnvironment, limit: int) -> bytes | None:
+    """The body, read only if it fits (BodyTooLarge if not: it is never read whole); None when
+    the length header is not a length. Without a length (or with one that lies) at most
+    limit + 1 bytes are read."""
+    declared = environ.get("CONTENT_LENGTH") or ""
+    if declared and not (declared.isascii() and declared.isdigit()):
+        return None
+    if declared and int(declared) > limit:
+        raise BodyTooLarge
+    stream = environ.get("wsgi.input")
+    raw: bytes = stream.read(int(declared) if declared else limit + 1) if stream else b""
+    if len(raw) > limit:
+        raise BodyTooLarge
+    return raw
+
+
+def slack_headers(environ: WSGIEnvironment) -> dict[str, str]:
+    """The request's headers as Bolt names them (lower case, dashes)."""
+    headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items()
+               if k.startswith("HTTP_") and isinstance(v, str)}
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.lower().replace("_", "-")] = environ[key]
+    return headers
 
 
 def _json(start_response: StartResponse, status: str, payload: dict[str, object]) -> list[bytes]:
@@ -29,13 +69,60 @@ def _json(start_response: StartResponse, status: str, payload: dict[str, object]
     return [body]
 
 
+def _bolt(start_response: StartResponse, response: BoltResponse) -> list[bytes]:
+    body = response.body.encode() if isinstance(response.body, str) else b""
+    headers = [(k, v) for k, values in response.headers.items() for v in values
+               if k.lower() != "content-length"]
+    start_response(f"{response.status} {HTTPStatus(response.status).phrase}",
+                   [*headers, ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def slack_route(app: App) -> Callable[[WSGIEnvironment, StartResponse], list[bytes]]:
+    """/slack/events: size, signature and shape checked, in that order, before Bolt sees it.
+    Only our own app knows its signing secret; any other is refused everything."""
+    secret = app.signing_secret if isinstance(app, CoprodApp) else None
+
+    def slack(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _json(start_response, "405 Method Not Allowed", {"error": "POST only"})
+        try:
+            raw = read_capped(environ, MAX_SLACK_BODY)
+        except BodyTooLarge:
+            log.info("refused a Slack request: body too large")
+            return _json(start_response, "413 Content Too Large", {"error": "too large"})
+        if raw is None:
+            return _json(start_response, "400 Bad Request", {"error": "bad length"})
+        headers = slack_headers(environ)
+        refusal = ("no signing secret" if not secret
+                   else checked_signature(secret, raw, headers))
+        if refusal:
+            log.info("refused a Slack request: %s", refusal)
+            return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
+        body = raw.decode("utf-8")  # checked_signature has decoded it already
+        try:
+            parsed: object = parse_body(body, environ.get("CONTENT_TYPE", "").split(";")[0])
+        except (ValueError, RecursionError):
+            parsed = None
+        odd = odd_shape(parsed)
+        if odd is not None:
+            log.info("ignored a %s in a shape Slack never sends", odd)
+            return _json(start_response, "200 OK", {})
+        as_bolt_takes: dict[str, str | Sequence[str]] = dict(headers)
+        request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""),
+                              headers=as_bolt_takes)
+        return _bolt(start_response, app.dispatch(request))
+
+    return slack
+
+
 def make_wsgi_app(
     app: App,
     engine: Engine,
     extra_routes: dict[str, WSGIApplication] | None = None,
     calendar: Callable[[int, str], bytes | None] | None = None,
 ) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
-    slack = SlackRequestHandler(app, path=SLACK_EVENTS_PATH)
+    slack = slack_route(app)
     routes = dict(extra_routes or {})
 
     def calendar_file(path: str, start_response: StartResponse) -> list[bytes]:
@@ -76,4 +163,7 @@ def make_wsgi_app(
 def serve_http(wsgi: WSGIApplication, host: str, port: int, threads: int = 8) -> None:
     from waitress import serve
 
-    serve(wsgi, host=host, port=port, threads=threads, ident="coprod")
+    # Waitress itself refuses what is far too large before buffering it; /slack/events and the
+    # texting webhooks refuse anything over their own, smaller, limits.
+    serve(wsgi, host=host, port=port, threads=threads, ident="coprod",
+          max_request_body_size=2 * MAX_SLACK_BODY)

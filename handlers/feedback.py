@@ -17,11 +17,12 @@ from bot.services import Services
 from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
 from handlers import payloads
 from handlers.blocks import feedback as blocks
-from handlers.blocks.text import KIND_ERROR, Block
+from handlers.blocks.text import KIND_ERROR, Block, section
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.home import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
 from handlers.later import later
+from handlers.once import submitted_once
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +46,14 @@ def register(app: App) -> None:
     for choice in (ActionId.FB_KIND_CHOSEN, ActionId.FB_TOPIC_CHOSEN,
                    ActionId.FB_IDENTITY_CHOSEN):
         app.action(choice.value)(handle_form_choice)
-    app.view(CallbackId.FEEDBACK_FORM.value)(handle_feedback_submission)
+    app.view(CallbackId.FEEDBACK_FORM.value)(submitted_once(handle_feedback_submission))
     app.action(ActionId.FB_ACKNOWLEDGE.value)(handle_case_button)
     app.action(ActionId.FB_RESOLVE.value)(handle_case_button)
     app.action(ActionId.FB_MEETING_ACKNOWLEDGE.value)(handle_case_button)
     app.action(ActionId.FB_MEETING_ARRANGED.value)(handle_case_button)
     app.action(ActionId.FB_MEETING_DECLINE.value)(handle_case_button)
     app.action(ActionId.FB_REPLY.value)(handle_reply_button)
-    app.view(CallbackId.FEEDBACK_REPLY.value)(handle_team_reply)
+    app.view(CallbackId.FEEDBACK_REPLY.value)(submitted_once(handle_team_reply))
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ def handle_feedback_command(ack: Ack, command: dict, client: WebClient, respond:
         ack()
         form = blocks.feedback_form(blocks.FormChoices(), prefill=text.strip(), crisis_line=crisis)
         later(after_ack, respond, "/feedback",
-              lambda: client.views_open(trigger_id=command["trigger_id"], view=form),
+              lambda: client.views_open(trigger_id=payloads.trigger_id(command), view=form),
               sorry=f"{KIND_ERROR} In danger now? Call 999. {crisis}")
 
 
@@ -132,6 +133,10 @@ def _answer_by_code(ack: Ack, find: Callable[[], CaseView | None],
     except TooManyGuesses:
         ack(blocks=blocks.too_many_guesses_blocks(), text="Please wait a little")
         return
+    except InvalidFeedback as invalid:  # words added by code: too long, or nothing to add
+        words = next(iter(invalid.errors.values()))
+        ack(blocks=[section(words)], text=words)
+        return
     if case is None:
         ack(blocks=blocks.wrong_code_blocks(), text="That code doesn't match a case")
     else:
@@ -141,7 +146,7 @@ def _answer_by_code(ack: Ack, find: Callable[[], CaseView | None],
 def handle_form_choice(ack: Ack, body: dict, client: WebClient, services: Services) -> None:
     """A choice that changes which questions the form shows: redraw it, keeping what's typed."""
     ack()
-    view = body["view"]
+    view = payloads.form_view(body)
     state = values_of(view)
     text = field(state, BlockId.FB_TEXT).get("value") or ""
     client.views_update(
@@ -215,7 +220,7 @@ def handle_reply_button(ack: Ack, body: dict, action: dict, respond: Respond, cl
     except NotAllowed as refusal:
         _tell(body, respond, client, actor, blocks.not_allowed_blocks(str(refusal)))
         return
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.reply_form(case))
+    client.views_open(trigger_id=payloads.trigger_id(body), view=blocks.reply_form(case))
 
 
 def handle_team_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:

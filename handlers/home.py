@@ -3,7 +3,10 @@ and those needing cover; and for coordinators and HR officers the feedback open 
 
 from __future__ import annotations
 
-from slack_bolt import App
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.rules.roles import Role
@@ -12,6 +15,7 @@ from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import incidents as incident_blocks
 from handlers.blocks import sessions as session_blocks
 from handlers.ids import Event
+from handlers.payloads import event_user
 
 TEAM_ROLES = frozenset({Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE})
 ROTA_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.TRAINED})
@@ -20,12 +24,44 @@ RESPONDER_ROLES = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.HR_O
 
 def register(app: App) -> None:
     app.event(Event.APP_HOME_OPENED.value)(handle_home_opened)
+    app.middleware(answer_clicks_on_home)
+
+
+class HomeAnswer:
+    """How a click on App Home is answered. Home has no response_url (Slack gives none for a
+    view), so a private answer comes as a direct message, and "redraw what I clicked" publishes
+    Home again with the state now."""
+
+    def __init__(self, client: WebClient, services: Services, user: str) -> None:
+        self.client, self.services, self.user = client, services, user
+
+    def __call__(self, text: str = "", blocks: list[dict[str, Any]] | None = None, *,
+                 replace_original: bool | None = None, **_: Any) -> None:
+        if replace_original:
+            publish_home(self.client, self.services, self.user)
+            return
+        self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
+        publish_home(self.client, self.services, self.user)
+
+
+def answer_clicks_on_home(body: dict[str, Any], context: BoltContext,
+                          next: Callable[[], None]) -> None:
+    container = body.get("container")
+    view = body.get("view")
+    who = body.get("user")
+    user = who.get("id") if isinstance(who, dict) else None
+    if (body.get("type") == "block_actions" and not body.get("response_url")
+            and isinstance(container, dict) and container.get("type") == "view"
+            and isinstance(view, dict) and view.get("type") == "home"
+            and isinstance(user, str) and context.client is not None):
+        context["respond"] = HomeAnswer(context.client, context["services"], user)
+    next()
 
 
 def handle_home_opened(event: dict, client: WebClient, services: Services) -> None:
     if event.get("tab", "home") != "home":
         return
-    publish_home(client, services, event["user"])
+    publish_home(client, services, event_user(event))
 
 
 def publish_home(client: WebClient, services: Services, user: str) -> None:

@@ -35,6 +35,7 @@ class CallbackId(enum.StrEnum):
     MEETING_FORM = "meeting_form"
     AGENDA_FORM = "agenda_form"
     PRESENT_FORM = "present_form"
+    RECORD_ANSWER_FORM = "record_answer_form"
 
 
 class Shortcut(enum.StrEnum):
@@ -91,6 +92,8 @@ class BlockId(enum.StrEnum):
     AG_TEXT = "agenda_text"
     AG_ANONYMOUS = "agenda_anonymous"
     PR_SUBJECT = "present_subject"
+    RA_MEMBER = "record_answer_member"
+    RA_GOING = "record_answer_going"
 
 
 class ActionId(enum.StrEnum):
@@ -136,6 +139,7 @@ class ActionId(enum.StrEnum):
     MEETING_GOING = "meeting_going"
     MEETING_NOT_GOING = "meeting_not_going"
     MEETING_CANCEL = "meeting_cancel"
+    MEETING_RECORD_ANSWER = "meeting_record_answer"
     PRESENT_ACCEPT = "present_accept"
     PRESENT_ANOTHER_DATE = "present_another_date"
     PRESENT_ACKNOWLEDGE = "present_acknowledge"

@@ -15,7 +15,15 @@ from handlers.blocks.text import KIND_ERROR
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, Shortcut, SlashCommand
 from handlers.later import later
-from handlers.payloads import actor, button_number, metadata, metadata_number
+from handlers.once import submitted_once
+from handlers.payloads import (
+    actor,
+    button_number,
+    form_view,
+    metadata,
+    metadata_number,
+    trigger_id,
+)
 from handlers.replies import say_privately
 
 FIELD_BLOCKS = {
@@ -33,11 +41,11 @@ def register(app: App) -> None:
     app.command(SlashCommand.INCIDENT.value)(handle_incident_command)
     app.shortcut(Shortcut.REPORT_MESSAGE.value)(handle_report_message)
     app.action(ActionId.IN_DANGER_CHOSEN.value)(handle_danger_choice)
-    app.view(CallbackId.INCIDENT_FORM.value)(handle_report)
+    app.view(CallbackId.INCIDENT_FORM.value)(submitted_once(handle_report))
     app.action(ActionId.IN_ACKNOWLEDGE.value)(handle_responder_button)
     app.action(ActionId.IN_RESOLVE.value)(handle_responder_button)
     app.action(ActionId.IN_NOTE.value)(handle_note_button)
-    app.view(CallbackId.INCIDENT_NOTE.value)(handle_note)
+    app.view(CallbackId.INCIDENT_NOTE.value)(submitted_once(handle_note))
 
 
 def _form(services: Services, *, danger: bool | None, message_ref: str | None) -> dict:
@@ -54,7 +62,7 @@ def handle_incident_command(ack: Ack, command: dict, client: WebClient, respond:
     ack()
     form = _form(services, danger=None, message_ref=None)
     later(after_ack, respond, "/incident",
-          lambda: client.views_open(trigger_id=command["trigger_id"], view=form),
+          lambda: client.views_open(trigger_id=trigger_id(command), view=form),
           sorry=f"{KIND_ERROR} In danger now? Call 999. {services.settings.coprod_crisis_line}")
 
 
@@ -62,8 +70,10 @@ def handle_report_message(ack: Ack, shortcut: dict, client: WebClient,
                           services: Services) -> None:
     ack()
     # Only where the message is, never its words: the report says what matters.
-    ref = f"{shortcut.get('channel', {}).get('id', '')}/{shortcut.get('message_ts', '')}"
-    client.views_open(trigger_id=shortcut["trigger_id"],
+    channel = shortcut.get("channel")
+    channel_id = channel.get("id", "") if isinstance(channel, dict) else ""
+    ref = f"{channel_id}/{shortcut.get('message_ts', '')}"
+    client.views_open(trigger_id=trigger_id(shortcut),
                       view=_form(services, danger=None, message_ref=ref))
 
 
@@ -75,7 +85,7 @@ def _message_ref(view: dict) -> str | None:
 def handle_danger_choice(ack: Ack, body: dict, client: WebClient, services: Services) -> None:
     """Yes to danger shows the 999 guidance at once, at the top, before anything else."""
     ack()
-    view = body["view"]
+    view = form_view(body)
     danger = selected(values_of(view), BlockId.IN_DANGER)
     client.views_update(view_id=view["id"], hash=view.get("hash"),
                         view=_form(services, danger=None if danger is None else danger == "yes",
@@ -139,7 +149,7 @@ def handle_note_button(ack: Ack, body: dict, action: dict, respond: Respond,
     except NotAllowed:
         _refuse(respond)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.note_form(view.id))
+    client.views_open(trigger_id=trigger_id(body), view=blocks.note_form(view.id))
 
 
 def handle_note(ack: Ack, body: dict, view: dict, services: Services) -> None:

@@ -25,6 +25,7 @@ from handlers.blocks import meetings as blocks
 from handlers.blocks.text import escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
+from handlers.once import submitted_once
 from handlers.replies import say_privately
 
 FIELD_BLOCKS = {
@@ -50,12 +51,14 @@ NOT_LISTED = "You're not in our member list yet. Please ask a coordinator to add
 def register(app: App) -> None:
     app.command(SlashCommand.MEETINGS.value)(handle_meetings_command)
     app.action(ActionId.MEETING_NEW.value)(handle_new_meeting_button)
-    app.view(CallbackId.MEETING_FORM.value)(handle_meeting_form)
+    app.view(CallbackId.MEETING_FORM.value)(submitted_once(handle_meeting_form))
     app.action(ActionId.MEETING_GOING.value)(handle_rsvp)
     app.action(ActionId.MEETING_NOT_GOING.value)(handle_rsvp)
-    app.view(CallbackId.AGENDA_FORM.value)(handle_agenda_form)
-    app.view(CallbackId.PRESENT_FORM.value)(handle_present_form)
+    app.view(CallbackId.AGENDA_FORM.value)(submitted_once(handle_agenda_form))
+    app.view(CallbackId.PRESENT_FORM.value)(submitted_once(handle_present_form))
     app.action(ActionId.MEETING_CANCEL.value)(handle_cancel)
+    app.action(ActionId.MEETING_RECORD_ANSWER.value)(handle_record_answer_button)
+    app.view(CallbackId.RECORD_ANSWER_FORM.value)(submitted_once(handle_record_answer_form))
     for step in PRESENT_STEPS:
         app.action(step.value)(handle_present_step)
 
@@ -75,18 +78,18 @@ def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
             _say(ack, "Only a coordinator can set up meetings. Please ask one.")
             return
         ack()
-        client.views_open(trigger_id=command["trigger_id"], view=blocks.meeting_form())
+        client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.meeting_form())
     elif word == "agenda":
         choices = meetings.agenda_choices(user)
         if not choices:
             _say(ack, "There's no forum or community meeting planned yet to add an item to.")
             return
         ack()
-        client.views_open(trigger_id=command["trigger_id"],
+        client.views_open(trigger_id=payloads.trigger_id(command),
                           view=blocks.agenda_form(choices, tz))
     elif word == "present":
         ack()
-        client.views_open(trigger_id=command["trigger_id"], view=blocks.present_form())
+        client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.present_form())
     else:
         ack(text="Coming meetings", blocks=blocks.meetings_list(
             meetings.upcoming_for(user), tz, coordinator=meetings.is_coordinator(user)))
@@ -98,7 +101,7 @@ def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: 
     if not services.meetings.is_coordinator(payloads.actor(body)):
         say_privately(respond, "Only a coordinator can set up meetings.")
         return
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.meeting_form())
+    client.views_open(trigger_id=payloads.trigger_id(body), view=blocks.meeting_form())
 
 
 def parse_meeting_form(state: dict[str, Any]) -> MeetingDraft:
@@ -142,7 +145,8 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
     ack()
     going = action["action_id"] == ActionId.MEETING_GOING
     try:
-        view = services.meetings.rsvp(payloads.button_number(body), payloads.actor(body), going)
+        view = services.meetings.answers.rsvp(payloads.button_number(body),
+                                              payloads.actor(body), going)
     except NotAllowed:
         say_privately(respond, NOT_LISTED)
         return
@@ -232,3 +236,44 @@ def handle_cancel(ack: Ack, body: dict, respond: Respond, services: Services) ->
         return
     say_privately(respond,
                   f"{escape_mrkdwn(view.title)} is cancelled; everyone invited is being told.")
+
+
+def handle_record_answer_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
+                                services: Services) -> None:
+    ack()
+    try:
+        choices = services.meetings.answers.record_choices(payloads.actor(body),
+                                                           payloads.button_number(body))
+    except NotAllowed:
+        say_privately(respond, "Only a coordinator can record an answer for someone.")
+        return
+    except MeetingGone:
+        say_privately(respond, "That meeting has been cancelled.")
+        return
+    client.views_open(trigger_id=payloads.trigger_id(body),
+                      view=blocks.record_answer_form(choices, services.settings.timezone))
+
+
+def handle_record_answer_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    state = values_of(view)
+    meeting_id = payloads.metadata_number(view, "meeting")
+    member_id = payloads.number(selected(state, BlockId.RA_MEMBER))
+    going = selected(state, BlockId.RA_GOING) == "yes"
+    try:
+        name, meeting = services.meetings.answers.record(payloads.actor(body), meeting_id,
+                                                         member_id, going)
+    except NotAllowed:
+        ack(response_action="errors",
+            errors={BlockId.RA_MEMBER: "Only a coordinator can record an answer for someone."})
+        return
+    except NotInvited:
+        ack(response_action="errors",
+            errors={BlockId.RA_MEMBER: "They aren't invited to this meeting."})
+        return
+    except MeetingGone:
+        ack(response_action="errors",
+            errors={BlockId.RA_MEMBER: "That meeting has been cancelled."})
+        return
+    ack(response_action="update", view=blocks.simple_view(
+        CallbackId.RECORD_ANSWER_FORM, "Answer recorded",
+        blocks.recorded_words(name, going, meeting, services.settings.timezone)))

@@ -9,7 +9,7 @@ from bot.notices import Notice, NoticeGone, read_notice
 from bot.rules.sms_text import compose_text
 from bot.services import Services
 from handlers.blocks import coprod, feedback, incidents, meetings, sessions, texting
-from handlers.blocks.text import Renderer
+from handlers.blocks.text import Block, Renderer, crisis_footer
 from storage.models import OutboxChannel
 
 RENDERERS: dict[type[Notice], Renderer] = {
@@ -42,4 +42,16 @@ class NoticeRenderer:
                 raise NoticeGone(f"{notice.kind} has no words for a text")
             return {"text": compose_text(self.services.settings.coprod_org_name, words),
                     "urgent": notice.urgent, "reply": notice.answers_a_text}
-        return {"text": drawn["text"], "blocks": drawn.get("blocks")}
+        return {"text": drawn["text"],
+                "blocks": with_crisis_line(drawn.get("blocks"),
+                                           self.services.settings.coprod_crisis_line)}
+
+
+def with_crisis_line(blocks: list[Block] | None, crisis_line: str) -> list[Block] | None:
+    """Every message someone reads keeps 999 and the crisis line one glance away, last."""
+    if not blocks:
+        return blocks
+    footer = crisis_footer(crisis_line)
+    if footer in blocks:
+        return blocks
+    return [*blocks[:49], footer]  # Slack takes at most 50 blocks in a message

@@ -70,3 +70,27 @@ def chosen_option(body: dict[str, Any]) -> str:
     if not isinstance(value, str):
         raise NotOurs("no option")
     return value
+
+
+def trigger_id(body: dict[str, Any]) -> str:
+    """What opens a modal in answer to this click, command or shortcut (valid about 3 s)."""
+    found = body.get("trigger_id")
+    if not isinstance(found, str) or not found:
+        raise NotOurs("no trigger_id")
+    return found
+
+
+def form_view(body: dict[str, Any]) -> dict[str, Any]:
+    """The open form a choice inside it came from (its id and hash redraw it)."""
+    view = body.get("view")
+    if not isinstance(view, dict) or not isinstance(view.get("id"), str):
+        raise NotOurs("no view")
+    return view
+
+
+def event_user(event: dict[str, Any]) -> str:
+    """The Slack user id an event is about (who opened the App Home)."""
+    found = event.get("user")
+    if not isinstance(found, str) or not found:
+        raise NotOurs("no user")
+    return found

@@ -23,13 +23,14 @@ from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.later import later
+from handlers.once import submitted_once
 from handlers.replies import say_privately
 
 
 def register(app: App) -> None:
     app.command(SlashCommand.SESSIONS.value)(handle_sessions_command)
     app.action(ActionId.SESSION_NEW.value)(handle_new_session_button)
-    app.view(CallbackId.SESSION_FORM.value)(handle_session_form)
+    app.view(CallbackId.SESSION_FORM.value)(submitted_once(handle_session_form))
     app.action(ActionId.SESSION_CLAIM.value)(handle_claim)
     app.action(ActionId.SESSION_TAKE_OFFER.value)(handle_claim)
     app.action(ActionId.SESSION_RELEASE.value)(handle_release)
@@ -60,7 +61,7 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
             ack(text=words_for_them, blocks=[section(words_for_them)])
             return
         ack()
-        client.views_open(trigger_id=command["trigger_id"], view=blocks.session_form())
+        client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.session_form())
         return
     if words[:1] == ["mine"]:
         ack(text="Your sessions", blocks=blocks.sessions_list(
@@ -80,7 +81,7 @@ def handle_new_session_button(ack: Ack, body: dict, client: WebClient,
         respond(replace_original=False, response_type="ephemeral",
                 text="Only a coordinator can set up sessions.")
         return
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.session_form())
+    client.views_open(trigger_id=payloads.trigger_id(body), view=blocks.session_form())
 
 
 def _number(state: dict[str, Any], block: BlockId, default: int | None) -> int | None:
@@ -265,7 +266,7 @@ def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond
                          facilitators_needed=view.facilitators_needed,
                          trained_needed=view.trained_needed, places=view.places,
                          capacity=view.capacity)
-    client.views_open(trigger_id=body["trigger_id"],
+    client.views_open(trigger_id=payloads.trigger_id(body),
                       view=blocks.session_form(draft, session_id=view.id))
 
 

@@ -12,12 +12,13 @@ from handlers import payloads
 from handlers.blocks import texting as blocks
 from handlers.form_state import field, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.once import submitted_once
 from handlers.replies import say_privately
 
 
 def register(app: App) -> None:
     app.action(ActionId.TX_REPLY.value)(handle_reply_button)
-    app.view(CallbackId.TEXT_REPLY.value)(handle_reply)
+    app.view(CallbackId.TEXT_REPLY.value)(submitted_once(handle_reply))
 
 
 def handle_reply_button(ack: Ack, body: dict, respond: Respond, client: WebClient,
@@ -29,7 +30,7 @@ def handle_reply_button(ack: Ack, body: dict, respond: Respond, client: WebClien
     except (NotAllowed, TextGone):
         say_privately(respond, "Only a coordinator can reply to texts.")
         return
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.reply_form(text_id, name))
+    client.views_open(trigger_id=payloads.trigger_id(body), view=blocks.reply_form(text_id, name))
 
 
 def handle_reply(ack: Ack, body: dict, view: dict, services: Services) -> None:

@@ -525,6 +525,20 @@ class TextReply(Base):
     created_at: Mapped[datetime]
 
 
+class TextQuestion(Base):
+    """The question we last texted a member ("Reply 1 for..., 2 for..."), so that a "1" or
+    "2" answers it: the yes or no they gave, and the choices offered, in order. One a
+    member; answered or replaced, it goes."""
+
+    __tablename__ = "text_questions"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    going: Mapped[bool]
+    choices: Mapped[str] = mapped_column(String(250))
+    asked_at: Mapped[datetime]
+
+
 class UnknownNumber(Base):
     """A number that texted us but is not in the directory: when we last answered it, and
     whether it asked us to stop."""
@@ -590,6 +604,9 @@ class MeetingRsvp(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     going: Mapped[bool]
     answered_at: Mapped[datetime]
+    # The coordinator (Slack id) who recorded an answer given by phone or in person; empty
+    # when the member answered themselves.
+    recorded_by: Mapped[str | None] = mapped_column(String(32))
     meeting: Mapped[Meeting] = relationship(back_populates="rsvps")
     member: Mapped[Member] = relationship(lazy="selectin")
 

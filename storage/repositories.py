@@ -37,6 +37,7 @@ from storage.models import (
     SessionAttendee,
     SessionFacilitator,
     SessionSeries,
+    TextQuestion,
     TextReply,
     UnknownNumber,
     WaitingListEntry,
@@ -198,17 +199,20 @@ class OutboxRepository:
     def get_by_delivered_ref(self, ref: str) -> OutboxMessage | None:
         return self.session.scalar(select(OutboxMessage).where(OutboxMessage.delivered_ref == ref))
 
-    def latest_invitation_to(self, member_id: int) -> OutboxMessage | None:
-        """The last text to this member that a YES or NO can answer."""
-        return self.session.scalar(
-            select(OutboxMessage)
+    def invitations_to(self, member_id: int, limit: int = 50) -> list[str]:
+        """What the texts sent to this member invited them to (their `rsvp_for`), each once,
+        the most recently texted first."""
+        latest = func.max(OutboxMessage.id)
+        return list(self.session.scalars(
+            select(OutboxMessage.rsvp_for)
             .where(OutboxMessage.channel == OutboxChannel.SMS)
             .where(OutboxMessage.target == str(member_id))
             .where(OutboxMessage.rsvp_for.is_not(None))
             .where(OutboxMessage.status == OutboxStatus.SENT)
-            .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
-            .limit(1)
-        )
+            .group_by(OutboxMessage.rsvp_for)
+            .order_by(latest.desc())
+            .limit(limit)
+        ))
 
     def count_texts_sent_since(self, since: datetime) -> int:
         return self.session.scalar(
@@ -476,6 +480,24 @@ class TextingRepository:
 
     def get_reply(self, reply_id: int) -> TextReply | None:
         return self.session.get(TextReply, reply_id)
+
+    def question_for(self, member_id: int) -> TextQuestion | None:
+        return self.session.get(TextQuestion, member_id)
+
+    def ask(self, member_id: int, going: bool, choices: str, now: datetime) -> TextQuestion:
+        """Keeps the question just texted to a member, in place of any earlier one."""
+        question = self.session.get(TextQuestion, member_id)
+        if question is None:
+            question = TextQuestion(member_id=member_id, going=going, choices=choices,
+                                    asked_at=now)
+            self.session.add(question)
+        else:
+            question.going, question.choices, question.asked_at = going, choices, now
+        self.session.flush()
+        return question
+
+    def forget_question(self, member_id: int) -> None:
+        self.session.execute(delete(TextQuestion).where(TextQuestion.member_id == member_id))
 
     def unknown_number(self, phone: str) -> UnknownNumber:
         found = self.session.get(UnknownNumber, phone)

@@ -284,9 +284,11 @@ class SlackDriver:
 
     def opened_view(self) -> dict[str, Any]:
         """The view the app last opened with views.open, as Slack would hold it."""
-        call = self.fake.calls_to("views.open")[-1]
-        view = call.params["view"]
-        return json.loads(view) if isinstance(view, str) else dict(view)
+        calls = self.fake.calls_to("views.open")
+        view = calls[-1].params["view"]
+        opened = json.loads(view) if isinstance(view, str) else dict(view)
+        # Each modal Slack opens has an id of its own, kept while it is open.
+        return {**opened, "id": f"V0FORM{len(calls)}"}
 
     def submit(self, view: dict[str, Any], answers: dict[str, Any], *,
                user_id: str) -> BoltResponse:
@@ -295,7 +297,8 @@ class SlackDriver:
             "type": "view_submission", "team": {"id": "T0EXAMPLE", "domain": "riverside"},
             "user": {"id": user_id, "team_id": "T0EXAMPLE"}, "api_app_id": "A0COPROD",
             "trigger_id": "1337.42.abcd",
-            "view": {**view, "id": "V0FORM", "hash": "1.abc", "team_id": "T0EXAMPLE",
+            "view": {**view, "id": view.get("id", "V0FORM"), "hash": "1.abc",
+                     "team_id": "T0EXAMPLE",
                      "state": {"values": fill(view, answers)}},
         })
 

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -17,13 +17,21 @@ from twilio.request_validator import RequestValidator
 from bot.app import create_app
 from bot.config import Settings
 from bot.delivery.twilio import TwilioSmsProvider
+from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.rules.sessions import SessionDraft, SessionKind
 from bot.rules.texting import RsvpFor, RsvpSubject
 from bot.sms_web import make_sms_routes
 from bot.web import make_wsgi_app
 from bot.wiring import Runtime, build_runtime
 from handlers.ids import ActionId, BlockId
-from storage.models import InboundText, Member, OutboxChannel, OutboxStatus
+from storage.models import (
+    InboundText,
+    MeetingRsvp,
+    Member,
+    OutboxChannel,
+    OutboxStatus,
+    TextQuestion,
+)
 from storage.repositories import MemberRepository, OutboxRepository
 from tests.conftest import MEMBERS_CSV, FakeClock, ServerThread, SlackDriver
 from tests.fakes.slack import FakeSlack
@@ -82,6 +90,28 @@ class World:
                 now=self.runtime.services.clock(),
                 rsvp_for=RsvpFor(RsvpSubject.SESSION, session_id).stored if session_id
                 else None)
+
+    def meeting(self, kind: MeetingKind, title: str, day: date) -> int:
+        """A meeting for everyone, and its invitation texted to Dev (sent)."""
+        [made] = self.runtime.services.meetings.create(None, MeetingDraft(
+            title=title, kind=kind, day=day, start_time=time(18, 0), end_time=time(20, 0),
+            place="Hope Centre"))
+        with self.runtime.sessions.begin() as session:
+            member = MemberRepository(session).get_by_phone(DEV)
+            assert member is not None
+            OutboxRepository(session).enqueue(
+                key=f"invite:meeting:{made.id}", channel=OutboxChannel.SMS,
+                target=str(member.id), payload={"text": "Coming? Reply YES or NO."},
+                now=self.runtime.services.clock(),
+                rsvp_for=RsvpFor(RsvpSubject.MEETING, made.id).stored)
+        self.deliver()
+        return made.id
+
+    def answers(self) -> dict[int, bool]:
+        """Dev's answers, by meeting."""
+        with self.runtime.sessions() as session:
+            return {r.meeting_id: r.going for r in session.query(MeetingRsvp)
+                    if r.member.phone == DEV}
 
     def dev(self) -> Member:
         with self.runtime.sessions() as session:
@@ -284,3 +314,71 @@ def test_the_daily_cap_holds_the_rest_until_tomorrow(world: World, clock: FakeCl
     clock.advance(days=1)
     world.deliver()
     assert len(texts_to(world.twilio)) == 2
+
+
+# -- answering invitations by text ----------------------------------------------------------------
+THURSDAY, WEDNESDAY_WEEK = date(2026, 11, 26), date(2026, 12, 2)
+
+
+def test_one_invitation_and_yes_please_is_counted_and_confirmed(world: World) -> None:
+    forum = world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    status, reply = world.phone.text("Yes please")
+    assert status == 200
+    assert "Thanks, you're down for Winter forum on Wed 2 Dec at 18:00." in reply
+    assert reply.count("<Message>") == 1
+    assert world.answers() == {forum: True}
+
+
+def test_two_invitations_and_yes_asks_which_then_a_number_answers_it(world: World) -> None:
+    community = world.meeting(MeetingKind.COMMUNITY, "Community meeting", THURSDAY)
+    forum = world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    _, asked = world.phone.text("YES")
+    assert ("Which is your YES for? Reply 1 for Community meeting Thu 26 Nov, "
+            "2 for Service-user forum Wed 2 Dec.") in asked
+    assert world.answers() == {}
+    with world.runtime.sessions() as session:  # remembered, so that "1" answers it
+        [question] = session.query(TextQuestion).all()
+        assert question.choices == f"meeting:{community} meeting:{forum}" and question.going
+
+    _, confirmed = world.phone.text("1")
+    assert "you're down for Community meeting on Thu 26 Nov at 18:00" in confirmed
+    assert world.answers() == {community: True}
+    with world.runtime.sessions() as session:
+        assert session.query(TextQuestion).count() == 0
+    # The forum is now the one not answered: a plain NO is for it.
+    assert "can't come to Winter forum" in world.phone.text("no")[1]
+    assert world.answers() == {community: True, forum: False}
+    # A number with no question standing is for the team to read.
+    assert "passed your message to the team" in world.phone.text("2")[1]
+
+
+def test_a_yes_that_names_one_takes_that_one(world: World, clock: FakeClock) -> None:
+    clock.now = clock.now.replace(day=25)  # Wednesday: the community meeting is tomorrow
+    community = world.meeting(MeetingKind.COMMUNITY, "Community meeting", THURSDAY)
+    world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    reply = world.phone.text("Yes to the community meeting tomorrow")[1]
+    assert "you're down for Community meeting" in reply
+    assert world.answers() == {community: True}
+
+
+def test_a_thumbs_up_is_a_yes_and_the_reply_stays_gsm7(world: World) -> None:
+    forum = world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    reply = world.phone.text("\U0001f44d")[1]
+    assert "you're down for Winter forum" in reply and reply.isascii()
+    assert world.answers() == {forum: True}
+
+
+def test_stop_still_stops_with_an_invitation_open(world: World) -> None:
+    world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    assert "You won't get any more texts from us" in world.phone.text("STOP")[1]
+    assert world.dev().has_sms_consent is False and world.answers() == {}
+
+
+def test_anything_else_is_still_relayed_with_an_invitation_open(world: World) -> None:
+    world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    reply = world.phone.text("Yes but can someone call me first?")[1]
+    assert "passed your message to the team" in reply and world.answers() == {}
+    world.deliver()
+    [relay] = [c.params for c in world.slack.fake.calls_to("chat.postMessage")
+               if c.params["channel"] == COORDINATOR]
+    assert "Yes but can someone call me first?" in json.dumps(relay["blocks"])

@@ -63,7 +63,7 @@ STATUS_WORDS: dict[FeedbackStatus, str] = {
 MEETING_WORDS: dict[MeetingStatus, str] = {
     MeetingStatus.NOT_ASKED: "",
     MeetingStatus.REQUESTED: "Meeting asked for",
-    MeetingStatus.ACKNOWLEDGED: "Meeting: a coordinator will be in touch",
+    MeetingStatus.ACKNOWLEDGED: "Meeting: someone on the team will be in touch",
     MeetingStatus.ARRANGED: "Meeting arranged",
     MeetingStatus.DECLINED: "Meeting: not possible this time",
 }

@@ -1,18 +1,19 @@
-"""Texting rules: what a reply means, and when a text may go out (quiet hours, the daily cap)."""
+"""Texting rules: what a reply means, which open invitation a yes or no answers, and when a
+text may go out (quiet hours, the daily cap)."""
 
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 # The words carriers and Twilio treat as opting out and back in; only a single word counts.
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
                            "OPTOUT"})
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
-YES_WORDS = frozenset({"YES", "Y", "YEP", "YEAH", "OK"})
-NO_WORDS = frozenset({"NO", "N", "NOPE"})
 
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL_WEEKDAY = time(9, 0)
@@ -41,10 +42,9 @@ def classify_reply(body: str) -> Reply:
         return Reply.START
     if word in HELP_WORDS:
         return Reply.HELP
-    if word in YES_WORDS:
-        return Reply.YES
-    if word in NO_WORDS:
-        return Reply.NO
+    said = read_reply(word)
+    if said is not None and said.going is not None and not said.words:
+        return Reply.YES if said.going else Reply.NO
     return Reply.OTHER
 
 
@@ -75,6 +75,205 @@ class RsvpFor:
         if subject not in set(RsvpSubject) or not number.isdigit():
             return None
         return cls(RsvpSubject(subject), int(number))
+
+
+# -- a conversation about invitations ------------------------------------------------------------
+# How people say yes and no, once a reply is made plain (lower case, no punctuation, "can't" as
+# "cant"). Symbols and emoji count as words of their own.
+YES_SAYINGS = frozenset({"yes", "y", "ye", "yeah", "yea", "yep", "yup", "ya", "yah", "aye",
+                         "ok", "okay", "k", "kk", "sure", "definitely", "absolutely"})
+NO_SAYINGS = frozenset({"no", "n", "nope", "nah", "cant", "cannot", "wont", "not", "unable"})
+SYMBOL_SAYINGS = {
+    "\U0001f44d": "yes", "\U0001f44c": "yes", "\u2713": "yes", "\u2714": "yes",
+    "\u2705": "yes", "\u2611": "yes",
+    "\U0001f44e": "no", "\u2717": "no", "\u2718": "no", "\u274c": "no", "\u274e": "no",
+}
+# Words that change nothing about a yes or no ("yes please", "sorry, can't make it"). A reply
+# with any other word that names none of the person's invitations is for the team to read.
+FILLER = frozenset({
+    "please", "pls", "plz", "thanks", "thank", "thankyou", "thx", "ta", "cheers", "you",
+    "sorry", "afraid", "unfortunately", "i", "im", "ill", "id", "will", "shall", "would", "be",
+    "there", "to", "the", "for", "a", "an", "at", "on", "of", "and", "me", "we", "x", "xx",
+    "xxx", "make", "it", "come", "coming", "go", "going", "attend", "attending", "can", "able",
+    "that", "this", "one", "fine", "great", "lovely", "love", "like", "see", "so", "oh", "hi",
+    "hello", "really", "very", "much", "just", "next", "course", "count", "in", "thats",
+})
+MAX_CHOICES = 5  # numbered choices in one question; five still fit in two parts
+QUESTION_STANDS = timedelta(days=3)  # how long "1" or "2" answers the question we asked
+
+
+@dataclass(frozen=True)
+class Said:
+    """A reply as read: its yes or no (None if neither), a number ("1"), and the other words,
+    which may name an invitation."""
+
+    going: bool | None
+    number: int | None
+    words: tuple[str, ...]
+
+
+def _plain_words(body: str) -> list[str]:
+    text = body.lower().replace("\u2019", "").replace("'", "")
+    for symbol, word in SYMBOL_SAYINGS.items():
+        text = text.replace(symbol, f" {word} ")
+    return re.sub(r"[\W_]+", " ", text).split()
+
+
+def _stem(word: str) -> str:
+    """"meetings" and "meeting", "thursdays" and "thursday", name the same thing."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def read_reply(body: str) -> Said | None:
+    """What a reply says. None when it says both yes and no, or gives two numbers: that is
+    for a person to read."""
+    yes = no = False
+    numbers: list[int] = []
+    words: list[str] = []
+    for word in _plain_words(body):
+        if word in YES_SAYINGS:
+            yes = True
+        elif word in NO_SAYINGS:
+            no = True
+        elif word.isdigit() and len(word) == 1:
+            numbers.append(int(word))
+        elif word not in FILLER:
+            words.append(_stem(word))
+    if (yes and no) or len(numbers) > 1:
+        return None
+    return Said(going=True if yes else False if no else None,
+                number=numbers[0] if numbers else None, words=tuple(words))
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation texted to someone and still open (not started, not cancelled), as a
+    reply to it is read. `label` is what a text may call it ("Community meeting"): never the
+    title, which a text does not carry; the title's words only help recognise it."""
+
+    rsvp: RsvpFor
+    label: str
+    title: str
+    starts_at: datetime  # in the organisation's time zone
+    answered: bool
+
+
+def names_of(invitation: Invitation, today: date) -> frozenset[str]:
+    """The words that name an invitation in a reply: its kind, its title's words, its day."""
+    day = invitation.starts_at.date()
+    weekday = f"{day:%A}".lower()
+    suffix = "th" if 10 <= day.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        day.day % 10, "th")
+    words = {*_plain_words(invitation.label), *_plain_words(invitation.title), weekday,
+             weekday[:3], weekday[:4], f"{weekday[:3]}s", f"{weekday[:4]}s",
+             str(day.day), f"{day.day}{suffix}", f"{day:%B}".lower(), f"{day:%b}".lower()}
+    if day == today:
+        words |= {"today", "tonight"}
+    elif day == today + timedelta(days=1):
+        words.add("tomorrow")
+    return frozenset(_stem(w) for w in words)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question we texted ("Reply 1 for..., 2 for..."): the yes or no it was asked about,
+    and the choices in the order offered. Stored as "meeting:3 session:7"; read only here."""
+
+    going: bool
+    choices: tuple[RsvpFor, ...]
+
+    @property
+    def stored(self) -> str:
+        return " ".join(choice.stored for choice in self.choices)
+
+    @classmethod
+    def read(cls, going: bool, stored: str) -> Asked | None:
+        choices = tuple(RsvpFor.read(part) for part in stored.split())
+        if not choices or any(c is None for c in choices):
+            return None
+        return cls(going, tuple(c for c in choices if c is not None))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Record this yes or no for this invitation."""
+
+    rsvp: RsvpFor
+    going: bool
+
+
+@dataclass(frozen=True)
+class AskWhich:
+    """Several invitations fit: ask which, with numbered choices."""
+
+    going: bool
+    choices: tuple[Invitation, ...]
+
+
+@dataclass(frozen=True)
+class NoLongerOpen:
+    """A number for a choice that has since started or been cancelled."""
+
+
+@dataclass(frozen=True)
+class Relay:
+    """Not an answer we can take: the team reads it."""
+
+
+Decision = Answer | AskWhich | NoLongerOpen | Relay
+
+
+def _named(words: Sequence[str], invitations: Sequence[Invitation],
+           today: date) -> list[Invitation] | None:
+    """The invitations the words name: those named by every word, else any named by one.
+    None when a word names none of them (the reply says something else)."""
+    names = {inv.rsvp: names_of(inv, today) for inv in invitations}
+    if any(not any(w in names[inv.rsvp] for inv in invitations) for w in words):
+        return None
+    every = [inv for inv in invitations if all(w in names[inv.rsvp] for w in words)]
+    return every or [inv for inv in invitations if any(w in names[inv.rsvp] for w in words)]
+
+
+def decide_answer(body: str, invitations: Sequence[Invitation], asked: Asked | None,
+                  today: date) -> Decision:
+    """What a member's reply does, given their open invitations and the question we last
+    asked them. A plain yes or no answers the invitations they have not answered yet (or, once
+    they have answered all, changes an answer); one that names an invitation answers that
+    one; a number answers the question we asked. Several that fit: ask which."""
+    said = read_reply(body)
+    if said is None:
+        return Relay()
+    words, number = said.words, said.number
+    if number is not None and asked is None:
+        words, number = (*words, str(number)), None  # not a choice: a day of the month?
+    named = _named(words, invitations, today)
+    if named is None:
+        return Relay()
+    if number is not None and asked is not None:
+        if not 1 <= number <= len(asked.choices):
+            return Relay()
+        going = asked.going if said.going is None else said.going
+        chosen = next((i for i in invitations if i.rsvp == asked.choices[number - 1]), None)
+        return Answer(chosen.rsvp, going) if chosen else NoLongerOpen()
+    if said.going is None:
+        return Relay()
+    pool = named if words else ([i for i in invitations if not i.answered] or named)
+    if not pool:
+        return Relay()
+    if len(pool) == 1:
+        return Answer(pool[0].rsvp, said.going)
+    soonest = sorted(pool, key=lambda i: (i.starts_at, i.rsvp.stored))[:MAX_CHOICES]
+    return AskWhich(said.going, tuple(soonest))
+
+
+def which_question(ask: AskWhich) -> str:
+    """"Which is your YES for? Reply 1 for Community meeting Thu 26 Nov, 2 for ..."."""
+    days = [f"{i.label[:30]} {i.starts_at:%a} {i.starts_at.day} {i.starts_at:%b}"
+            for i in ask.choices]
+    labels = [f"{day} {i.starts_at:%H:%M}" if days.count(day) > 1 else day
+              for day, i in zip(days, ask.choices, strict=True)]
+    choices = ", ".join(f"{n} for {label}" for n, label in enumerate(labels, start=1))
+    return f"Which is your {'YES' if ask.going else 'NO'} for? Reply {choices}."
 
 
 def quiet_hours_release(now: datetime, tz: tzinfo) -> datetime | None:

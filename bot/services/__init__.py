@@ -27,13 +27,14 @@ from bot.services.feedback import FeedbackService
 from bot.services.incidents import IncidentsService
 from bot.services.meetings import MeetingsService
 from bot.services.members import MembersService
+from bot.services.once import Once
 from bot.services.personal_data import PersonalData
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import RemindersService
 from bot.services.retention import RetentionService
 from bot.services.rota import RotaService
 from bot.services.sessions import SessionsService
-from bot.services.texting import TextingService
+from bot.services.texting import RsvpDesk, TextingService
 
 # Every area that holds anything about a person declares it (one line per area). Erasure walks
 # them in this order, so the member record, which the others find people by, comes last.
@@ -68,6 +69,7 @@ class Services:
     retention: RetentionService
     privacy: PrivacyService
     nudge: Nudge
+    once: Once
 
 
 def build_services(
@@ -88,12 +90,15 @@ def build_services(
         rota=rota,
         aftercare=AftercareService(database, clock, settings),
         incidents=IncidentsService(database, clock, settings, nudge),
-        # What a YES or NO by text answers: one line per kind of invitation.
+        # What a yes or no by text answers: one line per kind of invitation.
         texting=TextingService(database, clock, settings, {
-            RsvpSubject.SESSION: rota.rsvp_in, RsvpSubject.MEETING: meetings.rsvp_by_text}),
+            RsvpSubject.SESSION: RsvpDesk(rota.invitation_for, rota.rsvp_in),
+            RsvpSubject.MEETING: RsvpDesk(meetings.answers.invitation_for,
+                                          meetings.answers.rsvp_by_text)}),
         meetings=meetings,
         reminders=RemindersService(database, clock, settings),
         retention=RetentionService(database, clock, settings, PERSONAL_DATA),
         privacy=PrivacyService(database, clock, settings, PERSONAL_DATA),
         nudge=nudge,
+        once=Once(database, clock, settings.coprod_data_key),
     )

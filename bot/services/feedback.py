@@ -153,6 +153,10 @@ class CaseView:
     recipients: tuple[str, ...]
     messages: tuple[CaseMessageView, ...]
     events: tuple[CaseEventView, ...]
+    # How the team refers to it. Case numbers count up, so an anonymous case numbered between
+    # two named ones would say when it was sent: it is known by a reference drawn from its
+    # (random) case code's digest instead.
+    reference: str = ""
 
     @classmethod
     def of(cls, case: FeedbackCase, as_of: datetime | None = None) -> CaseView:
@@ -160,6 +164,7 @@ class CaseView:
         case that wait for a later round."""
         shown = [m for m in case.messages if as_of is None or m.created_at <= as_of]
         return cls(
+            reference=f"A-{case.code_hash[:6].upper()}" if case.anonymous else f"#{case.id}",
             id=case.id,
             kind=case.kind,
             topic=case.topic,

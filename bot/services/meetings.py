@@ -20,6 +20,7 @@ from bot.rules.lifecycle import REQUEST_CLOSED, RequestStatus, request_step
 from bot.rules.meetings import (
     AGENDA_KINDS,
     EVERYONE,
+    MEETING_KIND_WORDS,
     InvalidMeeting,
     MeetingDraft,
     MeetingKind,
@@ -30,6 +31,7 @@ from bot.rules.meetings import (
     validate_meeting,
 )
 from bot.rules.roles import NotAllowed, Role
+from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
 from bot.services.jobs import one_by_one
 from bot.services.members import is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
@@ -96,6 +98,8 @@ class MeetingView:
     not_going: int
     agenda: tuple[str, ...]
     my_rsvp: bool | None = None
+    # Answers a coordinator recorded (given by phone or in person): (name, going, recorded by).
+    recorded: tuple[tuple[str, bool, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,7 @@ class MeetingsService:
         self.clock = clock
         self.settings = settings
         self.tz = settings.timezone
+        self.answers = MeetingAnswers(self)
 
     def view_of(self, meeting: Meeting, member_id: int | None = None) -> MeetingView:
         """The meeting as anyone sees it now. An anonymous agenda item is dated by its round,
@@ -133,7 +138,9 @@ class MeetingsService:
             invited=meeting.invited, cancelled=meeting.cancelled_at is not None,
             going=tuple(r.member.name for r in meeting.rsvps if r.going),
             not_going=sum(1 for r in meeting.rsvps if not r.going),
-            agenda=tuple(a.text for a in meeting.agenda if a.created_at <= now), my_rsvp=mine)
+            agenda=tuple(a.text for a in meeting.agenda if a.created_at <= now), my_rsvp=mine,
+            recorded=tuple((r.member.name, r.going, r.recorded_by) for r in meeting.rsvps
+                           if r.recorded_by))
 
     # -- setting up ---------------------------------------------------------------------------
     def create(self, actor: str | None, draft: MeetingDraft) -> list[MeetingView]:
@@ -225,54 +232,6 @@ class MeetingsService:
     def is_coordinator(self, slack_user_id: str) -> bool:
         with self.sessions() as session:
             return is_coordinator(session, slack_user_id)
-
-    # -- RSVP ---------------------------------------------------------------------------------
-    def rsvp(self, meeting_id: int, slack_user_id: str, going: bool) -> MeetingView:
-        """An answer by button. Raises NotInvited (saying nothing about the meeting) when it
-        is not one they are invited to, and MeetingGone when it is cancelled."""
-        with self.sessions.begin() as session:
-            member = MemberRepository(session).get_by_slack_id(slack_user_id)
-            if member is None:
-                raise NotAllowed(Role.MEMBER)
-            meeting = self._answer(session, meeting_id, member, going)
-            return self.view_of(meeting, member.id)
-
-    def rsvp_by_text(self, session: Session, meeting_id: int, member: Member,
-                     going: bool) -> str:
-        """A YES or NO by text, inside the caller's transaction; returns the words to text
-        back."""
-        try:
-            meeting = self._answer(session, meeting_id, member, going)
-        except NotInvited:
-            return ("Sorry, we couldn't match your reply to a meeting you're invited to. "
-                    "A coordinator can help if you think you should be.")
-        except MeetingGone:
-            return "Sorry, that meeting has been cancelled."
-        when = meeting.starts_at.astimezone(self.tz)
-        label = f"{meeting.title[:40]} on {when:%a %d %b at %H:%M}"
-        return (f"Thanks, you're down for {label}." if going
-                else f"Thanks for letting us know you can't come to {label}.")
-
-    def _answer(self, session: Session, meeting_id: int, member: Member,
-                going: bool) -> Meeting:
-        now = self.clock()
-        meeting = MeetingRepository(session).get_for_update(meeting_id)
-        if meeting is None:
-            raise MeetingGone(meeting_id)
-        # Before anything else, so that someone not invited learns nothing, not even that a
-        # meeting was cancelled.
-        if not is_invited({r.value for r in member.role_set}, meeting.invited):
-            raise NotInvited(meeting_id)
-        if meeting.cancelled_at is not None:
-            raise MeetingGone(meeting_id)
-        answer = next((r for r in meeting.rsvps if r.member_id == member.id), None)
-        if answer is None:
-            meeting.rsvps.append(MeetingRsvp(member_id=member.id, member=member, going=going,
-                                             answered_at=now))
-        else:
-            answer.going, answer.answered_at = going, now
-        session.flush()
-        return meeting
 
     # -- agenda and presenting ----------------------------------------------------------------
     def agenda_choices(self, slack_user_id: str) -> list[MeetingView]:
@@ -377,6 +336,114 @@ class MeetingsService:
         return [self.view_of(m) for m in meetings]
 
 
+@dataclass(frozen=True)
+class RecordChoices:
+    """What a coordinator picks from to record an answer: the meeting and who is invited."""
+
+    meeting: MeetingView
+    members: tuple[tuple[int, str], ...]
+
+
+class MeetingAnswers:
+    """Answers to meeting invitations: by button, by text, and recorded by a coordinator for
+    someone who answered by phone or in person."""
+
+    def __init__(self, meetings: MeetingsService) -> None:
+        self.meetings = meetings
+        self.sessions = meetings.sessions
+        self.clock = meetings.clock
+        self.tz = meetings.tz
+
+    def rsvp(self, meeting_id: int, slack_user_id: str, going: bool) -> MeetingView:
+        """An answer by button. Raises NotInvited (saying nothing about the meeting) when it
+        is not one they are invited to, and MeetingGone when it is cancelled."""
+        with self.sessions.begin() as session:
+            member = MemberRepository(session).get_by_slack_id(slack_user_id)
+            if member is None:
+                raise NotAllowed(Role.MEMBER)
+            meeting = self._answer(session, meeting_id, member, going)
+            return self.meetings.view_of(meeting, member.id)
+
+    def rsvp_by_text(self, session: Session, meeting_id: int, member: Member,
+                     going: bool) -> str:
+        """A yes or no by text, inside the caller's transaction; returns the words to text
+        back."""
+        try:
+            meeting = self._answer(session, meeting_id, member, going)
+        except NotInvited:
+            return ("Sorry, we couldn't match your reply to a meeting you're invited to. "
+                    "A coordinator can help if you think you should be.")
+        except MeetingGone:
+            return "Sorry, that meeting has been cancelled."
+        when = meeting.starts_at.astimezone(self.tz)
+        label = f"{meeting.title[:40]} on {when:%a} {when.day} {when:%b at %H:%M}"
+        return (f"Thanks, you're down for {label}." if going
+                else f"Thanks for letting us know you can't come to {label}.")
+
+    def invitation_for(self, session: Session, meeting_id: int,
+                       member: Member) -> Invitation | None:
+        """A meeting texted to a member, while a yes or no by text can still answer it (not
+        started, not cancelled). Whether they are invited is checked when they answer, so
+        that the answer can say so kindly."""
+        meeting = MeetingRepository(session).get(meeting_id)
+        if meeting is None or meeting.cancelled_at is not None \
+                or meeting.starts_at <= self.clock():
+            return None
+        return Invitation(
+            rsvp=RsvpFor(RsvpSubject.MEETING, meeting.id), label=MEETING_KIND_WORDS[meeting.kind],
+            title=meeting.title, starts_at=meeting.starts_at.astimezone(self.tz),
+            answered=any(r.member_id == member.id for r in meeting.rsvps))
+
+    def record_choices(self, actor: str, meeting_id: int) -> RecordChoices:
+        """For a coordinator about to record an answer: the meeting and who is invited to it
+        (the first hundred, by name, as a Slack menu holds)."""
+        with self.sessions() as session:
+            require_coordinator(session, actor)
+            meeting = MeetingRepository(session).get(meeting_id)
+            if meeting is None or meeting.cancelled_at is not None:
+                raise MeetingGone(meeting_id)
+            invited = sorted(invited_members(MemberRepository(session), meeting.invited),
+                             key=lambda m: m.name.lower())
+            return RecordChoices(self.meetings.view_of(meeting),
+                                 tuple((m.id, m.name) for m in invited[:100]))
+
+    def record(self, actor: str, meeting_id: int, member_id: int,
+               going: bool) -> tuple[str, MeetingView]:
+        """A coordinator records an answer a member gave by phone or in person; the record
+        says who recorded it. Returns the member's name and the meeting now."""
+        with self.sessions.begin() as session:
+            require_coordinator(session, actor)
+            member = MemberRepository(session).get(member_id)
+            if member is None:
+                raise NotInvited(meeting_id)
+            meeting = self._answer(session, meeting_id, member, going, recorded_by=actor)
+            log.info("meeting %d: answer for member %d recorded by a coordinator",
+                     meeting_id, member.id)
+            return member.name, self.meetings.view_of(meeting)
+
+    def _answer(self, session: Session, meeting_id: int, member: Member, going: bool,
+                recorded_by: str | None = None) -> Meeting:
+        now = self.clock()
+        meeting = MeetingRepository(session).get_for_update(meeting_id)
+        if meeting is None:
+            raise MeetingGone(meeting_id)
+        # Before anything else, so that someone not invited learns nothing, not even that a
+        # meeting was cancelled.
+        if not is_invited({r.value for r in member.role_set}, meeting.invited):
+            raise NotInvited(meeting_id)
+        if meeting.cancelled_at is not None:
+            raise MeetingGone(meeting_id)
+        answer = next((r for r in meeting.rsvps if r.member_id == member.id), None)
+        if answer is None:
+            meeting.rsvps.append(MeetingRsvp(member_id=member.id, member=member, going=going,
+                                             answered_at=now, recorded_by=recorded_by))
+        else:
+            # Their own answer, by button or text, is theirs: it clears who recorded one.
+            answer.going, answer.answered_at, answer.recorded_by = going, now, recorded_by
+        session.flush()
+        return meeting
+
+
 # -- personal data: export, erasure, retention ---------------------------------------------------
 def _export_meetings(session: Session, person: Person) -> dict[str, Any]:
     rsvps = session.execute(select(Meeting.title, Meeting.starts_at, MeetingRsvp.going)
@@ -407,6 +474,8 @@ def _erase_meetings(session: Session, person: Person, now: datetime) -> dict[str
     if person.slack_user_id:
         removed["requests decided"] = rows_changed(session, update(PresentRequest).where(
             PresentRequest.decided_by == person.slack_user_id).values(decided_by=None))
+        removed["answers recorded for others"] = rows_changed(session, update(MeetingRsvp).where(
+            MeetingRsvp.recorded_by == person.slack_user_id).values(recorded_by=None))
     return removed
 
 

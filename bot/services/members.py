@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -190,16 +189,6 @@ def _apply_row(member: Member, row: MemberRow, contact: ContactPreference,
                                           recorded_at=now))
         changed = True
     return changed
-
-
-def first_time_seen(sessions: sessionmaker[Session], event_id: str, now: datetime) -> bool:
-    """True the first time an event id arrives; False for Slack's retries of it."""
-    try:
-        with sessions.begin() as session:
-            session.add(ProcessedEvent(event_id=event_id[:64], received_at=now))
-    except IntegrityError:
-        return False
-    return True
 
 
 # -- personal data: export, erasure, retention ---------------------------------------------------

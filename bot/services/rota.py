@@ -26,9 +26,12 @@ from bot.rules.coverage import (
     release_is_late,
 )
 from bot.rules.roles import Role
+from bot.rules.sessions import SESSION_KIND_WORDS
+from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.sessions import (
+    ReleaseAlert,
     SessionDesk,
     SessionGone,
     SessionView,
@@ -48,16 +51,6 @@ log = logging.getLogger(__name__)
 
 
 # -- what the rota tells people (drawn by handlers/blocks/sessions.py) -------------------------
-class ReleaseAlert(Notice):
-    """To coordinators: someone released their place late, or left the session short."""
-
-    kind = "session.release-alert"
-    session_id: int
-    member_id: int
-    version: int
-    late: bool
-
-
 class PlaceOffered(Notice):
     """To the next person on the waiting list: a place is theirs until a time."""
 
@@ -287,6 +280,18 @@ class RotaService:
         if step is Attendance.FULL:
             return f"Sorry, {label} is full. A coordinator will be in touch."
         return f"Thanks, you're down for {label}. See you there."
+
+    def invitation_for(self, session: Session, session_id: int,
+                       member: Member) -> Invitation | None:
+        """A session texted to a member, while a yes or no by text can still answer it (not
+        started, not cancelled). Its reminder asks those coming "Still coming?", so it stays a
+        question, never answered, until the session starts."""
+        found = SessionRepository(session).get(session_id)
+        if found is None or found.cancelled_at is not None or found.starts_at <= self.clock():
+            return None
+        return Invitation(rsvp=RsvpFor(RsvpSubject.SESSION, found.id),
+                          label=SESSION_KIND_WORDS[found.kind], title=found.title,
+                          starts_at=found.starts_at.astimezone(self.desk.tz), answered=False)
 
     # -- warnings (scheduled) -----------------------------------------------------------------
     def send_coverage_alerts(self) -> int:

@@ -81,6 +81,19 @@ class SessionCancelled(Notice):
     session_id: int
 
 
+class ReleaseAlert(Notice):
+    """To coordinators: someone released their place late, or left the session short."""
+
+    kind = "session.release-alert"
+    # Every alert about a session is redrawn with its card, so none goes on offering a place
+    # that has since been taken, or a session since cancelled.
+    identity = ("session_id",)
+    session_id: int
+    member_id: int
+    version: int
+    late: bool
+
+
 class SessionGone(NoticeGone):
     """The session does not exist (any more): nothing to change, and nothing to draw."""
 
@@ -206,6 +219,8 @@ class SessionDesk:
         found.updated_at = book.now
         session.flush()
         book.redraw(SessionCard(session_id=found.id), found.version)
+        book.redraw(ReleaseAlert(session_id=found.id, member_id=0, version=0, late=False),
+                    found.version)
 
     def is_coordinator(self, slack_user_id: str) -> bool:
         with self.database() as session:

@@ -1,5 +1,7 @@
-"""Texts from members: STOP, START, HELP, YES and NO understood; anything else relayed to the
-coordinators, who can reply by text. And the provider's word on each text sent."""
+"""Texts from members: STOP, START, HELP understood; yes and no (in the common ways people say
+them) answer the invitations still open for that person, asking which when several fit;
+anything else relayed to the coordinators, who can reply by text. And the provider's word on
+each text sent."""
 
 from __future__ import annotations
 
@@ -19,7 +21,20 @@ from bot.notices import Notice
 from bot.rules.directory import parse_phone
 from bot.rules.roles import Role
 from bot.rules.sms_text import compose_text
-from bot.rules.texting import Reply, RsvpFor, RsvpSubject, classify_reply
+from bot.rules.texting import (
+    QUESTION_STANDS,
+    Answer,
+    Asked,
+    AskWhich,
+    Invitation,
+    NoLongerOpen,
+    Reply,
+    RsvpFor,
+    RsvpSubject,
+    classify_reply,
+    decide_answer,
+    which_question,
+)
 from bot.services.members import require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
@@ -29,16 +44,27 @@ from storage.models import (
     Member,
     OutboxStatus,
     SmsConsent,
+    TextQuestion,
     TextReply,
     UnknownNumber,
 )
 from storage.repositories import MemberRepository, OutboxRepository, TextingRepository
 
 log = logging.getLogger(__name__)
-# Answers a YES (True) or NO to an invitation (the meeting or session id), inside the caller's
-# transaction; returns the words to text back. One per RsvpSubject, given in bot/services.
-RsvpHandler = Callable[[Session, int, Member, bool], str]
 FAILED_STATUSES = frozenset({"failed", "undelivered"})
+
+
+@dataclass(frozen=True)
+class RsvpDesk:
+    """What texting needs from an area whose invitations a yes or no by text answers (one per
+    RsvpSubject, given in bot/services). Both work inside the caller's transaction, with the
+    invitation's id and the member who texted.
+
+    `describe`: the invitation while it is open to an answer (not started, not cancelled), or
+    None. `answer`: records a yes (True) or no, and returns the one line to text back."""
+
+    describe: Callable[[Session, int, Member], Invitation | None]
+    answer: Callable[[Session, int, Member, bool], str]
 
 
 # -- what texting tells people (drawn by handlers/blocks/texting.py) ---------------------------
@@ -78,11 +104,11 @@ class Unreachable:
 
 class TextingService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings,
-                 rsvp_handlers: Mapping[RsvpSubject, RsvpHandler]) -> None:
+                 rsvp_desks: Mapping[RsvpSubject, RsvpDesk]) -> None:
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
-        self.rsvp_handlers = rsvp_handlers
+        self.rsvp_desks = rsvp_desks
 
     def _text(self, body: str) -> str:
         return compose_text(self.settings.coprod_org_name, body)
@@ -106,10 +132,9 @@ class TextingService:
                 return self._start(member, now)
             if reply is Reply.HELP:
                 return self._help()
-            if reply in (Reply.YES, Reply.NO):
-                answered = self._rsvp(session, member, reply is Reply.YES)
-                if answered is not None:
-                    return answered
+            answered = self._converse(session, member, body, now)
+            if answered is not None:
+                return answered
             self._relay(session, member, phone, body, now)
             return self._text("Thank you, we've passed your message to the team.")
 
@@ -133,13 +158,49 @@ class TextingService:
             "We text about sessions and meetings. Text STOP to stop. In danger now? Call 999. "
             f"To talk: {self.settings.coprod_crisis_line}")
 
-    def _rsvp(self, session: Session, member: Member, yes: bool) -> str | None:
-        invitation = OutboxRepository(session).latest_invitation_to(member.id)
-        target = RsvpFor.read(invitation.rsvp_for if invitation else None)
-        handler = self.rsvp_handlers.get(target.subject) if target else None
-        if target is None or handler is None:
+    # -- answering invitations by text ---------------------------------------------------------
+    def _converse(self, session: Session, member: Member, body: str,
+                  now: datetime) -> str | None:
+        """A yes, no or number that answers an open invitation: the one line to text back
+        (a confirmation, or a question asking which). None: the team should read it."""
+        texting = TextingRepository(session)
+        invitations = self.open_invitations(session, member)
+        question = texting.question_for(member.id)
+        decision = decide_answer(body, invitations, self._standing(question, now),
+                                 now.astimezone(self.settings.timezone).date())
+        if isinstance(decision, Answer):
+            texting.forget_question(member.id)
+            desk = self.rsvp_desks[decision.rsvp.subject]
+            log.info("member %d answered %s by text", member.id, decision.rsvp.stored)
+            return self._text(desk.answer(session, decision.rsvp.id, member, decision.going))
+        if isinstance(decision, AskWhich):
+            asked = Asked(decision.going, tuple(i.rsvp for i in decision.choices))
+            texting.ask(member.id, asked.going, asked.stored, now)
+            return self._text(which_question(decision))
+        if isinstance(decision, NoLongerOpen):
+            texting.forget_question(member.id)
+            return self._text("Sorry, that one has started or been cancelled, so we can't "
+                              "take an answer for it now.")
+        return None
+
+    @staticmethod
+    def _standing(question: TextQuestion | None, now: datetime) -> Asked | None:
+        """The question we asked, while a number can still answer it."""
+        if question is None or now - question.asked_at > QUESTION_STANDS:
             return None
-        return self._text(handler(session, target.id, member, yes))
+        return Asked.read(question.going, question.choices)
+
+    def open_invitations(self, session: Session, member: Member) -> list[Invitation]:
+        """The invitations texted to this member that are still open: sent to them, not
+        started, not cancelled. Whether they have answered each is on it."""
+        found = []
+        for stored in OutboxRepository(session).invitations_to(member.id):
+            target = RsvpFor.read(stored)
+            desk = self.rsvp_desks.get(target.subject) if target else None
+            invitation = desk.describe(session, target.id, member) if desk and target else None
+            if invitation is not None:
+                found.append(invitation)
+        return found
 
     def _relay(self, session: Session, member: Member | None, phone: str, body: str,
                now: datetime) -> None:
@@ -262,10 +323,14 @@ def _export_texts(session: Session, person: Person) -> dict[str, Any]:
         InboundText.member_id == person.member_id).order_by(InboundText.id)).all()
     replies = session.scalars(select(TextReply).where(
         TextReply.member_id == person.member_id).order_by(TextReply.id)).all()
+    question = session.get(TextQuestion, person.member_id)
     return {"texts_you_sent_us": [{"words": t.body, "received": iso(t.received_at)}
                                   for t in texts],
             "our_replies_to_your_texts": [{"words": r.body, "sent": iso(r.created_at)}
-                                          for r in replies]}
+                                          for r in replies],
+            "question_we_last_asked_by_text": None if question is None else {
+                "asked": iso(question.asked_at), "your_answer": "yes" if question.going
+                else "no", "choices_offered": question.choices}}
 
 
 def _erase_texts(session: Session, person: Person, now: datetime) -> dict[str, int]:
@@ -276,6 +341,8 @@ def _erase_texts(session: Session, person: Person, now: datetime) -> dict[str, i
     if person.phone:
         removed += rows_changed(session, delete(InboundText).where(
             InboundText.phone == person.phone))
+    removed += rows_changed(session, delete(TextQuestion).where(
+        TextQuestion.member_id == person.member_id))
     signed = rows_changed(session, update(TextReply).where(
         TextReply.sent_by == person.slack_user_id).values(sent_by=None)) \
         if person.slack_user_id else 0
@@ -289,11 +356,13 @@ def _purge_texts(session: Session, periods: Periods) -> dict[str, int]:
             InboundText.received_at < periods.before("texts"))),
         "unknown numbers": rows_changed(session, delete(UnknownNumber).where(
             UnknownNumber.last_answered_at < periods.before("deliveries"))),
+        "questions asked by text": rows_changed(session, delete(TextQuestion).where(
+            TextQuestion.asked_at < periods.before("deliveries"))),
     }
 
 
 PERSONAL_DATA = PersonalData(
     area="texting",
-    tables=("inbound_texts", "text_replies", "unknown_numbers"),
+    tables=("inbound_texts", "text_replies", "unknown_numbers", "text_questions"),
     export=_export_texts, erase=_erase_texts, purge=_purge_texts,
 )

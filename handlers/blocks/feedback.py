@@ -35,6 +35,7 @@ from handlers.blocks.text import (
     Payload,
     Renderer,
     View,
+    are_you_sure,
     button,
     context,
     crisis_footer,
@@ -189,7 +190,7 @@ def case_notice(case: CaseView, tz: tzinfo) -> Payload:
         about += f": {_mention(case.about_slack_id)}"
     sender = "Anonymous" if case.anonymous else _mention(case.submitter_slack_id)
     blocks: list[Block] = [
-        header(f"Feedback #{case.id}: {KIND_WORDS[case.kind]}"),
+        header(f"Feedback {case.reference}: {KIND_WORDS[case.kind]}"),
         {"type": "section", "fields": [
             {"type": "mrkdwn", "text": f"*About*\n{about}"},
             {"type": "mrkdwn", "text": f"*From*\n{sender}"},
@@ -224,18 +225,20 @@ def case_notice(case: CaseView, tz: tzinfo) -> Payload:
         buttons.append(button("Acknowledge", ActionId.FB_ACKNOWLEDGE, str(case.id), "primary"))
     if case.status is not FeedbackStatus.RESOLVED:
         buttons.append(button("Reply", ActionId.FB_REPLY, str(case.id)))
-        buttons.append(button("Resolve", ActionId.FB_RESOLVE, str(case.id)))
+        buttons.append(button("Resolve", ActionId.FB_RESOLVE, str(case.id), confirm=are_you_sure(
+            "Resolve this feedback?", "It leaves the open list, and the person is told if they "
+            "asked to be.", "Resolve")))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"{BlockId.FB_CASE_ACTIONS}:{case.id}",
                        "elements": buttons})
-    return {"text": f"Feedback #{case.id} for you to look at", "blocks": blocks}
+    return {"text": f"Feedback {case.reference} for you to look at", "blocks": blocks}
 
 
 def meeting_task(case: CaseView) -> Payload:
     state = MEETING_WORDS[case.meeting]
     blocks: list[Block] = [
         section(f"*{_mention(case.submitter_slack_id)} would like a confidential meeting* "
-                f"to talk through feedback #{case.id}."),
+                f"to talk through feedback {case.reference}."),
         context(state),
     ]
     buttons = []
@@ -248,13 +251,13 @@ def meeting_task(case: CaseView) -> Payload:
     if buttons:
         blocks.append({"type": "actions", "block_id": f"{BlockId.FB_MEETING_ACTIONS}:{case.id}",
                        "elements": buttons})
-    return {"text": f"Meeting request about feedback #{case.id}", "blocks": blocks}
+    return {"text": f"Meeting request about feedback {case.reference}", "blocks": blocks}
 
 
 def more_words_notice(case: CaseView, text: str) -> Payload:
     return {
-        "text": f"More words on feedback #{case.id}",
-        "blocks": [section(f"*More words on feedback #{case.id}* "
+        "text": f"More words on feedback {case.reference}",
+        "blocks": [section(f"*More words on feedback {case.reference}* "
                            f"({KIND_WORDS[case.kind].lower()})"),
                    *text_sections(text)],
     }
@@ -265,7 +268,7 @@ def reply_form(case: CaseView) -> View:
         "type": "modal",
         "callback_id": CallbackId.FEEDBACK_REPLY,
         "private_metadata": json.dumps({"case": case.id}),
-        "title": plain(f"Reply to #{case.id}"[:24]),
+        "title": plain(f"Reply to {case.reference}"[:24]),
         "submit": plain("Send reply"),
         "close": plain("Cancel"),
         "blocks": [
@@ -285,7 +288,7 @@ def reply_sent_view(case: CaseView) -> View:
         "callback_id": CallbackId.FEEDBACK_REPLY,
         "title": plain("Reply sent"),
         "close": plain("Done"),
-        "blocks": [section(f"Your reply was added to feedback #{case.id}.")],
+        "blocks": [section(f"Your reply was added to feedback {case.reference}.")],
     }
 
 
@@ -318,14 +321,14 @@ def meeting_dm(case_id: int, step: MeetingStatus) -> Payload:
                  "Your feedback is still with the team, and you can add to it at any time with "
                  "`/feedback reply` and your case code.")
     else:
-        words = (f"A coordinator has seen your request for a meeting about feedback #{case_id} "
-                 "and will be in touch to find a time that suits you.")
+        words = (f"Someone on the team has seen your request for a meeting about feedback "
+                 f"#{case_id} and will be in touch to find a time that suits you.")
     return {"text": words, "blocks": [section(words)]}
 
 
 def case_status_blocks(case: CaseView, tz: tzinfo, crisis_line: str) -> list[Block]:
     lines = [
-        f"*Your feedback, case #{case.id}*",
+        f"*Your feedback, case {case.reference}*",
         f"{KIND_WORDS[case.kind]} · {TOPIC_WORDS[case.topic]}",
         f"Status: *{STATUS_WORDS[case.status]}*",
     ]
@@ -357,7 +360,7 @@ def too_many_guesses_blocks() -> list[Block]:
 
 def added_words_blocks(case: CaseView) -> list[Block]:
     when = ("with the next batch of anonymous feedback" if case.anonymous else "straight away")
-    return [section(f"Thank you. Your words were added to case #{case.id}, and the team will "
+    return [section(f"Thank you. Your words were added to case {case.reference}, and the team will "
                     f"see them {when}.")]
 
 
@@ -392,7 +395,7 @@ def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name:
         for case in cases[:20]:
             preview = _preview(case.body, 200)
             blocks.append(section(
-                f"*#{case.id} · {KIND_WORDS[case.kind]}* · {TOPIC_WORDS[case.topic]} · "
+                f"*{case.reference} · {KIND_WORDS[case.kind]}* · {TOPIC_WORDS[case.topic]} · "
                 f"{STATUS_WORDS[case.status]} · received {_when(case.created_at, tz)}\n{preview}"))
             notice = case_notice(case, tz)["blocks"]
             blocks += [b for b in notice if b.get("type") == "actions"]

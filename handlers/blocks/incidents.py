@@ -35,6 +35,7 @@ from handlers.blocks.text import (
     Payload,
     Renderer,
     View,
+    are_you_sure,
     button,
     context,
     divider,
@@ -189,7 +190,9 @@ def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
         buttons.append(button("Acknowledge", ActionId.IN_ACKNOWLEDGE, str(view.id), "primary"))
     if view.status is not IncidentStatus.RESOLVED:
         buttons.append(button("Add a note", ActionId.IN_NOTE, str(view.id)))
-        buttons.append(button("Resolve", ActionId.IN_RESOLVE, str(view.id)))
+        buttons.append(button("Resolve", ActionId.IN_RESOLVE, str(view.id), confirm=are_you_sure(
+            "Resolve this incident?", "Everyone it was sent to sees it resolved, by you.",
+            "Resolve")))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"{BlockId.IN_ACTIONS}:{view.id}",
                        "elements": buttons})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from bot.services.meetings import (
     PresentAnswer,
     PresentRequested,
     PresentView,
+    RecordChoices,
 )
 from bot.services.reminders import MeetingReminder, SessionReminder
 from bot.services.sessions import SessionGone
@@ -104,6 +106,7 @@ def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) ->
             names = ", ".join(escape_mrkdwn(n) for n in view.going[:15])
             lines.append(f"Going ({len(view.going)}): {names or 'nobody yet'}"
                          + (f" · can't make it: {view.not_going}" if view.not_going else ""))
+            lines.extend(recorded_lines(view))
         blocks.append(section("\n".join(lines)))
         actions = rsvp_buttons(view)
         if coordinator:
@@ -111,11 +114,48 @@ def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) ->
             cancel["confirm"] = {"title": plain("Cancel this meeting?"),
                                  "text": plain("Everyone invited will be told."),
                                  "confirm": plain("Cancel it"), "deny": plain("Keep it")}
+            actions["elements"].append(button("Record an answer",
+                                              ActionId.MEETING_RECORD_ANSWER, str(view.id)))
             actions["elements"].append(cancel)
         blocks.append(actions)
     blocks.append(context("`/meetings agenda` adds an item to the next forum or community "
                           "meeting; `/meetings present` asks to present to the trustees."))
     return blocks
+
+
+def recorded_lines(view: MeetingView) -> list[str]:
+    """For coordinators: the answers a coordinator recorded, and who recorded each."""
+    answer = {True: "going", False: "can't make it"}
+    return [f"{escape_mrkdwn(name)}: {answer[going]}, recorded by <@{by}>"
+            for name, going, by in view.recorded[:10]]
+
+
+def record_answer_form(choices: RecordChoices, tz: tzinfo) -> View:
+    """A coordinator records an answer someone gave by phone or in person."""
+    people = [option(name[:75], str(member_id)) for member_id, name in choices.members]
+    meeting = choices.meeting
+    return {
+        "type": "modal", "callback_id": CallbackId.RECORD_ANSWER_FORM,
+        "private_metadata": json.dumps({"meeting": meeting.id}),
+        "title": plain("Record an answer"), "submit": plain("Save"), "close": plain("Cancel"),
+        "blocks": [
+            section(f"For *{escape_mrkdwn(meeting.title)}*, {when(meeting.starts_at, tz)}: an "
+                    "answer someone gave by phone or in person. It will show that you "
+                    "recorded it."),
+            {"type": "input", "block_id": BlockId.RA_MEMBER, "label": plain("Who"),
+             "element": {"type": "static_select", "action_id": ActionId.MT_FIELD,
+                         "placeholder": plain("Choose a member"), "options": people}},
+            {"type": "input", "block_id": BlockId.RA_GOING, "label": plain("Their answer"),
+             "element": {"type": "radio_buttons", "action_id": ActionId.MT_FIELD,
+                         "options": [option("Going", "yes"), option("Can't make it", "no")]}},
+        ],
+    }
+
+
+def recorded_words(name: str, going: bool, view: MeetingView, tz: tzinfo) -> str:
+    meeting = f"{escape_mrkdwn(view.title)} ({when(view.starts_at, tz)})"
+    return (f"Recorded: {escape_mrkdwn(name)} is going to {meeting}." if going
+            else f"Recorded: {escape_mrkdwn(name)} can't make {meeting}.")
 
 
 def meeting_form() -> View:

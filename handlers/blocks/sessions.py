@@ -12,8 +12,8 @@ from bot.rules.coverage import ClaimDecision, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
 from bot.services.aftercare import CheckIn, DebriefRequested, DebriefStep
-from bot.services.rota import CallForCover, CoverageAlert, PlaceOffered, ReleaseAlert
-from bot.services.sessions import SessionCancelled, SessionCard, SessionChanged
+from bot.services.rota import CallForCover, CoverageAlert, PlaceOffered
+from bot.services.sessions import ReleaseAlert, SessionCancelled, SessionCard, SessionChanged
 from handlers.blocks.text import (
     Block,
     Payload,

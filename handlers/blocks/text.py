@@ -17,6 +17,7 @@ KIND_ERROR = (
     "Sorry, something went wrong on our side - it wasn't anything you did. "
     "Please try again in a minute."
 )
+OUT_OF_DATE = "That button is out of date - please try again from a fresh message."
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -65,12 +66,21 @@ def plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text, "emoji": True}
 
 
-def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+def button(text: str, action_id: str, value: str, style: str | None = None, *,
+           confirm: dict[str, Any] | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "button", "text": plain(text), "action_id": action_id,
                                "value": value}
     if style:
         element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
     return element
+
+
+def are_you_sure(title: str, words: str, yes: str) -> dict[str, Any]:
+    """Slack asks before a step that is hard to take back (titles up to 100 characters)."""
+    return {"title": plain(title[:100]), "text": {"type": "mrkdwn", "text": words},
+            "confirm": plain(yes[:30]), "deny": plain("Go back")}
 
 
 def option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
@@ -91,6 +101,13 @@ def place_text(place: str) -> str:
     if place.startswith(("https://", "http://")) and " " not in place and "|" not in place:
         return f"<{escape_mrkdwn(place)}|Join online>"
     return escape_mrkdwn(place)
+
+
+def already_sent_view(crisis_line: str) -> dict[str, Any]:
+    """What a second copy of a form that was already sent sees: nothing happens twice."""
+    return {"type": "modal", "title": plain("Already sent"), "close": plain("Close"),
+            "blocks": [section("This was already sent, so nothing more was done. Thank you."),
+                       crisis_footer(crisis_line)]}
 
 
 # A renderer draws one kind of stored notice for delivery, from the state now: the message's

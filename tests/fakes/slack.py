@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -56,6 +57,8 @@ class FakeSlack:
         self._last_post: dict[str, float] = {}
         # What each conversation holds (for conversations.history), metadata included.
         self.history: dict[str, list[dict[str, Any]]] = {}
+        # Methods answered by another stand-in (the Socket Mode one), from params and headers.
+        self.methods: dict[str, Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]] = {}
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -223,6 +226,8 @@ class FakeSlack:
                             ("ratelimited" if status == 429 else "internal_error")}
                     extra = ({"Retry-After": str(failure.retry_after)}
                              if failure.retry_after is not None else {})
+                elif method in fake.methods:
+                    status, body, extra = 200, fake.methods[method](params, headers), {}
                 else:
                     status, body, extra = 200, fake.answer(method, params), {}
                 with fake._lock:

@@ -49,7 +49,8 @@ def form_with(slack: SlackDriver, user_id: str, **chosen: Any) -> dict[str, Any]
         picked[block_id] = value
         slack.choose(view, picked, block_id, user_id=user_id)
         update = slack.fake.calls_to("views.update")[-1].params
-        view = json.loads(update["view"]) if isinstance(update["view"], str) else update["view"]
+        redrawn = json.loads(update["view"]) if isinstance(update["view"], str) else update["view"]
+        view = {**redrawn, "id": view["id"]}  # the same modal, redrawn in place
     return view
 
 

@@ -468,3 +468,59 @@ def test_a_step_whose_coordinator_was_erased_says_a_coordinator(world: World) ->
         OutboxChannel.SLACK_DM)
     assert "Seen by a coordinator." in json.dumps(drawn["blocks"])
     assert "None" not in json.dumps(drawn)
+
+
+def test_a_coordinator_records_an_answer_given_by_phone_and_it_says_who(world: World) -> None:
+    meeting_id = world.forum()
+    slack = world.slack
+    listing = slack.payload(slack.command("/meetings", "", user_id=COORDINATOR))
+    slack.click(listing, ActionId.MEETING_RECORD_ANSWER, user_id=COORDINATOR)
+    form = slack.opened_view()
+    assert json.loads(form["private_metadata"]) == {"meeting": meeting_id}
+    people = next(b for b in form["blocks"] if b.get("block_id") == BlockId.RA_MEMBER)
+    dev = next(o["value"] for o in people["element"]["options"]
+               if o["text"]["text"] == "Dev Patel")
+    done = json.loads(slack.submit(form, {BlockId.RA_MEMBER: dev, BlockId.RA_GOING: "yes"},
+                                   user_id=COORDINATOR).body)
+    assert done["response_action"] == "update"
+    assert "Recorded: Dev Patel is going to Winter forum" in json.dumps(done["view"])
+    with world.runtime.sessions() as session:
+        [answer] = session.query(MeetingRsvp).all()
+        assert (answer.going, answer.recorded_by) == (True, COORDINATOR)
+    shown = slack.text_of(slack.command("/meetings", "", user_id=COORDINATOR))
+    assert "Going (1): Dev Patel" in shown
+    assert f"Dev Patel: going, recorded by <@{COORDINATOR}>" in shown
+
+    # Someone else's click or form is refused, and changes nothing.
+    slack.click(listing, ActionId.MEETING_RECORD_ANSWER, user_id=FACILITATOR)
+    assert "Only a coordinator" in slack.fake.responses[-1].params["text"]
+    refused = json.loads(slack.submit({**form, "id": "V0OTHER"}, {
+        BlockId.RA_MEMBER: dev, BlockId.RA_GOING: "no"}, user_id=FACILITATOR).body)
+    assert "Only a coordinator" in refused["errors"][BlockId.RA_MEMBER]
+    with world.runtime.sessions() as session:
+        [answer] = session.query(MeetingRsvp).all()
+        assert answer.going is True
+
+    # Their own answer later is theirs: it no longer says a coordinator recorded it.
+    world.clock.move_to("2026-12-01 18:00:00")
+    world.runtime.services.reminders.send_due()
+    world.deliver()
+    assert "can't come to Winter forum" in world.text_in("Sorry, can't make it", DEV)
+    with world.runtime.sessions() as session:
+        [answer] = session.query(MeetingRsvp).all()
+        assert (answer.going, answer.recorded_by) == (False, None)
+
+
+def test_erasing_a_coordinator_keeps_the_answers_they_recorded_but_not_their_id(
+    world: World
+) -> None:
+    meeting_id = world.forum()
+    with world.runtime.sessions() as session:
+        dev = MemberRepository(session).get_by_phone(DEV)
+        assert dev is not None
+        dev_id = dev.id
+    world.runtime.services.meetings.answers.record(COORDINATOR, meeting_id, dev_id, True)
+    world.runtime.services.privacy.erase(COORDINATOR)
+    with world.runtime.sessions() as session:
+        [answer] = session.query(MeetingRsvp).all()
+        assert (answer.member_id, answer.going, answer.recorded_by) == (dev_id, True, None)

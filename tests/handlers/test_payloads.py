@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 
 from bot.wiring import Runtime
+from handlers.blocks.text import OUT_OF_DATE
 from handlers.ids import ActionId, CallbackId
 from handlers.payloads import NotOurs, metadata, number
 from storage.models import OutboxMessage
@@ -71,7 +72,10 @@ def test_an_odd_value_on_a_meetings_or_texting_button_does_nothing(
         "response_url": slack.fake.response_url()})
     assert response.status == 200
     assert [c.method for c in slack.fake.calls if c.method != "auth.test"] == []
-    assert slack.fake.responses == []  # not even "that meeting has been cancelled"
+    # Not "that meeting has been cancelled": only that the button is out of date.
+    [answer] = slack.fake.responses
+    assert answer.params["text"] == OUT_OF_DATE
+    assert answer.params["response_type"] == "ephemeral"
     [meeting] = members.services.meetings.upcoming_for("U0COORD01")
     assert not meeting.cancelled and meeting.going == () and meeting.not_going == 0
 

@@ -646,3 +646,47 @@ def test_a_coverage_alert_is_not_sent_once_it_is_no_longer_needed(
     deliver(members)
     posted = json.dumps([c.params for c in fake_slack.calls_to("chat.postMessage")])
     assert "not covered yet" not in posted and "Can you help?" not in posted
+
+
+def test_claiming_from_app_home_answers_the_person_and_redraws_home(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    slack.event({"type": "app_home_opened", "user": FACILITATOR, "tab": "home"})
+    [home] = [c.params for c in slack.fake.calls_to("views.publish")]
+    view = json.loads(home["view"]) if isinstance(home["view"], str) else home["view"]
+    claim = next(e for b in view["blocks"] if b.get("type") == "actions"
+                 for e in b["elements"] if e.get("action_id") == ActionId.SESSION_CLAIM)
+    response = slack.interactive({
+        "type": "block_actions", "team": {"id": "T0EXAMPLE"}, "user": {"id": FACILITATOR},
+        "api_app_id": "A0COPROD", "trigger_id": "1337.45.abcd",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "view": {**view, "id": "V0HOME", "type": "home"},
+        "actions": [{**claim, "block_id": "home", "action_ts": "1700000000.3"}]})
+    slack.settle()
+    assert response.status == 200
+    [answer] = [c.params for c in slack.fake.calls_to("chat.postMessage")
+                if c.params["channel"] == FACILITATOR]
+    assert "Tuesday peer group" in answer["text"]
+    assert len(slack.fake.calls_to("views.publish")) == 2  # Home drawn again, as it is now
+    assert members.services.sessions.get(session_id).facilitators[0].slack_user_id == FACILITATOR
+
+
+def test_a_release_alert_stays_true_as_the_session_changes(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    rota = members.services.rota
+    session_id = make_session(members, clock, days_ahead=1)
+    rota.claim(session_id, FACILITATOR)
+    rota.claim(session_id, EXPIRED)
+    rota.release(session_id, FACILITATOR, confirmed=True)
+    deliver(members)
+    [alert] = [c.params for c in slack.fake.calls_to("chat.postMessage")
+               if c.params["channel"] == COORDINATOR and "released" in c.params["text"]]
+    assert ActionId.SESSION_CLAIM in json.dumps(alert["blocks"])
+    members.services.sessions.cancel(COORDINATOR, session_id)
+    deliver(members)
+    # The coordinator's copy is redrawn in place: no place is offered in a cancelled session.
+    redrawn = [c.params for c in slack.fake.calls_to("chat.update")
+               if c.params["channel"] == "D0COORD01" and "released" in c.params["text"]]
+    assert redrawn and ActionId.SESSION_CLAIM not in json.dumps(redrawn[-1]["blocks"])

@@ -315,6 +315,7 @@ def test_a_notice_is_drawn_from_the_state_at_delivery_not_when_it_was_queued(
                if c.params["channel"] == "U0SAFEG05"]
     buttons = [b for b in alert["blocks"] if b["type"] == "actions"]
     assert "acknowledged" in alert["text"] and "Acknowledge" not in json.dumps(buttons)
+    assert "999" in json.dumps(alert["blocks"][-1])  # the crisis line, last, on every message
     with members.sessions() as session:
         stored = [r.payload for r in session.query(OutboxMessage)]
     # The outbox holds what happened, never the words of the report.

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.rules.sms_text import compose_text, segments
 from bot.rules.texting import (
+    Answer,
+    Asked,
+    AskWhich,
+    Invitation,
+    NoLongerOpen,
+    Relay,
     Reply,
     RsvpFor,
     RsvpSubject,
+    Said,
     classify_reply,
+    decide_answer,
     next_morning,
     quiet_hours_release,
+    read_reply,
+    which_question,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -78,3 +89,115 @@ def test_what_a_yes_or_no_answers_is_read_back_as_stored(stored: str | None,
     assert RsvpFor.read(stored) == read
     if read is not None:
         assert read.stored == stored
+
+
+# -- the conversation about invitations ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "going"),
+    [
+        ("YES", True), ("yes please", True), ("Yes please!", True), ("yeah", True),
+        ("Yep.", True), ("y", True), ("ok", True), ("Okay thanks", True), ("sure", True),
+        ("\U0001f44d", True), ("yes \U0001f44d", True), ("\U0001f44d\U0001f3fd", True),
+        ("\u2713", True), ("\u2705", True), ("YES, I'll be there x", True),
+        ("no", False), ("NO.", False), ("nope", False), ("n", False), ("can't", False),
+        ("Can\u2019t make it, sorry", False), ("cannot", False), ("sorry no", False),
+        ("No thank you", False), ("\u2717", False), ("\U0001f44e", False),
+        ("I won't be able to come", False),
+    ],
+)
+def test_the_common_ways_people_say_yes_and_no(body: str, going: bool) -> None:
+    assert read_reply(body) == Said(going=going, number=None, words=())
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("1", Said(None, 1, ())), (" 2. ", Said(None, 2, ())), ("yes 1", Said(True, 1, ())),
+        ("Yes to the community meeting tomorrow",
+         Said(True, None, ("community", "meeting", "tomorrow"))),
+        ("no to the forums", Said(False, None, ("forum",))),
+        ("Running late", Said(None, None, ("running", "late"))),
+        ("", Said(None, None, ())),
+        ("yes no", None), ("\U0001f44d \U0001f44e", None), ("1 or 2", None),
+    ],
+)
+def test_what_a_reply_says(body: str, said: Said | None) -> None:
+    assert read_reply(body) == said
+
+
+LONDON_TODAY = date(2026, 11, 25)  # a Wednesday
+COMMUNITY = Invitation(RsvpFor(RsvpSubject.MEETING, 1), "Community meeting", "Community meeting",
+                       datetime(2026, 11, 26, 18, 0, tzinfo=LONDON), answered=False)
+FORUM = Invitation(RsvpFor(RsvpSubject.MEETING, 2), "Service-user forum", "Winter forum",
+                   datetime(2026, 12, 2, 18, 0, tzinfo=LONDON), answered=False)
+GROUP = Invitation(RsvpFor(RsvpSubject.SESSION, 7), "Peer group", "Tuesday group",
+                   datetime(2026, 12, 1, 18, 0, tzinfo=LONDON), answered=False)
+ANSWERED_FORUM = Invitation(FORUM.rsvp, FORUM.label, FORUM.title, FORUM.starts_at,
+                            answered=True)
+ASKED_YES = Asked(True, (COMMUNITY.rsvp, FORUM.rsvp))
+
+
+@pytest.mark.parametrize(
+    ("body", "open_", "asked", "decision"),
+    [
+        # One open question: any yes or no answers it.
+        ("Yes please", [FORUM], None, Answer(FORUM.rsvp, True)),
+        ("\U0001f44d", [FORUM], None, Answer(FORUM.rsvp, True)),
+        ("sorry no", [FORUM], None, Answer(FORUM.rsvp, False)),
+        # Several: ask which (soonest first), unless the reply names one.
+        ("YES", [FORUM, COMMUNITY], None, AskWhich(True, (COMMUNITY, FORUM))),
+        ("no", [FORUM, COMMUNITY, GROUP], None, AskWhich(False, (COMMUNITY, GROUP, FORUM))),
+        ("Yes to the community meeting tomorrow", [FORUM, COMMUNITY], None,
+         Answer(COMMUNITY.rsvp, True)),
+        ("no to the forum", [FORUM, COMMUNITY], None, Answer(FORUM.rsvp, False)),
+        ("yes winter forum", [FORUM, COMMUNITY], None, Answer(FORUM.rsvp, True)),
+        ("yes thursday", [FORUM, COMMUNITY], None, Answer(COMMUNITY.rsvp, True)),
+        ("yes wed 2 dec", [FORUM, COMMUNITY], None, Answer(FORUM.rsvp, True)),
+        ("yes tuesday's group", [FORUM, GROUP], None, Answer(GROUP.rsvp, True)),
+        ("yes to the meeting", [FORUM, COMMUNITY], None, Answer(COMMUNITY.rsvp, True)),
+        ("yes to both meetings", [FORUM, COMMUNITY], None, Relay()),
+        # What they have answered already waits behind what they haven't...
+        ("yes", [ANSWERED_FORUM, COMMUNITY], None, Answer(COMMUNITY.rsvp, True)),
+        # ...but can still be changed, by name, or when it is all that is open.
+        ("no to the forum", [ANSWERED_FORUM, COMMUNITY], None, Answer(FORUM.rsvp, False)),
+        ("no", [ANSWERED_FORUM], None, Answer(FORUM.rsvp, False)),
+        # A number answers the question we asked, with the yes or no given then.
+        ("1", [FORUM, COMMUNITY], ASKED_YES, Answer(COMMUNITY.rsvp, True)),
+        ("2", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, True)),
+        ("2 no", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, False)),
+        ("3", [FORUM, COMMUNITY], ASKED_YES, Relay()),
+        ("1", [FORUM], ASKED_YES, NoLongerOpen()),
+        ("1", [FORUM, COMMUNITY], None, Relay()),
+        # Anything else is for the team.
+        ("yes", [], None, Relay()),
+        ("Yes but can someone call me?", [FORUM], None, Relay()),
+        ("No, I'm not well", [FORUM], None, Relay()),
+        ("yes no", [FORUM], None, Relay()),
+        ("community meeting", [FORUM, COMMUNITY], None, Relay()),
+        ("Running late", [FORUM], ASKED_YES, Relay()),
+    ],
+)
+def test_which_invitation_a_reply_answers(body: str, open_: list[Invitation],
+                                          asked: Asked | None, decision: object) -> None:
+    assert decide_answer(body, open_, asked, LONDON_TODAY) == decision
+
+
+def test_the_question_offers_short_numbered_choices_in_plain_gsm7() -> None:
+    question = which_question(AskWhich(True, (COMMUNITY, FORUM)))
+    assert question == ("Which is your YES for? Reply 1 for Community meeting Thu 26 Nov, "
+                        "2 for Service-user forum Wed 2 Dec.")
+    same_day = Invitation(RsvpFor(RsvpSubject.MEETING, 3), "Community meeting", "Late one",
+                          datetime(2026, 11, 26, 20, 0, tzinfo=LONDON), answered=False)
+    assert "1 for Community meeting Thu 26 Nov 18:00, 2 for Community meeting Thu 26 Nov " \
+           "20:00" in which_question(AskWhich(False, (COMMUNITY, same_day)))
+    five = tuple(Invitation(RsvpFor(RsvpSubject.MEETING, n), "Trustees' meeting", "Board",
+                            datetime(2026, 12, n, 18, 0, tzinfo=LONDON), answered=False)
+                 for n in range(1, 6))
+    text = compose_text("Riverside Peer Support", which_question(AskWhich(True, five)))
+    assert segments(text) == ("GSM-7", 2) and "5 for Trustees' meeting Sat 5 Dec." in text
+
+
+def test_a_question_is_stored_and_read_back() -> None:
+    assert ASKED_YES.stored == "meeting:1 meeting:2"
+    assert Asked.read(True, "meeting:1 meeting:2") == ASKED_YES
+    assert Asked.read(True, "meeting:1 rubbish") is None and Asked.read(False, "") is None
