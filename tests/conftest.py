@@ -134,10 +134,17 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     # Down to nothing and up again: the migrations themselves are exercised on every run.
     upgrade(engine)
+    _delete_every_row(engine)  # a database kept from an earlier run can still be taken down
     downgrade(engine, "base")
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+def _delete_every_row(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(text(f"DELETE FROM {table.name}"))  # noqa: S608 - our table names
 
 
 @pytest.fixture(autouse=True)
@@ -145,10 +152,7 @@ def _empty_tables(request: pytest.FixtureRequest) -> None:
     """Each test that uses the database starts with empty tables."""
     if "engine" not in request.fixturenames:
         return
-    engine: Engine = request.getfixturevalue("engine")
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(text(f"DELETE FROM {table.name}"))  # noqa: S608 - our table names
+    _delete_every_row(request.getfixturevalue("engine"))
 
 
 @pytest.fixture(scope="session")
