@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse, Respond
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck, log_failure
@@ -61,6 +62,21 @@ def signed_by_slack(secret: str | None, req: BoltRequest) -> bool:
     return checked_signature(secret, req.raw_body.encode(), headers) is None
 
 
+class TokenGoesWithTheClient(logging.Filter):
+    """Coprod hands Bolt its own client (our base URL, timeout and retries), which carries the
+    token. Bolt also reads SLACK_BOT_TOKEN from the environment itself, and when it finds it
+    there warns on every start that the token it read will be unused: as intended here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _quiet_the_token_warning() -> None:
+    bolt = logging.getLogger("slack_bolt.App")  # Bolt's framework logger (get_bolt_logger(App))
+    if not any(isinstance(f, TokenGoesWithTheClient) for f in bolt.filters):
+        bolt.addFilter(TokenGoesWithTheClient())
+
+
 def create_app(
     settings: Settings,
     services: Services,
@@ -71,6 +87,7 @@ def create_app(
     """The real app. `token_verification` calls auth.test at start (turned off only where no
     Slack, real or fake, is listening)."""
     client = client or make_web_client(settings.slack_bot_token, settings.api_url)
+    _quiet_the_token_warning()
     app = CoprodApp(
         client=client,
         signing_secret=settings.slack_signing_secret,

@@ -62,6 +62,12 @@ NO_DATA_KEY = (
     "safe: without it the stored feedback and incidents can't be read."
 )
 
+NO_SMS_PROVIDER = (
+    "{who} in the directory, but SMS_PROVIDER is console, which only prints texts here and "
+    "never sends them: set SMS_PROVIDER=twilio with "
+    "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER in .env (see .env.example)."
+)
+
 NO_SLACK_GUIDANCE = """\
 Coprod is not connected to a Slack workspace yet. To connect it:
 
@@ -164,6 +170,7 @@ def serve(
     from bot.app import create_app
 
     runtime = _runtime(settings)
+    _refuse_to_print_texts(runtime)
     try:
         app = create_app(settings, runtime.services, client=runtime.client)
     except BoltError as error:
@@ -204,6 +211,18 @@ def _refuse_without_slack(settings: Settings, http: bool) -> None:
         raise typer.Exit(2)
     if not settings.coprod_data_key:
         typer.echo(NO_DATA_KEY, err=True)
+        raise typer.Exit(2)
+
+
+def _refuse_to_print_texts(runtime: Runtime) -> None:
+    """The console provider only prints texts (it is for the sandbox and trying things out):
+    a real bot with members who take texts would mark their reminders sent and send nothing."""
+    if runtime.settings.sms_provider != "console":
+        return
+    takers = runtime.services.members.how_many_take_texts()
+    if takers:
+        who = "1 member takes texts" if takers == 1 else f"{takers} members take texts"
+        typer.echo(NO_SMS_PROVIDER.format(who=who), err=True)
         raise typer.Exit(2)
 
 
@@ -272,6 +291,7 @@ def worker() -> None:
         typer.echo(NO_DATA_KEY, err=True)
         raise typer.Exit(2)
     runtime = _runtime(settings)
+    _refuse_to_print_texts(runtime)
     _stop_on_sigterm()
     log.info("worker waiting to become the scheduler (a second worker is a hot standby)")
     try:

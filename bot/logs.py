@@ -21,11 +21,20 @@ LIBRARY_LOGGERS = ("slack_bolt", "slack_sdk", "slack")
 
 
 class DropPayloads(logging.Filter):
+    """A library's line keeps its words up to the first bracket, and the type of the error it
+    reports (KeyError, SlackApiError): enough to know what went wrong, never what was sent."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.split(".")[0] in LIBRARY_LOGGERS:
             text = record.getMessage()
-            record.msg = _PAYLOAD.sub(" (details withheld)", text, count=1) if _PAYLOAD.search(
-                text) else text
+            error = record.exc_info[0] if record.exc_info else None
+            kind = error.__name__ if error else None
+            if _PAYLOAD.search(text):
+                withheld = f" ({kind}: details withheld)" if kind else " (details withheld)"
+                text = _PAYLOAD.sub(withheld, text, count=1)
+            elif kind:
+                text = f"{text} ({kind})"
+            record.msg = text
             record.args = ()
             record.exc_info = None
             record.exc_text = None

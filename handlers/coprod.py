@@ -28,8 +28,12 @@ def handle_coprod_command(ack: Ack, command: dict, services: Services) -> None:
         ack(text="Your roles", blocks=blocks.whoami_blocks(member, settings.coprod_crisis_line))
     elif action == CoprodAction.MYDATA:
         _my_data(ack, user_id, services)
-    elif action == CoprodAction.FORGET and words[1:2] == ["me"]:
+    elif action == CoprodAction.FORGET and [w.lower() for w in words[1:]] == ["me"]:
         _forget_me(ack, user_id, services)
+    elif action == CoprodAction.FORGET:
+        answer = ("To ask us to erase what Coprod holds about you, type `/coprod forget me`. "
+                  "`/coprod mydata` shows what that is first.")
+        ack(text=answer, blocks=[section(answer)])
     elif action == CoprodAction.CONSENT:
         _consent(ack, user_id, [w.lower() for w in words[1:]], services)
     elif action == CoprodAction.SIGNPOST:
@@ -98,7 +102,12 @@ def _consent(ack: Ack, user_id: str, words: list[str], services: Services) -> No
                       if count else "None of your compliments was marked to share.")
         else:
             data = privacy.my_data(user_id)
-            ack(text="Your consents", blocks=blocks.consent_blocks(data))
+            shown = blocks.consent_blocks(data)
+            if words:
+                shown.insert(0, section(
+                    "To change a consent, type all of it, for example "
+                    "`/coprod consent stop texts`. Here is where yours stand:"))
+            ack(text="Your consents", blocks=shown)
             return
     except NotInDirectory:
         _not_listed(ack)

@@ -99,6 +99,8 @@ def handle_feedback_command(ack: Ack, command: dict, client: WebClient, respond:
 
     if first == "help" and len(words) == 1:
         ack(blocks=blocks.feedback_help_blocks(crisis), text="How to use /feedback")
+    elif first in ("status", "reply") and len(words) == 1:
+        _say(ack, blocks.needs_a_code(first))
     elif first == "status" and len(words) == 2:
         _answer_by_code(
             ack, lambda: services.feedback.case_by_code(words[1], asker),
@@ -106,8 +108,7 @@ def handle_feedback_command(ack: Ack, command: dict, client: WebClient, respond:
     elif first == "reply" and len(words) >= 2 and _looks_like_code(words[1]):
         _, _, rest = text.strip().partition(words[1])
         if not rest.strip():
-            ack(text="Please add your words after the code, for example: "
-                     f"/feedback reply {blocks.CODE_EXAMPLE} thank you for replying")
+            _say(ack, blocks.needs_words(words[1]))
             return
         _answer_by_code(
             ack, lambda: services.feedback.add_by_code(words[1], asker, rest.strip()),
@@ -119,6 +120,10 @@ def handle_feedback_command(ack: Ack, command: dict, client: WebClient, respond:
         later(after_ack, respond, "/feedback",
               lambda: client.views_open(trigger_id=payloads.trigger_id(command), view=form),
               sorry=f"{KIND_ERROR} In danger now? Call 999. {crisis}")
+
+
+def _say(ack: Ack, words: str) -> None:
+    ack(text=words, blocks=[section(words)])
 
 
 def _looks_like_code(word: str) -> bool:
@@ -152,7 +157,17 @@ def handle_form_choice(ack: Ack, body: dict, client: WebClient, services: Servic
     client.views_update(
         view_id=view["id"], hash=view.get("hash"),
         view=blocks.feedback_form(form_choices(state), prefill=text,
-                                  crisis_line=services.settings.coprod_crisis_line))
+                                  crisis_line=services.settings.coprod_crisis_line,
+                                  left_out=_left_out(view)))
+
+
+def _left_out(view: dict[str, Any]) -> blocks.LeftOut | None:
+    """The note on words that didn't fit, as the form first carried it."""
+    kept = payloads.metadata(view)
+    count, starts = kept.get("left_out"), kept.get("starts")
+    if isinstance(count, int) and count > 0 and isinstance(starts, str):
+        return blocks.LeftOut(count, starts[:60])
+    return None
 
 
 def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Services) -> None:

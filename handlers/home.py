@@ -1,5 +1,6 @@
 """App Home: what Coprod is; open incidents for those who respond to them; my next sessions
-and those needing cover; and for coordinators and HR officers the feedback open for them."""
+and those needing cover; the meetings I'm invited to; and for coordinators and HR officers
+the feedback open for them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.rules.roles import Role
 from bot.services import Services
 from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import incidents as incident_blocks
+from handlers.blocks import meetings as meeting_blocks
 from handlers.blocks import sessions as session_blocks
 from handlers.ids import Event
 from handlers.payloads import event_user
@@ -73,12 +75,14 @@ def publish_home(client: WebClient, services: Services, user: str) -> None:
                                      crisis_line=settings.coprod_crisis_line)
     needing_cover = services.sessions.needing_cover() if roles & ROTA_ROLES else []
     rota = session_blocks.home_sessions(services.sessions.mine(user), needing_cover,
-                                        settings.timezone)
+                                        settings.timezone, user)
+    meetings = meeting_blocks.home_meetings(services.meetings.upcoming_for(user),
+                                            settings.timezone)
     responders = services.incidents.open_for(user)
     urgent = (incident_blocks.home_incidents(responders, services.clock())
               if responders or roles & RESPONDER_ROLES else [])
-    # Open incidents first for those who respond to them, then sessions; the crisis footer
-    # stays last.
-    view["blocks"] = view["blocks"][:2] + urgent + rota + view["blocks"][2:]
-    view["blocks"] = view["blocks"][:100]
+    # Open incidents first for those who respond to them, then sessions and meetings; the
+    # crisis footer stays last, even when Home is full (Slack takes 100 blocks).
+    blocks = view["blocks"][:2] + urgent + rota + meetings + view["blocks"][2:]
+    view["blocks"] = blocks if len(blocks) <= 100 else blocks[:99] + blocks[-1:]
     client.views_publish(user_id=user, view=view)

@@ -88,6 +88,8 @@ class BlockId(enum.StrEnum):
     MT_INVITED = "meeting_invited"
     MT_REPEAT = "meeting_repeat"
     MT_ACTIONS = "meeting_actions"
+    # Going / Can't make it in a list (/meetings, App Home): a click redraws the list.
+    MT_LIST_ACTIONS = "meeting_list_rsvp"
     AG_MEETING = "agenda_meeting"
     AG_TEXT = "agenda_text"
     AG_ANONYMOUS = "agenda_anonymous"

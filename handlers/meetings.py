@@ -46,6 +46,9 @@ PRESENT_STEPS = {
 NOT_INVITED = ("Sorry, that meeting isn't one you're invited to. If you think it should be, "
                "a coordinator can help.")
 NOT_LISTED = "You're not in our member list yet. Please ask a coordinator to add you."
+UNKNOWN_MEETINGS_WORD = ("I don't know `/meetings {}`: `/meetings agenda` adds an item to the "
+                         "agenda, `/meetings present` asks to present to the trustees, and "
+                         "coordinators set one up with `/meetings new`. Here is what's coming:")
 
 
 def register(app: App) -> None:
@@ -69,7 +72,8 @@ def _say(ack_or_respond: Any, text: str, **extra: Any) -> None:
 
 def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
                             services: Services) -> None:
-    word = (command.get("text") or "").strip().lower()
+    typed = (command.get("text") or "").lower().split()
+    word = typed[0] if typed else ""
     user = command["user_id"]
     meetings = services.meetings
     tz = services.settings.timezone
@@ -91,8 +95,11 @@ def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
         ack()
         client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.present_form())
     else:
-        ack(text="Coming meetings", blocks=blocks.meetings_list(
-            meetings.upcoming_for(user), tz, coordinator=meetings.is_coordinator(user)))
+        listed = blocks.meetings_list(meetings.upcoming_for(user), tz,
+                                      coordinator=meetings.is_coordinator(user))
+        if word:
+            listed.insert(0, section(UNKNOWN_MEETINGS_WORD.format(escape_mrkdwn(word[:30]))))
+        ack(text="Coming meetings", blocks=listed)
 
 
 def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
@@ -156,7 +163,14 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
     except MeetingGone:
         say_privately(respond, "Sorry, that meeting has been cancelled.")
         return
-    when = blocks.when(view.starts_at, services.settings.timezone)
+    tz = services.settings.timezone
+    if str(action.get("block_id", "")).startswith(BlockId.MT_LIST_ACTIONS):
+        # A list (/meetings, or App Home): redrawn in place, showing the answer just given.
+        user = payloads.actor(body)
+        respond(replace_original=True, text="Coming meetings", blocks=blocks.meetings_list(
+            services.meetings.upcoming_for(user), tz,
+            coordinator=services.meetings.is_coordinator(user)))
+    when = blocks.when(view.starts_at, tz)
     title = escape_mrkdwn(view.title)
     words = (f"Thanks - you're down for {title} ({when})." if going
              else f"Thanks for letting us know you can't make {title} ({when}).")

@@ -20,6 +20,10 @@ RENDERERS: dict[type[Notice], Renderer] = {
     **sessions.RENDERERS,
     **texting.RENDERERS,
 }
+# For a redraw (an update of a copy already posted), where it differs from the first drawing.
+REDRAWERS: dict[type[Notice], Renderer] = {
+    **sessions.REDRAWERS,
+}
 
 
 class NoticeRenderer:
@@ -32,7 +36,8 @@ class NoticeRenderer:
         notice = read_notice(payload)
         if notice is None:
             return payload
-        draw = RENDERERS.get(type(notice))
+        draw = (REDRAWERS.get(type(notice)) if channel is OutboxChannel.SLACK_UPDATE
+                else None) or RENDERERS.get(type(notice))
         if draw is None:
             raise NoticeGone(f"nothing draws {notice.kind}")
         drawn = draw(notice, self.services)

@@ -19,12 +19,16 @@ from bot.services.aftercare import DebriefAsked
 from bot.services.sessions import SessionGone, SessionView
 from handlers import payloads
 from handlers.blocks import sessions as blocks
-from handlers.blocks.text import section
+from handlers.blocks.text import escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.later import later
 from handlers.once import submitted_once
 from handlers.replies import say_privately
+
+UNKNOWN_SESSIONS_WORDS = ("I don't know `/sessions {}`: `/sessions mine` shows yours, "
+                          "`/sessions 30` the next 30 days (up to 90), and coordinators add one "
+                          "with `/sessions new`. Here are the next 14 days:")
 
 
 def register(app: App) -> None:
@@ -69,9 +73,12 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
             empty="You're not down for any sessions yet. `/sessions` shows what's coming up."))
         return
     days = int(words[0]) if words and words[0].isdigit() and 0 < int(words[0]) <= 90 else 14
-    ack(text="Coming sessions", blocks=blocks.sessions_list(
+    listed = blocks.sessions_list(
         sessions.upcoming(days), tz, title=f"Sessions in the next {days} days",
-        coordinator=coordinator, empty="No sessions are planned yet."))
+        coordinator=coordinator, empty="No sessions are planned yet.")
+    if words and str(days) != words[0]:
+        listed.insert(0, section(UNKNOWN_SESSIONS_WORDS.format(escape_mrkdwn(words[0][:30]))))
+    ack(text="Coming sessions", blocks=listed)
 
 
 def handle_new_session_button(ack: Ack, body: dict, client: WebClient,

@@ -313,3 +313,21 @@ def test_members_erase_needs_yes_and_names_what_it_did(
     assert done.returncode == 0 and done.stdout.startswith("Erased Dev Patel")
     again = coprod("members", "erase", "07700 900104", "--yes", env=env, cwd=tmp_path)
     assert again.returncode == 1 and "Nobody in the member list" in again.stderr
+
+
+def test_serve_and_worker_refuse_to_only_print_texts_members_take(
+    env: dict[str, str], tmp_path: Path, engine: object
+) -> None:
+    csv_file = tmp_path / "members.csv"
+    csv_file.write_text(GOOD_AND_BAD)  # Ada (both) and Dev (texts only) agreed to texts
+    assert coprod("members", "import", str(csv_file), env=env, cwd=tmp_path).returncode == 1
+    env.update({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": "http://127.0.0.1:9/"})  # never reached: it stops first
+    sentence = ("2 members take texts in the directory, but SMS_PROVIDER is console, which only "
+                "prints texts here and never sends them: set SMS_PROVIDER=twilio with "
+                "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER in .env "
+                "(see .env.example).")
+    for command in (["serve", "--http"], ["worker"]):
+        refused = coprod(*command, env=env, cwd=tmp_path)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.strip().splitlines()[-1] == sentence  # after the log lines

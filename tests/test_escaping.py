@@ -38,6 +38,15 @@ def test_typed_words_never_become_mentions_or_links_anywhere(
     kim = next(m.id for m in services.members.list_members() if m.slack_user_id == KIM)
     day = (clock.now + timedelta(hours=30)).date()
 
+    # Meetings: an invitation to everyone, an agenda item, and the week-before reminder that
+    # carries the agenda so far.
+    [meeting] = services.meetings.create(None, MeetingDraft(
+        title=f"Forum {HOSTILE}", kind=MeetingKind.FORUM, day=day + timedelta(days=6),
+        start_time=time(18, 0), end_time=time(20, 0), place=f"Hall {HOSTILE}",
+        channel="C0HOSTILE"))
+    services.meetings.add_agenda_item(KIM, meeting.id, f"Item {HOSTILE}", anonymous=False)
+    clock.advance(hours=9)  # the reminder a week before falls due
+    services.reminders.send_due()
     # Sessions: the card, a late release, the call for cover and the coordinators' alert.
     [group] = services.sessions.create(None, SessionDraft(
         title=f"Group {HOSTILE}", kind=SessionKind.PEER_GROUP, day=day, start_time=time(18, 0),
@@ -45,13 +54,6 @@ def test_typed_words_never_become_mentions_or_links_anywhere(
     services.rota.claim(group.id, KIM)
     services.rota.release(group.id, KIM, confirmed=True)
     services.rota.send_coverage_alerts()
-    # Meetings: reminders to everyone, an agenda item, a request to present.
-    [meeting] = services.meetings.create(None, MeetingDraft(
-        title=f"Forum {HOSTILE}", kind=MeetingKind.FORUM, day=day + timedelta(days=5),
-        start_time=time(18, 0), end_time=time(20, 0), place=f"Hall {HOSTILE}",
-        channel="C0HOSTILE"))
-    services.meetings.add_agenda_item(KIM, meeting.id, f"Item {HOSTILE}", anonymous=False)
-    services.reminders.send_due()
     # Feedback, a team reply; an incident naming Kim; a text Kim sent us.
     case = services.feedback.submit(FeedbackForm(
         FeedbackKind.COMPLAINT, FeedbackTopic.SERVICE, f"Words {HOSTILE}", anonymous=False),

@@ -177,3 +177,81 @@ def test_import_reports_bad_rows(page: Page) -> None:
                "Gus Lane,U0GUSL009,,member,slack,no\nBad Row,,,wizard,slack,no\n"})
     assert result["ok"] and result["added"] == 1
     assert result["problems"] and result["problems"][0].startswith("line 3:")
+
+
+def test_a_form_returned_with_errors_keeps_what_was_typed(page: Page) -> None:
+    page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL", "text": "/feedback"})
+    modal = page.state(FIN)["modal"]
+    typed = values({
+        "feedback_topic": ("feedback_topic_chosen", {"type": "static_select",
+                                                     "selected_option": {"value": "service"}}),
+        "feedback_text": ("feedback_text_typed", {"type": "plain_text_input",
+                                                  "value": "Three paragraphs of my evening"}),
+    })
+    result = page.call("/sandbox/submit", {"user": FIN, "view_id": modal["id"],
+                                           "values": typed})
+    assert "feedback_kind" in result["errors"]
+    shown = page.state(FIN)["modal"]
+    assert shown["id"] == modal["id"] and shown["values"] == typed  # as Slack keeps them
+
+
+def test_an_update_keeps_what_was_typed_in_the_inputs_it_keeps(page: Page) -> None:
+    page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL", "text": "/feedback"})
+    modal = page.state(FIN)["modal"]
+    typed = values({
+        "feedback_kind": ("feedback_kind_chosen", {"type": "static_select",
+                                                   "selected_option": {"value": "compliment"}}),
+        "feedback_text": ("feedback_text_typed", {"type": "plain_text_input",
+                                                  "value": "Typed before choosing"}),
+        "no_longer_there": ("gone", {"type": "plain_text_input", "value": "x"}),
+    })
+    page.call("/sandbox/action", {"user": FIN, "view_id": modal["id"], "values": typed,
+                                  "action": {"action_id": "feedback_kind_chosen",
+                                             "block_id": "feedback_kind",
+                                             "type": "static_select",
+                                             "selected_option": {"value": "compliment"}}})
+    shown = page.state(FIN)["modal"]
+    assert "testimony" in json.dumps(shown["view"])  # the bot redrew the form
+    assert shown["values"]["feedback_text"] == typed["feedback_text"]
+    assert "no_longer_there" not in shown["values"]
+
+
+def test_an_unknown_command_is_answered_as_slack_answers_it(page: Page) -> None:
+    answer = page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL",
+                                            "text": "/xyz hello"})
+    assert answer == {"ok": False, "error": "not_a_command"}
+    [said] = page.messages(FIN, "C0GENERAL")[-1:]
+    assert said["user"] == "USLACKBOT" and said["ephemeral"]
+    assert said["text"].startswith("/xyz is not a valid command.")
+    assert page.state(FIN)["names"]["USLACKBOT"] == "Slackbot"
+    assert page.messages(ADA, "C0GENERAL") == []  # only Fin sees it
+
+
+def test_a_restart_keeps_history_and_a_fresh_database_starts_it_afresh(
+    page: Page, tmp_path: Path
+) -> None:
+    page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL",
+                                   "text": "/coprod help"})
+    page.call("/sandbox/text", {"phone": "+447700900104", "body": "HELP"})
+    page.call("/sandbox/skip", {"hours": 24})
+    page.deliver()
+    before = page.state(FIN)
+    assert before["messages"] and (tmp_path / "coprod-sandbox-history.json").exists()
+    assert "delete coprod-sandbox.db" in before["reset"]
+
+    again = Sandbox(load_settings(env_file=None), free_port())
+    again.seed()
+    after = again.state(FIN)
+    assert after["messages"] == before["messages"]
+    assert after["texts"] == before["texts"]
+    assert again.clock.offset.total_seconds() >= 24 * 3600  # the skipped day too
+    again.runtime.engine.dispose()
+
+    page.box.runtime.engine.dispose()
+    (tmp_path / "coprod-sandbox.db").unlink()
+    fresh = Sandbox(load_settings(env_file=None), free_port())
+    fresh.seed()
+    assert fresh.state(FIN)["messages"] == [] and fresh.state(FIN)["texts"] == []
+    assert fresh.clock.offset.total_seconds() == 0
+    assert not (tmp_path / "coprod-sandbox-history.json").exists()
+    fresh.runtime.engine.dispose()

@@ -1,15 +1,19 @@
 """The sandbox page in a real browser (Debian's chromium, driven by Playwright): a member
-sends feedback, the coordinator sees it."""
+sends feedback, the coordinator sees it; a form keeps what was typed; an SMS-only member
+answers two invitations by text."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.config import load_settings
+from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.sandbox.server import Sandbox
 from tests.conftest import ServerThread
 from tests.test_sandbox import free_port
@@ -23,17 +27,45 @@ BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 
 
+DEV_PHONE, ESME_PHONE = "+447700900104", "+447700900105"
+
+
+def weekday_morning(box: Sandbox) -> timedelta:
+    """How far to skip so the sandbox's clock reads 11:00 on a weekday: texts are not held
+    for quiet hours, whenever the test runs."""
+    now = box.clock().astimezone(box.settings.timezone)
+    day = now.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(11, 0), tzinfo=box.settings.timezone) - now
+
+
 @pytest.fixture
-def sandbox_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Sandbox]]:
     monkeypatch.chdir(tmp_path)
     port = free_port()
     box = Sandbox(load_settings(env_file=None), port)
+    box.clock.offset = weekday_morning(box)
     box.seed()
-    box.scheduler.start()
-    with ServerThread(box.wsgi, port=port, threads=16):
-        yield f"http://127.0.0.1:{port}/"
+    yield f"http://127.0.0.1:{port}/", box
     box.scheduler.shutdown(wait=False)
     box.runtime.engine.dispose()
+
+
+@pytest.fixture
+def sandbox_url(sandbox: tuple[str, Sandbox]) -> Iterator[str]:
+    url, box = sandbox
+    box.scheduler.start()
+    with ServerThread(box.wsgi, port=int(url.rsplit(":", 1)[1].strip("/")), threads=16):
+        yield url
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        yield browser.new_page(viewport={"width": 1400, "height": 900})
+        browser.close()
 
 
 def test_feedback_from_a_member_reaches_the_coordinator_in_the_browser(
@@ -66,3 +98,86 @@ def test_feedback_from_a_member_reaches_the_coordinator_in_the_browser(
         page.screenshot(path=str(tmp_path / "coordinator-sees-it.png"))
         browser.close()
     assert (tmp_path / "coordinator-sees-it.png").stat().st_size > 10_000
+
+
+def test_the_page_keeps_typed_words_follows_the_phone_and_answers_unknown_commands(
+    sandbox_url: str, browser_page: Any, tmp_path: Path
+) -> None:
+    page = browser_page
+    page.goto(sandbox_url)
+    page.wait_for_selector("#who option", state="attached")
+    page.select_option("#who", "U0FINR006")  # Fin, a member, without a phone
+    page.fill("#line", "/xyz hello")
+    page.press("#line", "Enter")
+    page.wait_for_selector("#feed >> text=/xyz is not a valid command")
+    assert page.inner_text("#feed .msg.slackbot .who") == "Slackbot"
+
+    page.fill("#line", "/feedback")
+    page.press("#line", "Enter")
+    page.wait_for_selector("#overlay >> text=Feedback")
+    page.fill("#in-feedback_text", "Three paragraphs of my evening")
+    page.select_option("#in-feedback_topic", "session")  # the bot redraws the form
+    page.click("#mSubmit")  # no kind chosen: the form comes back with an error
+    page.wait_for_selector("#modal .err")
+    assert page.input_value("#in-feedback_text") == "Three paragraphs of my evening"
+    assert page.input_value("#in-feedback_topic") == "session"
+    page.click("#mClose")
+
+    page.select_option("#who", "U0ESME004")  # Esme has a phone: the panel follows her
+    page.wait_for_function(f"document.getElementById('phoneWho').value === '{ESME_PHONE}'")
+    page.select_option("#phoneWho", DEV_PHONE)
+    link = "https://example.org/" + "a-very-long-path-without-spaces" * 8
+    page.fill("#textBody", link)
+    page.press("#textBody", "Enter")
+    bubble = page.wait_for_selector(f"#texts .bubble.out >> text={link[:40]}")
+    assert bubble is not None
+    assert bubble.evaluate("b => b.scrollWidth <= b.clientWidth")  # wrapped, not overflowing
+    assert "delete coprod-sandbox.db" in page.inner_text("#reset")
+    page.screenshot(path=str(tmp_path / "rough-edges.png"))
+
+
+def test_an_sms_only_member_answers_two_invitations_by_text(
+    sandbox: tuple[str, Sandbox], browser_page: Any, tmp_path: Path
+) -> None:
+    url, box = sandbox
+    tz = box.settings.timezone
+    today = box.clock().astimezone(tz).date()
+    meetings = box.runtime.services.meetings
+    for seeded in meetings.upcoming_for("U0ADA0001"):  # two invitations, no more
+        meetings.cancel("U0ADA0001", seeded.id)
+    # Set up by Ada, the coordinator, a week and a day ahead: their first reminders (the
+    # invitations, if saving them has not sent them already) fall due a day from now.
+    for title, kind, starts in (("Community meeting", MeetingKind.COMMUNITY, time(9, 30)),
+                                ("Spring forum", MeetingKind.FORUM, time(10, 30))):
+        meetings.create("U0ADA0001", MeetingDraft(
+            title=title, kind=kind, day=today + timedelta(days=8), start_time=starts,
+            end_time=time(starts.hour + 1, 0), place="Hope Centre hall", channel="C0FORUM"))
+    box.scheduler.start()
+    page = browser_page
+    with ServerThread(box.wsgi, port=int(url.rsplit(":", 1)[1].strip("/")), threads=16):
+        page.goto(url)
+        page.wait_for_selector("#who option", state="attached")
+        page.select_option("#phoneWho", DEV_PHONE)  # Dev Patel: texts only
+        page.click("text=Skip 1 day")
+        page.wait_for_selector("#texts >> text=Service-user forum on", timeout=15000)
+        page.wait_for_selector("#texts >> text=Community meeting on")
+
+        page.fill("#textBody", "YES")
+        page.press("#textBody", "Enter")
+        question = page.wait_for_selector("#texts >> text=Which is your YES for?")
+        assert question is not None
+        words = question.inner_text()
+        assert "Reply 1 for Community meeting" in words
+        assert ", 2 for Service-user forum" in words and "3 for" not in words
+
+        page.fill("#textBody", "1")
+        page.press("#textBody", "Enter")
+        page.wait_for_selector("#texts >> text=Thanks, you're down for Community meeting")
+
+        page.fill("#line", "/meetings")  # Ada, the coordinator, is picked at the start
+        page.press("#line", "Enter")
+        listed = page.locator("#feed .block", has_text="Going (")  # the coordinator's view
+        listed.filter(has_text="Community meeting").wait_for()
+        assert "Going (1): Dev Patel" in listed.filter(has_text="Community meeting").inner_text()
+        assert "Going (0): nobody yet" in listed.filter(has_text="Spring forum").inner_text()
+        page.screenshot(path=str(tmp_path / "dev-answers-by-text.png"))

@@ -67,6 +67,10 @@ def coverage_words(coverage: Coverage) -> tuple[str, str]:
     people = "one more facilitator" if missing == 1 else f"{missing} more facilitators"
     if trained == 0:
         return "⚠️", f"Needs {people}"
+    # When every place left must go to a trained person, say so plainly.
+    if trained >= missing:
+        return "⚠️", ("Needs one more facilitator, and they must be trained" if trained == 1
+                      else f"Needs {trained} more trained facilitators")
     return "⚠️", f"Needs {people}, at least {'one' if trained == 1 else trained} trained"
 
 

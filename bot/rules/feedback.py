@@ -44,6 +44,19 @@ class Field:
     NAMED_OPTIONS = "named_options"
 
 
+def fit_in_box(text: str, limit: int = MAX_TEXT) -> tuple[str, str]:
+    """Words typed after /feedback split into what fits the form's box and what doesn't, cut
+    at a space near the limit where there is one, so no word is broken in two."""
+    if len(text) <= limit:
+        return text, ""
+    kept = text[:limit]
+    if not text[limit].isspace():
+        space = max(kept.rfind(" "), kept.rfind("\n"))
+        if space > max(0, limit - 200):
+            kept = kept[:space]
+    return kept.rstrip(), text[len(kept):].strip()
+
+
 def check_feedback(form: FeedbackForm) -> dict[str, str]:
     """Field -> a kind sentence, for each thing that needs changing. Empty means all is well."""
     errors: dict[str, str] = {}

@@ -27,6 +27,13 @@ ROLE_WORDS: dict[Role, str] = {
 }
 
 
+def role_label(role: Role) -> str:
+    """A role's words at the start of a line or an option: "HR officer", never "Hr officer"
+    (str.capitalize lowers every letter after the first)."""
+    words = ROLE_WORDS[role]
+    return words[:1].upper() + words[1:]
+
+
 class NotAllowed(Exception):
     """Someone asked for something their roles do not cover; the message is kind and plain."""
 

@@ -25,11 +25,14 @@ def check_when_and_where(*, noun: str, title: str, has_kind: bool, day: date | N
         errors[START] = "Please choose a start time."
     if end_time is None:
         errors[END] = "Please choose an end time."
-    if day and start_time:
-        if datetime.combine(day, start_time, tzinfo=tz) <= now:
-            errors[START] = "That time has already passed. Please choose a later one."
-        elif end_time and end_time <= start_time:
-            errors[END] = "The end needs to be after the start."
+    # Each field says what is wrong with it, all at once: a day gone by is the day's fault,
+    # not the start's, and an end before the start is worth saying alongside either.
+    if day and day < now.astimezone(tz).date():
+        errors[DAY] = "That day has already passed. Please choose a later one."
+    elif day and start_time and datetime.combine(day, start_time, tzinfo=tz) <= now:
+        errors[START] = "That time has already passed today. Please choose a later one."
+    if start_time and end_time and end_time <= start_time:
+        errors[END] = "The end needs to be after the start."
     if not place.strip():
         errors[PLACE] = "Please say where it is, or give the online link."
     elif len(place) > 300:

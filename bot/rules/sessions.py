@@ -96,6 +96,10 @@ class ValidSession:
         return local_moment(day, self.end_time, tz)
 
 
+def _facilitators(count: int) -> str:
+    return "one facilitator" if count == 1 else f"{count} facilitators"
+
+
 def draft_errors(draft: SessionDraft, now: datetime, tz: tzinfo) -> dict[str, str]:
     """What is wrong with a draft, by field, in words for the person who filled it in."""
     errors = check_when_and_where(
@@ -107,10 +111,11 @@ def draft_errors(draft: SessionDraft, now: datetime, tz: tzinfo) -> dict[str, st
     if draft.trained_needed < 1:
         errors[DraftField.TRAINED] = "Every session needs at least one trained facilitator."
     elif draft.trained_needed > draft.facilitators_needed:
-        errors[DraftField.TRAINED] = "This can't be more than the facilitators needed."
+        needed = _facilitators(draft.facilitators_needed)
+        errors[DraftField.TRAINED] = f"This can't be more than the {needed} needed."
     if draft.places < draft.facilitators_needed:
-        errors[DraftField.PLACES] = (f"There are fewer places than the {draft.facilitators_needed}"
-                                     " facilitators needed.")
+        errors[DraftField.PLACES] = (f"There are fewer places than the "
+                                     f"{_facilitators(draft.facilitators_needed)} needed.")
     elif draft.places > 20:
         errors[DraftField.PLACES] = "Please keep facilitator places to 20 or fewer."
     if draft.capacity is not None and draft.capacity < 1:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import datetime
 
 # The GSM 03.38 basic set (plus the space); anything else would turn the whole text to UCS-2
 # and halve its length.
@@ -18,6 +20,14 @@ REPLACEMENTS = {
     "\u00a0": " ", "\u2022": "-",
 }
 TWO_PARTS = 306  # 2 x 153 characters once a text is split
+# "Wed 02 Dec" as strftime's %d writes it; Slack and people write "Wed 2 Dec".
+PADDED_DAY = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) 0([1-9]) "
+                        r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+def day_and_time(moment: datetime) -> str:
+    """"Wed 2 Dec at 18:00", as a text says when (the moment already in local time)."""
+    return f"{moment:%a} {moment.day} {moment:%b at %H:%M}"
 
 
 def gsm7_length(text: str) -> int | None:
@@ -57,8 +67,9 @@ def to_gsm7(text: str) -> str:
 
 
 def compose_text(org_name: str, body: str) -> str:
-    """The organisation's name first, GSM-7 only, cut to two parts at a word boundary."""
-    text = to_gsm7(f"{org_name}: {body}")
+    """The organisation's name first, days written as Slack writes them ("Wed 2 Dec"), GSM-7
+    only, cut to two parts at a word boundary."""
+    text = to_gsm7(PADDED_DAY.sub(r"\1 \2 \3", f"{org_name}: {body}"))
     while (gsm7_length(text) or 0) > TWO_PARTS:
         text = text[: TWO_PARTS - 3].rsplit(" ", 1)[0] + "..."
     return text

@@ -10,6 +10,7 @@ import secrets
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from bot.delivery.sms import ConsoleSmsProvider
 from bot.rules.directory import CsvShapeError
 from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.rules.sessions import SessionDraft, SessionKind
-from bot.sandbox.standin import SlackStandIn, handle_api
+from bot.sandbox.standin import SlackStandIn, handle_api, kept_history, restore_history
 from bot.scheduler import build_scheduler
 from bot.sms_web import make_sms_routes
 from bot.web import make_wsgi_app
@@ -72,6 +73,7 @@ class PhoneLog(ConsoleSmsProvider):
         self.clock = clock
         self.log: list[dict[str, str]] = []
         self._log_lock = threading.Lock()
+        self.on_change: Callable[[], None] = lambda: None  # the sandbox keeps every text
 
     def send(self, to: str, body: str, valid_until: datetime | None) -> str:
         provider_id = super().send(to, body, valid_until)
@@ -82,9 +84,31 @@ class PhoneLog(ConsoleSmsProvider):
         with self._log_lock:
             self.log.append({"phone": phone, "direction": direction, "body": body,
                              "at": self.clock().isoformat()})
+        self.on_change()
 
 
 SANDBOX_KEY_FILE = Path("coprod-sandbox.key")
+HISTORY_SUFFIX = "-history.json"
+KEPT_API_CALLS = ("/api/chat.", "/api/views.publish")  # the calls that change the history
+
+
+def history_file(database_url: str) -> Path:
+    """Where the stand-in keeps channel history: beside a SQLite database, so deleting the
+    one is seen by the other; in the working folder otherwise."""
+    if database_url.startswith("sqlite:///") and not database_url.endswith(":memory:"):
+        database = Path(database_url.removeprefix("sqlite:///"))
+        return database.with_name(database.stem + HISTORY_SUFFIX)
+    return Path("coprod-sandbox" + HISTORY_SUFFIX)
+
+
+def reset_words(database_url: str, history: Path) -> str:
+    """How to start the sandbox afresh, for the page."""
+    if database_url.startswith("sqlite:///"):
+        database = database_url.removeprefix("sqlite:///")
+        return (f"Messages, texts and data are kept when the sandbox restarts. To start again "
+                f"from scratch, stop it and delete {database} (and {history.name} beside it).")
+    return (f"Messages, texts and data are kept when the sandbox restarts. To start again from "
+            f"scratch, stop it, empty the database DATABASE_URL names, and delete {history}.")
 
 
 def sandbox_key() -> str:
@@ -128,6 +152,36 @@ class Sandbox:
                                  calendar=self.runtime.services.sessions.calendar_file)
         self.scheduler = build_scheduler(self.runtime.dispatcher(), 1,
                                          services=self.runtime.services)
+        self.history = history_file(self.settings.database_url)
+        self.reset_words = reset_words(self.settings.database_url, self.history)
+        self._history_lock = threading.Lock()
+        if self.runtime.services.members.list_members():
+            self.load_history()
+        else:  # a fresh database: history kept from an earlier one would point at nothing
+            self.history.unlink(missing_ok=True)
+        self.phones.on_change = self.save_history
+
+    # -- history kept across restarts, beside the database ------------------------------------
+    def load_history(self) -> None:
+        try:
+            kept = json.loads(self.history.read_text())
+        except FileNotFoundError:
+            return
+        except ValueError:
+            log.warning("sandbox history unreadable: starting it afresh")
+            return
+        restore_history(self.standin.workspace, kept)
+        self.phones.log = list(kept.get("texts", []))
+        self.clock.offset = timedelta(seconds=float(kept.get("skipped_seconds", 0)))
+
+    def save_history(self) -> None:
+        # Taken and written under one lock, so an older picture never overwrites a newer one.
+        with self._history_lock:
+            kept = {**kept_history(self.standin.workspace), "texts": list(self.phones.log),
+                    "skipped_seconds": self.clock.offset.total_seconds()}
+            partial = self.history.with_name(self.history.name + ".part")
+            partial.write_text(json.dumps(kept))
+            partial.replace(self.history)
 
     def seed(self) -> None:
         """Made-up people, a session and a forum, so there is something to try at once."""
@@ -172,7 +226,7 @@ class Sandbox:
     def state(self, user: str) -> dict[str, Any]:
         return {**self.standin.state_for(user), "members": self.members(),
                 "texts": self.phones.log, "now": self.clock().isoformat(),
-                "timezone": self.settings.coprod_timezone}
+                "timezone": self.settings.coprod_timezone, "reset": self.reset_words}
 
     def text_in(self, phone: str, body: str) -> dict[str, Any]:
         """A member's text, posted to /sms/inbound signed as Twilio signs it."""
@@ -194,6 +248,8 @@ class Sandbox:
         # The page then shows what the person would see a moment after their click: the
         # bot's work after its acknowledgement included.
         self.app.after_ack.wait_idle()
+        if path != "/sandbox/state":
+            self.save_history()
         return answer
 
     def _handle(self, path: str, body: dict[str, Any], query: dict[str, str]) -> Any:
@@ -245,12 +301,15 @@ class Sandbox:
             raw = _read(environ)
             answer = handle_api(self.standin.workspace, path.removeprefix("/api/"), raw,
                                 environ.get("CONTENT_TYPE", ""))
+            if answer.get("ok") and path.startswith(KEPT_API_CALLS):
+                self.save_history()
             return _json(start_response, answer)
         if path.startswith("/respond/") and method == "POST":
             raw = _read(environ)
             payload = json.loads(raw or b"{}") if raw.strip().startswith(b"{") else {
                 k: v[0] for k, v in parse_qs(raw.decode()).items()}
             self.standin.workspace.respond(path.removeprefix("/respond/"), payload)
+            self.save_history()
             return _json(start_response, {"ok": True})
         if path.startswith("/sandbox/"):
             query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}

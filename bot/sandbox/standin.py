@@ -16,13 +16,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
 BOT_USER = "U0COPROD"
+SLACKBOT = "USLACKBOT"
 MODAL_LIMIT, MESSAGE_LIMIT, TITLE_LIMIT = 100, 50, 24
 
 
@@ -47,6 +48,20 @@ class Modal:
     view: dict[str, Any]
     hash: str
     errors: dict[str, str] = field(default_factory=dict)
+    # What the person has typed and chosen so far (Slack's view.state.values): Slack keeps it
+    # when the bot answers with errors, and through views.update for inputs it keeps.
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def replace_view(self, view: dict[str, Any], new_hash: str) -> None:
+        """A views.update or response_action update: as Slack does, what was typed stays in
+        each input the new view still has (same block_id and action_id)."""
+        kept = {(b.get("block_id"), (b.get("element") or {}).get("action_id"))
+                for b in view.get("blocks", []) if b.get("type") == "input"}
+        self.values = {block: {action: state for action, state in actions.items()
+                               if (block, action) in kept}
+                       for block, actions in self.values.items()}
+        self.values = {block: actions for block, actions in self.values.items() if actions}
+        self.view, self.hash, self.errors = view, new_hash, {}
 
 
 class SlackError(Exception):
@@ -64,7 +79,7 @@ class StandInWorkspace:
         self.messages: list[Message] = []
         self.modals: dict[str, list[Modal]] = {}  # user -> stack
         self.homes: dict[str, dict[str, Any]] = {}
-        self.names: dict[str, str] = {BOT_USER: "Coprod"}
+        self.names: dict[str, str] = {BOT_USER: "Coprod", SLACKBOT: "Slackbot"}
         self.triggers: dict[str, str] = {}  # trigger id -> user
         self.responses: dict[str, dict[str, Any]] = {}  # response_url token -> where
         self.ids = itertools.count(1)
@@ -148,7 +163,7 @@ class StandInWorkspace:
 
     def modal_json(self, modal: Modal) -> dict[str, Any]:
         return {"view": {**modal.view, "id": modal.id, "hash": modal.hash,
-                         "team_id": "T0SANDBOX", "state": {"values": {}}}}
+                         "team_id": "T0SANDBOX", "state": {"values": modal.values}}}
 
     def api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.triggers.pop(str(params.get("trigger_id", "")), None)
@@ -175,8 +190,8 @@ class StandInWorkspace:
                 if modal.id == params.get("view_id"):
                     if params.get("hash") and params["hash"] != modal.hash:
                         raise SlackError("hash_conflict")
-                    modal.view = self.new_modal(modal.user, params["view"]).view
-                    modal.hash, modal.errors = f"{next(self.ids)}.h", {}
+                    modal.replace_view(self.new_modal(modal.user, params["view"]).view,
+                                       f"{next(self.ids)}.h")
                     return self.modal_json(modal)
         raise SlackError("not_found")
 
@@ -270,9 +285,14 @@ class SlackStandIn:
             "response_url": self._response_url(user, channel, None),
             "trigger_id": self._trigger(user)})
         status, answer = self._send(body, "application/x-www-form-urlencoded")
+        if status == 404:
+            # Slack answers a command no app declares itself, with Slackbot's own line.
+            self.post_ephemeral(channel, user, not_a_command(command), by=SLACKBOT)
+            return {"ok": False, "error": "not_a_command"}
         if status != 200:
-            return {"ok": False, "error": "dispatch_failed" if status != 404 else
-                    f"{command} is not a command here"}
+            self.post_ephemeral(channel, user, DISPATCH_FAILED.format(command=command),
+                                by=SLACKBOT)
+            return {"ok": False, "error": "dispatch_failed"}
         if answer.strip():
             try:
                 data = json.loads(answer)
@@ -285,6 +305,11 @@ class SlackStandIn:
                                              None if public else user))
         return {"ok": True}
 
+    def post_ephemeral(self, channel: str, user: str, text: str, *, by: str) -> None:
+        with self.workspace.lock:
+            self.workspace.messages.append(Message(self.workspace.new_ts(), channel, by, text,
+                                                   [], ephemeral_for=user))
+
     def action(self, user: str, action: dict[str, Any], *, channel: str | None = None,
                ts: str | None = None, view_id: str | None = None,
                values: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -295,10 +320,13 @@ class SlackStandIn:
             "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
             "actions": [{**action, "action_ts": self.workspace.new_ts()}]}
         if view_id:
-            modal = self._modal_by_id(user, view_id)
+            with self.workspace.lock:
+                modal = self._modal_by_id(user, view_id)
+                if values is not None:
+                    modal.values = values
             payload["container"] = {"type": "view", "view_id": view_id}
             payload["view"] = {**modal.view, "id": modal.id, "hash": modal.hash,
-                               "state": {"values": values or {}}}
+                               "state": {"values": modal.values}}
         elif channel and ts:
             message = self.workspace.find(channel, ts)
             payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel,
@@ -322,6 +350,7 @@ class SlackStandIn:
     def submit(self, user: str, view_id: str, values: dict[str, Any]) -> dict[str, Any]:
         with self.workspace.lock:
             modal = self._modal_by_id(user, view_id)
+            modal.values = values  # kept if the bot answers with errors, as Slack keeps it
         payload = {"type": "view_submission", "team": {"id": "T0SANDBOX"},
                    "user": {"id": user, "name": self.workspace.names.get(user, user)},
                    "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
@@ -337,7 +366,7 @@ class SlackStandIn:
             if action == "errors":
                 modal.errors = data.get("errors", {})
             elif action == "update":
-                modal.view, modal.errors = data["view"], {}
+                modal.replace_view(data["view"], f"{next(self.workspace.ids)}.h")
             elif action == "push":
                 stack.append(self.workspace.new_modal(user, data["view"]))
             elif action == "clear":
@@ -383,11 +412,35 @@ class SlackStandIn:
             return {
                 "channels": [{"id": c, "name": n} for c, n in self.workspace.channels.items()],
                 "messages": [m.as_json() for m in visible],
-                "modal": ({"id": modal.id, "view": modal.view, "errors": modal.errors}
-                          if modal else None),
+                "modal": ({"id": modal.id, "view": modal.view, "errors": modal.errors,
+                           "values": modal.values} if modal else None),
                 "home": self.workspace.homes.get(user),
                 "names": self.workspace.names,
             }
+
+
+def kept_history(workspace: StandInWorkspace) -> dict[str, Any]:
+    """What a restart should not lose: channel and DM history and App Home. Open modals and
+    response_urls are not kept: Slack drops those too when the app goes away."""
+    with workspace.lock:
+        return {"messages": [asdict(m) for m in workspace.messages],
+                "homes": dict(workspace.homes), "next_id": next(workspace.ids)}
+
+
+def restore_history(workspace: StandInWorkspace, kept: dict[str, Any]) -> None:
+    with workspace.lock:
+        workspace.messages = [Message(**m) for m in kept.get("messages", [])]
+        workspace.homes = dict(kept.get("homes", {}))
+        workspace.ids = itertools.count(int(kept.get("next_id", 1)))
+
+
+def not_a_command(command: str) -> str:
+    """What Slack says to a slash command no app in the workspace has."""
+    return (f"{command} is not a valid command. In Slack, a message that starts with \"/\" is "
+            "read as a command; to send one as a message, start it with a space.")
+
+
+DISPATCH_FAILED = "{command} failed: the app did not answer. Try again in a moment."
 
 
 def handle_api(standin: StandInWorkspace, method: str, raw: bytes,

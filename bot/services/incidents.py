@@ -170,8 +170,9 @@ class IncidentsService:
         with self.sessions() as session:
             found = SessionRepository(session).list_starting_between(
                 now - timedelta(days=7), now + timedelta(days=7))
-            return [Choice(str(s.id), f"{s.title[:40]}, {s.starts_at.astimezone(tz):%a %d %b}")
-                    for s in found[:100]]
+            days = ((s, s.starts_at.astimezone(tz)) for s in found[:100])
+            return [Choice(str(s.id), f"{s.title[:40]}, {day:%a} {day.day} {day:%b}")
+                    for s, day in days]
 
     def people_choices(self) -> list[Choice]:
         with self.sessions() as session:

@@ -28,6 +28,9 @@ from bot.rules.meetings import (
     ValidMeeting,
     is_invited,
     meeting_days,
+    offset_label,
+    parse_offsets,
+    plan_reminders,
     validate_meeting,
 )
 from bot.rules.roles import NotAllowed, Role
@@ -44,7 +47,7 @@ from storage.models import (
     Member,
     PresentRequest,
 )
-from storage.repositories import MeetingRepository, MemberRepository
+from storage.repositories import MeetingRepository, MemberRepository, ReminderRepository
 
 log = logging.getLogger(__name__)
 SERIES_AHEAD = timedelta(days=366)
@@ -55,6 +58,15 @@ class MeetingCancelled(Notice):
     """To everyone invited: the meeting is off."""
 
     kind = "meeting.cancelled"
+    meeting_id: int
+
+
+class MeetingInvitation(Notice):
+    """A meeting just set up: announced in its channel and sent to everyone invited their own
+    way (a text with YES / NO for those who take texts), with Going / Can't make it."""
+
+    kind = "meeting.invitation"
+    identity = ("meeting_id",)
     meeting_id: int
 
 
@@ -119,6 +131,27 @@ def invited_members(members: MemberRepository, invited: str) -> list[Member]:
     return list(members.list_with_role(Role(invited)))
 
 
+def invite(session: Session, meeting: Meeting, settings: Settings, now: datetime) -> None:
+    """Announces a meeting in its channel and invites everyone invited, their own way (texts
+    wait for the morning through the outbox, as reminders do). A reminder already due would
+    only say the same again, so the invitation takes its place in the reminder log."""
+    book = NoticeBook(session, now)
+    notice = MeetingInvitation(meeting_id=meeting.id)
+    subject = RsvpFor(RsvpSubject.MEETING, meeting.id).stored
+    if meeting.channel_id:
+        book.to_channel(meeting.channel_id, notice)
+    for member in invited_members(MemberRepository(session), meeting.invited):
+        book.to_member(member, notice, texts=True, not_after=meeting.starts_at,
+                       rsvp_for=subject)
+    offsets = parse_offsets(settings.coprod_reminder_offsets)
+    offsets_for = offsets.get(meeting.kind.value, offsets["default"])
+    plan = plan_reminders(meeting.starts_at, now, offsets_for, set())
+    due = {offset_label(o): meeting.starts_at - o for o in offsets_for}
+    reminders = ReminderRepository(session)
+    for label in (*plan.missed, *((plan.send,) if plan.send else ())):
+        reminders.record(subject, label, "missed", due[label], now)
+
+
 class MeetingsService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> None:
         self.sessions = sessions
@@ -158,6 +191,9 @@ class MeetingsService:
                 channel_id=valid.channel, invited=valid.invited, made_until=until))
             made = [self._make(repo, valid, day, series, now)
                     for day in meeting_days(valid.day, valid.repeat, until)]
+            # The first (of a series, the next) is announced and its invitations go at once;
+            # those after it are announced by their reminders.
+            invite(session, made[0], self.settings, now)
             return [self.view_of(m) for m in made]
 
     def _make(self, repo: MeetingRepository, valid: ValidMeeting, day: date,

@@ -69,7 +69,10 @@ class NoticeBook:
     def redraw(self, notice: Notice, version: int | str) -> int:
         """Every posted copy of `notice` (all its levels and places) is drawn again from the
         current state: each copy's own notice is queued once more as an update of it."""
-        copies = self.outbox.copies_of(notice.family)
+        # A copy stored before notices were data keeps no notice (only {"text": ""} once
+        # delivered): there is nothing to draw it from, so it is left as it stands.
+        copies = [c for c in self.outbox.copies_of(notice.family)
+                  if notices.NOTICE_FIELD in c.payload]
         for copy in copies:
             key = copy.idempotency_key
             self.outbox.enqueue(

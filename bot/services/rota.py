@@ -31,6 +31,7 @@ from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.sessions import (
+    CallForCover,
     ReleaseAlert,
     SessionDesk,
     SessionGone,
@@ -65,14 +66,6 @@ class CoverageAlert(Notice):
     (by text too at 24 hours, for those who take texts)."""
 
     kind = "session.coverage-alert"
-    session_id: int
-    label: str
-
-
-class CallForCover(Notice):
-    """In the session's channel, beside each coverage alert: can anyone help?"""
-
-    kind = "session.call-for-cover"
     session_id: int
     label: str
 

@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.notices import Notice, NoticeGone
 from bot.rules.coverage import (
+    ALERT_THRESHOLDS,
     Coverage,
     Facilitator,
     Waiting,
@@ -94,6 +95,16 @@ class ReleaseAlert(Notice):
     late: bool
 
 
+class CallForCover(Notice):
+    """In the session's channel, beside each coverage alert (one per threshold): can anyone
+    help? Every call is redrawn with the card, so once the session is covered, cancelled or
+    under way, the calls say so instead of asking."""
+
+    kind = "session.call-for-cover"
+    session_id: int
+    label: str
+
+
 class SessionGone(NoticeGone):
     """The session does not exist (any more): nothing to change, and nothing to draw."""
 
@@ -126,6 +137,8 @@ class SessionView:
     held_places: int
     coverage: Coverage
     series_id: int | None
+    # Begun (or over): nobody claims, releases or says they'll come any more.
+    started: bool = False
 
     @property
     def free_places(self) -> int:
@@ -187,7 +200,7 @@ class SessionDesk:
             held_places=held_places(waiting(found.waiting), now),
             coverage=assess_coverage(people, day, needed=found.facilitators_needed,
                                      trained_needed=found.trained_needed),
-            series_id=found.series_id,
+            series_id=found.series_id, started=found.starts_at <= now,
         )
 
     def view(self, session_id: int) -> SessionView:
@@ -221,6 +234,9 @@ class SessionDesk:
         book.redraw(SessionCard(session_id=found.id), found.version)
         book.redraw(ReleaseAlert(session_id=found.id, member_id=0, version=0, late=False),
                     found.version)
+        # A call is one notice per threshold (each goes once), so each threshold's is redrawn.
+        for label, _ in ALERT_THRESHOLDS:
+            book.redraw(CallForCover(session_id=found.id, label=label), found.version)
 
     def is_coordinator(self, slack_user_id: str) -> bool:
         with self.database() as session:
@@ -343,6 +359,25 @@ class SessionsService:
                 session, SessionRepository(session).list_open_series(),
                 lambda series: self._extend(session, book, series, horizon),
                 log, "session series %d could not be extended")
+
+    def close_started(self) -> int:
+        """Redraws each session's card (its calls for cover and release alerts too) once, as
+        it starts, so none goes on offering a place (a scheduled job). Once is kept by the
+        session itself: a change redraws it and marks it updated, so a session updated since
+        its start has been drawn as started already."""
+        now = self.clock()
+        with self.database.begin() as session:
+            book = NoticeBook(session, now)
+            begun = [found for found in SessionRepository(session).list_starting_between(
+                now - timedelta(days=1), now + timedelta(microseconds=1))
+                if found.updated_at < found.starts_at]
+            return one_by_one(session, begun,
+                              lambda found: self._close(session, book, found),
+                              log, "session %d could not be closed at its start")
+
+    def _close(self, session: Session, book: NoticeBook, found: GroupSession) -> int:
+        self.desk.changed(session, found, book)
+        return 1
 
     def _extend(self, session: Session, book: NoticeBook, series: SessionSeries,
                 horizon: date) -> int:

@@ -28,6 +28,15 @@ from handlers.blocks.text import (
 if TYPE_CHECKING:
     from bot.services import Services
 
+# How a member asked to be reached (the directory's contact column).
+CONTACT_WORDS = {"slack": "Slack", "sms": "text", "both": "Slack and text"}
+
+
+def _role_words(roles: Sequence[str] | frozenset[Role]) -> str:
+    """Roles in the organisation's words, in the order the directory lists them."""
+    held = sorted((Role(r) for r in roles), key=list(Role).index)
+    return ", ".join(ROLE_WORDS[r] for r in held)
+
 
 def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) -> list[Block]:
     blocks: list[Block] = []
@@ -66,15 +75,14 @@ def whoami_blocks(member: MemberView | None, crisis_line: str) -> list[Block]:
             ),
             crisis_footer(crisis_line),
         ]
-    roles = ", ".join(ROLE_WORDS[r] for r in sorted(member.roles, key=list(Role).index))
-    lines = [f"*{escape_mrkdwn(member.name)}*", f"Roles: {roles}"]
+    lines = [f"*{escape_mrkdwn(member.name)}*", f"Roles: {_role_words(member.roles)}"]
     if Role.TRAINED in member.roles:
         lines.append(
             f"Training valid until {member.trained_until:%d %B %Y}"
             if member.trained_until
             else "Training: no end date recorded yet"
         )
-    lines.append(f"We reach you by: {member.contact.value}")
+    lines.append(f"We reach you by: {CONTACT_WORDS.get(member.contact, member.contact)}")
     lines.append("Texts: " + ("you've agreed to receive them" if member.sms_consent
                               else "we won't text you"))
     return [section("\n".join(lines)), crisis_footer(crisis_line)]
@@ -113,8 +121,9 @@ def my_data_blocks(data: dict[str, Any]) -> list[Block]:
     """A readable summary, then the whole record as JSON (split to fit Slack's limits)."""
     person = data["member"]
     lines = [f"*{escape_mrkdwn(person['name'])}*",
-             f"Roles: {', '.join(person['roles'])}",
-             f"Phone: {person['phone'] or 'none'} · We reach you by: {person['contact']}",
+             f"Roles: {_role_words(person['roles'])}",
+             f"Phone: {person['phone'] or 'none'} · "
+             f"We reach you by: {CONTACT_WORDS.get(person['contact'], person['contact'])}",
              f"Text consent changes: {len(data['text_consent'])}",
              f"Sessions: facilitating {len(data['sessions_facilitating'])}, "
              f"coming to {len(data['sessions_attending'])}",

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
-from bot.rules.feedback import MAX_TEXT
+from bot.rules.feedback import MAX_TEXT, fit_in_box
 from bot.rules.feedback_words import (
     KIND_WORDS,
     MEETING_WORDS,
@@ -64,6 +64,34 @@ class FormChoices:
     anonymous: bool | None = None
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """The words after /feedback that did not fit the box: how many characters, and how they
+    start, so the person can find where to carry on."""
+
+    characters: int
+    starts: str
+
+    @classmethod
+    def of(cls, rest: str) -> LeftOut | None:
+        if not rest:
+            return None
+        starts = " ".join(rest.split()[:8])
+        return cls(len(rest), starts if len(starts) <= 60 else starts[:60].rstrip())
+
+    def as_metadata(self) -> str:
+        return json.dumps({"left_out": self.characters, "starts": self.starts})
+
+
+def _left_out_note(left_out: LeftOut) -> Block:
+    return context(
+        f"Your words were longer than this box holds ({MAX_TEXT:,} characters), so the last "
+        f"{left_out.characters:,} characters are not in it: they start "
+        f"\u201c{escape_mrkdwn(left_out.starts)}\u2026\u201d. You could shorten what's here, or "
+        f"send it and then add the rest with `/feedback reply CODE your words`, using the case "
+        f"code you'll be given.")
+
+
 def _when(moment: datetime, tz: tzinfo) -> str:
     return f"{moment.astimezone(tz):%d %b %Y, %H:%M}"
 
@@ -78,7 +106,12 @@ def _mention(slack_id: str | None) -> str:
 
 
 # -- the form --------------------------------------------------------------------------------
-def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) -> View:
+def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str,
+                  left_out: LeftOut | None = None) -> View:
+    """The form; words typed after /feedback are prefilled, and any that don't fit are named
+    in a line above the box (kept in private_metadata, so the line stays when it redraws)."""
+    prefill, rest = fit_in_box(prefill)
+    left_out = LeftOut.of(rest) or left_out
     kinds = [option(KIND_WORDS[k], k.value) for k in FeedbackKind]
     topics = [option(TOPIC_WORDS[t], t.value) for t in FeedbackTopic]
     identity_options = [
@@ -100,7 +133,7 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) 
                                   "multiline": True, "max_length": MAX_TEXT,
                                   "placeholder": plain("In your own words")}
     if prefill:
-        text_input["initial_value"] = prefill[:MAX_TEXT]
+        text_input["initial_value"] = prefill
     identity: dict[str, Any] = {"type": "radio_buttons", "action_id": ActionId.FB_IDENTITY_CHOSEN,
                                 "options": identity_options}
     if choices.anonymous is not None:
@@ -121,6 +154,8 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) 
             "element": {"type": "users_select", "action_id": ActionId.FB_ABOUT_CHOSEN,
                         "placeholder": plain("Choose a person")},
         })
+    if left_out:
+        blocks.append(_left_out_note(left_out))
     blocks += [
         {"type": "input", "block_id": BlockId.FB_TEXT, "label": plain("Your feedback"),
          "element": text_input},
@@ -149,7 +184,7 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) 
                                            "you tick it.")]},
         })
     blocks.append(crisis_footer(crisis_line))
-    return {
+    form: View = {
         "type": "modal",
         "callback_id": CallbackId.FEEDBACK_FORM,
         "title": plain("Feedback"),
@@ -157,6 +192,9 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str) 
         "close": plain("Cancel"),
         "blocks": blocks,
     }
+    if left_out:
+        form["private_metadata"] = left_out.as_metadata()
+    return form
 
 
 def confirmation_view(submitted: Submitted, *, crisis_line: str) -> View:
@@ -350,6 +388,21 @@ def wrong_code_blocks() -> list[Block]:
         "That code doesn't match a case we hold. Please check it and try again: codes look "
         f"like `{CODE_EXAMPLE}`. If it's lost, you're always welcome to send new feedback "
         "with `/feedback`.")]
+
+
+def needs_a_code(asked: str) -> str:
+    """`/feedback status` or `/feedback reply` typed without the case code."""
+    if asked == "status":
+        return ("To see your feedback and our replies, add the case code you were given, for "
+                f"example: `/feedback status {CODE_EXAMPLE}`")
+    return ("To add to feedback you've sent, put its case code and then your words, for "
+            f"example: `/feedback reply {CODE_EXAMPLE} thank you for replying`")
+
+
+def needs_words(code: str) -> str:
+    """`/feedback reply CODE` with nothing after the code."""
+    return ("Please put your words after the code, for example: "
+            f"`/feedback reply {escape_mrkdwn(code[:20])} thank you for replying`")
 
 
 def too_many_guesses_blocks() -> list[Block]:

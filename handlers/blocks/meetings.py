@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from bot.notices import Notice, NoticeGone
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import EVERYONE, MEETING_KIND_WORDS, MeetingKind, MeetingRepeat
-from bot.rules.roles import ROLE_WORDS, Role
+from bot.rules.roles import ROLE_WORDS, Role, role_label
 from bot.services.meetings import (
     MeetingCancelled,
     MeetingGone,
+    MeetingInvitation,
     MeetingView,
     PresentAnswer,
     PresentRequested,
@@ -53,8 +54,8 @@ def summary(view: MeetingView, tz: tzinfo) -> str:
             f"{place_text(view.place)}")
 
 
-def rsvp_buttons(view: MeetingView) -> Block:
-    return {"type": "actions", "block_id": f"{BlockId.MT_ACTIONS}:{view.id}", "elements": [
+def rsvp_buttons(view: MeetingView, where: BlockId = BlockId.MT_ACTIONS) -> Block:
+    return {"type": "actions", "block_id": f"{where}:{view.id}", "elements": [
         button("Going", ActionId.MEETING_GOING, str(view.id), "primary"),
         button("Can't make it", ActionId.MEETING_NOT_GOING, str(view.id)),
     ]}
@@ -70,6 +71,23 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
     return {"text": f"Reminder: {escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}",
             "blocks": blocks,
             "sms": f"{MEETING_KIND_WORDS[view.kind]} on {_sms_when(view.starts_at, tz)}, "
+                   f"{view.place[:60]}. Coming? Reply YES or NO."}
+
+
+def invitation(view: MeetingView, tz: tzinfo) -> Payload:
+    """A meeting just set up, in its channel and to each person invited."""
+    who = ("Everyone is invited." if view.invited == EVERYONE
+           else f"Invited: everyone with the {ROLE_WORDS[Role(view.invited)]} role."
+           if view.invited in set(Role) else "")
+    kind = MEETING_KIND_WORDS[view.kind]
+    blocks: list[Block] = [section(f"📅 New: {summary(view, tz)}\n{who} "
+                                   "Can you come? Let us know below.")]
+    if view.kind in (MeetingKind.FORUM, MeetingKind.COMMUNITY):
+        blocks.append(context("`/meetings agenda` adds an item to its agenda."))
+    blocks.append(rsvp_buttons(view))
+    return {"text": f"New: {escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}",
+            "blocks": blocks,
+            "sms": f"You're invited: {kind} on {_sms_when(view.starts_at, tz)}, "
                    f"{view.place[:60]}. Coming? Reply YES or NO."}
 
 
@@ -99,16 +117,14 @@ def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) ->
     if not views:
         blocks.append(section("No meetings are planned yet."))
     for view in views[:12]:
-        mine = {True: "You're going", False: "You can't make it",
-                None: "You haven't said yet"}[view.my_rsvp]
-        lines = [summary(view, tz), mine]
+        lines = [summary(view, tz), your_answer(view)]
         if coordinator:
             names = ", ".join(escape_mrkdwn(n) for n in view.going[:15])
             lines.append(f"Going ({len(view.going)}): {names or 'nobody yet'}"
                          + (f" · can't make it: {view.not_going}" if view.not_going else ""))
             lines.extend(recorded_lines(view))
         blocks.append(section("\n".join(lines)))
-        actions = rsvp_buttons(view)
+        actions = rsvp_buttons(view, BlockId.MT_LIST_ACTIONS)
         if coordinator:
             cancel = button("Cancel meeting", ActionId.MEETING_CANCEL, str(view.id), "danger")
             cancel["confirm"] = {"title": plain("Cancel this meeting?"),
@@ -120,6 +136,25 @@ def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) ->
         blocks.append(actions)
     blocks.append(context("`/meetings agenda` adds an item to the next forum or community "
                           "meeting; `/meetings present` asks to present to the trustees."))
+    return blocks
+
+
+def your_answer(view: MeetingView) -> str:
+    return {True: "✅ You're going", False: "You can't make it",
+            None: "You haven't said yet"}[view.my_rsvp]
+
+
+def home_meetings(views: list[MeetingView], tz: tzinfo) -> list[Block]:
+    """App Home: the next meetings this person is invited to, their answer, and the buttons to
+    give or change it (a click redraws Home)."""
+    if not views:
+        return []
+    blocks: list[Block] = [header("Coming meetings")]
+    for view in views[:5]:
+        blocks.append(section(f"{summary(view, tz)}\n{your_answer(view)}"))
+        blocks.append(rsvp_buttons(view, BlockId.MT_LIST_ACTIONS))
+    if len(views) > 5:
+        blocks.append(context("`/meetings` shows them all."))
     return blocks
 
 
@@ -160,7 +195,7 @@ def recorded_words(name: str, going: bool, view: MeetingView, tz: tzinfo) -> str
 
 def meeting_form() -> View:
     kinds = [option(MEETING_KIND_WORDS[k], k.value) for k in MeetingKind]
-    invited = [option("Everyone", EVERYONE)] + [option(ROLE_WORDS[r].capitalize(), r.value)
+    invited = [option("Everyone", EVERYONE)] + [option(role_label(r), r.value)
                                                  for r in Role if r is not Role.MEMBER]
     repeats = [option("Just once", MeetingRepeat.NONE),
                option("Every month, same weekday", MeetingRepeat.MONTHLY),
@@ -317,6 +352,13 @@ def _draw_meeting_reminder(notice: MeetingReminder, services: Services) -> Paylo
                     services.settings.timezone, with_agenda=notice.with_agenda)
 
 
+def _draw_invitation(notice: MeetingInvitation, services: Services) -> Payload:
+    view = _meeting(services, notice.meeting_id, live=True)
+    if view.starts_at <= services.clock():
+        raise NoticeGone(notice.meeting_id)  # an invitation to something begun says nothing
+    return invitation(view, services.settings.timezone)
+
+
 def _draw_session_reminder(notice: SessionReminder, services: Services) -> Payload:
     try:
         view = services.sessions.get(notice.session_id)
@@ -351,6 +393,7 @@ def _draw_present_answer(notice: PresentAnswer, services: Services) -> Payload:
 
 RENDERERS: dict[type[Notice], Renderer] = {
     MeetingReminder: _draw_meeting_reminder,
+    MeetingInvitation: _draw_invitation,
     SessionReminder: _draw_session_reminder,
     MeetingCancelled: _draw_cancelled,
     PresentRequested: _draw_present_request,

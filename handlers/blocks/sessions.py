@@ -12,8 +12,14 @@ from bot.rules.coverage import ClaimDecision, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
 from bot.services.aftercare import CheckIn, DebriefRequested, DebriefStep
-from bot.services.rota import CallForCover, CoverageAlert, PlaceOffered
-from bot.services.sessions import ReleaseAlert, SessionCancelled, SessionCard, SessionChanged
+from bot.services.rota import CoverageAlert, PlaceOffered
+from bot.services.sessions import (
+    CallForCover,
+    ReleaseAlert,
+    SessionCancelled,
+    SessionCard,
+    SessionChanged,
+)
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -68,7 +74,8 @@ def _who(view: SessionView) -> str:
 
 def session_summary(view: SessionView, tz: tzinfo) -> str:
     symbol, words = coverage_words(view.coverage)
-    state = "🚫 Cancelled" if view.cancelled else f"{symbol} {words}"
+    state = ("🚫 Cancelled" if view.cancelled else "Started - places are closed now"
+             if view.started else f"{symbol} {words}")
     return (f"*{escape_mrkdwn(view.title)}* · {SESSION_KIND_WORDS[view.kind]}\n"
             f"{when_span(view, tz)} · {place_text(view.place)}\n"
             f"Facilitating: {_who(view)} ({len(view.facilitators)} of {view.places} places)\n"
@@ -77,7 +84,7 @@ def session_summary(view: SessionView, tz: tzinfo) -> str:
 
 def session_buttons(view: SessionView, public_url: str | None = None,
                     token: str | None = None) -> list[Block]:
-    if view.cancelled:
+    if view.cancelled or view.started:
         return []
     value = str(view.id)
     elements: list[dict[str, Any]] = []
@@ -110,7 +117,7 @@ def session_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
                               f"{view.waiting} on the facilitators' waiting list"))
     blocks += session_buttons(view, public_url, token)
     _, words = coverage_words(view.coverage)
-    state = "cancelled" if view.cancelled else words.lower()
+    state = "cancelled" if view.cancelled else "started" if view.started else words.lower()
     return {"text": f"{escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}: {state}",
             "blocks": blocks}
 
@@ -253,6 +260,17 @@ def call_for_cover(view: SessionView, tz: tzinfo) -> Payload:
     symbol, words = coverage_words(view.coverage)
     return _dm(f"{symbol} Can you help? *{escape_mrkdwn(view.title)}* on "
                f"{when(view.starts_at, tz)} {words.lower()}.", *session_buttons(view))
+
+
+def call_for_cover_answered(view: SessionView, tz: tzinfo) -> Payload:
+    """A call for cover already posted, once no cover is needed: it says why, with no
+    buttons, so nobody offers for a place that is gone."""
+    title = f"*{escape_mrkdwn(view.title)}* on {when(view.starts_at, tz)}"
+    if view.cancelled:
+        return _dm(f"{title} has been cancelled, so no cover is needed. Thank you.")
+    if view.coverage.covered:
+        return _dm(f"✅ Covered now - thank you. {title} has the facilitators it needs.")
+    return _dm(f"{title} has started, so this call for cover is closed. Thank you.")
 
 
 def check_in_dm(view: SessionView, tz: tzinfo) -> Payload:
@@ -410,13 +428,21 @@ def session_saved_view(views: list[SessionView], tz: tzinfo, *, edited: bool) ->
             "blocks": [section("\n".join(lines))]}
 
 
-def home_sessions(mine: list[SessionView], needing_cover: list[SessionView],
-                  tz: tzinfo) -> list[Block]:
+def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz: tzinfo,
+                  user: str) -> list[Block]:
     blocks: list[Block] = [header("Your next sessions")]
     if not mine:
         blocks.append(section("Nothing booked. `/sessions` shows what's coming up."))
     for view in mine[:5]:
         blocks.append(section(session_summary(view, tz)))
+        # Their own way out: a facilitator releases their place, someone coming says they
+        # can't after all.
+        value = str(view.id)
+        way_out = (button("Release my place", ActionId.SESSION_RELEASE, value)
+                   if any(f.slack_user_id == user for f in view.facilitators)
+                   else button("I can't come after all", ActionId.SESSION_ATTEND, value))
+        blocks.append({"type": "actions", "block_id": f"{BlockId.SESSION_ACTIONS}:mine:{value}",
+                       "elements": [way_out]})
     if needing_cover:
         blocks.append(header("Sessions that need cover"))
         for view in needing_cover[:8]:
@@ -464,6 +490,16 @@ def _draw_call_for_cover(notice: CallForCover, services: Services) -> Payload:
                           services.settings.timezone)
 
 
+def _redraw_call_for_cover(notice: CallForCover, services: Services) -> Payload:
+    """A posted call, drawn again as the session changes: still asking while cover is
+    needed, and saying it is answered (covered, cancelled, under way) once it is not."""
+    view = services.sessions.get(notice.session_id)
+    tz = services.settings.timezone
+    if view.cancelled or view.started or view.coverage.covered:
+        return call_for_cover_answered(view, tz)
+    return call_for_cover(view, tz)
+
+
 def _draw_check_in(notice: CheckIn, services: Services) -> Payload:
     return check_in_dm(services.aftercare.check_in_view(notice.session_id),
                        services.settings.timezone)
@@ -489,4 +525,10 @@ RENDERERS: dict[type[Notice], Renderer] = {
     CheckIn: _draw_check_in,
     DebriefRequested: _draw_debrief_request,
     DebriefStep: _draw_debrief_step,
+}
+
+# Notices drawn differently when a posted copy is redrawn (an update) than when first sent:
+# a call for cover no longer needed is not sent at all, but one already posted must say so.
+REDRAWERS: dict[type[Notice], Renderer] = {
+    CallForCover: _redraw_call_for_cover,
 }

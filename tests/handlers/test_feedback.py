@@ -462,3 +462,62 @@ def test_reading_by_case_code_is_audited_without_the_reader(
     with members.sessions() as session:
         [entry] = session.query(AuditEntry).all()
         assert (entry.actor_slack_id, entry.action) == (None, "read by case code")
+
+
+# -- words that don't fit, and subcommands without their code ---------------------------------
+def test_words_longer_than_the_box_are_named_above_it_and_can_follow_by_code(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    typed = " ".join(f"line{i:04d}" for i in range(450))  # 4,049 characters
+    view = open_form(slack, text=typed)
+    order = [b.get("block_id") for b in view["blocks"]]
+    box = view["blocks"][order.index(BlockId.FB_TEXT)]
+    kept = box["element"]["initial_value"]
+    assert len(kept) <= 3000 and typed.startswith(kept) and typed[len(kept)] == " "
+    rest = typed[len(kept):].strip()
+    note = view["blocks"][order.index(BlockId.FB_TEXT) - 1]  # the line just above the box
+    words = note["elements"][0]["text"]
+    assert note["type"] == "context"
+    assert f"the last {len(rest):,} characters are not in it" in words
+    assert rest.split()[0] in words and "/feedback reply CODE" in words and "shorten" in words
+
+    # Choosing a kind redraws the form: the line stays.
+    slack.choose(view, {BlockId.FB_KIND: "suggestion"}, BlockId.FB_KIND, user_id=FACILITATOR)
+    update = slack.fake.calls_to("views.update")[-1].params
+    redrawn = json.loads(update["view"]) if isinstance(update["view"], str) else update["view"]
+    again = [b.get("block_id") for b in redrawn["blocks"]]
+    assert redrawn["blocks"][again.index(BlockId.FB_TEXT) - 1] == note
+
+    confirmation = json.loads(slack.submit(view, answers(text=kept), user_id=FACILITATOR).body)
+    code = code_from(confirmation)
+    added = slack.text_of(slack.command("/feedback", f"reply {code} {rest}",
+                                        user_id=FACILITATOR))
+    assert "Your words were added" in added
+    with members.sessions() as session:
+        case = session.query(FeedbackCase).one()
+        assert [m.body for m in case.messages] == [rest]
+
+
+def test_words_that_fit_carry_no_note(slack: SlackDriver) -> None:
+    view = open_form(slack, text="x" * 3000)
+    assert not any(b["type"] == "context" and "longer than this box" in json.dumps(b)
+                   for b in view["blocks"])
+    assert "private_metadata" not in view
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("status", "add the case code you were given, for example: `/feedback status ABCD-"),
+        ("STATUS", "add the case code you were given"),
+        ("reply", "put its case code and then your words, for example: `/feedback reply ABCD-"),
+        ("reply ABCD-EFGH-JKLM", "Please put your words after the code, for example: "
+                                 "`/feedback reply ABCD-EFGH-JKLM thank you"),
+    ],
+)
+def test_status_or_reply_without_what_they_need_explain_themselves(
+    slack: SlackDriver, typed: str, expected: str
+) -> None:
+    response = slack.command("/feedback", typed, user_id=FACILITATOR)
+    assert expected in slack.text_of(response)
+    assert not slack.fake.calls_to("views.open"), "no form opens with the word typed in it"

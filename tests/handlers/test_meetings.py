@@ -54,13 +54,21 @@ class World:
     def deliver(self) -> None:
         self.runtime.dispatcher().deliver_due()
 
-    def forum(self, **changes: Any) -> int:
+    def forum(self, *, set_invitations_aside: bool = True, **changes: Any) -> int:
         values: dict[str, Any] = {
             "title": "Winter forum", "kind": MeetingKind.FORUM, "day": date(2026, 12, 8),
             "start_time": time(18, 0), "end_time": time(20, 0), "place": "Hope Centre",
             "channel": "C0FORUM"}
         values.update(changes)
-        return self.runtime.services.meetings.create(None, MeetingDraft(**values))[0].id
+        made = self.runtime.services.meetings.create(None, MeetingDraft(**values))[0].id
+        if set_invitations_aside:
+            # Invitations go at once (their own tests say how): delivered and set aside, so
+            # what a test counts after this is the reminders.
+            self.deliver()
+            self.slack.fake.calls.clear()
+            self.slack.fake.responses.clear()
+            self.twilio.texts.clear()
+        return made
 
     def restart(self) -> None:
         """A new process on the same database: new services, nothing kept in memory."""
@@ -118,7 +126,7 @@ def test_a_coordinator_sets_up_a_quarterly_forum_from_slack(world: World) -> Non
     bad = dict(answers, **{BlockId.MT_DAY: "2026-11-01"})
     slack.command("/meetings", "new", user_id=COORDINATOR)
     errors = json.loads(slack.submit(slack.opened_view(), bad, user_id=COORDINATOR).body)
-    assert "already passed" in errors["errors"][BlockId.MT_START]
+    assert "That day has already passed" in errors["errors"][BlockId.MT_DAY]
     refused = slack.text_of(slack.command("/meetings", "new", user_id=FACILITATOR))
     assert "Only a coordinator can set up meetings" in refused
 
@@ -210,7 +218,7 @@ def test_import_a_text_member_invite_them_and_their_yes_shows_in_slack(world: Wo
     world.clock.move_to("2026-12-01 18:00:00")
     world.runtime.services.reminders.send_due()
     world.deliver()
-    assert "Service-user forum on Tue 08 Dec at 18:00" in world.texts("+447700900188")[0]
+    assert "Service-user forum on Tue 8 Dec at 18:00" in world.texts("+447700900188")[0]
     app = world.slack.app
     routes = make_sms_routes(world.runtime.services)
     with ServerThread(make_wsgi_app(app, world.engine, extra_routes=routes)) as server:
@@ -393,7 +401,8 @@ def test_reminders_are_stored_as_notices_that_name_nobody(world: World) -> None:
     with world.runtime.sessions() as session:
         rows = session.query(OutboxMessage).all()
         texts = [r for r in rows if r.channel is OutboxChannel.SMS]
-        assert rows and all(r.payload["notice"] == "reminder.meeting" for r in rows)
+        assert rows and all(r.payload["notice"] in ("reminder.meeting", "meeting.invitation")
+                            for r in rows)
         assert all("Jo" not in json.dumps(r.payload) and "Jo" not in r.idempotency_key
                    for r in rows)
         assert {r.rsvp_for for r in texts} == {RsvpFor(RsvpSubject.MEETING, 1).stored} or \
@@ -524,3 +533,53 @@ def test_erasing_a_coordinator_keeps_the_answers_they_recorded_but_not_their_id(
     with world.runtime.sessions() as session:
         [answer] = session.query(MeetingRsvp).all()
         assert (answer.member_id, answer.going, answer.recorded_by) == (dev_id, True, None)
+
+
+def test_going_from_the_meetings_list_redraws_the_list_with_the_answer(world: World) -> None:
+    world.forum()
+    slack = world.slack
+    listing = slack.payload(slack.command("/meetings", "", user_id=FACILITATOR))
+    assert "You haven't said yet" in json.dumps(listing["blocks"])
+    slack.click(listing, ActionId.MEETING_GOING, user_id=FACILITATOR, channel="C0GENERAL")
+    [redrawn] = [r.params for r in slack.fake.responses if r.params.get("replace_original")]
+    assert "You're going" in json.dumps(redrawn["blocks"])
+    assert "You haven't said yet" not in json.dumps(redrawn["blocks"])
+    assert "you're down for Winter forum" in slack.fake.responses[-1].params["text"]
+
+
+def test_saving_a_meeting_announces_it_and_invites_everyone_at_once(world: World) -> None:
+    world.clock.move_to("2026-11-30 22:00:00")  # late: texts wait for the morning
+    slack = world.slack
+    slack.command("/meetings", "new", user_id=COORDINATOR)
+    answers = {BlockId.MT_TITLE: "Winter forum", BlockId.MT_KIND: "forum",
+               BlockId.MT_DAY: "2026-12-08", BlockId.MT_START: "18:00",
+               BlockId.MT_END: "20:00", BlockId.MT_PLACE: "Hope Centre",
+               BlockId.MT_CHANNEL: "C0FORUM", BlockId.MT_INVITED: "everyone",
+               BlockId.MT_REPEAT: "none"}
+    slack.submit(slack.opened_view(), answers, user_id=COORDINATOR)
+    world.deliver()
+    [announced] = [c.params for c in slack.fake.calls_to("chat.postMessage")
+                   if c.params["channel"] == "C0FORUM"]
+    assert "Winter forum" in announced["text"]
+    assert ActionId.MEETING_GOING in json.dumps(announced["blocks"])
+    [invited] = world.dms(FACILITATOR)
+    assert ActionId.MEETING_NOT_GOING in json.dumps(invited["blocks"])
+    assert world.texts(DEV) == []  # quiet hours
+    world.clock.move_to("2026-12-01 09:00:00")
+    world.deliver()
+    [text] = world.texts(DEV)
+    assert "You're invited" in text and "Reply YES or NO" in text
+    assert "you're down for Winter forum" in world.text_in("YES", DEV)
+    # The seven-day reminder still goes in its time, once.
+    assert world.runtime.services.reminders.send_due() == 0
+    world.clock.move_to("2026-12-01 18:00:00")
+    assert world.runtime.services.reminders.send_due() == 1
+
+
+def test_an_invitation_takes_the_place_of_a_reminder_already_due(world: World) -> None:
+    world.forum(set_invitations_aside=False, day=date(2026, 12, 3))  # three days ahead
+    world.deliver()
+    assert len(world.texts(DEV)) == 1 and len(world.dms(FACILITATOR)) == 1
+    assert world.runtime.services.reminders.send_due() == 0  # no 7-day "reminder" on top
+    world.clock.move_to("2026-12-02 18:00:00")
+    assert world.runtime.services.reminders.send_due() == 1  # the 1-day one goes as usual

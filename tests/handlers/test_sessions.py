@@ -110,7 +110,7 @@ def test_a_coordinator_sets_up_a_session_and_its_card_is_posted(
 @pytest.mark.parametrize(
     ("changes", "block", "words"),
     [
-        ({BlockId.SS_DAY: "2026-11-01"}, BlockId.SS_START, "already passed"),
+        ({BlockId.SS_DAY: "2026-11-01"}, BlockId.SS_DAY, "That day has already passed"),
         ({BlockId.SS_END: "17:00"}, BlockId.SS_END, "after the start"),
         ({BlockId.SS_NEEDED: 4}, BlockId.SS_PLACES, "fewer places than the 4"),
         ({BlockId.SS_NEEDED: 1}, BlockId.SS_NEEDED, "nobody runs a group alone"),
@@ -153,7 +153,7 @@ def test_two_facilitators_one_trained_make_it_covered_and_a_release_tells_everyo
     slack.click(card, ActionId.SESSION_CLAIM, user_id=FACILITATOR, channel=CHANNEL)
     assert "you're facilitating" in said(slack.fake)
     deliver(members)
-    assert "Needs one more facilitator, at least one trained" in card_text(slack.fake)
+    assert "Needs one more facilitator, and they must be trained" in card_text(slack.fake)
 
     slack.click(card, ActionId.SESSION_CLAIM, user_id=COORDINATOR, channel=CHANNEL)
     deliver(members)
@@ -345,7 +345,7 @@ def test_coverage_alerts_go_once_at_each_threshold(
         assert len(alerts()) == 3 and "less than a day away" in alerts()[-1]
         # Ada and Esme's phone numbers take texts; only Ada is a coordinator.
         assert [t.to for t in texts.sent] == ["+447700900101"]
-        assert texts.sent[0].body.startswith("Riverside Peer Support: The session on Thu 03 Dec")
+        assert texts.sent[0].body.startswith("Riverside Peer Support: The session on Thu 3 Dec")
         calls = [c for c in fake_slack.calls_to("chat.postMessage")
                  if c.params["channel"] == CHANNEL and "Can you help?" in json.dumps(c.params)]
         assert len(calls) == 3
@@ -690,3 +690,116 @@ def test_a_release_alert_stays_true_as_the_session_changes(
     redrawn = [c.params for c in slack.fake.calls_to("chat.update")
                if c.params["channel"] == "D0COORD01" and "released" in c.params["text"]]
     assert redrawn and ActionId.SESSION_CLAIM not in json.dumps(redrawn[-1]["blocks"])
+
+
+# -- messages that stay true (issue 16, items 5 and 6) ---------------------------------------
+def calls_in_channel(fake: FakeSlack) -> list[dict[str, Any]]:
+    """The call for cover in the channel as it stands: posted, then each redraw of it."""
+    posted = [c.params for c in fake.calls_to("chat.postMessage")
+              if c.params["channel"] == CHANNEL and "Can you help?" in c.params["text"]]
+    updates = [c.params for c in fake.calls_to("chat.update")  # all but the card's
+               if c.params["channel"] == CHANNEL
+               and not c.params["text"].startswith("Tuesday peer group,")]
+    return posted + updates
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ("covered", "Covered now - thank you"),
+    ("cancelled", "has been cancelled, so no cover is needed"),
+    ("started", "has started, so this call for cover is closed"),
+])
+def test_a_posted_call_for_cover_says_it_is_answered_once_no_cover_is_needed(
+    members: Runtime, clock: FakeClock, fake_slack: FakeSlack, change: str, words: str
+) -> None:
+    session_id = make_session(members, clock, days_ahead=2)
+    assert members.services.rota.send_coverage_alerts() == 1
+    deliver(members)
+    [call] = calls_in_channel(fake_slack)
+    assert ActionId.SESSION_CLAIM in json.dumps(call["blocks"])
+    if change == "covered":
+        members.services.rota.claim(session_id, FACILITATOR)
+        deliver(members)
+        # Still short: the call is redrawn, still asking, with the words now.
+        assert "and they must be trained" in json.dumps(calls_in_channel(fake_slack)[-1])
+        members.services.rota.claim(session_id, COORDINATOR)
+    elif change == "cancelled":
+        members.services.sessions.cancel(COORDINATOR, session_id)
+    else:
+        clock.advance(days=2, minutes=1)
+        assert members.services.sessions.close_started() == 1
+    deliver(members)
+    latest = calls_in_channel(fake_slack)[-1]
+    assert words in json.dumps(latest["blocks"])
+    assert '"actions"' not in json.dumps(latest["blocks"])  # no buttons left to press
+
+
+def test_a_card_is_redrawn_once_as_its_session_starts_and_offers_nothing(
+    members: Runtime, clock: FakeClock, fake_slack: FakeSlack
+) -> None:
+    make_session(members, clock, days_ahead=1)
+    deliver(members)
+    assert ActionId.SESSION_CLAIM in card_text(fake_slack)
+    sessions = members.services.sessions
+    assert sessions.close_started() == 0  # not started yet
+    clock.advance(days=1, minutes=1)
+    assert sessions.close_started() == 1
+    assert sessions.close_started() == 0  # once
+    deliver(members)
+    card = card_text(fake_slack)
+    assert "Started - places are closed now" in card
+    for gone in (ActionId.SESSION_CLAIM, ActionId.SESSION_RELEASE, ActionId.SESSION_ATTEND):
+        assert gone not in card
+    assert len(fake_slack.calls_to("chat.update")) == 1
+
+
+def home_of(fake: FakeSlack) -> dict[str, Any]:
+    home = fake.calls_to("views.publish")[-1].params
+    view = json.loads(home["view"]) if isinstance(home["view"], str) else home["view"]
+    return dict(view)
+
+
+def click_on_home(slack: SlackDriver, user: str, view: dict[str, Any], action_id: str,
+                  value: str) -> None:
+    for block in view["blocks"]:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == action_id and element.get("value") == value:
+                response = slack.interactive({
+                    "type": "block_actions", "team": {"id": "T0EXAMPLE"}, "user": {"id": user},
+                    "api_app_id": "A0COPROD", "trigger_id": "1337.45.abcd",
+                    "container": {"type": "view", "view_id": "V0HOME"},
+                    "view": {**view, "id": "V0HOME", "type": "home"},
+                    "actions": [{**element, "block_id": block["block_id"],
+                                 "action_ts": "1700000000.3"}]})
+                slack.settle()
+                assert response.status == 200
+                return
+    raise AssertionError(f"no {action_id} for {value} on Home")
+
+
+def test_app_home_has_coming_meetings_and_a_facilitators_own_release(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    from bot.rules.meetings import MeetingDraft, MeetingKind
+
+    session_id = make_session(members, clock)
+    members.services.rota.claim(session_id, FACILITATOR)
+    day = (clock.now + timedelta(days=20)).date()
+    [meeting] = members.services.meetings.create(None, MeetingDraft(
+        title="Winter forum", kind=MeetingKind.FORUM, day=day, start_time=time(18),
+        end_time=time(20), place="Hope Centre"))
+    slack.event({"type": "app_home_opened", "user": FACILITATOR, "tab": "home"})
+    home = home_of(slack.fake)
+    assert len(home["blocks"]) <= 100
+    text = json.dumps(home)
+    assert "Coming meetings" in text and "Winter forum" in text
+    assert "You haven't said yet" in text
+
+    click_on_home(slack, FACILITATOR, home, ActionId.MEETING_GOING, str(meeting.id))
+    assert "You're going" in json.dumps(home_of(slack.fake))  # Home drawn again, answered
+    assert any("you're down for Winter forum" in m for m in dms_to(slack.fake, FACILITATOR))
+
+    click_on_home(slack, FACILITATOR, home_of(slack.fake), ActionId.SESSION_RELEASE,
+                  str(session_id))
+    assert any("is released" in m for m in dms_to(slack.fake, FACILITATOR))
+    assert members.services.sessions.get(session_id).facilitators == ()
+    assert "Nothing booked" in json.dumps(home_of(slack.fake))

@@ -48,7 +48,7 @@ PEER2 = Facilitator(5, "Fin", False, None)
     ("facilitators", "covered", "words"),
     [
         ([], False, "Needs 2 more facilitators, at least one trained"),
-        ([PEER], False, "Needs one more facilitator, at least one trained"),
+        ([PEER], False, "Needs one more facilitator, and they must be trained"),
         ([TRAINED], False, "Needs one more facilitator"),
         ([PEER, PEER2], False, "Needs a trained facilitator"),
         ([PEER, EXPIRED], False, "Needs a trained facilitator"),  # expired: not trained

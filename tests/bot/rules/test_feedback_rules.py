@@ -12,6 +12,7 @@ from bot.rules.feedback import (
     anonymous_release_time,
     check_feedback,
     choose_recipients,
+    fit_in_box,
     hash_case_code,
     meeting_step,
     new_case_code,
@@ -139,3 +140,18 @@ def test_a_meeting_request_takes_the_request_workflows_steps(
     current: M, to: M, expected: M | None
 ) -> None:
     assert meeting_step(current, to) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "rest"),
+    [
+        ("short", "short", ""),
+        ("a" * 10, "a" * 10, ""),
+        ("aaaa bbbbbb cc", "aaaa", "bbbbbb cc"),      # cut at the space, not inside a word
+        ("aaaa\nbbbbbb", "aaaa", "bbbbbb"),            # a line break counts as a space
+        ("aaaaaaaaaaaaaa", "aaaaaaaaaa", "aaaa"),      # no space at all: cut at the limit
+        ("aaaaaaaaaa bbb", "aaaaaaaaaa", "bbb"),       # the limit falls on a space
+    ],
+)
+def test_fit_in_box(text: str, kept: str, rest: str) -> None:
+    assert fit_in_box(text, limit=10) == (kept, rest)

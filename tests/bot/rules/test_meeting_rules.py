@@ -88,7 +88,7 @@ def test_plan_reminders(before: timedelta, done: set[str], send: str | None,
         ({"title": " ", "place": ""}, {"title", "place"}),
         ({"place": "x" * 301}, {"place"}),  # the column holds 300
         ({"end_time": time(17, 0)}, {"end"}),
-        ({"day": date(2026, 11, 1)}, {"start"}),
+        ({"day": date(2026, 11, 1)}, {"day"}),  # a day gone by is the day's to fix
         ({"invited": "wizard"}, {"invited"}),
         ({"invited": "trustee"}, set()),
     ],

@@ -49,3 +49,24 @@ def test_compose_text_puts_the_organisation_first_and_fits_two_parts() -> None:
     assert segments(text) == ("GSM-7", 2) and text.endswith("...")
     short = compose_text("Riverside", "Forum on Tue 3 Dec at 18:00.")
     assert short == "Riverside: Forum on Tue 3 Dec at 18:00."
+
+
+@pytest.mark.parametrize(
+    ("body", "sent"),
+    [
+        ("Forum Wed 02 Dec at 18:00", "Riverside: Forum Wed 2 Dec at 18:00"),
+        ("Group Thu 26 Nov and Wed 02 Dec", "Riverside: Group Thu 26 Nov and Wed 2 Dec"),
+        ("Room 02 Dec", "Riverside: Room 02 Dec"),  # not a day: left as written
+        ("Sun 10 Jan", "Riverside: Sun 10 Jan"),
+    ],
+)
+def test_days_in_texts_are_written_as_slack_writes_them(body: str, sent: str) -> None:
+    assert compose_text("Riverside", body) == sent
+
+
+def test_day_and_time() -> None:
+    from datetime import datetime
+
+    from bot.rules.sms_text import day_and_time
+
+    assert day_and_time(datetime(2026, 12, 2, 18, 0)) == "Wed 2 Dec at 18:00"
