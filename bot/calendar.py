@@ -9,6 +9,7 @@ from datetime import datetime
 from icalendar import Calendar, Event
 
 from bot.config import Settings
+from bot.rules.forms import is_whole_number
 
 
 def calendar_token(session_id: int, settings: Settings) -> str:
@@ -25,7 +26,7 @@ def calendar_path(session_id: int, token: str) -> str:
 def parse_calendar_path(path: str) -> tuple[int, str] | None:
     name = path.removeprefix("/calendar/session-").removesuffix(".ics")
     number, _, token = name.partition("-")
-    if not path.startswith("/calendar/session-") or not number.isdigit() or not token:
+    if not path.startswith("/calendar/session-") or not is_whole_number(number) or not token:
         return None
     return int(number), token
 

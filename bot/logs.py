@@ -29,6 +29,10 @@ class DropPayloads(logging.Filter):
             text = record.getMessage()
             error = record.exc_info[0] if record.exc_info else None
             kind = error.__name__ if error else None
+            if record.levelno >= logging.WARNING:
+                # "Failed to run a listener: <the error's words>, session: ..." - an error's
+                # words can quote a request, so a warning keeps only what comes before them.
+                text = text.split(": ", 1)[0]
             if _PAYLOAD.search(text):
                 withheld = f" ({kind}: details withheld)" if kind else " (details withheld)"
                 text = _PAYLOAD.sub(withheld, text, count=1)

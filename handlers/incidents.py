@@ -6,6 +6,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck
+from bot.rules.forms import is_whole_number
 from bot.rules.incidents import IncidentField, IncidentForm, IncidentKind, Severity
 from bot.rules.roles import NotAllowed
 from bot.services import Services
@@ -104,9 +105,9 @@ def parse_report(view: dict) -> IncidentForm:
         what_happened=field(state, BlockId.IN_WHAT).get("value") or "",
         done_already=field(state, BlockId.IN_DONE).get("value") or "",
         danger=None if danger is None else danger == "yes",
-        session_id=int(session) if session and session.isdigit() else None,
+        session_id=int(session) if session and is_whole_number(session) else None,
         involved_member_ids=tuple(int(p["value"]) for p in people
-                                  if str(p.get("value", "")).isdigit()),
+                                  if is_whole_number(str(p.get("value", "")))),
         message_ref=_message_ref(view),
     )
 

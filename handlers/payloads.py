@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.rules.forms import is_whole_number
+
 
 class NotOurs(ValueError):
     """The request carries something our buttons and forms never send."""
@@ -35,7 +37,7 @@ def number(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise NotOurs("not a number")
     text = str(value)
-    if not text.isdigit() or len(text) > 12 or int(text) < 1:
+    if not is_whole_number(text) or len(text) > 12 or int(text) < 1:
         raise NotOurs("not a record number")
     return int(text)
 

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck
 from bot.rules.coverage import ClaimDecision, Outcome
+from bot.rules.forms import is_whole_number
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.roles import NotAllowed
 from bot.rules.sessions import InvalidSession, Repeat, SessionDraft, SessionKind
@@ -72,7 +73,7 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
             sessions.mine(user), tz, title="Your sessions", coordinator=False,
             empty="You're not down for any sessions yet. `/sessions` shows what's coming up."))
         return
-    days = int(words[0]) if words and words[0].isdigit() and 0 < int(words[0]) <= 90 else 14
+    days = int(words[0]) if words and is_whole_number(words[0]) and 0 < int(words[0]) <= 90 else 14
     listed = blocks.sessions_list(
         sessions.upcoming(days), tz, title=f"Sessions in the next {days} days",
         coordinator=coordinator, empty="No sessions are planned yet.")

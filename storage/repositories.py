@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from bot.notices import update_target
@@ -220,6 +221,18 @@ class OutboxRepository:
             .where(OutboxMessage.channel == OutboxChannel.SMS)
             .where(OutboxMessage.sent_at >= since)
         ) or 0
+
+    def sent_targets(self, families: Sequence[str]) -> set[str]:
+        """Where copies of these notices were delivered: Slack ids, channels, and member ids
+        for texts."""
+        if not families:
+            return set()
+        matches = or_(*(OutboxMessage.idempotency_key.like(_like_prefix(f), escape="\\")
+                        for f in families))
+        return set(self.session.scalars(
+            select(OutboxMessage.target).where(matches)
+            .where(OutboxMessage.status == OutboxStatus.SENT)
+            .where(OutboxMessage.channel != OutboxChannel.SLACK_UPDATE)))
 
     def has_family(self, family: str) -> bool:
         """Whether any copy of a notice was ever queued (a warning that goes once, say)."""
@@ -488,11 +501,18 @@ class TextingRepository:
         """Keeps the question just texted to a member, in place of any earlier one."""
         question = self.session.get(TextQuestion, member_id)
         if question is None:
-            question = TextQuestion(member_id=member_id, going=going, choices=choices,
-                                    asked_at=now)
-            self.session.add(question)
-        else:
-            question.going, question.choices, question.asked_at = going, choices, now
+            try:
+                # Two texts from one person at once may both ask: the second keeps its own.
+                with self.session.begin_nested():
+                    question = TextQuestion(member_id=member_id, going=going,
+                                            choices=choices, asked_at=now)
+                    self.session.add(question)
+                return question
+            except IntegrityError:
+                question = self.session.get(TextQuestion, member_id, populate_existing=True)
+                if question is None:
+                    raise
+        question.going, question.choices, question.asked_at = going, choices, now
         self.session.flush()
         return question
 

@@ -172,7 +172,7 @@ def test_an_sms_only_member_answers_two_invitations_by_text(
 
         page.fill("#textBody", "1")
         page.press("#textBody", "Enter")
-        page.wait_for_selector("#texts >> text=Thanks, you're down for Community meeting")
+        page.wait_for_selector("#texts >> text=Thanks, you're down for the community meeting")
 
         page.fill("#line", "/meetings")  # Ada, the coordinator, is picked at the start
         page.press("#line", "Enter")

@@ -176,7 +176,7 @@ def test_yes_records_an_rsvp_for_the_latest_invitation(world: World, clock: Fake
     world.invite(session_id=session.id)
     world.deliver()
     status, reply = world.phone.text("Yes")
-    assert status == 200 and "you're down for Tuesday group" in reply
+    assert status == 200 and "you're down for the peer group" in reply
     assert world.runtime.services.sessions.get(session.id).attendees == 1
     assert "can't come" in world.phone.text("NO")[1]
     assert world.runtime.services.sessions.get(session.id).attendees == 0
@@ -324,7 +324,7 @@ def test_one_invitation_and_yes_please_is_counted_and_confirmed(world: World) ->
     forum = world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
     status, reply = world.phone.text("Yes please")
     assert status == 200
-    assert "Thanks, you're down for Winter forum on Wed 2 Dec at 18:00." in reply
+    assert "Thanks, you're down for the service-user forum on Wed 2 Dec at 18:00." in reply
     assert reply.count("<Message>") == 1
     assert world.answers() == {forum: True}
 
@@ -341,12 +341,12 @@ def test_two_invitations_and_yes_asks_which_then_a_number_answers_it(world: Worl
         assert question.choices == f"meeting:{community} meeting:{forum}" and question.going
 
     _, confirmed = world.phone.text("1")
-    assert "you're down for Community meeting on Thu 26 Nov at 18:00" in confirmed
+    assert "you're down for the community meeting on Thu 26 Nov at 18:00" in confirmed
     assert world.answers() == {community: True}
     with world.runtime.sessions() as session:
         assert session.query(TextQuestion).count() == 0
     # The forum is now the one not answered: a plain NO is for it.
-    assert "can't come to Winter forum" in world.phone.text("no")[1]
+    assert "can't come to the service-user forum" in world.phone.text("no")[1]
     assert world.answers() == {community: True, forum: False}
     # A number with no question standing is for the team to read.
     assert "passed your message to the team" in world.phone.text("2")[1]
@@ -357,14 +357,14 @@ def test_a_yes_that_names_one_takes_that_one(world: World, clock: FakeClock) -> 
     community = world.meeting(MeetingKind.COMMUNITY, "Community meeting", THURSDAY)
     world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
     reply = world.phone.text("Yes to the community meeting tomorrow")[1]
-    assert "you're down for Community meeting" in reply
+    assert "you're down for the community meeting" in reply
     assert world.answers() == {community: True}
 
 
 def test_a_thumbs_up_is_a_yes_and_the_reply_stays_gsm7(world: World) -> None:
     forum = world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
     reply = world.phone.text("\U0001f44d")[1]
-    assert "you're down for Winter forum" in reply and reply.isascii()
+    assert "you're down for the service-user forum" in reply and reply.isascii()
     assert world.answers() == {forum: True}
 
 
@@ -382,3 +382,27 @@ def test_anything_else_is_still_relayed_with_an_invitation_open(world: World) ->
     [relay] = [c.params for c in world.slack.fake.calls_to("chat.postMessage")
                if c.params["channel"] == COORDINATOR and "call me first" in json.dumps(c.params)]
     assert "Yes but can someone call me first?" in json.dumps(relay["blocks"])
+
+
+def test_an_answer_that_says_more_is_answered_and_read_by_a_person(world: World) -> None:
+    world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    reply = world.phone.text("no I can't go on")[1]
+    assert "Thanks for letting us know" in reply
+    assert list(world.answers().values()) == [False]
+    world.deliver()
+    # Counted as a no, and still shown to a coordinator, in case it says more than that.
+    assert any("can't go on" in json.dumps(c.params)
+               for c in world.slack.fake.calls_to("chat.postMessage")
+               if c.params["channel"] == COORDINATOR)
+    # A plain answer stays just an answer.
+    world.slack.fake.calls.clear()
+    world.phone.text("no thanks")
+    world.deliver()
+    assert not [c for c in world.slack.fake.calls_to("chat.postMessage")
+                if c.params["channel"] == COORDINATOR]
+
+
+def test_digits_from_other_scripts_are_just_words(world: World) -> None:
+    world.meeting(MeetingKind.FORUM, "Winter forum", WEDNESDAY_WEEK)
+    status, reply = world.phone.text("²")
+    assert status == 200 and "passed your message to the team" in reply

@@ -10,3 +10,8 @@ class NeedsChanges(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(errors))  # field names only: never what was typed
         self.errors = errors
+
+
+def is_whole_number(text: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also says yes to "²" and "①", which int() refuses."""
+    return text.isascii() and text.isdigit()

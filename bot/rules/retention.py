@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.rules.forms import is_whole_number
+
 DEFAULT_RETENTION: dict[str, int] = {
     # Resolved feedback: three years, the period charities commonly keep complaints records
     # for, long enough to see patterns across a trustees' term.
@@ -31,7 +33,7 @@ def parse_retention(text: str) -> dict[str, int]:
         name = name.strip().lower()
         if name not in DEFAULT_RETENTION:
             raise ValueError(f"{name!r} is not one of {', '.join(DEFAULT_RETENTION)}")
-        if not days.strip().isdigit() or int(days) < 1:
+        if not is_whole_number(days.strip()) or int(days) < 1:
             raise ValueError(f"{name} needs a whole number of days")
         periods[name] = int(days)
     return periods

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from bot.rules.forms import is_whole_number
+
 # The words carriers and Twilio treat as opting out and back in; only a single word counts.
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
                            "OPTOUT"})
@@ -72,7 +74,7 @@ class RsvpFor:
     def read(cls, stored: str | None) -> RsvpFor | None:
         """The invitation a stored value names; None for anything else."""
         subject, _, number = (stored or "").partition(":")
-        if subject not in set(RsvpSubject) or not number.isdigit():
+        if subject not in set(RsvpSubject) or not is_whole_number(number):
             return None
         return cls(RsvpSubject(subject), int(number))
 
@@ -98,6 +100,15 @@ FILLER = frozenset({
     "that", "this", "one", "fine", "great", "lovely", "love", "like", "see", "so", "oh", "hi",
     "hello", "really", "very", "much", "just", "next", "course", "count", "in", "thats",
 })
+# An answer of up to this many words ("yes please", "no sorry") is only an answer; anything
+# longer is also shown to a coordinator, in case it says more.
+ANSWER_WORDS = 2
+
+
+def says_more_than_an_answer(body: str) -> bool:
+    return len(re.findall(r"[^\W_]+", body)) > ANSWER_WORDS
+
+
 MAX_CHOICES = 5  # numbered choices in one question; five still fit in two parts
 QUESTION_STANDS = timedelta(days=3)  # how long "1" or "2" answers the question we asked
 
@@ -135,7 +146,7 @@ def read_reply(body: str) -> Said | None:
             yes = True
         elif word in NO_SAYINGS:
             no = True
-        elif word.isdigit() and len(word) == 1:
+        elif is_whole_number(word) and len(word) == 1:
             numbers.append(int(word))
         elif word not in FILLER:
             words.append(_stem(word))

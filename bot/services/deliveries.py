@@ -10,6 +10,7 @@ from sqlalchemy import delete, literal, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.notices import UPDATE_TARGET_PREFIX, update_key, update_target
+from bot.rules.forms import is_whole_number
 from bot.rules.roles import Role
 from bot.services.members import MembersService
 from bot.services.personal_data import Periods, Person, PersonalData, rows_changed
@@ -68,7 +69,7 @@ class DeliveriesService:
         recipient = row.target
         members = MemberRepository(session)
         member: Member | None = None
-        if row.channel is OutboxChannel.SMS and row.target.isdigit():
+        if row.channel is OutboxChannel.SMS and is_whole_number(row.target):
             member = members.get(int(row.target))
         elif row.channel is OutboxChannel.SLACK_DM:
             member = members.get_by_slack_id(row.target)

@@ -34,6 +34,7 @@ from bot.rules.meetings import (
     validate_meeting,
 )
 from bot.rules.roles import NotAllowed, Role
+from bot.rules.sms_text import day_and_time
 from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
 from bot.services.jobs import one_by_one
 from bot.services.members import is_coordinator, require_coordinator
@@ -47,7 +48,12 @@ from storage.models import (
     Member,
     PresentRequest,
 )
-from storage.repositories import MeetingRepository, MemberRepository, ReminderRepository
+from storage.repositories import (
+    MeetingRepository,
+    MemberRepository,
+    OutboxRepository,
+    ReminderRepository,
+)
 
 log = logging.getLogger(__name__)
 SERIES_AHEAD = timedelta(days=366)
@@ -68,6 +74,17 @@ class MeetingInvitation(Notice):
     kind = "meeting.invitation"
     identity = ("meeting_id",)
     meeting_id: int
+
+
+class MeetingReminder(Notice):
+    """A meeting coming up, at one offset ("7d"): to its channel and everyone invited, with
+    Going / Can't make it; the first one carries the agenda so far."""
+
+    kind = "reminder.meeting"
+    identity = ("meeting_id",)
+    meeting_id: int
+    offset: str
+    with_agenda: bool
 
 
 class PresentRequested(Notice):
@@ -241,9 +258,20 @@ class MeetingsService:
                 raise MeetingGone(meeting_id)
             meeting.cancelled_at, meeting.updated_at = now, now
             book = NoticeBook(session, now)
-            for member in invited_members(MemberRepository(session), meeting.invited):
+            for member in self._told_of(session, meeting):
                 book.to_member(member, MeetingCancelled(meeting_id=meeting.id), texts=True)
             return self.view_of(meeting)
+
+    @staticmethod
+    def _told_of(session: Session, meeting: Meeting) -> list[Member]:
+        """Those invited who know of the meeting: sent an invitation or a reminder, or who
+        answered. Nobody hears of a cancellation of a meeting they were never told about."""
+        reached = OutboxRepository(session).sent_targets([
+            MeetingInvitation(meeting_id=meeting.id).family,
+            MeetingReminder(meeting_id=meeting.id, offset="", with_agenda=False).family])
+        answered = {r.member_id for r in meeting.rsvps}
+        return [m for m in invited_members(MemberRepository(session), meeting.invited)
+                if m.id in answered or str(m.id) in reached or m.slack_user_id in reached]
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, meeting_id: int) -> MeetingView:
@@ -412,7 +440,8 @@ class MeetingAnswers:
         except MeetingGone:
             return "Sorry, that meeting has been cancelled."
         when = meeting.starts_at.astimezone(self.tz)
-        label = f"{meeting.title[:40]} on {when:%a} {when.day} {when:%b at %H:%M}"
+        # By kind, never by title: a title can say more than a lock screen should.
+        label = f"the {MEETING_KIND_WORDS[meeting.kind].lower()} on {day_and_time(when)}"
         return (f"Thanks, you're down for {label}." if going
                 else f"Thanks for letting us know you can't come to {label}.")
 

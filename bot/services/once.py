@@ -29,7 +29,10 @@ class Once:
         # Keyed with the data key, so that the stored digest can't be matched to a view id by
         # anyone holding only the database; every process of an install shares it.
         first_key = (data_key or "").split(",")[0].strip()
-        self._key = first_key.encode() if first_key else secrets.token_bytes(32)
+        # A key of its own, derived from the data key: never the encryption key itself.
+        self._key = (hmac.new(first_key.encode(), b"coprod: forms acted on once",
+                              hashlib.sha256).digest()
+                     if first_key else secrets.token_bytes(32))
 
     def first_time_seen(self, event_id: str) -> bool:
         """True the first time an event id arrives; False for Slack's retries of it."""

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.notices import Notice
 from bot.rules.meetings import offset_label, parse_offsets, plan_reminders
 from bot.rules.texting import RsvpFor, RsvpSubject
-from bot.services.meetings import invited_members
+from bot.services.meetings import MeetingReminder, invited_members
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, PersonalData, rows_changed
 from storage.models import GroupSession, Meeting, ReminderLog
@@ -32,17 +32,6 @@ log = logging.getLogger(__name__)
 
 
 # -- what reminders tell people (drawn by handlers/blocks/meetings.py) -------------------------
-class MeetingReminder(Notice):
-    """A meeting coming up, at one offset ("7d"): to its channel and everyone invited, with
-    Going / Can't make it; the first one carries the agenda so far."""
-
-    kind = "reminder.meeting"
-    identity = ("meeting_id",)
-    meeting_id: int
-    offset: str
-    with_agenda: bool
-
-
 class SessionReminder(Notice):
     """A session coming up, at one offset, to those facilitating it and those coming."""
 

@@ -27,6 +27,7 @@ from bot.rules.coverage import (
 )
 from bot.rules.roles import Role
 from bot.rules.sessions import SESSION_KIND_WORDS
+from bot.rules.sms_text import day_and_time
 from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
@@ -266,7 +267,8 @@ class RotaService:
         if found is None or found.cancelled_at is not None:
             return "Sorry, that session has been cancelled."
         when = found.starts_at.astimezone(self.desk.tz)
-        label = f"{found.title[:40]} on {when:%a %d %b at %H:%M}"
+        # By kind, never by title: a title can say more than a lock screen should.
+        label = f"the {SESSION_KIND_WORDS[found.kind].lower()} on {day_and_time(when)}"
         step = self._attend(session, found, member, wants=yes, now=self.clock())
         if not yes:
             return f"Thanks for letting us know. We've noted you can't come to {label}."

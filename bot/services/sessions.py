@@ -376,7 +376,13 @@ class SessionsService:
                               log, "session %d could not be closed at its start")
 
     def _close(self, session: Session, book: NoticeBook, found: GroupSession) -> int:
-        self.desk.changed(session, found, book)
+        # Locked and read again: a claim committed since the list was read bumped the version,
+        # and two redraws under one version would share a key (the second dropped).
+        locked = SessionDesk.locked(session, found.id)
+        session.refresh(locked)
+        if locked.updated_at >= locked.starts_at:
+            return 0
+        self.desk.changed(session, locked, book)
         return 1
 
     def _extend(self, session: Session, book: NoticeBook, series: SessionSeries,

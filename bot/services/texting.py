@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.delivery.twilio import OPTED_OUT
 from bot.notices import Notice
 from bot.rules.directory import parse_phone
+from bot.rules.forms import is_whole_number
 from bot.rules.roles import Role
 from bot.rules.sms_text import compose_text
 from bot.rules.texting import (
@@ -33,6 +34,7 @@ from bot.rules.texting import (
     RsvpSubject,
     classify_reply,
     decide_answer,
+    says_more_than_an_answer,
     which_question,
 )
 from bot.services.members import require_coordinator
@@ -134,6 +136,10 @@ class TextingService:
                 return self._help()
             answered = self._converse(session, member, body, now)
             if answered is not None:
+                # More than a yes or a no ("no, I can't go on") is also read by a person:
+                # an answer never swallows what someone wanted to say.
+                if says_more_than_an_answer(body):
+                    self._relay(session, member, phone, body, now)
                 return answered
             self._relay(session, member, phone, body, now)
             return self._text("Thank you, we've passed your message to the team.")
@@ -292,7 +298,7 @@ class TextingService:
                 row.status = OutboxStatus.FAILED
                 row.last_error = f"text {status}" + (f" (error {error_code})" if error_code
                                                      else "")
-                if error_code == str(OPTED_OUT) and row.target.isdigit():
+                if error_code == str(OPTED_OUT) and is_whole_number(row.target):
                     member = MemberRepository(session).get(int(row.target))
                     if member is not None and member.has_sms_consent:
                         member.consents.append(SmsConsent(

@@ -14,13 +14,14 @@ from bot.services.meetings import (
     MeetingCancelled,
     MeetingGone,
     MeetingInvitation,
+    MeetingReminder,
     MeetingView,
     PresentAnswer,
     PresentRequested,
     PresentView,
     RecordChoices,
 )
-from bot.services.reminders import MeetingReminder, SessionReminder
+from bot.services.reminders import SessionReminder
 from bot.services.sessions import SessionGone
 from handlers.blocks.text import (
     Block,

@@ -61,3 +61,11 @@ def test_an_unsigned_post_is_refused(app: App, engine: Engine, path: str) -> Non
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=5)
         assert refused.value.code == 401
+
+
+def test_a_calendar_link_with_odd_digits_is_not_found(
+    app: App, engine: Engine, members: object
+) -> None:
+    with ServerThread(make_wsgi_app(app, engine, calendar=lambda n, t: None)) as server:
+        for odd in ("session-%C2%B2-x.ics", "session-%E2%91%A0-x.ics", "session-1-.ics"):
+            assert get(f"{server.url}/calendar/{odd}")[0] == 404

@@ -224,7 +224,7 @@ def test_import_a_text_member_invite_them_and_their_yes_shows_in_slack(world: Wo
     with ServerThread(make_wsgi_app(app, world.engine, extra_routes=routes)) as server:
         phone = Phone(server.url, world.twilio.auth_token)
         _, reply = phone.text("YES", from_number="+447700900188")
-    assert "you're down for Winter forum" in reply
+    assert "you're down for the service-user forum" in reply
     listing = world.slack.text_of(world.slack.command("/meetings", "", user_id=COORDINATOR))
     assert "Going (1): Gwen Ellis" in listing
 
@@ -285,6 +285,15 @@ def test_cancelling_tells_the_invited(world: World) -> None:
     assert any("is cancelled" in t for t in world.texts(DEV))
     world.clock.move_to("2026-12-01 18:00:00")
     assert world.runtime.services.reminders.send_due() == 0
+
+
+def test_nobody_hears_of_a_cancellation_of_a_meeting_they_never_heard_of(
+    world: World,
+) -> None:
+    meeting_id = world.forum(set_invitations_aside=False)  # invitations queued, not yet sent
+    world.runtime.services.meetings.cancel(COORDINATOR, meeting_id)
+    world.deliver()
+    assert world.dms(FACILITATOR) == [] and world.texts(DEV) == []
 
 
 def test_session_reminders_use_the_same_machinery(world: World) -> None:
@@ -514,7 +523,7 @@ def test_a_coordinator_records_an_answer_given_by_phone_and_it_says_who(world: W
     world.clock.move_to("2026-12-01 18:00:00")
     world.runtime.services.reminders.send_due()
     world.deliver()
-    assert "can't come to Winter forum" in world.text_in("Sorry, can't make it", DEV)
+    assert "can't come to the service-user forum" in world.text_in("Sorry, can't make it", DEV)
     with world.runtime.sessions() as session:
         [answer] = session.query(MeetingRsvp).all()
         assert (answer.going, answer.recorded_by) == (False, None)
@@ -569,7 +578,7 @@ def test_saving_a_meeting_announces_it_and_invites_everyone_at_once(world: World
     world.deliver()
     [text] = world.texts(DEV)
     assert "You're invited" in text and "Reply YES or NO" in text
-    assert "you're down for Winter forum" in world.text_in("YES", DEV)
+    assert "you're down for the service-user forum" in world.text_in("YES", DEV)
     # The seven-day reminder still goes in its time, once.
     assert world.runtime.services.reminders.send_due() == 0
     world.clock.move_to("2026-12-01 18:00:00")

@@ -44,7 +44,7 @@ def test_a_note_form_with_odd_metadata_gets_no_server_error(
 
 def test_record_numbers_are_digits_above_zero() -> None:
     assert number("12") == 12 and number(7) == 7
-    for odd in ("", "x", "1.0", 0, -1, None, True, "1" * 13):
+    for odd in ("", "x", "1.0", 0, -1, None, True, "1" * 13, "²", "①", "٣"):
         with pytest.raises(NotOurs):
             number(odd)
     assert metadata({"private_metadata": '{"case": 3}'}) == {"case": 3}
