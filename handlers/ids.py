@@ -120,6 +120,7 @@ class ActionId(enum.StrEnum):
     SESSION_RELEASE_CONFIRMED = "session_release_confirmed"
     SESSION_KEEP_PLACE = "session_keep_place"
     SESSION_ATTEND = "session_attend"
+    SESSION_CANT_COME = "session_cant_come"
     SESSION_WAIT = "session_wait"
     SESSION_TAKE_OFFER = "session_take_offer"
     SESSION_MANAGE = "session_manage"

@@ -42,6 +42,7 @@ def register(app: App) -> None:
     app.action(ActionId.SESSION_RELEASE_CONFIRMED.value)(handle_release)
     app.action(ActionId.SESSION_KEEP_PLACE.value)(handle_keep_place)
     app.action(ActionId.SESSION_ATTEND.value)(handle_attend)
+    app.action(ActionId.SESSION_CANT_COME.value)(handle_cant_come)
     app.action(ActionId.SESSION_WAIT.value)(handle_wait)
     app.action(ActionId.SESSION_MANAGE.value)(handle_manage)
     app.action(ActionId.SESSION_CALENDAR.value)(handle_calendar_link)
@@ -221,9 +222,17 @@ def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,
     later(after_ack, respond, "an attend click", lambda: _attend(body, action, respond, services))
 
 
-def _attend(body: dict, action: dict, respond: Respond, services: Services) -> None:
+def handle_cant_come(ack: Ack, body: dict, action: dict, respond: Respond,
+                     services: Services, after_ack: AfterAck) -> None:
+    ack()
+    later(after_ack, respond, "a can't-come click",
+          lambda: _attend(body, action, respond, services, wants=False))
+
+
+def _attend(body: dict, action: dict, respond: Respond, services: Services,
+            wants: bool | None = None) -> None:
     try:
-        result = services.rota.attend(payloads.button_number(body), payloads.actor(body))
+        result = services.rota.attend(payloads.button_number(body), payloads.actor(body), wants)
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return

@@ -229,8 +229,11 @@ class RotaService:
         return 1
 
     # -- coming along -------------------------------------------------------------------------
-    def attend(self, session_id: int, slack_user_id: str) -> ChangeOutcome:
-        """I'll attend, or, pressed again, I can't come after all."""
+    def attend(self, session_id: int, slack_user_id: str,
+               wants: bool | None = None) -> ChangeOutcome:
+        """I'll attend, or, pressed again, I can't come after all (`wants` None). With
+        `wants` given, saying it twice is saying it once: "I can't come" never signs anyone
+        up, however often it is pressed."""
         now = self.clock()
         with self.database.begin() as session:
             found = self.desk.locked(session, session_id)
@@ -241,9 +244,12 @@ class RotaService:
             if member is None:
                 return ChangeOutcome(Outcome.NOT_IN_DIRECTORY, self.desk.view_of(found))
             coming = any(a.member_id == member.id for a in found.attendees)
-            step = self._attend(session, found, member, wants=not coming, now=now)
+            step = self._attend(session, found, member,
+                                wants=not coming if wants is None else wants, now=now)
             outcome = {Attendance.JOIN: Outcome.ATTENDING, Attendance.LEAVE: Outcome.NOT_ATTENDING,
-                       Attendance.FULL: Outcome.ATTENDANCE_FULL}[step]
+                       Attendance.FULL: Outcome.ATTENDANCE_FULL,
+                       Attendance.UNCHANGED: Outcome.ATTENDING if coming
+                       else Outcome.NOT_ATTENDING}[step]
             return ChangeOutcome(outcome, self.desk.view_of(found))
 
     def _attend(self, session: Session, found: GroupSession, member: Member, *, wants: bool,

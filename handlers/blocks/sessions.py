@@ -440,7 +440,7 @@ def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz:
         value = str(view.id)
         way_out = (button("Release my place", ActionId.SESSION_RELEASE, value)
                    if any(f.slack_user_id == user for f in view.facilitators)
-                   else button("I can't come after all", ActionId.SESSION_ATTEND, value))
+                   else button("I can't come after all", ActionId.SESSION_CANT_COME, value))
         blocks.append({"type": "actions", "block_id": f"{BlockId.SESSION_ACTIONS}:mine:{value}",
                        "elements": [way_out]})
     if needing_cover:

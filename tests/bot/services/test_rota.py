@@ -68,3 +68,19 @@ def test_coverage_alerts_go_once_per_threshold_even_with_no_coordinator_to_tell(
         end_time=time(20, 0), place="Hope Centre", channel="C0DROPIN"))
     assert runtime.services.rota.send_coverage_alerts() == 1
     assert runtime.services.rota.send_coverage_alerts() == 0
+
+
+def test_i_cant_come_pressed_twice_never_signs_anyone_up(
+    members: Runtime, clock: FakeClock
+) -> None:
+    from bot.rules.coverage import Outcome
+
+    rota = members.services.rota
+    start = clock.now + timedelta(days=3)
+    [made] = members.services.sessions.create(None, SessionDraft(
+        title="Tuesday group", kind=SessionKind.PEER_GROUP, day=start.date(),
+        start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre"))
+    assert rota.attend(made.id, "U0MEMBR06").outcome is Outcome.ATTENDING
+    for _ in range(2):  # a double press, or a click on a Home drawn before the first
+        assert rota.attend(made.id, "U0MEMBR06", wants=False).outcome is Outcome.NOT_ATTENDING
+    assert members.services.sessions.get(made.id).attendees == 0
