@@ -1,7 +1,7 @@
 """Forms are acted on once. Slack may deliver the same submission twice (a retry, a double
 press racing itself, a replayed request within its signing window): the first is handled, and
 any copy is told kindly that it was already sent, and changes nothing. A submission answered
-with field errors, or that failed, is let go, so the person can fix it and send it again."""
+with field errors wrote nothing, so the person can fix it and send it again."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack
+from sqlalchemy.exc import IntegrityError
 
 from bot.services import Services
 from handlers.blocks.text import already_sent_view
@@ -26,22 +27,18 @@ def submitted_once(listener: ViewListener) -> ViewListener:
         view_id = view.get("id")
         if not isinstance(view_id, str) or not view_id:
             raise NotOurs("a form without its id")
-        if not services.once.claim_form(view_id):
+        if services.once.form_done(view_id):
             ack(response_action="update",
                 view=already_sent_view(services.settings.coprod_crisis_line))
             return
-        answers: list[dict[str, Any]] = []
-
-        def ack_and_note(*args: Any, **kwargs: Any) -> None:
-            answers.append(kwargs)
-            ack(*args, **kwargs)
-
         try:
-            listener(ack=ack_and_note, view=view, services=services, **rest)
-        except BaseException:
-            services.once.release_form(view_id)
-            raise
-        if not answers or answers[-1].get("response_action") == "errors":
-            services.once.release_form(view_id)
+            with services.once.form(view_id):
+                listener(ack=ack, view=view, services=services, **rest)
+        except IntegrityError:
+            if not services.once.form_done(view_id):
+                raise
+            # A copy racing this one committed first: this one's record was rolled back.
+            ack(response_action="update",
+                view=already_sent_view(services.settings.coprod_crisis_line))
 
     return once

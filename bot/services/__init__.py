@@ -76,6 +76,8 @@ def build_services(
     settings: Settings, database: sessionmaker[Session], clock: Clock = system_clock
 ) -> Services:
     members = MembersService(database, clock)
+    once = Once(database, clock, settings.coprod_data_key)
+    once.watch(database)
     nudge = Nudge()
     rota = RotaService(database, clock, settings)
     meetings = MeetingsService(database, clock, settings)
@@ -100,5 +102,5 @@ def build_services(
         retention=RetentionService(database, clock, settings, PERSONAL_DATA),
         privacy=PrivacyService(database, clock, settings, PERSONAL_DATA),
         nudge=nudge,
-        once=Once(database, clock, settings.coprod_data_key),
+        once=once,
     )

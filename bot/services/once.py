@@ -11,14 +11,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from storage.models import ProcessedEvent
+
+# The form being handled on this thread (its keyed digest), until its first write commits.
+_pending_form: ContextVar[str | None] = ContextVar("pending_form", default=None)
+
+
+def _note_a_write(session: Session, _context: object) -> None:
+    session.info["wrote"] = True
 
 
 class Once:
@@ -38,15 +48,33 @@ class Once:
         """True the first time an event id arrives; False for Slack's retries of it."""
         return self._claim(event_id[:64], self.clock())
 
-    def claim_form(self, view_id: str) -> bool:
-        """True for the first submission of this form; False for any copy of it."""
-        return self._claim(self._form_key(view_id), _day(self.clock()))
+    @contextmanager
+    def form(self, view_id: str) -> Iterator[None]:
+        """While a form's submission is handled, the first transaction that writes anything
+        also records the form as done, in the same commit: no extra write, and a copy racing
+        it fails that commit (the record's unique key) instead of making a second record."""
+        token = _pending_form.set(self._form_key(view_id))
+        try:
+            yield
+        finally:
+            _pending_form.reset(token)
 
-    def release_form(self, view_id: str) -> None:
-        """The form was not taken (a field to fix, a fault): it may be sent again."""
-        with self.sessions.begin() as session:
-            session.execute(delete(ProcessedEvent).where(
-                ProcessedEvent.event_id == self._form_key(view_id)))
+    def form_done(self, view_id: str) -> bool:
+        with self.sessions() as session:
+            return session.get(ProcessedEvent, self._form_key(view_id)) is not None
+
+    def watch(self, sessions: sessionmaker[Session]) -> None:
+        """Hooks the marking into every transaction this process begins."""
+        event.listen(sessions, "after_flush", _note_a_write)
+        event.listen(sessions, "before_commit", self._mark_form)
+
+    def _mark_form(self, session: Session) -> None:
+        key = _pending_form.get()
+        if key is None or not session.info.pop("wrote", False):
+            return
+        _pending_form.set(None)  # once per submission: its first write
+        session.add(ProcessedEvent(event_id=key, received_at=_day(self.clock())))
+        session.flush()
 
     def _form_key(self, view_id: str) -> str:
         digest = hmac.new(self._key, f"form:{view_id}".encode(), hashlib.sha256).hexdigest()
