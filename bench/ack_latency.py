@@ -8,6 +8,7 @@ Run: make bench (or .venv/bin/python -m bench.ack_latency [--requests 300])."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import socket
@@ -74,7 +75,13 @@ def claim(n: int, session_id: int = 1, respond_to: str = "") -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
+SUBMITTED = itertools.count(1)
+
+
 def submission(n: int) -> str:
+    # Each submission is a new form (Slack gives every opened modal an id of its own): the
+    # same id twice is a copy, answered "already sent" without doing the work.
+    form_id = next(SUBMITTED)
     values = {
         "feedback_kind": {"feedback_kind_chosen": {"type": "static_select",
                                                    "selected_option": {"value": "suggestion"}}},
@@ -87,7 +94,7 @@ def submission(n: int) -> str:
     }
     payload = {"type": "view_submission", "user": {"id": f"U0F{n % 300:06d}"},
                "team": {"id": "T0BENCH"}, "api_app_id": "A0BENCH",
-               "view": {"id": f"V{n}", "callback_id": "feedback_form", "type": "modal",
+               "view": {"id": f"V{form_id}", "callback_id": "feedback_form", "type": "modal",
                         "blocks": [], "state": {"values": values}}}
     return urlencode({"payload": json.dumps(payload)})
 

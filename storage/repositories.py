@@ -74,6 +74,14 @@ class MemberRepository:
             .order_by(Member.name, Member.id)
         ).all()
 
+    def ids_of(self, slack_user_ids: Sequence[str]) -> list[int]:
+        """Member ids for Slack ids, in one lean query (no roles or consents loaded)."""
+        if not slack_user_ids:
+            return []
+        return list(self.session.scalars(
+            select(Member.id).where(Member.slack_user_id.in_(slack_user_ids))
+            .order_by(Member.id)))
+
     def slack_ids_by_role(self, *roles: Role) -> dict[Role, list[str]]:
         """Who holds each role in Slack, in one lean query: routing a case or an alert needs
         only their ids, not whole members with their roles and consents."""

@@ -475,10 +475,8 @@ def _route(session: Session, kind: FeedbackKind, topic: FeedbackTopic,
 def _named_in(session: Session, case: FeedbackCase) -> list[int]:
     """The members a case's notices name (so erasure finds them): the person it is about, and
     the person who raised it when they gave their name. Never an anonymous submitter."""
-    members = MemberRepository(session)
     named = [case.about_slack_id, None if case.anonymous else case.submitter_slack_id]
-    found = (members.get_by_slack_id(slack_id) for slack_id in named if slack_id)
-    return [member.id for member in found if member is not None]
+    return MemberRepository(session).ids_of([slack_id for slack_id in named if slack_id])
 
 
 def _record(case: FeedbackCase, now: datetime, actor: str, change: str) -> None:
