@@ -18,6 +18,7 @@ from slack_bolt.error import BoltError
 from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.delivery.sms import NoSmsProvider
 from bot.logs import configure_logging
 from bot.rules.coverage import coverage_words
 from bot.rules.directory import CsvShapeError, parse_phone
@@ -224,6 +225,9 @@ def _refuse_to_print_texts(runtime: Runtime) -> None:
         who = "1 member takes texts" if takers == 1 else f"{takers} members take texts"
         typer.echo(NO_SMS_PROVIDER.format(who=who), err=True)
         raise typer.Exit(2)
+    # Nobody takes texts today; if someone is added while this runs, their texts fail with
+    # the reason (seen in /coprod deliveries) rather than being printed and marked sent.
+    runtime.sms = NoSmsProvider()
 
 
 def _answer_slack(app: App, runtime: Runtime, *, http: bool, host: str, port: int,

@@ -61,3 +61,14 @@ class ConsoleSmsProvider:
     def sent(self) -> list[SentText]:
         with self._lock:
             return list(self._sent)
+
+
+class NoSmsProvider:
+    """What a real bot has when no SMS provider is set: every text fails, with the reason, for
+    coordinators to see in /coprod deliveries - never printed and marked sent."""
+
+    name = "none"
+
+    def send(self, to: str, body: str, valid_until: datetime | None) -> str:
+        raise SmsError("no SMS provider is set (SMS_PROVIDER=twilio and the TWILIO_ settings)",
+                       permanent=True)

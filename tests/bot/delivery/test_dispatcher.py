@@ -357,3 +357,19 @@ def test_a_fan_out_of_one_notice_is_drawn_once_per_batch(
     dispatcher.render = lambda payload, channel: drawn.append(payload) or render(payload, channel)
     assert dispatcher.deliver_due().sent == 31  # the lead's alert, and the thirty copies
     assert len(drawn) == 2  # level 0 for the lead, and level 7 once for all thirty
+
+
+def test_without_an_sms_provider_a_text_fails_with_the_reason_and_is_never_marked_sent(
+    members: Runtime,
+) -> None:
+    from bot.delivery.sms import NoSmsProvider
+
+    with members.sessions() as session:
+        texter = next(m.id for m in MemberRepository(session).list_all() if m.has_sms_consent)
+    enqueue(members, "invite:none", OutboxChannel.SMS, str(texter),
+            {"text": "Riverside: community meeting Thursday 6pm. Reply YES or NO."})
+    report = Dispatcher(members.sessions, SlackSender(members.client), NoSmsProvider(),
+                        members.services.clock, render=ready_made).deliver_due()
+    failed = row(members, "invite:none")
+    assert (report.sent, report.failed) == (0, 1) and failed.status is OutboxStatus.FAILED
+    assert "no SMS provider is set" in (failed.last_error or "")
