@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.aiohttp import SocketModeHandler
@@ -44,10 +45,16 @@ class CoprodSocketModeHandler(SocketModeHandler):
     (process_before_response), so on the event loop itself one slow listener would hold up
     every other envelope's ack and the pings that keep the connection alive."""
 
+    # Its own pool, as many as the HTTP server's threads: the loop's default one has
+    # min(32, cores + 4) threads, so on two cores a burst of six slow envelopes (a form that
+    # opens a modal through Slack) would make the seventh wait past Slack's three seconds.
+    listeners = ThreadPoolExecutor(max_workers=16, thread_name_prefix="socket-mode")
+
     async def handle(self, client: SocketModeClient,  # type: ignore[override]
                      req: SocketModeRequest) -> None:
         started = time.time()
-        response = await asyncio.to_thread(run_bolt_app, self.app, req)
+        response = await asyncio.get_running_loop().run_in_executor(
+            self.listeners, run_bolt_app, self.app, req)
         await send_async_response(client, req, response, started)
 
 
