@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +25,9 @@ from bot.clock import Clock
 from storage.models import ProcessedEvent
 
 # The form being handled on this thread (its keyed digest), until its first write commits.
-_pending_form: ContextVar[str | None] = ContextVar("pending_form", default=None)
+# (With the thread it belongs to: work handed to another thread copies the context, and must
+# not mark the form as its own.)
+_pending_form: ContextVar[tuple[str, int] | None] = ContextVar("pending_form", default=None)
 
 
 def _note_a_write(session: Session, _context: object) -> None:
@@ -53,7 +56,7 @@ class Once:
         """While a form's submission is handled, the first transaction that writes anything
         also records the form as done, in the same commit: no extra write, and a copy racing
         it fails that commit (the record's unique key) instead of making a second record."""
-        token = _pending_form.set(self._form_key(view_id))
+        token = _pending_form.set((self._form_key(view_id), threading.get_ident()))
         try:
             yield
         finally:
@@ -69,11 +72,12 @@ class Once:
         event.listen(sessions, "before_commit", self._mark_form)
 
     def _mark_form(self, session: Session) -> None:
-        key = _pending_form.get()
-        if key is None or not session.info.pop("wrote", False):
+        pending = _pending_form.get()
+        wrote = session.info.pop("wrote", False)
+        if pending is None or not wrote or pending[1] != threading.get_ident():
             return
         _pending_form.set(None)  # once per submission: its first write
-        session.add(ProcessedEvent(event_id=key, received_at=_day(self.clock())))
+        session.add(ProcessedEvent(event_id=pending[0], received_at=_day(self.clock())))
         session.flush()
 
     def _form_key(self, view_id: str) -> str:
