@@ -472,3 +472,27 @@ class ServerThread:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+TWILIO_PUBLIC_URL = "https://coprod.example.org"  # where Twilio is told the bot lives
+
+
+def texting_bot(settings: Settings, engine: Engine, clock: FakeClock,
+                fake_twilio: FakeTwilio) -> tuple[CoprodApp, Runtime, Any]:
+    """The real bot texting through the fake Twilio, with the members imported: its app, its
+    runtime, and the WSGI app that serves Slack and Twilio's webhooks."""
+    from bot.delivery.twilio import TwilioSmsProvider
+    from bot.sms_web import make_sms_routes
+    from bot.web import make_wsgi_app
+
+    texting = settings.model_copy(update={
+        "sms_provider": "twilio", "twilio_account_sid": "AC0000000000000000000000000000test",
+        "twilio_auth_token": fake_twilio.auth_token, "twilio_from_number": "+447700900999",
+        "twilio_api_url": fake_twilio.url, "coprod_public_url": TWILIO_PUBLIC_URL})
+    provider = TwilioSmsProvider("AC0000000000000000000000000000test", fake_twilio.auth_token,
+                                 "+447700900999", api_url=fake_twilio.url,
+                                 status_callback=TWILIO_PUBLIC_URL + "/sms/status")
+    runtime = build_runtime(texting, engine=engine, clock=clock, sms=provider)
+    runtime.services.members.import_csv(MEMBERS_CSV)
+    app = create_app(texting, runtime.services, client=runtime.client)
+    return app, runtime, make_wsgi_app(app, engine, extra_routes=make_sms_routes(runtime.services))

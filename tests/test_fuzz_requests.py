@@ -26,27 +26,26 @@ import pytest
 from sqlalchemy import Engine, func, select
 from twilio.request_validator import RequestValidator
 
-from bot.app import CoprodApp, create_app
+from bot.app import CoprodApp
 from bot.config import Settings
-from bot.delivery.twilio import TwilioSmsProvider
-from bot.sms_web import make_sms_routes
-from bot.web import MAX_SLACK_BODY, make_wsgi_app
-from bot.wiring import Runtime, build_runtime
+from bot.web import MAX_SLACK_BODY
+from bot.wiring import Runtime
 from handlers.ids import ActionId, CallbackId, Shortcut, SlashCommand
 from storage.models import Base
 from tests.conftest import (
-    MEMBERS_CSV,
     SIGNING_SECRET,
+    TWILIO_PUBLIC_URL,
     FakeClock,
     LogRecorder,
     ServerThread,
     command_body,
+    texting_bot,
 )
 from tests.fakes.slack import FakeSlack
 from tests.fakes.twilio import FakeTwilio
 
 SEED = int(os.environ.get("COPROD_FUZZ_SEED", "15"))
-PUBLIC = "https://coprod.example.org"
+PUBLIC = TWILIO_PUBLIC_URL
 PEOPLE = ["U0COORD01", "U0FACIL02", "U0SAFEG05", "U0MEMBR06", "U0NOBODY9"]
 ODD_VALUES: list[Any] = ["abc", "", "1.5", None, [], ["1"], "0", "-3", "9" * 30, 12, True,
                          {"id": 1}, "1 OR 1=1", "<!channel>", "\u202e7"]
@@ -341,17 +340,7 @@ class World:
 @pytest.fixture
 def world(settings: Settings, engine: Engine, clock: FakeClock, fake_slack: FakeSlack,
           fake_twilio: FakeTwilio) -> Iterator[World]:
-    texting = settings.model_copy(update={
-        "sms_provider": "twilio", "twilio_account_sid": "AC0000000000000000000000000000test",
-        "twilio_auth_token": fake_twilio.auth_token, "twilio_from_number": "+447700900999",
-        "twilio_api_url": fake_twilio.url, "coprod_public_url": PUBLIC})
-    provider = TwilioSmsProvider("AC0000000000000000000000000000test", fake_twilio.auth_token,
-                                 "+447700900999", api_url=fake_twilio.url,
-                                 status_callback=PUBLIC + "/sms/status")
-    runtime = build_runtime(texting, engine=engine, clock=clock, sms=provider)
-    runtime.services.members.import_csv(MEMBERS_CSV)
-    app = create_app(texting, runtime.services, client=runtime.client)
-    wsgi = make_wsgi_app(app, engine, extra_routes=make_sms_routes(runtime.services))
+    app, runtime, wsgi = texting_bot(settings, engine, clock, fake_twilio)
     with ServerThread(wsgi) as server:
         yield World(app, runtime, Client(server.port), fake_slack, fake_twilio)
 

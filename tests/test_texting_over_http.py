@@ -14,15 +14,11 @@ import pytest
 from sqlalchemy import Engine
 from twilio.request_validator import RequestValidator
 
-from bot.app import create_app
 from bot.config import Settings
-from bot.delivery.twilio import TwilioSmsProvider
 from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.rules.sessions import SessionDraft, SessionKind
 from bot.rules.texting import RsvpFor, RsvpSubject
-from bot.sms_web import make_sms_routes
-from bot.web import make_wsgi_app
-from bot.wiring import Runtime, build_runtime
+from bot.wiring import Runtime
 from handlers.ids import ActionId, BlockId
 from storage.models import (
     InboundText,
@@ -33,11 +29,11 @@ from storage.models import (
     TextQuestion,
 )
 from storage.repositories import MemberRepository, OutboxRepository
-from tests.conftest import MEMBERS_CSV, FakeClock, ServerThread, SlackDriver
+from tests.conftest import TWILIO_PUBLIC_URL, FakeClock, ServerThread, SlackDriver, texting_bot
 from tests.fakes.slack import FakeSlack
 from tests.fakes.twilio import FakeTwilio
 
-PUBLIC = "https://coprod.example.org"
+PUBLIC = TWILIO_PUBLIC_URL
 DEV = "+447700900104"  # Dev Patel: texts only, agreed to texts
 COORDINATOR = "U0COORD01"
 
@@ -123,17 +119,7 @@ class World:
 @pytest.fixture
 def world(settings: Settings, engine: Engine, clock: FakeClock, fake_slack: FakeSlack,
           fake_twilio: FakeTwilio) -> Iterator[World]:
-    texting = settings.model_copy(update={
-        "sms_provider": "twilio", "twilio_account_sid": "AC0000000000000000000000000000test",
-        "twilio_auth_token": fake_twilio.auth_token, "twilio_from_number": "+447700900999",
-        "twilio_api_url": fake_twilio.url, "coprod_public_url": PUBLIC})
-    provider = TwilioSmsProvider("AC0000000000000000000000000000test", fake_twilio.auth_token,
-                                 "+447700900999", api_url=fake_twilio.url,
-                                 status_callback=PUBLIC + "/sms/status")
-    runtime = build_runtime(texting, engine=engine, clock=clock, sms=provider)
-    runtime.services.members.import_csv(MEMBERS_CSV)
-    app = create_app(texting, runtime.services, client=runtime.client)
-    wsgi = make_wsgi_app(app, engine, extra_routes=make_sms_routes(runtime.services))
+    app, runtime, wsgi = texting_bot(settings, engine, clock, fake_twilio)
     with ServerThread(wsgi) as server:
         yield World(runtime, SlackDriver(app, fake_slack), Phone(server.url,
                                                                   fake_twilio.auth_token),
