@@ -7,7 +7,10 @@ Fernet tokens, so the database file alone gives away no one's words.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -20,6 +23,7 @@ class DataKeyError(RuntimeError):
 
 
 _ring: MultiFernet | None = None
+_digests: bytes = secrets.token_bytes(32)
 TOKEN_PREFIX = "gAAAAA"  # noqa: S105 - every Fernet token starts so (version and time)
 
 
@@ -35,8 +39,19 @@ def parse_keys(text: str) -> MultiFernet:
 
 
 def configure(keys: str | None) -> None:
-    global _ring
+    global _ring, _digests
     _ring = parse_keys(keys) if keys else None
+    first = (keys or "").split(",")[0].strip()
+    # A key of its own for digests, derived from the first data key (every process of an
+    # install shares it); a process with no data key gets one that dies with it.
+    _digests = (hmac.new(first.encode(), b"coprod: keyed digests", hashlib.sha256).digest()
+                if first else secrets.token_bytes(32))
+
+
+def keyed_digest(purpose: str, value: str) -> str:
+    """A digest nobody without the data key can work out from `value` (so a reference shown to
+    the team can't be matched to a case code someone holds)."""
+    return hmac.new(_digests, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def new_key() -> str:

@@ -47,6 +47,7 @@ from bot.rules.roles import Role
 from bot.services.cases import CaseDesk
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
+from storage.crypto import keyed_digest
 from storage.models import (
     FeedbackCase,
     FeedbackEvent,
@@ -155,7 +156,7 @@ class CaseView:
     events: tuple[CaseEventView, ...]
     # How the team refers to it. Case numbers count up, so an anonymous case numbered between
     # two named ones would say when it was sent: it is known by a reference drawn from its
-    # (random) case code's digest instead.
+    # (random) case code, through a keyed digest: holding a code doesn't give its reference.
     reference: str = ""
 
     @classmethod
@@ -164,7 +165,8 @@ class CaseView:
         case that wait for a later round."""
         shown = [m for m in case.messages if as_of is None or m.created_at <= as_of]
         return cls(
-            reference=f"A-{case.code_hash[:6].upper()}" if case.anonymous else f"#{case.id}",
+            reference=(f"A-{keyed_digest('case reference', case.code_hash)[:6].upper()}"
+                       if case.anonymous else f"#{case.id}"),
             id=case.id,
             kind=case.kind,
             topic=case.topic,

@@ -211,3 +211,25 @@ def test_the_export_leaves_out_what_still_waits_for_its_round(
     clock.now = clock.now.replace(minute=30, second=0)
     [_, case] = feedback.cases_between(start, end)
     assert [m.body for m in case.messages] == ["It was on Tuesday"]
+
+
+def test_the_team_knows_an_anonymous_case_by_a_reference_a_code_holder_cant_work_out(
+    members: Runtime, clock: FakeClock
+) -> None:
+    from bot.rules.feedback import hash_case_code
+
+    feedback = members.services.feedback
+    named = feedback.submit(FeedbackForm(FeedbackKind.SUGGESTION, FeedbackTopic.SERVICE,
+                                         "Could we have tea", anonymous=False), "U0FACIL02")
+    hidden = feedback.submit(FeedbackForm(FeedbackKind.SUGGESTION, FeedbackTopic.SERVICE,
+                                          "The heating is broken", anonymous=True), "U0MEMBR06")
+    clock.advance(minutes=16)
+    cases = {c.id: c for c in feedback.open_cases_for("U0COORD01")}
+    assert cases[named.case_id].reference == f"#{named.case_id}"
+    reference = cases[hidden.case_id].reference
+    assert reference.startswith("A-") and str(hidden.case_id) not in reference
+    # Not the plain digest of the code: holding the code doesn't tell you the reference.
+    assert reference[2:] != hash_case_code(hidden.code)[:6].upper()
+    # And the same on every read, so the team can talk about it.
+    again = {c.reference for c in feedback.open_cases_for("U0COORD01")}
+    assert again == {reference, f"#{named.case_id}"}
