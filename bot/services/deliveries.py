@@ -9,10 +9,11 @@ from datetime import datetime
 from sqlalchemy import delete, literal, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.notices import UPDATE_TARGET_PREFIX, update_key, update_target
+from bot.notices import UPDATE_TARGET_PREFIX
 from bot.rules.forms import is_whole_number
 from bot.rules.roles import Role
 from bot.services.members import MembersService
+from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, rows_changed
 from storage.models import Member, OutboxChannel, OutboxMessage, OutboxStatus
 from storage.repositories import MemberRepository, OutboxRepository
@@ -95,14 +96,10 @@ def _erase_notices(session: Session, person: Person, now: datetime) -> dict[str,
     ids = outbox.ids_addressed_to(person.member_id, person.slack_user_id)
     removed = rows_changed(session, delete(OutboxMessage).where(OutboxMessage.id.in_(ids))) \
         if ids else 0
-    naming = outbox.copies_naming(person.member_id)
-    for copy in naming:
-        outbox.enqueue(key=update_key(copy.idempotency_key, f"erased-{person.member_id}"),
-                       channel=OutboxChannel.SLACK_UPDATE,
-                       target=update_target(copy.idempotency_key), payload=dict(copy.payload),
-                       now=now)
+    redrawn = NoticeBook(session, now).redraw_copies(
+        outbox.copies_naming(person.member_id), f"erased-{person.member_id}")
     outbox.forget_concern(person.member_id)
-    return {"notices to them": removed, "notices naming them, redrawn": len(naming)}
+    return {"notices to them": removed, "notices naming them, redrawn": redrawn}
 
 
 def _purge_notices(session: Session, periods: Periods) -> dict[str, int]:

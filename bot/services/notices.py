@@ -69,16 +69,20 @@ class NoticeBook:
     def redraw(self, notice: Notice, version: int | str) -> int:
         """Every posted copy of `notice` (all its levels and places) is drawn again from the
         current state: each copy's own notice is queued once more as an update of it."""
+        return self.redraw_copies(self.outbox.copies_of(notice.family), version)
+
+    def redraw_copies(self, copies: Iterable[OutboxMessage], version: int | str) -> int:
+        """Each posted copy drawn again from the current state: its own notice queued once
+        more as an update of it."""
         # A copy stored before notices were data keeps no notice (only {"text": ""} once
         # delivered): there is nothing to draw it from, so it is left as it stands.
-        copies = [c for c in self.outbox.copies_of(notice.family)
-                  if notices.NOTICE_FIELD in c.payload]
-        for copy in copies:
+        drawable = [c for c in copies if notices.NOTICE_FIELD in c.payload]
+        for copy in drawable:
             key = copy.idempotency_key
             self.outbox.enqueue(
                 key=notices.update_key(key, version), channel=OutboxChannel.SLACK_UPDATE,
                 target=notices.update_target(key), payload=dict(copy.payload), now=self.now)
-        return len(copies)
+        return len(drawable)
 
     def was_queued(self, notice: Notice) -> bool:
         return self.outbox.has_family(notice.family)
