@@ -53,16 +53,19 @@ class Notice(BaseModel):
     @property
     def family(self) -> str:
         """The key prefix every copy of this notice shares."""
-        names = self.identity if self.identity is not None else tuple(type(self).model_fields)
-        values = self.model_dump(mode="json")
-        return f"{self.kind}:{':'.join(str(values[n]) for n in names)}|"
+        return self._key_parts()[0]
 
     def key(self, place: str) -> str:
         """The idempotency key of this notice at one place (see `dm`, `channel`, `text`)."""
+        family, rest = self._key_parts()
+        return f"{family}{rest + '|' if rest else ''}{place}"
+
+    def _key_parts(self) -> tuple[str, str]:
+        """The family (the identity fields) and the rest, from one reading of the fields."""
         names = self.identity if self.identity is not None else tuple(type(self).model_fields)
         values = self.model_dump(mode="json")
-        rest = ":".join(str(v) for n, v in values.items() if n not in names)
-        return f"{self.family}{rest + '|' if rest else ''}{place}"
+        family = f"{self.kind}:{':'.join(str(values[n]) for n in names)}|"
+        return family, ":".join(str(v) for n, v in values.items() if n not in names)
 
 
 def read_notice(payload: dict[str, Any]) -> Notice | None:
