@@ -14,19 +14,27 @@ class NotOurs(ValueError):
     """The request carries something our buttons and forms never send."""
 
 
-def actor(body: dict[str, Any]) -> str:
-    """The Slack user id of whoever clicked, typed or submitted."""
-    user = body.get("user")
-    found = user.get("id") if isinstance(user, dict) else None
+def _id(found: object, what: str) -> str:
+    """An id Slack always sends as a non-empty string."""
     if not isinstance(found, str) or not found:
-        raise NotOurs("no user")
+        raise NotOurs(what)
     return found
 
 
-def button_value(body: dict[str, Any]) -> str:
+def _first_action(body: dict[str, Any]) -> dict[str, Any]:
     actions = body.get("actions")
     first = actions[0] if isinstance(actions, list) and actions else None
-    value = first.get("value") if isinstance(first, dict) else None
+    return first if isinstance(first, dict) else {}
+
+
+def actor(body: dict[str, Any]) -> str:
+    """The Slack user id of whoever clicked, typed or submitted."""
+    user = body.get("user")
+    return _id(user.get("id") if isinstance(user, dict) else None, "no user")
+
+
+def button_value(body: dict[str, Any]) -> str:
+    value = _first_action(body).get("value")
     if not isinstance(value, str):
         raise NotOurs("no button value")
     return value
@@ -65,9 +73,7 @@ def metadata_number(view: dict[str, Any], key: str) -> int:
 
 def chosen_option(body: dict[str, Any]) -> str:
     """The value of the option picked in an overflow or select menu."""
-    actions = body.get("actions")
-    first = actions[0] if isinstance(actions, list) and actions else None
-    option = first.get("selected_option") if isinstance(first, dict) else None
+    option = _first_action(body).get("selected_option")
     value = option.get("value") if isinstance(option, dict) else None
     if not isinstance(value, str):
         raise NotOurs("no option")
@@ -76,10 +82,7 @@ def chosen_option(body: dict[str, Any]) -> str:
 
 def trigger_id(body: dict[str, Any]) -> str:
     """What opens a modal in answer to this click, command or shortcut (valid about 3 s)."""
-    found = body.get("trigger_id")
-    if not isinstance(found, str) or not found:
-        raise NotOurs("no trigger_id")
-    return found
+    return _id(body.get("trigger_id"), "no trigger_id")
 
 
 def form_view(body: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +95,4 @@ def form_view(body: dict[str, Any]) -> dict[str, Any]:
 
 def event_user(event: dict[str, Any]) -> str:
     """The Slack user id an event is about (who opened the App Home)."""
-    found = event.get("user")
-    if not isinstance(found, str) or not found:
-        raise NotOurs("no user")
-    return found
+    return _id(event.get("user"), "no user")
