@@ -66,6 +66,19 @@ def card_message(fake: FakeSlack) -> dict[str, Any]:
     return {"blocks": post["blocks"], "text": post["text"]}
 
 
+def card_menu(slack: SlackDriver, session_id: int, choice: str,
+              user: str = COORDINATOR) -> dict[str, Any]:
+    """A pick from a session card's menu ("edit" or "cancel"), as Slack sends it."""
+    return {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
+            "user": {"id": user}, "api_app_id": "A0COPROD", "trigger_id": "t-menu",
+            "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL},
+            "response_url": slack.fake.response_url("manage"),
+            "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
+                         "block_id": f"session_actions:{session_id}",
+                         "selected_option": {"value": f"{choice}:{session_id}"},
+                         "action_ts": "1"}]}
+
+
 def dms_to(fake: FakeSlack, user: str) -> list[str]:
     return [json.dumps(c.params) for c in fake.calls_to("chat.postMessage")
             if c.params["channel"] == user]
@@ -494,14 +507,7 @@ def test_cancelling_tells_everyone_signed_up_by_their_own_way(
     deliver(members)
     slack.click(card_message(slack.fake), ActionId.SESSION_CLAIM, user_id=COORDINATOR,
                 channel=CHANNEL)
-    manage = {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
-              "user": {"id": COORDINATOR}, "api_app_id": "A0COPROD", "trigger_id": "t",
-              "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL},
-              "response_url": slack.fake.response_url("manage"),
-              "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
-                           "block_id": f"session_actions:{session_id}",
-                           "selected_option": {"value": f"cancel:{session_id}"},
-                           "action_ts": "1"}]}
+    manage = card_menu(slack, session_id, "cancel")
     assert slack.interactive(manage).status == 200
     deliver(members)
     assert any("has been cancelled" in m for m in dms_to(slack.fake, FACILITATOR))
@@ -568,14 +574,7 @@ def test_editing_a_session_tells_those_signed_up(
     session_id = make_session(members, clock)
     members.services.rota.claim(session_id, FACILITATOR)
     deliver(members)
-    manage = {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
-              "user": {"id": COORDINATOR}, "api_app_id": "A0COPROD", "trigger_id": "t-edit",
-              "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL},
-              "response_url": slack.fake.response_url("manage"),
-              "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
-                           "block_id": f"session_actions:{session_id}",
-                           "selected_option": {"value": f"edit:{session_id}"},
-                           "action_ts": "1"}]}
+    manage = card_menu(slack, session_id, "edit")
     slack.interactive(manage)
     form = slack.opened_view()
     assert form["title"]["text"] == "Edit session"
@@ -605,14 +604,7 @@ def test_editing_a_session_moves_its_card_to_the_channel_picked(
 ) -> None:
     session_id = make_session(members, clock)
     deliver(members)
-    manage = {"type": "block_actions", "team": {"id": "T0EXAMPLE"},
-              "user": {"id": COORDINATOR}, "api_app_id": "A0COPROD", "trigger_id": "t-edit",
-              "container": {"type": "message", "message_ts": "1", "channel_id": CHANNEL},
-              "response_url": slack.fake.response_url("manage"),
-              "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
-                           "block_id": f"session_actions:{session_id}",
-                           "selected_option": {"value": f"edit:{session_id}"},
-                           "action_ts": "1"}]}
+    manage = card_menu(slack, session_id, "edit")
     slack.interactive(manage)
     form = slack.opened_view()
     day = next(b for b in form["blocks"] if b.get("block_id") == BlockId.SS_DAY)
