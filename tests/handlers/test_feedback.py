@@ -361,13 +361,18 @@ def test_someone_it_was_not_sent_to_cannot_act_on_it(
         assert session.query(FeedbackCase).one().status is FeedbackStatus.NEW
 
 
+def meeting_task(slack: SlackDriver, members: Runtime, clock: FakeClock) -> dict[str, Any]:
+    """Named feedback asking for a confidential meeting: the coordinator's task for it."""
+    submit(slack, **{BlockId.FB_NAMED_OPTIONS: [OptionValue.WANTS_MEETING]})
+    deliver(members, clock)
+    return next(m for m in dms_to(slack.fake, COORDINATOR)
+                if "confidential meeting" in json.dumps(m["blocks"]))
+
+
 def test_a_meeting_request_becomes_a_task_with_acknowledge_and_arranged(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
-    submit(slack, **{BlockId.FB_NAMED_OPTIONS: [OptionValue.WANTS_MEETING]})
-    deliver(members, clock)
-    task = next(m for m in dms_to(slack.fake, COORDINATOR)
-                if "confidential meeting" in json.dumps(m["blocks"]))
+    task = meeting_task(slack, members, clock)
     slack.click(task, ActionId.FB_MEETING_ACKNOWLEDGE, user_id=COORDINATOR)
     slack.click(task, ActionId.FB_MEETING_ARRANGED, user_id=COORDINATOR)
     deliver(members, clock)
@@ -379,10 +384,7 @@ def test_a_meeting_request_becomes_a_task_with_acknowledge_and_arranged(
 def test_a_meeting_that_cannot_be_arranged_is_declined_kindly_and_stays_closed(
     slack: SlackDriver, members: Runtime, clock: FakeClock
 ) -> None:
-    submit(slack, **{BlockId.FB_NAMED_OPTIONS: [OptionValue.WANTS_MEETING]})
-    deliver(members, clock)
-    task = next(m for m in dms_to(slack.fake, COORDINATOR)
-                if "confidential meeting" in json.dumps(m["blocks"]))
+    task = meeting_task(slack, members, clock)
     slack.click(task, ActionId.FB_MEETING_DECLINE, user_id=COORDINATOR)
     redrawn = slack.fake.responses[-1].params
     assert redrawn["replace_original"] is True
