@@ -4,6 +4,7 @@ audited guard and the meeting request's workflow."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -227,7 +228,8 @@ def test_the_team_knows_an_anonymous_case_by_a_reference_a_code_holder_cant_work
     cases = {c.id: c for c in feedback.open_cases_for("U0COORD01")}
     assert cases[named.case_id].reference == f"#{named.case_id}"
     reference = cases[hidden.case_id].reference
-    assert reference.startswith("A-") and str(hidden.case_id) not in reference
+    # A reference of its own, not the case's number (which would say when it was sent).
+    assert re.fullmatch(r"A-[0-9A-F]{6}", reference) and "#" not in reference
     # Not the plain digest of the code: holding the code doesn't tell you the reference.
     assert reference[2:] != hash_case_code(hidden.code)[:6].upper()
     # And the same on every read, so the team can talk about it.
