@@ -76,7 +76,7 @@ def build_services(
     settings: Settings, database: sessionmaker[Session], clock: Clock = system_clock
 ) -> Services:
     members = MembersService(database, clock)
-    once = Once(database, clock, settings.coprod_data_key)
+    once = Once(database, clock)
     once.watch(database)
     nudge = Nudge()
     rota = RotaService(database, clock, settings)

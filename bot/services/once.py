@@ -8,9 +8,6 @@ leaves nothing that points at its sender."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from storage.crypto import keyed_digest
 from storage.models import ProcessedEvent
 
 # The form being handled on this thread (its keyed digest), until its first write commits.
@@ -35,17 +33,9 @@ def _note_a_write(session: Session, _context: object) -> None:
 
 
 class Once:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
-                 data_key: str | None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self.sessions = sessions
         self.clock = clock
-        # Keyed with the data key, so that the stored digest can't be matched to a view id by
-        # anyone holding only the database; every process of an install shares it.
-        first_key = (data_key or "").split(",")[0].strip()
-        # A key of its own, derived from the data key: never the encryption key itself.
-        self._key = (hmac.new(first_key.encode(), b"coprod: forms acted on once",
-                              hashlib.sha256).digest()
-                     if first_key else secrets.token_bytes(32))
 
     def first_time_seen(self, event_id: str) -> bool:
         """True the first time an event id arrives; False for Slack's retries of it."""
@@ -80,9 +70,11 @@ class Once:
         session.add(ProcessedEvent(event_id=pending[0], received_at=_day(self.clock())))
         session.flush()
 
-    def _form_key(self, view_id: str) -> str:
-        digest = hmac.new(self._key, f"form:{view_id}".encode(), hashlib.sha256).hexdigest()
-        return f"form:{digest[:40]}"
+    @staticmethod
+    def _form_key(view_id: str) -> str:
+        # Keyed (a subkey of the data key, shared by every process of an install), so the
+        # stored digest can't be matched to a view id by anyone holding only the database.
+        return f"form:{keyed_digest('form', view_id)[:40]}"
 
     def _claim(self, key: str, at: datetime) -> bool:
         try:
