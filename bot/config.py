@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     coprod_crisis_line: str = "Samaritans, free, day or night: 116 123"
     coprod_signposting_file: Path | None = None
     coprod_escalate_after_minutes: float = Field(default=10, gt=0)
+    # A follow-up not marked done this many hours after its day is chased with the leads too.
+    coprod_follow_up_grace_hours: float = Field(default=24, gt=0)
+    # Trustees are reminded this often until a serious-incident decision is recorded.
+    coprod_serious_incident_reminder_hours: float = Field(default=24, gt=0)
+    # The trustee digest: every this many months, on the 1st at 9am local; 0 turns it off.
+    coprod_trustee_digest_months: int = Field(default=1, ge=0, le=12)
 
     sms_provider: str = "console"
     twilio_account_sid: str | None = None

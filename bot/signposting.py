@@ -20,6 +20,17 @@ class Signpost:
     name: str
     contact: str
     when: str
+    # The council's adult safeguarding team: shown to safeguarding leads at the s42 step,
+    # not in the lists members see.
+    adult_safeguarding: bool = False
+
+
+def for_members(signposts: list[Signpost]) -> tuple[Signpost, ...]:
+    return tuple(s for s in signposts if not s.adult_safeguarding)
+
+
+def adult_safeguarding_contacts(signposts: list[Signpost]) -> tuple[Signpost, ...]:
+    return tuple(s for s in signposts if s.adult_safeguarding)
 
 
 def load_signposts(path: Path | None = None) -> list[Signpost]:
@@ -35,5 +46,6 @@ def load_signposts(path: Path | None = None) -> list[Signpost]:
         if not isinstance(item, dict) or not item.get("name") or not item.get("contact"):
             raise SignpostingError(f"entry {number} in {source} needs a name and a contact")
         signposts.append(Signpost(str(item["name"]), str(item["contact"]),
-                                  str(item.get("when", ""))))
+                                  str(item.get("when", "")),
+                                  item.get("adult_safeguarding") is True))
     return signposts

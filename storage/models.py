@@ -30,10 +30,25 @@ from bot.rules.feedback_words import (
     FeedbackTopic,
     MeetingStatus,
 )
-from bot.rules.incidents import IncidentKind, IncidentRoute, IncidentStatus, Severity
+from bot.rules.incidents import (
+    BreachStep,
+    IncidentKind,
+    IncidentRoute,
+    IncidentStatus,
+    Severity,
+)
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import MeetingKind, MeetingRepeat
 from bot.rules.roles import Role
+from bot.rules.safeguarding import (
+    Agency,
+    Answer,
+    BreachOutcome,
+    CharityDecision,
+    FollowUpStatus,
+    S42Decision,
+    Spoken,
+)
 from bot.rules.sessions import Repeat, SessionKind
 from storage.crypto import EncryptedJSON, EncryptedText
 
@@ -493,6 +508,120 @@ class IncidentStep(Base):
     actor_slack_id: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(EncryptedText)
     incident: Mapped[Incident] = relationship(back_populates="timeline")
+
+
+class IncidentOutcome(Base):
+    """What was done, recorded each time an incident is resolved (a reopened incident that is
+    resolved again has two). Everything typed is encrypted."""
+
+    __tablename__ = "incident_outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+    what_was_done: Mapped[str] = mapped_column(EncryptedText)
+    spoken: Mapped[Spoken] = mapped_column(_str_enum(Spoken))
+    views_and_wishes: Mapped[str] = mapped_column(EncryptedText, default="")
+    decision: Mapped[str] = mapped_column(EncryptedText)
+    reasons: Mapped[str] = mapped_column(EncryptedText)
+
+
+class IncidentReferral(Base):
+    """A referral made to another agency, from an outcome or from the s42 step."""
+
+    __tablename__ = "incident_referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    outcome_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident_outcomes.id", ondelete="CASCADE"))
+    agency: Mapped[Agency] = mapped_column(_str_enum(Agency, 30))
+    reference: Mapped[str] = mapped_column(EncryptedText, default="")
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class IncidentFollowUp(Base):
+    """Something someone will do by a day; reminded on the day, then escalated if missed."""
+
+    __tablename__ = "incident_follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(EncryptedText)
+    assignee_slack_id: Mapped[str] = mapped_column(String(32), index=True)
+    due_at: Mapped[datetime]
+    status: Mapped[FollowUpStatus] = mapped_column(_str_enum(FollowUpStatus))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    done_by: Mapped[str | None] = mapped_column(String(32))
+    done_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class SafeguardingCheck(Base):
+    """The three Care Act s42 questions for one incident, and the decision to refer or not."""
+
+    __tablename__ = "incident_s42_checks"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    care_needs: Mapped[Answer] = mapped_column(_str_enum(Answer))
+    abuse_or_neglect: Mapped[Answer] = mapped_column(_str_enum(Answer))
+    cannot_protect: Mapped[Answer] = mapped_column(_str_enum(Answer))
+    decision: Mapped[S42Decision] = mapped_column(_str_enum(S42Decision))
+    reasons: Mapped[str] = mapped_column(EncryptedText)
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class SeriousIncident(Base):
+    """An incident a lead marked as possibly serious for the charity, and the trustees'
+    decision on reporting it to the Charity Commission. Reminders run until they decide."""
+
+    __tablename__ = "serious_incidents"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    harms: Mapped[str] = mapped_column(String(120))  # Harm values, comma-separated
+    marked_by: Mapped[str] = mapped_column(String(32))
+    marked_at: Mapped[datetime]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None]
+    decision: Mapped[CharityDecision | None] = mapped_column(_str_enum(CharityDecision))
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(EncryptedText, default="")
+    reason: Mapped[str] = mapped_column(EncryptedText, default="")
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class BreachTask(Base):
+    """A breach follow-up on the shared request workflow: a "talk it through" or a hiatus
+    review, about one person, with its outcome. Never changes membership."""
+
+    __tablename__ = "breach_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    step: Mapped[BreachStep] = mapped_column(_str_enum(BreachStep))
+    status: Mapped[RequestStatus] = mapped_column(_str_enum(RequestStatus))
+    acted_by: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[BreachOutcome | None] = mapped_column(_str_enum(BreachOutcome))
+    outcome_note: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    member: Mapped[Member] = relationship(lazy="selectin")
 
 
 class InboundText(Base):

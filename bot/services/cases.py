@@ -60,16 +60,20 @@ class CaseDesk:
             raise
 
     def holds_a_role(self, session: Session, actor: str) -> bool:
+        return self.holds_one_of(session, actor, self.roles)
+
+    def holds_one_of(self, session: Session, actor: str, roles: Collection[Role]) -> bool:
         member = MemberRepository(session).get_by_slack_id(actor)
-        return member is not None and bool(member.role_set & self.roles)
+        return member is not None and bool(member.role_set & frozenset(roles))
 
     def admit(self, session: Session, case_id: int, case: Case | None, actor: str,
               recipients: Callable[[Case], Collection[str]], *, action: str,
-              needed: Role) -> Case:
+              needed: Role, roles: Collection[Role] | None = None) -> Case:
         """The case, with the look or action recorded; or a refusal (`needed` names who could
-        do it). A case that doesn't exist is refused in the same words as one not theirs."""
+        do it). A case that doesn't exist is refused in the same words as one not theirs.
+        `roles` narrows who may take this action to holders of one of them, now."""
         if (case is None or actor not in recipients(case)
-                or not self.holds_a_role(session, actor)):
+                or not self.holds_one_of(session, actor, roles or self.roles)):
             raise Refused(needed, actor, action, self.subject(case_id))
         AuditRepository(session).record(self.clock(), actor, action, self.subject(case_id))
         return case

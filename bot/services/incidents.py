@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +40,12 @@ from bot.services.cases import CaseDesk
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
-from bot.signposting import Signpost, load_signposts
+from bot.signposting import (
+    Signpost,
+    adult_safeguarding_contacts,
+    for_members,
+    load_signposts,
+)
 from storage.models import (
     Incident,
     IncidentPerson,
@@ -157,7 +162,9 @@ class IncidentsService:
         self.settings = settings
         self.nudge = nudge
         self.every = timedelta(minutes=settings.coprod_escalate_after_minutes)
-        self.signposts = tuple(load_signposts(settings.coprod_signposting_file))
+        listed = load_signposts(settings.coprod_signposting_file)
+        self.signposts = for_members(listed)
+        self.adult_safeguarding = adult_safeguarding_contacts(listed)
         # Whoever an incident can reach: by routing, escalation or a breach follow-up.
         self.desk = CaseDesk(sessions, clock, "incident", roles=(
             Role.SAFEGUARDING_LEAD, Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE))
@@ -317,7 +324,7 @@ class IncidentsService:
     def _settle(self, incident_id: int, actor: str, to: IncidentStatus) -> IncidentView:
         now = self.clock()
         with self.desk.transaction() as session:
-            incident = self._for_responder(session, incident_id, actor, lock=True,
+            incident = self.admit(session, incident_id, actor, lock=True,
                                            action=to.value)
             if not moves_forward(list(IncidentStatus), incident.status, to):
                 return incident_view(incident)
@@ -343,7 +350,7 @@ class IncidentsService:
             raise InvalidIncident({"note": "Please write a note of up to 3000 characters."})
         now = self.clock()
         with self.desk.transaction() as session:
-            incident = self._for_responder(session, incident_id, actor, lock=True,
+            incident = self.admit(session, incident_id, actor, lock=True,
                                            action="note")
             record_step(incident, now, "note", actor=actor, note=note)
             session.flush()
@@ -351,7 +358,7 @@ class IncidentsService:
 
     def view_for(self, incident_id: int, actor: str) -> IncidentView:
         with self.desk.transaction() as session:
-            return incident_view(self._for_responder(session, incident_id, actor))
+            return incident_view(self.admit(session, incident_id, actor))
 
     def open_for(self, slack_user_id: str) -> list[IncidentView]:
         with self.sessions.begin() as session:
@@ -397,15 +404,18 @@ class IncidentsService:
             return Counter((i.kind.value, i.severity.value) for i in
                            IncidentRepository(session).list_created_between(start, end))
 
-    def _for_responder(self, session: Session, incident_id: int, actor: str, *,
-                       lock: bool = False, action: str = "read") -> Incident:
+    def admit(self, session: Session, incident_id: int, actor: str, *, action: str = "read",
+              lock: bool = False, roles: Collection[Role] | None = None) -> Incident:
         """Only the people an incident was sent to may read or act on it, whatever a request
-        claims; someone named as involved is never among them. Every try is audited."""
+        claims; someone named as involved is never among them. `roles` narrows an action to
+        holders of one of those roles now (e.g. RESPONDERS for resolving). Every try is
+        audited; a refusal raises Refused (a NotAllowed)."""
         repo = IncidentRepository(session)
         incident = repo.get_for_update(incident_id) if lock else repo.get(incident_id)
         return self.desk.admit(session, incident_id, incident, actor,
                                lambda i: {r.slack_user_id for r in i.recipients},
-                               action=action, needed=Role.SAFEGUARDING_LEAD)
+                               action=action, needed=Role.SAFEGUARDING_LEAD, roles=roles)
+
 
 def record_step(incident: Incident, at: datetime, step: str, *, detail: str = "",
           actor: str | None = None, note: str | None = None) -> None:
