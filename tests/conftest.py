@@ -294,6 +294,39 @@ class SlackDriver:
         # Each modal Slack opens has an id of its own, kept while it is open.
         return {**opened, "id": f"V0FORM{len(calls)}"}
 
+    def pushed_view(self) -> dict[str, Any]:
+        """The view the app last pushed onto an open modal with views.push."""
+        calls = self.fake.calls_to("views.push")
+        view = calls[-1].params["view"]
+        pushed = json.loads(view) if isinstance(view, str) else dict(view)
+        return {**pushed, "id": f"V0PUSH{len(calls)}", "root_view_id": "V0ROOT"}
+
+    def click_in_view(self, view: dict[str, Any], action_id: str, *, user_id: str,
+                      value: str | None = None) -> BoltResponse:
+        """Clicks a button in an open modal (the one with that action id, or that value)."""
+        view_id = view.get("id", "V0ROOT")
+        for block in view.get("blocks", []):
+            elements = block.get("elements", []) if block.get("type") == "actions" else []
+            if block.get("type") == "section" and block.get("accessory"):
+                elements = [block["accessory"]]
+            for element in elements:
+                if element.get("action_id") == action_id and (
+                        value is None or element.get("value") == value):
+                    return self.interactive({
+                        "type": "block_actions", "team": {"id": "T0EXAMPLE"},
+                        "user": {"id": user_id}, "api_app_id": "A0COPROD",
+                        "trigger_id": "1337.45.abcd",
+                        "container": {"type": "view", "view_id": view_id},
+                        "view": {**view, "id": view_id, "hash": "1.abc",
+                                 "root_view_id": view.get("root_view_id", view_id),
+                                 "state": {"values": {}}},
+                        "actions": [{"type": "button", "action_id": action_id,
+                                     "block_id": block.get("block_id", ""),
+                                     "value": element.get("value", ""),
+                                     "action_ts": "1700000000.3"}],
+                    })
+        raise AssertionError(f"no {action_id} button in the view")
+
     def submit(self, view: dict[str, Any], answers: dict[str, Any], *,
                user_id: str) -> BoltResponse:
         """Fills the form's inputs the way Slack reports them, then submits it."""
