@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.rules.involvement import InductionStep
+
 DEFAULT_DATABASE_URL = "sqlite:///coprod.db"
 
 
@@ -40,6 +42,17 @@ class Settings(BaseSettings):
     coprod_serious_incident_reminder_hours: float = Field(default=24, gt=0)
     # The trustee digest: every this many months, on the 1st at 9am local; 0 turns it off.
     coprod_trustee_digest_months: int = Field(default=1, ge=0, le=12)
+    # What a facilitator must have done before claiming a place (comma-separated induction
+    # steps: boundaries_training, safeguarding_training, shadowed_a_session; empty for none).
+    # Policies marked as needed by facilitators must be agreed too.
+    coprod_facilitator_induction: str = "boundaries_training"
+    # The follow-up wellbeing check comes this many days after the work ends.
+    coprod_wellbeing_follow_up_days: int = Field(default=3, ge=1, le=60)
+    # A yearly total of payments (pounds) to warn kindly about as it nears, e.g. a benefits
+    # permitted-work limit; empty for none. The year starts on 6 April, as the tax year does.
+    coprod_yearly_payments_alert: float | None = Field(default=None, gt=0)
+    # Where to get independent advice about payments and benefits (Coprod never gives it).
+    coprod_welfare_rights_advice: str = "Citizens Advice, free: 0800 144 8848 (England)"
 
     sms_provider: str = "console"
     twilio_account_sid: str | None = None
@@ -64,6 +77,20 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError("is not a time zone name such as Europe/London") from error
         return value
+
+    @field_validator("coprod_facilitator_induction")
+    @classmethod
+    def _known_induction(cls, value: str) -> str:
+        steps = [w.strip() for w in value.split(",") if w.strip()]
+        unknown = [w for w in steps if w not in set(InductionStep)]
+        if unknown:
+            raise ValueError(f"has {', '.join(unknown)}, which is not one of "
+                             f"{', '.join(InductionStep)}")
+        return ",".join(steps)
+
+    @property
+    def facilitator_induction(self) -> tuple[InductionStep, ...]:
+        return tuple(InductionStep(w) for w in self.coprod_facilitator_induction.split(",") if w)
 
     @field_validator("sms_provider")
     @classmethod

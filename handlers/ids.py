@@ -11,6 +11,7 @@ class SlashCommand(enum.StrEnum):
     SESSIONS = "/sessions"
     INCIDENT = "/incident"
     MEETINGS = "/meetings"
+    INVOLVE = "/involve"
 
 
 class CoprodAction(enum.StrEnum):
@@ -23,6 +24,22 @@ class CoprodAction(enum.StrEnum):
     MYDATA = "mydata"
     FORGET = "forget"
     CONSENT = "consent"
+
+
+class InvolveAction(enum.StrEnum):
+    """The words after /involve."""
+
+    OVERVIEW = ""              # opportunities open to you, and what you've agreed to
+    HELP = "help"
+    NEW = "new"                # a coordinator posts an opportunity
+    STORIES = "stories"        # coordinators: what may still be used
+    POLICIES = "policies"      # policies to read and agree to
+    PUBLISH = "publish"        # a coordinator publishes a policy or a new version
+    INDUCTION = "induction"    # coordinators: who is missing what
+    CLAIM = "claim"            # claim expenses or the agreed fee
+    CLAIMS = "claims"          # coordinators: claims to approve
+    DECLARE = "declare"        # a relationship or a gift offered
+    LEAVING = "leaving"        # say you're stepping back: the exit conversation
 
 
 class CallbackId(enum.StrEnum):

@@ -37,6 +37,21 @@ from bot.rules.incidents import (
     IncidentStatus,
     Severity,
 )
+from bot.rules.involvement import (
+    AgreedBy,
+    CheckStage,
+    ClaimKind,
+    ClaimStatus,
+    ConsentStage,
+    DeclarationKind,
+    InductionStep,
+    InvolvementStatus,
+    OpportunityKind,
+    OpportunityStatus,
+    PaymentChoice,
+    Recompense,
+    Wellbeing,
+)
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import MeetingKind, MeetingRepeat
 from bot.rules.roles import Role
@@ -811,3 +826,198 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# -- involvement: policies, induction, opportunities, recompense, wellbeing, consent ------------
+class Policy(Base):
+    """A policy a coordinator published, one row per version; members agree to each version."""
+
+    __tablename__ = "policies"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), index=True)  # the same across versions
+    title: Mapped[str] = mapped_column(String(150))
+    version: Mapped[int]
+    link: Mapped[str] = mapped_column(String(500), default="")
+    summary: Mapped[str] = mapped_column(String(2000), default="")
+    needed_by_facilitators: Mapped[bool] = mapped_column(default=False)
+    published_by: Mapped[str | None] = mapped_column(String(32))
+    published_at: Mapped[datetime]
+
+
+class PolicyAgreement(Base):
+    """Who agreed to which version of a policy, when and how (Slack, text, or on paper)."""
+
+    __tablename__ = "policy_agreements"
+    __table_args__ = (UniqueConstraint("member_id", "policy_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"),
+                                           index=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"),
+                                           index=True)
+    agreed_at: Mapped[datetime]
+    how: Mapped[AgreedBy] = mapped_column(_str_enum(AgreedBy))
+    recorded_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class InductionRecord(Base):
+    """An induction step a coordinator recorded for a member."""
+
+    __tablename__ = "induction_records"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    step: Mapped[InductionStep] = mapped_column(_str_enum(InductionStep, 40), primary_key=True)
+    recorded_by: Mapped[str | None] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class Opportunity(Base):
+    """An involvement opportunity as posted: everything the offer states, agreed in advance."""
+
+    __tablename__ = "opportunities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[OpportunityKind] = mapped_column(_str_enum(OpportunityKind))
+    title: Mapped[str] = mapped_column(String(150))
+    purpose: Mapped[str] = mapped_column(String(2000))      # purpose and outcomes
+    expected: Mapped[str] = mapped_column(String(2000))     # what is expected
+    when_where: Mapped[str] = mapped_column(String(300))    # time and place, or remote
+    time_needed: Mapped[str] = mapped_column(String(200))
+    experience: Mapped[str] = mapped_column(String(1000), default="")
+    recompense: Mapped[Recompense] = mapped_column(_str_enum(Recompense))
+    amount_pence: Mapped[int | None]
+    shares_story: Mapped[bool] = mapped_column(default=False)
+    published_outputs: Mapped[bool] = mapped_column(default=False)
+    contact_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"))
+    status: Mapped[OpportunityStatus] = mapped_column(_str_enum(OpportunityStatus))
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class Involvement(Base):
+    """One person and one opportunity: interest, the written offer they accepted (kept as the
+    agreement), what they chose to do with the payment, and pausing or withdrawing."""
+
+    __tablename__ = "involvements"
+    __table_args__ = (UniqueConstraint("opportunity_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"),
+                                           index=True)
+    status: Mapped[InvolvementStatus] = mapped_column(_str_enum(InvolvementStatus))
+    agreement: Mapped[str] = mapped_column(EncryptedText, default="")  # the offer as accepted
+    offered_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    payment_choice: Mapped[PaymentChoice | None] = mapped_column(_str_enum(PaymentChoice))
+    amount_taken_pence: Mapped[int | None]
+    ended_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    member: Mapped[Member] = relationship(lazy="selectin")
+    opportunity: Mapped[Opportunity] = relationship(lazy="selectin")
+
+
+class WellbeingCheck(Base):
+    """A private check-in before the work, at its end, and a few days after."""
+
+    __tablename__ = "wellbeing_checks"
+    __table_args__ = (UniqueConstraint("involvement_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    involvement_id: Mapped[int] = mapped_column(
+        ForeignKey("involvements.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[CheckStage] = mapped_column(_str_enum(CheckStage))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    answer: Mapped[Wellbeing | None] = mapped_column(_str_enum(Wellbeing))
+    answered_at: Mapped[datetime | None]
+
+
+class StoryConsent(Base):
+    """Consent to share a story or publish outputs, asked before and after the work."""
+
+    __tablename__ = "story_consents"
+    __table_args__ = (UniqueConstraint("involvement_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    involvement_id: Mapped[int] = mapped_column(
+        ForeignKey("involvements.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[ConsentStage] = mapped_column(_str_enum(ConsentStage))
+    given: Mapped[bool | None]
+    answered_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+
+class StoryUse(Base):
+    """Each use of a story or output a coordinator records; none after a withdrawal."""
+
+    __tablename__ = "story_uses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    involvement_id: Mapped[int] = mapped_column(
+        ForeignKey("involvements.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(EncryptedText)
+    used_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str | None] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class ExpenseClaim(Base):
+    """Expenses or the agreed fee, claimed by the person, approved (or asked about) by a
+    coordinator. Amounts are seen only by the person and coordinators."""
+
+    __tablename__ = "expense_claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    involvement_id: Mapped[int] = mapped_column(
+        ForeignKey("involvements.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ClaimKind] = mapped_column(_str_enum(ClaimKind))
+    amount_pence: Mapped[int]
+    what: Mapped[str] = mapped_column(EncryptedText, default="")
+    status: Mapped[ClaimStatus] = mapped_column(_str_enum(ClaimStatus))
+    question: Mapped[str] = mapped_column(EncryptedText, default="")
+    answer: Mapped[str] = mapped_column(EncryptedText, default="")
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Declaration(Base):
+    """A pre-existing relationship with another member, or a gift offered, declared by a member;
+    a request on the shared workflow for the HR officer or a coordinator."""
+
+    __tablename__ = "declarations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[DeclarationKind] = mapped_column(_str_enum(DeclarationKind))
+    other_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    words: Mapped[str] = mapped_column(EncryptedText, default="")
+    status: Mapped[RequestStatus] = mapped_column(_str_enum(RequestStatus))
+    handled_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class ExitConversation(Base):
+    """The short exit form offered when someone's involvement ends. Anonymous answers keep no
+    member id, no Slack id and no link to the involvement, as anonymous feedback does."""
+
+    __tablename__ = "exit_conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    anonymous: Mapped[bool]
+    received_on: Mapped[date] = mapped_column(Date, index=True)  # a day, not a moment

@@ -12,26 +12,34 @@ from bot.delivery.nudge import Nudge
 from bot.rules.texting import RsvpSubject
 from bot.services import (
     cases,
+    declarations,
     deliveries,
+    expenses,
     feedback,
     incidents,
+    involvement,
     meetings,
     members,
+    policies,
     reminders,
     sessions,
     texting,
 )
 from bot.services.aftercare import AftercareService
 from bot.services.breaches import BreachTasksService
+from bot.services.declarations import DeclarationsService
 from bot.services.deliveries import DeliveriesService
+from bot.services.expenses import ExpensesService
 from bot.services.feedback import FeedbackService
 from bot.services.incident_record import IncidentRecordService
 from bot.services.incidents import IncidentsService
+from bot.services.involvement import InvolvementService
 from bot.services.meetings import MeetingsService
 from bot.services.members import MembersService
 from bot.services.once import Once
 from bot.services.oversight import OversightService
 from bot.services.personal_data import PersonalData
+from bot.services.policies import PoliciesService
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import RemindersService
 from bot.services.retention import RetentionService
@@ -50,6 +58,10 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     meetings.PERSONAL_DATA,
     reminders.PERSONAL_DATA,
     texting.PERSONAL_DATA,
+    policies.PERSONAL_DATA,
+    involvement.PERSONAL_DATA,
+    expenses.PERSONAL_DATA,
+    declarations.PERSONAL_DATA,
     cases.PERSONAL_DATA,
     members.PERSONAL_DATA,
 )
@@ -71,6 +83,10 @@ class Services:
     safeguarding: SafeguardingService
     oversight: OversightService
     breaches: BreachTasksService
+    policies: PoliciesService
+    involvement: InvolvementService
+    expenses: ExpensesService
+    declarations: DeclarationsService
     texting: TextingService
     meetings: MeetingsService
     reminders: RemindersService
@@ -105,6 +121,10 @@ def build_services(
         safeguarding=SafeguardingService(database, clock, settings, incidents),
         oversight=OversightService(database, clock, settings, incidents, nudge),
         breaches=BreachTasksService(database, clock),
+        policies=PoliciesService(database, clock, settings),
+        involvement=InvolvementService(database, clock, settings),
+        expenses=ExpensesService(database, clock, settings),
+        declarations=DeclarationsService(database, clock, settings),
         # What a yes or no by text answers: one line per kind of invitation.
         texting=TextingService(database, clock, settings, {
             RsvpSubject.SESSION: RsvpDesk(rota.invitation_for, rota.rsvp_in),

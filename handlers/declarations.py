@@ -1,0 +1,23 @@
+"""Declarations in Slack: a pre-existing relationship or a gift offered; the exit
+conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.services import Services
+from handlers.blocks.text import section
+
+
+def register(app: App) -> None:
+    """Buttons and forms of this area (the /involve words are routed by handlers/involve.py)."""
+
+
+def open_declaration(ack: Ack, command: dict[str, Any], client: WebClient, services: Services,
+                     words: list[str]) -> None:
+    """/involve open_declaration: not yet written."""
+    words_ = "This part of Coprod is still being built."
+    ack(text=words_, blocks=[section(words_)])
