@@ -33,6 +33,7 @@ from handlers import (
     safeguarding,
     sessions,
     texting,
+    wellbeing,
 )
 from handlers.blocks.text import KIND_ERROR, OUT_OF_DATE
 from handlers.ids import ActionId
@@ -56,6 +57,7 @@ REGISTRARS: tuple[Callable[[App], None], ...] = (
     involvement.register,
     expenses.register,
     declarations.register,
+    wellbeing.register,
     texting.register,
     meetings.register,
     home.register,

@@ -23,6 +23,7 @@ from handlers.blocks import (
     safeguarding,
     sessions,
     texting,
+    wellbeing,
 )
 from handlers.blocks.text import Block, Renderer, crisis_footer
 from storage.models import OutboxChannel
@@ -39,6 +40,7 @@ RENDERERS: dict[type[Notice], Renderer] = {
     **involvement.RENDERERS,
     **expenses.RENDERERS,
     **declarations.RENDERERS,
+    **wellbeing.RENDERERS,
     **meetings.RENDERERS,
     **sessions.RENDERERS,
     **texting.RENDERERS,

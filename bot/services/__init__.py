@@ -24,6 +24,7 @@ from bot.services import (
     reminders,
     sessions,
     texting,
+    wellbeing,
 )
 from bot.services.aftercare import AftercareService
 from bot.services.breaches import BreachTasksService
@@ -47,6 +48,7 @@ from bot.services.rota import RotaService
 from bot.services.safeguarding import SafeguardingService
 from bot.services.sessions import SessionsService
 from bot.services.texting import RsvpDesk, TextingService
+from bot.services.wellbeing import WellbeingService
 
 # Every area that holds anything about a person declares it (one line per area). Erasure walks
 # them in this order, so the member record, which the others find people by, comes last.
@@ -60,6 +62,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     texting.PERSONAL_DATA,
     policies.PERSONAL_DATA,
     involvement.PERSONAL_DATA,
+    wellbeing.PERSONAL_DATA,
     expenses.PERSONAL_DATA,
     declarations.PERSONAL_DATA,
     cases.PERSONAL_DATA,
@@ -87,6 +90,7 @@ class Services:
     involvement: InvolvementService
     expenses: ExpensesService
     declarations: DeclarationsService
+    wellbeing: WellbeingService
     texting: TextingService
     meetings: MeetingsService
     reminders: RemindersService
@@ -125,6 +129,7 @@ def build_services(
         involvement=InvolvementService(database, clock, settings),
         expenses=ExpensesService(database, clock, settings),
         declarations=DeclarationsService(database, clock, settings),
+        wellbeing=WellbeingService(database, clock, settings, nudge),
         # What a yes or no by text answers: one line per kind of invitation.
         texting=TextingService(database, clock, settings, {
             RsvpSubject.SESSION: RsvpDesk(rota.invitation_for, rota.rsvp_in),

@@ -21,10 +21,6 @@ class InvolvementService:
         self.clock = clock
         self.settings = settings
 
-    def send_wellbeing_checks(self) -> int:
-        """Scheduled: the wellbeing checks that have fallen due."""
-        return 0
-
 
 def _erase(session: Session, person: Person, now: datetime) -> dict[str, int]:
     return {
@@ -36,7 +32,7 @@ def _erase(session: Session, person: Person, now: datetime) -> dict[str, int]:
 # -- personal data: export, erasure, retention ---------------------------------------------------
 PERSONAL_DATA = PersonalData(
     area="involvement",
-    tables=("involvements", "opportunities", "wellbeing_checks", "story_consents", "story_uses"),
+    tables=("involvements", "opportunities", "story_consents", "story_uses"),
     erase=_erase,
     kept="(being written: see issue 18)",
 )
