@@ -56,6 +56,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.ack_latency $(BENCH_DB)
 	$(BIN)/python -m bench.app_home $(BENCH_DB)
 	$(BIN)/python -m bench.socket_mode $(BENCH_DB)
+	$(BIN)/python -m bench.web_processes $(BENCH_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

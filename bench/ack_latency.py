@@ -100,12 +100,14 @@ def submission(n: int) -> str:
 
 
 class Server:
-    def __init__(self, kind: str, database_url: str = "") -> None:
+    def __init__(self, kind: str, database_url: str = "", data_key: str = "") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "bench.server", kind, "--port", str(self.port)]
         if database_url:
             args += ["--database-url", database_url]
+        if data_key:
+            args += ["--data-key", data_key]
         started = time.perf_counter()
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         text=True)

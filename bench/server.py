@@ -15,9 +15,9 @@ from slack_bolt import Ack, App
 from waitress import serve
 
 SECRET = "bench-signing-secret"
-MEMBERS = "name,slack_user_id,phone,roles,contact,sms_consent\n" + "".join(
-    f"Facilitator {n},U0F{n:06d},,facilitator;trained,slack,no\n" for n in range(300)) + \
-    "Ada Brightwater,U0COORD01,,coordinator,slack,no\n"
+MEMBERS = "name,slack_user_id,phone,roles,contact,sms_consent,induction\n" + "".join(
+    f"Facilitator {n},U0F{n:06d},,facilitator;trained,slack,no,boundaries_training\n"
+    for n in range(300)) + "Ada Brightwater,U0COORD01,,coordinator,slack,no,\n"
 
 
 def bare_app() -> object:
@@ -48,7 +48,7 @@ def bare_app() -> object:
     return SlackRequestHandler(app)
 
 
-def coprod_app(database_url: str) -> object:
+def coprod_app(database_url: str, data_key: str = "") -> object:
     from bot.app import create_app
     from bot.config import load_settings
     from bot.delivery.sms import ConsoleSmsProvider
@@ -63,7 +63,7 @@ def coprod_app(database_url: str) -> object:
     fake = FakeSlack().start()
     settings = load_settings(env_file=None, slack_bot_token="xoxb-bench",
                              slack_signing_secret=SECRET, slack_api_url=fake.api_url,
-                             database_url=database_url, coprod_data_key=new_key())
+                             database_url=database_url, coprod_data_key=data_key or new_key())
     runtime = build_runtime(settings, sms=ConsoleSmsProvider(echo=False))
     upgrade(runtime.engine)
     if not runtime.services.members.list_members():
@@ -85,13 +85,15 @@ def main() -> None:
     parser.add_argument("kind", choices=["coprod", "bare"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--database-url", default="")
+    # Several web processes on one database share the key that encrypts its words.
+    parser.add_argument("--data-key", default="")
     args = parser.parse_args()
     if args.kind == "bare":
         wsgi = bare_app()
         print(f"ready pid={os.getpid()}", flush=True)
     else:
         url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-        wsgi = coprod_app(url)
+        wsgi = coprod_app(url, args.data_key)
     serve(wsgi, host="127.0.0.1", port=args.port, threads=8, ident="bench",  # type: ignore
           _quiet=True)
 

@@ -6,6 +6,7 @@ import csv
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -17,13 +18,14 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from sqlalchemy.exc import OperationalError
 
+from bot.cli_involvement import involvement_cli
 from bot.config import Settings, SettingsError, load_settings
 from bot.delivery.sms import NoSmsProvider
 from bot.logs import configure_logging
 from bot.rules.coverage import coverage_words
 from bot.rules.directory import CsvShapeError, parse_phone
 from bot.rules.feedback_words import KIND_WORDS, MEETING_WORDS, STATUS_WORDS, TOPIC_WORDS
-from bot.rules.incidents import INCIDENT_KIND_WORDS, SEVERITY_WORDS, IncidentKind, Severity
+from bot.rules.incidents import INCIDENT_KIND_WORDS, SEVERITY_WORDS, Severity
 from bot.rules.meetings import MeetingDraft, MeetingKind, MeetingRepeat, series_words
 from bot.rules.sessions import InvalidSession, Repeat, SessionDraft, SessionKind
 from bot.scheduler import build_scheduler, scheduler_lock
@@ -54,6 +56,7 @@ cli.add_typer(incidents_cli, name="incidents")
 meetings_cli = typer.Typer(help="Forums, community meetings, AGM, trustees.",
                            no_args_is_help=True)
 cli.add_typer(meetings_cli, name="meetings")
+cli.add_typer(involvement_cli, name="involvement")
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 
@@ -241,7 +244,8 @@ def _answer_slack(app: App, runtime: Runtime, *, http: bool, host: str, port: in
             log.info("Coprod is listening on http://%s:%d/slack/events", host, port)
             serve_http(make_wsgi_app(app, runtime.engine,
                                      extra_routes=make_sms_routes(runtime.services),
-                                     calendar=runtime.services.sessions.calendar_file),
+                                     calendar=runtime.services.sessions.calendar_file,
+                                     health=runtime.services.health.report),
                        host, port, threads)
         else:
             from bot.socket_mode import AppTokenRefused, serve_socket_mode
@@ -287,7 +291,10 @@ def sandbox(
 
 
 @cli.command()
-def worker() -> None:
+def worker(
+    health_port: int = typer.Option(0, "--health-port",
+                                    help="Answer GET /healthz on this port (0: don't)."),
+) -> None:
     """Run the scheduler and the delivery dispatcher alone (for several web processes)."""
     configure_logging()
     settings = _settings()
@@ -297,16 +304,71 @@ def worker() -> None:
     runtime = _runtime(settings)
     _refuse_to_print_texts(runtime)
     _stop_on_sigterm()
+    if health_port:
+        _answer_health_checks(runtime, health_port)
     log.info("worker waiting to become the scheduler (a second worker is a hot standby)")
     try:
         with scheduler_lock(runtime.engine, wait=True):
             log.info("worker is the scheduler now")
-            scheduler = build_scheduler(runtime.dispatcher(),
-                                        settings.coprod_dispatch_interval_seconds,
-                                        services=runtime.services, blocking=True)
-            scheduler.start()
+            _schedule_until_stopped(runtime)
     except KeyboardInterrupt:
-        log.info("worker stopping")
+        log.info("worker stopped")
+
+
+def _schedule_until_stopped(runtime: Runtime) -> None:
+    """Schedules until SIGTERM; then the batch in hand is sent and written down, and nothing
+    is left claimed, before the lock is released for the standby."""
+    dispatcher = runtime.dispatcher()
+    scheduler = build_scheduler(dispatcher, runtime.settings.coprod_dispatch_interval_seconds,
+                                services=runtime.services, blocking=True)
+    try:
+        scheduler.start()
+    except KeyboardInterrupt:
+        log.info("worker stopping: finishing the batch in hand")
+        dispatcher.stop()
+        scheduler.shutdown(wait=True)
+
+
+def _answer_health_checks(runtime: Runtime, port: int) -> None:
+    """A worker's /healthz, for a container's or a load balancer's health check."""
+    from waitress.server import create_server
+
+    from bot.web import health_only_app
+
+    server = create_server(health_only_app(runtime.engine, runtime.services.health.report),
+                           host="0.0.0.0", port=port, threads=1, ident="coprod")  # noqa: S104
+    threading.Thread(target=server.run, name="coprod-health", daemon=True).start()
+
+
+@cli.command()
+def status() -> None:
+    """Whether the database answers, which process schedules, and when the outbox last went
+    out - what /healthz says, for an operator."""
+    settings = _settings()
+    runtime = _runtime(settings)
+    found = runtime.services.health.report()
+    if not found.database:
+        typer.echo("Database: not answering.", err=True)
+        raise typer.Exit(1)
+    typer.echo("Database: answering.")
+    if found.scheduler is None:
+        typer.echo("Scheduler: no process has scheduled yet (start `coprod worker`, or "
+                   "`coprod serve` without --no-scheduler).")
+        raise typer.Exit(1)
+    tz = settings.timezone
+    since = found.scheduling_since.astimezone(tz) if found.scheduling_since else None
+    typer.echo(f"Scheduler: {found.scheduler}" + (f", since {since:%Y-%m-%d %H:%M:%S}"
+                                                   if since else ""))
+    if found.last_dispatch_at is None:
+        typer.echo("Outbox: not run yet by this scheduler.")
+        raise typer.Exit(1)
+    ago = (runtime.services.clock() - found.last_dispatch_at).total_seconds()
+    typer.echo(f"Outbox: last run {ago:.0f} s ago "
+               f"({found.last_dispatch_at.astimezone(tz):%H:%M:%S}).")
+    # Several missed ticks in a row: the scheduling process is stuck or gone.
+    if ago > max(60.0, 6 * settings.coprod_dispatch_interval_seconds):
+        typer.echo("That is longer than it should be: is the worker running?", err=True)
+        raise typer.Exit(1)
 
 
 @cli.command()
@@ -482,26 +544,70 @@ def feedback_export(
     typer.echo(f"Wrote {len(cases)} case(s) from {first_day} to {last_day} to {out}.")
 
 
+# What followed the incidents, counted per kind (after the severities and the total).
+INCIDENT_OUTCOME_COLUMNS = (
+    "resolved", "reopened", "spoken with first", "referred", "referred to the council",
+    "s42 checks", "follow-ups overdue", "marked possibly serious",
+    "reported to the Charity Commission", "not reported")
+
+
 @incidents_cli.command("export")
 def incidents_export(
     out: Path = typer.Option(..., "--out", help="Where to write the CSV."),
     since: str = typer.Option("", "--since", help=SINCE_HELP),
     until: str = typer.Option("", "--until", help=UNTIL_HELP),
 ) -> None:
-    """Counts of the period's incidents by kind and severity, for the quarterly review. No
-    names and no words from any report."""
+    """Counts of the period's incidents by kind and severity, and what followed them, for the
+    quarterly review. No names and no words from any report."""
     settings = _settings()
     first_day, last_day, start, end = _period(settings, since, until)
     runtime = _runtime(settings)
-    counts = runtime.services.incidents.counts_between(start, end)
+    rows = runtime.services.safeguarding.export_counts(start, end)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["kind", *[SEVERITY_WORDS[s][0].lower() for s in Severity], "total"])
-        for kind in IncidentKind:
-            row = [counts[(kind.value, s.value)] for s in Severity]
-            writer.writerow([INCIDENT_KIND_WORDS[kind], *row, sum(row)])
-    typer.echo(f"Wrote the counts of {sum(counts.values())} incident(s) from {first_day} to "
-               f"{last_day} to {out}.")
+        writer.writerow(["kind", *[SEVERITY_WORDS[s][0].lower() for s in Severity], "total",
+                         *INCIDENT_OUTCOME_COLUMNS])
+        for row in rows:
+            writer.writerow([
+                INCIDENT_KIND_WORDS[row.kind], *[row.severity[s] for s in Severity], row.total,
+                row.resolved, row.reopened, row.spoken_first, row.referred,
+                row.referred_to_council, row.s42_checks, row.follow_ups_overdue,
+                row.marked_serious, row.reported, row.not_reported])
+    typer.echo(f"Wrote the counts of {sum(r.total for r in rows)} incident(s) from {first_day} "
+               f"to {last_day} to {out}.")
+
+
+@incidents_cli.command("chronology")
+def incidents_chronology(
+    incident: int = typer.Option(..., "--incident", help="The incident's number."),
+    by: str = typer.Option(..., "--by", help="Your Slack user id (U0...): a safeguarding "
+                                             "lead the incident was sent to."),
+    out: Path = typer.Option(..., "--out", help="Where to write it: FILE.md or FILE.pdf."),
+) -> None:
+    """One incident's full chronology for a referral, as Markdown or PDF. Only a safeguarding
+    lead it was sent to may export it; every export and refusal is on the audit log."""
+    from bot.services.cases import Refused
+    from handlers.chronology import SUFFIXES, chronology_markdown, chronology_pdf
+
+    if out.suffix.lower() not in SUFFIXES:
+        typer.echo(f"Please give --out a file name ending {' or '.join(SUFFIXES)}.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    runtime = _runtime(settings)
+    try:
+        record = runtime.services.safeguarding.chronology(incident, by.strip().upper())
+    except Refused:
+        typer.echo(f"{by.strip()} can't export a chronology of incident #{incident}: only a "
+                   "safeguarding lead the incident was sent to can, and the number must be "
+                   "right. Nothing was written.", err=True)
+        raise typer.Exit(1) from None
+    if out.suffix.lower() == ".pdf":
+        out.write_bytes(chronology_pdf(record, settings.timezone))
+    else:
+        out.write_text(chronology_markdown(record, settings.timezone), encoding="utf-8")
+    typer.echo(f"Wrote the chronology of incident #{incident} to {out}. It holds personal "
+               "details: keep it safe, share it only with the agency you are referring to, "
+               "and delete it when it is no longer needed.")
 
 
 @meetings_cli.command("add")

@@ -10,6 +10,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from apscheduler.events import (
+    EVENT_SCHEDULER_SHUTDOWN,
+    EVENT_SCHEDULER_STARTED,
+    SchedulerEvent,
+)
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -19,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text
 
 from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.wakeup import WakeupListener
 from bot.logs import in_own_scope
 from bot.services import Services
 
@@ -40,7 +46,7 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
         else BackgroundScheduler(timezone=UTC, job_defaults=defaults)
     )
     scheduler.add_job(
-        in_own_scope(dispatcher.deliver_due),
+        in_own_scope(_delivering(dispatcher, services)),
         IntervalTrigger(seconds=interval_seconds),
         id=DELIVER_OUTBOX_JOB,
         name="deliver the outbox",
@@ -75,7 +81,38 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
         # An urgent alert asks for delivery at once rather than at the next tick.
         services.nudge.connect(lambda: scheduler.modify_job(DELIVER_OUTBOX_JOB,
                                                             next_run_time=datetime.now(UTC)))
+        _listen_for_wakeups(scheduler, services)
     return scheduler
+
+
+def _delivering(dispatcher: Dispatcher, services: Services | None) -> Callable[[], None]:
+    """A dispatcher run, noted for /healthz and `coprod status`."""
+
+    def run() -> None:
+        dispatcher.deliver_due()
+        if services is not None:
+            services.health.dispatched()
+
+    return run
+
+
+def _listen_for_wakeups(scheduler: BaseScheduler, services: Services) -> None:
+    """Once started, this process is the one scheduling (noted for /healthz); on PostgreSQL,
+    nudges from other processes (web processes beside a worker) arrive by NOTIFY while it
+    runs."""
+    engine = services.database.kw.get("bind")
+    listener = (WakeupListener(engine, services.nudge.wake_here)
+                if isinstance(engine, Engine) and engine.dialect.name == "postgresql" else None)
+
+    def follow(event: SchedulerEvent) -> None:
+        if event.code == EVENT_SCHEDULER_STARTED:
+            services.health.now_scheduling()
+            if listener is not None:
+                listener.start()
+        elif event.code == EVENT_SCHEDULER_SHUTDOWN and listener is not None:
+            listener.stop()
+
+    scheduler.add_listener(follow, EVENT_SCHEDULER_STARTED | EVENT_SCHEDULER_SHUTDOWN)
 
 
 def _add_trustee_digest(scheduler: BaseScheduler, services: Services) -> None:

@@ -6,11 +6,14 @@ shape. Only then do the bytes, exactly as read, go to Bolt."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import select
+import time
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.request.internals import parse_body
@@ -23,6 +26,8 @@ from handlers.shapes import odd_shape
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from bot.services.health import Health
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +126,10 @@ def make_wsgi_app(
     engine: Engine,
     extra_routes: dict[str, WSGIApplication] | None = None,
     calendar: Callable[[int, str], bytes | None] | None = None,
+    health: Callable[[], Health] | None = None,
 ) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
+    """/slack/events, /healthz, calendar links and `extra_routes`. With `health`, /healthz
+    also says which process schedules and when its dispatcher last ran."""
     slack = slack_route(app)
     routes = dict(extra_routes or {})
 
@@ -135,20 +143,13 @@ def make_wsgi_app(
                                   ("Content-Length", str(len(ics)))])
         return [ics]
 
-    def health(start_response: StartResponse) -> list[bytes]:
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as error:  # any database failure means "not healthy"
-            log.warning("health check: database unavailable (%s)", type(error).__name__)
-            return _json(start_response, "503 Service Unavailable",
-                         {"ok": False, "database": "unavailable"})
-        return _json(start_response, "200 OK", {"ok": True, "database": "ok"})
+    def healthz(start_response: StartResponse) -> list[bytes]:
+        return health_answer(engine, health, start_response)
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            return health(start_response)
+            return healthz(start_response)
         if path == SLACK_EVENTS_PATH:
             return slack(environ, start_response)
         if path.startswith("/calendar/") and environ.get("REQUEST_METHOD") == "GET":
@@ -160,10 +161,79 @@ def make_wsgi_app(
     return wsgi
 
 
-def serve_http(wsgi: WSGIApplication, host: str, port: int, threads: int = 8) -> None:
-    from waitress import serve
+def health_answer(engine: Engine, health: Callable[[], Health] | None,
+                  start_response: StartResponse) -> list[bytes]:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any database failure means "not healthy"
+        log.warning("health check: database unavailable (%s)", type(error).__name__)
+        return _json(start_response, "503 Service Unavailable",
+                     {"ok": False, "database": "unavailable"})
+    answer: dict[str, object] = {"ok": True, "database": "ok"}
+    if health is not None:
+        answer["scheduler"] = scheduler_health(health())
+    return _json(start_response, "200 OK", answer)
+
+
+def health_only_app(engine: Engine, health: Callable[[], Health]) -> WSGIApplication:
+    """A worker's /healthz and nothing else."""
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            return health_answer(engine, health, start_response)
+        return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
+
+    return wsgi
+
+
+def scheduler_health(found: Health) -> dict[str, object]:
+    """Who schedules and when the dispatcher last ran, as /healthz and `coprod status` say."""
+    return {
+        "process": found.scheduler,
+        "since": found.scheduling_since.isoformat() if found.scheduling_since else None,
+        "last_dispatch": found.last_dispatch_at.isoformat() if found.last_dispatch_at else None,
+        "this_process": found.this_process,
+    }
+
+
+def serve_http(wsgi: WSGIApplication, host: str, port: int, threads: int = 8,
+               drain_seconds: float = 10.0) -> None:
+    """Serves until SIGTERM or Ctrl-C (a KeyboardInterrupt), then stops gracefully: the
+    listening socket is closed at once, so new connections are refused rather than accepted and
+    reset; the requests in hand are finished (for up to `drain_seconds`); then the threads go."""
+    from waitress.server import BaseWSGIServer, create_server
+    from waitress.wasyncore import close_all, dispatcher, loop
 
     # Waitress itself refuses what is far too large before buffering it; /slack/events and the
     # texting webhooks refuse anything over their own, smaller, limits.
-    serve(wsgi, host=host, port=port, threads=threads, ident="coprod",
-          max_request_body_size=2 * MAX_SLACK_BODY)
+    # poll(), not select(): select() cannot watch a descriptor numbered 1024 or more.
+    server = create_server(wsgi, host=host, port=port, threads=threads, ident="coprod",
+                           max_request_body_size=2 * MAX_SLACK_BODY, asyncore_use_poll=True)
+    assert isinstance(server, BaseWSGIServer)  # one host and port: one listening socket
+    sockets = server._map  # type: ignore[attr-defined]  # waitress's own map, not in its stubs
+    with contextlib.suppress(KeyboardInterrupt):  # SIGTERM raises it (bot/cli.py)
+        loop(timeout=server.adj.asyncore_loop_timeout, map=sockets,
+             use_poll=server.adj.asyncore_use_poll)
+    _take_in_waiting(server)
+    dispatcher.close(server)  # the listening socket only; connections in hand stay open
+    deadline = time.monotonic() + drain_seconds
+    while _in_hand(server) and time.monotonic() < deadline:
+        loop(timeout=0.05, map=sockets, use_poll=server.adj.asyncore_use_poll, count=1)
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+    close_all(sockets)
+
+
+def _take_in_waiting(server: Any) -> None:
+    """Connections the kernel has already completed for us would be reset by closing the
+    listening socket: they are taken in (and answered) first."""
+    waiting = select.poll()
+    waiting.register(server.socket, select.POLLIN)
+    while waiting.poll(0):
+        server.handle_accept()
+
+
+def _in_hand(server: Any) -> bool:
+    """Whether any connection still has a request being answered or an answer to send."""
+    return any(channel.requests or channel.total_outbufs_len
+               for channel in list(server.active_channels.values()))

@@ -14,6 +14,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.slack import SlackSender, make_web_client
 from bot.delivery.sms import ConsoleSmsProvider, SmsProvider
 from bot.delivery.twilio import TwilioSmsProvider
+from bot.delivery.wakeup import notifier
 from bot.services import Clock, Services, build_services, system_clock
 from handlers.notices import NoticeRenderer
 from storage import crypto
@@ -78,11 +79,16 @@ def build_runtime(
     crypto.configure(settings.coprod_data_key)
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
+    services = build_services(settings, sessions, clock)
+    if engine.dialect.name == "postgresql":
+        # Until this process becomes the scheduler (if it ever does), urgent work wakes the
+        # one that is, wherever it runs.
+        services.nudge.reach_elsewhere(notifier(engine))
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        services=build_services(settings, sessions, clock),
+        services=services,
         client=client or make_web_client(settings.slack_bot_token, settings.api_url),
         sms=sms or make_sms_provider(settings),
     )

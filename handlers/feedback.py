@@ -14,7 +14,8 @@ from bot.rules.feedback import FeedbackForm, Field
 from bot.rules.feedback_words import FeedbackKind, FeedbackTopic, MeetingStatus
 from bot.rules.roles import NotAllowed
 from bot.services import Services
-from bot.services.feedback import CaseView, InvalidFeedback, TooManyGuesses
+from bot.services.feedback import CaseView, InvalidFeedback
+from bot.services.guesses import TooManyGuesses
 from handlers import payloads
 from handlers.blocks import feedback as blocks
 from handlers.blocks.text import KIND_ERROR, Block, section

@@ -1,6 +1,6 @@
-"""App Home: what Coprod is; open incidents for those who respond to them; my next sessions
-and those needing cover; the meetings I'm invited to; and for coordinators and HR officers
-the feedback open for them."""
+"""App Home: what Coprod is; open incidents for those who respond to them; serious incidents
+waiting for the trustees' decision, for trustees; my next sessions and those needing cover;
+the meetings I'm invited to; and for coordinators and HR officers the feedback open for them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.services import Services
 from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import incidents as incident_blocks
 from handlers.blocks import meetings as meeting_blocks
+from handlers.blocks import oversight as oversight_blocks
 from handlers.blocks import sessions as session_blocks
 from handlers.ids import Event
 from handlers.payloads import event_user
@@ -81,7 +82,10 @@ def publish_home(client: WebClient, services: Services, user: str) -> None:
     responders = services.incidents.open_for(user)
     urgent = (incident_blocks.home_incidents(responders, services.clock())
               if responders or roles & RESPONDER_ROLES else [])
-    # Open incidents first for those who respond to them, then sessions and meetings; the
+    if Role.TRUSTEE in roles:  # asked only for trustees: nobody else's Home does more work
+        urgent += oversight_blocks.home_serious(services.oversight.pending_for(user),
+                                                settings.timezone)
+    # Open incidents (and the trustees' decisions) first, then sessions and meetings; the
     # crisis footer stays last, even when Home is full (Slack takes 100 blocks).
     blocks = view["blocks"][:2] + urgent + rota + meetings + view["blocks"][2:]
     view["blocks"] = blocks if len(blocks) <= 100 else blocks[:99] + blocks[-1:]

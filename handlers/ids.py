@@ -61,6 +61,18 @@ class CallbackId(enum.StrEnum):
     AGENDA_FORM = "agenda_form"
     PRESENT_FORM = "present_form"
     RECORD_ANSWER_FORM = "record_answer_form"
+    # expenses and declarations
+    CLAIM_FORM = "claim_form"
+    CLAIM_QUESTION_FORM = "claim_question_form"
+    CLAIM_ANSWER_FORM = "claim_answer_form"
+    DECLARATION_FORM = "declaration_form"
+    # involvement opportunities
+    OPPORTUNITY_FORM = "opportunity_form"
+    TAKE_LESS_FORM = "take_less_form"          # how much of the payment to take
+    STORY_USE_FORM = "story_use_form"          # a coordinator records a use of a story
+    EXIT_FORM = "exit_form"                    # the exit conversation, anonymous if wanted
+    # policies and induction
+    POLICY_FORM = "policy_form"
 
 
 class Shortcut(enum.StrEnum):
@@ -148,6 +160,52 @@ class BlockId(enum.StrEnum):
     PR_SUBJECT = "present_subject"
     RA_MEMBER = "record_answer_member"
     RA_GOING = "record_answer_going"
+    # expenses and declarations
+    CL_WORK = "claim_work"
+    CL_KIND = "claim_kind"
+    CL_AMOUNT = "claim_amount"
+    CL_WHAT = "claim_what"
+    CL_QUESTION = "claim_question_text"
+    CL_ANSWER = "claim_answer_text"
+    DC_KIND = "declaration_kind"
+    DC_OTHER = "declaration_other"
+    DC_WORDS = "declaration_words"
+    # involvement opportunities
+    OP_KIND = "opportunity_kind"
+    OP_TITLE = "opportunity_title"
+    OP_PURPOSE = "opportunity_purpose"
+    OP_EXPECTED = "opportunity_expected"
+    OP_WHEN_WHERE = "opportunity_when_where"
+    OP_TIME_NEEDED = "opportunity_time_needed"
+    OP_EXPERIENCE = "opportunity_experience"
+    OP_RECOMPENSE = "opportunity_recompense"
+    OP_AMOUNT = "opportunity_amount"
+    OP_SHARING = "opportunity_sharing"
+    OP_CONTACT = "opportunity_contact"
+    OP_STARTS = "opportunity_starts"
+    OP_ENDS = "opportunity_ends"
+    INV_ACTIONS = "involvement_actions"
+    # Buttons in the /involve overview: a click there redraws the overview.
+    INV_LIST_ACTIONS = "involvement_list_actions"
+    TL_AMOUNT = "take_less_amount"
+    SU_WHAT = "story_use_what"
+    SU_DAY = "story_use_day"
+    EX_WENT_WELL = "exit_went_well"
+    EX_BETTER = "exit_could_be_better"
+    EX_RECOMMEND = "exit_recommend"
+    EX_ELSE = "exit_anything_else"
+    EX_IDENTITY = "exit_identity"
+    # policies and induction
+    PO_VERSION_OF = "policy_version_of"
+    PO_TITLE = "policy_title"
+    PO_LINK = "policy_link"
+    PO_SUMMARY = "policy_summary"
+    PO_FACILITATORS = "policy_facilitators"
+    PO_ACTIONS = "policy_actions"              # the policy sent to a member: I agree
+    PO_LIST_ACTIONS = "policy_list_actions"    # in /involve policies: a click redraws the list
+    PO_INDUCTION_ACTIONS = "induction_actions"
+    # wellbeing checks
+    WB_ACTIONS = "wellbeing_actions"
 
 
 class ActionId(enum.StrEnum):
@@ -210,6 +268,51 @@ class ActionId(enum.StrEnum):
     PRESENT_ACCEPT = "present_accept"
     PRESENT_ANOTHER_DATE = "present_another_date"
     PRESENT_ACKNOWLEDGE = "present_acknowledge"
+    # expenses and declarations
+    CL_FIELD = "claim_field"  # every input of the claim, question and answer forms
+    CLAIM_APPROVE = "claim_approve"
+    CLAIM_ASK = "claim_ask"
+    CLAIM_ANSWER = "claim_answer"
+    CLAIM_PAID = "claim_paid"
+    DC_FIELD = "declaration_field"  # every input of the declaration form
+    DECLARATION_ACKNOWLEDGE = "declaration_acknowledge"
+    DECLARATION_NOTED = "declaration_noted"
+    DECLARATION_TALK = "declaration_talk"
+    # involvement opportunities
+    OP_FIELD = "opportunity_field"  # every input of the opportunity, payment and exit forms
+    INV_NEW = "involvement_new"
+    INV_INTERESTED = "involvement_interested"
+    INV_OFFER = "involvement_offer"
+    INV_ACCEPT = "involvement_accept"
+    INV_DECLINE = "involvement_decline"
+    INV_PAUSE = "involvement_pause"
+    INV_RESUME = "involvement_resume"
+    INV_WITHDRAW = "involvement_withdraw"
+    INV_END = "involvement_end"
+    INV_CLOSE = "involvement_close"
+    INV_PAY_TAKE = "involvement_pay_take"
+    INV_PAY_LESS = "involvement_pay_less"
+    INV_PAY_DONATE = "involvement_pay_donate"
+    INV_PAY_DECLINE = "involvement_pay_decline"
+    INV_CONSENT_YES_BEFORE = "involvement_consent_yes_before"
+    INV_CONSENT_NO_BEFORE = "involvement_consent_no_before"
+    INV_CONSENT_YES_AFTER = "involvement_consent_yes_after"
+    INV_CONSENT_NO_AFTER = "involvement_consent_no_after"
+    INV_CONSENT_WITHDRAW = "involvement_consent_withdraw"
+    INV_STORY_USE = "involvement_story_use"
+    INV_EXIT_FORM = "involvement_exit_form"
+    # policies and induction
+    PO_FIELD = "policy_field"  # every input of the policy form
+    POLICY_PUBLISH = "policy_publish"
+    POLICY_AGREE = "policy_agree"
+    POLICY_AGREEMENTS = "policy_agreements"    # coordinators: who has agreed
+    INDUCTION_RECORD = "induction_record"      # a coordinator records a step for someone
+    INDUCTION_SIGNED = "induction_signed"      # ... or a policy they signed on paper
+    # wellbeing checks
+    WB_OK = "wellbeing_ok"
+    WB_MIXED = "wellbeing_mixed"
+    WB_SUPPORT = "wellbeing_support"
+    WB_SKIP = "wellbeing_skip"
 
 
 class OptionValue(enum.StrEnum):
@@ -218,6 +321,9 @@ class OptionValue(enum.StrEnum):
     WANTS_MEETING = "wants_meeting"
     WANTS_ACKNOWLEDGEMENT = "wants_acknowledgement"
     TESTIMONY = "testimony"
+    # involvement opportunities
+    SHARES_STORY = "shares_story"
+    PUBLISHED_OUTPUTS = "published_outputs"
 
 
 class Event(enum.StrEnum):
@@ -231,9 +337,12 @@ BOT_SCOPES: dict[str, str] = {
     # Only after a crash mid-send: did this one notification arrive? (Its own recent messages
     # in that one conversation, looked up by the mark it carries.)
     "im:history": "checking after a crash whether a direct message already arrived",
-    "im:write": "finding the direct message with a person, for that same check",
+    "im:write": "finding the direct message with a person, for that same check (and to send "
+                "a safeguarding lead the chronology they exported)",
     "channels:history": "checking after a crash whether a channel post already arrived",
     "groups:history": "checking after a crash whether a private-channel post already arrived",
+    # Only a safeguarding lead's own export: an incident's chronology, to their DM.
+    "files:write": "sending a safeguarding lead the chronology they exported, in their DM",
 }
 
 # Events the app subscribes to.

@@ -1,4 +1,5 @@
-"""/incident and "Report this message": the report form, and the responders' buttons."""
+"""/incident and "Report this message": the report form, and the responders' buttons on the
+alert (acknowledge, add a note; resolving and the record are in handlers/incident_record.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck
 from bot.rules.forms import is_whole_number
-from bot.rules.incidents import IncidentField, IncidentForm, IncidentKind, Severity
+from bot.rules.incidents import IncidentField, IncidentForm, IncidentKind, InvalidIncident, Severity
 from bot.rules.roles import NotAllowed
 from bot.services import Services
-from bot.services.incidents import InvalidIncident
 from handlers.blocks import incidents as blocks
+from handlers.blocks.incidents import NOT_YOURS
 from handlers.blocks.text import KIND_ERROR
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, Shortcut, SlashCommand
+from handlers.incident_record import show_record_after
 from handlers.later import later
 from handlers.once import submitted_once
 from handlers.payloads import (
@@ -25,7 +27,7 @@ from handlers.payloads import (
     metadata_number,
     trigger_id,
 )
-from handlers.replies import say_privately
+from handlers.replies import open_form, say_privately, say_to_clicker
 
 FIELD_BLOCKS = {
     IncidentField.KIND: BlockId.IN_KIND,
@@ -34,8 +36,6 @@ FIELD_BLOCKS = {
     IncidentField.DONE: BlockId.IN_DONE,
     IncidentField.DANGER: BlockId.IN_DANGER,
 }
-NOT_YOURS = ("Incidents can only be opened by the people they were sent to. If you're worried "
-             "about something, please use /incident to report it.")
 
 
 def register(app: App) -> None:
@@ -43,8 +43,7 @@ def register(app: App) -> None:
     app.shortcut(Shortcut.REPORT_MESSAGE.value)(handle_report_message)
     app.action(ActionId.IN_DANGER_CHOSEN.value)(handle_danger_choice)
     app.view(CallbackId.INCIDENT_FORM.value)(submitted_once(handle_report))
-    app.action(ActionId.IN_ACKNOWLEDGE.value)(handle_responder_button)
-    app.action(ActionId.IN_RESOLVE.value)(handle_responder_button)
+    app.action(ActionId.IN_ACKNOWLEDGE.value)(handle_acknowledge)
     app.action(ActionId.IN_NOTE.value)(handle_note_button)
     app.view(CallbackId.INCIDENT_NOTE.value)(submitted_once(handle_note))
 
@@ -123,45 +122,40 @@ def handle_report(ack: Ack, body: dict, view: dict, services: Services) -> None:
         view=blocks.confirmation_view(reported, services.settings.coprod_crisis_line))
 
 
-def _refuse(respond: Respond) -> None:
-    say_privately(respond, NOT_YOURS)
-
-
-def handle_responder_button(ack: Ack, body: dict, action: dict, respond: Respond,
-                            services: Services) -> None:
+def handle_acknowledge(ack: Ack, body: dict, respond: Respond, services: Services) -> None:
     ack()
-    who, incident_id = actor(body), button_number(body)
     try:
-        view = (services.incidents.acknowledge(incident_id, who)
-                if action["action_id"] == ActionId.IN_ACKNOWLEDGE
-                else services.incidents.resolve(incident_id, who))
+        view = services.incidents.acknowledge(button_number(body), actor(body))
     except NotAllowed:
-        _refuse(respond)
+        say_privately(respond, NOT_YOURS)
         return
     alert = blocks.incident_alert(view, services.settings.timezone)
     respond(replace_original=True, text=alert["text"], blocks=alert["blocks"])
 
 
-def handle_note_button(ack: Ack, body: dict, action: dict, respond: Respond,
-                       client: WebClient, services: Services) -> None:
+def handle_note_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
+                       services: Services) -> None:
+    """From the alert or from the record (the note form is pushed over it)."""
     ack()
     try:
         view = services.incidents.view_for(button_number(body), actor(body))
     except NotAllowed:
-        _refuse(respond)
+        say_to_clicker(client, body, respond, NOT_YOURS)
         return
-    client.views_open(trigger_id=trigger_id(body), view=blocks.note_form(view.id))
+    open_form(client, body, blocks.note_form(view.id))
 
 
-def handle_note(ack: Ack, body: dict, view: dict, services: Services) -> None:
+def handle_note(ack: Ack, body: dict, view: dict, client: WebClient,
+                services: Services) -> None:
+    """Ends with the record, the note in it."""
     incident_id = metadata_number(view, "incident")
     note = field(values_of(view), BlockId.IN_NOTE).get("value") or ""
     try:
-        services.incidents.add_note(incident_id, actor(body), note)
+        record = services.incident_record.add_note(incident_id, actor(body), note)
     except InvalidIncident as invalid:
         ack(response_action="errors", errors={BlockId.IN_NOTE: invalid.errors["note"]})
         return
     except NotAllowed:
         ack(response_action="errors", errors={BlockId.IN_NOTE: NOT_YOURS})
         return
-    ack(response_action="clear")
+    show_record_after(ack, body, client, services, record)

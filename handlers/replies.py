@@ -18,8 +18,10 @@ def say_privately(respond: Respond, words: str) -> None:
 
 
 def in_a_modal(body: dict[str, Any]) -> bool:
-    """Whether the click came from inside an open modal (the record) rather than a message."""
-    return isinstance(body.get("view"), dict)
+    """Whether the click came from inside an open modal (the record) rather than a message or
+    App Home (whose clicks carry a view too, of type "home": nothing can be pushed over it)."""
+    view = body.get("view")
+    return isinstance(view, dict) and view.get("type") == "modal"
 
 
 def open_form(client: WebClient, body: dict[str, Any], view: View) -> None:

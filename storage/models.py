@@ -1021,3 +1021,27 @@ class ExitConversation(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     anonymous: Mapped[bool]
     received_on: Mapped[date] = mapped_column(Date, index=True)  # a day, not a moment
+
+
+class SchedulerState(Base):
+    """Which process schedules, since when, and when its dispatcher last ran: one row, read by
+    /healthz and `coprod status` in any process."""
+
+    __tablename__ = "scheduler_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    holder: Mapped[str] = mapped_column(String(120))  # host name and process id
+    held_since: Mapped[datetime]
+    last_dispatch_at: Mapped[datetime | None]
+
+
+class CaseCodeMiss(Base):
+    """A wrong case code typed in the last few minutes, counted in the database so that the
+    limit holds across processes. Who typed it is kept only as a keyed digest of their Slack
+    id, and only for the window: every check deletes what is older."""
+
+    __tablename__ = "case_code_misses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asker_digest: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)

@@ -40,15 +40,16 @@ BOT_TOKEN = "xoxb-test-token"
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 MEMBERS_CSV = """\
-name,slack_user_id,phone,roles,contact,sms_consent,trained_until
-Ada Brightwater,U0COORD01,07700 900101,coordinator;facilitator;trained,both,yes,2027-06-30
-Bram Okonkwo,U0FACIL02,,facilitator,slack,no,
-Cleo Marsh,U0TRAIN03,+44 7700 900103,facilitator;trained,slack,no,2025-01-31
-Dev Patel,,07700 900104,member,sms,yes,
-Esme Hart,U0SAFEG05,07700 900105,safeguarding_lead;trained,both,yes,
-Fin Rowe,U0MEMBR06,,member,slack,no,
-Hana Quill,U0HROFF07,,hr_officer,slack,no,
-Tom Reyes,U0TRUST08,,trustee,slack,no,
+name,slack_user_id,phone,roles,contact,sms_consent,trained_until,induction
+Ada Brightwater,U0COORD01,07700 900101,coordinator;facilitator;trained,both,yes,2027-06-30,\
+boundaries_training
+Bram Okonkwo,U0FACIL02,,facilitator,slack,no,,boundaries_training
+Cleo Marsh,U0TRAIN03,+44 7700 900103,facilitator;trained,slack,no,2025-01-31,boundaries_training
+Dev Patel,,07700 900104,member,sms,yes,,
+Esme Hart,U0SAFEG05,07700 900105,safeguarding_lead;trained,both,yes,,boundaries_training
+Fin Rowe,U0MEMBR06,,member,slack,no,,
+Hana Quill,U0HROFF07,,hr_officer,slack,no,,
+Tom Reyes,U0TRUST08,,trustee,slack,no,,
 """
 
 
@@ -206,8 +207,14 @@ def console_sms() -> ConsoleSmsProvider:
 
 @pytest.fixture
 def runtime(settings: Settings, engine: Engine, clock: FakeClock,
-            console_sms: ConsoleSmsProvider) -> Runtime:
-    return build_runtime(settings, engine=engine, clock=clock, sms=console_sms)
+            console_sms: ConsoleSmsProvider) -> Iterator[Runtime]:
+    built = build_runtime(settings, engine=engine, clock=clock, sms=console_sms)
+    yield built
+    # Its own SQLite reading connections: left open, hundreds of tests run out of the
+    # descriptors a server's select() can watch.
+    reader = built.sessions.kw.get("bind")
+    if reader is not None and reader is not engine:
+        reader.dispose()
 
 
 @pytest.fixture
@@ -480,7 +487,8 @@ class ServerThread:
     def __init__(self, wsgi: Any, port: int = 0, threads: int = 4) -> None:
         from waitress.server import create_server
 
-        self.server: Any = create_server(wsgi, host="127.0.0.1", port=port, threads=threads)
+        self.server: Any = create_server(wsgi, host="127.0.0.1", port=port, threads=threads,
+                                         asyncore_use_poll=True)
         self.port = self.server.effective_port
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -490,7 +498,7 @@ class ServerThread:
 
         server = self.server
         while not self._stop.is_set():
-            wasyncore.loop(timeout=0.02, map=server._map, count=1)
+            wasyncore.loop(timeout=0.02, map=server._map, count=1, use_poll=True)
         server.task_dispatcher.shutdown()
         wasyncore.close_all(server._map)
 

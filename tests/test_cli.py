@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,7 +140,11 @@ def test_serve_http_answers_healthz_and_a_signed_command(
 ) -> None:
     with urllib.request.urlopen(http_bot + "/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"ok": True, "database": "ok"}
+        health = json.loads(response.read())
+    assert health["ok"] is True and health["database"] == "ok"
+    # One process alone schedules: it says so, and which process it is.
+    assert health["scheduler"]["this_process"] is True
+    assert health["scheduler"]["process"].rsplit(":", 1)[1].isdigit()  # host:pid
     assert fake_slack.calls_to("auth.test"), "the bot checks its token with Slack at start"
 
     body = command_body("/coprod", "help", "U0NOBODY1", fake_slack.response_url())
@@ -257,9 +262,123 @@ def test_incidents_export_counts_without_words(
     assert result.returncode == 0, result.stderr
     assert "counts of 3 incident(s)" in result.stdout
     rows = out.read_text().splitlines()
-    assert rows[0] == "kind,low,moderate,serious,total"
-    assert "Guideline breach,2,0,0,2" in rows and "Crisis disclosure,0,0,1,1" in rows
+    assert rows[0] == ("kind,low,moderate,serious,total,resolved,reopened,spoken with first,"
+                       "referred,referred to the council,s42 checks,follow-ups overdue,"
+                       "marked possibly serious,reported to the Charity Commission,not reported")
+    assert "Guideline breach,2,0,0,2,0,0,0,0,0,0,0,0,0,0" in rows
+    assert "Crisis disclosure,0,0,1,1,0,0,0,0,0,0,0,0,0,0" in rows
     assert "Private" not in out.read_text()
+
+
+def _seeded_runtime(env: dict[str, str], days_ago: int = 10) -> tuple[Any, Any]:
+    """The CLI's database with the members in it, on a clock some days back (so a follow-up
+    due since is overdue when the CLI runs)."""
+    from bot.config import load_settings
+    from bot.wiring import build_runtime
+    from storage.migrate import upgrade
+    from tests.conftest import MEMBERS_CSV, FakeClock
+
+    clock = FakeClock(datetime.now(UTC) - timedelta(days=days_ago))
+    runtime = build_runtime(load_settings(env_file=None, database_url=env["DATABASE_URL"],
+                                          coprod_data_key=DATA_KEY), clock=clock)
+    upgrade(runtime.engine)
+    runtime.services.members.import_csv(MEMBERS_CSV)
+    return runtime, clock
+
+
+def _incident(runtime: Any, kind: str, severity: str, what: str) -> int:
+    from bot.rules.incidents import IncidentForm, IncidentKind, Severity
+
+    return int(runtime.services.incidents.report(
+        IncidentForm(IncidentKind(kind), Severity(severity), what, danger=False),
+        "U0FACIL02").incident_id)
+
+
+def test_incidents_export_counts_what_followed_without_words(
+    env: dict[str, str], tmp_path: Path, engine: object
+) -> None:
+    from bot.rules.safeguarding import (
+        Agency,
+        Answer,
+        CharityDecision,
+        CharityDecisionForm,
+        FollowUpForm,
+        Harm,
+        OutcomeForm,
+        Referral,
+        S42Decision,
+        S42Form,
+        Spoken,
+    )
+
+    lead, trustee = "U0SAFEG05", "U0TRUST08"
+    runtime, clock = _seeded_runtime(env)
+    services, today = runtime.services, clock().date()
+    first = _incident(runtime, "crisis_disclosure", "serious", "Private account one")
+    second = _incident(runtime, "crisis_disclosure", "serious", "Private account two")
+    _incident(runtime, "safeguarding", "moderate", "Private account three")
+    services.safeguarding.record_s42(first, lead, S42Form(
+        (Answer.YES, Answer.YES, Answer.NOT_SURE), S42Decision.REFER, "Private reasons", "R1"))
+    services.incident_record.resolve(first, lead, OutcomeForm(
+        "Private what", Spoken.YES, "Private wishes", "Private decision", "Private why",
+        referrals=(Referral(Agency.POLICE, "P1"), Referral(Agency.GP))))
+    services.incident_record.reopen(first, lead, "Private reopening")
+    services.incident_record.resolve(second, lead, OutcomeForm(
+        "Private what", Spoken.NOT_POSSIBLE, "", "Private decision", "Private why",
+        no_referral=True, follow_up=FollowUpForm("Private check-in", lead,
+                                                 today + timedelta(days=1))))
+    for number, decision in ((first, CharityDecision.REPORTED),
+                             (second, CharityDecision.NOT_REPORTED)):
+        services.oversight.mark_serious(number, lead, [Harm.PEOPLE])
+        services.oversight.record_decision(number, trustee, CharityDecisionForm(
+            decision, today - timedelta(days=1), "CC-1", "Private because"))
+    runtime.engine.dispose()
+
+    out = tmp_path / "review.csv"
+    result = coprod("incidents", "export", "--out", str(out), env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "counts of 3 incident(s)" in result.stdout
+    rows = out.read_text().splitlines()
+    # kind, low, moderate, serious, total, resolved, reopened, spoken with first, referred,
+    # to the council, s42, follow-ups overdue, marked serious, reported, not reported
+    assert "Crisis disclosure,0,0,2,2,1,1,1,1,1,1,1,2,1,1" in rows
+    assert "Safeguarding concern,0,1,0,1,0,0,0,0,0,0,0,0,0,0" in rows
+    assert "Private" not in out.read_text() and "CC-1" not in out.read_text()
+
+
+def test_incidents_chronology_for_a_lead_only(
+    env: dict[str, str], tmp_path: Path, engine: object
+) -> None:
+    runtime, _ = _seeded_runtime(env, days_ago=0)
+    number = _incident(runtime, "crisis_disclosure", "serious", "Told me about a plan")
+    runtime.services.incident_record.add_note(number, "U0SAFEG05", "Spoke with them first")
+    runtime.engine.dispose()
+
+    markdown, pdf = tmp_path / "for-referral.md", tmp_path / "for-referral.pdf"
+    made = coprod("incidents", "chronology", "--incident", str(number), "--by", "U0SAFEG05",
+                  "--out", str(markdown), env=env, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert f"Wrote the chronology of incident #{number}" in made.stdout
+    written = markdown.read_text()
+    assert "Told me about a plan" in written and "Spoke with them first" in written
+    assert coprod("incidents", "chronology", "--incident", str(number), "--by", "U0SAFEG05",
+                  "--out", str(pdf), env=env, cwd=tmp_path).returncode == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    refused = tmp_path / "refused.md"
+    for who, incident in (("U0COORD01", number), ("U0SAFEG05", number + 100)):
+        result = coprod("incidents", "chronology", "--incident", str(incident), "--by", who,
+                        "--out", str(refused), env=env, cwd=tmp_path)
+        assert result.returncode == 1
+        assert "only a safeguarding lead the incident was sent to can" in result.stderr
+        assert "Nothing was written" in result.stderr and "Traceback" not in result.stderr
+    assert not refused.exists()
+    wrong = coprod("incidents", "chronology", "--incident", str(number), "--by", "U0SAFEG05",
+                   "--out", str(tmp_path / "x.txt"), env=env, cwd=tmp_path)
+    assert wrong.returncode == 2 and ".md or .pdf" in wrong.stderr
+    audit = coprod("audit", env=env, cwd=tmp_path).stdout
+    assert "U0SAFEG05  exported chronology" in audit
+    assert "U0COORD01  refused exported chronology" in audit
 
 
 def test_keys_new_and_serve_refuses_without_a_key(env: dict[str, str], tmp_path: Path) -> None:

@@ -33,8 +33,8 @@ def test_typed_words_never_become_mentions_or_links_anywhere(
 ) -> None:
     services = members.services
     services.members.import_csv(
-        "name,slack_user_id,phone,roles,contact,sms_consent\n"
-        f'"Kim {HOSTILE}",{KIM},07700 900177,facilitator,both,yes\n')
+        "name,slack_user_id,phone,roles,contact,sms_consent,induction\n"
+        f'"Kim {HOSTILE}",{KIM},07700 900177,facilitator,both,yes,boundaries_training\n')
     kim = next(m.id for m in services.members.list_members() if m.slack_user_id == KIM)
     day = (clock.now + timedelta(hours=30)).date()
 

@@ -131,7 +131,13 @@ class Dispatcher:
         self._drawn: dict[tuple[str, OutboxChannel], Future[dict[str, Any]]] = {}
         self._drawing = threading.Lock()
         self._texts_lock = threading.Lock()
-        self._texts_not_yet_recorded = 0  # sent (or being sent) in this batch, not yet written
+        self._texts_not_yet_recorded = 0  # texts being sent, not yet written
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Asks a run under way to end after the batch in hand (sent and written down), leaving
+        the rest unclaimed for whoever schedules next: for a graceful shutdown."""
+        self._stopping.set()
 
     def deliver_due(self) -> DispatchReport:
         report = DispatchReport()
@@ -142,7 +148,7 @@ class Dispatcher:
             finally:
                 self.nudge.running.clear()
             # A nudge that came as this run was ending would otherwise wait for the next tick.
-            if not self.nudge.take():
+            if self._stopping.is_set() or not self.nudge.take():
                 break
         if report.handled:
             log.info(
@@ -154,6 +160,8 @@ class Dispatcher:
     def _run_batches(self, report: DispatchReport) -> None:
         self.nudge.take()
         for _ in range(self.max_batches):
+            if self._stopping.is_set():
+                break
             claimed = self._claim()
             # An update may be of a message sent in this batch: those are recorded first.
             self._send_all([i for i in claimed if i.channel is not OutboxChannel.SLACK_UPDATE],
@@ -188,9 +196,9 @@ class Dispatcher:
             self._record_sent(sent, report)
 
     def _record_sent(self, sent: list[tuple[int, str]], report: DispatchReport) -> None:
-        """Successes are written once per batch: one short transaction, not one per message.
-        A crash before it leaves those rows in doubt (`sending_since` still set): their Slack
-        posts are looked up before being sent again; a text among them may go twice."""
+        """Slack posts are written once per batch: one short transaction, not one per message.
+        A crash before it leaves those rows in doubt (`sending_since` still set), and their
+        posts are looked up before being sent again. Texts come one at a time."""
         if not sent:
             return
         now = self.clock()
@@ -204,8 +212,6 @@ class Dispatcher:
                     last_error=None, sending_since=None),
                 [{"row_id": row_id, "ref": ref} for row_id, ref in sent])
         report.count("sent", len(sent))
-        with self._texts_lock:
-            self._texts_not_yet_recorded = 0
 
     def _claim(self) -> list[Claimed]:
         now = self.clock()
@@ -255,6 +261,15 @@ class Dispatcher:
             return
         except Held as held:
             self._hold(item, report, held)
+            return
+        if item.channel is OutboxChannel.SMS:
+            # A text has no in-doubt lookup (a Slack post does): it is written down the moment
+            # the provider takes it, so a crash can send again at most the ones in flight.
+            # Under the lock the cap is checked under, so no check counts it twice (as sent
+            # and as in flight).
+            with self._texts_lock:
+                self._record_sent([(item.id, ref)], report)
+                self._texts_not_yet_recorded -= 1
             return
         sent.append((item.id, ref))
 

@@ -10,10 +10,11 @@ from datetime import date, datetime
 
 import phonenumbers
 
+from bot.rules.involvement import InductionStep
 from bot.rules.roles import Role, parse_roles
 
 REQUIRED_COLUMNS = ("name", "slack_user_id", "phone", "roles", "contact", "sms_consent")
-OPTIONAL_COLUMNS = ("trained_until",)
+OPTIONAL_COLUMNS = ("trained_until", "induction")
 CONTACTS = ("slack", "sms", "both")
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 DEFAULT_REGION = "GB"
@@ -29,6 +30,8 @@ class MemberRow:
     contact: str
     sms_consent: bool
     trained_until: date | None
+    # Induction steps done (recorded as done by the import; never taken away by it).
+    induction: frozenset[InductionStep] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def _read_row(line: int, cells: dict[str, str]) -> MemberRow:
 
     trained_text = cells.get("trained_until", "")
     trained_until = parse_date(trained_text) if trained_text else None
+    induction = parse_induction(cells.get("induction", ""))
 
     return MemberRow(
         line=line,
@@ -154,4 +158,15 @@ def _read_row(line: int, cells: dict[str, str]) -> MemberRow:
         contact=contact,
         sms_consent=consent_word in ("yes", "y", "true"),
         trained_until=trained_until,
+        induction=induction,
     )
+
+
+def parse_induction(text: str) -> frozenset[InductionStep]:
+    """Induction steps from a `;`-separated cell ("boundaries_training;shadowed_a_session")."""
+    words = [w.strip().lower().replace(" ", "_") for w in text.split(";") if w.strip()]
+    unknown = [w for w in words if w not in set(InductionStep)]
+    if unknown:
+        known = ", ".join(step.value for step in InductionStep)
+        raise ValueError(f"unknown induction step(s) {', '.join(unknown)}; steps are: {known}")
+    return frozenset(InductionStep(w) for w in words)

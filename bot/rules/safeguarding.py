@@ -7,10 +7,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.rules.forms import NeedsChanges
-from bot.rules.incidents import IncidentKind
+from bot.rules.incidents import BreachStep, IncidentKind
+from bot.rules.lifecycle import RequestStatus
 from bot.rules.roles import Role
 
 LONG_TEXT = 3000
@@ -332,3 +333,206 @@ BREACH_OUTCOME_WORDS: dict[BreachOutcome, str] = {
     BreachOutcome.BREAK_AGREED: "Reviewed: a break from an active role was agreed",
     BreachOutcome.NOT_GOING_AHEAD: "Not going ahead",
 }
+
+
+# -- the s42 step -----------------------------------------------------------------------------
+def s42_summary(answers: Sequence[Answer], decision: S42Decision) -> str:
+    """Plain words for the timeline (never anything typed): how the three questions were
+    answered, and the decision. "all three met; refer"."""
+    met = sum(a is Answer.YES for a in answers)
+    unsure = sum(a is Answer.NOT_SURE for a in answers)
+    if met == len(answers):
+        found = "all three met"
+    elif s42_points_to_referral(answers):
+        found = f"{met} met, {unsure} not sure"
+    else:
+        found = "not all three met"
+    return f"{found}; {'refer' if decision is S42Decision.REFER else 'not refer'}"
+
+
+# -- breach tasks -----------------------------------------------------------------------------
+# The outcomes each kind of breach follow-up can end with.
+BREACH_OUTCOMES: dict[BreachStep, tuple[BreachOutcome, ...]] = {
+    BreachStep.TALK_IT_THROUGH: (BreachOutcome.TALKED, BreachOutcome.NOT_GOING_AHEAD),
+    BreachStep.HIATUS_REVIEW: (BreachOutcome.NO_BREAK, BreachOutcome.BREAK_AGREED,
+                               BreachOutcome.NOT_GOING_AHEAD),
+}
+BREACH_NOTE_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class BreachOutcomeForm:
+    outcome: BreachOutcome | None
+    note: str = ""
+
+
+class BreachField:
+    OUTCOME = "outcome"
+    NOTE = "note"
+
+
+def check_breach_outcome(step: BreachStep, form: BreachOutcomeForm) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if form.outcome is None or form.outcome not in BREACH_OUTCOMES.get(step, ()):
+        errors[BreachField.OUTCOME] = "Please choose how it went."
+    _words(errors, BreachField.NOTE, form.note, "", needed=False, limit=BREACH_NOTE_LENGTH)
+    return errors
+
+
+def breach_task_status(outcome: BreachOutcome) -> RequestStatus:
+    """A follow-up not going ahead is declined; any other outcome means it was arranged."""
+    return (RequestStatus.DECLINED if outcome is BreachOutcome.NOT_GOING_AHEAD
+            else RequestStatus.ARRANGED)
+
+
+# -- oversight: serious incidents for the trustees, and their digest -------------------------
+# Short words for a harm, as a trustee's message and the timeline say it.
+HARM_SHORT_WORDS: dict[Harm, str] = {
+    Harm.PEOPLE: "harm to people",
+    Harm.LOSS: "loss of money or assets",
+    Harm.DAMAGE: "damage to property",
+    Harm.REPUTATION: "harm to the charity's reputation",
+}
+
+
+def store_harms(harms: Sequence[Harm]) -> str:
+    """The harms as stored: their values, comma-joined, in the form's order, each once."""
+    return ",".join(h.value for h in Harm if h in harms)
+
+
+def read_harms(stored: str) -> tuple[Harm, ...]:
+    """The harms stored, ignoring any value this version no longer knows."""
+    values = set(stored.split(","))
+    return tuple(h for h in Harm if h.value in values)
+
+
+def harms_in_words(harms: Sequence[Harm]) -> str:
+    """"harm to people and damage to property"."""
+    words = [HARM_SHORT_WORDS[h] for h in Harm if h in harms]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def next_reminder_after(due: datetime, now: datetime, every: timedelta) -> datetime:
+    """A reminder period after the one just sent, and never already past: after the job was
+    stopped for a while, the trustees get one reminder, not one for each period missed."""
+    missed = max((now - due) // every, 0)
+    return due + every * (missed + 1)
+
+
+def days_since(then: datetime, now: datetime) -> int:
+    return max((now - then).days, 0)
+
+
+def digest_period(today: date, months: int) -> tuple[date, date]:
+    """The `months` whole months just ended before today's month: the first day of the first,
+    and the first day after the last."""
+    end = today.replace(day=1)
+    first = end.year * 12 + end.month - 1 - months
+    return date(first // 12, first % 12 + 1, 1), end
+
+
+def median_days(durations: Sequence[timedelta]) -> float | None:
+    """The median, in days to one decimal place; None when there is nothing to measure."""
+    if not durations:
+        return None
+    ordered = sorted(d.total_seconds() / 86400 for d in durations)
+    middle = len(ordered) // 2
+    value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return round(value, 1)
+
+
+class SeriousField:
+    HARMS = "harms"
+
+
+def check_serious(harms: Sequence[Harm]) -> dict[str, str]:
+    if not harms:
+        return {SeriousField.HARMS: "Please choose at least one way it may be serious."}
+    return {}
+
+
+# -- the record: its chronology, resolving, reopening, follow-ups (incident_record) -----------
+# A timeline step's name in plain words, for the record and its export. A step this table
+# doesn't know is shown by its name, underscores as spaces.
+STEP_WORDS: dict[str, str] = {
+    "reported": "Reported",
+    "notified": "Alert sent",
+    "escalated": "Escalated: nobody had picked it up yet",
+    "texted": "Texts sent",
+    "acknowledged": "Picked up",
+    "note": "Note",
+    "outcome recorded": "Outcome recorded",
+    "referral": "Referral made",
+    "resolved": "Resolved",
+    "reopened": "Reopened",
+    "s42": "Safeguarding adults questions answered",
+    "marked possibly serious": "Marked as possibly serious for the charity",
+    "trustee acknowledged": "A trustee acknowledged it",
+    "charity decision": "The trustees' decision recorded",
+    "follow-up added": "Follow-up added",
+    "follow-up done": "Follow-up done",
+    "follow-up reminded": "Follow-up reminder sent",
+    "talk_it_through": "A talk it through asked for",
+    "hiatus_review": "A hiatus review asked for",
+    "breach task acknowledged": "Breach follow-up acknowledged",
+    "breach task outcome": "Breach follow-up outcome recorded",
+    "trustees reminded": "Trustees reminded of the decision to make",
+}
+
+
+def step_words(step: str) -> str:
+    return STEP_WORDS.get(step, step.replace("_", " "))
+
+
+# How a referral reads on the timeline (plain words, no names, never anything typed).
+REFERRAL_DETAIL: dict[Agency, str] = {
+    Agency.EMERGENCY: "to 999",
+    Agency.CRISIS_TEAM: "to the crisis team",
+    Agency.GP: "to their GP",
+    Agency.ADULT_SAFEGUARDING: "to the council's adult safeguarding team",
+    Agency.POLICE: "to the police",
+}
+
+FOLLOW_UP_HOUR = time(9, 0)  # a follow-up is due at 9am local time on the day chosen
+NOT_A_RESPONDER = ("Please choose a safeguarding lead, coordinator or HR officer: follow-ups "
+                   "go to the people who respond to incidents.")
+NAMED_IN_IT = "They are named in this incident, so it can't go to them. Please choose someone else."
+
+
+class ReopenField:
+    WHY = "why"
+
+
+def check_follow_up_form(form: FollowUpForm, today: date) -> dict[str, str]:
+    """A follow-up added on its own: what, who and by when are all needed."""
+    errors: dict[str, str] = {}
+    if not check_follow_up(form, today, errors):
+        errors = {OutcomeField.FOLLOW_UP_WHAT: "Please say what the follow-up is.",
+                  OutcomeField.FOLLOW_UP_WHO: "Please choose who will do it.",
+                  OutcomeField.FOLLOW_UP_BY: "Please choose the day it is due."}
+    return errors
+
+
+def check_follow_up_person(roles: frozenset[Role], named_in_it: bool) -> dict[str, str]:
+    """Whoever a follow-up goes to holds a responder role now, and is not named in it."""
+    if not roles & RESPONDERS:
+        return {OutcomeField.FOLLOW_UP_WHO: NOT_A_RESPONDER}
+    if named_in_it:
+        return {OutcomeField.FOLLOW_UP_WHO: NAMED_IN_IT}
+    return {}
+
+
+def check_reopen(why: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _words(errors, ReopenField.WHY, why, "why it is being reopened")
+    return errors
+
+
+def follow_up_due_at(by: date, tz: tzinfo) -> datetime:
+    return datetime.combine(by, FOLLOW_UP_HOUR, tzinfo=tz)
+
+
+def short_day(moment: datetime, tz: tzinfo) -> str:
+    """"12 Dec", in the organisation's time zone."""
+    local = moment.astimezone(tz)
+    return f"{local.day} {local:%b}"

@@ -51,10 +51,13 @@ def classify_reply(body: str) -> Reply:
 
 
 class RsvpSubject(enum.StrEnum):
-    """What a YES or NO by text can answer."""
+    """What a reply by text can answer: a YES or NO (a meeting, a session, a policy to agree
+    to), or a number (a wellbeing check's "Reply 1 ..., 2 ..., 3 ...")."""
 
     MEETING = "meeting"
     SESSION = "session"
+    POLICY = "policy"
+    WELLBEING = "wellbeing"
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,17 @@ def read_reply(body: str) -> Said | None:
         return None
     return Said(going=True if yes else False if no else None,
                 number=numbers[0] if numbers else None, words=tuple(words))
+
+
+def chosen_number(body: str) -> int | None:
+    """The number a reply begins with ("3", "3 please call me"), answering a question we
+    asked by number; None when it says yes or no, or does not begin with a number."""
+    said = read_reply(body)
+    words = _plain_words(body)
+    if said is None or said.number is None or said.going is not None or not words \
+            or words[0] != str(said.number):
+        return None
+    return said.number
 
 
 @dataclass(frozen=True)

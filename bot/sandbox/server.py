@@ -43,15 +43,16 @@ CHANNELS = {"C0GENERAL": "general", "C0GROUPS": "peer-groups", "C0FORUM": "forum
 
 # Made-up people, with phone numbers from Ofcom's range kept for drama.
 SEED_MEMBERS = """\
-name,slack_user_id,phone,roles,contact,sms_consent,trained_until
-Ada Brightwater,U0ADA0001,07700 900101,coordinator;facilitator;trained,both,yes,2027-06-30
-Bram Okonkwo,U0BRAM002,,facilitator,slack,no,
-Cleo Marsh,U0CLEO003,,facilitator;trained,slack,no,2027-09-30
-Esme Hart,U0ESME004,07700 900105,safeguarding_lead;trained,both,yes,
-Hana Quill,U0HANA005,,hr_officer,slack,no,
-Fin Rowe,U0FINR006,,member,slack,no,
-Tom Reyes,U0TOMR007,,trustee,slack,no,
-Dev Patel,,07700 900104,member,sms,yes,
+name,slack_user_id,phone,roles,contact,sms_consent,trained_until,induction
+Ada Brightwater,U0ADA0001,07700 900101,coordinator;facilitator;trained,both,yes,2027-06-30,\
+boundaries_training
+Bram Okonkwo,U0BRAM002,,facilitator,slack,no,,boundaries_training
+Cleo Marsh,U0CLEO003,,facilitator;trained,slack,no,2027-09-30,boundaries_training
+Esme Hart,U0ESME004,07700 900105,safeguarding_lead;trained,both,yes,,boundaries_training
+Hana Quill,U0HANA005,,hr_officer,slack,no,,
+Fin Rowe,U0FINR006,,member,slack,no,,
+Tom Reyes,U0TOMR007,,trustee,slack,no,,
+Dev Patel,,07700 900104,member,sms,yes,,
 """
 
 
@@ -149,7 +150,8 @@ class Sandbox:
                               token_verification=False)
         self.bot = make_wsgi_app(self.app, self.runtime.engine,
                                  extra_routes=make_sms_routes(self.runtime.services),
-                                 calendar=self.runtime.services.sessions.calendar_file)
+                                 calendar=self.runtime.services.sessions.calendar_file,
+                                 health=self.runtime.services.health.report)
         self.scheduler = build_scheduler(self.runtime.dispatcher(), 1,
                                          services=self.runtime.services)
         self.history = history_file(self.settings.database_url)

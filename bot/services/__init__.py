@@ -16,6 +16,7 @@ from bot.services import (
     deliveries,
     expenses,
     feedback,
+    guesses,
     incidents,
     involvement,
     meetings,
@@ -32,6 +33,7 @@ from bot.services.declarations import DeclarationsService
 from bot.services.deliveries import DeliveriesService
 from bot.services.expenses import ExpensesService
 from bot.services.feedback import FeedbackService
+from bot.services.health import HealthService
 from bot.services.incident_record import IncidentRecordService
 from bot.services.incidents import IncidentsService
 from bot.services.involvement import InvolvementService
@@ -55,6 +57,7 @@ from bot.services.wellbeing import WellbeingService
 PERSONAL_DATA: tuple[PersonalData, ...] = (
     deliveries.PERSONAL_DATA,
     feedback.PERSONAL_DATA,
+    guesses.PERSONAL_DATA,
     incidents.PERSONAL_DATA,
     sessions.PERSONAL_DATA,
     meetings.PERSONAL_DATA,
@@ -98,6 +101,7 @@ class Services:
     privacy: PrivacyService
     nudge: Nudge
     once: Once
+    health: HealthService
 
 
 def build_services(
@@ -110,6 +114,8 @@ def build_services(
     rota = RotaService(database, clock, settings)
     meetings = MeetingsService(database, clock, settings)
     incidents = IncidentsService(database, clock, settings, nudge)
+    policies = PoliciesService(database, clock, settings)
+    wellbeing = WellbeingService(database, clock, settings, nudge)
     return Services(
         settings=settings,
         database=database,
@@ -125,20 +131,24 @@ def build_services(
         safeguarding=SafeguardingService(database, clock, settings, incidents),
         oversight=OversightService(database, clock, settings, incidents, nudge),
         breaches=BreachTasksService(database, clock),
-        policies=PoliciesService(database, clock, settings),
+        policies=policies,
         involvement=InvolvementService(database, clock, settings),
         expenses=ExpensesService(database, clock, settings),
         declarations=DeclarationsService(database, clock, settings),
-        wellbeing=WellbeingService(database, clock, settings, nudge),
-        # What a yes or no by text answers: one line per kind of invitation.
+        wellbeing=wellbeing,
+        # What a reply by text answers (a yes or no, or a number): one line per kind.
         texting=TextingService(database, clock, settings, {
             RsvpSubject.SESSION: RsvpDesk(rota.invitation_for, rota.rsvp_in),
             RsvpSubject.MEETING: RsvpDesk(meetings.answers.invitation_for,
-                                          meetings.answers.rsvp_by_text)}),
+                                          meetings.answers.rsvp_by_text),
+            RsvpSubject.POLICY: RsvpDesk(policies.invitation_for, policies.answer_by_text),
+            RsvpSubject.WELLBEING: RsvpDesk(wellbeing.invitation_for,
+                                            numbered=wellbeing.answer_by_text)}),
         meetings=meetings,
         reminders=RemindersService(database, clock, settings),
         retention=RetentionService(database, clock, settings, PERSONAL_DATA),
         privacy=PrivacyService(database, clock, settings, PERSONAL_DATA),
         nudge=nudge,
         once=once,
+        health=HealthService(database, clock),
     )

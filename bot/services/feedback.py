@@ -9,11 +9,9 @@ team sees nothing of an anonymous case, or of words added to one, before its rou
 from __future__ import annotations
 
 import logging
-import threading
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -45,6 +43,8 @@ from bot.rules.feedback_words import (
 from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
 from bot.services.cases import CaseDesk
+from bot.services.declarations import related_slack_ids
+from bot.services.guesses import CaseCodeGuesses
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
 from storage.crypto import keyed_digest
@@ -112,10 +112,6 @@ class MoreWords(Notice):
     kind = "feedback.more-words"
     case_id: int
     message_id: int
-
-
-class TooManyGuesses(Exception):
-    """Too many wrong case codes in a short time."""
 
 
 @dataclass(frozen=True)
@@ -208,41 +204,12 @@ class ChangeOutcome:
     changed: bool
 
 
-class GuessLimiter:
-    """Counts wrong case codes per person, in memory only: writing it down would record who
-    was looking up a case. Five wrong codes in fifteen minutes, then a pause."""
-
-    def __init__(self, clock: Clock, limit: int = 5, window: timedelta = timedelta(minutes=15)):
-        self.clock = clock
-        self.limit = limit
-        self.window = window
-        self._misses: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, who: str) -> None:
-        with self._lock:
-            misses = self._recent(who)
-            if len(misses) >= self.limit:
-                raise TooManyGuesses
-
-    def record_miss(self, who: str) -> None:
-        with self._lock:
-            self._recent(who).append(self.clock())
-
-    def _recent(self, who: str) -> deque[datetime]:
-        misses = self._misses.setdefault(who, deque())
-        cutoff = self.clock() - self.window
-        while misses and misses[0] < cutoff:
-            misses.popleft()
-        return misses
-
-
 class FeedbackService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> None:
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
-        self.guesses = GuessLimiter(clock)
+        self.guesses = CaseCodeGuesses(sessions, clock)
         # Coordinators and HR officers by routing; trustees when nobody else is left.
         self.desk = CaseDesk(sessions, clock, "feedback",
                              roles=(Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE))
@@ -259,9 +226,13 @@ class FeedbackService:
             team = MemberRepository(session).slack_ids_by_role(
                 Role.HR_OFFICER, Role.COORDINATOR, Role.TRUSTEE)
             route = _route(session, valid.kind, valid.topic, valid.about_slack_id)
+            left_out = _left_out(session, valid.about_slack_id,
+                                 None if anonymous else submitter_slack_id)
+            routable = {role: [s for s in ids if s not in left_out] for role, ids in team.items()}
             recipients, _ = choose_recipients(
-                route, hr_officers=team[Role.HR_OFFICER], coordinators=team[Role.COORDINATOR],
-                trustees=team[Role.TRUSTEE], about_slack_id=valid.about_slack_id)
+                route, hr_officers=routable[Role.HR_OFFICER],
+                coordinators=routable[Role.COORDINATOR], trustees=routable[Role.TRUSTEE],
+                about_slack_id=valid.about_slack_id)
             case = FeedbackRepository(session).add(FeedbackCase(
                 code_hash=hash_case_code(code),
                 kind=valid.kind,
@@ -280,7 +251,7 @@ class FeedbackService:
                 updated_at=release_at,
                 recipients=[FeedbackRecipient(slack_user_id=r) for r in recipients],
             ))
-            self._tell_team(session, case, team[Role.COORDINATOR], release_at)
+            self._tell_team(session, case, team[Role.COORDINATOR], left_out, release_at)
             if not recipients and not anonymous:
                 # Not for an anonymous case: the line's time would say when it was typed.
                 log.warning("feedback case %d has nobody to go to: add coordinators", case.id)
@@ -291,16 +262,17 @@ class FeedbackService:
         return Submitted(case_id=case_id, code=code, anonymous=anonymous, release_at=release_at)
 
     def _tell_team(self, session: Session, case: FeedbackCase, coordinators: list[str],
-                   release_at: datetime) -> None:
+                   left_out: set[str], release_at: datetime) -> None:
         """The case notice goes to the coordinators' channel when the case is theirs and none
-        of them is the person it is about; otherwise to each recipient. Every row is dated by
-        the round, like the case: none records the second an anonymous case was typed."""
+        of them is the person it is about or left out (a declared relationship); otherwise to
+        each recipient. Every row is dated by the round, like the case: none records the
+        second an anonymous case was typed."""
         book = NoticeBook(session, release_at)
         about = _named_in(session, case)
         notice = CaseNotice(case_id=case.id)
         channel = self.settings.coprod_coordinators_channel
         if (channel and case.route is FeedbackRoute.COORDINATORS
-                and case.about_slack_id not in coordinators):
+                and not {case.about_slack_id, *left_out} & set(coordinators)):
             book.to_channel(channel, notice, about=about, deliver_at=release_at)
         else:
             for recipient in case.recipients:
@@ -436,7 +408,7 @@ class FeedbackService:
         code = normalise_code(code_text)
         case = FeedbackRepository(session).get_by_code_hash(hash_case_code(code)) if code else None
         if case is None:
-            self.guesses.record_miss(asker)
+            self.guesses.record_miss(session, asker)
         return case
 
     # -- coordinators' overview ---------------------------------------------------------------
@@ -472,6 +444,15 @@ def _route(session: Session, kind: FeedbackKind, topic: FeedbackTopic,
            about_slack_id: str | None) -> FeedbackRoute:
     about = MemberRepository(session).get_by_slack_id(about_slack_id) if about_slack_id else None
     return route_feedback(kind, topic, about is not None and bool(about.role_set - {Role.MEMBER}))
+
+
+def _left_out(session: Session, about_slack_id: str | None,
+              submitter_slack_id: str | None) -> set[str]:
+    """People a case never goes to besides the person it is about: anyone with a declared
+    relationship with that person, or with the person who raised it when they gave their name
+    (an anonymous submitter is never looked at)."""
+    named = [slack_id for slack_id in (about_slack_id, submitter_slack_id) if slack_id]
+    return related_slack_ids(session, MemberRepository(session).ids_of(named)) if named else set()
 
 
 def _named_in(session: Session, case: FeedbackCase) -> list[int]:

@@ -19,11 +19,12 @@ from bot.delivery.nudge import Nudge
 from bot.notices import Notice, NoticeGone
 from bot.rules.incidents import (
     BREACH_KINDS,
+    INCIDENT_KIND_WORDS,
+    SEVERITY_WORDS,
     IncidentForm,
     IncidentKind,
     IncidentRoute,
     IncidentStatus,
-    InvalidIncident,
     Severity,
     escalation_tier,
     exclude_involved,
@@ -35,6 +36,7 @@ from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
 from bot.services.breaches import open_breach_tasks
 from bot.services.cases import CaseDesk
+from bot.services.declarations import related_member_ids, related_slack_ids
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
@@ -178,7 +180,8 @@ class IncidentsService:
             team = any(m.role_set - {Role.MEMBER} for m in involved)
             route = route_incident(valid.kind, valid.severity, team)
             urgent = is_urgent(valid.kind, valid.severity)
-            recipients = self._first_recipients(members, route, involved_ids)
+            related = related_slack_ids(session, [m.id for m in involved])
+            recipients = self._first_recipients(members, route, involved_ids, related)
             incident = IncidentRepository(session).add(Incident(
                 kind=valid.kind, severity=valid.severity, route=route, danger=valid.danger,
                 session_id=valid.session_id, what_happened=valid.what_happened,
@@ -188,8 +191,10 @@ class IncidentsService:
                 involved=[IncidentPerson(member_id=m.id) for m in involved],
             ))
             record_step(incident, now, "reported", actor=reporter,
-                       detail=f"{valid.kind.value}, {valid.severity.value}"
-                              + (", someone in immediate danger" if valid.danger else ""))
+                        detail=f"{INCIDENT_KIND_WORDS[valid.kind]}, "
+                               f"{SEVERITY_WORDS[valid.severity][0].lower()}"
+                               + (", someone may be in immediate danger" if valid.danger
+                                  else ""))
             book = NoticeBook(session, now)
             for recipient in recipients:
                 self._send_alert(session, book, incident, recipient, level=0)
@@ -204,7 +209,9 @@ class IncidentsService:
         return Reported(incident.id, urgent, route, told, valid.danger, self.signposts)
 
     def _first_recipients(self, members: MemberRepository, route: IncidentRoute,
-                          involved: Sequence[str]) -> list[str]:
+                          involved: Sequence[str], related: Collection[str]) -> list[str]:
+        """The first role in the route's order with someone to tell: never anyone involved, and
+        not anyone with a declared relationship to them while someone else can be told."""
         order = {
             IncidentRoute.SAFEGUARDING: [Role.SAFEGUARDING_LEAD, Role.COORDINATOR],
             IncidentRoute.HR: [Role.HR_OFFICER, Role.COORDINATOR, Role.TRUSTEE],
@@ -212,10 +219,11 @@ class IncidentsService:
                                          Role.TRUSTEE],
         }[route]
         holders = members.slack_ids_by_role(*order)
-        for role in order:
-            chosen = exclude_involved(holders[role], involved)
-            if chosen:
-                return chosen
+        for blocked in ([*involved, *related], involved):
+            for role in order:
+                chosen = exclude_involved(holders[role], blocked)
+                if chosen:
+                    return chosen
         return []
 
     def _send_alert(self, session: Session, book: NoticeBook, incident: Incident,
@@ -249,16 +257,22 @@ class IncidentsService:
         involved = [p.member for p in incident.involved]
         involved_slack = [m.slack_user_id for m in involved if m.slack_user_id]
         involved_ids = {m.id for m in involved}
+        # People with a declared relationship to those involved are left out, unless that
+        # would leave nobody to chase it.
+        related_ids = related_member_ids(session, involved_ids)
         leads = members.list_with_role(Role.SAFEGUARDING_LEAD)
         coordinators = members.list_with_role(Role.COORDINATOR)
         dm_people = ([*leads] if tier.dm_safeguarding else []) + (
             [*coordinators] if tier.dm_coordinators else [])
+        unrelated = [m for m in dm_people if m.id not in related_ids]
         for recipient in exclude_involved(
-                [m.slack_user_id for m in dm_people if m.slack_user_id], involved_slack):
+                [m.slack_user_id for m in (unrelated or dm_people) if m.slack_user_id],
+                involved_slack):
             self._send_alert(session, book, incident, recipient, level=level)
         if tier.text:
-            phones = {m.id: m for m in [*leads, *coordinators]
-                      if m.phone and m.id not in involved_ids}
+            chased = [m for m in [*leads, *coordinators] if m.phone and m.id not in involved_ids]
+            phones = {m.id: m for m in
+                      ([m for m in chased if m.id not in related_ids] or chased)}
             for member in phones.values():
                 book.by_text(member, UrgentIncidentText(incident_id=incident.id, level=level))
             record_step(incident, now, "texted", detail=f"{len(phones)} text(s), level {level}")
@@ -271,46 +285,28 @@ class IncidentsService:
         return 1
 
     # -- the responders' side -----------------------------------------------------------------
+    # Resolving (with its outcome), reopening, notes and follow-ups are the record's steps:
+    # bot/services/incident_record.py.
     def acknowledge(self, incident_id: int, actor: str) -> IncidentView:
-        return self._settle(incident_id, actor, IncidentStatus.ACKNOWLEDGED)
-
-    def resolve(self, incident_id: int, actor: str) -> IncidentView:
-        return self._settle(incident_id, actor, IncidentStatus.RESOLVED)
-
-    def _settle(self, incident_id: int, actor: str, to: IncidentStatus) -> IncidentView:
         now = self.clock()
         with self.desk.transaction() as session:
             incident = self.admit(session, incident_id, actor, lock=True,
-                                           action=to.value)
-            if not moves_forward(list(IncidentStatus), incident.status, to):
+                                  action=IncidentStatus.ACKNOWLEDGED.value)
+            if not moves_forward(list(IncidentStatus), incident.status,
+                                 IncidentStatus.ACKNOWLEDGED):
                 return incident_view(incident)
-            if incident.acknowledged_by is None:
-                incident.acknowledged_by, incident.acknowledged_at = actor, now
-            if to is IncidentStatus.RESOLVED:
-                incident.resolved_by, incident.resolved_at = actor, now
-            incident.status = to
+            incident.acknowledged_by, incident.acknowledged_at = actor, now
+            incident.status = IncidentStatus.ACKNOWLEDGED
             incident.next_escalation_at = None  # stops the escalation
-            record_step(incident, now, to.value, actor=actor)
+            record_step(incident, now, "acknowledged", actor=actor)
             session.flush()
             view = incident_view(incident)
             book = NoticeBook(session, now)
-            book.redraw(IncidentAlert(incident_id=incident.id, level=0), to.value)
-            if to is IncidentStatus.ACKNOWLEDGED:
-                book.to_slack_user(incident.reporter_slack_id,
-                                   ReportPickedUp(incident_id=incident.id))
+            book.redraw(IncidentAlert(incident_id=incident.id, level=0), "acknowledged")
+            book.to_slack_user(incident.reporter_slack_id,
+                               ReportPickedUp(incident_id=incident.id))
         self.nudge()
         return view
-
-    def add_note(self, incident_id: int, actor: str, note: str) -> IncidentView:
-        if not note.strip() or len(note) > 3000:
-            raise InvalidIncident({"note": "Please write a note of up to 3000 characters."})
-        now = self.clock()
-        with self.desk.transaction() as session:
-            incident = self.admit(session, incident_id, actor, lock=True,
-                                           action="note")
-            record_step(incident, now, "note", actor=actor, note=note)
-            session.flush()
-            return incident_view(incident)
 
     def view_for(self, incident_id: int, actor: str) -> IncidentView:
         with self.desk.transaction() as session:

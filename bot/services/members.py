@@ -13,7 +13,14 @@ from bot.clock import Clock
 from bot.rules.directory import MemberRow, RowProblem, read_member_rows
 from bot.rules.roles import NotAllowed, Role
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
-from storage.models import ContactPreference, Member, MemberRole, ProcessedEvent, SmsConsent
+from storage.models import (
+    ContactPreference,
+    InductionRecord,
+    Member,
+    MemberRole,
+    ProcessedEvent,
+    SmsConsent,
+)
 from storage.repositories import MemberRepository
 
 CONSENT_BY_IMPORT = "members import"
@@ -133,9 +140,11 @@ class MembersService:
                 member.consents.append(SmsConsent(given=True, method=CONSENT_BY_IMPORT,
                                                   recorded_at=now))
             repo.session.flush()
+            _record_induction(repo.session, member, row, now)
             return "added"
 
-        if not _apply_row(member, row, contact, now):
+        changed = _apply_row(member, row, contact, now)
+        if not _record_induction(repo.session, member, row, now) and not changed:
             return "unchanged"
         member.updated_at = now
         repo.session.flush()
@@ -196,6 +205,19 @@ def _apply_row(member: Member, row: MemberRow, contact: ContactPreference,
                                           recorded_at=now))
         changed = True
     return changed
+
+
+def _record_induction(session: Session, member: Member, row: MemberRow, now: datetime) -> bool:
+    """The induction steps a row says are done, recorded as done by the import (a step done
+    stays done: a row without it takes nothing away). True if any was new."""
+    new = [step for step in sorted(row.induction)
+           if session.get(InductionRecord, (member.id, step)) is None]
+    for step in new:
+        session.add(InductionRecord(member_id=member.id, step=step,
+                                    recorded_by=CONSENT_BY_IMPORT, recorded_at=now))
+    if new:
+        session.flush()
+    return bool(new)
 
 
 # -- personal data: export, erasure, retention ---------------------------------------------------

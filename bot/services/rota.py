@@ -25,12 +25,14 @@ from bot.rules.coverage import (
     next_offer,
     release_is_late,
 )
+from bot.rules.policies import InductionNeeded
 from bot.rules.roles import Role
 from bot.rules.sessions import SESSION_KIND_WORDS
 from bot.rules.sms_text import day_and_time
 from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
+from bot.services.policies import induction_missing
 from bot.services.sessions import (
     CallForCover,
     ReleaseAlert,
@@ -74,7 +76,10 @@ class CoverageAlert(Notice):
 # -- outcomes and views -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ClaimOutcome:
-    decision: ClaimDecision
+    """What came of a claim: a ClaimDecision, or (a facilitator still missing part of their
+    induction) what they need first. `coordinators`: who can help, by name."""
+
+    decision: ClaimDecision | InductionNeeded
     session: SessionView
     coordinators: tuple[str, ...] = ()
 
@@ -135,6 +140,12 @@ class RotaService:
                 places=found.facilitator_places,
                 held_places=held_places(waiting(found.waiting), now, besides=member.id),
                 trained_needed=found.trained_needed, on=self.desk.day_of(found))
+            # The induction comes first (for someone not already facilitating it): nobody is
+            # told "join the waiting list" for a place they could not take.
+            needed = None if decision is ClaimDecision.ALREADY else induction_missing(
+                session, member, self.settings.facilitator_induction)
+            if needed is not None:
+                return ClaimOutcome(needed, self.desk.view_of(found), needed.helpers)
             if decision is ClaimDecision.OK:
                 found.facilitators.append(SessionFacilitator(member_id=member.id,
                                                              member=member, claimed_at=now))

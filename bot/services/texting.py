@@ -32,6 +32,7 @@ from bot.rules.texting import (
     Reply,
     RsvpFor,
     RsvpSubject,
+    chosen_number,
     classify_reply,
     decide_answer,
     says_more_than_an_answer,
@@ -58,15 +59,18 @@ FAILED_STATUSES = frozenset({"failed", "undelivered"})
 
 @dataclass(frozen=True)
 class RsvpDesk:
-    """What texting needs from an area whose invitations a yes or no by text answers (one per
-    RsvpSubject, given in bot/services). Both work inside the caller's transaction, with the
+    """What texting needs from an area whose invitations a reply by text answers (one per
+    RsvpSubject, given in bot/services). Each works inside the caller's transaction, with the
     invitation's id and the member who texted.
 
     `describe`: the invitation while it is open to an answer (not started, not cancelled), or
-    None. `answer`: records a yes (True) or no, and returns the one line to text back."""
+    None. `answer`: records a yes (True) or no, and returns the one line to text back. Or, for
+    a question answered by number rather than yes or no (a wellbeing check), `numbered`:
+    records the number given and returns the line to text back."""
 
     describe: Callable[[Session, int, Member], Invitation | None]
-    answer: Callable[[Session, int, Member, bool], str]
+    answer: Callable[[Session, int, Member, bool], str] | None = None
+    numbered: Callable[[Session, int, Member, int], str] | None = None
 
 
 # -- what texting tells people (drawn by handlers/blocks/texting.py) ---------------------------
@@ -171,14 +175,20 @@ class TextingService:
         (a confirmation, or a question asking which). None: the team should read it."""
         texting = TextingRepository(session)
         invitations = self.open_invitations(session, member)
-        question = texting.question_for(member.id)
-        decision = decide_answer(body, invitations, self._standing(question, now),
+        standing = self._standing(texting.question_for(member.id), now)
+        if standing is None:
+            numbered = self._numbered(session, member, body)
+            if numbered is not None:
+                return numbered
+        decision = decide_answer(body, invitations, standing,
                                  now.astimezone(self.settings.timezone).date())
         if isinstance(decision, Answer):
+            answer = self.rsvp_desks[decision.rsvp.subject].answer
+            if answer is None:  # only desks that take a yes or no have invitations here
+                return None
             texting.forget_question(member.id)
-            desk = self.rsvp_desks[decision.rsvp.subject]
             log.info("member %d answered %s by text", member.id, decision.rsvp.stored)
-            return self._text(desk.answer(session, decision.rsvp.id, member, decision.going))
+            return self._text(answer(session, decision.rsvp.id, member, decision.going))
         if isinstance(decision, AskWhich):
             asked = Asked(decision.going, tuple(i.rsvp for i in decision.choices))
             texting.ask(member.id, asked.going, asked.stored, now)
@@ -196,17 +206,36 @@ class TextingService:
             return None
         return Asked.read(question.going, question.choices)
 
-    def open_invitations(self, session: Session, member: Member) -> list[Invitation]:
+    def open_invitations(self, session: Session, member: Member, *,
+                         numbered: bool = False) -> list[Invitation]:
         """The invitations texted to this member that are still open: sent to them, not
-        started, not cancelled. Whether they have answered each is on it."""
+        started, not cancelled, the most recently texted first. Whether they have answered
+        each is on it. Those a yes or no answers, or (`numbered`) those a number answers."""
         found = []
         for stored in OutboxRepository(session).invitations_to(member.id):
             target = RsvpFor.read(stored)
             desk = self.rsvp_desks.get(target.subject) if target else None
-            invitation = desk.describe(session, target.id, member) if desk and target else None
+            if desk is None or target is None or (desk.numbered is None) == numbered:
+                continue
+            invitation = desk.describe(session, target.id, member)
             if invitation is not None:
                 found.append(invitation)
         return found
+
+    def _numbered(self, session: Session, member: Member, body: str) -> str | None:
+        """A number answering the question we last asked by number (a wellbeing check's
+        "Reply 1, 2 or 3"): the line to text back; None when it answers none."""
+        number = chosen_number(body)
+        asked = self.open_invitations(session, member, numbered=True) \
+            if number is not None else []
+        if number is None or not asked:
+            return None
+        rsvp = asked[0].rsvp
+        answer = self.rsvp_desks[rsvp.subject].numbered
+        if answer is None:
+            return None
+        log.info("member %d answered %s by text", member.id, rsvp.stored)
+        return self._text(answer(session, rsvp.id, member, number))
 
     def _relay(self, session: Session, member: Member | None, phone: str, body: str,
                now: datetime) -> None:

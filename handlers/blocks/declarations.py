@@ -1,8 +1,140 @@
-"""Blocks for declarations."""
+"""Blocks for declarations: the form, the request its readers act on, and what the person who
+declared is told at each step."""
 
 from __future__ import annotations
 
-from bot.notices import Notice
-from handlers.blocks.text import Renderer
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import TYPE_CHECKING
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+from bot.notices import Notice
+from bot.rules.declarations import STEP_BUTTON_WORDS, STEP_DONE_WORDS, WORDS_MAX
+from bot.rules.involvement import DECLARATION_WORDS, DeclarationKind
+from bot.rules.lifecycle import RequestStatus
+from bot.services.declarations import (
+    DeclarationStep,
+    DeclarationToReader,
+    DeclarationView,
+    PersonChoice,
+)
+from handlers.blocks.text import (
+    Block,
+    Payload,
+    Renderer,
+    View,
+    button,
+    context,
+    escape_mrkdwn,
+    option,
+    plain,
+    section,
+    when,
+)
+from handlers.ids import ActionId, BlockId, CallbackId
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+STEP_ACTIONS = {
+    RequestStatus.ACKNOWLEDGED: ActionId.DECLARATION_ACKNOWLEDGE,
+    RequestStatus.ARRANGED: ActionId.DECLARATION_NOTED,
+    RequestStatus.DECLINED: ActionId.DECLARATION_TALK,
+}
+
+
+def declaration_form(people: Sequence[PersonChoice]) -> View:
+    kinds = [option(DECLARATION_WORDS[k], k.value) for k in DeclarationKind]
+    blocks: list[Block] = [
+        section("Telling us about a relationship you had before (a neighbour, a friend, "
+                "family) or a gift or favour you were offered keeps everyone safe. It goes to "
+                "the HR officer (or a coordinator), never to the other person."),
+        {"type": "input", "block_id": BlockId.DC_KIND, "label": plain("What you're telling us"),
+         "element": {"type": "radio_buttons", "action_id": ActionId.DC_FIELD,
+                     "options": kinds}},
+    ]
+    if people:
+        blocks.append(
+            {"type": "input", "block_id": BlockId.DC_OTHER, "optional": True,
+             "label": plain("Who with, or who offered it"),
+             "hint": plain("For a gift, only if it was someone in our member list."),
+             "element": {"type": "static_select", "action_id": ActionId.DC_FIELD,
+                         "placeholder": plain("Choose a person"),
+                         "options": [option(p.name, str(p.member_id)) for p in people[:100]]}})
+    blocks.append(
+        {"type": "input", "block_id": BlockId.DC_WORDS, "label": plain("In a few words"),
+         "hint": plain("What kind of relationship, or what was offered."),
+         "element": {"type": "plain_text_input", "action_id": ActionId.DC_FIELD,
+                     "multiline": True, "max_length": WORDS_MAX}})
+    return {"type": "modal", "callback_id": CallbackId.DECLARATION_FORM,
+            "title": plain("Declare"), "submit": plain("Send"), "close": plain("Cancel"),
+            "blocks": blocks}
+
+
+def declaration_sent() -> View:
+    return {"type": "modal", "callback_id": CallbackId.DECLARATION_FORM,
+            "title": plain("Thank you"), "close": plain("Done"),
+            "blocks": [section("Thank you for telling us. It has gone to the HR officer (or a "
+                               "coordinator), and you'll hear here when they've looked at it. "
+                               "The other person isn't told.")]}
+
+
+def _what(view: DeclarationView) -> str:
+    other = escape_mrkdwn(view.other_name) if view.other_name else None
+    if view.kind is DeclarationKind.RELATIONSHIP:
+        return f"a relationship from before with *{other or 'someone no longer listed'}*"
+    return "a gift or favour offered" + (f" by *{other}*" if other else "")
+
+
+def declaration_card(view: DeclarationView, tz: tzinfo) -> Payload:
+    """What the HR officer (or a coordinator) reads, with the workflow's buttons."""
+    who = (f"<@{view.declarer_slack_id}>" if view.declarer_slack_id
+           else escape_mrkdwn(view.declarer_name))
+    blocks: list[Block] = [
+        section(f"{who} has declared {_what(view)} ({when(view.created_at, tz)}):\n"
+                f">{escape_mrkdwn(view.words)}"),
+        context("Only you can see this; the other person named is never told."),
+    ]
+    if view.status is not RequestStatus.REQUESTED:
+        by = f"<@{view.handled_by}>" if view.handled_by else "someone who has since left"
+        blocks.append(context(f"{STEP_DONE_WORDS[view.status]} by {by}."))
+    steps = ([RequestStatus.ACKNOWLEDGED] if view.status is RequestStatus.REQUESTED else []) + (
+        [RequestStatus.ARRANGED, RequestStatus.DECLINED]
+        if view.status in (RequestStatus.REQUESTED, RequestStatus.ACKNOWLEDGED) else [])
+    if steps:
+        blocks.append({"type": "actions", "block_id": f"declaration:{view.id}", "elements": [
+            button(STEP_BUTTON_WORDS[s], STEP_ACTIONS[s], str(view.id),
+                   "primary" if s is RequestStatus.ARRANGED else None) for s in steps]})
+    return {"text": f"A declaration from {escape_mrkdwn(view.declarer_name)} for you to look at",
+            "blocks": blocks}
+
+
+def step_message(view: DeclarationView, step: RequestStatus) -> Payload:
+    """What the person who declared is told at each step."""
+    by = f"<@{view.handled_by}>" if view.handled_by else "The HR officer"
+    words: dict[RequestStatus, str] = {
+        RequestStatus.ACKNOWLEDGED: f"{by} has seen what you declared and will come back to "
+                                    "you soon. Thank you for telling us.",
+        RequestStatus.ARRANGED: f"{by} has noted what you declared. Nothing more is needed "
+                                "from you. Thank you for telling us.",
+        RequestStatus.DECLINED: f"{by} would like to talk through what you declared, and will "
+                                "be in touch to find a time. It's nothing to worry about: it "
+                                "helps everyone keep to good boundaries.",
+    }
+    text = words.get(step, "Thank you for your declaration.")
+    return {"text": text, "blocks": [section(text)]}
+
+
+# -- drawing the notices declarations record -----------------------------------------------------
+def _draw_request(notice: DeclarationToReader, services: Services) -> Payload:
+    return declaration_card(services.declarations.view(notice.declaration_id),
+                            services.settings.timezone)
+
+
+def _draw_step(notice: DeclarationStep, services: Services) -> Payload:
+    return step_message(services.declarations.view(notice.declaration_id), notice.step)
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    DeclarationToReader: _draw_request,
+    DeclarationStep: _draw_step,
+}

@@ -1,8 +1,302 @@
-"""Blocks for expenses."""
+"""Blocks for expenses: the claim form, the claim card coordinators act on, the question and
+its answer, what the person is told, and the kind note as a yearly total nears the amount set.
+Amounts appear only in what the person and coordinators read, never in a text."""
 
 from __future__ import annotations
 
-from bot.notices import Notice
-from handlers.blocks.text import Renderer
+import json
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import TYPE_CHECKING
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+from bot.notices import Notice
+from bot.rules.expenses import (
+    CLAIM_KIND_WORDS,
+    CLAIM_STATUS_WORDS,
+    QUESTION_MAX,
+    WHAT_MAX,
+    pounds,
+)
+from bot.rules.involvement import PAYMENT_CHOICE_WORDS, ClaimKind, ClaimStatus
+from bot.services.expenses import (
+    ClaimAnswered,
+    ClaimOutcome,
+    ClaimQuestion,
+    ClaimToCoordinators,
+    ClaimView,
+    WorkChoice,
+    YearlyAmountForCoordinators,
+    YearlyAmountNote,
+    YearlyView,
+)
+from handlers.blocks.text import (
+    Block,
+    Payload,
+    Renderer,
+    View,
+    are_you_sure,
+    button,
+    context,
+    escape_mrkdwn,
+    option,
+    plain,
+    section,
+    when,
+)
+from handlers.ids import ActionId, BlockId, CallbackId
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+# -- forms --------------------------------------------------------------------------------------
+def claim_form(choices: Sequence[WorkChoice]) -> View:
+    work = [option(short_label(c.title), str(c.involvement_id)) for c in choices[:100]]
+    kinds = [option(CLAIM_KIND_WORDS[k], k.value) for k in ClaimKind]
+    return {
+        "type": "modal", "callback_id": CallbackId.CLAIM_FORM,
+        "title": plain("Claim"), "submit": plain("Send claim"), "close": plain("Cancel"),
+        "blocks": [
+            section("Claim expenses, or the fee agreed for your work. Only you and the "
+                    "coordinators see the amount."),
+            {"type": "input", "block_id": BlockId.CL_WORK, "label": plain("Which work"),
+             "element": {"type": "static_select", "action_id": ActionId.CL_FIELD,
+                         "options": work,
+                         **({"initial_option": work[0]} if len(work) == 1 else {})}},
+            {"type": "input", "block_id": BlockId.CL_KIND, "label": plain("What you're claiming"),
+             "element": {"type": "radio_buttons", "action_id": ActionId.CL_FIELD,
+                         "options": kinds}},
+            {"type": "input", "block_id": BlockId.CL_AMOUNT, "label": plain("Amount (£)"),
+             "hint": plain("Pounds and pence, like 12.50."),
+             "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
+                         "max_length": 12, "placeholder": plain("12.50")}},
+            {"type": "input", "block_id": BlockId.CL_WHAT, "optional": True,
+             "label": plain("What it was for"),
+             "hint": plain("For expenses: bus fares, lunch, a carer's cost. Kept private."),
+             "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
+                         "multiline": True, "max_length": WHAT_MAX}},
+        ],
+    }
+
+
+def short_label(title: str) -> str:
+    """An option's plain text is at most 75 characters."""
+    return title if len(title) <= 75 else title[:74] + "…"
+
+
+def claim_sent(claim: ClaimView) -> View:
+    return done_view(CallbackId.CLAIM_FORM, "Claim sent",
+                     f"Thank you. Your claim of {claim.amount} for "
+                     f"{escape_mrkdwn(claim.opportunity_title)} has gone to the coordinators. "
+                     "You'll hear here when it's approved, or if they have a question.")
+
+
+def question_form(claim: ClaimView, tz: tzinfo) -> View:
+    return {
+        "type": "modal", "callback_id": CallbackId.CLAIM_QUESTION_FORM,
+        "private_metadata": json.dumps({"claim": claim.id}),
+        "title": plain("Ask a question"), "submit": plain("Send"), "close": plain("Cancel"),
+        "blocks": [
+            *claim_details(claim, tz),
+            {"type": "input", "block_id": BlockId.CL_QUESTION,
+             "label": plain(f"Your question to {claim.claimant_name}"[:150]),
+             "hint": plain("They'll see it in a direct message, with a button to answer."),
+             "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
+                         "multiline": True, "max_length": QUESTION_MAX}},
+        ],
+    }
+
+
+def answer_form(claim: ClaimView) -> View:
+    return {
+        "type": "modal", "callback_id": CallbackId.CLAIM_ANSWER_FORM,
+        "private_metadata": json.dumps({"claim": claim.id}),
+        "title": plain("Answer"), "submit": plain("Send answer"), "close": plain("Cancel"),
+        "blocks": [
+            section(f"*The question about your claim of {claim.amount}*\n"
+                    f"{escape_mrkdwn(claim.question)}"),
+            {"type": "input", "block_id": BlockId.CL_ANSWER, "label": plain("Your answer"),
+             "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
+                         "multiline": True, "max_length": QUESTION_MAX}},
+        ],
+    }
+
+
+def done_view(callback: CallbackId, title: str, words: str) -> View:
+    return {"type": "modal", "callback_id": callback, "title": plain(title),
+            "close": plain("Done"), "blocks": [section(words)]}
+
+
+# -- the claim, as coordinators see it ---------------------------------------------------------
+def who(claim: ClaimView) -> str:
+    return (f"<@{claim.claimant_slack_id}>" if claim.claimant_slack_id
+            else escape_mrkdwn(claim.claimant_name))
+
+
+def claim_details(claim: ClaimView, tz: tzinfo) -> list[Block]:
+    lines = [f"*Claim #{claim.id}* from {who(claim)}, {when(claim.claimed_at, tz)}",
+             f"For: {escape_mrkdwn(claim.opportunity_title)}",
+             f"{CLAIM_KIND_WORDS[claim.kind]}: *{claim.amount}*"]
+    if claim.what:
+        lines.append(f"What for: {escape_mrkdwn(claim.what)}")
+    if claim.kind is ClaimKind.FEE and claim.payment_choice is not None:
+        lines.append(f"Their choice: {PAYMENT_CHOICE_WORDS[claim.payment_choice]}")
+    blocks = [section("\n".join(lines))]
+    if claim.question:
+        asked = f"<@{claim.decided_by}>" if claim.decided_by else "a coordinator"
+        exchange = f"*Question from {asked}:* {escape_mrkdwn(claim.question)}"
+        if claim.answer:
+            exchange += f"\n*Their answer:* {escape_mrkdwn(claim.answer)}"
+        blocks.append(section(exchange))
+    return blocks
+
+
+def claim_buttons(claim: ClaimView) -> list[Block]:
+    value = str(claim.id)
+    elements = []
+    if claim.status in (ClaimStatus.CLAIMED, ClaimStatus.QUESTION):
+        elements.append(button("Approve", ActionId.CLAIM_APPROVE, value, "primary",
+                               confirm=are_you_sure(
+                                   "Approve this claim?",
+                                   f"{claim.amount} for {escape_mrkdwn(claim.claimant_name)}.",
+                                   "Approve")))
+    if claim.status is ClaimStatus.CLAIMED:
+        elements.append(button("Ask a question", ActionId.CLAIM_ASK, value))
+    if claim.status is ClaimStatus.APPROVED:
+        elements.append(button("Mark as paid", ActionId.CLAIM_PAID, value,
+                               confirm=are_you_sure(
+                                   "Mark it paid?",
+                                   f"{claim.amount} to {escape_mrkdwn(claim.claimant_name)} "
+                                   "has been paid.", "Mark as paid")))
+    return [{"type": "actions", "block_id": f"claim:{claim.id}", "elements": elements}] \
+        if elements else []
+
+
+def claim_status_line(claim: ClaimView) -> Block:
+    words = CLAIM_STATUS_WORDS[claim.status]
+    if claim.status in (ClaimStatus.APPROVED, ClaimStatus.PAID) and claim.decided_by:
+        words += f" (approved by <@{claim.decided_by}>)"
+    return context(words)
+
+
+def claim_card(claim: ClaimView, tz: tzinfo, intro: str = "") -> Payload:
+    blocks = ([section(intro)] if intro else []) + claim_details(claim, tz)
+    blocks += [claim_status_line(claim), *claim_buttons(claim)]
+    name = escape_mrkdwn(claim.claimant_name)
+    text = intro or (f"A claim from {name} for {escape_mrkdwn(claim.opportunity_title)}: "
+                     f"{CLAIM_STATUS_WORDS[claim.status].lower()}.")
+    return {"text": text, "blocks": blocks}
+
+
+def claims_list(claims: Sequence[ClaimView], total: int, tz: tzinfo) -> list[Block]:
+    if not claims:
+        return [section("No claims are waiting. Thank you for keeping on top of them.")]
+    blocks = [section(f"*Claims waiting* ({total})")]
+    for claim in claims:
+        blocks += [*claim_details(claim, tz)[:1], claim_status_line(claim),
+                   *claim_buttons(claim)]
+    if total > len(claims):
+        blocks.append(context(f"And {total - len(claims)} more: deal with these first, or "
+                              "see them all with `coprod involvement export --status all`."))
+    return blocks[:49]
+
+
+# -- what the person is told -------------------------------------------------------------------
+# The text a notification shows carries no amount: it can be read on a locked phone.
+def question_message(claim: ClaimView) -> Payload:
+    work = escape_mrkdwn(claim.opportunity_title)
+    text = f"A coordinator has a question about your claim for {work}."
+    blocks = [section(f"A coordinator has a question about your claim of {claim.amount} for "
+                      f"{work}:\n>{escape_mrkdwn(claim.question)}")]
+    if claim.status is ClaimStatus.QUESTION:
+        blocks.append({"type": "actions", "block_id": f"claim-question:{claim.id}",
+                       "elements": [button("Answer", ActionId.CLAIM_ANSWER, str(claim.id),
+                                           "primary")]})
+    else:
+        blocks.append(context("Answered, or no answer is needed any more. Thank you."))
+    return {"text": text, "blocks": blocks}
+
+
+def outcome_message(claim: ClaimView, status: ClaimStatus) -> Payload:
+    work = escape_mrkdwn(claim.opportunity_title)
+    if status is ClaimStatus.PAID:
+        text = f"Your claim for {work} has been paid. Thank you."
+        shown = f"Your claim of {claim.amount} for {work} has been paid. Thank you."
+    else:
+        text = f"Your claim for {work} has been approved, and will be paid soon."
+        shown = (f"Your claim of {claim.amount} for {work} has been approved, and will be paid "
+                 "soon. Thank you for your time and your work.")
+    return {"text": text, "blocks": [section(shown)]}
+
+
+def since(view: YearlyView) -> str:
+    return f"since {view.first_day.day} {view.first_day:%B %Y}"
+
+
+def yearly_for_person(view: YearlyView) -> Payload:
+    shown = (f"You've been paid (or approved to be paid) {pounds(view.counted_pence)} in fees "
+             f"this tax year ({since(view)}){_waiting(view)}. Some benefits have limits on "
+             "earnings, so it may be worth a quick check with independent advice: "
+             f"{escape_mrkdwn(view.advice)}. Coprod can't give benefits advice.")
+    text = ("A note about your fees this tax year, and where to get independent advice "
+            "about benefits.")
+    return {"text": text, "blocks": [
+        section(shown),
+        context("Only you and the coordinators see this. It's your choice what, if anything, "
+                "to do about it.")]}
+
+
+def yearly_for_coordinators(view: YearlyView) -> Payload:
+    name = escape_mrkdwn(view.member_name)
+    shown = (f"{name}'s fees this tax year ({since(view)}) have come to "
+             f"{pounds(view.counted_pence)}{_waiting(view)}: {view.share}% or more of the "
+             f"{pounds(view.alert_pence)} yearly amount set. They've been told kindly and "
+             f"pointed to independent advice ({escape_mrkdwn(view.advice)}). Nothing needs to "
+             "stop: it's their choice, and Coprod doesn't give benefits advice.")
+    return {"text": f"{name}'s fees this tax year have reached {view.share}% of the yearly "
+                    "amount set.", "blocks": [section(shown)]}
+
+
+def _waiting(view: YearlyView) -> str:
+    return f", with {pounds(view.waiting_pence)} more claimed" if view.waiting_pence else ""
+
+
+# -- drawing the notices expenses record --------------------------------------------------------
+def _draw_claim(notice: ClaimToCoordinators, services: Services) -> Payload:
+    return claim_card(services.expenses.claim_view(notice.claim_id), services.settings.timezone)
+
+
+def _draw_question(notice: ClaimQuestion, services: Services) -> Payload:
+    return question_message(services.expenses.claim_view(notice.claim_id))
+
+
+def _draw_answered(notice: ClaimAnswered, services: Services) -> Payload:
+    claim = services.expenses.claim_view(notice.claim_id)
+    return claim_card(claim, services.settings.timezone,
+                      intro=f"{escape_mrkdwn(claim.claimant_name)} answered your question "
+                            f"about claim #{claim.id}.")
+
+
+def _draw_outcome(notice: ClaimOutcome, services: Services) -> Payload:
+    return outcome_message(services.expenses.claim_view(notice.claim_id), notice.status)
+
+
+def _draw_yearly(notice: YearlyAmountNote, services: Services) -> Payload:
+    return yearly_for_person(services.expenses.yearly_view(notice.member_id, notice.tax_year,
+                                                           notice.share))
+
+
+def _draw_yearly_for_coordinators(notice: YearlyAmountForCoordinators,
+                                  services: Services) -> Payload:
+    return yearly_for_coordinators(services.expenses.yearly_view(
+        notice.member_id, notice.tax_year, notice.share))
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    ClaimToCoordinators: _draw_claim,
+    ClaimQuestion: _draw_question,
+    ClaimAnswered: _draw_answered,
+    ClaimOutcome: _draw_outcome,
+    YearlyAmountNote: _draw_yearly,
+    YearlyAmountForCoordinators: _draw_yearly_for_coordinators,
+}

@@ -33,7 +33,6 @@ from handlers.blocks.text import (
     Payload,
     Renderer,
     View,
-    are_you_sure,
     button,
     context,
     divider,
@@ -51,6 +50,8 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 YES, NO = "yes", "no"
+NOT_YOURS = ("Incidents can only be opened by the people they were sent to. If you're worried "
+             "about something, please use /incident to report it.")
 
 
 def signpost_blocks(signposts: Sequence[Signpost], crisis_line: str) -> list[Block]:
@@ -183,17 +184,16 @@ def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
                                  if view.acknowledged_at else "")))
     if view.resolved_by:
         blocks.append(context(f"Resolved by <@{view.resolved_by}>"))
-    buttons = []
+    value = str(view.id)
+    buttons = [button("Open the record", ActionId.IN_RECORD, value)]
     if view.status is IncidentStatus.OPEN:
-        buttons.append(button("Acknowledge", ActionId.IN_ACKNOWLEDGE, str(view.id), "primary"))
+        buttons.insert(0, button("Acknowledge", ActionId.IN_ACKNOWLEDGE, value, "primary"))
     if view.status is not IncidentStatus.RESOLVED:
-        buttons.append(button("Add a note", ActionId.IN_NOTE, str(view.id)))
-        buttons.append(button("Resolve", ActionId.IN_RESOLVE, str(view.id), confirm=are_you_sure(
-            "Resolve this incident?", "Everyone it was sent to sees it resolved, by you.",
-            "Resolve")))
-    if buttons:
-        blocks.append({"type": "actions", "block_id": f"{BlockId.IN_ACTIONS}:{view.id}",
-                       "elements": buttons})
+        buttons.append(button("Add a note", ActionId.IN_NOTE, value))
+        # Resolving asks for the outcome (a form), so it needs no "are you sure?".
+        buttons.append(button("Resolve", ActionId.IN_RESOLVE, value))
+    blocks.append({"type": "actions", "block_id": f"{BlockId.IN_ACTIONS}:{view.id}",
+                   "elements": buttons})
     state = "acknowledged" if view.acknowledged_by else "needs someone"
     return {"text": f"{title}: {state}", "blocks": blocks[:50]}
 
@@ -233,10 +233,12 @@ def home_incidents(views: Sequence[IncidentView], now: datetime) -> list[Block]:
         age = now - view.created_at
         hours = int(age.total_seconds() // 3600)
         age_words = f"{hours} h" if hours < 48 else f"{hours // 24} days"
-        blocks.append(section(
+        block = section(
             f"*#{view.id} {INCIDENT_KIND_WORDS[view.kind]}* "
             f"({SEVERITY_WORDS[view.severity][0].lower()}) · "
-            f"{INCIDENT_STATUS_WORDS[view.status]} · {age_words} old"))
+            f"{INCIDENT_STATUS_WORDS[view.status]} · {age_words} old")
+        block["accessory"] = button("Open the record", ActionId.IN_RECORD, str(view.id))
+        blocks.append(block)
     return blocks
 
 

@@ -1,8 +1,712 @@
-"""Blocks for involvement."""
+"""Blocks for involvement opportunities: the posting form, the announcement, the written offer
+with the buttons that apply, what the contact is told at each step, `/involve` and
+`/involve stories`, the payment and story-use forms, and the exit form."""
 
 from __future__ import annotations
 
-from bot.notices import Notice
-from handlers.blocks.text import Renderer
+import json
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
-RENDERERS: dict[type[Notice], Renderer] = {}
+from bot.notices import Notice
+from bot.rules.involvement import (
+    OPPORTUNITY_KIND_WORDS,
+    PAYMENT_CHOICE_WORDS,
+    RECOMPENSE_WORDS,
+    ConsentStage,
+    InvolvementStatus,
+    OpportunityKind,
+    OpportunityStatus,
+    PaymentChoice,
+    Recompense,
+)
+from bot.rules.opportunities import (
+    EXIT_QUESTIONS,
+    OK_TO_SAY_NO,
+    RECOMMEND_WORDS,
+    USE_WORDS,
+    Move,
+    Recommend,
+    Step,
+    UseVerdict,
+    moves_open_to_person,
+    pounds,
+    recompense_words,
+)
+from bot.services.involvement import (
+    ConsentAfterAsked,
+    ContactNamed,
+    ExitOffered,
+    InterestShown,
+    InvolvementView,
+    Leaving,
+    OfferMade,
+    OpportunityPosted,
+    OpportunityView,
+    Overview,
+    StepTaken,
+)
+from handlers.blocks.text import (
+    Block,
+    Payload,
+    Renderer,
+    View,
+    button,
+    context,
+    crisis_footer,
+    escape_mrkdwn,
+    header,
+    option,
+    plain,
+    section,
+    text_sections,
+)
+from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+MAX_BLOCKS = 50  # Slack's limit for a message
+
+STATUS_FOR_PERSON: dict[InvolvementStatus, str] = {
+    InvolvementStatus.INTERESTED: "You said you're interested",
+    InvolvementStatus.OFFERED: "Offered to you: waiting for your answer",
+    InvolvementStatus.ACCEPTED: "Agreed",
+    InvolvementStatus.DECLINED: "You said no thanks",
+    InvolvementStatus.PAUSED: "Paused",
+    InvolvementStatus.WITHDRAWN: "Withdrawn",
+    InvolvementStatus.ENDED: "Ended",
+}
+STATUS_FOR_TEAM: dict[InvolvementStatus, str] = {
+    InvolvementStatus.INTERESTED: "interested",
+    InvolvementStatus.OFFERED: "offered, waiting for their answer",
+    InvolvementStatus.ACCEPTED: "agreed",
+    InvolvementStatus.DECLINED: "said no thanks",
+    InvolvementStatus.PAUSED: "paused",
+    InvolvementStatus.WITHDRAWN: "withdrawn",
+    InvolvementStatus.ENDED: "ended",
+}
+MOVE_BUTTONS: dict[Move, tuple[str, ActionId, str | None]] = {
+    Move.ACCEPT: ("Accept", ActionId.INV_ACCEPT, "primary"),
+    Move.DECLINE: ("No thanks", ActionId.INV_DECLINE, None),
+    Move.PAUSE: ("Pause", ActionId.INV_PAUSE, None),
+    Move.RESUME: ("Resume", ActionId.INV_RESUME, "primary"),
+    Move.WITHDRAW: ("Withdraw", ActionId.INV_WITHDRAW, None),
+}
+PAYMENT_BUTTONS: dict[PaymentChoice, tuple[str, ActionId]] = {
+    PaymentChoice.TAKE: ("Take it", ActionId.INV_PAY_TAKE),
+    PaymentChoice.TAKE_LESS: ("Take less", ActionId.INV_PAY_LESS),
+    PaymentChoice.DONATE: ("Have it donated", ActionId.INV_PAY_DONATE),
+    PaymentChoice.DECLINE: ("Decline it", ActionId.INV_PAY_DECLINE),
+}
+CONSENT_BUTTONS: dict[ConsentStage, tuple[ActionId, ActionId]] = {
+    ConsentStage.BEFORE: (ActionId.INV_CONSENT_YES_BEFORE, ActionId.INV_CONSENT_NO_BEFORE),
+    ConsentStage.AFTER: (ActionId.INV_CONSENT_YES_AFTER, ActionId.INV_CONSENT_NO_AFTER),
+}
+STEP_WORDS: dict[Step, str] = {
+    Step.ACCEPTED: "{name} has accepted the offer of {title}. The offer is kept as the "
+                   "agreement.",
+    Step.DECLINED: "{name} said no thanks to the offer of {title}. That's completely fine.",
+    Step.PAUSED: "{name} has paused {title} for now.",
+    Step.RESUMED: "{name} has picked {title} up again.",
+    Step.WITHDRAWN: "{name} has withdrawn from {title}. No reason is needed, and none was "
+                    "asked. Their wellbeing checks still to come are cancelled.",
+    Step.LEFT: "{name} is stepping back from involvement, so {title} has ended for them.",
+    Step.PAYMENT_CHOSEN: "{name} has made their payment choice for {title}: {choice}. "
+                         "`/involve` shows the amount.",
+    Step.CONSENT_GIVEN: "{name} has given consent for their story or outputs from {title}.",
+    Step.CONSENT_REFUSED: "{name} has not given consent for their story or outputs from "
+                          "{title}, so they may not be used.",
+    Step.CONSENT_WITHDRAWN: "{name} has withdrawn consent for their story or outputs from "
+                            "{title}: nothing more may be used. `/involve stories` shows "
+                            "what may still be used.",
+}
+SHARING_OPTIONS = [
+    option("A personal story will be shared", OptionValue.SHARES_STORY),
+    option("Outputs will be published (a report, a video, quotes)",
+           OptionValue.PUBLISHED_OUTPUTS),
+]
+IDENTITY_OPTIONS = [
+    option("Anonymously", OptionValue.ANONYMOUS,
+           "Kept without your name, with the day only"),
+    option("With my name", OptionValue.NAMED),
+]
+
+
+def _fit(blocks: list[Block]) -> list[Block]:
+    """Within Slack's limit for a message, saying when some were left out."""
+    if len(blocks) <= MAX_BLOCKS:
+        return blocks
+    return [*blocks[:MAX_BLOCKS - 1],
+            context("There's more than fits here; please ask a coordinator for the rest.")]
+
+
+def _day(moment: datetime | date, tz: tzinfo) -> str:
+    day = moment.astimezone(tz).date() if isinstance(moment, datetime) else moment
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _title(view: OpportunityView) -> str:
+    return f"*{escape_mrkdwn(view.title)}*"
+
+
+def _dates(view: OpportunityView, tz: tzinfo) -> str:
+    if view.starts_at and view.ends_at:
+        return f"{_day(view.starts_at, tz)} to {_day(view.ends_at, tz)}"
+    if view.starts_at or view.ends_at:
+        moment = view.starts_at or view.ends_at
+        assert moment is not None
+        return ("from " if view.starts_at else "until ") + _day(moment, tz)
+    return ""
+
+
+def recompense_line(view: OpportunityView, *, with_amount: bool) -> str:
+    """The recompense; the amount only for the person it's offered to and coordinators."""
+    if with_amount:
+        return recompense_words(view.recompense, view.amount_pence)
+    words = RECOMPENSE_WORDS[view.recompense]
+    return words + (" (the amount is set out in the written offer)." if view.paid else ".")
+
+
+def _short(words: str, most: int) -> str:
+    """Someone's words, cut (before escaping, so no escape is cut in half) to fit a summary;
+    the written offer always has them whole."""
+    return escape_mrkdwn(words if len(words) <= most else words[:most - 1].rstrip() + "…")
+
+
+def opportunity_summary(view: OpportunityView, tz: tzinfo, *, with_amount: bool,
+                        most: int = 500) -> str:
+    """Within one section's 3,000 characters, whatever was typed."""
+    dates = _dates(view, tz)
+    lines = [f"{_title(view)} · {OPPORTUNITY_KIND_WORDS[view.kind]}",
+             f"*What it's for:* {_short(view.purpose, most)}",
+             f"*What's expected:* {_short(view.expected, most)}",
+             f"*When and where:* {escape_mrkdwn(view.when_where)}"
+             + (f" ({dates})" if dates else ""),
+             f"*Time it takes:* {escape_mrkdwn(view.time_needed)}"]
+    if view.experience:
+        lines.append(f"*Experience it needs:* {_short(view.experience, most // 2)}")
+    recompense = recompense_line(view, with_amount=with_amount)
+    lines.append(f"*Recompense, agreed in advance:* {recompense}")
+    if view.asks_consent:
+        lines.append("_Consent is asked before and after, and can be withdrawn at any time._")
+    return "\n".join(lines)
+
+
+# -- the posting form -------------------------------------------------------------------------
+def _input(block: BlockId, label: str, element: dict[str, Any], *, optional: bool = False,
+           hint: str | None = None) -> Block:
+    made: Block = {"type": "input", "block_id": block, "label": plain(label),
+                   "optional": optional, "element": {**element, "action_id": ActionId.OP_FIELD}}
+    if hint:
+        made["hint"] = plain(hint)
+    return made
+
+
+def _text(limit: int, *, multiline: bool = False) -> dict[str, Any]:
+    return {"type": "plain_text_input", "max_length": limit, "multiline": multiline}
+
+
+def opportunity_form(contact_slack_id: str) -> View:
+    kinds = [option(OPPORTUNITY_KIND_WORDS[k], k.value) for k in OpportunityKind]
+    recompense = [option(RECOMPENSE_WORDS[r], r.value) for r in Recompense]
+    return {
+        "type": "modal", "callback_id": CallbackId.OPPORTUNITY_FORM,
+        "title": plain("New opportunity"), "submit": plain("Post it"), "close": plain("Cancel"),
+        "blocks": [
+            section("Everything here goes into the written offer, so the person knows what "
+                    "they're agreeing to before they say yes."),
+            _input(BlockId.OP_KIND, "Kind", {"type": "static_select", "options": kinds}),
+            _input(BlockId.OP_TITLE, "Title", _text(150)),
+            _input(BlockId.OP_PURPOSE, "Purpose and outcomes", _text(2000, multiline=True),
+                   hint="What it's for, and what it should achieve."),
+            _input(BlockId.OP_EXPECTED, "What is expected", _text(2000, multiline=True)),
+            _input(BlockId.OP_WHEN_WHERE, "Time and place, or remote", _text(300)),
+            _input(BlockId.OP_TIME_NEEDED, "The time it takes", _text(200),
+                   hint="For example: two hours, plus half an hour to prepare."),
+            _input(BlockId.OP_EXPERIENCE, "Experience it needs", _text(1000, multiline=True),
+                   optional=True),
+            _input(BlockId.OP_RECOMPENSE, "Recompense, agreed in advance",
+                   {"type": "radio_buttons", "options": recompense}),
+            _input(BlockId.OP_AMOUNT, "Amount (for a fee or a voucher)", _text(12),
+                   optional=True, hint="In pounds, like 25 or 25.50."),
+            _input(BlockId.OP_SHARING, "Stories and outputs",
+                   {"type": "checkboxes", "options": SHARING_OPTIONS}, optional=True,
+                   hint="Consent is then asked before the work and again after it."),
+            _input(BlockId.OP_CONTACT, "Named contact (a coordinator or the HR officer)",
+                   {"type": "users_select", "initial_user": contact_slack_id}),
+            _input(BlockId.OP_STARTS, "First day", {"type": "datepicker"}, optional=True),
+            _input(BlockId.OP_ENDS, "Last day", {"type": "datepicker"}, optional=True),
+        ],
+    }
+
+
+def posted_view(view: OpportunityView, tz: tzinfo) -> View:
+    return {"type": "modal", "callback_id": CallbackId.OPPORTUNITY_FORM,
+            "title": plain("Posted"), "close": plain("Done"),
+            "blocks": [section(f"{_title(view)} is posted. Every member hears of it, and "
+                               "anyone interested goes to the named contact, "
+                               f"{escape_mrkdwn(view.contact_name or 'a coordinator')}."),
+                       section(opportunity_summary(view, tz, with_amount=True))]}
+
+
+# -- the person's buttons ---------------------------------------------------------------------
+def _actions(block_id: str, elements: list[dict[str, Any]]) -> Block:
+    return {"type": "actions", "block_id": block_id, "elements": elements[:25]}
+
+
+def person_actions(view: InvolvementView, where: BlockId = BlockId.INV_ACTIONS) -> list[Block]:
+    """The buttons that apply to the person now: their answer or pause / withdraw, the payment
+    choice, and consent for a story (give it, or withdraw it with one click)."""
+    value = str(view.id)
+    blocks: list[Block] = []
+    moves = [button(*MOVE_BUTTONS[m][:2], value, MOVE_BUTTONS[m][2])
+             for m in moves_open_to_person(view.status) if m in MOVE_BUTTONS]
+    if Move.INTEREST in moves_open_to_person(view.status) and \
+            view.opportunity.status is OpportunityStatus.OPEN:
+        moves.append(button("I'm interested again", ActionId.INV_INTERESTED,
+                            str(view.opportunity.id)))
+    if moves:
+        blocks.append(_actions(f"{where}:{view.id}:moves", moves))
+    if view.needs_payment_choice and view.payment_choice is None:
+        blocks.append(_actions(f"{where}:{view.id}:pay", [
+            button(words, action, value) for words, action in PAYMENT_BUTTONS.values()]))
+    consent = view.consent
+    if consent is not None and consent.waiting_for is not None:
+        yes, no = CONSENT_BUTTONS[consent.waiting_for]
+        blocks.append(_actions(f"{where}:{view.id}:consent", [
+            button("Yes, I consent", yes, value, "primary"), button("No", no, value)]))
+    elif consent is not None and consent.verdict is UseVerdict.MAY_USE:
+        blocks.append(_actions(f"{where}:{view.id}:consent", [
+            button("Withdraw my consent", ActionId.INV_CONSENT_WITHDRAW, value)]))
+    return blocks
+
+
+def payment_line(view: InvolvementView) -> str | None:
+    if not view.needs_payment_choice:
+        return None
+    if view.payment_choice is None:
+        return ("*Your payment:* please choose: take it, take less, have it donated to the "
+                "charity, or decline it. Payment can affect some benefits; for free, "
+                "independent advice, see the offer.")
+    line = f"*Your payment:* {PAYMENT_CHOICE_WORDS[view.payment_choice]}"
+    if view.payment_choice in (PaymentChoice.TAKE, PaymentChoice.TAKE_LESS) and \
+            view.amount_taken_pence is not None:
+        line += f" ({pounds(view.amount_taken_pence)})"
+    return line
+
+
+def consent_line(view: InvolvementView, tz: tzinfo) -> str | None:
+    consent = view.consent
+    if consent is None:
+        return None
+    if consent.withdrawn_at is not None:
+        return (f"*Your story or outputs:* you withdrew consent on "
+                f"{_day(consent.withdrawn_at, tz)}. Nothing more will be used.")
+    if consent.waiting_for is ConsentStage.BEFORE:
+        return ("*Your story or outputs:* may we share your story or publish the outputs? "
+                "It's fine to say no.")
+    if consent.waiting_for is ConsentStage.AFTER:
+        return ("*Your story or outputs:* now the work has ended, may we still use them? "
+                "It's fine to say no.")
+    return ("*Your story or outputs:* " + ("you've given consent. You can withdraw it at "
+                                           "any time." if consent.verdict is UseVerdict.MAY_USE
+                                           else "you didn't give consent, so they won't be "
+                                                "used."))
+
+
+def involvement_lines(view: InvolvementView, tz: tzinfo) -> str:
+    lines = [f"{_title(view.opportunity)} · {STATUS_FOR_PERSON[view.status]}"]
+    lines += [line for line in (payment_line(view), consent_line(view, tz)) if line]
+    return "\n".join(lines)
+
+
+# -- messages (drawn from notices) ------------------------------------------------------------
+def opportunity_card(view: OpportunityView, tz: tzinfo) -> Payload:
+    """The announcement to every member."""
+    blocks: list[Block] = [section(f"🌱 A new way to get involved\n"
+                                   f"{opportunity_summary(view, tz, with_amount=False)}")]
+    if view.status is OpportunityStatus.OPEN:
+        blocks.append(_actions(f"{BlockId.INV_ACTIONS}:opp:{view.id}", [
+            button("I'm interested", ActionId.INV_INTERESTED, str(view.id), "primary")]))
+        contact = escape_mrkdwn(view.contact_name or "a coordinator")
+        blocks.append(context(f"The named contact is {contact}. Saying you're interested "
+                              "agrees to nothing: you'll get a written offer first. "
+                              f"{OK_TO_SAY_NO}"))
+    else:
+        blocks.append(context("This opportunity has closed. `/involve` shows what's open."))
+    kind = OPPORTUNITY_KIND_WORDS[view.kind].lower()
+    return {"text": f"A new way to get involved: {escape_mrkdwn(view.title)}",
+            "blocks": blocks,
+            "sms": f"A new way to get involved is open ({kind}): {view.title[:60]}. If you'd "
+                   "like to hear more, please tell a coordinator."}
+
+
+def contact_named(view: OpportunityView) -> Payload:
+    text = (f"You're the named contact for {_title(view)}. When someone says they're "
+            "interested, you'll hear here, with a button to offer it to them.")
+    return {"text": text, "blocks": [section(text)]}
+
+
+def interest_message(view: InvolvementView) -> Payload:
+    """To the contact: someone is interested; the offer is one click."""
+    name = escape_mrkdwn(view.member_name)
+    text = f"{name} is interested in {_title(view.opportunity)}."
+    blocks: list[Block] = [section(text)]
+    if view.status is InvolvementStatus.INTERESTED:
+        blocks.append(_actions(f"{BlockId.INV_ACTIONS}:{view.id}:offer", [
+            button("Offer it to them", ActionId.INV_OFFER, str(view.id), "primary")]))
+        blocks.append(context("They'll get the written offer: everything the opportunity "
+                              "states, and that it's OK to say no."))
+    else:
+        blocks.append(context(f"Now: {STATUS_FOR_TEAM[view.status]}."))
+    return {"text": text, "blocks": blocks}
+
+
+def offer_message(view: InvolvementView, tz: tzinfo) -> Payload:
+    """The written offer, word for word as it is kept, and the buttons that apply now."""
+    blocks: list[Block] = [header(f"An offer: {view.opportunity.title}"[:150])]
+    blocks += text_sections(view.agreement)
+    blocks.append(context(involvement_lines(view, tz)))
+    blocks += person_actions(view)
+    return {"text": f"An offer for you: {escape_mrkdwn(view.opportunity.title)}",
+            "blocks": _fit(blocks)}
+
+
+def step_message(view: InvolvementView, step: Step) -> Payload:
+    choice = (PAYMENT_CHOICE_WORDS[view.payment_choice].lower() if view.payment_choice
+              else "not chosen yet")
+    text = STEP_WORDS[step].format(name=escape_mrkdwn(view.member_name),
+                                   title=_title(view.opportunity), choice=choice)
+    return {"text": text, "blocks": [section(text)]}
+
+
+def consent_after_message(view: InvolvementView, tz: tzinfo) -> Payload:
+    text = (f"Thank you for taking part in {_title(view.opportunity)}. Now that it has ended, "
+            "we'd like to check again: may we still use your story or the outputs? It's "
+            "completely fine to say no.")
+    blocks: list[Block] = [section(text)]
+    line = consent_line(view, tz)
+    if line and (view.consent is None or view.consent.waiting_for is not ConsentStage.AFTER):
+        blocks.append(context(line))
+    blocks += [b for b in person_actions(view) if b["block_id"].endswith(":consent")]
+    return {"text": text, "blocks": blocks}
+
+
+def exit_offered_message(view: InvolvementView) -> Payload:
+    text = (f"Thank you for everything you gave to {_title(view.opportunity)}, which is now "
+            "marked as ended. Would you tell us how it went? A few short questions, all "
+            "optional, and anonymous if you like.")
+    return {"text": text, "blocks": [
+        section(text),
+        _actions(f"{BlockId.INV_ACTIONS}:{view.id}:exit", [
+            button("Share how it went", ActionId.INV_EXIT_FORM, "exit")])]}
+
+
+# -- /involve ---------------------------------------------------------------------------------
+def _open_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
+    blocks: list[Block] = [section("*Open opportunities*")]
+    if not overview.open:
+        blocks.append(context("Nothing new is open just now."))
+    for view in overview.open[:10]:
+        blocks.append(section(opportunity_summary(view, tz, with_amount=overview.coordinator,
+                                                  most=200)))
+        blocks.append(_actions(f"{BlockId.INV_LIST_ACTIONS}:opp:{view.id}", [
+            button("I'm interested", ActionId.INV_INTERESTED, str(view.id), "primary")]))
+    return blocks
+
+
+def _mine_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
+    if not overview.mine:
+        return []
+    blocks: list[Block] = [section("*Yours*")]
+    for view in overview.mine[:10]:
+        blocks.append(section(involvement_lines(view, tz)))
+        blocks += person_actions(view, BlockId.INV_LIST_ACTIONS)
+    return blocks
+
+
+def _person_button(view: InvolvementView) -> dict[str, Any] | None:
+    name = view.member_name[:40]
+    if view.status is InvolvementStatus.INTERESTED:
+        return button(f"Offer: {name}", ActionId.INV_OFFER, str(view.id), "primary")
+    if view.status in (InvolvementStatus.ACCEPTED, InvolvementStatus.PAUSED):
+        return button(f"Mark ended: {name}", ActionId.INV_END, str(view.id))
+    return None
+
+
+def _team_line(view: InvolvementView, *, with_amount: bool) -> str:
+    line = f"• {escape_mrkdwn(view.member_name)}: {STATUS_FOR_TEAM[view.status]}"
+    if view.payment_choice is not None:
+        line += f" · {PAYMENT_CHOICE_WORDS[view.payment_choice].lower()}"
+        if view.amount_taken_pence and with_amount:
+            line += f" ({pounds(view.amount_taken_pence)})"
+    return line
+
+
+def _managing_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
+    if not overview.managing:
+        return []
+    blocks: list[Block] = [section("*Opportunities you look after*")]
+    # Amounts are for coordinators (and the person); a named contact who isn't one sees none.
+    with_amount = overview.coordinator
+    for managed in overview.managing[:8]:
+        opportunity = managed.opportunity
+        closed = " (closed)" if opportunity.status is OpportunityStatus.CLOSED else ""
+        lines = [f"{_title(opportunity)}{closed} · "
+                 f"{recompense_line(opportunity, with_amount=with_amount)}"]
+        lines += [_team_line(p, with_amount=with_amount)
+                  for p in managed.people[:15]] or ["Nobody yet."]
+        blocks.append(section("\n".join(lines)))
+        buttons = [b for b in (_person_button(p) for p in managed.people) if b][:24]
+        if opportunity.status is OpportunityStatus.OPEN:
+            buttons.append(button("Close it", ActionId.INV_CLOSE, str(opportunity.id)))
+        if buttons:
+            blocks.append(_actions(f"{BlockId.INV_LIST_ACTIONS}:manage:{opportunity.id}",
+                                   buttons))
+    return blocks
+
+
+def overview_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
+    blocks: list[Block] = [header("Getting involved")]
+    if overview.coordinator:
+        blocks.append(_actions(f"{BlockId.INV_LIST_ACTIONS}:new", [
+            button("Post an opportunity", ActionId.INV_NEW, "new", "primary")]))
+    blocks += _mine_blocks(overview, tz) + _open_blocks(overview, tz)
+    blocks += _managing_blocks(overview, tz)
+    blocks.append(context(OK_TO_SAY_NO))
+    blocks.append(context(INVOLVE_WORDS + (COORDINATOR_WORDS if overview.coordinator else "")))
+    return _fit(blocks)
+
+
+# What else /involve does (this overview is also `/involve help`).
+INVOLVE_WORDS = ("`/involve policies` to read and agree · `/involve claim` for expenses or a "
+                 "fee · `/involve declare` a relationship or a gift · `/involve leaving` if "
+                 "you're stepping back")
+COORDINATOR_WORDS = (" · coordinators: `/involve new` · `/involve stories` · `/involve publish` "
+                     "· `/involve induction` · `/involve claims`")
+
+
+# -- /involve stories -------------------------------------------------------------------------
+def stories_blocks(views: list[InvolvementView], tz: tzinfo) -> list[Block]:
+    blocks: list[Block] = [header("Stories and outputs"),
+                           context("What may still be used, and what may not. A withdrawal "
+                                   "stops every later use.")]
+    if not views:
+        blocks.append(section("No consent has been asked for yet."))
+    for view in views[:20]:
+        consent = view.consent
+        verdict = consent.verdict if consent else UseVerdict.NOT_ANSWERED
+        lines = [f"{_title(view.opportunity)} · {escape_mrkdwn(view.member_name)}",
+                 USE_WORDS[verdict] + (f" on {_day(consent.withdrawn_at, tz)}"
+                                       if consent and consent.withdrawn_at else "") + "."]
+        if view.uses:
+            latest = view.uses[-1]
+            lines.append(f"Used {len(view.uses)} time(s); latest {_day(latest.used_on, tz)}: "
+                         f"{escape_mrkdwn(latest.what)}")
+        blocks.append(section("\n".join(lines)))
+        if verdict is UseVerdict.MAY_USE:
+            blocks.append(_actions(f"{BlockId.INV_LIST_ACTIONS}:story:{view.id}", [
+                button("Record a use", ActionId.INV_STORY_USE, str(view.id))]))
+    return _fit(blocks)
+
+
+# -- small forms ------------------------------------------------------------------------------
+def take_less_form(view: InvolvementView) -> View:
+    full = pounds(view.opportunity.amount_pence or 0)
+    return {
+        "type": "modal", "callback_id": CallbackId.TAKE_LESS_FORM, "title": plain("Take less"),
+        "submit": plain("Save"), "close": plain("Cancel"),
+        "private_metadata": json.dumps({"involvement": view.id}),
+        "blocks": [
+            section(f"The agreed amount for {_title(view.opportunity)} is {full}. How much "
+                    "would you like to take? The rest stays with the charity."),
+            _input(BlockId.TL_AMOUNT, "Amount to take", _text(12),
+                   hint="In pounds, like 10 or 12.50."),
+        ],
+    }
+
+
+def story_use_form(view: InvolvementView, today: date) -> View:
+    return {
+        "type": "modal", "callback_id": CallbackId.STORY_USE_FORM,
+        "title": plain("Record a use"), "submit": plain("Record it"), "close": plain("Cancel"),
+        "private_metadata": json.dumps({"involvement": view.id}),
+        "blocks": [
+            section(f"{escape_mrkdwn(view.member_name)}'s story or outputs from "
+                    f"{_title(view.opportunity)}."),
+            _input(BlockId.SU_WHAT, "Where or how it was used", _text(500, multiline=True)),
+            _input(BlockId.SU_DAY, "Day", {"type": "datepicker",
+                                           "initial_date": today.isoformat()}),
+        ],
+    }
+
+
+def exit_form(crisis_line: str, leaving: Leaving | None = None) -> View:
+    intro = "Thank you for being involved."
+    if leaving is not None and leaving.ended:
+        intro += " Ended now: " + ", ".join(f"*{escape_mrkdwn(t)}*" for t in leaving.ended[:5]) \
+            + "."
+    recommend = [option(RECOMMEND_WORDS[r], r.value) for r in Recommend]
+    questions = [_input(block, EXIT_QUESTIONS[name], _text(2000, multiline=True), optional=True)
+                 for block, name in ((BlockId.EX_WENT_WELL, "went_well"),
+                                     (BlockId.EX_BETTER, "could_be_better"))]
+    return {
+        "type": "modal", "callback_id": CallbackId.EXIT_FORM, "title": plain("How did it go?"),
+        "submit": plain("Send"), "close": plain("Not now"),
+        "blocks": [
+            section(f"{intro} A few short questions help us do better. Every question is "
+                    "optional, and you can answer anonymously."),
+            *questions,
+            _input(BlockId.EX_RECOMMEND, "Would you recommend being involved to others?",
+                   {"type": "radio_buttons", "options": recommend}, optional=True),
+            _input(BlockId.EX_ELSE, EXIT_QUESTIONS["anything_else"],
+                   _text(2000, multiline=True), optional=True),
+            _input(BlockId.EX_IDENTITY, "Send it",
+                   {"type": "radio_buttons", "options": IDENTITY_OPTIONS,
+                    "initial_option": IDENTITY_OPTIONS[0]},
+                   hint="Anonymously, we keep no name, no Slack id and only the day it came."),
+            crisis_footer(crisis_line),
+        ],
+    }
+
+
+def simple_view(callback_id: CallbackId, title: str, words: str) -> View:
+    return {"type": "modal", "callback_id": callback_id, "title": plain(title[:24]),
+            "close": plain("Done"), "blocks": [section(words)]}
+
+
+# -- drawing the notices involvement records ---------------------------------------------------
+def _draw_opportunity(notice: OpportunityPosted, services: Services) -> Payload:
+    return opportunity_card(services.involvement.opportunity(notice.opportunity_id),
+                            services.settings.timezone)
+
+
+def _draw_contact_named(notice: ContactNamed, services: Services) -> Payload:
+    return contact_named(services.involvement.opportunity(notice.opportunity_id))
+
+
+def _involvement(services: Services, notice: Any) -> InvolvementView:
+    return services.involvement.involvement(notice.involvement_id)
+
+
+def _draw_interest(notice: InterestShown, services: Services) -> Payload:
+    return interest_message(_involvement(services, notice))
+
+
+def _draw_offer(notice: OfferMade, services: Services) -> Payload:
+    return offer_message(_involvement(services, notice), services.settings.timezone)
+
+
+def _draw_step(notice: StepTaken, services: Services) -> Payload:
+    return step_message(_involvement(services, notice), notice.step)
+
+
+def _draw_consent_after(notice: ConsentAfterAsked, services: Services) -> Payload:
+    return consent_after_message(_involvement(services, notice), services.settings.timezone)
+
+
+def _draw_exit_offered(notice: ExitOffered, services: Services) -> Payload:
+    return exit_offered_message(_involvement(services, notice))
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    OpportunityPosted: _draw_opportunity,
+    ContactNamed: _draw_contact_named,
+    InterestShown: _draw_interest,
+    OfferMade: _draw_offer,
+    StepTaken: _draw_step,
+    ConsentAfterAsked: _draw_consent_after,
+    ExitOffered: _draw_exit_offered,
+}
+
+
+# -- what a click is answered with --------------------------------------------------------------
+def after_click_words(action: ActionId, view: InvolvementView) -> str:
+    """Kind words for the person or coordinator who clicked, once it's done."""
+    title = _title(view.opportunity)
+    contact = escape_mrkdwn(view.opportunity.contact_name or "A coordinator")
+    name = escape_mrkdwn(view.member_name)
+    consent = view.consent
+    if action in PAYMENT_BUTTON_ACTIONS and view.payment_choice is not None:
+        return (f"Thank you. Your choice for {title}: "
+                f"{PAYMENT_CHOICE_WORDS[view.payment_choice].lower()}. {contact} has been told.")
+    if action is ActionId.INV_ACCEPT:
+        words = (f"Thank you for accepting {title}. The offer, as you read it, is kept as our "
+                 "agreement.")
+        if view.needs_payment_choice and view.payment_choice is None:
+            words += (" Please choose what you'd like to do with the payment: the buttons are "
+                      "on the offer, and in `/involve`.")
+        if consent is not None and consent.waiting_for is not None:
+            words += (" We'll also ask for your consent to share your story or the outputs; "
+                      "it's fine to say no.")
+        return f"{words} {OK_TO_SAY_NO}"
+    if action is ActionId.INV_WITHDRAW:
+        words = (f"Thank you for everything you've given. You've withdrawn from {title}, and "
+                 f"that's completely OK: no reason needed. {contact} has been told.")
+        if consent is not None and consent.verdict is UseVerdict.MAY_USE:
+            words += (" If you'd also like us to stop using your story or outputs, use "
+                      "*Withdraw my consent* in `/involve`.")
+        return words
+    words = CLICK_WORDS[action].format(title=title, contact=contact, name=name)
+    if action is ActionId.INV_END and consent is not None and consent.after_asked:
+        words += " They're also asked again about their story or the outputs."
+    return words
+
+
+PAYMENT_BUTTON_ACTIONS = {action for _, action in PAYMENT_BUTTONS.values()}
+CLICK_WORDS: dict[ActionId, str] = {
+    ActionId.INV_INTERESTED: "Thank you. {contact} will be in touch about {title}. Saying "
+                             "you're interested agrees to nothing: you'll get a written offer "
+                             "first, and it's OK to say no.",
+    ActionId.INV_DECLINE: "Thank you for letting us know: that's completely fine. {contact} has "
+                          "been told, and there'll be other chances to get involved.",
+    ActionId.INV_PAUSE: "Thank you. {title} is paused: take the time you need, and resume "
+                        "whenever you're ready.",
+    ActionId.INV_RESUME: "Welcome back. {title} is on again.",
+    ActionId.INV_CONSENT_YES_BEFORE: "Thank you. Your consent is recorded; you can withdraw "
+                                     "it at any time with one click in `/involve`.",
+    ActionId.INV_CONSENT_YES_AFTER: "Thank you. Your consent is recorded; you can withdraw it "
+                                    "at any time with one click in `/involve`.",
+    ActionId.INV_CONSENT_NO_BEFORE: "Thank you. We won't use your story or the outputs, and "
+                                    "that's completely fine.",
+    ActionId.INV_CONSENT_NO_AFTER: "Thank you. We won't use your story or the outputs from "
+                                   "now on, and that's completely fine.",
+    ActionId.INV_CONSENT_WITHDRAW: "Done: your consent is withdrawn, and nothing more will be "
+                                   "used. Thank you for telling us.",
+    ActionId.INV_OFFER: "The written offer for {title} has gone to {name}. You'll hear when "
+                        "they answer.",
+    ActionId.INV_END: "{title} is marked ended for {name}. They've been thanked and offered a "
+                      "short exit form.",
+}
+
+
+def closed_words(view: OpportunityView) -> str:
+    return (f"{_title(view)} is closed: no more interest is taken, and everyone already "
+            "involved carries on.")
+
+
+def not_now_words(status: InvolvementStatus) -> str:
+    return (f"That's already been done: it's now {STATUS_FOR_PERSON[status].lower()}. "
+            "`/involve` shows where things are.")
+
+
+def refused_use_words(verdict: UseVerdict) -> str:
+    return (f"Sorry, this can't be used: {USE_WORDS[verdict].lower()}. Nothing was recorded, "
+            "and `/involve stories` shows what may still be used.")
+
+
+def who_can_post(coordinators: list[str]) -> str:
+    names = ", ".join(escape_mrkdwn(n) for n in coordinators[:6])
+    return ("Only a coordinator can post an opportunity"
+            + (f": please ask {names}." if names else ". Please ask one.")
+            + " `/involve` shows what's open now.")
+
+
+def exit_thanks(kept: bool, anonymous: bool) -> str:
+    if not kept:
+        return "Thank you. Nothing was sent, and that's completely fine."
+    if anonymous:
+        return ("Thank you. Your answers are kept without your name, and with the day only. "
+                "They help shape what we do next.")
+    return "Thank you. Your answers are kept with your name. They help shape what we do next."

@@ -10,6 +10,7 @@ from bot.calendar import calendar_path
 from bot.notices import Notice
 from bot.rules.coverage import ClaimDecision, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
+from bot.rules.policies import InductionNeeded, induction_words
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
 from bot.services.aftercare import CheckIn, DebriefRequested, DebriefStep
 from bot.services.rota import CoverageAlert, PlaceOffered
@@ -139,9 +140,12 @@ def sessions_list(views: list[SessionView], tz: tzinfo, *, title: str, empty: st
     return blocks
 
 
-def claim_message(decision: ClaimDecision, view: SessionView, coordinators: tuple[str, ...],
-                  tz: tzinfo) -> str:
+def claim_message(decision: ClaimDecision | InductionNeeded, view: SessionView,
+                  coordinators: tuple[str, ...], tz: tzinfo) -> str:
     title = f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)})"
+    if isinstance(decision, InductionNeeded):
+        return (f"Thank you for offering to facilitate {title}. "
+                f"{escape_mrkdwn(induction_words(decision))}")
     if decision is ClaimDecision.OK:
         symbol, words = coverage_words(view.coverage)
         return f"Thank you - you're facilitating {title}. {symbol} {words}."

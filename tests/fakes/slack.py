@@ -35,6 +35,19 @@ class Call:
 
 
 @dataclass(frozen=True)
+class UploadedFile:
+    """A file shared through files.getUploadURLExternal, the upload POST and
+    files.completeUploadExternal, as Slack would hold it."""
+
+    id: str
+    filename: str
+    title: str
+    content: bytes
+    channel: str
+    initial_comment: str
+
+
+@dataclass(frozen=True)
 class Failure:
     status: int = 200
     error: str | None = None
@@ -59,6 +72,10 @@ class FakeSlack:
         self.history: dict[str, list[dict[str, Any]]] = {}
         # Methods answered by another stand-in (the Socket Mode one), from params and headers.
         self.methods: dict[str, Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]] = {}
+        # Files: asked for (id -> filename), their bytes as uploaded, and those shared.
+        self._upload_names: dict[str, str] = {}
+        self._uploaded: dict[str, bytes] = {}
+        self.files: list[UploadedFile] = []
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -102,6 +119,9 @@ class FakeSlack:
             self._counts.clear()
             self._last_post.clear()
             self.history.clear()
+            self._upload_names.clear()
+            self._uploaded.clear()
+            self.files.clear()
         self.latency, self.per_channel_interval = 0.0, None
 
     def _channel_limit(self, channel: str) -> Failure | None:
@@ -174,11 +194,40 @@ class FakeSlack:
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return {"ok": True, "channel": {"id": "D" + users[1:]}}
+        if method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
+            return self._files(method, params)
         if method == "users.info":
             user = str(params.get("user", ""))
             return {"ok": True, "user": {"id": user, "name": user.lower(),
                                          "profile": {"real_name": user}, "tz": "Europe/London"}}
         return {"ok": False, "error": "unknown_method"}
+
+    def _files(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.getUploadURLExternal":
+            if not params.get("filename") or not str(params.get("length", "")).isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ts):08d}"
+            with self._lock:
+                self._upload_names[file_id] = str(params["filename"])
+            return {"ok": True, "file_id": file_id, "upload_url": self.url + f"upload/{file_id}"}
+        files = params.get("files")
+        listed = json.loads(files) if isinstance(files, str) else files or []
+        with self._lock:
+            if not listed or any(f.get("id") not in self._uploaded for f in listed):
+                return {"ok": False, "error": "file_not_found"}
+            shared = [UploadedFile(f["id"], self._upload_names[f["id"]],
+                                   str(f.get("title") or ""), self._uploaded[f["id"]],
+                                   str(params.get("channel_id") or ""),
+                                   str(params.get("initial_comment") or ""))
+                      for f in listed]
+            self.files.extend(shared)
+        return {"ok": True, "files": [{"id": f.id, "name": f.filename, "title": f.title}
+                                      for f in shared]}
+
+    def uploaded(self, suffix: str = "") -> list[UploadedFile]:
+        """The files shared so far (those whose name ends with `suffix`)."""
+        with self._lock:
+            return [f for f in self.files if f.filename.endswith(suffix)]
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -194,12 +243,32 @@ class FakeSlack:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
+                data = self.rfile.read(length)
+                if self.path.startswith("/upload/"):
+                    self._receive_file(self.path.removeprefix("/upload/"), data)
+                    return
+                raw = data.decode()
                 if "json" in (self.headers.get("Content-Type") or ""):
                     params: dict[str, Any] = json.loads(raw or "{}")
                 else:
                     params = dict(parse_qsl(raw))
                 self._answer(params)
+
+            def _receive_file(self, file_id: str, data: bytes) -> None:
+                """The upload step: the file's bytes, as they are, to the URL we gave out."""
+                with fake._lock:
+                    known = file_id in fake._upload_names
+                    if known:
+                        fake._uploaded[file_id] = data
+                    fake.calls.append(Call("upload", {"file_id": file_id, "length": len(data)},
+                                           200 if known else 404, known))
+                    fake._lock.notify_all()
+                self.send_response(200 if known else 404)
+                body = b"OK - " + str(len(data)).encode()
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def _answer(self, params: dict[str, Any]) -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.app import create_app
 from bot.config import Settings
@@ -307,6 +308,33 @@ def test_guessing_codes_is_slowed_down(slack: SlackDriver, members: Runtime,
     clock.advance(minutes=16)
     assert "Your feedback, case #" in slack.text_of(
         slack.command("/feedback", f"status {code}", user_id="U0GUESSER"))
+
+
+def test_the_limit_on_guessing_holds_across_web_processes(
+    slack: SlackDriver, members: Runtime, settings: Settings, engine: Engine, clock: FakeClock,
+    fake_slack: FakeSlack
+) -> None:
+    """Two web processes on one database: three wrong codes at one and two at the other are
+    five, and the sixth try is refused at either. Nothing names who guessed."""
+    from sqlalchemy import text as sql
+
+    other = SlackDriver(create_app(settings, build_runtime(settings, engine=engine,
+                                                           clock=clock).services,
+                                   client=members.client), fake_slack)
+    code = code_from(submit(slack, identity=OptionValue.ANONYMOUS))
+    for guess, web in enumerate([slack, other, slack, other, slack]):
+        assert "doesn't match" in web.text_of(web.command(
+            "/feedback", f"status AAAA-BBBB-CC{guess:02d}", user_id="U0GUESSER"))
+    for web in (slack, other):
+        blocked = web.text_of(web.command("/feedback", f"status {code}", user_id="U0GUESSER"))
+        assert "wait 15 minutes" in blocked
+    with members.sessions() as session:
+        stored = " ".join(str(row) for row in session.execute(
+            sql("SELECT * FROM case_code_misses")))
+    assert "U0GUESSER" not in stored and stored  # kept, but only as a keyed digest
+    clock.advance(minutes=16)
+    assert "Your feedback, case #" in other.text_of(
+        other.command("/feedback", f"status {code}", user_id="U0GUESSER"))
 
 
 # -- named cases -----------------------------------------------------------------------------

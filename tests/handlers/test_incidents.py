@@ -13,6 +13,7 @@ from freezegun.api import FrozenDateTimeFactory
 from bot.app import create_app
 from bot.config import Settings
 from bot.delivery.twilio import TwilioSmsProvider
+from bot.rules.safeguarding import OutcomeForm, Spoken
 from bot.wiring import Runtime, build_runtime
 from handlers.ids import ActionId, BlockId
 from storage.models import Incident, IncidentStep
@@ -25,6 +26,11 @@ COORDINATOR = "U0COORD01"  # Ada: coordinator, phone, texts
 HR = "U0HROFF07"
 REPORTER = "U0FACIL02"     # Bram
 MEMBER = "U0MEMBR06"       # Fin
+
+
+# An outcome as a lead records it on resolving (the form is driven in test_incident_record.py).
+OUTCOME = OutcomeForm(what_was_done="Called them back", spoken=Spoken.YES, views_and_wishes="",
+                      decision="No further action", reasons="They are safe", no_referral=True)
 
 
 def member_id(runtime: Runtime, name: str) -> str:
@@ -213,7 +219,10 @@ def test_responders_add_notes_to_the_timeline(slack: SlackDriver, members: Runti
     note_form = slack.opened_view()
     done = slack.submit(note_form, {BlockId.IN_NOTE: "Spoke with them; GP appointment today."},
                         user_id=LEAD)
-    assert json.loads(done.body)["response_action"] == "clear"
+    shown = json.loads(done.body)  # the record, the note in it
+    assert shown["response_action"] == "update"
+    assert shown["view"]["callback_id"] == "incident_record"
+    assert "Spoke with them; GP appointment today." in json.dumps(shown["view"]["blocks"])
     with members.sessions() as session:
         note = session.query(IncidentStep).filter_by(step="note").one()
         assert note.note == "Spoke with them; GP appointment today."
@@ -285,7 +294,8 @@ def test_every_read_and_refusal_is_audited_without_content(
         subject = f"incident:{session.query(Incident).one().id}"
         entries = [(e.actor_slack_id, e.action, e.subject)
                    for e in session.query(AuditEntry).order_by(AuditEntry.id)]
-    assert entries == [(LEAD, "acknowledged", subject), (MEMBER, "refused resolved", subject)]
+    assert entries == [(LEAD, "acknowledged", subject),
+                       (MEMBER, "refused open resolve form", subject)]
 
 
 @pytest.mark.parametrize("settle", ["acknowledge", "resolve"])
@@ -300,7 +310,11 @@ def test_chasing_notices_are_not_sent_once_someone_has_picked_it_up(
     assert incidents.escalate_unacknowledged() == 1  # texts and "we are chasing it", queued
     with runtime.sessions() as session:
         incident_id = session.query(Incident).one().id
-    getattr(incidents, settle)(incident_id, LEAD)  # before they are delivered (a retry, say)
+    # Before they are delivered (a retry, say).
+    if settle == "acknowledge":
+        incidents.acknowledge(incident_id, LEAD)
+    else:
+        runtime.services.incident_record.resolve(incident_id, LEAD, OUTCOME)
     runtime.dispatcher().deliver_due()
     assert fake_twilio.texts == []
     assert all("contacting more people" not in m["text"] for m in dms_to(slack.fake, REPORTER))

@@ -106,9 +106,9 @@ def test_erasure_keeps_only_a_name_on_safeguarding_records(members: Runtime,
 ED, JO = "U0EDLOWE9", "U0JOFINC9"
 HR_ID, HR = "U0HROFF07", "D0HROFF07"  # Hana, the HR officer, and her DM with the app
 PEOPLE_WITH_SHORT_NAMES = """\
-name,slack_user_id,phone,roles,contact,sms_consent
-Ed,U0EDLOWE9,,facilitator,slack,no
-Jo,U0JOFINC9,,facilitator,slack,no
+name,slack_user_id,phone,roles,contact,sms_consent,induction
+Ed,U0EDLOWE9,,facilitator,slack,no,boundaries_training
+Jo,U0JOFINC9,,facilitator,slack,no,boundaries_training
 """
 
 

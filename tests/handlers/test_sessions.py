@@ -242,10 +242,10 @@ def test_a_late_release_asks_first_and_then_alerts_coordinators(
 def test_many_claims_for_the_last_places_at_once_over_http(
     app: App, engine: Engine, members: Runtime, fake_slack: FakeSlack, clock: FakeClock
 ) -> None:
-    rows = "".join(f"Volunteer {i},U0VOL{i:04d},,facilitator;trained,slack,no,\n"
-                   for i in range(16))
+    rows = "".join(f"Volunteer {i},U0VOL{i:04d},,facilitator;trained,slack,no,,"
+                   "boundaries_training\n" for i in range(16))
     members.services.members.import_csv(
-        "name,slack_user_id,phone,roles,contact,sms_consent,trained_until\n" + rows)
+        "name,slack_user_id,phone,roles,contact,sms_consent,trained_until,induction\n" + rows)
     session_id = make_session(members, clock, places=3)
     deliver(members)
     card = card_message(fake_slack)

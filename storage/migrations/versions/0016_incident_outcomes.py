@@ -18,7 +18,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table('breach_tasks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=False),
@@ -125,7 +124,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table('incident_referrals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_incident_referrals_incident_id'))
 

@@ -18,7 +18,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table('policies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=60), nullable=False),
@@ -198,7 +197,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table('wellbeing_checks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_wellbeing_checks_involvement_id'))
         batch_op.drop_index(batch_op.f('ix_wellbeing_checks_due_at'))

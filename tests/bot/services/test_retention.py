@@ -10,6 +10,7 @@ from bot.rules.feedback import FeedbackForm
 from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
 from bot.rules.incidents import IncidentForm, IncidentKind, Severity
 from bot.rules.retention import parse_retention
+from bot.rules.safeguarding import OutcomeForm, Spoken
 from bot.wiring import Runtime
 from storage.models import AuditEntry, FeedbackCase, InboundText, Incident, OutboxMessage
 from tests.conftest import FakeClock
@@ -31,7 +32,9 @@ def test_retention_removes_exactly_what_is_due(members: Runtime, clock: FakeCloc
         reported = incidents.report(IncidentForm(IncidentKind.CRISIS, Severity.SERIOUS, words,
                                                  danger=False), "U0FACIL02")
         if resolve:
-            incidents.resolve(reported.incident_id, LEAD)
+            members.services.incident_record.resolve(reported.incident_id, LEAD, OutcomeForm(
+                what_was_done="Called them", spoken=Spoken.YES, views_and_wishes="",
+                decision="No further action", reasons="Safe now", no_referral=True))
 
     complaint("old, resolved", resolve=True)
     complaint("old, still open", resolve=False)

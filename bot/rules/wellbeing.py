@@ -1,0 +1,74 @@
+"""Wellbeing checks as rules: when a check is still worth sending, what an answer changes, and
+the words of a check by text (which never carry health details, nor the work's title)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.rules.involvement import CheckStage, OpportunityKind, Wellbeing
+
+# A check not sent within this long of falling due (the bot was down) is not sent late.
+SEND_WITHIN = timedelta(days=3)
+# How long a number texted back still answers the check we texted.
+ANSWERABLE_BY_TEXT = timedelta(days=3)
+
+# What a text calls the work: by its kind, never its title, which can say more than a lock
+# screen should.
+WORK_BY_TEXT: dict[OpportunityKind, str] = {
+    OpportunityKind.CONSULTATION: "the consultation",
+    OpportunityKind.TRAINING: "the training",
+    OpportunityKind.INTERVIEW_PANEL: "the interview panel",
+    OpportunityKind.PEER_SUPPORT: "your peer support work",
+    OpportunityKind.SPEAKING: "your talk",
+    OpportunityKind.OTHER: "your work with us",
+}
+
+BY_NUMBER: dict[int, Wellbeing] = {1: Wellbeing.OK, 2: Wellbeing.MIXED, 3: Wellbeing.SUPPORT}
+
+
+def worth_sending(stage: CheckStage, due_at: datetime, now: datetime,
+                  starts_at: datetime | None) -> bool:
+    """Due, not long past due, and (a check before the work) before the work has begun."""
+    if now < due_at or now - due_at > SEND_WITHIN:
+        return False
+    return not (stage is CheckStage.BEFORE and starts_at is not None and starts_at <= now)
+
+
+def next_answer(current: Wellbeing | None, given: Wellbeing) -> Wellbeing | None:
+    """What an answer changes: the first answer counts; after it, only asking for someone to
+    get in touch does (it is never too late to ask). None: nothing changes."""
+    if current is None:
+        return given
+    if given is Wellbeing.SUPPORT and current is not Wellbeing.SUPPORT:
+        return given
+    return None
+
+
+def check_question(stage: CheckStage, kind: OpportunityKind) -> str:
+    """"How are you feeling after the consultation?" by stage, for a text."""
+    work = WORK_BY_TEXT[kind]
+    if stage is CheckStage.BEFORE:
+        return f"How are you feeling ahead of {work}?"
+    if stage is CheckStage.END:
+        return f"How are you feeling after {work}?"
+    return f"How have you been since {work}?"
+
+
+def check_text(stage: CheckStage, kind: OpportunityKind) -> str:
+    return (f"{check_question(stage, kind)} Reply 1 OK, 2 up and down, 3 I'd like someone to "
+            "get in touch. It's fine not to reply.")
+
+
+def text_reply(number: int, recorded: Wellbeing | None, current: Wellbeing | None) -> str:
+    """The line texted back to a numbered answer: `recorded` is what it changed to (None when
+    it changed nothing), `current` the answer now."""
+    if number not in BY_NUMBER:
+        return "Sorry, we didn't catch that. Please reply 1, 2 or 3."
+    if recorded is Wellbeing.SUPPORT:
+        return ("Thank you. We've asked someone to get in touch with you today. "
+                "In danger now? Call 999.")
+    if current is Wellbeing.SUPPORT:
+        return "Thank you. We've already asked someone to get in touch with you."
+    if BY_NUMBER[number] is Wellbeing.MIXED:
+        return "Thank you for telling us. If you'd like someone to get in touch, just reply 3."
+    return "Thank you for letting us know. Take care."

@@ -1,0 +1,527 @@
+"""Involvement opportunities, driven as Slack drives them: posting, interest, the written offer
+and its agreement, the payment choice, pausing and withdrawing, the wellbeing checks' rows,
+consent for stories, leaving and the exit form (anonymous keeps no one)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from bot.delivery.sms import ConsoleSmsProvider
+from bot.rules.involvement import (
+    CheckStage,
+    ConsentStage,
+    InvolvementStatus,
+    PaymentChoice,
+)
+from bot.wiring import Runtime
+from handlers.ids import ActionId, BlockId, OptionValue
+from storage.models import (
+    ExitConversation,
+    Involvement,
+    Opportunity,
+    OutboxMessage,
+    StoryConsent,
+    StoryUse,
+    WellbeingCheck,
+)
+from tests.conftest import FakeClock, LogRecorder, SlackDriver
+from tests.fakes.slack import FakeSlack
+
+ADA = "U0COORD01"   # coordinator
+BRAM = "U0FACIL02"  # facilitator
+FIN = "U0MEMBR06"   # member
+HANA = "U0HROFF07"  # HR officer
+PURPOSE = "Choose our next peer support worker with us"
+
+
+def shown(value: Any) -> str:
+    """What a person reads, as JSON with its characters as they are (£, not \\u00a3)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def answers(**changes: Any) -> dict[str, Any]:
+    made: dict[str, Any] = {
+        BlockId.OP_KIND: "interview_panel", BlockId.OP_TITLE: "Peer worker interview panel",
+        BlockId.OP_PURPOSE: PURPOSE,
+        BlockId.OP_EXPECTED: "Read five applications, then sit on the panel",
+        BlockId.OP_WHEN_WHERE: "Hope Centre, room 2, or by video",
+        BlockId.OP_TIME_NEEDED: "Half a day, plus an hour to read",
+        BlockId.OP_RECOMPENSE: "fee", BlockId.OP_AMOUNT: "25.50", BlockId.OP_CONTACT: ADA,
+    }
+    made.update({str(k): v for k, v in changes.items()})
+    return made
+
+
+def post(slack: SlackDriver, members: Runtime, **changes: Any) -> int:
+    slack.command("/involve", "new", user_id=ADA)
+    response = slack.submit(slack.opened_view(), answers(**changes), user_id=ADA)
+    assert json.loads(response.body)["response_action"] == "update", response.body
+    with members.sessions() as session:
+        return max(o.id for o in session.query(Opportunity).all())
+
+
+def deliver(members: Runtime) -> None:
+    members.dispatcher().deliver_due()
+
+
+def dms_to(fake: FakeSlack, user: str, containing: str = "") -> list[dict[str, Any]]:
+    return [c.params for c in fake.calls_to("chat.postMessage")
+            if c.params["channel"] == user and containing in shown(c.params)]
+
+
+def latest_drawing(fake: FakeSlack, user: str, containing: str) -> dict[str, Any]:
+    """A message as the person sees it now: its last redraw, or as first posted."""
+    [first] = dms_to(fake, user, containing)
+    updates = [c.params for c in fake.calls_to("chat.update") if containing in
+               shown(c.params)]
+    return updates[-1] if updates else first
+
+
+def said(fake: FakeSlack) -> str:
+    return [r.params for r in fake.responses if r.params.get("replace_original") is False][-1][
+        "text"]
+
+
+def involvement(members: Runtime) -> Involvement:
+    with members.sessions() as session:
+        [row] = session.query(Involvement).all()
+        session.expunge(row)
+        return row
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks", []) if b.get("type") == "actions"
+            for e in b["elements"]]
+
+
+def overview(slack: SlackDriver, user: str) -> dict[str, Any]:
+    return slack.payload(slack.command("/involve", "", user_id=user))
+
+
+def interested_and_offered(slack: SlackDriver, members: Runtime) -> dict[str, Any]:
+    """Fin says they're interested from the announcement; Ada offers it; Fin's offer."""
+    deliver(members)
+    [card] = dms_to(slack.fake, FIN, "I'm interested")
+    slack.click(card, ActionId.INV_INTERESTED, user_id=FIN, channel="D0MEMBR06")
+    deliver(members)
+    [interest] = dms_to(slack.fake, ADA, "is interested in")
+    slack.click(interest, ActionId.INV_OFFER, user_id=ADA)
+    deliver(members)
+    [offer] = dms_to(slack.fake, FIN, "An offer for you")
+    return offer
+
+
+# -- posting ----------------------------------------------------------------------------------
+def test_posting_shows_each_problem_beside_its_field_then_announces_it(
+    slack: SlackDriver, members: Runtime, console_sms: ConsoleSmsProvider
+) -> None:
+    slack.command("/involve", "new", user_id=ADA)
+    form = slack.opened_view()
+    empty = {BlockId.OP_CONTACT: FIN, BlockId.OP_RECOMPENSE: "fee", BlockId.OP_AMOUNT: "25.505"}
+    errors = json.loads(slack.submit(form, empty, user_id=ADA).body)["errors"]
+    assert set(errors) >= {BlockId.OP_KIND, BlockId.OP_TITLE, BlockId.OP_PURPOSE,
+                           BlockId.OP_EXPECTED, BlockId.OP_WHEN_WHERE,
+                           BlockId.OP_TIME_NEEDED, BlockId.OP_AMOUNT}
+    assert "like 25 or 25.50" in errors[BlockId.OP_AMOUNT]
+
+    for change, block, words in (
+        ({BlockId.OP_AMOUNT: ""}, BlockId.OP_AMOUNT, "Please give the amount"),
+        ({BlockId.OP_AMOUNT: "0"}, BlockId.OP_AMOUNT, "above £0"),
+        ({BlockId.OP_RECOMPENSE: "none"}, BlockId.OP_AMOUNT, "only for a fee or a voucher"),
+        ({BlockId.OP_CONTACT: FIN}, BlockId.OP_CONTACT, "a coordinator or the HR officer"),
+        ({BlockId.OP_STARTS: "2026-11-01"}, BlockId.OP_STARTS, "already passed"),
+        ({BlockId.OP_STARTS: "2026-12-10", BlockId.OP_ENDS: "2026-12-09"}, BlockId.OP_ENDS,
+         "can't be before"),
+    ):
+        slack.command("/involve", "new", user_id=ADA)
+        refused = json.loads(slack.submit(slack.opened_view(), answers(**change),
+                                          user_id=ADA).body)
+        assert refused["response_action"] == "errors" and words in refused["errors"][block]
+    with members.sessions() as session:
+        assert session.query(Opportunity).count() == 0
+
+    # The HR officer may be the named contact; £25.50 is kept in pence.
+    opportunity_id = post(slack, members, **{BlockId.OP_CONTACT: HANA})
+    with members.sessions() as session:
+        stored = session.get(Opportunity, opportunity_id)
+        assert stored is not None and stored.amount_pence == 2550
+    deliver(members)
+    [card] = dms_to(slack.fake, FIN, "I'm interested")
+    assert PURPOSE in shown(card) and "£25.50" not in shown(card)
+    assert dms_to(slack.fake, ADA, "I'm interested") == []  # not to the one who posted it
+    assert dms_to(slack.fake, HANA, "named contact")
+    [dev_text] = [t.body for t in console_sms.sent]
+    assert "new way to get involved" in dev_text and "£" not in dev_text
+
+
+def test_only_coordinators_may_post_and_others_are_told_who_can(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    refused = slack.text_of(slack.command("/involve", "new", user_id=FIN))
+    assert "Only a coordinator can post an opportunity: please ask Ada Brightwater" in refused
+    assert slack.fake.calls_to("views.open") == []
+    # A form sent anyway (an old one, or a role since taken away) is refused beside a field.
+    forged = {"type": "modal", "callback_id": "opportunity_form", "blocks": []}
+    slack.command("/involve", "new", user_id=ADA)
+    form = {**slack.opened_view(), **{k: v for k, v in forged.items() if k != "blocks"}}
+    errors = json.loads(slack.submit(form, answers(), user_id=FIN).body)["errors"]
+    assert "Only a coordinator" in errors[BlockId.OP_TITLE]
+
+
+# -- interest, offer, agreement, payment --------------------------------------------------------
+def test_interest_then_offer_then_acceptance_keeps_the_offers_words_as_the_agreement(
+    slack: SlackDriver, members: Runtime, engine: Engine
+) -> None:
+    post(slack, members)
+    offer = interested_and_offered(slack, members)
+    offer_words = shown(offer)
+    for words in (PURPOSE, "Read five applications", "Hope Centre", "Half a day",
+                  "A fee of £25.50", "take less, have it donated", "can't give benefits advice",
+                  "Citizens Advice", "It's OK to say no, to stop or to withdraw at any time."):
+        assert words in offer_words, words
+    assert involvement(members).status is InvolvementStatus.OFFERED
+
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    assert "kept as our agreement" in said(slack.fake)
+    row = involvement(members)
+    assert row.status is InvolvementStatus.ACCEPTED and row.accepted_at is not None
+    assert row.agreement.startswith("Riverside Peer Support would like to offer you")
+    assert row.agreement in "".join(b["text"]["text"] for b in offer["blocks"]
+                                    if b["type"] == "section").replace("&amp;", "&")
+    with engine.connect() as connection:  # encrypted at rest
+        raw = connection.execute(text("SELECT agreement FROM involvements")).scalar_one()
+    assert PURPOSE not in raw
+
+    deliver(members)
+    assert dms_to(slack.fake, ADA, "has accepted the offer")
+    redrawn = latest_drawing(slack.fake, FIN, "An offer for you")
+    assert {b["action_id"] for b in buttons(redrawn)} >= {
+        ActionId.INV_PAY_TAKE, ActionId.INV_PAY_LESS, ActionId.INV_PAY_DONATE,
+        ActionId.INV_PAY_DECLINE, ActionId.INV_PAUSE, ActionId.INV_WITHDRAW}
+
+    # Take less: more than agreed is kindly refused, then £10 is kept.
+    slack.click(redrawn, ActionId.INV_PAY_LESS, user_id=FIN, channel="D0MEMBR06")
+    form = slack.opened_view()
+    assert "£25.50" in shown(form)
+    too_much = json.loads(slack.submit(form, {BlockId.TL_AMOUNT: "30"}, user_id=FIN).body)
+    assert "below the full £25.49" in too_much["errors"][BlockId.TL_AMOUNT]
+    done = json.loads(slack.submit(form, {BlockId.TL_AMOUNT: "10"}, user_id=FIN).body)
+    assert done["response_action"] == "update" and "take less" in shown(done["view"])
+    row = involvement(members)
+    assert row.payment_choice is PaymentChoice.TAKE_LESS and row.amount_taken_pence == 1000
+    deliver(members)
+    [told] = dms_to(slack.fake, ADA, "payment choice")
+    assert "£10" not in shown(told)  # amounts stay out of what is sent about it
+    assert "£10.00" in slack.text_of(slack.command("/involve", "", user_id=FIN))
+    assert "£10.00" in slack.text_of(slack.command("/involve", "", user_id=ADA))
+
+
+def test_someone_elses_offer_or_a_stale_button_changes_nothing(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    post(slack, members)
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=BRAM, channel="D0FACIL02")
+    assert "can't find that for you" in said(slack.fake)
+    slack.click(offer, ActionId.INV_DECLINE, user_id=FIN, channel="D0MEMBR06")
+    assert "completely fine" in said(slack.fake)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    assert "already been done" in said(slack.fake)
+    assert involvement(members).status is InvolvementStatus.DECLINED
+    deliver(members)
+    assert dms_to(slack.fake, ADA, "said no thanks")
+
+
+def test_wellbeing_checks_are_dated_from_the_agreement(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    post(slack, members, **{BlockId.OP_STARTS: "2026-12-10", BlockId.OP_ENDS: "2026-12-11"})
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    with members.sessions() as session:
+        due = {c.stage: c.due_at for c in session.query(WellbeingCheck).all()}
+    assert due == {
+        CheckStage.BEFORE: datetime(2026, 12, 9, 10, 0, tzinfo=UTC),   # the day before
+        CheckStage.END: datetime(2026, 12, 11, 17, 0, tzinfo=UTC),     # at its end
+        CheckStage.FOLLOW_UP: datetime(2026, 12, 14, 17, 0, tzinfo=UTC),  # three days after
+    }
+
+
+def test_a_check_before_comes_at_acceptance_when_the_work_starts_sooner(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    post(slack, members, **{BlockId.OP_STARTS: "2026-11-24"})
+    offer = interested_and_offered(slack, members)
+    clock.advance(hours=3)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    with members.sessions() as session:
+        due = {c.stage: c.due_at for c in session.query(WellbeingCheck).all()}
+    assert due[CheckStage.BEFORE] == clock.now
+    assert due[CheckStage.END] == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+# -- pausing and withdrawing ------------------------------------------------------------------
+def test_pause_resume_and_withdraw_are_one_click_each_with_kind_words(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    post(slack, members, **{BlockId.OP_STARTS: "2026-12-10"})
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    with members.sessions.begin() as session:  # the check before has gone out
+        sent = session.query(WellbeingCheck).filter_by(stage=CheckStage.BEFORE).one()
+        sent.sent_at = clock.now
+
+    listing = overview(slack, FIN)
+    pause = next(b for b in buttons(listing) if b["action_id"] == ActionId.INV_PAUSE)
+    assert "confirm" not in pause  # one click, no "are you sure", no reason asked
+    slack.click(listing, ActionId.INV_PAUSE, user_id=FIN)
+    assert "paused" in said(slack.fake) and "whenever you're ready" in said(slack.fake)
+    assert involvement(members).status is InvolvementStatus.PAUSED
+    redrawn = [r.params for r in slack.fake.responses if r.params.get("replace_original")]
+    assert ActionId.INV_RESUME in shown(redrawn[-1])  # the overview, redrawn in place
+
+    slack.click(overview(slack, FIN), ActionId.INV_RESUME, user_id=FIN)
+    assert "Welcome back" in said(slack.fake)
+    slack.click(overview(slack, FIN), ActionId.INV_WITHDRAW, user_id=FIN)
+    assert "Thank you for everything you've given" in said(slack.fake)
+    assert "no reason needed" in said(slack.fake)
+    assert involvement(members).status is InvolvementStatus.WITHDRAWN
+    with members.sessions() as session:  # the checks still to come are dropped; sent ones stay
+        assert [c.stage for c in session.query(WellbeingCheck).all()] == [CheckStage.BEFORE]
+    slack.click(listing, ActionId.INV_PAUSE, user_id=FIN)
+    assert "already been done" in said(slack.fake)
+
+    deliver(members)
+    [told] = dms_to(slack.fake, ADA, "has withdrawn from")
+    assert "No reason is needed" in shown(told)
+    assert dms_to(slack.fake, ADA, "has paused") and dms_to(slack.fake, ADA, "picked")
+
+
+# -- consent for stories and outputs ----------------------------------------------------------
+def test_consent_before_and_after_and_a_withdrawal_stops_every_later_use(
+    slack: SlackDriver, members: Runtime, log_lines: LogRecorder
+) -> None:
+    post(slack, members, **{BlockId.OP_SHARING: [OptionValue.SHARES_STORY],
+                   BlockId.OP_RECOMPENSE: "voucher", BlockId.OP_AMOUNT: "20"})
+    offer = interested_and_offered(slack, members)
+    assert "ask for your consent before it starts and again after it ends" in shown(offer)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    assert "ask for your consent" in said(slack.fake)
+    listing = overview(slack, FIN)
+    slack.click(listing, ActionId.INV_CONSENT_YES_BEFORE, user_id=FIN)
+    assert "consent is recorded" in said(slack.fake)
+
+    stories = overview_of_stories(slack)
+    assert "May be used" in shown(stories)
+    slack.click(stories, ActionId.INV_STORY_USE, user_id=ADA)
+    form = slack.opened_view()
+    slack.submit(form, {BlockId.SU_WHAT: "The Tuesday group really helps, in our report"},
+                 user_id=ADA)
+    assert count(members, StoryUse) == 1
+
+    # The work ends: consent is asked again, and the exit form offered.
+    slack.click(overview(slack, ADA), ActionId.INV_END, user_id=ADA)
+    assert involvement(members).status is InvolvementStatus.ENDED
+    deliver(members)
+    [again] = dms_to(slack.fake, FIN, "may we still use")
+    assert dms_to(slack.fake, FIN, "Share how it went")
+    assert "waiting for their answer" in shown(overview_of_stories(slack))
+    slack.click(again, ActionId.INV_CONSENT_YES_AFTER, user_id=FIN, channel="D0MEMBR06")
+
+    # A coordinator opens the form to record a use; meanwhile Fin withdraws (one click).
+    slack.click(overview_of_stories(slack), ActionId.INV_STORY_USE, user_id=ADA)
+    late_form = slack.opened_view()
+    slack.click(overview(slack, FIN), ActionId.INV_CONSENT_WITHDRAW, user_id=FIN)
+    assert "nothing more will be used" in said(slack.fake)
+    refused = json.loads(slack.submit(late_form, {BlockId.SU_WHAT: "Loved the group, a poster"},
+                                      user_id=ADA).body)
+    assert "consent was withdrawn" in refused["errors"][BlockId.SU_WHAT]
+    assert count(members, StoryUse) == 1
+    with members.sessions() as session:
+        consents = {c.stage: c for c in session.query(StoryConsent).all()}
+    assert consents[ConsentStage.BEFORE].given and consents[ConsentStage.AFTER].given
+    assert all(c.withdrawn_at is not None for c in consents.values())
+    after = overview_of_stories(slack)
+    assert "consent was withdrawn" in shown(after)
+    assert ActionId.INV_STORY_USE not in shown(after)
+    deliver(members)
+    assert dms_to(slack.fake, ADA, "has withdrawn consent")
+    # A yes from an old message never undoes a withdrawal.
+    slack.click(again, ActionId.INV_CONSENT_YES_AFTER, user_id=FIN, channel="D0MEMBR06")
+    assert "already been done" in said(slack.fake)
+
+
+def test_without_consent_nothing_may_be_recorded_and_stories_are_for_coordinators(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    post(slack, members, **{BlockId.OP_SHARING: [OptionValue.PUBLISHED_OUTPUTS]})
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    slack.click(overview(slack, FIN), ActionId.INV_CONSENT_NO_BEFORE, user_id=FIN)
+    stories = overview_of_stories(slack)
+    assert "consent wasn't given" in shown(stories)
+    row_id = involvement(members).id
+    forged = {"blocks": [{"type": "actions", "block_id": "involvement_list_actions:story",
+                          "elements": [{"type": "button", "action_id": ActionId.INV_STORY_USE,
+                                        "value": str(row_id)}]}]}
+    slack.click(forged, ActionId.INV_STORY_USE, user_id=ADA)
+    assert "can't be used" in said(slack.fake)
+    assert count(members, StoryUse) == 0
+    assert "Only a coordinator" in slack.text_of(slack.command("/involve", "stories",
+                                                               user_id=FIN))
+
+
+def overview_of_stories(slack: SlackDriver) -> dict[str, Any]:
+    return slack.payload(slack.command("/involve", "stories", user_id=ADA))
+
+
+def count(members: Runtime, model: type) -> int:
+    with members.sessions() as session:
+        return session.query(model).count()
+
+
+# -- leaving and the exit conversation --------------------------------------------------------
+def accepted(slack: SlackDriver, members: Runtime) -> None:
+    post(slack, members)
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+
+
+def test_leaving_ends_it_and_an_anonymous_exit_answer_keeps_no_one(
+    slack: SlackDriver, members: Runtime, engine: Engine, clock: FakeClock,
+    log_lines: LogRecorder
+) -> None:
+    accepted(slack, members)
+    slack.command("/involve", "leaving", user_id=FIN)
+    assert involvement(members).status is InvolvementStatus.ENDED
+    form = slack.opened_view()
+    assert "Peer worker interview panel" in shown(form)
+    deliver(members)
+    assert dms_to(slack.fake, ADA, "stepping back")
+
+    outbox_before, lines_before = count(members, OutboxMessage), len(log_lines.lines)
+    done = json.loads(slack.submit(form, {
+        BlockId.EX_WENT_WELL: "Best group I've been to", BlockId.EX_RECOMMEND: "yes",
+        BlockId.EX_IDENTITY: OptionValue.ANONYMOUS}, user_id=FIN).body)
+    assert "without your name" in shown(done["view"])
+    with engine.connect() as connection:
+        [raw] = connection.execute(text("SELECT * FROM exit_conversations")).mappings().all()
+    assert raw["member_id"] is None
+    assert set(raw) == {"id", "member_id", "answers", "anonymous", "received_on"}
+    stored = " ".join(str(v) for v in raw.values())
+    assert FIN not in stored and "Best group" not in stored  # encrypted at rest
+    with members.sessions() as session:
+        [row] = session.query(ExitConversation).all()
+        kept = shown(row.answers)
+    assert FIN not in kept and str(involvement(members).id) not in kept.replace("yes", "")
+    assert set(row.answers) == {"went_well", "could_be_better", "recommend", "anything_else"}
+    assert str(raw["received_on"]).startswith("2026-11-23")  # the day only
+    assert count(members, OutboxMessage) == outbox_before  # nobody is told of it
+    new_lines = log_lines.lines[lines_before:]
+    assert not [line for line in new_lines if FIN in line], new_lines
+    # Not one line of ours: even a line with no name in it would say when it came.
+    assert not [line for line in new_lines if line.startswith(("bot.", "handlers.",
+                                                                 "storage."))], new_lines
+
+    # The forum export shows it from the next day, with no name.
+    service = members.services.involvement
+    day = (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    assert service.exit_answers_between(*day) == []
+    clock.advance(days=1)
+    [answer] = service.exit_answers_between(*day)
+    assert answer.went_well == "Best group I've been to" and answer.anonymous
+    assert answer.received_on == date(2026, 11, 23)
+
+
+def test_a_named_exit_answer_keeps_the_member_and_is_theirs_to_see(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    accepted(slack, members)
+    slack.click(overview(slack, ADA), ActionId.INV_END, user_id=ADA)
+    deliver(members)
+    [thanks] = dms_to(slack.fake, FIN, "Share how it went")
+    slack.click(thanks, ActionId.INV_EXIT_FORM, user_id=FIN, channel="D0MEMBR06")
+    form = slack.opened_view()
+    slack.submit(form, {BlockId.EX_BETTER: "Evening sessions for working people",
+                        BlockId.EX_IDENTITY: OptionValue.NAMED}, user_id=FIN)
+    fin_id = involvement(members).member_id
+    with members.sessions() as session:
+        [row] = session.query(ExitConversation).all()
+        assert row.member_id == fin_id and not row.anonymous
+    [answer] = members.services.involvement.exit_answers_between(
+        datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    assert not answer.anonymous and answer.could_be_better.startswith("Evening sessions")
+    mine = members.services.privacy.my_data(FIN)
+    assert mine["exit_answers_with_your_name"][0]["answers"]["could_be_better"]
+
+    # An empty form keeps nothing, and that's fine.
+    slack.click(thanks, ActionId.INV_EXIT_FORM, user_id=FIN, channel="D0MEMBR06")
+    empty = json.loads(slack.submit(slack.opened_view(), {}, user_id=FIN).body)
+    assert "Nothing was sent" in shown(empty["view"])
+    assert count(members, ExitConversation) == 1
+
+
+# -- personal data ----------------------------------------------------------------------------
+def test_their_involvement_is_exported_and_erased_with_them(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    post(slack, members, **{BlockId.OP_SHARING: [OptionValue.SHARES_STORY],
+                   BlockId.OP_STARTS: "2026-12-10"})
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    slack.click(overview(slack, FIN), ActionId.INV_PAY_DONATE, user_id=FIN)
+    slack.click(overview(slack, FIN), ActionId.INV_CONSENT_YES_BEFORE, user_id=FIN)
+
+    held = members.services.privacy.my_data(FIN)
+    [mine] = held["involvements"]
+    assert mine["opportunity"] == "Peer worker interview panel"
+    assert mine["status"] == "accepted" and mine["payment_choice"] == "donate"
+    assert PURPOSE in mine["agreement"]
+    assert mine["story_consent"][0]["given"] is True
+
+    members.services.privacy.erase(FIN)
+    for model in (Involvement, WellbeingCheck, StoryConsent):
+        assert count(members, model) == 0, model
+    assert count(members, Opportunity) == 1  # the opportunity stays, without them
+
+
+def test_the_overview_says_what_is_open_and_the_escaping_holds(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    post(slack, members, **{BlockId.OP_TITLE: "Panel <!channel> <@U0EVIL99>"})
+    listing = shown(overview(slack, FIN))
+    assert "I'm interested" in listing and "<!channel>" not in listing
+    assert "&lt;!channel&gt;" in listing
+    deliver(members)
+    assert "<!channel>" not in shown(dms_to(slack.fake, FIN))
+
+
+def test_a_named_contact_may_offer_it_sees_no_amounts_and_closing_redraws_the_card(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    post(slack, members, **{BlockId.OP_CONTACT: HANA})
+    deliver(members)
+    [card] = dms_to(slack.fake, FIN, "I'm interested")
+    slack.click(card, ActionId.INV_INTERESTED, user_id=FIN, channel="D0MEMBR06")
+    deliver(members)
+    [interest] = dms_to(slack.fake, HANA, "is interested in")
+    slack.click(interest, ActionId.INV_OFFER, user_id=BRAM)
+    assert "Only a coordinator can do that" in said(slack.fake)
+    assert involvement(members).status is InvolvementStatus.INTERESTED
+    slack.click(interest, ActionId.INV_OFFER, user_id=HANA)
+    assert involvement(members).status is InvolvementStatus.OFFERED
+    looked_after = slack.text_of(slack.command("/involve", "", user_id=HANA))
+    assert "Opportunities you look after" in looked_after and "£" not in looked_after
+    assert "£25.50" in slack.text_of(slack.command("/involve", "", user_id=ADA))
+
+    slack.click(overview(slack, ADA), ActionId.INV_CLOSE, user_id=ADA)
+    assert "is closed" in said(slack.fake)
+    deliver(members)
+    redrawn = latest_drawing(slack.fake, FIN, "A new way to get involved")
+    assert "has closed" in shown(redrawn) and ActionId.INV_INTERESTED not in shown(redrawn)
+    slack.click(card, ActionId.INV_INTERESTED, user_id=BRAM, channel="D0FACIL02")
+    assert "has closed" in said(slack.fake)
