@@ -101,6 +101,11 @@ def export(
     except (SettingsError, BadInput) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
+    if not settings.coprod_data_key:
+        # What each claim was for is stored encrypted: without the key it can't be read.
+        typer.echo("COPROD_DATA_KEY is not set, so the claims can't be read. Set it to the key "
+                   "the bot runs with (in .env or the environment).", err=True)
+        raise typer.Exit(2)
     runtime = build_runtime(settings)
     try:
         upgrade(runtime.engine)

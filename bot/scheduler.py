@@ -54,8 +54,9 @@ def build_scheduler(dispatcher: Dispatcher, interval_seconds: float, *,
     )
     if services is not None:
         for job_id, job, every in (
+            # Checked often enough that an escalation is never much later than its time.
             ("escalate-incidents", services.incidents.escalate_unacknowledged,
-             timedelta(seconds=20)),
+             min(timedelta(seconds=20), services.incidents.every / 3)),
             ("follow-up-reminders", services.incident_record.remind_follow_ups,
              timedelta(minutes=5)),
             ("serious-incident-reminders", services.oversight.remind_trustees,
@@ -106,9 +107,10 @@ def _listen_for_wakeups(scheduler: BaseScheduler, services: Services) -> None:
 
     def follow(event: SchedulerEvent) -> None:
         if event.code == EVENT_SCHEDULER_STARTED:
-            services.health.now_scheduling()
+            # The listener first: noting who schedules is for reports, wake-ups are for people.
             if listener is not None:
                 listener.start()
+            services.health.now_scheduling()
         elif event.code == EVENT_SCHEDULER_SHUTDOWN and listener is not None:
             listener.stop()
 
@@ -116,11 +118,13 @@ def _listen_for_wakeups(scheduler: BaseScheduler, services: Services) -> None:
 
 
 def _add_trustee_digest(scheduler: BaseScheduler, services: Services) -> None:
-    """The trustees' digest: on the 1st, every so many months, at 9am local."""
+    """The trustees' digest: from 9am local on the 1st, every so many months. It is tried
+    every hour that day (each period goes out once), so a restart or a failover at 9am
+    doesn't lose a month."""
     months = services.settings.coprod_trustee_digest_months
     if months:
         scheduler.add_job(_logged("trustee-digest", services.oversight.send_digest),
-                          CronTrigger(month=f"*/{months}", day=1, hour=9,
+                          CronTrigger(month=f"*/{months}", day=1, hour="9-23",
                                       timezone=services.settings.timezone),
                           id="trustee-digest", name="trustee-digest", replace_existing=True)
 

@@ -215,22 +215,31 @@ def serve_http(wsgi: WSGIApplication, host: str, port: int, threads: int = 8,
     with contextlib.suppress(KeyboardInterrupt):  # SIGTERM raises it (bot/cli.py)
         loop(timeout=server.adj.asyncore_loop_timeout, map=sockets,
              use_poll=server.adj.asyncore_use_poll)
-    _take_in_waiting(server)
+    taken = _take_in_waiting(server)
     dispatcher.close(server)  # the listening socket only; connections in hand stay open
     deadline = time.monotonic() + drain_seconds
-    while _in_hand(server) and time.monotonic() < deadline:
+    # A connection just taken in has sent nothing yet that we've read: it is waited for (a
+    # second at most) as well as those with a request being answered.
+    fresh_until = time.monotonic() + 1.0
+    while time.monotonic() < deadline and (
+            _in_hand(server) or (time.monotonic() < fresh_until and any(
+                channel.last_activity == channel.creation_time and channel.connected
+                for channel in taken))):
         loop(timeout=0.05, map=sockets, use_poll=server.adj.asyncore_use_poll, count=1)
     server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
     close_all(sockets)
 
 
-def _take_in_waiting(server: Any) -> None:
+def _take_in_waiting(server: Any) -> list[Any]:
     """Connections the kernel has already completed for us would be reset by closing the
-    listening socket: they are taken in (and answered) first."""
+    listening socket: they are taken in (to be answered) first. Returns their channels."""
+    before = set(server.active_channels)
     waiting = select.poll()
     waiting.register(server.socket, select.POLLIN)
     while waiting.poll(0):
         server.handle_accept()
+    return [channel for fileno, channel in list(server.active_channels.items())
+            if fileno not in before]
 
 
 def _in_hand(server: Any) -> bool:

@@ -98,9 +98,29 @@ def outline(record: RecordView, tz: tzinfo) -> list[Part]:
         Heading("Chronology"),
         Table(("When", "Step", "Detail", "Who", "Note"), tuple(
             (_at(e.at, tz), step_words(e.step), _mentions(e.detail), e.who or "Coprod",
-             e.note or "")
+             _short(e.note))
             for e in record.chronology), (28, 24, 48, 30, 60)),
+        *_notes_in_full(record, tz),
     ]
+
+
+NOTE_IN_TABLE = 240
+
+
+def _short(note: str | None) -> str:
+    """A note as the chronology's table shows it: a cell can't run past a page, so a long
+    note is cut there and given in full after the table."""
+    if not note:
+        return ""
+    return note if len(note) <= NOTE_IN_TABLE else note[:NOTE_IN_TABLE] + "... (in full below)"
+
+
+def _notes_in_full(record: RecordView, tz: tzinfo) -> list[Part]:
+    long = [e for e in record.chronology if e.note and len(e.note) > NOTE_IN_TABLE]
+    if not long:
+        return []
+    return [Heading("Notes in full", level=2), *(
+        Para(f"{_at(e.at, tz)}, {e.who or 'Coprod'}", e.note or "") for e in long)]
 
 
 def _mentions(detail: str) -> str:

@@ -28,7 +28,7 @@ from handlers.blocks.incidents import NOT_YOURS
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.once import submitted_once
-from handlers.payloads import actor, button_number, form_view, metadata_number, trigger_id
+from handlers.payloads import actor, button_number, form_view, metadata_number
 from handlers.replies import in_a_modal, open_form, say_privately, say_to_clicker
 
 FIELD_BLOCKS: dict[str, BlockId] = {
@@ -61,14 +61,32 @@ def show_record_after(ack: Ack, body: dict[str, Any], client: WebClient, service
     """After a form about an incident is submitted, the person sees the record as it is now:
     a form pushed over the record closes and the record beneath is redrawn; a form opened on
     its own becomes the record. `said`: a line about what happened, shown first."""
-    modal = blocks.record_modal(record, services.settings.timezone, said=said)
     view = body.get("view") or {}
     root = view.get("root_view_id")
     if root and root != view.get("id"):
+        # The record was open beneath (read through the audited guard when it was opened).
         ack()
-        client.views_update(view_id=root, view=modal)
+        client.views_update(view_id=root, view=blocks.record_modal(
+            record, services.settings.timezone, said=said))
+    elif not record.may_act:
+        # Someone who reads the record only by choice (a trustee deciding from their message)
+        # is told it is saved, and opens the record if they want to: that read is audited.
+        ack(response_action="update", view=blocks.saved_modal(record.incident.id, said))
     else:
-        ack(response_action="update", view=modal)
+        # A responder who acted from the alert sees the record they acted on; it is a read,
+        # so it goes through the audited guard like any other.
+        try:
+            fresh = services.incident_record.record(record.incident.id, actor(body))
+        except NotAllowed:
+            ack(response_action="update", view=blocks.saved_modal(record.incident.id, said))
+            return
+        ack(response_action="update", view=blocks.record_modal(
+            fresh, services.settings.timezone, said=said or _unchanged(record)))
+
+
+def _unchanged(record: RecordView) -> str | None:
+    return "Nothing was changed: that step had already been taken." if record.unchanged \
+        else None
 
 
 def _errors(more: NeedsMore) -> dict[str, str]:
@@ -84,8 +102,7 @@ def handle_open_record(ack: Ack, body: dict, client: WebClient, respond: Respond
     except NotAllowed:
         say_to_clicker(client, body, respond, NOT_YOURS)
         return
-    client.views_open(trigger_id=trigger_id(body),
-                      view=blocks.record_modal(record, services.settings.timezone))
+    open_form(client, body, blocks.record_modal(record, services.settings.timezone))
 
 
 # -- resolving with the outcome --------------------------------------------------------------

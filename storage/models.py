@@ -207,7 +207,8 @@ class OutboxMessage(Base):
     )
     # A Slack user or channel id, or for SMS the member id: the phone is looked up at send
     # time so a withdrawn consent or a changed number is honoured.
-    target: Mapped[str] = mapped_column(String(64))
+    # A Slack id, a member id, or for an update "outbox:" and the key (up to 200) it changes.
+    target: Mapped[str] = mapped_column(String(210))
     # Notices quote people's words, so the whole payload is encrypted too.
     payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     status: Mapped[OutboxStatus] = mapped_column(

@@ -109,3 +109,14 @@ def test_a_path_that_cannot_be_written_is_named_and_exits_2(run: CliRunner,
     result = run.invoke(involvement_cli, ["export", "--out", str(out)])
     assert result.exit_code == 2
     assert f"Couldn't write {out}" in result.output
+
+
+def test_without_the_data_key_it_says_so_and_writes_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "claims.csv"
+    runner = CliRunner(env={"DATABASE_URL": database_url, "COPROD_DATA_KEY": ""})
+    result = runner.invoke(involvement_cli, ["export", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "COPROD_DATA_KEY is not set" in result.output
+    assert not out.exists()

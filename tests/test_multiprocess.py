@@ -168,13 +168,14 @@ def test_an_urgent_alert_from_either_web_process_reaches_slack_within_a_second(
         assert workers[0].wait_to_say("worker is the scheduler now"), workers[0].lines
         assert workers[0].wait_to_say("listening for wake-ups"), workers[0].lines
         assert not workers[1].said("worker is the scheduler now")  # the standby waits
-        assert healthz(webs[0])["scheduler"]["process"] is not None
 
         for n, url in enumerate(webs, start=1):
             stored = report_urgently(HttpSlackDriver(app, fake_slack, url=url))
             assert fake_slack.wait_for("chat.postMessage", n, timeout=10)
             arrived = time.monotonic()
             assert arrived - stored < 1.0, f"the alert took {arrived - stored:.2f} s"
+        # Either web process says which process schedules.
+        assert healthz(webs[1])["scheduler"]["process"] is not None
     alerts = [c.params for c in fake_slack.calls_to("chat.postMessage")]
     assert [a["channel"] for a in alerts] == [LEAD, LEAD]
     assert all("Urgent: Crisis disclosure" in a["text"] for a in alerts)
@@ -221,13 +222,19 @@ def test_the_standby_takes_over_mid_fan_out_and_nothing_is_lost_or_sent_twice(
     fake_twilio: FakeTwilio, tmp_path: Path
 ) -> None:
     texters = _people_who_take_texts(members)
-    env = {**env, "COPROD_DISPATCH_INTERVAL_SECONDS": "0.2", "COPROD_DISPATCH_LEASE_SECONDS": "2"}
+    # Escalations every 3 s, so that the kill also lands among them.
+    env = {**env, "COPROD_DISPATCH_INTERVAL_SECONDS": "0.2", "COPROD_DISPATCH_LEASE_SECONDS": "2",
+           "COPROD_ESCALATE_AFTER_MINUTES": "0.05"}
     with fleet(env, tmp_path) as started:
         webs = [start_web(started, env, tmp_path) for _ in range(2)]
         active = start_worker(started, env, tmp_path)
         assert active.wait_to_say("worker is the scheduler now"), active.lines
         standby = start_worker(started, env, tmp_path)
         assert standby.wait_to_say("waiting to become the scheduler"), standby.lines
+        # Two urgent reports, unacknowledged: they escalate while the fan-out goes on.
+        for url in webs:
+            report_urgently(HttpSlackDriver(app, fake_slack, url=url))
+        assert active.wait_to_say("escalate-incidents", timeout=30), active.lines
         fake_slack.latency = 0.01  # so that the kill lands in the middle
         _enqueue_fan_out(members, texters)
         assert fake_slack.wait_for("chat.postMessage", 60, timeout=30)
@@ -239,24 +246,31 @@ def test_the_standby_takes_over_mid_fan_out_and_nothing_is_lost_or_sent_twice(
 
         # Meanwhile both web processes go on answering Slack.
         for url in webs:
-            stored = report_urgently(HttpSlackDriver(app, fake_slack, url=url))
-            assert stored
+            assert report_urgently(HttpSlackDriver(app, fake_slack, url=url))
         assert standby.wait_to_say("worker is the scheduler now", timeout=30), standby.lines
         took_over = time.monotonic() - killed_at
         assert took_over < 30
-        assert _all_sent(members, 300 + TEXTERS + 2, timeout=90)
+        assert standby.wait_to_say("escalate-incidents", timeout=30), standby.lines
+        assert _all_sent(members, 300 + TEXTERS + 4, timeout=90)
 
     posts = Counter(c.params["text"] for c in fake_slack.calls_to("chat.postMessage")
                     if c.params["text"].startswith("Reminder"))
     assert sorted(posts) == sorted(f"Reminder {n}" for n in range(300))
     assert set(posts.values()) == {1}  # every Slack post exactly once
-    texts = Counter(t.params["Body"] for t in fake_twilio.texts)
+    texts = Counter(t.params["Body"] for t in fake_twilio.texts
+                    if t.params["Body"].startswith("Please check Slack ("))
     assert len(texts) == TEXTERS  # every text arrived
     # A text has no look-up after a crash: at most the ones in flight at the kill go twice
     # (8 senders at most), never a whole batch.
     assert sum(texts.values()) - TEXTERS <= 8
-    alerts = [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == LEAD]
-    assert len(alerts) == 2  # one per report, each once
+    # Every notice - fan-out, alerts, escalations to the coordinators, "we are chasing it" to
+    # the reporter - posted once: each post carries the mark of its outbox row.
+    marks = Counter(json.dumps(c.params.get("metadata"), sort_keys=True)
+                    for c in fake_slack.calls_to("chat.postMessage"))
+    assert max(marks.values()) == 1
+    escalated = [c for c in fake_slack.calls_to("chat.postMessage")
+                 if c.params["channel"] == "U0COORD01"]
+    assert escalated  # the escalations reached the coordinator, before or after the kill
     with members.sessions() as session:
         assert session.query(OutboxMessage).filter(
             OutboxMessage.sending_since.is_not(None)).count() == 0
@@ -295,7 +309,10 @@ def test_sigterm_refuses_new_connections_at_once_and_finishes_what_is_in_hand(
         for asker in askers:
             asker.join(10)
     assert "answered" in outcomes and "refused" in outcomes
-    assert [o for o in outcomes if o.startswith("broken")] == []
+    # Four clients connecting as fast as they can: one may land in the very instant the socket
+    # closes (the kernel had completed it, nobody can take it in); before this change the
+    # socket stayed open for seconds and every connection in that time was reset.
+    assert len([o for o in outcomes if o.startswith("broken")]) <= 1, outcomes
 
 
 def test_a_stopped_worker_hands_over_with_nothing_left_claimed(
@@ -306,17 +323,22 @@ def test_a_stopped_worker_hands_over_with_nothing_left_claimed(
     with fleet(env, tmp_path) as started:
         active = start_worker(started, env, tmp_path)
         assert active.wait_to_say("worker is the scheduler now"), active.lines
-        standby = start_worker(started, env, tmp_path)
-        assert standby.wait_to_say("waiting to become the scheduler"), standby.lines
         fake_slack.latency = 0.01
         _enqueue_fan_out(members, [])
         assert fake_slack.wait_for("chat.postMessage", 30, timeout=30)
         active.popen.send_signal(signal.SIGTERM)
-        assert active.popen.wait(30) == 0
+        assert active.popen.wait(30) == 0, active.lines
+        assert active.said("finishing the batch in hand"), active.lines
+        # Stopped mid fan-out: what it had taken was sent and written down, nothing is left
+        # claimed, and the rest waits for whoever schedules next.
         with members.sessions() as session:
             assert session.query(OutboxMessage).filter(
                 OutboxMessage.sending_since.is_not(None)).count() == 0
-        assert standby.wait_to_say("worker is the scheduler now", timeout=30), standby.lines
+            left = session.query(OutboxMessage).filter(
+                OutboxMessage.status == OutboxStatus.PENDING).count()
+        assert 0 < left < 300
+        successor = start_worker(started, env, tmp_path)
+        assert successor.wait_to_say("worker is the scheduler now", timeout=30), successor.lines
         assert _all_sent(members, 300, timeout=90)
     posts = Counter(c.params["text"] for c in fake_slack.calls_to("chat.postMessage"))
     assert len(posts) == 300 and set(posts.values()) == {1}

@@ -17,6 +17,7 @@ from bot.sandbox.server import Sandbox
 from tests.conftest import ServerThread
 
 ADA, BRAM, CLEO, FIN = "U0ADA0001", "U0BRAM002", "U0CLEO003", "U0FINR006"
+ESME = "U0ESME004"  # the safeguarding lead
 
 
 def free_port() -> int:
@@ -255,3 +256,150 @@ def test_a_restart_keeps_history_and_a_fresh_database_starts_it_afresh(
     assert fresh.clock.offset.total_seconds() == 0
     assert not (tmp_path / "coprod-sandbox-history.json").exists()
     fresh.runtime.engine.dispose()
+
+
+# -- files, as Slack takes them: an upload URL, the bytes, then sharing -----------------------
+def raw(url: str, data: bytes | None = None) -> tuple[int, bytes, dict[str, str]]:
+    """A plain request (no JSON), as the SDK posts an upload and a browser follows a link."""
+    request = urllib.request.Request(url, data=data, method="POST" if data is not None
+                                     else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+def button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    """The click on a button, as the page sends it."""
+    for block in blocks:
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if element.get("action_id") == action_id:
+                return {"action_id": action_id, "block_id": block.get("block_id"),
+                        "type": "button", "value": element.get("value", "")}
+    raise AssertionError(f"no {action_id} button in {json.dumps(blocks)[:300]}")
+
+
+def report_incident(page: Page, words: str) -> None:
+    """Bram, a facilitator, reports a serious safeguarding concern; the alert is delivered."""
+    page.call("/sandbox/command", {"user": BRAM, "channel": "C0GENERAL", "text": "/incident"})
+    form = page.state(BRAM)["modal"]
+    field = "incident_field"
+    answer = values({
+        "incident_danger": ("incident_danger_chosen", {"type": "radio_buttons",
+                                                       "selected_option": {"value": "no"}}),
+        "incident_kind": (field, {"type": "static_select",
+                                  "selected_option": {"value": "safeguarding"}}),
+        "incident_severity": (field, {"type": "radio_buttons",
+                                      "selected_option": {"value": "serious"}}),
+        "incident_what": (field, {"type": "plain_text_input", "value": words}),
+    })
+    assert page.call("/sandbox/submit", {"user": BRAM, "view_id": form["id"],
+                                         "values": answer})["errors"] == {}
+    page.deliver()
+
+
+def open_record(page: Page) -> dict[str, Any]:
+    """Esme, the safeguarding lead, opens the record from the alert in her DM."""
+    [alert] = [m for m in page.messages(ESME, "D0ESME004") if "Open the record" in
+               json.dumps(m["blocks"])][-1:]
+    page.call("/sandbox/action", {"user": ESME, "channel": alert["channel"], "ts": alert["ts"],
+                                  "action": button(alert["blocks"], "incident_open_record")})
+    record: dict[str, Any] = page.state(ESME)["modal"]
+    assert record["view"]["title"]["text"].startswith("Incident #")
+    return record
+
+
+def test_export_for_a_referral_shares_the_chronology_as_files_in_the_leads_dm(
+    page: Page, tmp_path: Path
+) -> None:
+    report_incident(page, "A made-up worry about money at home")
+    record = open_record(page)
+    assert page.call("/sandbox/action", {
+        "user": ESME, "view_id": record["id"], "values": {},
+        "action": button(record["view"]["blocks"], "incident_export_chronology")})["ok"]
+
+    shared = [m for m in page.messages(ESME, "D0ESME004") if m["files"]]
+    assert len(shared) == 1, "the Markdown and the PDF come in one message, as in Slack"
+    [message] = shared
+    assert message["user"] == "U0COPROD" and "for a referral" in message["text"]
+    names = [f["name"] for f in message["files"]]
+    assert names == ["incident-1-chronology.md", "incident-1-chronology.pdf"]
+    markdown, pdf = message["files"]
+    assert markdown["title"] == "Incident #1 chronology (Markdown)" and markdown["size"] > 0
+
+    status, body, headers = raw(f"{page.url}/files/{markdown['id']}/{markdown['name']}"
+                                f"?user={ESME}")
+    assert status == 200 and b"A made-up worry about money at home" in body
+    assert len(body) == markdown["size"]
+    assert "attachment" in headers["Content-Disposition"]
+    assert raw(f"{page.url}/files/{pdf['id']}/{pdf['name']}?user={ESME}")[1].startswith(b"%PDF")
+    # Shared in Esme's DM: nobody else can fetch it, as in Slack.
+    assert raw(f"{page.url}/files/{markdown['id']}/{markdown['name']}?user={BRAM}")[0] == 404
+    assert all(not m["files"] for m in page.messages(BRAM))
+
+    page.box.runtime.engine.dispose()
+    again = Sandbox(load_settings(env_file=None), free_port())  # a restart keeps the file
+    kept = again.standin.workspace.uploads.download(markdown["id"], ESME)
+    assert kept is not None and kept.content == body
+    again.runtime.engine.dispose()
+
+
+def test_the_stand_in_answers_file_uploads_in_slacks_shapes(page: Page) -> None:
+    assert page.call("/api/files.getUploadURLExternal", {"filename": "notes.md"}) == {
+        "ok": False, "error": "invalid_arguments"}  # no length
+    asked = page.call("/api/files.getUploadURLExternal", {"filename": "notes.md",
+                                                          "length": "5"})
+    assert asked["ok"] and asked["file_id"].startswith("F")
+    assert asked["upload_url"] == f"{page.url}/upload/{asked['file_id']}"  # the sandbox's own
+    files = json.dumps([{"id": asked["file_id"], "title": "Notes"}])
+    assert page.call("/api/files.completeUploadExternal", {
+        "files": files, "channel_id": "C0GENERAL"})["error"] == "file_not_found"  # no bytes yet
+    assert raw(f"{page.url}/upload/F00000000", b"hello")[0] == 404  # never given out
+    assert raw(asked["upload_url"], b"hello")[:2] == (200, b"OK - 5")
+    assert page.call("/api/files.completeUploadExternal", {
+        "files": files, "channel_id": "C0NOWHERE"})["error"] == "channel_not_found"
+    done = page.call("/api/files.completeUploadExternal", {
+        "files": files, "channel_id": "C0GENERAL", "initial_comment": "For the forum"})
+    assert done["ok"] and [(f["id"], f["title"]) for f in done["files"]] == [
+        (asked["file_id"], "Notes")]
+    [message] = [m for m in page.messages(FIN, "C0GENERAL") if m["files"]]
+    assert message["text"] == "For the forum" and message["files"][0]["name"] == "notes.md"
+    link = f"{page.url}/files/{asked['file_id']}/notes.md?user={FIN}"
+    assert raw(link)[:2] == (200, b"hello")  # a public channel: anyone in it
+    assert page.call("/api/files.completeUploadExternal", {
+        "files": files, "channel_id": "C0GENERAL"})["error"] == "file_not_found"  # once only
+
+
+def test_a_form_pushed_over_the_record_is_closed_and_the_record_redrawn(page: Page) -> None:
+    """Slack tells the app each view's root_view_id, which the bot redraws the record
+    through; without it every note left one more copy of the record in the stack, until
+    Slack's limit of three refused the next form."""
+    report_incident(page, "A made-up worry, noted three times")
+    record = open_record(page)
+    for n in range(3):
+        page.call("/sandbox/action", {
+            "user": ESME, "view_id": record["id"], "values": {},
+            "action": button(record["view"]["blocks"], "incident_add_note")})
+        form = page.state(ESME)["modal"]
+        assert form["view"]["title"]["text"].startswith("Note on"), n
+        note = values({"incident_note": ("incident_field", {
+            "type": "plain_text_input", "value": f"Made-up note {n}"})})
+        assert page.call("/sandbox/submit", {"user": ESME, "view_id": form["id"],
+                                             "values": note})["errors"] == {}
+        shown = page.state(ESME)["modal"]
+        assert shown["id"] == record["id"], "the record beneath, not a copy on top"
+        assert f"Made-up note {n}" in json.dumps(shown["view"])
+        record = shown
+    assert len(page.box.standin.workspace.modals[ESME]) == 1
+
+
+def test_the_page_says_how_to_run_the_exports_on_the_sandboxs_data(page: Page,
+                                                                   tmp_path: Path) -> None:
+    words = page.state(FIN)["cli"]
+    assert f"DATABASE_URL=sqlite:///{tmp_path / 'coprod-sandbox.db'}" in words
+    assert f'COPROD_DATA_KEY="$(cat {tmp_path / "coprod-sandbox.key"})"' in words
+    assert "--until" not in words  # the sandbox is on today
+    page.call("/sandbox/skip", {"hours": 48})
+    ahead = page.box.clock().astimezone(page.box.settings.timezone).date()
+    assert f"add --until {ahead.isoformat()}" in page.state(FIN)["cli"]

@@ -1,9 +1,11 @@
 """The sandbox page in a real browser (Debian's chromium, driven by Playwright): a member
 sends feedback, the coordinator sees it; a form keeps what was typed; an SMS-only member
-answers two invitations by text."""
+answers two invitations by text; one involvement opportunity goes from posting to the
+finance export."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
@@ -11,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from bot.cli_involvement import involvement_cli
 from bot.config import load_settings
 from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.sandbox.server import Sandbox
@@ -181,3 +185,96 @@ def test_an_sms_only_member_answers_two_invitations_by_text(
         assert "Going (1): Dev Patel" in listed.filter(has_text="Community meeting").inner_text()
         assert "Going (0): nobody yet" in listed.filter(has_text="Spring forum").inner_text()
         page.screenshot(path=str(tmp_path / "dev-answers-by-text.png"))
+
+
+def as_person(page: Any, slack_id: str) -> None:
+    """Pick who you are, and open your DM with the app."""
+    page.select_option("#who", slack_id)
+    page.click("nav >> text=Coprod (app DM)")
+    page.wait_for_selector("nav button.on >> text=Coprod (app DM)")
+
+
+def test_one_opportunity_from_posting_to_the_finance_export(
+    sandbox: tuple[str, Sandbox], sandbox_url: str, browser_page: Any, tmp_path: Path
+) -> None:
+    _, box = sandbox
+    page = browser_page
+    page.goto(sandbox_url)
+    page.wait_for_selector("#who option", state="attached")
+
+    # Ada, the coordinator, posts it, with a fee agreed in advance.
+    as_person(page, "U0ADA0001")
+    page.fill("#line", "/involve new")
+    page.press("#line", "Enter")
+    page.wait_for_selector("#overlay >> text=New opportunity")
+    page.select_option("#in-opportunity_kind", "interview_panel")
+    page.fill("#in-opportunity_title", "Interview panel for a peer worker")
+    page.fill("#in-opportunity_purpose", "Choose the new peer worker with the team.")
+    page.fill("#in-opportunity_expected", "Read four applications and sit on the panel.")
+    page.fill("#in-opportunity_when_where", "A made-up Thursday morning, Hope Centre")
+    page.fill("#in-opportunity_time_needed", "Three hours, plus an hour to read")
+    page.check("input[name=in-opportunity_recompense][value=fee]")
+    page.fill("#in-opportunity_amount", "45")
+    page.select_option("#in-opportunity_contact", "U0ADA0001")
+    page.click("#mSubmit")
+    page.wait_for_selector("#modal >> text=Interview panel for a peer worker is posted")
+    page.click("#mClose")
+
+    # Fin, a member, hears of it and says he's interested.
+    as_person(page, "U0FINR006")
+    news = page.locator("#feed .msg", has_text="A new way to get involved")
+    news.get_by_role("button", name="I'm interested").click(timeout=15000)
+    page.wait_for_selector("#feed >> text=Ada Brightwater will be in touch")
+
+    # Ada offers it to him.
+    as_person(page, "U0ADA0001")
+    interest = page.locator("#feed .msg", has_text="Fin Rowe is interested in")
+    interest.get_by_role("button", name="Offer it to them").click(timeout=15000)
+    page.wait_for_selector("#feed >> text=The written offer for Interview panel for a peer "
+                           "worker has gone to Fin Rowe")
+
+    # Fin accepts the written offer, and chooses to take the payment.
+    as_person(page, "U0FINR006")
+    offer = page.locator("#feed .msg", has_text="An offer: Interview panel for a peer worker")
+    offer.get_by_text("Recompense, agreed in advance: A fee of £45.00").wait_for(timeout=15000)
+    offer.get_by_role("button", name="Accept").click()
+    offer.get_by_role("button", name="Take it").click()
+    offer.get_by_text("Your payment: Take the payment (£45.00)").wait_for()
+
+    # ... and claims the agreed fee.
+    page.fill("#line", "/involve claim")
+    page.press("#line", "Enter")
+    page.wait_for_selector("#overlay >> text=What you're claiming")
+    page.select_option("#in-claim_work", label="Interview panel for a peer worker")
+    page.check("input[name=in-claim_kind][value=fee]")
+    page.fill("#in-claim_amount", "45")
+    page.click("#mSubmit")
+    page.wait_for_selector("#modal >> text=Your claim of £45.00")
+    page.click("#mClose")
+
+    # Ada approves it.
+    as_person(page, "U0ADA0001")
+    claim = page.locator("#feed .msg", has_text="Claim #1 from")
+    claim.get_by_role("button", name="Approve").click(timeout=15000)
+    claim.get_by_text("Approved, waiting to be paid").wait_for()
+    page.screenshot(path=str(tmp_path / "claim-approved.png"))
+
+    # Finance's export, from the sandbox's own database, for the day the sandbox is on (the
+    # page says how, and that the sandbox's clock is ahead of today).
+    out = tmp_path / "finance.csv"
+    day = box.clock().astimezone(box.settings.timezone).date().isoformat()
+    hint = page.inner_text("#cli")
+    assert f"DATABASE_URL=sqlite:///{tmp_path / 'coprod-sandbox.db'}" in hint
+    assert f"--until {day}" in hint
+    result = CliRunner(env={"DATABASE_URL": box.settings.database_url,
+                            "COPROD_DATA_KEY": box.settings.coprod_data_key,
+                            "COPROD_TIMEZONE": box.settings.coprod_timezone}).invoke(
+        involvement_cli, ["export", "--out", str(out), "--since", day, "--until", day])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 approved claim(s)" in result.output
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["name"], r["opportunity"], r["kind"], r["amount_gbp"], r["status"],
+             r["approved_by"], r["payment_choice"]) for r in rows] == [
+        ("Fin Rowe", "Interview panel for a peer worker", "The agreed fee", "45.00", "approved",
+         "Ada Brightwater", "take")]

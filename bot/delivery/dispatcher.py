@@ -268,8 +268,12 @@ class Dispatcher:
             # Under the lock the cap is checked under, so no check counts it twice (as sent
             # and as in flight).
             with self._texts_lock:
-                self._record_sent([(item.id, ref)], report)
-                self._texts_not_yet_recorded -= 1
+                try:
+                    self._record_sent([(item.id, ref)], report)
+                finally:
+                    # Written down or not, it is no longer in flight: a failed write leaves the
+                    # row in doubt (sent again after the lease), never a smaller cap for good.
+                    self._texts_not_yet_recorded -= 1
             return
         sent.append((item.id, ref))
 

@@ -34,6 +34,7 @@ class Nudge:
 
     def __call__(self) -> None:
         if self._callback is None and self._elsewhere is not None:
+            self._pending.set()  # there is work, wherever it will be done
             try:
                 self._elsewhere()
             except Exception as error:  # the worker's next regular tick delivers anyway

@@ -101,6 +101,14 @@ def fee_room(recompense: Recompense, agreed_pence: int | None, choice: PaymentCh
     return FeeRoom(left)
 
 
+def claimed_pence(form: ClaimForm, fee: FeeRoom) -> int | None:
+    """The amount claimed: as typed, or - for the agreed fee with the amount left blank - all
+    of the fee still to claim."""
+    if form.kind is ClaimKind.FEE and not form.amount.strip() and fee.left_pence is not None:
+        return fee.left_pence
+    return pence_from_pounds(form.amount)
+
+
 def check_claim(form: ClaimForm, fee: FeeRoom) -> dict[ClaimField, str]:
     """Each field that needs changing, with kind words; empty when the claim can go."""
     errors: dict[ClaimField, str] = {}
@@ -110,7 +118,7 @@ def check_claim(form: ClaimForm, fee: FeeRoom) -> dict[ClaimField, str]:
         errors[ClaimField.KIND] = "Please choose expenses or the agreed fee."
     elif form.kind is ClaimKind.FEE and fee.left_pence is None:
         errors[ClaimField.KIND] = fee.why_not
-    amount = pence_from_pounds(form.amount)
+    amount = claimed_pence(form, fee)
     if amount is None:
         errors[ClaimField.AMOUNT] = "Please give the amount in pounds and pence, like 12.50."
     elif amount <= 0:

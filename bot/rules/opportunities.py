@@ -1,12 +1,14 @@
 """Involvement opportunities as rules: the posting form's checks, money as people type it, the
 written offer's words (kept as the agreement once accepted), where an involvement may go next,
-when its wellbeing checks fall due, whether a story or output may still be used, and the exit
-form's checks. Plain values in, plain values out."""
+when its wellbeing checks fall due, whether a story or output may still be used, the exit
+form's checks and when anonymous exit answers may be shown, and the words of the text that
+announces an opportunity. Plain values in, plain values out."""
 
 from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -59,6 +61,25 @@ def check_amount(text: str, *, most: int | None = None) -> tuple[int | None, str
             return None, f"Please give an amount below the full {pounds(most)}."
         return None, f"Please check the amount: it's more than {pounds(MOST_POUNDS * 100)}."
     return pence, None
+
+
+# -- the text that announces an opportunity ---------------------------------------------------
+# A text is read on a lock screen, by anyone who picks up the phone: it names the kind of
+# opportunity only (never its title, which may say what it is about), and who to ask. It goes
+# to those who only take texts, so it points to a coordinator rather than to Slack.
+KIND_IN_A_TEXT: dict[OpportunityKind, str] = {
+    OpportunityKind.CONSULTATION: "a consultation",
+    OpportunityKind.TRAINING: "helping to deliver training",
+    OpportunityKind.INTERVIEW_PANEL: "an interview panel",
+    OpportunityKind.PEER_SUPPORT: "peer support work",
+    OpportunityKind.SPEAKING: "speaking or sharing a story",
+    OpportunityKind.OTHER: "something else",
+}
+
+
+def opportunity_text(kind: OpportunityKind) -> str:
+    return (f"A new way to get involved: {KIND_IN_A_TEXT[kind]}. If you'd like to hear more, "
+            "please tell a coordinator.")
 
 
 # -- posting an opportunity -------------------------------------------------------------------
@@ -476,3 +497,35 @@ def check_exit(form: ExitForm) -> dict[str, str]:
     """Every question may be left out; only overlong answers need changes."""
     return {name: f"Please keep this under {EXIT_LIMIT} characters."
             for name in EXIT_QUESTIONS if len(getattr(form, name)) > EXIT_LIMIT}
+
+
+# In a small charity one person may be the only one to leave in a month, and their contact
+# knows who it was: fewer anonymous answers than this, shown together, would name them.
+ANONYMOUS_TOGETHER = 3
+
+
+def month_of(day: date) -> date:
+    """The month a day falls in, as its first day (how anonymous exit answers are dated)."""
+    return day.replace(day=1)
+
+
+def anonymous_releases(counts: Mapping[date, int], this_month: date) -> dict[date, date]:
+    """For each month anonymous exit answers came in (by its first day, with how many), the
+    month they are shown under, if they may be shown yet; a month left out is held.
+
+    Only months that have ended count (never `this_month`). Going from the earliest, months
+    are gathered until at least ANONYMOUS_TOGETHER answers are together; they are then shown
+    all at once under the last month gathered, so a small month is folded into the next and
+    nothing shows it was once alone. Answers still short of that are held for later months.
+    Every export works this out from all the answers kept, so no two exports group them
+    differently."""
+    released: dict[date, date] = {}
+    waiting: list[date] = []
+    gathered = 0
+    for month in sorted(m for m in counts if m < this_month):
+        waiting.append(month)
+        gathered += counts[month]
+        if gathered >= ANONYMOUS_TOGETHER:
+            released.update({held: month for held in waiting})
+            waiting, gathered = [], 0
+    return released

@@ -21,6 +21,17 @@ REFERENCE_LENGTH = 60
 # possibly serious, follow-ups) once it has been sent to them. Trustees read and decide on
 # serious incidents; they do not run the safeguarding response.
 RESPONDERS = frozenset({Role.SAFEGUARDING_LEAD, Role.COORDINATOR, Role.HR_OFFICER})
+# ...unless nobody else can: an incident routed only to the trustees (no HR officer, and every
+# coordinator named in it or related to someone who is) could otherwise be acknowledged but
+# never resolved. While none of the people it was sent to holds a responder role now without
+# being named in it, the trustees it was sent to stand in for the responders, in every step.
+STANDING_IN = RESPONDERS | {Role.TRUSTEE}
+
+
+def responding_roles(a_responder_can_act: bool) -> frozenset[Role]:
+    """Who may take the response's steps on an incident (acknowledge, notes, resolve, reopen,
+    follow-ups, the s42 questions, marking it serious) once it has been sent to them."""
+    return RESPONDERS if a_responder_can_act else STANDING_IN
 
 
 class Spoken(enum.StrEnum):
@@ -309,13 +320,23 @@ def check_charity_decision(form: CharityDecisionForm, today: date) -> dict[str, 
 
 
 # -- reminders --------------------------------------------------------------------------------
-def follow_up_reminder(due_at: datetime, reminders_sent: int, grace: timedelta
-                       ) -> tuple[bool, datetime]:
-    """A follow-up's next reminder: the first on the day it is due goes to the person doing it;
-    every one after (each `grace` later) goes to them and to the safeguarding leads as well.
-    Returns (escalate?, when the one after is due)."""
-    escalate = reminders_sent >= 1
-    return escalate, due_at + grace * (reminders_sent + 1)
+@dataclass(frozen=True)
+class FollowUpReminder:
+    number: int           # 1: due today; 2 and on: missed
+    chase: bool           # the safeguarding leads are chased too
+    next_at: datetime     # when the one after is due
+
+
+def follow_up_reminder(due_at: datetime, reminders_sent: int, grace: timedelta,
+                       now: datetime) -> FollowUpReminder:
+    """A follow-up's reminder, sent now: the first on the day it is due goes to the person doing
+    it; every one after (each `grace` later) goes to them and to the safeguarding leads as well.
+    After the job was stopped for a while, one reminder goes (a missed one, if the grace period
+    has passed), and the next a grace period on from the due time, never already past: no
+    burst of the reminders missed meanwhile."""
+    missed = now - due_at >= grace
+    number = max(reminders_sent + 1, 2 if missed else 1)
+    return FollowUpReminder(number, number >= 2, next_reminder_after(due_at, now, grace))
 
 
 class BreachOutcome(enum.StrEnum):
@@ -496,6 +517,8 @@ REFERRAL_DETAIL: dict[Agency, str] = {
 FOLLOW_UP_HOUR = time(9, 0)  # a follow-up is due at 9am local time on the day chosen
 NOT_A_RESPONDER = ("Please choose a safeguarding lead, coordinator or HR officer: follow-ups "
                    "go to the people who respond to incidents.")
+NOT_RESPONDING = ("Please choose a safeguarding lead, coordinator, HR officer or trustee: "
+                  "follow-ups go to the people who respond to this incident.")
 NAMED_IN_IT = "They are named in this incident, so it can't go to them. Please choose someone else."
 
 
@@ -513,10 +536,13 @@ def check_follow_up_form(form: FollowUpForm, today: date) -> dict[str, str]:
     return errors
 
 
-def check_follow_up_person(roles: frozenset[Role], named_in_it: bool) -> dict[str, str]:
-    """Whoever a follow-up goes to holds a responder role now, and is not named in it."""
-    if not roles & RESPONDERS:
-        return {OutcomeField.FOLLOW_UP_WHO: NOT_A_RESPONDER}
+def check_follow_up_person(roles: frozenset[Role], named_in_it: bool,
+                           responding: frozenset[Role] = RESPONDERS) -> dict[str, str]:
+    """Whoever a follow-up goes to holds one of the roles responding to the incident now (see
+    `responding_roles`), and is not named in it."""
+    if not roles & responding:
+        return {OutcomeField.FOLLOW_UP_WHO: NOT_A_RESPONDER if responding == RESPONDERS
+                else NOT_RESPONDING}
     if named_in_it:
         return {OutcomeField.FOLLOW_UP_WHO: NAMED_IN_IT}
     return {}

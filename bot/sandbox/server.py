@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 import re
 import secrets
+import shlex
 import threading
 import urllib.error
 import urllib.request
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from twilio.request_validator import RequestValidator
 
@@ -90,7 +92,8 @@ class PhoneLog(ConsoleSmsProvider):
 
 SANDBOX_KEY_FILE = Path("coprod-sandbox.key")
 HISTORY_SUFFIX = "-history.json"
-KEPT_API_CALLS = ("/api/chat.", "/api/views.publish")  # the calls that change the history
+# The calls that change the history.
+KEPT_API_CALLS = ("/api/chat.", "/api/views.publish", "/api/files.completeUploadExternal")
 
 
 def history_file(database_url: str) -> Path:
@@ -110,6 +113,17 @@ def reset_words(database_url: str, history: Path) -> str:
                 f"from scratch, stop it and delete {database} (and {history.name} beside it).")
     return (f"Messages, texts and data are kept when the sandbox restarts. To start again from "
             f"scratch, stop it, empty the database DATABASE_URL names, and delete {history}.")
+
+
+def cli_words(database_url: str, own_key: bool) -> str:
+    """How to point `coprod …` commands (the exports) at the sandbox's data, for the page:
+    they read DATABASE_URL and COPROD_DATA_KEY, which the sandbox sets only for itself."""
+    if database_url.startswith("sqlite:///") and not database_url.endswith(":memory:"):
+        database_url = "sqlite:///" + str(Path(database_url.removeprefix("sqlite:///")).resolve())
+    key = (f' COPROD_DATA_KEY="$(cat {shlex.quote(str(SANDBOX_KEY_FILE.resolve()))})"'
+           if own_key else "")
+    return ("To run coprod commands on the sandbox's data, such as coprod involvement export "
+            f"--out claims.csv, start them with: DATABASE_URL={shlex.quote(database_url)}{key}")
 
 
 def sandbox_key() -> str:
@@ -156,6 +170,7 @@ class Sandbox:
                                          services=self.runtime.services)
         self.history = history_file(self.settings.database_url)
         self.reset_words = reset_words(self.settings.database_url, self.history)
+        self.cli_words = cli_words(self.settings.database_url, not settings.coprod_data_key)
         self._history_lock = threading.Lock()
         if self.runtime.services.members.list_members():
             self.load_history()
@@ -228,7 +243,18 @@ class Sandbox:
     def state(self, user: str) -> dict[str, Any]:
         return {**self.standin.state_for(user), "members": self.members(),
                 "texts": self.phones.log, "now": self.clock().isoformat(),
-                "timezone": self.settings.coprod_timezone, "reset": self.reset_words}
+                "timezone": self.settings.coprod_timezone, "reset": self.reset_words,
+                "cli": self.cli_words + self.cli_day_words()}
+
+    def cli_day_words(self) -> str:
+        """The exports end at the real today by default: after skipping ahead, what was done
+        on the sandbox's later days needs --until."""
+        tz = self.settings.timezone
+        sandbox_day = self.clock().astimezone(tz).date()
+        if sandbox_day <= datetime.now(tz).date():
+            return ""
+        return (f". The sandbox is ahead of today, so add --until {sandbox_day.isoformat()} "
+                "to include what was done on its later days.")
 
     def text_in(self, phone: str, body: str) -> dict[str, Any]:
         """A member's text, posted to /sms/inbound signed as Twilio signs it."""
@@ -306,6 +332,14 @@ class Sandbox:
             if answer.get("ok") and path.startswith(KEPT_API_CALLS):
                 self.save_history()
             return _json(start_response, answer)
+        if path.startswith("/upload/") and method == "POST":
+            # The upload URL files.getUploadURLExternal gave out: the bytes as they are.
+            raw = _read(environ)
+            if not self.standin.workspace.uploads.receive(path.removeprefix("/upload/"), raw):
+                return _plain(start_response, b"Not found", "404 Not Found")
+            return _plain(start_response, f"OK - {len(raw)}".encode())
+        if path.startswith("/files/") and method == "GET":
+            return self.download(path, environ, start_response)
         if path.startswith("/respond/") and method == "POST":
             raw = _read(environ)
             payload = json.loads(raw or b"{}") if raw.strip().startswith(b"{") else {
@@ -326,6 +360,29 @@ class Sandbox:
                              "404 Not Found")
             return _json(start_response, answer)
         return list(self.bot(environ, start_response))
+
+    def download(self, path: str, environ: WSGIEnvironment,
+                 start_response: StartResponse) -> list[bytes]:
+        """A shared file's link: /files/F…/name?user=U…, for whoever can see where it was
+        shared (Slack asks for a signed-in member of the conversation; the page says who)."""
+        file_id = path.removeprefix("/files/").partition("/")[0]
+        user = parse_qs(environ.get("QUERY_STRING", "")).get("user", [""])[0]
+        shared = self.standin.workspace.uploads.download(file_id, user)
+        if shared is None or shared.content is None:
+            return _plain(start_response, b"This file isn't shared with you, or no longer "
+                                          b"exists.", "404 Not Found")
+        kind = mimetypes.guess_type(shared.name)[0] or "application/octet-stream"
+        start_response("200 OK", [
+            ("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else "")),
+            ("Content-Length", str(len(shared.content))),
+            ("Content-Disposition", f"attachment; filename*=UTF-8''{quote(shared.name)}")])
+        return [shared.content]
+
+
+def _plain(start_response: StartResponse, body: bytes, status: str = "200 OK") -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def _unescape_xml(text: str) -> str:

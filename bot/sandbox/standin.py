@@ -9,6 +9,7 @@ it through /sandbox/*.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -18,7 +19,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -35,10 +36,33 @@ class Message:
     text: str
     blocks: list[dict[str, Any]]
     ephemeral_for: str | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)  # shared with the message
 
     def as_json(self) -> dict[str, Any]:
         return {"ts": self.ts, "channel": self.channel, "user": self.user, "text": self.text,
-                "blocks": self.blocks, "ephemeral": self.ephemeral_for is not None}
+                "blocks": self.blocks, "ephemeral": self.ephemeral_for is not None,
+                "files": self.files}
+
+
+@dataclass
+class SharedFile:
+    """A file as the stand-in holds it: asked for, then its bytes, then shared (or not)."""
+
+    id: str
+    name: str
+    title: str = ""
+    content: bytes | None = None  # None until the bytes arrive at the upload URL
+    channel: str | None = None  # None until files.completeUploadExternal shares it
+
+    def as_slack(self, base_url: str) -> dict[str, Any]:
+        """The file object Slack answers with (the fields a client reads)."""
+        url = f"{base_url}/files/{self.id}/{quote(self.name)}"
+        shared_in = [self.channel] if self.channel else []
+        return {"id": self.id, "name": self.name, "title": self.title or self.name,
+                "size": len(self.content or b""), "url_private": url,
+                "url_private_download": url, "permalink": url, "is_public": False,
+                "channels": [c for c in shared_in if not c.startswith("D")],
+                "ims": [c for c in shared_in if c.startswith("D")]}
 
 
 @dataclass
@@ -48,6 +72,10 @@ class Modal:
     view: dict[str, Any]
     hash: str
     errors: dict[str, str] = field(default_factory=dict)
+    # Where it sits in the person's stack, as Slack tells the app in every view payload: the
+    # bot redraws the record beneath a pushed form through root_view_id.
+    root_view_id: str = ""
+    previous_view_id: str | None = None
     # What the person has typed and chosen so far (Slack's view.state.values): Slack keeps it
     # when the bot answers with errors, and through views.update for inputs it keeps.
     values: dict[str, Any] = field(default_factory=dict)
@@ -63,6 +91,14 @@ class Modal:
         self.values = {block: actions for block, actions in self.values.items() if actions}
         self.view, self.hash, self.errors = view, new_hash, {}
 
+    def as_view(self) -> dict[str, Any]:
+        """The view as Slack sends it to the app and answers views.* with."""
+        return {**self.view, "id": self.id, "hash": self.hash, "team_id": "T0SANDBOX",
+                "app_id": "A0COPROD", "bot_id": "B0COPROD",
+                "root_view_id": self.root_view_id or self.id,
+                "previous_view_id": self.previous_view_id,
+                "state": {"values": self.values}}
+
 
 class SlackError(Exception):
     def __init__(self, error: str) -> None:
@@ -74,8 +110,10 @@ class StandInWorkspace:
     """The workspace's side: what is posted where, the open modals, and the Web API the bot
     calls, answered in Slack's shapes and errors."""
 
-    def __init__(self, *, channels: dict[str, str]) -> None:
+    def __init__(self, *, channels: dict[str, str], base_url: str = "") -> None:
         self.channels: dict[str, str] = dict(channels)  # id -> name
+        self.base_url = base_url.rstrip("/")  # where upload URLs and file links point
+        self.uploads = StandInFiles(self)
         self.messages: list[Message] = []
         self.modals: dict[str, list[Modal]] = {}  # user -> stack
         self.homes: dict[str, dict[str, Any]] = {}
@@ -90,11 +128,12 @@ class StandInWorkspace:
 
     # -- the Web API the bot calls ------------------------------------------------------------
     def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        name = "api_" + method.replace(".", "_")
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(
-            self, "api_" + method.replace(".", "_"), None)
+            self, name, None) or getattr(self.uploads, name, None)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
-        for key in ("blocks", "view"):
+        for key in ("blocks", "view", "files"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         try:
@@ -162,8 +201,18 @@ class StandInWorkspace:
         return Modal(f"V{next(self.ids):08d}", user, view, f"{next(self.ids)}.h")
 
     def modal_json(self, modal: Modal) -> dict[str, Any]:
-        return {"view": {**modal.view, "id": modal.id, "hash": modal.hash,
-                         "team_id": "T0SANDBOX", "state": {"values": modal.values}}}
+        return {"view": modal.as_view()}
+
+    def push_modal(self, user: str, view: dict[str, Any]) -> Modal:
+        """A view pushed over the person's open one (views.push, or response_action push)."""
+        stack = self.modals.setdefault(user, [])
+        if len(stack) >= 3:
+            raise SlackError("push_limit_reached")
+        modal = self.new_modal(user, view)
+        if stack:
+            modal.root_view_id, modal.previous_view_id = stack[0].id, stack[-1].id
+        stack.append(modal)
+        return modal
 
     def api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.triggers.pop(str(params.get("trigger_id", "")), None)
@@ -177,12 +226,7 @@ class StandInWorkspace:
         user = self.triggers.pop(str(params.get("trigger_id", "")), None)
         if user is None:
             raise SlackError("expired_trigger_id")
-        stack = self.modals.setdefault(user, [])
-        if len(stack) >= 3:
-            raise SlackError("push_limit_reached")
-        modal = self.new_modal(user, params["view"])
-        stack.append(modal)
-        return self.modal_json(modal)
+        return self.modal_json(self.push_modal(user, params["view"]))
 
     def api_views_update(self, params: dict[str, Any]) -> dict[str, Any]:
         for stack in self.modals.values():
@@ -236,6 +280,64 @@ class StandInWorkspace:
 
 
 
+class StandInFiles:
+    """Files as Slack takes them: ask for an upload URL, send the bytes there, then share them
+    in a conversation (files.getUploadURLExternal, the POST, files.completeUploadExternal)."""
+
+    def __init__(self, workspace: StandInWorkspace) -> None:
+        self.workspace = workspace
+        self.shared: dict[str, SharedFile] = {}
+
+    def api_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("filename") or not str(params.get("length", "")).isdigit():
+            raise SlackError("invalid_arguments")
+        file_id = f"F{next(self.workspace.ids):08d}"
+        self.shared[file_id] = SharedFile(file_id, str(params["filename"]))
+        return {"file_id": file_id, "upload_url": f"{self.workspace.base_url}/upload/{file_id}"}
+
+    def receive(self, file_id: str, content: bytes) -> bool:
+        """The bytes POSTed to an upload URL; False for a URL never given out (or used)."""
+        with self.workspace.lock:
+            found = self.shared.get(file_id)
+            if found is None or found.channel is not None:
+                return False
+            found.content = content
+            return True
+
+    def api_files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        listed = params.get("files")
+        if not isinstance(listed, list) or not listed:
+            raise SlackError("invalid_arguments")
+        found = [self.shared.get(str(f.get("id", ""))) for f in listed]
+        ready = [f for f in found if f is not None and f.content is not None
+                 and f.channel is None]
+        if len(ready) != len(listed):
+            raise SlackError("file_not_found")
+        channel_id = str(params.get("channel_id") or params.get("channels") or "")
+        channel = self.workspace._channel_for(channel_id.split(",")[0]) if channel_id else None
+        for shared, asked in zip(ready, listed, strict=True):
+            shared.title = str(asked.get("title") or shared.name)
+        if channel is None:  # no channel: the file stays private to the app, as in Slack
+            return {"files": [f.as_slack(self.workspace.base_url) for f in ready]}
+        for shared in ready:
+            shared.channel = channel
+        self.workspace.messages.append(Message(
+            self.workspace.new_ts(), channel, BOT_USER,
+            str(params.get("initial_comment") or ""), [],
+            files=[f.as_slack(self.workspace.base_url) for f in ready]))
+        return {"files": [f.as_slack(self.workspace.base_url) for f in ready]}
+
+    def download(self, file_id: str, user: str) -> SharedFile | None:
+        """A shared file, for someone who can see the conversation it was shared in."""
+        with self.workspace.lock:
+            found = self.shared.get(file_id)
+            if found is None or found.channel is None or found.content is None:
+                return None
+            if found.channel.startswith("D") and found.channel != "D" + user[1:]:
+                return None
+            return found
+
+
 class SlackStandIn:
     """The people's side: what they type and click, sent to the bot signed as Slack signs,
     into the workspace the bot answers through the Web API."""
@@ -244,7 +346,7 @@ class SlackStandIn:
                  channels: dict[str, str]) -> None:
         self.bot_url = bot_url.rstrip("/")
         self.verifier = SignatureVerifier(signing_secret)
-        self.workspace = StandInWorkspace(channels=channels)
+        self.workspace = StandInWorkspace(channels=channels, base_url=self.bot_url)
 
     def _trigger(self, user: str) -> str:
         trigger = f"{next(self.workspace.ids)}.{int(time.time())}.sandbox"
@@ -325,8 +427,7 @@ class SlackStandIn:
                 if values is not None:
                     modal.values = values
             payload["container"] = {"type": "view", "view_id": view_id}
-            payload["view"] = {**modal.view, "id": modal.id, "hash": modal.hash,
-                               "state": {"values": modal.values}}
+            payload["view"] = modal.as_view()
         elif channel and ts:
             message = self.workspace.find(channel, ts)
             payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel,
@@ -354,8 +455,7 @@ class SlackStandIn:
         payload = {"type": "view_submission", "team": {"id": "T0SANDBOX"},
                    "user": {"id": user, "name": self.workspace.names.get(user, user)},
                    "api_app_id": "A0COPROD", "trigger_id": self._trigger(user),
-                   "view": {**modal.view, "id": modal.id, "hash": modal.hash,
-                            "team_id": "T0SANDBOX", "state": {"values": values}}}
+                   "view": modal.as_view()}
         status, answer = self._interactive(payload)
         if status != 200:
             return {"ok": False, "error": "the bot could not take this form"}
@@ -368,7 +468,7 @@ class SlackStandIn:
             elif action == "update":
                 modal.replace_view(data["view"], f"{next(self.workspace.ids)}.h")
             elif action == "push":
-                stack.append(self.workspace.new_modal(user, data["view"]))
+                self.workspace.push_modal(user, data["view"])
             elif action == "clear":
                 stack.clear()
             elif stack:
@@ -424,13 +524,22 @@ def kept_history(workspace: StandInWorkspace) -> dict[str, Any]:
     response_urls are not kept: Slack drops those too when the app goes away."""
     with workspace.lock:
         return {"messages": [asdict(m) for m in workspace.messages],
-                "homes": dict(workspace.homes), "next_id": next(workspace.ids)}
+                "homes": dict(workspace.homes), "next_id": next(workspace.ids),
+                # Shared files, so their links still work after a restart.
+                "files": [{"id": f.id, "name": f.name, "title": f.title,
+                           "channel": f.channel,
+                           "content": base64.b64encode(f.content or b"").decode()}
+                          for f in workspace.uploads.shared.values() if f.channel is not None]}
 
 
 def restore_history(workspace: StandInWorkspace, kept: dict[str, Any]) -> None:
     with workspace.lock:
         workspace.messages = [Message(**m) for m in kept.get("messages", [])]
         workspace.homes = dict(kept.get("homes", {}))
+        workspace.uploads.shared = {f["id"]: SharedFile(f["id"], f["name"], f["title"],
+                                                      base64.b64decode(f["content"]),
+                                                      f["channel"])
+                                   for f in kept.get("files", [])}
         workspace.ids = itertools.count(int(kept.get("next_id", 1)))
 
 

@@ -6,7 +6,7 @@ membership, roles or a voice in decisions: nothing here touches a member's recor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +34,7 @@ from bot.rules.safeguarding import (
     check_breach_outcome,
 )
 from bot.services.cases import CaseDesk, Refused
+from bot.services.declarations import related_slack_ids
 from bot.services.notices import NoticeBook
 from bot.services.timeline import record_step
 from storage.models import BreachTask, Incident, IncidentRecipient, Member
@@ -149,10 +150,12 @@ class BreachTasksService:
         task = session.get(BreachTask, task_id, with_for_update=True)
         if task is None:
             raise Refused(Role.HR_OFFICER, actor, action, f"breach task:{task_id}")
+        # Never anyone named in the incident, whatever its recipients say.
         incident = self.desk.admit(
             session, task.incident_id, IncidentRepository(session).get(task.incident_id),
-            actor, lambda i: {r.slack_user_id for r in i.recipients}, action=action,
-            needed=Role.HR_OFFICER)
+            actor, lambda i: set(exclude_involved([r.slack_user_id for r in i.recipients],
+                                                  _slack_ids(p.member for p in i.involved))),
+            action=action, needed=Role.HR_OFFICER)
         return task, incident
 
     @staticmethod
@@ -183,20 +186,23 @@ def _view(session: Session, incident: Incident, person: Member,
 def open_breach_tasks(session: Session, book: NoticeBook, incident: Incident,
                       involved: Sequence[Member]) -> None:
     """Each person named in a breach who has reached a step gets a task, sent to the HR
-    officer (a hiatus review, or anyone on the team) or else a coordinator; never to them."""
-    members = MemberRepository(session)
+    officer (a hiatus review, or anyone on the team) or a coordinator, the other standing in
+    when none is left. A task makes its people recipients of the incident, so never anyone
+    named in it (not only the person the task is about), nor anyone with a declared
+    relationship to them while someone else can be told."""
+    holders = MemberRepository(session).slack_ids_by_role(*BREACH_ROLES)
+    named = _slack_ids(involved)
+    related = related_slack_ids(session, [m.id for m in involved])
     for person in involved:
         history = breaches_of(session, person.id, book.now)
         step = breach_step(len(history), incident.severity is Severity.SERIOUS)
         if step is BreachStep.NONE:
             continue
         team = bool(person.role_set - {Role.MEMBER})
-        role = Role.HR_OFFICER if step is BreachStep.HIATUS_REVIEW or team \
-            else Role.COORDINATOR
-        exclude = [person.slack_user_id] if person.slack_user_id else []
-        holders = members.slack_ids_by_role(role, Role.COORDINATOR)
-        targets = exclude_involved(holders[role], exclude) or \
-            exclude_involved(holders[Role.COORDINATOR], exclude)
+        order = [Role.HR_OFFICER, Role.COORDINATOR] \
+            if step is BreachStep.HIATUS_REVIEW or team else [Role.COORDINATOR, Role.HR_OFFICER]
+        targets = next((chosen for blocked in ([*named, *related], named) for role in order
+                        if (chosen := exclude_involved(holders[role], blocked))), [])
         task = BreachTask(incident_id=incident.id, member_id=person.id, step=step,
                           status=RequestStatus.REQUESTED, created_at=book.now)
         session.add(task)
@@ -210,6 +216,10 @@ def open_breach_tasks(session: Session, book: NoticeBook, incident: Incident,
         record_step(incident, book.now, step.value,
                     detail=f"{len(history)} in 12 months for member {person.id}; "
                            f"sent to {len(targets)}")
+
+
+def _slack_ids(people: Iterable[Member]) -> list[str]:
+    return [m.slack_user_id for m in people if m.slack_user_id]
 
 
 def breaches_of(session: Session, member_id: int, now: datetime) -> Sequence[Incident]:

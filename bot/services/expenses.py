@@ -25,8 +25,8 @@ from bot.rules.expenses import (
     FeeRoom,
     check_claim,
     claim_step,
+    claimed_pence,
     fee_room,
-    pence_from_pounds,
     pounds,
     tax_year_days,
     tax_year_of,
@@ -196,7 +196,7 @@ class ExpensesService:
                 raise InvalidClaim({str(k): v for k, v in errors.items()})
             assert involvement is not None and form.kind is not None  # checked above
             claim = ExpenseClaim(involvement_id=involvement.id, kind=form.kind,
-                                 amount_pence=pence_from_pounds(form.amount) or 0,
+                                 amount_pence=claimed_pence(form, fee) or 0,
                                  what=form.what.strip(), status=ClaimStatus.CLAIMED,
                                  claimed_at=now)
             session.add(claim)

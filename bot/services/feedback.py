@@ -367,8 +367,8 @@ class FeedbackService:
     # -- the person who raised it, by case code -----------------------------------------------
     def case_by_code(self, code_text: str, asker: str) -> CaseView | None:
         """The case for a code, or None: a wrong code says nothing about any case."""
-        self.guesses.check(asker)
         with self.sessions.begin() as session:
+            self.guesses.check(session, asker)
             case = self._case_for_code(session, code_text, asker)
             if case is None:
                 return None
@@ -382,9 +382,9 @@ class FeedbackService:
         errors = _check_reply(text)
         if errors:
             raise InvalidFeedback(errors)
-        self.guesses.check(asker)
         now = self.clock()
         with self.sessions.begin() as session:
+            self.guesses.check(session, asker)
             case = self._case_for_code(session, code_text, asker)
             if case is None:
                 return None

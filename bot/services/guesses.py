@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -34,13 +34,18 @@ class CaseCodeGuesses:
         self.limit = limit
         self.window = window
 
-    def check(self, who: str) -> None:
-        """TooManyGuesses when `who` has had `limit` wrong codes within the window."""
-        with self.sessions.begin() as session:
-            cutoff = self.clock() - self.window
-            session.execute(delete(CaseCodeMiss).where(CaseCodeMiss.at < cutoff))
-            misses = session.scalar(select(func.count()).select_from(CaseCodeMiss).where(
-                CaseCodeMiss.asker_digest == keyed_digest(PURPOSE, who)))
+    def check(self, session: Session, who: str) -> None:
+        """TooManyGuesses when `who` has had `limit` wrong codes within the window. Called in
+        the transaction that then looks the code up and records a miss, so one person's tries
+        are counted one after another even from several processes at once (an advisory lock
+        on PostgreSQL; SQLite's writers already take turns)."""
+        digest = keyed_digest(PURPOSE, who)
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                            {"key": digest})
+        session.execute(delete(CaseCodeMiss).where(CaseCodeMiss.at < self.clock() - self.window))
+        misses = session.scalar(select(func.count()).select_from(CaseCodeMiss).where(
+            CaseCodeMiss.asker_digest == digest))
         if (misses or 0) >= self.limit:
             raise TooManyGuesses
 

@@ -46,12 +46,17 @@ class HealthService:
             row.holder, row.held_since, row.last_dispatch_at = self.me, self.clock(), None
 
     def dispatched(self) -> None:
-        """The dispatcher has just run here (only the scheduling process calls this)."""
+        """The dispatcher has just run here: only the process holding the scheduler's lock
+        runs it, so this process is the holder even if noting that at start failed."""
         try:
             with self.sessions.begin() as session:
                 row = session.get(SchedulerState, ROW)
-                if row is not None and row.holder == self.me:
-                    row.last_dispatch_at = self.clock()
+                if row is None:
+                    row = SchedulerState(id=ROW, holder=self.me, held_since=self.clock())
+                    session.add(row)
+                elif row.holder != self.me:
+                    row.holder, row.held_since = self.me, self.clock()
+                row.last_dispatch_at = self.clock()
         except SQLAlchemyError as error:  # health is reported, never a reason to fail a run
             log.warning("could not note the dispatcher's run (%s)", type(error).__name__)
 

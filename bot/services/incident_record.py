@@ -31,6 +31,7 @@ from bot.rules.roles import Role
 from bot.rules.safeguarding import (
     REFERRAL_DETAIL,
     RESPONDERS,
+    STANDING_IN,
     Agency,
     Answer,
     BreachOutcome,
@@ -49,16 +50,20 @@ from bot.rules.safeguarding import (
     follow_up_due_at,
     follow_up_reminder,
     read_harms,
+    responding_roles,
     s42_applies,
     short_day,
 )
 from bot.services.cases import CaseDesk
+from bot.services.declarations import related_slack_ids
 from bot.services.incidents import (
     IncidentAlert,
     IncidentsService,
     IncidentView,
     ReportPickedUp,
     incident_view,
+    involved_slack_ids,
+    responder_can_act,
 )
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
@@ -200,7 +205,8 @@ class RecordView:
     serious: SeriousView | None
     breach_tasks: tuple[BreachTaskView, ...]
     s42_offered: bool                        # a safeguarding kind: the s42 step applies
-    may_act: bool                            # the reader is a responder (lead, coordinator, HR)
+    may_act: bool                            # the reader may take the response's steps: a
+    #                                          responder, or a trustee standing in for them
     may_export: bool                         # the reader is a safeguarding lead
     may_decide: bool                         # the reader is a trustee (serious incidents)
     # The step asked for had already been taken (resolving a resolved incident, reopening an
@@ -270,7 +276,7 @@ def load_record(session: Session, incident: Incident, reader_roles: frozenset[Ro
             t.id, t.step, t.member.name, t.status, t.outcome, t.outcome_note,
             names(t.acted_by) if t.acted_by else None) for t in tasks),
         s42_offered=s42_applies(incident.kind),
-        may_act=bool(reader_roles & RESPONDERS),
+        may_act=bool(reader_roles & responding_roles(responder_can_act(session, incident))),
         may_export=Role.SAFEGUARDING_LEAD in reader_roles,
         may_decide=Role.TRUSTEE in reader_roles,
     )
@@ -331,7 +337,8 @@ class IncidentRecordService:
         now = self.clock()
         with self.desk.transaction() as session:
             incident = self.incidents.admit(session, incident_id, actor, lock=True,
-                                            action="note")
+                                            action="note", roles=RESPONDERS)
+            self.incidents.take_up(session, incident, actor, now)  # working on it is having it
             record_step(incident, now, "note", actor=actor, note=note)
             return self._view(session, incident, actor)
 
@@ -399,15 +406,18 @@ class IncidentRecordService:
                 errors |= self._person_errors(session, incident, form.who)
             if errors:
                 raise NeedsMore(errors)
+            self.incidents.take_up(session, incident, actor, now)
             self._add_follow_up(session, NoticeBook(session, now), incident, actor, form)
             view = self._view(session, incident, actor)
         self.nudge()
         return view
 
     def _person_errors(self, session: Session, incident: Incident, who: str) -> dict[str, str]:
+        """A trustee standing in for the responders may give a follow-up to a trustee."""
         member = MemberRepository(session).get_by_slack_id(who)
-        named = not exclude_involved([who], _involved_slack_ids(incident))
-        return check_follow_up_person(member.role_set if member else frozenset(), named)
+        named = not exclude_involved([who], involved_slack_ids(incident))
+        return check_follow_up_person(member.role_set if member else frozenset(), named,
+                                      responding_roles(responder_can_act(session, incident)))
 
     def _add_follow_up(self, session: Session, book: NoticeBook, incident: Incident,
                        actor: str, form: FollowUpForm) -> None:
@@ -429,15 +439,17 @@ class IncidentRecordService:
                     detail=f"due {short_day(due, tz)}")
 
     def mark_follow_up_done(self, follow_up_id: int, actor: str) -> RecordView:
-        """By the person doing it or any responder the incident was sent to. Its reminders
-        stop, and every message about it is redrawn to say it is done."""
+        """By the person doing it (a trustee, if one stood in and gave it to one) or anyone
+        the incident was sent to who may take the response's steps. Its reminders stop, and
+        every message about it is redrawn to say it is done."""
         now = self.clock()
         with self.desk.transaction() as session:
             follow_up = session.get(IncidentFollowUp, follow_up_id)
+            theirs = follow_up is not None and follow_up.assignee_slack_id == actor
             # A follow-up that doesn't exist is refused as an incident that doesn't: (0).
             incident = self.incidents.admit(
                 session, follow_up.incident_id if follow_up else 0, actor, lock=True,
-                action="follow-up done", roles=RESPONDERS)
+                action="follow-up done", roles=STANDING_IN if theirs else RESPONDERS)
             assert follow_up is not None
             if follow_up.status is FollowUpStatus.DONE:
                 return self._view(session, incident, actor, unchanged=True)
@@ -473,28 +485,24 @@ class IncidentRecordService:
         incident = IncidentRepository(session).get(follow_up.incident_id)
         if incident is None:
             return 0
-        escalate, after = follow_up_reminder(follow_up.due_at, follow_up.reminders_sent,
-                                             self.grace)
-        number = follow_up.reminders_sent + 1
+        reminder = follow_up_reminder(follow_up.due_at, follow_up.reminders_sent, self.grace,
+                                      now)
         book = NoticeBook(session, now)
         about = [p.member_id for p in incident.involved]
-        book.to_slack_user(follow_up.assignee_slack_id,
-                           FollowUpNotice(follow_up_id=follow_up.id, number=number), about=about)
-        leads: list[str] = []
-        if escalate:
-            holders = MemberRepository(session).slack_ids_by_role(Role.SAFEGUARDING_LEAD)
-            leads = exclude_involved(holders[Role.SAFEGUARDING_LEAD],
-                                     [*_involved_slack_ids(incident), follow_up.assignee_slack_id])
-            for lead in leads:  # chased, and so able to open the record
-                _add_recipient(incident, lead)
-                book.to_slack_user(lead, FollowUpNotice(follow_up_id=follow_up.id,
-                                                        number=number, chase=True), about=about)
-        follow_up.reminders_sent = number
-        follow_up.next_reminder_at = after
+        book.to_slack_user(follow_up.assignee_slack_id, FollowUpNotice(
+            follow_up_id=follow_up.id, number=reminder.number), about=about)
+        leads = _leads_to_chase(session, incident, follow_up) if reminder.chase else []
+        for lead in leads:  # chased, and so able to open the record
+            _add_recipient(incident, lead)
+            book.to_slack_user(lead, FollowUpNotice(follow_up_id=follow_up.id,
+                                                    number=reminder.number, chase=True),
+                               about=about)
+        follow_up.reminders_sent = reminder.number
+        follow_up.next_reminder_at = reminder.next_at
         due = short_day(follow_up.due_at, self.settings.timezone)
         record_step(incident, now, "follow-up reminded",
                     detail=f"missed (due {due}); to the person doing it and {len(leads)} "
-                           "safeguarding lead(s)" if escalate else f"due today ({due})")
+                           "safeguarding lead(s)" if reminder.chase else f"due today ({due})")
         return 1
 
     # -- for drawing notices at delivery ------------------------------------------------------
@@ -517,8 +525,15 @@ class IncidentRecordService:
         return now.astimezone(self.settings.timezone).date()
 
 
-def _involved_slack_ids(incident: Incident) -> list[str]:
-    return [p.member.slack_user_id for p in incident.involved if p.member.slack_user_id]
+def _leads_to_chase(session: Session, incident: Incident,
+                    follow_up: IncidentFollowUp) -> list[str]:
+    """The safeguarding leads, but the person doing it: never anyone named in the incident,
+    nor anyone with a declared relationship to them while another lead can be chased."""
+    holders = MemberRepository(session).slack_ids_by_role(Role.SAFEGUARDING_LEAD)
+    blocked = [*involved_slack_ids(incident), follow_up.assignee_slack_id]
+    related = related_slack_ids(session, [p.member_id for p in incident.involved])
+    leads = holders[Role.SAFEGUARDING_LEAD]
+    return exclude_involved(leads, [*blocked, *related]) or exclude_involved(leads, blocked)
 
 
 def _add_recipient(incident: Incident, slack_user_id: str) -> None:

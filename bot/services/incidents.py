@@ -34,6 +34,7 @@ from bot.rules.incidents import (
 )
 from bot.rules.lifecycle import moves_forward
 from bot.rules.roles import Role
+from bot.rules.safeguarding import RESPONDERS, responding_roles
 from bot.services.breaches import open_breach_tasks
 from bot.services.cases import CaseDesk
 from bot.services.declarations import related_member_ids, related_slack_ids
@@ -291,30 +292,42 @@ class IncidentsService:
         now = self.clock()
         with self.desk.transaction() as session:
             incident = self.admit(session, incident_id, actor, lock=True,
-                                  action=IncidentStatus.ACKNOWLEDGED.value)
-            if not moves_forward(list(IncidentStatus), incident.status,
-                                 IncidentStatus.ACKNOWLEDGED):
+                                  action=IncidentStatus.ACKNOWLEDGED.value, roles=RESPONDERS)
+            if not self.take_up(session, incident, actor, now):
                 return incident_view(incident)
-            incident.acknowledged_by, incident.acknowledged_at = actor, now
-            incident.status = IncidentStatus.ACKNOWLEDGED
-            incident.next_escalation_at = None  # stops the escalation
-            record_step(incident, now, "acknowledged", actor=actor)
-            session.flush()
             view = incident_view(incident)
-            book = NoticeBook(session, now)
-            book.redraw(IncidentAlert(incident_id=incident.id, level=0), "acknowledged")
-            book.to_slack_user(incident.reporter_slack_id,
-                               ReportPickedUp(incident_id=incident.id))
         self.nudge()
         return view
 
+    def take_up(self, session: Session, incident: Incident, actor: str,
+                now: datetime) -> bool:
+        """Acknowledges an open incident for `actor` (already admitted): by the button, or by
+        any step a responder takes on it (a note, the s42 questions, an outcome), since working
+        on it is picking it up. Stops the escalation, redraws every alert copy and tells the
+        reporter. False, and nothing done, when someone already has it."""
+        if not moves_forward(list(IncidentStatus), incident.status,
+                             IncidentStatus.ACKNOWLEDGED):
+            return False
+        incident.acknowledged_by, incident.acknowledged_at = actor, now
+        incident.status = IncidentStatus.ACKNOWLEDGED
+        incident.next_escalation_at = None  # stops the escalation
+        record_step(incident, now, "acknowledged", actor=actor)
+        session.flush()
+        book = NoticeBook(session, now)
+        book.redraw(IncidentAlert(incident_id=incident.id, level=0), "acknowledged")
+        book.to_slack_user(incident.reporter_slack_id, ReportPickedUp(incident_id=incident.id))
+        return True
+
     def view_for(self, incident_id: int, actor: str) -> IncidentView:
+        """The incident, for someone about to add a note: notes are a step of the response,
+        so the form opens only for those who may take one."""
         with self.desk.transaction() as session:
-            return incident_view(self.admit(session, incident_id, actor))
+            return incident_view(self.admit(session, incident_id, actor, roles=RESPONDERS))
 
     def open_for(self, slack_user_id: str) -> list[IncidentView]:
         with self.sessions.begin() as session:
-            found = IncidentRepository(session).list_open_sent_to(slack_user_id)
+            found = [i for i in IncidentRepository(session).list_open_sent_to(slack_user_id)
+                     if slack_user_id not in involved_slack_ids(i)]
             if not self.desk.listed(session, slack_user_id, [i.id for i in found]):
                 return []
             return [incident_view(i) for i in found]
@@ -346,14 +359,34 @@ class IncidentsService:
     def admit(self, session: Session, incident_id: int, actor: str, *, action: str = "read",
               lock: bool = False, roles: Collection[Role] | None = None) -> Incident:
         """Only the people an incident was sent to may read or act on it, whatever a request
-        claims; someone named as involved is never among them. `roles` narrows an action to
-        holders of one of those roles now (e.g. RESPONDERS for resolving). Every try is
-        audited; a refusal raises Refused (a NotAllowed)."""
+        claims; someone named as involved never may, whatever its recipients say. `roles`
+        narrows an action to holders of one of those roles now: RESPONDERS for a step of the
+        response, which the trustees it was sent to may take while no responder can
+        (`responding_roles`). Every try is audited; a refusal raises Refused (a NotAllowed)."""
         repo = IncidentRepository(session)
         incident = repo.get_for_update(incident_id) if lock else repo.get(incident_id)
-        return self.desk.admit(session, incident_id, incident, actor,
-                               lambda i: {r.slack_user_id for r in i.recipients},
+        if incident is not None and roles is not None and frozenset(roles) >= RESPONDERS:
+            roles = frozenset(roles) | responding_roles(responder_can_act(session, incident))
+        return self.desk.admit(session, incident_id, incident, actor, readers_of,
                                action=action, needed=Role.SAFEGUARDING_LEAD, roles=roles)
+
+
+def involved_slack_ids(incident: Incident) -> list[str]:
+    """The Slack ids of everyone named as involved."""
+    return [p.member.slack_user_id for p in incident.involved if p.member.slack_user_id]
+
+
+def readers_of(incident: Incident) -> set[str]:
+    """Who may open an incident: the people it was sent to, never anyone named in it (even if
+    a bug or an old row made them a recipient)."""
+    return set(exclude_involved([r.slack_user_id for r in incident.recipients],
+                                involved_slack_ids(incident)))
+
+
+def responder_can_act(session: Session, incident: Incident) -> bool:
+    """Someone it was sent to, not named in it, holds a responder role now."""
+    holders = MemberRepository(session).slack_ids_by_role(*RESPONDERS)
+    return bool(readers_of(incident) & {s for ids in holders.values() for s in ids})
 
 
 def incident_view(incident: Incident, *, with_timeline: bool = True) -> IncidentView:

@@ -4,14 +4,16 @@ choice, pausing or withdrawing with one button; the wellbeing checks' rows (sent
 bot/services/wellbeing.py); consent for stories and outputs, asked before and after; and the
 exit conversation when someone's involvement ends, anonymous if they like.
 
-Anonymity of exit answers is kept here, as /feedback keeps it: an anonymous answer is written
-with no member id, no Slack id, no involvement and only the day it came; nothing is logged about
-it, no notice tells anyone of it, and an export shows it only from the day after."""
+Anonymity of exit answers is kept here: an anonymous answer is written with no member id, no
+Slack id, no involvement and only the month it came; nothing is logged about it, no notice tells
+anyone of it, and an export shows it only once its month has ended, together with at least two
+others (see `anonymous_releases`). The day would not do: the contact is told at once that
+someone is stepping back, and in a small charity theirs may be the only leaving that day."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -44,10 +46,12 @@ from bot.rules.opportunities import (
     Step,
     UseVerdict,
     amount_taken,
+    anonymous_releases,
     check_amount,
     check_exit,
     check_story_use,
     checks_when_ended,
+    month_of,
     next_status,
     offer_words,
     story_use,
@@ -268,7 +272,8 @@ class Leaving:
 
 @dataclass(frozen=True)
 class ExitAnswers:
-    """One exit conversation as the forum export shows it: no name, no id, the day only."""
+    """One exit conversation as the forum export shows it: no name, no id; a named answer
+    with its day, an anonymous one with the first day of the month it is shown under."""
 
     received_on: date
     anonymous: bool
@@ -626,19 +631,25 @@ class InvolvementService:
 
     def offer(self, actor: str, involvement_id: int) -> InvolvementView:
         """A coordinator (or the named contact) offers it: the person gets the written offer,
-        which is kept word for word and becomes the agreement when they accept it."""
+        which is kept word for word and becomes the agreement when they accept it.
+
+        Someone who accepted, withdrew and said they're interested again is offered their
+        agreement as it stands, not a new one: its words, when it was accepted and their
+        payment choice are what claims approved or paid under it rest on. The coordinator
+        clicked "Offer" expecting the person to get something to say yes to, and they do;
+        accepting takes it up again under the same agreement (and "No thanks" leaves it as
+        it was)."""
         now = self.clock()
         with self.sessions.begin() as session:
             involvement = _get(session, involvement_id)
             _may_manage(session, actor, involvement.opportunity)
             steps = Steps(session, now)
             steps.move(involvement, Move.OFFER)
-            view = _opportunity_view(session, involvement.opportunity)
-            involvement.agreement = offer_words(_terms(self.settings, view),
-                                                self.settings.coprod_welfare_rights_advice)
-            involvement.offered_at = now
-            involvement.accepted_at = None
-            involvement.payment_choice, involvement.amount_taken_pence = None, None
+            if involvement.accepted_at is None:
+                view = _opportunity_view(session, involvement.opportunity)
+                involvement.agreement = offer_words(_terms(self.settings, view),
+                                                    self.settings.coprod_welfare_rights_advice)
+                involvement.offered_at = now
             notice = OfferMade(involvement_id=involvement.id, seq="")
             steps.book.to_member(involvement.member,
                                  notice.model_copy(update={"seq": _stamp(session, notice, now)}),
@@ -674,7 +685,10 @@ class InvolvementService:
             steps = Steps(session, now)
             steps.move(involvement, move)
             if move is Move.ACCEPT:
-                involvement.accepted_at = now
+                # Taken up again after a withdrawal, the agreement is still the one accepted
+                # then (see `offer`), and so is the day it was accepted.
+                if involvement.accepted_at is None:
+                    involvement.accepted_at = now
                 _plan_checks(session, involvement, self.settings.coprod_wellbeing_follow_up_days)
                 if involvement.opportunity.shares_story or \
                         involvement.opportunity.published_outputs:
@@ -881,7 +895,7 @@ class ExitConversations:
         """Keeps the answers; False when every question was left out (nothing is kept, and
         that's fine). Who sent it is checked against the directory and, for an anonymous
         answer, kept nowhere: no member id, no Slack id, no involvement, no log line, and the
-        day rather than the moment."""
+        month rather than the day."""
         errors = check_exit(form)
         if errors:
             raise NeedsChanges(errors)
@@ -890,23 +904,47 @@ class ExitConversations:
         today = self.clock().astimezone(self.tz).date()
         with self.sessions.begin() as session:
             member = _member(session, slack_user_id)
+            # The column holds a date, so an anonymous answer's month is kept as its first
+            # day: the day it came, beside the contact being told who stepped back that day,
+            # would say whose it is.
             session.add(ExitConversation(
                 member_id=None if form.anonymous else member.id, answers=form.answers(),
-                anonymous=form.anonymous, received_on=today))
+                anonymous=form.anonymous,
+                received_on=month_of(today) if form.anonymous else today))
         return True
 
     def answers_between(self, start: datetime, end: datetime) -> list[ExitAnswers]:
-        """Rows for the forum export, without names. Anonymous answers of today wait for
-        tomorrow, so an export can't be timed against someone leaving; the rows are in an
-        order that says nothing about who came first within a day."""
-        today = self.clock().astimezone(self.tz).date()
+        """Rows for the forum export, without names. Named answers come with their day.
+        Anonymous ones come only for months that have ended, at least three at once (a
+        smaller month waits for the next: `anonymous_releases`), each dated the first day of
+        the month they are shown under and counted in the export whose range holds that day.
+        The rows are in an order that says nothing about who came first."""
+        this_month = month_of(self.clock().astimezone(self.tz).date())
         first, last = start.astimezone(self.tz).date(), end.astimezone(self.tz).date()
         with self.sessions() as session:
-            rows = session.scalars(select(ExitConversation).where(
+            named = session.scalars(select(ExitConversation).where(
+                ExitConversation.anonymous.is_(False),
                 ExitConversation.received_on >= first,
                 ExitConversation.received_on < last)).all()
-            found = [_exit_answers(r) for r in rows
-                     if not (r.anonymous and r.received_on >= today)]
+            found = [_exit_answers(r) for r in named]
+            # Rows kept before the month was (with the day) count in their month.
+            by_month: dict[date, int] = {}
+            for day, many in session.execute(
+                    select(ExitConversation.received_on, func.count())
+                    .where(ExitConversation.anonymous.is_(True))
+                    .group_by(ExitConversation.received_on)).all():
+                by_month[month_of(day)] = by_month.get(month_of(day), 0) + many
+            shown_under = {month: under for month, under in
+                           anonymous_releases(by_month, this_month).items()
+                           if first <= under < last}
+            if shown_under:
+                anonymous = session.scalars(select(ExitConversation).where(
+                    ExitConversation.anonymous.is_(True),
+                    ExitConversation.received_on >= min(shown_under),
+                    ExitConversation.received_on < this_month)).all()
+                found += [replace(_exit_answers(r),
+                                  received_on=shown_under[month_of(r.received_on)])
+                          for r in anonymous if month_of(r.received_on) in shown_under]
         return sorted(found, key=lambda a: (a.received_on, a.anonymous, a.went_well,
                                             a.could_be_better, a.anything_else))
 

@@ -38,8 +38,9 @@ from bot.rules.safeguarding import (
     read_harms,
     store_harms,
 )
+from bot.services.declarations import related_slack_ids
 from bot.services.incident_record import RecordView, load_record
-from bot.services.incidents import IncidentsService
+from bot.services.incidents import IncidentsService, involved_slack_ids
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.sessions import facilitator
@@ -51,6 +52,7 @@ from storage.models import (
     GroupSession,
     Incident,
     IncidentFollowUp,
+    IncidentPerson,
     IncidentRecipient,
     Member,
     SeriousIncident,
@@ -176,6 +178,7 @@ class OversightService:
         with self.incidents.desk.transaction() as session:
             incident = self.incidents.admit(session, incident_id, actor, lock=True,
                                             action="marked serious", roles=RESPONDERS)
+            self.incidents.take_up(session, incident, actor, now)  # working on it is having it
             told, newly = 0, session.get(SeriousIncident, incident.id) is None
             if newly:
                 session.add(SeriousIncident(
@@ -191,16 +194,17 @@ class OversightService:
             return Marked(self._record(session, incident, actor, now, unchanged=not newly),
                           told, newly)
 
-    def _tell_trustees(self, session: Session, book: NoticeBook, incident: Incident) -> int:
-        """Every trustee in Slack, unless named as involved, may now open the record."""
-        involved = [p.member.slack_user_id for p in incident.involved if p.member.slack_user_id]
-        trustees = exclude_involved(
-            MemberRepository(session).slack_ids_by_role(Role.TRUSTEE)[Role.TRUSTEE], involved)
+    def _tell_trustees(self, session: Session, book: NoticeBook, incident: Incident, *,
+                       reminder: int = 0) -> int:
+        """The trustees now, who may then open the record (`_trustees_for`), are sent the
+        notice: the first, or a reminder."""
+        trustees = _trustees_for(session, incident)
         already = {r.slack_user_id for r in incident.recipients}
         for trustee in trustees:
             if trustee not in already:
                 incident.recipients.append(IncidentRecipient(slack_user_id=trustee))
-            book.to_slack_user(trustee, SeriousIncidentNotice(incident_id=incident.id))
+            book.to_slack_user(trustee, SeriousIncidentNotice(incident_id=incident.id,
+                                                              reminder=reminder))
         session.flush()
         return len(trustees)
 
@@ -266,6 +270,8 @@ class OversightService:
                 .join(SeriousIncident, SeriousIncident.incident_id == Incident.id)
                 .join(IncidentRecipient, IncidentRecipient.incident_id == Incident.id)
                 .where(IncidentRecipient.slack_user_id == slack_user_id)
+                .where(~Incident.involved.any(IncidentPerson.member.has(
+                    Member.slack_user_id == slack_user_id)))
                 .where(SeriousIncident.decision.is_(None))
                 .order_by(SeriousIncident.marked_at, Incident.id).limit(30)).all()
             self.incidents.desk.listed(session, slack_user_id, [r.id for r in rows])
@@ -289,22 +295,21 @@ class OversightService:
                               "serious incident %d: the trustees could not be reminded")
 
     def _remind(self, session: Session, incident: Incident, now: datetime) -> int:
+        """To the trustees now: those it was sent to who still hold the role, and any trustee
+        who joined since (or all of them, when there were none to tell when it was marked, or
+        every one told has stepped down), who may then open the record and decide. Never
+        anyone named in it."""
         serious = _marked(session, incident.id)
-        trustees = set(MemberRepository(session).slack_ids_by_role(Role.TRUSTEE)[Role.TRUSTEE])
-        # Only trustees it was sent to, who still hold the role (never anyone involved).
-        to = sorted(r.slack_user_id for r in incident.recipients if r.slack_user_id in trustees)
         serious.next_reminder_at = next_reminder_after(serious.next_reminder_at or now, now,
                                                        self.every)
-        if not to:
+        if not _trustees_for(session, incident):
             return 0
         serious.reminders_sent += 1
-        book = NoticeBook(session, now)
-        for trustee in to:
-            book.to_slack_user(trustee, SeriousIncidentNotice(
-                incident_id=incident.id, reminder=serious.reminders_sent))
+        told = self._tell_trustees(session, NoticeBook(session, now), incident,
+                                   reminder=serious.reminders_sent)
         record_step(incident, now, "trustees reminded",
-                    detail=f"reminder {serious.reminders_sent}, to {len(to)} trustee(s)")
-        return len(to)
+                    detail=f"reminder {serious.reminders_sent}, to {told} trustee(s)")
+        return told
 
     # -- the digest (scheduled) ---------------------------------------------------------------
     def send_digest(self) -> int:
@@ -351,6 +356,19 @@ class OversightService:
         member = MemberRepository(session).get_by_slack_id(actor)
         record = load_record(session, incident, member.role_set if member else frozenset(), now)
         return replace(record, unchanged=True) if unchanged else record
+
+
+def _trustees_for(session: Session, incident: Incident) -> list[str]:
+    """The trustees in Slack now, never anyone named as involved; and not anyone with a
+    declared relationship to someone who is, while another trustee can be told (one told
+    already, while the only trustee, is still reminded)."""
+    involved = involved_slack_ids(incident)
+    trustees = exclude_involved(
+        MemberRepository(session).slack_ids_by_role(Role.TRUSTEE)[Role.TRUSTEE], involved)
+    related = related_slack_ids(session, [p.member_id for p in incident.involved])
+    told = {r.slack_user_id for r in incident.recipients}
+    unrelated = [t for t in trustees if t not in related or t in told]
+    return unrelated if set(unrelated) - related else trustees
 
 
 def decision_words(decision: CharityDecision, reported_on: date | None) -> str:

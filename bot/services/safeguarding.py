@@ -125,6 +125,7 @@ class SafeguardingService:
                                             lock=True, roles=RESPONDERS)
             if not s42_applies(incident.kind):
                 raise S42NotOffered(incident.kind)
+            self.incidents.take_up(session, incident, actor, now)  # working on it is having it
             check = session.get(SafeguardingCheck, incident.id)
             again = check is not None
             if check is None:

@@ -67,7 +67,9 @@ def claim_form(choices: Sequence[WorkChoice]) -> View:
              "element": {"type": "radio_buttons", "action_id": ActionId.CL_FIELD,
                          "options": kinds}},
             {"type": "input", "block_id": BlockId.CL_AMOUNT, "label": plain("Amount (£)"),
-             "hint": plain("Pounds and pence, like 12.50."),
+             "optional": True,
+             "hint": plain("Pounds and pence, like 12.50. For the agreed fee, leave it empty "
+                           "to claim all of it."),
              "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
                          "max_length": 12, "placeholder": plain("12.50")}},
             {"type": "input", "block_id": BlockId.CL_WHAT, "optional": True,

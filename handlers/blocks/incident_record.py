@@ -154,6 +154,18 @@ def record_modal(record: RecordView, tz: tzinfo, *, said: str | None = None) -> 
             "blocks": blocks[:MAX_BLOCKS]}
 
 
+def saved_modal(incident_id: int, said: str | None) -> View:
+    """A form's answer for someone who opens the record only by choice: saved, and the way in."""
+    words = said or "Thank you: that is saved."
+    return {"type": "modal", "callback_id": CallbackId.INCIDENT_RECORD,
+            "private_metadata": json.dumps({"incident": incident_id}),
+            "title": plain(f"Incident #{incident_id}"[:24]), "close": plain("Close"),
+            "blocks": [section(words),
+                       {"type": "actions", "block_id": f"{BlockId.IN_RECORD_ACTIONS}:saved",
+                        "elements": [button("Open the record", ActionId.IN_RECORD,
+                                            str(incident_id))]}]}
+
+
 def _summary(record: RecordView, tz: tzinfo) -> list[Block]:
     incident = record.incident
     fields = [
@@ -266,6 +278,12 @@ def _s42(record: RecordView, tz: tzinfo) -> list[Block]:
               for question, answer in zip(S42_QUESTIONS, s42.answers, strict=True)]
     lines += [f"*Decision:* {S42_DECISION_WORDS[s42.decision]}", "*Reasons*",
               _quoted(s42.reasons)]
+    # The referral the s42 step made (those made with an outcome are shown with it).
+    with_outcomes = {r for o in record.outcomes for r in o.referrals}
+    lines += [f"*Referred* to {AGENCY_WORDS[r.agency]} ({when(r.at, tz)})"
+              + (f", reference {escape_mrkdwn(r.reference)}" if r.reference else "")
+              for r in record.referrals
+              if r.agency is Agency.ADULT_SAFEGUARDING and r not in with_outcomes]
     return _sections(lines)
 
 

@@ -30,6 +30,7 @@ from bot.rules.opportunities import (
     Step,
     UseVerdict,
     moves_open_to_person,
+    opportunity_text,
     pounds,
     recompense_words,
 )
@@ -128,7 +129,7 @@ SHARING_OPTIONS = [
 ]
 IDENTITY_OPTIONS = [
     option("Anonymously", OptionValue.ANONYMOUS,
-           "Kept without your name, with the day only"),
+           "Kept without your name, with the month only"),
     option("With my name", OptionValue.NAMED),
 ]
 
@@ -335,11 +336,8 @@ def opportunity_card(view: OpportunityView, tz: tzinfo) -> Payload:
                               f"{OK_TO_SAY_NO}"))
     else:
         blocks.append(context("This opportunity has closed. `/involve` shows what's open."))
-    kind = OPPORTUNITY_KIND_WORDS[view.kind].lower()
     return {"text": f"A new way to get involved: {escape_mrkdwn(view.title)}",
-            "blocks": blocks,
-            "sms": f"A new way to get involved is open ({kind}): {view.title[:60]}. If you'd "
-                   "like to hear more, please tell a coordinator."}
+            "blocks": blocks, "sms": opportunity_text(view.kind)}
 
 
 def contact_named(view: OpportunityView) -> Payload:
@@ -356,8 +354,11 @@ def interest_message(view: InvolvementView) -> Payload:
     if view.status is InvolvementStatus.INTERESTED:
         blocks.append(_actions(f"{BlockId.INV_ACTIONS}:{view.id}:offer", [
             button("Offer it to them", ActionId.INV_OFFER, str(view.id), "primary")]))
-        blocks.append(context("They'll get the written offer: everything the opportunity "
-                              "states, and that it's OK to say no."))
+        blocks.append(context(
+            "They agreed to this before: offering it again sends them their agreement as it "
+            "stands, to take up again, and it's OK to say no." if view.accepted_at else
+            "They'll get the written offer: everything the opportunity states, and that it's "
+            "OK to say no."))
     else:
         blocks.append(context(f"Now: {STATUS_FOR_TEAM[view.status]}."))
     return {"text": text, "blocks": blocks}
@@ -366,6 +367,10 @@ def interest_message(view: InvolvementView) -> Payload:
 def offer_message(view: InvolvementView, tz: tzinfo) -> Payload:
     """The written offer, word for word as it is kept, and the buttons that apply now."""
     blocks: list[Block] = [header(f"An offer: {view.opportunity.title}"[:150])]
+    if view.status is InvolvementStatus.OFFERED and view.accepted_at is not None:
+        blocks.append(section("This is the agreement you accepted before, word for word. "
+                              "Accepting takes it up again as it stands, with the payment "
+                              "choice you made (if any)."))
     blocks += text_sections(view.agreement)
     blocks.append(context(involvement_lines(view, tz)))
     blocks += person_actions(view)
@@ -565,7 +570,7 @@ def exit_form(crisis_line: str, leaving: Leaving | None = None) -> View:
             _input(BlockId.EX_IDENTITY, "Send it",
                    {"type": "radio_buttons", "options": IDENTITY_OPTIONS,
                     "initial_option": IDENTITY_OPTIONS[0]},
-                   hint="Anonymously, we keep no name, no Slack id and only the day it came."),
+                   hint="Anonymously, we keep no name, no Slack id and only the month it came."),
             crisis_footer(crisis_line),
         ],
     }
@@ -648,6 +653,10 @@ def after_click_words(action: ActionId, view: InvolvementView) -> str:
             words += (" If you'd also like us to stop using your story or outputs, use "
                       "*Withdraw my consent* in `/involve`.")
         return words
+    if action is ActionId.INV_OFFER and view.accepted_at is not None:
+        return (f"{name} agreed to {title} before, so their agreement stands: it has gone back "
+                "to them word for word, with their payment choice, to take up again. Claims "
+                "made under it are unchanged. You'll hear when they answer.")
     words = CLICK_WORDS[action].format(title=title, contact=contact, name=name)
     if action is ActionId.INV_END and consent is not None and consent.after_asked:
         words += " They're also asked again about their story or the outputs."
@@ -707,6 +716,6 @@ def exit_thanks(kept: bool, anonymous: bool) -> str:
     if not kept:
         return "Thank you. Nothing was sent, and that's completely fine."
     if anonymous:
-        return ("Thank you. Your answers are kept without your name, and with the day only. "
+        return ("Thank you. Your answers are kept without your name, and with the month only. "
                 "They help shape what we do next.")
     return "Thank you. Your answers are kept with your name. They help shape what we do next."

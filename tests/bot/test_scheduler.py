@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
@@ -113,3 +114,20 @@ def test_a_nudge_during_a_run_makes_one_more_pass() -> None:
     nudge.running.set()
     nudge()  # a run is under way: no second run is asked for, the work is marked instead
     assert calls == ["run now"] and nudge.take() is True
+
+
+def test_the_trustee_digest_is_tried_each_hour_of_the_first_so_a_restart_loses_no_month(
+    members: Runtime
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    scheduler = build_scheduler(members.dispatcher(), 600, services=members.services)
+    trigger = scheduler.get_job("trustee-digest").trigger
+    london = ZoneInfo("Europe/London")
+    # Down at 9am on the 1st: the next try is at 10, the same day.
+    after_nine = datetime(2027, 1, 1, 9, 30, tzinfo=london)
+    assert trigger.get_next_fire_time(None, after_nine) == datetime(2027, 1, 1, 10, 0,
+                                                                     tzinfo=london)
+    # And not again until the 1st of the next month.
+    late = datetime(2027, 1, 1, 23, 30, tzinfo=london)
+    assert trigger.get_next_fire_time(None, late) == datetime(2027, 2, 1, 9, 0, tzinfo=london)

@@ -13,10 +13,12 @@ from bot.rules.lifecycle import RequestStatus
 from bot.rules.roles import Role
 from bot.rules.safeguarding import BreachOutcome
 from bot.wiring import Runtime
+from handlers.blocks.incidents import NOT_YOURS
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
     AuditEntry,
     BreachTask,
+    Incident,
     IncidentStep,
     Member,
     OutboxChannel,
@@ -190,3 +192,29 @@ def test_a_follow_up_queued_before_tasks_existed_still_draws(
     [message] = follow_ups_to(slack, COORDINATOR, "Fin Rowe")
     assert "Please find a time to talk things through" in json.dumps(message["blocks"])
     assert all(b.get("block_id") != BlockId.BR_ACTIONS for b in message["blocks"])
+
+
+def test_nobody_named_in_the_incident_is_sent_a_task_or_can_open_the_record(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    fin, ada = member_id(members, "Fin Rowe"), member_id(members, "Ada Brightwater")
+    report(slack, kind="guideline_breach", severity="low", what="Crossed a line",
+           people=[fin, ada])
+    members.dispatcher().deliver_due()
+    # Fin's talk it through would be the coordinator's, but Ada is named in it too: the HR
+    # officer stands in, as for Ada's own.
+    assert follow_ups_to(slack, COORDINATOR, "Fin Rowe") == []
+    assert len(follow_ups_to(slack, HR, "Fin Rowe")) == 1
+    assert len(follow_ups_to(slack, HR, "Ada Brightwater")) == 1
+    with members.sessions() as session:
+        incident = session.query(Incident).one()
+        assert COORDINATOR not in {r.slack_user_id for r in incident.recipients}
+    [alert] = [m for m in dms_to(slack.fake, HR) if "needs someone" in m["text"]]
+    slack.click(alert, ActionId.IN_RECORD, user_id=COORDINATOR, channel="D0COORD01")
+    assert NOT_YOURS in slack.fake.responses[-1].params["text"]
+    [task] = follow_ups_to(slack, HR, "Fin Rowe")
+    slack.click(task, ActionId.BR_ACKNOWLEDGE, user_id=COORDINATOR, channel="D0COORD01")
+    with members.sessions() as session:
+        refusals = [e.action for e in session.query(AuditEntry).filter_by(
+            actor_slack_id=COORDINATOR).order_by(AuditEntry.id)]
+    assert refusals == ["refused read record", "refused breach task acknowledged"]

@@ -177,6 +177,19 @@ def test_a_fee_can_only_be_claimed_as_agreed(claims: Claims) -> None:
     assert claims.status() == [ClaimStatus.CLAIMED]
 
 
+def test_the_agreed_fee_with_the_amount_left_empty_claims_all_that_is_left(
+    claims: Claims
+) -> None:
+    less = agreed_work(claims.runtime, MEMBER, title="Speaking", choice=PaymentChoice.TAKE_LESS,
+                       taken_pence=2000)
+    assert claims.claim(MEMBER, less, kind="fee", amount="")["response_action"] == "update"
+    with claims.runtime.sessions() as session:
+        assert session.scalars(select(ExpenseClaim.amount_pence)).all() == [2000]
+    # Expenses still need an amount.
+    answer = claims.claim(MEMBER, less, kind="expenses", amount="")
+    assert BlockId.CL_AMOUNT in answer["errors"]
+
+
 def test_work_that_is_not_yours_cannot_be_claimed_for(claims: Claims) -> None:
     agreed_work(claims.runtime, MEMBER)
     bram_s = agreed_work(claims.runtime, FACILITATOR, title="Bram's panel")

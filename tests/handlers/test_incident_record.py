@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import Text, select, type_coerce
 
 from bot.rules.incidents import BreachStep, IncidentStatus
 from bot.rules.lifecycle import RequestStatus
+from bot.rules.roles import NotAllowed
 from bot.rules.safeguarding import Answer, FollowUpStatus, S42Decision
 from bot.wiring import Runtime
 from handlers.blocks import incident_record as record_blocks
@@ -33,6 +34,7 @@ from storage.models import (
     SeriousIncident,
 )
 from tests.conftest import FakeClock, LogRecorder, SlackDriver
+from tests.handlers.test_declarations import Desk
 from tests.handlers.test_incidents import (
     COORDINATOR,
     HR,
@@ -282,6 +284,66 @@ def test_only_responders_may_resolve(slack: SlackDriver, members: Runtime) -> No
                                                             f"incident:{incident_id}")]
 
 
+def test_a_trustee_who_has_it_while_a_responder_does_neither_acknowledges_nor_adds_notes(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    incident_id, alert = reported_alert(slack, members)
+    with members.sessions.begin() as session:  # told as a trustee (marked serious, say)
+        session.add(IncidentRecipient(incident_id=incident_id, slack_user_id=TRUSTEE))
+    slack.click(alert, ActionId.IN_ACKNOWLEDGE, user_id=TRUSTEE, channel="D0TRUST08")
+    assert NOT_YOURS in slack.fake.responses[-1].params["text"]
+    slack.click(alert, ActionId.IN_NOTE, user_id=TRUSTEE, channel="D0TRUST08")
+    assert NOT_YOURS in slack.fake.responses[-1].params["text"]
+    with pytest.raises(NotAllowed):
+        members.services.incident_record.add_note(incident_id, TRUSTEE, "Noted for the record")
+    with members.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        assert incident is not None and incident.acknowledged_by is None
+    assert [s.step for s in steps(members)].count("note") == 0
+    assert [a for a, _ in audit(members, "refused acknowledged")] == [TRUSTEE]
+    assert [a for a, _ in audit(members, "refused note")] == [TRUSTEE]
+
+
+def test_an_incident_sent_only_to_the_trustees_can_be_resolved_and_reopened_by_them(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    # No HR officer, and the one coordinator is named in it: it goes to the trustees.
+    members.services.members.import_csv(
+        f"name,slack_user_id,phone,roles,contact,sms_consent\nHana Quill,{HR},,member,slack,no\n")
+    report(slack, kind="other", severity="moderate", what="Crossed a line",
+           people=[member_id(members, "Ada Brightwater")])
+    members.dispatcher().deliver_due()
+    [alert] = dms_to(slack.fake, TRUSTEE)
+    slack.click(alert, ActionId.IN_ACKNOWLEDGE, user_id=TRUSTEE, channel="D0TRUST08")
+    record = open_record(slack, alert, TRUSTEE)
+    assert {ActionId.IN_NOTE, ActionId.IN_RESOLVE, ActionId.IN_FOLLOW_UP} <= action_ids(record)
+    slack.click_in_view(record, ActionId.IN_RESOLVE, user_id=TRUSTEE)
+    form = slack.pushed_view()
+    assert form["callback_id"] == "incident_outcome"
+    assert closes(slack.submit(form, {  # a follow-up the trustee takes on themselves
+        **OUTCOME_ANSWERS, BlockId.FU_WHAT: "Ring them on Friday", BlockId.FU_WHO: TRUSTEE,
+        BlockId.FU_BY: "2026-11-25"}, user_id=TRUSTEE))
+    redrawn = view_of(slack.fake.calls_to("views.update")[-1].params)
+    assert ActionId.IN_REOPEN in action_ids(redrawn)
+    with members.sessions() as session:
+        incident = session.query(Incident).one()
+        assert (incident.status, incident.acknowledged_by, incident.resolved_by) == (
+            IncidentStatus.RESOLVED, TRUSTEE, TRUSTEE)
+        follow_up = session.query(IncidentFollowUp).one()
+    assert follow_up.assignee_slack_id == TRUSTEE
+
+    slack.click_in_view(redrawn, ActionId.IN_REOPEN, user_id=TRUSTEE)
+    slack.submit(slack.pushed_view(), {BlockId.IN_REOPEN_WHY: "They got in touch again"},
+                 user_id=TRUSTEE)
+    members.services.incident_record.mark_follow_up_done(follow_up.id, TRUSTEE)
+    with members.sessions() as session:
+        assert session.query(Incident).one().status is IncidentStatus.ACKNOWLEDGED
+        assert session.query(IncidentFollowUp).one().status is FollowUpStatus.DONE
+    # Ada, named in it, never could.
+    slack.click(alert, ActionId.IN_RECORD, user_id=COORDINATOR, channel="D0COORD01")
+    assert NOT_YOURS in slack.fake.responses[-1].params["text"]
+
+
 # -- reopening -------------------------------------------------------------------------------
 def test_reopening_records_why_and_offers_resolve_again(
     slack: SlackDriver, members: Runtime
@@ -371,6 +433,59 @@ def test_follow_up_reminders_go_on_the_day_then_to_the_leads_until_done(
     assert [s.step for s in steps(members)].count("follow-up reminded") == 2
     assert [(s.step, s.detail) for s in steps(members)][-1] == ("follow-up done",
                                                                 "due 25 Nov")
+
+
+def test_after_downtime_a_follow_up_reminds_once_then_once_a_grace_period(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    incident_id, alert = reported_alert(slack, members)
+    resolve_with_follow_up(slack, alert, COORDINATOR)  # due Wed 25 Nov, 9am
+    records = members.services.incident_record
+    clock.now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # the job was stopped for days
+    assert records.remind_follow_ups() == 1
+    assert records.remind_follow_ups() == 0  # not one for each day missed
+    members.dispatcher().deliver_due()
+    _given, missed = dms_to(slack.fake, COORDINATOR)
+    assert missed["text"].startswith(f"Missed: your follow-up on incident #{incident_id}")
+    assert len([m for m in dms_to(slack.fake, LEAD) if m["text"].startswith("Missed")]) == 1
+    clock.now = datetime(2026, 12, 1, 8, 59, tzinfo=UTC)
+    assert records.remind_follow_ups() == 0
+    clock.advance(minutes=1)  # a grace period on, at the hour it was due
+    assert records.remind_follow_ups() == 1
+    clock.advance(hours=24)
+    assert records.remind_follow_ups() == 1
+    with members.sessions() as session:
+        follow_up = session.query(IncidentFollowUp).one()
+    assert follow_up.next_reminder_at == clock.now + timedelta(hours=24)
+    assert [s.step for s in steps(members)].count("follow-up reminded") == 3
+
+
+def test_the_chase_leaves_out_a_lead_related_to_someone_named_while_another_can_be_chased(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    lee = "U0SAFEG10"
+    members.services.members.import_csv(
+        f"name,slack_user_id,phone,roles,contact,sms_consent\nLee Park,{lee},,"
+        "safeguarding_lead,slack,no\n")
+    Desk(members, slack).declare(LEAD, other=MEMBER)  # Esme and Fin
+    report(slack, kind="safeguarding", severity="moderate", people=[member_id(members, "Fin Rowe")])
+    members.dispatcher().deliver_due()
+    assert dms_to(slack.fake, LEAD) == []
+    [alert] = dms_to(slack.fake, lee)
+    slack.click(alert, ActionId.IN_RESOLVE, user_id=lee, channel="D0SAFEG10")
+    slack.submit(slack.opened_view(), {
+        **OUTCOME_ANSWERS, BlockId.FU_WHAT: "Ring them on Friday", BlockId.FU_WHO: COORDINATOR,
+        BlockId.FU_BY: "2026-11-25"}, user_id=lee)
+    records = members.services.incident_record
+    clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    assert records.remind_follow_ups() == 1
+    clock.advance(hours=24)
+    assert records.remind_follow_ups() == 1  # missed: the leads are chased
+    members.dispatcher().deliver_due()
+    assert dms_to(slack.fake, LEAD) == []
+    assert dms_to(slack.fake, lee)[-1]["text"].startswith("Missed: a follow-up")
+    with members.sessions() as session:
+        assert LEAD not in {r.slack_user_id for r in session.query(Incident).one().recipients}
 
 
 def test_a_reminder_waiting_to_be_sent_is_not_sent_once_the_follow_up_is_done(
@@ -484,3 +599,21 @@ def test_what_is_typed_into_the_record_is_encrypted_at_rest(
     assert not any(typed in v for v in stored for typed in TYPED)
     with members.sessions() as session:  # and read back whole
         assert session.query(IncidentFollowUp).one().what == "Ring them on Friday"
+
+
+def test_working_on_an_open_incident_picks_it_up_and_stops_the_chasing(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    incident_id, alert = reported_alert(slack, members)
+    slack.click(alert, ActionId.IN_NOTE, user_id=LEAD, channel="D0SAFEG05")
+    slack.submit(slack.opened_view(), {BlockId.IN_NOTE: "Noted for the record"}, user_id=LEAD)
+    with members.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        assert incident.status is IncidentStatus.ACKNOWLEDGED
+        assert incident.acknowledged_by == LEAD and incident.next_escalation_at is None
+    clock.advance(minutes=30)
+    assert members.services.incidents.escalate_unacknowledged() == 0  # nobody else is chased
+    members.dispatcher().deliver_due()
+    assert dms_to(slack.fake, COORDINATOR) == []
+    assert any("has picked up your report" in m["text"] for m in dms_to(slack.fake, REPORTER))

@@ -15,8 +15,9 @@ from bot.config import Settings
 from bot.delivery.twilio import TwilioSmsProvider
 from bot.rules.safeguarding import OutcomeForm, Spoken
 from bot.wiring import Runtime, build_runtime
+from handlers.blocks.incidents import NOT_YOURS
 from handlers.ids import ActionId, BlockId
-from storage.models import Incident, IncidentStep
+from storage.models import AuditEntry, Incident, IncidentRecipient, IncidentStep
 from tests.conftest import MEMBERS_CSV, FakeClock, SlackDriver
 from tests.fakes.slack import FakeSlack
 from tests.fakes.twilio import FakeTwilio
@@ -209,6 +210,32 @@ def test_someone_it_was_not_sent_to_cannot_act_on_or_read_it(
     with members.sessions() as session:
         incident = session.query(Incident).one()
         assert incident.status.value == "open" and incident.acknowledged_by is None
+
+
+def test_someone_named_in_it_is_refused_even_if_listed_as_a_recipient(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    ada = member_id(members, "Ada Brightwater")
+    report(slack, kind="safeguarding", severity="moderate", people=[ada])
+    members.dispatcher().deliver_due()
+    [alert] = dms_to(slack.fake, LEAD)
+    with members.sessions.begin() as session:  # as a bug or an old row elsewhere might leave it
+        incident = session.query(Incident).one()
+        session.add(IncidentRecipient(incident_id=incident.id, slack_user_id=COORDINATOR))
+    for action in (ActionId.IN_RECORD, ActionId.IN_ACKNOWLEDGE, ActionId.IN_RESOLVE):
+        slack.click(alert, action, user_id=COORDINATOR, channel="D0COORD01")
+        assert NOT_YOURS in slack.fake.responses[-1].params["text"]
+    assert all(v.params["view"].get("callback_id") != "incident_record"
+               for v in slack.fake.calls_to("views.open"))
+    slack.event({"type": "app_home_opened", "user": COORDINATOR, "tab": "home"})
+    assert "Safeguarding concern" not in json.dumps(
+        slack.fake.calls_to("views.publish")[-1].params["view"])
+    with members.sessions() as session:
+        assert session.query(Incident).one().acknowledged_by is None
+        refusals = [e.action for e in session.query(AuditEntry).filter_by(
+            actor_slack_id=COORDINATOR).order_by(AuditEntry.id)]
+    assert refusals == ["refused read record", "refused acknowledged",
+                        "refused open resolve form"]
 
 
 def test_responders_add_notes_to_the_timeline(slack: SlackDriver, members: Runtime) -> None:

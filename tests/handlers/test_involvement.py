@@ -154,8 +154,11 @@ def test_posting_shows_each_problem_beside_its_field_then_announces_it(
     assert PURPOSE in shown(card) and "£25.50" not in shown(card)
     assert dms_to(slack.fake, ADA, "I'm interested") == []  # not to the one who posted it
     assert dms_to(slack.fake, HANA, "named contact")
+    # A text carries no more than a lock screen should: the kind, never the title.
     [dev_text] = [t.body for t in console_sms.sent]
-    assert "new way to get involved" in dev_text and "£" not in dev_text
+    assert "A new way to get involved: an interview panel." in dev_text
+    assert "Peer worker" not in dev_text and "£" not in dev_text
+    assert "tell a coordinator" in dev_text
 
 
 def test_only_coordinators_may_post_and_others_are_told_who_can(
@@ -262,6 +265,44 @@ def test_a_check_before_comes_at_acceptance_when_the_work_starts_sooner(
         due = {c.stage: c.due_at for c in session.query(WellbeingCheck).all()}
     assert due[CheckStage.BEFORE] == clock.now
     assert due[CheckStage.END] == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+def test_offering_again_after_a_withdrawal_keeps_the_agreement_as_it_stands(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    post(slack, members)
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    slack.click(overview(slack, FIN), ActionId.INV_PAY_DONATE, user_id=FIN)
+    agreed = involvement(members)
+    assert agreed.accepted_at is not None and agreed.payment_choice is PaymentChoice.DONATE
+
+    clock.advance(days=2)
+    slack.click(overview(slack, FIN), ActionId.INV_WITHDRAW, user_id=FIN)
+    slack.click(overview(slack, FIN), ActionId.INV_INTERESTED, user_id=FIN)
+    assert involvement(members).status is InvolvementStatus.INTERESTED
+    deliver(members)
+    again = [m for m in dms_to(slack.fake, ADA, "is interested in") if "agreed to this before"
+             in shown(m)]
+    assert again, "the contact's message says the agreement stands"
+
+    slack.click(overview(slack, ADA), ActionId.INV_OFFER, user_id=ADA)
+    assert "their agreement stands" in said(slack.fake)
+    offered = involvement(members)
+    assert offered.status is InvolvementStatus.OFFERED
+    assert (offered.agreement, offered.offered_at, offered.accepted_at) == (
+        agreed.agreement, agreed.offered_at, agreed.accepted_at)
+    assert offered.payment_choice is PaymentChoice.DONATE
+    assert offered.amount_taken_pence == agreed.amount_taken_pence
+
+    deliver(members)
+    latest = dms_to(slack.fake, FIN, "An offer for you")[-1]
+    assert "the agreement you accepted before, word for word" in shown(latest)
+    slack.click(latest, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    resumed = involvement(members)
+    assert resumed.status is InvolvementStatus.ACCEPTED
+    assert (resumed.agreement, resumed.accepted_at, resumed.payment_choice) == (
+        agreed.agreement, agreed.accepted_at, PaymentChoice.DONATE)
 
 
 # -- pausing and withdrawing ------------------------------------------------------------------
@@ -419,7 +460,8 @@ def test_leaving_ends_it_and_an_anonymous_exit_answer_keeps_no_one(
         kept = shown(row.answers)
     assert FIN not in kept and str(involvement(members).id) not in kept.replace("yes", "")
     assert set(row.answers) == {"went_well", "could_be_better", "recommend", "anything_else"}
-    assert str(raw["received_on"]).startswith("2026-11-23")  # the day only
+    # The month only: the day, beside Ada being told at once who stepped back, would say whose.
+    assert str(raw["received_on"]).startswith("2026-11-01")
     assert count(members, OutboxMessage) == outbox_before  # nobody is told of it
     new_lines = log_lines.lines[lines_before:]
     assert not [line for line in new_lines if FIN in line], new_lines
@@ -427,14 +469,53 @@ def test_leaving_ends_it_and_an_anonymous_exit_answer_keeps_no_one(
     assert not [line for line in new_lines if line.startswith(("bot.", "handlers.",
                                                                  "storage."))], new_lines
 
-    # The forum export shows it from the next day, with no name.
+    # Not in the forum export the next day, nor once November has ended: alone, it would
+    # be Fin's.
     service = members.services.involvement
-    day = (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
-    assert service.exit_answers_between(*day) == []
+    november = (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    assert service.exit_answers_between(*november) == []
     clock.advance(days=1)
-    [answer] = service.exit_answers_between(*day)
-    assert answer.went_well == "Best group I've been to" and answer.anonymous
-    assert answer.received_on == date(2026, 11, 23)
+    assert service.exit_answers_between(*november) == []
+    clock.advance(days=10)
+    assert service.exit_answers_between(*november) == []
+
+
+def send_exit_form(slack: SlackDriver, user: str, went_well: str, identity: str) -> None:
+    slack.command("/involve", "leaving", user_id=user)
+    done = json.loads(slack.submit(slack.opened_view(), {
+        BlockId.EX_WENT_WELL: went_well, BlockId.EX_IDENTITY: identity}, user_id=user).body)
+    assert done["response_action"] == "update", done
+
+
+def test_anonymous_exit_answers_wait_for_the_month_to_end_and_for_two_others(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    accepted(slack, members)
+    send_exit_form(slack, FIN, "Best group I've been to", OptionValue.ANONYMOUS)
+    send_exit_form(slack, ADA, "Good to see people grow", OptionValue.NAMED)
+    service = members.services.involvement
+    november = (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    december = (datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+    # A named answer is shown at once, with its day.
+    [named] = service.exit_answers_between(*november)
+    assert not named.anonymous and named.received_on == date(2026, 11, 23)
+
+    # November has ended with one anonymous answer: it waits for company.
+    clock.advance(days=9)
+    assert [a.anonymous for a in service.exit_answers_between(*november)] == [False]
+    send_exit_form(slack, BRAM, "Kind people", OptionValue.ANONYMOUS)
+    clock.advance(days=8)
+    send_exit_form(slack, HANA, "Well run", OptionValue.ANONYMOUS)
+    assert not [a for a in service.exit_answers_between(*december) if a.anonymous]  # not over
+
+    # December has ended: Fin's November answer comes with December's two, under December,
+    # so nothing shows it was once alone; November never shows it.
+    clock.advance(days=23)  # 2 January
+    assert [a.anonymous for a in service.exit_answers_between(*november)] == [False]
+    shown_ = service.exit_answers_between(*december)
+    assert sorted(a.went_well for a in shown_) == [
+        "Best group I've been to", "Kind people", "Well run"]
+    assert {(a.anonymous, a.received_on) for a in shown_} == {(True, date(2026, 12, 1))}
 
 
 def test_a_named_exit_answer_keeps_the_member_and_is_theirs_to_see(

@@ -30,6 +30,7 @@ from storage.models import (
     SeriousIncident,
 )
 from tests.conftest import FakeClock, SlackDriver
+from tests.handlers.test_declarations import Desk
 from tests.handlers.test_incidents import dms_to, member_id, report
 
 LEAD = "U0SAFEG05"         # Esme: safeguarding lead, gets crisis reports
@@ -232,6 +233,49 @@ def test_with_no_trustee_to_tell_the_lead_is_asked_to_tell_them_another_way(
     assert "no trustees are set up" in step.detail
 
 
+def test_a_trustee_related_to_someone_named_is_told_only_when_no_other_trustee_can_be(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    add_second_trustee(members)
+    Desk(members, slack).declare(TRUSTEE, other=MEMBER)  # Tom and Fin
+    fin = member_id(members, "Fin Rowe")
+    incident_id = reported_and_marked(slack, members, kind="safeguarding", people=[fin])
+    assert dms_to(slack.fake, TRUSTEE) == []
+    assert len(dms_to(slack.fake, UMA)) == 1
+    # Uma steps down: Tom is now the only trustee who can decide, so he is told.
+    add_second_trustee(members, roles="member")
+    clock.advance(hours=24)
+    assert members.services.oversight.remind_trustees() == 1
+    members.dispatcher().deliver_due()
+    [reminder] = dms_to(slack.fake, TRUSTEE)
+    assert reminder["text"].startswith(f"Still to decide: incident #{incident_id}")
+
+
+def test_trustees_who_join_after_it_was_marked_are_told_at_the_next_reminder(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    tom = member_id(members, "Tom Reyes")
+    report(slack, kind="safeguarding", people=[tom])  # Tom, the only trustee, is named in it
+    incident_id = latest_incident(members)
+    assert mark_serious(slack, members).status == 200
+    oversight = members.services.oversight
+    add_second_trustee(members)
+    clock.advance(hours=24)
+    assert oversight.remind_trustees() == 1
+    assert oversight.remind_trustees() == 0
+    members.dispatcher().deliver_due()
+    assert dms_to(slack.fake, TRUSTEE) == []
+    [reminder] = dms_to(slack.fake, UMA)
+    assert reminder["text"].startswith(f"Still to decide: incident #{incident_id}")
+    assert ActionId.SI_DECIDE in buttons(reminder)
+    answer = decide(slack, reminder, {BlockId.CD_DECISION: "not_reported",
+                                      BlockId.CD_REASON: "No lasting harm"}, user=UMA)
+    assert answer["response_action"] == "update"
+    assert serious_row(members, incident_id).decided_by == UMA
+    [step] = steps(members, incident_id, "trustees reminded")
+    assert step.detail == "reminder 1, to 1 trustee(s)"
+
+
 # -- the trustees' side ------------------------------------------------------------------------
 def test_a_trustee_acknowledges_and_every_copy_says_so(
     slack: SlackDriver, members: Runtime
@@ -349,7 +393,14 @@ def test_the_decision_stops_reminders_redraws_every_copy_and_tells_the_lead(
         BlockId.CD_DECISION: "reported", BlockId.CD_REPORTED_ON: "2026-11-24",
         BlockId.CD_REFERENCE: "CC-77321"})
     assert answer["response_action"] == "update"
+    # Decided from the message, not the record: told it is saved, and shown no words from
+    # the report unless they choose to open the record (which is audited).
     assert answer["view"]["callback_id"] == CallbackId.INCIDENT_RECORD
+    saved = json.dumps(answer["view"])
+    assert "Open the record" in saved and "What happened" not in saved
+    with members.sessions() as session:
+        assert not session.query(AuditEntry).filter_by(
+            actor_slack_id=TRUSTEE, action="read record").count()
     serious = serious_row(members, incident_id)
     assert serious.decision is CharityDecision.REPORTED
     assert serious.reported_on == date(2026, 11, 24) and serious.reference == "CC-77321"

@@ -134,6 +134,7 @@ def test_deciding_to_refer_records_the_referral_and_shows_the_record_again(
     assert done.status == 200 and not done.body  # the form closes...
     update = slack.fake.calls_to("views.update")[-1].params
     assert update["view_id"] == "V0ROOT"  # ...and the record beneath is drawn again
+    assert "reference ASC-4471" in json.dumps(update["view"])  # with the council's reference
     with members.sessions() as session:
         check = session.get(SafeguardingCheck, crisis)
         assert check is not None

@@ -1,5 +1,6 @@
 """state shared by every process: which one schedules and when its dispatcher last ran (for
-/healthz and `coprod status`), and wrong case codes counted across processes
+/healthz and `coprod status`), and wrong case codes counted across processes; an outbox target
+long enough for an update of any copy ("outbox:" and a key of up to 200 characters)
 
 Revision ID: 0018
 Revises: 0017
@@ -18,6 +19,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # SQLite doesn't enforce a VARCHAR's length, and rebuilding the table there would drop it
+    # under its foreign keys (outbox_concerns): only other databases need the change.
+    if op.get_bind().dialect.name != 'sqlite':
+        op.alter_column('outbox', 'target', existing_type=sa.String(length=64),
+                        type_=sa.String(length=210), existing_nullable=False)
     op.create_table('case_code_misses',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('asker_digest', sa.String(length=64), nullable=False),
@@ -38,6 +44,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != 'sqlite':
+        op.alter_column('outbox', 'target', existing_type=sa.String(length=210),
+                        type_=sa.String(length=64), existing_nullable=False)
     op.drop_table('scheduler_state')
     with op.batch_alter_table('case_code_misses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_code_misses_at'))

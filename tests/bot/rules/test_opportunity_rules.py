@@ -25,11 +25,14 @@ from bot.rules.opportunities import (
     Recommend,
     UseVerdict,
     amount_taken,
+    anonymous_releases,
     check_exit,
     checks_when_ended,
     fee_due_pence,
+    month_of,
     next_status,
     offer_words,
+    opportunity_text,
     parse_pounds,
     pounds,
     story_use,
@@ -176,3 +179,32 @@ def test_every_exit_question_may_be_left_out() -> None:
     assert set(check_exit(ExitForm(went_well="x" * 2001))) == {"went_well"}
     assert ExitForm(went_well=" Kind ").answers() == {
         "went_well": "Kind", "could_be_better": "", "anything_else": "", "recommend": None}
+
+
+OCT, NOV, DEC, JAN = date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)
+
+
+@pytest.mark.parametrize(("counts", "this_month", "released"), [
+    ({NOV: 3}, NOV, {}),                              # the month hasn't ended
+    ({NOV: 3}, DEC, {NOV: NOV}),                      # ended, with three: shown
+    ({NOV: 1}, DEC, {}),                              # alone: held
+    ({NOV: 1, DEC: 2}, JAN, {NOV: DEC, DEC: DEC}),    # folded into the next month
+    ({OCT: 1, NOV: 1, DEC: 5}, JAN, {OCT: DEC, NOV: DEC, DEC: DEC}),
+    ({OCT: 4, NOV: 2}, JAN, {OCT: OCT}),              # November waits for December
+    ({OCT: 2, DEC: 1}, DEC, {}),                      # December's doesn't count yet
+])
+def test_anonymous_exit_answers_are_shown_three_at_a_time_for_months_that_have_ended(
+    counts: dict[date, int], this_month: date, released: dict[date, date]
+) -> None:
+    assert anonymous_releases(counts, this_month) == released
+
+
+def test_an_answer_is_dated_by_its_month() -> None:
+    assert month_of(date(2026, 11, 23)) == NOV
+
+
+@pytest.mark.parametrize("kind", list(OpportunityKind))
+def test_a_text_about_an_opportunity_names_its_kind_only(kind: OpportunityKind) -> None:
+    words = opportunity_text(kind)
+    assert words.startswith("A new way to get involved: ") and "tell a coordinator" in words
+    assert len(words) <= 140
