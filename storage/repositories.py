@@ -208,6 +208,14 @@ class OutboxRepository:
     def get_by_delivered_ref(self, ref: str) -> OutboxMessage | None:
         return self.session.scalar(select(OutboxMessage).where(OutboxMessage.delivered_ref == ref))
 
+    def last_texted(self, member_id: int, rsvp_for: str) -> datetime | None:
+        """When a text inviting this member to `rsvp_for` last went."""
+        return self.session.scalar(
+            select(func.max(OutboxMessage.sent_at))
+            .where(OutboxMessage.channel == OutboxChannel.SMS)
+            .where(OutboxMessage.target == str(member_id))
+            .where(OutboxMessage.rsvp_for == rsvp_for))
+
     def invitations_to(self, member_id: int, limit: int = 50) -> list[str]:
         """What the texts sent to this member invited them to (their `rsvp_for`), each once,
         the most recently texted first."""

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -204,13 +204,23 @@ class RotaService:
             return ChangeOutcome(Outcome.WAITING, self.desk.view_of(found))
 
     def _offer_next(self, book: NoticeBook, found: GroupSession) -> None:
-        """A freed place goes first to the next person waiting, for a short time."""
-        offer = next_offer(waiting(found.waiting), places=found.facilitator_places,
-                           taken=len(found.facilitators), starts_at=found.starts_at,
-                           now=book.now)
-        if offer is None:
+        """A freed place goes first to the next person waiting, for a short time - the next
+        who could take it: a place is never held for someone still missing their induction
+        (they stay on the list, and are passed over this time)."""
+        session = object_session(found)
+        for _ in range(len(found.waiting)):
+            offer = next_offer(waiting(found.waiting), places=found.facilitator_places,
+                               taken=len(found.facilitators), starts_at=found.starts_at,
+                               now=book.now)
+            if offer is None:
+                return
+            entry = next(w for w in found.waiting if w.member_id == offer.member_id)
+            if session is None or induction_missing(
+                    session, entry.member, self.settings.facilitator_induction) is None:
+                break
+            entry.declined = True  # passed over for this place
+        else:
             return
-        entry = next(w for w in found.waiting if w.member_id == offer.member_id)
         entry.offered_until = offer.until
         if not offer.in_time:
             entry.declined = True  # too close to the start: the place opens to everyone

@@ -175,11 +175,15 @@ class TextingService:
         (a confirmation, or a question asking which). None: the team should read it."""
         texting = TextingRepository(session)
         invitations = self.open_invitations(session, member)
-        standing = self._standing(texting.question_for(member.id), now)
-        if standing is None:
-            numbered = self._numbered(session, member, body)
-            if numbered is not None:
-                return numbered
+        question = texting.question_for(member.id)
+        standing = self._standing(question, now)
+        # A number answers the check texted last (a wellbeing check's "reply 1, 2 or 3"),
+        # unless our "which one?" question came after it.
+        numbered = self._numbered(session, member, body,
+                                  after=question.asked_at if standing and question else None)
+        if numbered is not None:
+            texting.forget_question(member.id)
+            return numbered
         decision = decide_answer(body, invitations, standing,
                                  now.astimezone(self.settings.timezone).date())
         if isinstance(decision, Answer):
@@ -222,15 +226,21 @@ class TextingService:
                 found.append(invitation)
         return found
 
-    def _numbered(self, session: Session, member: Member, body: str) -> str | None:
+    def _numbered(self, session: Session, member: Member, body: str, *,
+                  after: datetime | None = None) -> str | None:
         """A number answering the question we last asked by number (a wellbeing check's
-        "Reply 1, 2 or 3"): the line to text back; None when it answers none."""
+        "Reply 1, 2 or 3"): the line to text back; None when it answers none, or (`after`)
+        when that check was texted before our last "which one?" question."""
         number = chosen_number(body)
         asked = self.open_invitations(session, member, numbered=True) \
             if number is not None else []
         if number is None or not asked:
             return None
         rsvp = asked[0].rsvp
+        if after is not None:
+            texted = OutboxRepository(session).last_texted(member.id, rsvp.stored)
+            if texted is None or texted <= after:
+                return None
         answer = self.rsvp_desks[rsvp.subject].numbered
         if answer is None:
             return None

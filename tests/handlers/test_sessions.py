@@ -295,6 +295,27 @@ def test_a_freed_place_is_offered_to_the_waiting_list_first(
     assert view.waiting == 0
 
 
+def test_a_freed_place_is_not_held_for_someone_still_missing_their_induction(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    # Gus is a facilitator who hasn't done the boundaries training yet.
+    members.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        "Gus Ferreira,U0GUSF009,,facilitator,slack,no\n")
+    session_id = make_session(members, clock, places=2)
+    rota = members.services.rota
+    rota.claim(session_id, COORDINATOR)
+    rota.claim(session_id, FACILITATOR)
+    rota.join_waiting_list(session_id, "U0GUSF009")
+    rota.join_waiting_list(session_id, EXPIRED)  # Cleo, inducted, behind him
+
+    rota.release(session_id, FACILITATOR)
+    deliver(members)
+    assert dms_to(slack.fake, "U0GUSF009") == []  # nothing held for a place he couldn't take
+    [offer] = [json.loads(m) for m in dms_to(slack.fake, EXPIRED)]
+    assert "A facilitator place has come up" in offer["text"]
+
+
 def test_an_offer_not_taken_in_time_opens_the_place(
     members: Runtime, clock: FakeClock
 ) -> None:
