@@ -54,14 +54,18 @@ class BadInput(ValueError):
     """Something typed on the command line that can't be used; the message says what."""
 
 
-def export_days(since: str, until: str, today: date) -> tuple[date, date]:
-    """The first and last day asked for: by default the tax year so far (from 6 April)."""
+def export_days(since: str, until: str, today: date,
+                status: Statuses = Statuses.APPROVED) -> tuple[date | None, date]:
+    """The first and last day asked for. By default the tax year so far (from 6 April); but
+    for claims still to pay, no first day: one approved before 6 April is still owed."""
     try:
         last = date.fromisoformat(until) if until else today
-        first = date.fromisoformat(since) if since else tax_year_days(tax_year_of(last))[0]
+        first = (date.fromisoformat(since) if since
+                 else None if status is Statuses.APPROVED
+                 else tax_year_days(tax_year_of(last))[0])
     except ValueError:
         raise BadInput("Please give dates like 2026-04-06 for --since and --until.") from None
-    if first > last:
+    if first is not None and first > last:
         raise BadInput(f"--since ({first}) is after --until ({last}); please swap them.")
     return first, last
 
@@ -86,18 +90,21 @@ def csv_row(row: FinanceRow, on: date) -> list[str | int]:
 def export(
     out: Annotated[Path, typer.Option("--out", help="Where to write the CSV.")],
     since: Annotated[str, typer.Option(
-        "--since", help="First day, e.g. 2026-04-06 (default: 6 April just gone).")] = "",
+        "--since", help="First day, e.g. 2026-04-06 (default: 6 April just gone; for "
+                        "--status approved, no first day: every approved claim not yet "
+                        "paid, however old).")] = "",
     until: Annotated[str, typer.Option(
         "--until", help="Last day, inclusive (default: today).")] = "",
     status: Annotated[Statuses, typer.Option(
         "--status", help="approved (to pay), paid, or all claims.")] = Statuses.APPROVED,
 ) -> None:
     """Write the claims finance needs (amounts, names, what for, who approved, and the
-    person's payment choice) as a CSV. Keep it as you keep the accounts."""
+    person's payment choice) as a CSV. Keep it as you keep the accounts. By default: every
+    approved claim not yet paid, whenever it was made."""
     try:
         settings = load_settings()
         tz = settings.timezone
-        first, last = export_days(since, until, datetime.now(tz).date())
+        first, last = export_days(since, until, datetime.now(tz).date(), status)
     except (SettingsError, BadInput) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -110,7 +117,7 @@ def export(
     try:
         upgrade(runtime.engine)
         rows = runtime.services.expenses.finance_rows(
-            datetime.combine(first, time.min, tzinfo=tz),
+            datetime.combine(first, time.min, tzinfo=tz) if first else None,
             datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz), EXPORTED[status])
     except OperationalError:
         typer.echo("The database at DATABASE_URL could not be opened.", err=True)
@@ -125,4 +132,5 @@ def export(
     except OSError as error:
         typer.echo(f"Couldn't write {out}: {error.strerror or error}.", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"Wrote {len(rows)} {status.value} claim(s) from {first} to {last} to {out}.")
+    days = f"from {first} to {last}" if first else f"made up to {last}"
+    typer.echo(f"Wrote {len(rows)} {status.value} claim(s) {days} to {out}.")

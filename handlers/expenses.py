@@ -12,7 +12,7 @@ from bot.rules.expenses import ClaimField, ClaimForm
 from bot.rules.involvement import ClaimKind, ClaimStatus
 from bot.rules.roles import NotAllowed
 from bot.services import Services
-from bot.services.expenses import ClaimGone, InvalidClaim, OwnClaim
+from bot.services.expenses import ClaimGone, FeeNoLongerFits, InvalidClaim, OwnClaim
 from handlers import payloads
 from handlers.blocks import expenses as blocks
 from handlers.blocks.text import section
@@ -38,6 +38,10 @@ COORDINATORS_ONLY = ("Only a coordinator can look at claims. To claim expenses o
                      "use `/involve claim`.")
 OWN_CLAIM = "That's your own claim, so another coordinator needs to decide it."
 CLAIM_GONE = "That claim isn't there any more."
+FEE_NO_LONGER_FITS = ("This fee claim is more than is left of the fee as agreed now (their "
+                      "payment choice may have changed since they claimed, or other fee claims "
+                      "were approved first), so it can't be approved as it is. Please have a "
+                      "word with them: they can claim again for what's left.")
 NOTHING_TO_ANSWER = ("That question has been answered already, or the claim has moved on: "
                      "nothing more is needed. Thank you.")
 
@@ -126,6 +130,9 @@ def handle_decision(ack: Ack, body: dict, action: dict, respond: Respond,
                                          DECISIONS[ActionId(action["action_id"])])
     except (NotAllowed, OwnClaim, ClaimGone) as refused:
         say_privately(respond, _refusal(refused))
+        return
+    except FeeNoLongerFits:
+        say_privately(respond, FEE_NO_LONGER_FITS)
         return
     payload = blocks.claim_card(claim, services.settings.timezone)
     respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])

@@ -28,6 +28,7 @@ from bot.services.involvement import (
     InvolvementView,
     NotNow,
     OpportunityClosed,
+    PaymentChosen,
     UseRefused,
 )
 from handlers import payloads
@@ -122,10 +123,12 @@ def refusal_words(error: Exception) -> str:
         return NOT_LISTED if error.needed is Role.MEMBER else f"{error} Please ask one."
     if isinstance(error, UseRefused):
         return blocks.refused_use_words(error.verdict)
+    if isinstance(error, PaymentChosen):
+        return blocks.payment_chosen_words(error.choice)
     return GONE
 
 
-REFUSALS = (NotNow, OpportunityClosed, NotAllowed, UseRefused, InvolvementGone)
+REFUSALS = (NotNow, OpportunityClosed, NotAllowed, UseRefused, PaymentChosen, InvolvementGone)
 
 
 # -- /involve and its words -------------------------------------------------------------------
@@ -230,6 +233,9 @@ def handle_take_less_button(ack: Ack, body: dict, client: WebClient, respond: Re
         view = services.involvement.yours(payloads.actor(body), payloads.button_number(body))
     except REFUSALS as refusal:
         say_privately(respond, refusal_words(refusal))
+        return
+    if view.payment_choice is not None:  # a button from before the choice was made
+        say_privately(respond, blocks.payment_chosen_words(view.payment_choice))
         return
     open_form(client, body, blocks.take_less_form(view))
 

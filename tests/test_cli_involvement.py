@@ -28,9 +28,9 @@ def run(database_url: str, members: Runtime) -> CliRunner:
 
 @pytest.fixture
 def three_claims(members: Runtime) -> list[int]:
-    """Fin's expenses (approved), Fin's fee, donated (paid), Bram's expenses (waiting)."""
+    """Fin's expenses (approved), Fin's fee, taking less (paid), Bram's expenses (waiting)."""
     expenses = members.services.expenses
-    fins = agreed_work(members, MEMBER, choice=PaymentChoice.DONATE)
+    fins = agreed_work(members, MEMBER, choice=PaymentChoice.TAKE_LESS, taken_pence=5000)
     brams = agreed_work(members, FACILITATOR, title="=Consultation")
     made = [
         expenses.claim(MEMBER, ClaimForm(fins, ClaimKind.EXPENSES, "12.50", "Bus fares")).id,
@@ -67,7 +67,7 @@ def test_the_export_has_what_finance_needs(run: CliRunner, three_claims: list[in
     _, *rows = rows_of(every)
     assert [r[0] for r in rows] == [str(c) for c in three_claims]
     fee = rows[1]
-    assert fee[4:] == ["The agreed fee", "50.00", "", "paid", "Ada Brightwater", "donate"]
+    assert fee[4:] == ["The agreed fee", "50.00", "", "paid", "Ada Brightwater", "take less"]
     waiting = rows[2]
     # Words a spreadsheet would run as a formula stay words; nobody approved it yet.
     assert waiting[2:4] == ["Bram Okonkwo", "'=Consultation"]
@@ -82,6 +82,24 @@ def test_the_export_has_what_finance_needs(run: CliRunner, three_claims: list[in
     assert run.invoke(involvement_cli, ["export", "--out", str(before), "--until",
                                         "2026-11-22", "--status", "all"]).exit_code == 0
     assert rows_of(before) == [COLUMNS]
+
+
+def test_by_default_every_approved_claim_still_to_pay_is_exported_however_old(
+    run: CliRunner, three_claims: list[int], tmp_path: Path
+) -> None:
+    # Fin's expenses were approved on 23 November 2026: still unpaid after 6 April 2027.
+    out = tmp_path / "to-pay.csv"
+    result = run.invoke(involvement_cli, ["export", "--out", str(out), "--until", "2027-05-01"])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 approved claim(s) made up to 2027-05-01" in result.output
+    assert [r[0] for r in rows_of(out)[1:]] == [str(three_claims[0])]
+    # Other statuses keep the tax year so far.
+    every = tmp_path / "all.csv"
+    assert run.invoke(involvement_cli, ["export", "--out", str(every), "--status", "all",
+                                        "--until", "2027-05-01"]).exit_code == 0
+    assert rows_of(every) == [COLUMNS]
+    helped = run.invoke(involvement_cli, ["export", "--help"], terminal_width=200)
+    assert "every approved claim not yet paid" in " ".join(helped.output.split())
 
 
 @pytest.mark.parametrize(

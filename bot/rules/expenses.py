@@ -38,7 +38,9 @@ PAYMENT_CHOICE_FOR_FINANCE: dict[PaymentChoice, str] = {
     PaymentChoice.DECLINE: "decline",
 }
 
-_AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.(\d{1,2}))?$")
+# Up to £9,999,999.99 as typed: anything longer is no amount (and a forged one thousands of
+# digits long never reaches int(), which refuses them).
+_AMOUNT = re.compile(r"^(\d{1,3}(,\d{3}){1,2}|\d{1,7})(\.(\d{1,2}))?$")
 
 
 class ClaimField(enum.StrEnum):
@@ -85,13 +87,23 @@ def pounds(pence: int) -> str:
 
 def fee_room(recompense: Recompense, agreed_pence: int | None, choice: PaymentChoice | None,
              taken_pence: int | None, claimed_pence: int) -> FeeRoom:
-    """What is left of the fee agreed in advance, or the amount they chose to take, once the
-    fee already claimed for the same work is counted."""
+    """What is left of the fee agreed in advance, or the lesser amount they chose to take, once
+    the fee already claimed for the same work is counted. Only a choice to take it (all or
+    less) leaves a fee to claim: donated or declined, there is none; not yet chosen, the
+    choice comes first."""
     if recompense is not Recompense.FEE or not agreed_pence:
         return FeeRoom(None, "There's no fee agreed for this one: you can claim expenses.")
+    if choice is None:
+        return FeeRoom(None, "Please choose what you'd like to do with the fee first: take it, "
+                             "take less, have it donated to the charity, or decline it. The "
+                             "buttons are on your offer (see `/involve`).")
     if choice is PaymentChoice.DECLINE:
         return FeeRoom(None, "You chose not to take the fee for this one. If you've changed "
                              "your mind, that's fine: please talk to a coordinator.")
+    if choice is PaymentChoice.DONATE:
+        return FeeRoom(None, "You chose to have the fee donated to the charity, so there's no "
+                             "fee to claim for this one. If you've changed your mind, that's "
+                             "fine: please talk to a coordinator.")
     ceiling = agreed_pence
     if choice is PaymentChoice.TAKE_LESS and taken_pence is not None:
         ceiling = min(agreed_pence, taken_pence)
@@ -99,6 +111,12 @@ def fee_room(recompense: Recompense, agreed_pence: int | None, choice: PaymentCh
     if left == 0:
         return FeeRoom(None, "The whole fee agreed for this one has already been claimed.")
     return FeeRoom(left)
+
+
+def fee_fits(room: FeeRoom, amount_pence: int) -> bool:
+    """Whether a fee claim of this amount fits in what is left of the fee (checked again as it
+    is approved: the choice or the amount taken may have changed since it was claimed)."""
+    return room.left_pence is not None and amount_pence <= room.left_pence
 
 
 def claimed_pence(form: ClaimForm, fee: FeeRoom) -> int | None:

@@ -21,6 +21,7 @@ from bot.rules.involvement import (
     PaymentChoice,
     Recompense,
 )
+from bot.rules.roles import Role
 
 OK_TO_SAY_NO = "It's OK to say no, to stop or to withdraw at any time."
 PAID = (Recompense.FEE, Recompense.VOUCHER)  # the kinds of recompense with an amount
@@ -29,6 +30,15 @@ PAID = (Recompense.FEE, Recompense.VOUCHER)  # the kinds of recompense with an a
 WORK_STARTS = time(10, 0)
 WORK_ENDS = time(17, 0)
 MOST_POUNDS = 10_000  # above this an amount is surely a slip of the keyboard
+# Who may be an opportunity's named contact, and stays it only while they hold one of these.
+CONTACT_ROLES = frozenset({Role.COORDINATOR, Role.HR_OFFICER})
+
+
+def may_be_contact(roles: frozenset[Role]) -> bool:
+    """Whether someone with these roles may be (or go on being) a named contact: the contact
+    sees who is interested and hears when someone asks for support, so losing the role that
+    qualified them ends it, and the coordinators hear instead."""
+    return bool(roles & CONTACT_ROLES)
 
 
 # -- money as people type it ------------------------------------------------------------------
@@ -401,14 +411,37 @@ def wellbeing_due(accepted_at: datetime, starts_at: datetime | None, ends_at: da
 
 def checks_when_ended(ended_at: datetime, planned: dict[CheckStage, datetime],
                       follow_up_days: int) -> dict[CheckStage, datetime | None]:
-    """Unsent checks once the work is marked ended: the end check now (if it was later), the
-    follow-up some days after, and no check "before" any more (None: drop it)."""
+    """Unsent checks once the work is marked ended: the end check now, the follow-up some days
+    after it (or as planned, when the end check has gone and that is still to come), and no
+    check "before" any more (None: drop it). A check left past its day (the work was paused
+    then) is never kept there: the sender skips checks long past due, and it would be lost."""
     follow_up = ended_at + timedelta(days=follow_up_days)
+    planned_follow_up = planned.get(CheckStage.FOLLOW_UP)
+    keep_follow_up = (CheckStage.END not in planned and planned_follow_up is not None
+                      and ended_at <= planned_follow_up <= follow_up)
     moved: dict[CheckStage, datetime | None] = {
-        CheckStage.END: min(planned.get(CheckStage.END, ended_at), ended_at),
-        CheckStage.FOLLOW_UP: min(planned.get(CheckStage.FOLLOW_UP, follow_up), follow_up)}
+        CheckStage.END: ended_at,
+        CheckStage.FOLLOW_UP: planned_follow_up if keep_follow_up else follow_up}
     if CheckStage.BEFORE in planned and planned[CheckStage.BEFORE] > ended_at:
         moved[CheckStage.BEFORE] = None
+    return moved
+
+
+def checks_when_resumed(resumed_at: datetime, planned: dict[CheckStage, datetime],
+                        follow_up_days: int) -> dict[CheckStage, datetime]:
+    """Unsent end and follow-up checks whose day passed while the work was paused: the end
+    check now and the follow-up some days after (the sender skips checks long past due, so
+    left where they were they would be lost). Checks still to come keep their day; the check
+    "before" is not asked once the work has begun, so it is left as it is."""
+    follow_up = resumed_at + timedelta(days=follow_up_days)
+    moved: dict[CheckStage, datetime] = {}
+    end = planned.get(CheckStage.END)
+    if end is not None and end < resumed_at:
+        moved[CheckStage.END] = resumed_at
+    after = planned.get(CheckStage.FOLLOW_UP)
+    if after is not None and (after < resumed_at or (CheckStage.END in moved
+                                                     and after < follow_up)):
+        moved[CheckStage.FOLLOW_UP] = follow_up
     return moved
 
 

@@ -49,14 +49,20 @@ class PolicyDraft:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_no_nul(text).split())
+
+
+def _no_nul(text: str) -> str:
+    """Without NUL characters, which PostgreSQL refuses in text (only a forged form has any)."""
+    return text.replace("\x00", "")
 
 
 def check_policy(draft: PolicyDraft, known_keys: Iterable[str]) -> PolicyDraft:
     """The draft made tidy, or InvalidPolicy saying what to change. A new version may leave
     its title empty: it keeps the one it had (filled in by the caller)."""
     errors: dict[str, str] = {}
-    title, link, summary = _one_line(draft.title), draft.link.strip(), draft.summary.strip()
+    title, link, summary = (_one_line(draft.title), _no_nul(draft.link).strip(),
+                            _no_nul(draft.summary).strip())
     if draft.version_of is not None and draft.version_of not in set(known_keys):
         errors[PolicyField.VERSION_OF] = "That policy isn't there any more: please choose again."
     if not title and draft.version_of is None:

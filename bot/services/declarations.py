@@ -42,11 +42,15 @@ READER_ROLES = (Role.HR_OFFICER, Role.COORDINATOR, Role.TRUSTEE)
 # -- what declarations tell people (drawn by handlers/blocks/declarations.py) -----------------
 class DeclarationToReader(Notice):
     """A declaration, to each of its readers, with the workflow's buttons; every copy is
-    redrawn at each step."""
+    redrawn at each step. `to` and `role`: the reader the copy went to and the role it went to
+    them as, so a copy is drawn in full only while they still hold it (None: a copy from
+    before copies named their recipient)."""
 
     kind = "declarations.request"
     identity = ("declaration_id",)
     declaration_id: int
+    to: str | None = None
+    role: Role | None = None
 
 
 class DeclarationStep(Notice):
@@ -115,11 +119,12 @@ class DeclarationsService:
                 words=form.words.strip(), status=RequestStatus.REQUESTED, created_at=now)
             session.add(declaration)
             session.flush()
-            readers = _readers(session, declaration)
+            role, readers = _readers_as(session, declaration)
             book = NoticeBook(session, now)
             for reader in readers:
                 book.to_slack_user(reader.slack_user_id,
-                                   DeclarationToReader(declaration_id=declaration.id),
+                                   DeclarationToReader(declaration_id=declaration.id,
+                                                       to=reader.slack_user_id, role=role),
                                    about=_named(declaration))
             if not readers:
                 log.warning("declaration %d has nobody to go to", declaration.id)
@@ -161,6 +166,23 @@ class DeclarationsService:
                 raise NoticeGone(declaration_id)
             return _view(session, declaration)
 
+    def view_for(self, declaration_id: int, reader: str | None,
+                 role: Role | None) -> DeclarationView | None:
+        """A declaration as a reader's copy shows it now; None once that reader no longer
+        holds the role it went to them as, or is named in it (a copy naming nobody is drawn
+        as it always was)."""
+        with self.sessions() as session:
+            declaration = session.get(Declaration, declaration_id)
+            if declaration is None:
+                raise NoticeGone(declaration_id)
+            if reader is not None:
+                member = MemberRepository(session).get_by_slack_id(reader)
+                if (member is None or member.id in _named(declaration)
+                        or (role is not None and role not in member.role_set)
+                        or (role is None and not member.role_set & set(READER_ROLES))):
+                    return None
+            return _view(session, declaration)
+
 
 def related_member_ids(session: Session, member_ids: Iterable[int]) -> set[int]:
     """Members with a declared relationship with any of these members: those who declared one
@@ -198,12 +220,22 @@ def _named(declaration: Declaration) -> list[int]:
 
 
 def _readers(session: Session, declaration: Declaration) -> list[Reader]:
-    """Its readers by current roles: the HR officers, or, when none is left once the declarer
-    and the other person are left out, the coordinators, then the trustees."""
+    return _readers_as(session, declaration)[1]
+
+
+def _readers_as(session: Session, declaration: Declaration) -> tuple[Role | None, list[Reader]]:
+    """Its readers by current roles, and the role they read it as: the HR officers, or, when
+    none is left once the declarer and the other person are left out, the coordinators, then
+    the trustees."""
     holders = MemberRepository(session)
-    groups = [[Reader(m.id, m.slack_user_id) for m in holders.list_with_role(role)
-               if m.slack_user_id] for role in READER_ROLES]
-    return declaration_readers(groups, set(_named(declaration)))
+    left_out = set(_named(declaration))
+    for role in READER_ROLES:
+        group = [Reader(m.id, m.slack_user_id) for m in holders.list_with_role(role)
+                 if m.slack_user_id]
+        readers = declaration_readers([group], left_out)
+        if readers:
+            return role, readers
+    return None, []
 
 
 def _view(session: Session, declaration: Declaration) -> DeclarationView:

@@ -26,6 +26,7 @@ from bot.rules.expenses import (
     check_claim,
     claim_step,
     claimed_pence,
+    fee_fits,
     fee_room,
     pounds,
     tax_year_days,
@@ -52,11 +53,14 @@ CLAIMS_KEPT_DAYS = 6 * 365
 # -- what expenses tell people (drawn by handlers/blocks/expenses.py) --------------------------
 class ClaimToCoordinators(Notice):
     """A claim, to each coordinator but the person claiming, with Approve / Ask a question;
-    every copy is redrawn as the claim moves on."""
+    every copy is redrawn as the claim moves on. `to`: the coordinator the copy went to, so a
+    copy is drawn in full only while they still coordinate (None: a copy from before copies
+    named their recipient)."""
 
     kind = "expenses.claim"
     identity = ("claim_id",)
     claim_id: int
+    to: str | None = None
 
 
 class ClaimQuestion(Notice):
@@ -112,6 +116,11 @@ class ClaimGone(LookupError):
 
 class OwnClaim(Exception):
     """A coordinator acting on their own claim: another coordinator decides it."""
+
+
+class FeeNoLongerFits(Exception):
+    """A fee claim that no longer fits the fee as agreed now (the person's payment choice, or
+    the amount they take, changed since, or other fee claims were approved first)."""
 
 
 @dataclass(frozen=True)
@@ -186,8 +195,9 @@ class ExpensesService:
         now = self.clock()
         with self.sessions.begin() as session:
             member = _member(session, slack_user_id)
-            work = {i.id: i for i in _agreed_work(session, member)}
-            involvement = work.get(form.involvement_id) if form.involvement_id else None
+            # Locked before the fee left is worked out: two claims at once can't both take it.
+            involvement = (_agreed(session, member, form.involvement_id)
+                           if form.involvement_id is not None else None)
             if form.involvement_id is not None and involvement is None:
                 raise InvalidClaim({"involvement": "Please choose work from the list."})
             fee = _fee_room(session, involvement) if involvement else FeeRoom(None)
@@ -204,7 +214,7 @@ class ExpensesService:
             book = NoticeBook(session, now)
             coordinators = _coordinators_for(session, member)
             for slack_id in coordinators:
-                book.to_slack_user(slack_id, ClaimToCoordinators(claim_id=claim.id),
+                book.to_slack_user(slack_id, ClaimToCoordinators(claim_id=claim.id, to=slack_id),
                                    about=[member.id])
             if not coordinators:
                 log.warning("claim %d has no coordinator to go to", claim.id)
@@ -229,7 +239,7 @@ class ExpensesService:
         answer = _checked_words(words, "answer")
         now = self.clock()
         with self.sessions.begin() as session:
-            claim, work = _claim(session, claim_id)
+            claim, work = _claim(session, claim_id, lock=True)
             step = claim_step(claim.status, ClaimStatus.CLAIMED)
             if work.member.slack_user_id != slack_user_id or step is None:
                 raise ClaimGone(claim_id)
@@ -265,13 +275,20 @@ class ExpensesService:
 
     def _step(self, claim_id: int, actor: str, to: ClaimStatus, question: str = "") -> ClaimView:
         """A coordinator's step; every coordinator's copy is redrawn and the person is told. A
-        step that changes nothing (approving twice) tells nobody."""
+        step that changes nothing (approving twice) tells nobody. A fee claim is approved only
+        while it still fits the fee (FeeNoLongerFits otherwise)."""
         now = self.clock()
         with self.sessions.begin() as session:
-            claim, work = self._for_coordinator(session, claim_id, actor)
+            # The claim is locked first: approving and asking at once, one waits for the other.
+            claim, work = self._for_coordinator(session, claim_id, actor, lock=True)
             step = claim_step(claim.status, to)
             if step is None:
                 return _view(claim, work)
+            if step is ClaimStatus.APPROVED and claim.kind is ClaimKind.FEE:
+                session.refresh(work, with_for_update=True)
+                if not fee_fits(_fee_room(session, work, counted_only=True, besides=claim.id),
+                                claim.amount_pence):
+                    raise FeeNoLongerFits(claim_id)
             claim.status = step
             if step is not ClaimStatus.PAID:
                 # Who asked (their answer goes back to them), then who approved.
@@ -293,11 +310,11 @@ class ExpensesService:
             log.info("claim %d: %s", claim.id, step.value)
             return _view(claim, work)
 
-    def _for_coordinator(self, session: Session, claim_id: int,
-                         actor: str) -> tuple[ExpenseClaim, Involvement]:
+    def _for_coordinator(self, session: Session, claim_id: int, actor: str,
+                         lock: bool = False) -> tuple[ExpenseClaim, Involvement]:
         """Only a coordinator (now) may act on a claim, and never on their own."""
         require_coordinator(session, actor)
-        claim, work = _claim(session, claim_id)
+        claim, work = _claim(session, claim_id, lock=lock)
         if work.member.slack_user_id == actor:
             raise OwnClaim(claim_id)
         return claim, work
@@ -358,6 +375,15 @@ class ExpensesService:
             except ClaimGone as gone:
                 raise NoticeGone(claim_id) from gone
 
+    def claim_view_for(self, claim_id: int, coordinator: str | None) -> ClaimView | None:
+        """The claim as a coordinator's copy shows it now; None once the copy's recipient no
+        longer coordinates (a copy naming nobody is drawn as it always was)."""
+        if coordinator is not None:
+            with self.sessions() as session:
+                if not is_coordinator(session, coordinator):
+                    return None
+        return self.claim_view(claim_id)
+
     def yearly_view(self, member_id: int, tax_year: int, share: int) -> YearlyView:
         with self.sessions() as session:
             member = MemberRepository(session).get(member_id)
@@ -372,17 +398,20 @@ class ExpensesService:
                 round(alert * 100), tax_year_days(tax_year)[0],
                 self.settings.coprod_welfare_rights_advice)
 
-    def finance_rows(self, start: datetime, end: datetime,
+    def finance_rows(self, start: datetime | None, end: datetime,
                      statuses: Collection[ClaimStatus]) -> list[FinanceRow]:
-        """Claims made in [start, end) with these statuses, oldest first, with who approved
-        each (by name, when they are still in the directory)."""
+        """Claims made in [start, end) (before `end`, with no start) with these statuses,
+        oldest first, with who approved each (by name, when they are still in the
+        directory)."""
         with self.sessions() as session:
-            found = session.execute(
-                select(ExpenseClaim, Involvement)
-                .join(Involvement, Involvement.id == ExpenseClaim.involvement_id)
-                .where(ExpenseClaim.status.in_(list(statuses)))
-                .where(ExpenseClaim.claimed_at >= start, ExpenseClaim.claimed_at < end)
-                .order_by(ExpenseClaim.claimed_at, ExpenseClaim.id)).all()
+            query = (select(ExpenseClaim, Involvement)
+                     .join(Involvement, Involvement.id == ExpenseClaim.involvement_id)
+                     .where(ExpenseClaim.status.in_(list(statuses)))
+                     .where(ExpenseClaim.claimed_at < end)
+                     .order_by(ExpenseClaim.claimed_at, ExpenseClaim.id))
+            if start is not None:
+                query = query.where(ExpenseClaim.claimed_at >= start)
+            found = session.execute(query).all()
             members = MemberRepository(session)
             rows = []
             for claim, work in found:
@@ -407,17 +436,34 @@ def _agreed_work(session: Session, member: Member) -> Sequence[Involvement]:
         .order_by(Involvement.accepted_at.desc(), Involvement.id.desc()).limit(100)).all()
 
 
-def _fee_room(session: Session, work: Involvement) -> FeeRoom:
-    claimed = session.scalar(
-        select(func.coalesce(func.sum(ExpenseClaim.amount_pence), 0))
-        .where(ExpenseClaim.involvement_id == work.id)
-        .where(ExpenseClaim.kind == ClaimKind.FEE)) or 0
+def _agreed(session: Session, member: Member, involvement_id: int) -> Involvement | None:
+    """Work this member accepted, locked for the rest of the transaction; None for anyone
+    else's, or work never accepted."""
+    work = session.get(Involvement, involvement_id, with_for_update=True)
+    if work is None or work.member_id != member.id or work.accepted_at is None:
+        return None
+    return work
+
+
+def _fee_room(session: Session, work: Involvement, *, counted_only: bool = False,
+              besides: int | None = None) -> FeeRoom:
+    """The fee left once the fee claims for this work are counted: every one (as a claim is
+    made), or the approved and paid ones but `besides` (as it is approved)."""
+    query = (select(func.coalesce(func.sum(ExpenseClaim.amount_pence), 0))
+             .where(ExpenseClaim.involvement_id == work.id)
+             .where(ExpenseClaim.kind == ClaimKind.FEE))
+    if counted_only:
+        query = query.where(ExpenseClaim.status.in_(COUNTED))
+    if besides is not None:
+        query = query.where(ExpenseClaim.id != besides)
+    claimed = session.scalar(query) or 0
     return fee_room(work.opportunity.recompense, work.opportunity.amount_pence,
                     work.payment_choice, work.amount_taken_pence, int(claimed))
 
 
-def _claim(session: Session, claim_id: int) -> tuple[ExpenseClaim, Involvement]:
-    claim = session.get(ExpenseClaim, claim_id)
+def _claim(session: Session, claim_id: int,
+           lock: bool = False) -> tuple[ExpenseClaim, Involvement]:
+    claim = session.get(ExpenseClaim, claim_id, with_for_update=lock or None)
     work = session.get(Involvement, claim.involvement_id) if claim else None
     if claim is None or work is None:
         raise ClaimGone(claim_id)

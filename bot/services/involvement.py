@@ -13,11 +13,13 @@ someone is stepping back, and in a small charity theirs may be the only leaving 
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -51,6 +53,8 @@ from bot.rules.opportunities import (
     check_exit,
     check_story_use,
     checks_when_ended,
+    checks_when_resumed,
+    may_be_contact,
     month_of,
     next_status,
     offer_words,
@@ -156,6 +160,15 @@ class NotNow(Exception):
     def __init__(self, status: InvolvementStatus) -> None:
         super().__init__(status.value)
         self.status = status
+
+
+class PaymentChosen(Exception):
+    """The payment choice is made: an older button can't change it (a coordinator can talk it
+    through with them; claims may already rest on it)."""
+
+    def __init__(self, choice: PaymentChoice) -> None:
+        super().__init__(choice.value)
+        self.choice = choice
 
 
 class UseRefused(Exception):
@@ -284,9 +297,20 @@ class ExitAnswers:
 
 
 # -- reading rows as views --------------------------------------------------------------------
+def named_contact(session: Session, opportunity: Opportunity) -> Member | None:
+    """The opportunity's named contact while they may still be it: on Slack, and still a
+    coordinator or the HR officer. Someone who has lost that role keeps none of its powers
+    (managing it, hearing who is interested or asks for support); None: the coordinators."""
+    if opportunity.contact_member_id is None:
+        return None
+    contact = session.get(Member, opportunity.contact_member_id)
+    if contact is None or not contact.slack_user_id or not may_be_contact(contact.role_set):
+        return None
+    return contact
+
+
 def _opportunity_view(session: Session, opportunity: Opportunity) -> OpportunityView:
-    contact = (session.get(Member, opportunity.contact_member_id)
-               if opportunity.contact_member_id else None)
+    contact = named_contact(session, opportunity)
     return OpportunityView(
         id=opportunity.id, kind=opportunity.kind, title=opportunity.title,
         purpose=opportunity.purpose, expected=opportunity.expected,
@@ -347,19 +371,23 @@ def _stamp(session: Session, notice: Notice, now: datetime) -> str:
 
 
 def _contacts(session: Session, opportunity: Opportunity) -> list[Member]:
-    """Who hears of each step: the named contact, or every coordinator if they have gone."""
-    contact = (session.get(Member, opportunity.contact_member_id)
-               if opportunity.contact_member_id else None)
+    """Who hears of each step: the named contact, or every coordinator if they have gone (or
+    are no longer a coordinator or the HR officer)."""
+    contact = named_contact(session, opportunity)
     if contact is not None:
         return [contact]
     return list(MemberRepository(session).list_with_role(Role.COORDINATOR))
 
 
 def _may_manage(session: Session, actor: str, opportunity: Opportunity) -> Member:
-    """Coordinators, and the opportunity's named contact (who may be the HR officer)."""
+    """Coordinators, and the opportunity's named contact (who may be the HR officer) while
+    they still hold the role that made them it."""
     member = MemberRepository(session).get_by_slack_id(actor)
-    if member is None or not (Role.COORDINATOR in member.role_set
-                              or member.id == opportunity.contact_member_id):
+    if member is None:
+        raise NotAllowed(Role.COORDINATOR)
+    contact = named_contact(session, opportunity)
+    if not (Role.COORDINATOR in member.role_set
+            or (contact is not None and contact.id == member.id)):
         raise NotAllowed(Role.COORDINATOR)
     return member
 
@@ -435,6 +463,14 @@ def _checks_at_the_end(session: Session, involvement: Involvement, now: datetime
             row.due_at = due
 
 
+def _checks_on_resuming(session: Session, involvement: Involvement, now: datetime,
+                        follow_up_days: int) -> None:
+    existing = _unsent_checks(session, involvement.id)
+    planned = {s: r.due_at for s, r in existing.items() if r.sent_at is None}
+    for stage, due in checks_when_resumed(now, planned, follow_up_days).items():
+        existing[stage].due_at = due
+
+
 def _drop_unsent_checks(session: Session, involvement_id: int) -> int:
     return rows_changed(session, delete(WellbeingCheck).where(
         WellbeingCheck.involvement_id == involvement_id, WellbeingCheck.sent_at.is_(None)))
@@ -461,6 +497,8 @@ def _managing(session: Session, member: Member, coordinator: bool) -> tuple[Mana
     query = select(Opportunity).where((Opportunity.status == OpportunityStatus.OPEN)
                                       | Opportunity.id.in_(active))
     if not coordinator:
+        if not (member.slack_user_id and may_be_contact(member.role_set)):
+            return ()  # a contact who has lost the role looks after nothing any more
         query = query.where(Opportunity.contact_member_id == member.id)
     found = session.scalars(query.order_by(Opportunity.id)).all()
     return tuple(Managed(_opportunity_view(session, o), tuple(
@@ -526,7 +564,7 @@ class InvolvementService:
         with self.sessions.begin() as session:
             require_coordinator(session, actor)
             contact = MemberRepository(session).get_by_slack_id(valid.contact_slack_id)
-            if contact is None or not contact.role_set & {Role.COORDINATOR, Role.HR_OFFICER}:
+            if contact is None or not may_be_contact(contact.role_set):
                 raise InvalidOpportunity({OpportunityField.CONTACT: (
                     "The contact needs to be a coordinator or the HR officer.")})
             opportunity = Opportunity(
@@ -606,7 +644,10 @@ class InvolvementService:
         now = self.clock()
         with self.sessions.begin() as session:
             member = _member(session, slack_user_id)
-            opportunity = session.get(Opportunity, opportunity_id)
+            # Two clicks at once look for an involvement one after the other (the opportunity
+            # row is locked on PostgreSQL; SQLite's writers already take turns).
+            postgres = session.get_bind().dialect.name == "postgresql"
+            opportunity = session.get(Opportunity, opportunity_id, with_for_update=postgres)
             if opportunity is None:
                 raise InvolvementGone(opportunity_id)
             involvement = session.scalar(select(Involvement).where(
@@ -615,11 +656,7 @@ class InvolvementService:
             if opportunity.status is not OpportunityStatus.OPEN:
                 raise OpportunityClosed(opportunity_id)
             if involvement is None:
-                involvement = Involvement(opportunity_id=opportunity_id, member_id=member.id,
-                                          status=InvolvementStatus.INTERESTED, created_at=now,
-                                          updated_at=now)
-                session.add(involvement)
-                session.flush()
+                involvement = _new_interest(session, opportunity_id, member.id, now)
             else:
                 Steps(session, now).move(involvement, Move.INTEREST)
             notice = InterestShown(involvement_id=involvement.id, seq="")
@@ -693,6 +730,9 @@ class InvolvementService:
                 if involvement.opportunity.shares_story or \
                         involvement.opportunity.published_outputs:
                     _ask_consent(session, involvement, ConsentStage.BEFORE)
+            elif move is Move.RESUME:
+                _checks_on_resuming(session, involvement, now,
+                                    self.settings.coprod_wellbeing_follow_up_days)
             elif move is Move.WITHDRAW:
                 _drop_unsent_checks(session, involvement.id)
             steps.tell_contact(involvement, step)
@@ -703,7 +743,8 @@ class InvolvementService:
     def choose_payment(self, slack_user_id: str, involvement_id: int, choice: PaymentChoice,
                        less: str = "") -> InvolvementView:
         """Take it, take less (how much), have it donated, or decline it: NeedsChanges with
-        "amount" when "take less" needs a different amount."""
+        "amount" when "take less" needs a different amount; PaymentChosen once a choice is
+        made (a button from an older message changes nothing)."""
         now = self.clock()
         with self.sessions.begin() as session:
             involvement = _persons(session, slack_user_id, involvement_id)
@@ -711,6 +752,8 @@ class InvolvementService:
             if (involvement.accepted_at is None or full is None
                     or involvement.status is InvolvementStatus.WITHDRAWN):
                 raise NotNow(involvement.status)
+            if involvement.payment_choice is not None:
+                raise PaymentChosen(involvement.payment_choice)
             less_pence = None
             if choice is PaymentChoice.TAKE_LESS:
                 less_pence, problem = check_amount(less, most=full - 1)
@@ -766,6 +809,22 @@ class InvolvementService:
     def exit_answers_between(self, start: datetime, end: datetime) -> list[ExitAnswers]:
         """Exit answers received from `start` up to `end` (local days), without names."""
         return self.exits.answers_between(start, end)
+
+
+def _new_interest(session: Session, opportunity_id: int, member_id: int,
+                  now: datetime) -> Involvement:
+    """Their interest, recorded; NotNow as for a second click if another click of theirs
+    recorded it first (the unique opportunity and member)."""
+    involvement = Involvement(opportunity_id=opportunity_id, member_id=member_id,
+                              status=InvolvementStatus.INTERESTED, created_at=now,
+                              updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(involvement)
+            session.flush()
+    except IntegrityError:
+        raise NotNow(InvolvementStatus.INTERESTED) from None
+    return involvement
 
 
 def _persons(session: Session, slack_user_id: str, involvement_id: int) -> Involvement:
@@ -904,14 +963,23 @@ class ExitConversations:
         today = self.clock().astimezone(self.tz).date()
         with self.sessions.begin() as session:
             member = _member(session, slack_user_id)
-            # The column holds a date, so an anonymous answer's month is kept as its first
-            # day: the day it came, beside the contact being told who stepped back that day,
-            # would say whose it is.
-            session.add(ExitConversation(
-                member_id=None if form.anonymous else member.id, answers=form.answers(),
-                anonymous=form.anonymous,
-                received_on=month_of(today) if form.anonymous else today))
-        return True
+            for attempt in range(_ID_TRIES):
+                # The column holds a date, so an anonymous answer's month is kept as its
+                # first day: the day it came, beside the contact being told who stepped back
+                # that day, would say whose it is.
+                row = ExitConversation(
+                    id=_exit_id(session, form.anonymous, attempt),
+                    member_id=None if form.anonymous else member.id, answers=form.answers(),
+                    anonymous=form.anonymous,
+                    received_on=month_of(today) if form.anonymous else today)
+                try:
+                    with session.begin_nested():
+                        session.add(row)
+                        session.flush()
+                except IntegrityError:
+                    continue  # that id was taken: another draw (nothing logged about it)
+                return True
+            raise RuntimeError("no free id for an exit answer")
 
     def answers_between(self, start: datetime, end: datetime) -> list[ExitAnswers]:
         """Rows for the forum export, without names. Named answers come with their day.
@@ -947,6 +1015,25 @@ class ExitConversations:
                           for r in anonymous if month_of(r.received_on) in shown_under]
         return sorted(found, key=lambda a: (a.received_on, a.anonymous, a.went_well,
                                             a.could_be_better, a.anything_else))
+
+
+_ID_TRIES = 5
+
+
+def _exit_id(session: Session, anonymous: bool, attempt: int) -> int | None:
+    """An anonymous answer's id is drawn at random: a sequential one, between the named
+    answers' (whose day is kept, beside the contact being told who stepped back), would say
+    when it came and so whose it is. Named answers keep the sequence: PostgreSQL's, which
+    the drawn ids don't move; on SQLite, which numbers the next row after the largest id
+    (a drawn one too), the next after the named answers' largest (and past it, should a
+    drawn one hold that)."""
+    if anonymous:
+        return secrets.randbelow(2**31 - 1) + 1
+    if session.get_bind().dialect.name == "postgresql":
+        return None
+    last = session.scalar(select(func.max(ExitConversation.id)).where(
+        ExitConversation.anonymous.is_(False)))
+    return (last or 0) + 1 + attempt
 
 
 def _exit_answers(row: ExitConversation) -> ExitAnswers:

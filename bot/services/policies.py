@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -169,14 +170,20 @@ class PolicyRecords:
 
     def record_agreement(self, member: Member, policy: Policy, how: AgreedBy, now: datetime,
                          recorded_by: str | None = None) -> bool:
-        """True when this is a new agreement (agreeing twice records it once)."""
+        """True when this is a new agreement (agreeing twice records it once, even twice at
+        the same moment: the one that comes second finds it agreed)."""
         if self.session.scalar(select(PolicyAgreement).where(
                 PolicyAgreement.member_id == member.id,
                 PolicyAgreement.policy_id == policy.id)) is not None:
             return False
-        self.session.add(PolicyAgreement(member_id=member.id, policy_id=policy.id,
-                                         agreed_at=now, how=how, recorded_by=recorded_by))
-        self.session.flush()
+        try:
+            with self.session.begin_nested():
+                self.session.add(PolicyAgreement(member_id=member.id, policy_id=policy.id,
+                                                 agreed_at=now, how=how,
+                                                 recorded_by=recorded_by))
+        except IntegrityError:
+            # Another "I agree" was recorded between the look and the insert.
+            return False
         return True
 
     def record_step(self, member_id: int, step: InductionStep, recorded_by: str,

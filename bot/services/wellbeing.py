@@ -27,6 +27,7 @@ from bot.rules.wellbeing import (
     text_reply,
     worth_sending,
 )
+from bot.services.involvement import named_contact
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Person, PersonalData, iso, rows_changed
@@ -79,11 +80,11 @@ class CheckView:
 
 def _contacts(session: Session, opportunity: Opportunity, member_id: int) -> list[Member]:
     """Who hears that someone would like someone to get in touch: the work's contact, else
-    the coordinators (on Slack, and never the person themselves)."""
+    the coordinators (on Slack, and never the person themselves). A contact who is no longer
+    a coordinator or the HR officer is not told: see `named_contact`."""
     members = MemberRepository(session)
-    contact = members.get(opportunity.contact_member_id) if opportunity.contact_member_id \
-        else None
-    if contact is not None and contact.slack_user_id and contact.id != member_id:
+    contact = named_contact(session, opportunity)
+    if contact is not None and contact.id != member_id:
         return [contact]
     return [m for m in members.list_with_role(Role.COORDINATOR)
             if m.slack_user_id and m.id != member_id]
@@ -205,8 +206,7 @@ class WellbeingService:
     @staticmethod
     def _view(session: Session, check: WellbeingCheck, involvement: Involvement) -> CheckView:
         opportunity = involvement.opportunity
-        contact = MemberRepository(session).get(opportunity.contact_member_id) \
-            if opportunity.contact_member_id else None
+        contact = named_contact(session, opportunity)
         return CheckView(check.id, check.stage, opportunity.kind, opportunity.title,
                          involvement.member.name, check.answer,
                          contact.name if contact and contact.id != involvement.member_id

@@ -108,6 +108,12 @@ def declaration_card(view: DeclarationView, tz: tzinfo) -> Payload:
             "blocks": blocks}
 
 
+def no_longer_yours() -> Payload:
+    """A reader's copy once they no longer hold the role it went to them as: its words go."""
+    words = "This is no longer yours to see."
+    return {"text": words, "blocks": [section(words)]}
+
+
 def step_message(view: DeclarationView, step: RequestStatus) -> Payload:
     """What the person who declared is told at each step."""
     by = f"<@{view.handled_by}>" if view.handled_by else "The HR officer"
@@ -126,8 +132,10 @@ def step_message(view: DeclarationView, step: RequestStatus) -> Payload:
 
 # -- drawing the notices declarations record -----------------------------------------------------
 def _draw_request(notice: DeclarationToReader, services: Services) -> Payload:
-    return declaration_card(services.declarations.view(notice.declaration_id),
-                            services.settings.timezone)
+    view = services.declarations.view_for(notice.declaration_id, notice.to, notice.role)
+    if view is None:
+        return no_longer_yours()
+    return declaration_card(view, services.settings.timezone)
 
 
 def _draw_step(notice: DeclarationStep, services: Services) -> Payload:

@@ -190,6 +190,12 @@ def claim_card(claim: ClaimView, tz: tzinfo, intro: str = "") -> Payload:
     return {"text": text, "blocks": blocks}
 
 
+def no_longer_yours() -> Payload:
+    """A coordinator's copy once they no longer coordinate: the claim's words and amount go."""
+    words = "This is no longer yours to see."
+    return {"text": words, "blocks": [section(words)]}
+
+
 def claims_list(claims: Sequence[ClaimView], total: int, tz: tzinfo) -> list[Block]:
     if not claims:
         return [section("No claims are waiting. Thank you for keeping on top of them.")]
@@ -265,7 +271,10 @@ def _waiting(view: YearlyView) -> str:
 
 # -- drawing the notices expenses record --------------------------------------------------------
 def _draw_claim(notice: ClaimToCoordinators, services: Services) -> Payload:
-    return claim_card(services.expenses.claim_view(notice.claim_id), services.settings.timezone)
+    claim = services.expenses.claim_view_for(notice.claim_id, notice.to)
+    if claim is None:
+        return no_longer_yours()
+    return claim_card(claim, services.settings.timezone)
 
 
 def _draw_question(notice: ClaimQuestion, services: Services) -> Payload:

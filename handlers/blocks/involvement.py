@@ -700,6 +700,11 @@ def not_now_words(status: InvolvementStatus) -> str:
             "`/involve` shows where things are.")
 
 
+def payment_chosen_words(choice: PaymentChoice) -> str:
+    return (f"You've already chosen: {PAYMENT_CHOICE_WORDS[choice].lower()} - to change it, "
+            "please talk to a coordinator. `/involve` shows your choice.")
+
+
 def refused_use_words(verdict: UseVerdict) -> str:
     return (f"Sorry, this can't be used: {USE_WORDS[verdict].lower()}. Nothing was recorded, "
             "and `/involve stories` shows what may still be used.")

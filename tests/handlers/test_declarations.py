@@ -147,6 +147,31 @@ def test_never_to_the_other_person_even_when_they_are_the_hr_officer(desk: Desk)
     assert desk.statuses() == [RequestStatus.ACKNOWLEDGED]
 
 
+def test_a_copy_of_someone_no_longer_hr_officer_is_redrawn_without_the_declaration(
+    desk: Desk
+) -> None:
+    second = "U0HROFF11"
+    desk.runtime.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        f"Ivy Stone,{second},,hr_officer,slack,no\n")
+    desk.declare(MEMBER)
+    desk.deliver()
+    assert "We were neighbours for years" in json.dumps(desk.dms(HR_OFFICER)[0]["blocks"])
+    desk.runtime.services.members.import_csv(  # Hana steps down, staying a member
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        f"Hana Quill,{HR_OFFICER},,member,slack,no\n")
+    [request] = desk.dms(second)
+    desk.slack.click(request, ActionId.DECLARATION_ACKNOWLEDGE, user_id=second)
+    desk.deliver()
+    redrawn = {c.params["channel"]: json.dumps(c.params)
+               for c in desk.slack.fake.calls_to("chat.update")}
+    gone = redrawn["D" + HR_OFFICER[1:]]
+    assert "This is no longer yours to see." in gone
+    assert "neighbours" not in gone and "Bram" not in gone
+    kept = redrawn["D" + second[1:]]
+    assert "We were neighbours for years" in kept and f"Seen by <@{second}>" in kept
+
+
 def test_with_no_hr_officer_it_goes_to_the_coordinators(desk: Desk) -> None:
     desk.runtime.services.members.import_csv(
         "name,slack_user_id,phone,roles,contact,sms_consent\n"

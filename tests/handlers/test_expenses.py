@@ -5,11 +5,15 @@ nears the amount set. Amounts reach only the person and coordinators."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import ORMExecuteState
 
 from bot.app import create_app
 from bot.config import Settings
@@ -140,6 +144,9 @@ def test_someone_with_no_agreed_work_is_told_kindly(claims: Claims) -> None:
         ({"amount": "12.505"}, BlockId.CL_AMOUNT, "pounds and pence"),
         ({"amount": "0.00"}, BlockId.CL_AMOUNT, "more than £0"),
         ({"amount": "1000.01"}, BlockId.CL_AMOUNT, "One claim can be up to £1,000.00"),
+        # A forged form: no amount, never a failure (int() refuses thousands of digits).
+        ({"amount": "9" * 5000}, BlockId.CL_AMOUNT, "pounds and pence, like 12.50"),
+        ({"amount": "12345678"}, BlockId.CL_AMOUNT, "pounds and pence, like 12.50"),
         ({"what": None}, BlockId.CL_WHAT, "what the expenses were for"),
         ({"what": "   "}, BlockId.CL_WHAT, "what the expenses were for"),
         ({"kind": "fee", "amount": "50.01"}, BlockId.CL_AMOUNT,
@@ -175,6 +182,91 @@ def test_a_fee_can_only_be_claimed_as_agreed(claims: Claims) -> None:
     answer = claims.claim(MEMBER, less, kind="fee", amount="1")
     assert "already been claimed" in answer["errors"][BlockId.CL_KIND]
     assert claims.status() == [ClaimStatus.CLAIMED]
+
+
+@pytest.mark.parametrize(
+    ("choice", "words"),
+    [
+        (None, "Please choose what you'd like to do with the fee first: take it, take less"),
+        (PaymentChoice.DONATE, "donated to the charity, so there's no fee to claim"),
+    ],
+)
+def test_a_fee_needs_a_choice_to_take_it(claims: Claims, choice: PaymentChoice | None,
+                                         words: str) -> None:
+    work = agreed_work(claims.runtime, MEMBER, choice=choice)
+    answer = claims.claim(MEMBER, work, kind="fee", amount="10")
+    assert words in answer["errors"][BlockId.CL_KIND]
+    assert claims.status() == []
+    # Expenses need no choice about the fee.
+    assert claims.claim(MEMBER, work)["response_action"] == "update"
+
+
+def set_choice(runtime: Runtime, work: int, choice: PaymentChoice,
+               taken_pence: int | None = None) -> None:
+    with runtime.sessions.begin() as session:
+        session.execute(update(Involvement).where(Involvement.id == work).values(
+            payment_choice=choice, amount_taken_pence=taken_pence))
+
+
+def test_a_fee_claim_that_no_longer_fits_is_not_approved(claims: Claims) -> None:
+    work = agreed_work(claims.runtime, MEMBER)  # £50, taken in full
+    claims.claim(MEMBER, work, kind="fee", amount="30")
+    claims.claim(MEMBER, work, kind="fee", amount="20")
+    claims.deliver()
+    first, second = [m for m in claims.dms(COORDINATOR) if "Claim #" in dumped(m)]
+    # Since they claimed, they chose to take less: £40.
+    set_choice(claims.runtime, work, PaymentChoice.TAKE_LESS, 4000)
+    claims.slack.click(first, ActionId.CLAIM_APPROVE, user_id=COORDINATOR)
+    assert claims.status() == [ClaimStatus.APPROVED, ClaimStatus.CLAIMED]
+    claims.slack.click(second, ActionId.CLAIM_APPROVE, user_id=COORDINATOR)
+    refusal = claims.fake.responses[-1].params
+    assert refusal["replace_original"] is False
+    assert "more than is left of the fee as agreed now" in refusal["text"]
+    assert claims.status() == [ClaimStatus.APPROVED, ClaimStatus.CLAIMED]
+    # Donated after all: nothing is left to approve.
+    set_choice(claims.runtime, work, PaymentChoice.DONATE)
+    claims.slack.click(second, ActionId.CLAIM_APPROVE, user_id=COORDINATOR)
+    assert claims.status() == [ClaimStatus.APPROVED, ClaimStatus.CLAIMED]
+    claims.deliver()
+    assert len([m for m in claims.dms(MEMBER) if "approved" in m["text"]]) == 1  # the first
+
+
+@contextmanager
+def locks_taken(runtime: Runtime) -> Iterator[list[str]]:
+    """The tables read FOR UPDATE, in order, as PostgreSQL would be asked (SQLite locks the
+    whole database for a write, so the statements are what can be checked here)."""
+    taken: list[str] = []
+
+    def note(state: ORMExecuteState) -> None:
+        if not state.is_select:
+            return
+        sql = str(state.statement.compile(dialect=postgresql.dialect()))
+        if "FOR UPDATE" in sql:
+            taken.append(sql.split("FROM", 1)[1].split()[0])
+
+    event.listen(runtime.sessions, "do_orm_execute", note)
+    try:
+        yield taken
+    finally:
+        event.remove(runtime.sessions, "do_orm_execute", note)
+
+
+def test_the_work_and_the_claim_are_locked_before_they_are_decided_on(claims: Claims) -> None:
+    work = agreed_work(claims.runtime, MEMBER)
+    with locks_taken(claims.runtime) as taken:
+        claims.claim(MEMBER, work, kind="fee", amount="")
+    assert taken == ["involvements"]  # before the fee left is worked out
+    claims.deliver()
+    with locks_taken(claims.runtime) as taken:
+        claims.slack.click(claims.card(), ActionId.CLAIM_ASK, user_id=COORDINATOR)
+        claims.slack.submit(claims.slack.opened_view(),
+                            {BlockId.CL_QUESTION: "Which day was it?"}, user_id=COORDINATOR)
+    assert taken == ["expense_claims"]
+    claims.deliver()
+    with locks_taken(claims.runtime) as taken:
+        claims.slack.click(claims.card(), ActionId.CLAIM_APPROVE, user_id=COORDINATOR)
+    assert taken == ["expense_claims", "involvements"]  # the claim first, always
+    assert claims.status() == [ClaimStatus.APPROVED]
 
 
 def test_the_agreed_fee_with_the_amount_left_empty_claims_all_that_is_left(
@@ -316,6 +408,30 @@ def test_someone_who_is_not_a_coordinator_is_refused_and_sees_no_amount(
         texts = session.scalars(select(OutboxMessage).where(
             OutboxMessage.channel == OutboxChannel.SMS)).all()
     assert texts == []
+
+
+def test_a_copy_of_someone_no_longer_a_coordinator_is_redrawn_without_the_claim(
+    claims: Claims
+) -> None:
+    claims.runtime.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        f"Ivy Stone,{SECOND_COORDINATOR},,coordinator,slack,no\n")
+    work = agreed_work(claims.runtime, MEMBER)
+    claims.claim(MEMBER, work)
+    claims.deliver()
+    assert "£12.50" in dumped(claims.card(COORDINATOR)["blocks"])
+    claims.runtime.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        f"Ada Brightwater,{COORDINATOR},,facilitator,slack,no\n")
+    claims.slack.click(claims.card(SECOND_COORDINATOR), ActionId.CLAIM_APPROVE,
+                       user_id=SECOND_COORDINATOR)
+    claims.deliver()
+    redrawn = {c.params["channel"]: dumped(c.params) for c in claims.fake.calls_to("chat.update")}
+    gone = redrawn["D" + COORDINATOR[1:]]
+    assert "This is no longer yours to see." in gone
+    assert "£12.50" not in gone and "Bus fares" not in gone
+    kept = redrawn["D" + SECOND_COORDINATOR[1:]]
+    assert "£12.50" in kept and f"approved by <@{SECOND_COORDINATOR}>" in kept
 
 
 def test_a_coordinator_cannot_decide_their_own_claim(claims: Claims) -> None:

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from bot.delivery.sms import ConsoleSmsProvider
 from bot.rules.involvement import (
@@ -18,7 +18,7 @@ from bot.rules.involvement import (
     PaymentChoice,
 )
 from bot.wiring import Runtime
-from handlers.ids import ActionId, BlockId, OptionValue
+from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 from storage.models import (
     ExitConversation,
     Involvement,
@@ -581,15 +581,22 @@ def test_the_overview_says_what_is_open_and_the_escaping_holds(
     assert "<!channel>" not in shown(dms_to(slack.fake, FIN))
 
 
-def test_a_named_contact_may_offer_it_sees_no_amounts_and_closing_redraws_the_card(
-    slack: SlackDriver, members: Runtime
-) -> None:
+def interest_told_to_hana(slack: SlackDriver,
+                          members: Runtime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Posted with Hana as the named contact; Fin says he's interested; what each was sent."""
     post(slack, members, **{BlockId.OP_CONTACT: HANA})
     deliver(members)
     [card] = dms_to(slack.fake, FIN, "I'm interested")
     slack.click(card, ActionId.INV_INTERESTED, user_id=FIN, channel="D0MEMBR06")
     deliver(members)
     [interest] = dms_to(slack.fake, HANA, "is interested in")
+    return card, interest
+
+
+def test_a_named_contact_may_offer_it_sees_no_amounts_and_closing_redraws_the_card(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    card, interest = interest_told_to_hana(slack, members)
     slack.click(interest, ActionId.INV_OFFER, user_id=BRAM)
     assert "Only a coordinator can do that" in said(slack.fake)
     assert involvement(members).status is InvolvementStatus.INTERESTED
@@ -606,3 +613,119 @@ def test_a_named_contact_may_offer_it_sees_no_amounts_and_closing_redraws_the_ca
     assert "has closed" in shown(redrawn) and ActionId.INV_INTERESTED not in shown(redrawn)
     slack.click(card, ActionId.INV_INTERESTED, user_id=BRAM, channel="D0FACIL02")
     assert "has closed" in said(slack.fake)
+
+
+# -- what the reviewer found ------------------------------------------------------------------
+def test_a_contact_who_loses_the_role_loses_its_powers_and_the_coordinators_hear(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    _card, interest = interest_told_to_hana(slack, members)
+    # Hana is no longer the HR officer.
+    members.services.members.import_csv(
+        f"name,slack_user_id,phone,roles,contact,sms_consent\nHana Quill,{HANA},,member,slack,no\n")
+    slack.click(interest, ActionId.INV_OFFER, user_id=HANA)
+    assert "Only a coordinator can do that" in said(slack.fake)
+    assert involvement(members).status is InvolvementStatus.INTERESTED
+    assert "Opportunities you look after" not in slack.text_of(
+        slack.command("/involve", "", user_id=HANA))
+    slack.click(overview(slack, FIN), ActionId.INV_WITHDRAW, user_id=FIN)
+    deliver(members)
+    assert dms_to(slack.fake, ADA, "has withdrawn from")
+    assert dms_to(slack.fake, HANA, "has withdrawn from") == []
+
+
+def test_a_payment_choice_once_made_is_not_changed_by_an_older_button(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    post(slack, members)
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    deliver(members)
+    stale = latest_drawing(slack.fake, FIN, "An offer for you")
+    slack.click(overview(slack, FIN), ActionId.INV_PAY_DONATE, user_id=FIN)
+    slack.click(stale, ActionId.INV_PAY_TAKE, user_id=FIN, channel="D0MEMBR06")
+    assert ("You've already chosen: have it donated to the charity - to change it, please "
+            "talk to a coordinator") in said(slack.fake)
+    slack.click(stale, ActionId.INV_PAY_LESS, user_id=FIN, channel="D0MEMBR06")
+    assert "You've already chosen" in said(slack.fake)
+    assert not [c for c in slack.fake.calls_to("views.open")
+                if c.params["view"]["callback_id"] == CallbackId.TAKE_LESS_FORM]
+    row = involvement(members)
+    assert (row.payment_choice, row.amount_taken_pence) == (PaymentChoice.DONATE, 0)
+
+
+def end_check(members: Runtime) -> WellbeingCheck:
+    with members.sessions() as session:
+        return session.query(WellbeingCheck).filter_by(stage=CheckStage.END).one()
+
+
+def paused_past_the_end(slack: SlackDriver, members: Runtime, clock: FakeClock) -> None:
+    """Work on 10-11 December, accepted, paused, and still paused 27 days on."""
+    post(slack, members, **{BlockId.OP_STARTS: "2026-12-10", BlockId.OP_ENDS: "2026-12-11"})
+    offer = interested_and_offered(slack, members)
+    slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
+    slack.click(overview(slack, FIN), ActionId.INV_PAUSE, user_id=FIN)
+    clock.advance(days=27)
+
+
+def test_the_check_at_the_end_still_comes_after_a_pause_then_the_end(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    paused_past_the_end(slack, members, clock)  # 20 December: the end is nine days past
+    slack.click(overview(slack, ADA), ActionId.INV_END, user_id=ADA)
+    members.services.wellbeing.send_wellbeing_checks()
+    assert end_check(members).sent_at == clock.now
+    with members.sessions() as session:
+        follow_up = session.query(WellbeingCheck).filter_by(stage=CheckStage.FOLLOW_UP).one()
+    assert follow_up.due_at == datetime(2026, 12, 23, 10, 0, tzinfo=UTC)
+
+
+def test_the_check_at_the_end_still_comes_after_a_pause_past_the_end_then_resuming(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    paused_past_the_end(slack, members, clock)
+    slack.click(overview(slack, FIN), ActionId.INV_RESUME, user_id=FIN)
+    members.services.wellbeing.send_wellbeing_checks()
+    assert end_check(members).sent_at == clock.now
+
+
+def test_a_double_click_on_interested_is_answered_as_a_second_click(
+    slack: SlackDriver, members: Runtime, engine: Engine
+) -> None:
+    post(slack, members)
+    deliver(members)
+    [card] = dms_to(slack.fake, FIN, "I'm interested")
+    raced: list[bool] = []
+
+    # The other click's row lands between our look and our insert, as two clicks at once can.
+    def other_click_first(conn: Any, cursor: Any, statement: str, parameters: Any,
+                          context: Any, executemany: bool) -> None:
+        if statement.startswith("INSERT INTO involvements") and not raced:
+            raced.append(True)
+            other = cursor.connection.cursor()
+            other.execute(statement, parameters)
+            other.close()
+
+    event.listen(engine, "before_cursor_execute", other_click_first)
+    try:
+        slack.click(card, ActionId.INV_INTERESTED, user_id=FIN, channel="D0MEMBR06")
+    finally:
+        event.remove(engine, "before_cursor_execute", other_click_first)
+    assert raced and "already been done" in said(slack.fake)
+
+
+def test_an_anonymous_exit_answer_s_id_says_nothing_of_when_it_came(
+    slack: SlackDriver, members: Runtime, monkeypatch: Any
+) -> None:
+    drawn = iter([4242, 4242, 777])  # the second draw clashes and is drawn again
+    monkeypatch.setattr("bot.services.involvement.secrets.randbelow", lambda _: next(drawn))
+    accepted(slack, members)
+    send_exit_form(slack, ADA, "Good to see people grow", OptionValue.NAMED)
+    send_exit_form(slack, FIN, "Best group I've been to", OptionValue.ANONYMOUS)
+    send_exit_form(slack, HANA, "Well run", OptionValue.ANONYMOUS)
+    send_exit_form(slack, BRAM, "Kind people", OptionValue.NAMED)
+    with members.sessions() as session:
+        rows = session.query(ExitConversation).all()
+    named = sorted(r.id for r in rows if not r.anonymous)
+    assert named[1] == named[0] + 1  # the named keep the sequence, with no gap for the others
+    assert sorted(r.id for r in rows if r.anonymous) == [778, 4243]

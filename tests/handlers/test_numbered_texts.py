@@ -8,7 +8,7 @@ from tests.conftest import FakeClock
 from tests.fakes.slack import FakeSlack
 from tests.handlers.test_policies import publish
 from tests.handlers.test_wellbeing import (
-    CLEO,
+    HANA,
     Texting,
     answer_of,
     deliver,
@@ -39,4 +39,4 @@ def test_a_check_texted_after_a_which_question_takes_the_number(
     assert answer_of(runtime, check_id) is Wellbeing.SUPPORT
     deliver(runtime)
     assert [m["channel"] for m in posted(fake_slack) if m["text"].startswith("Dev Patel")] == [
-        CLEO]
+        HANA]

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event, insert, select
+from sqlalchemy.engine import Result
+from sqlalchemy.orm import ORMExecuteState, Session
 from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
@@ -29,6 +30,7 @@ from storage.db import make_engine
 from storage.models import InductionRecord, Member, Policy, PolicyAgreement
 from tests.conftest import (
     DATA_KEY,
+    START,
     TWILIO_PUBLIC_URL,
     FakeClock,
     ServerThread,
@@ -165,6 +167,20 @@ def test_the_form_says_what_to_fix(slack: SlackDriver, members: Runtime) -> None
         assert session.scalars(select(Policy)).all() == []
 
 
+def test_nul_characters_in_a_forged_form_are_left_out(slack: SlackDriver,
+                                                      members: Runtime) -> None:
+    # PostgreSQL refuses NUL in text: only a forged form could send one.
+    slack.command("/involve", "publish", user_id=ADA)
+    answer = slack.payload(slack.submit(slack.opened_view(), {
+        BlockId.PO_TITLE: "Ground\x00 rules", BlockId.PO_LINK: "https://example.org/\x00rules",
+        BlockId.PO_SUMMARY: "Be\x00 kind."}, user_id=ADA))
+    assert answer.get("response_action") != "errors", answer
+    with members.sessions() as session:
+        [policy] = session.scalars(select(Policy)).all()
+        assert (policy.title, policy.link, policy.summary) == (
+            "Ground rules", "https://example.org/rules", "Be kind.")
+
+
 def test_a_text_carries_the_title_and_link_only_or_where_to_get_it(
     members: Runtime, console_sms: Any
 ) -> None:
@@ -200,6 +216,33 @@ def test_members_see_each_policy_and_agree_from_the_list(slack: SlackDriver, mem
     assert mine["agreed"].startswith("2026-11-23T10:00")
     assert {k: v for k, v in mine.items() if k != "agreed"} == {
         "policy": "Boundaries policy", "version": 1, "how": "slack"}
+
+
+def test_two_agreements_at_the_same_moment_record_one(slack: SlackDriver,
+                                                     members: Runtime) -> None:
+    policy = publish(members)
+    fin = member_id(members, FIN)
+    listing = slack.payload(slack.command("/involve", "policies", user_id=FIN))
+    raced: list[bool] = []
+
+    def other_click_first(state: ORMExecuteState) -> Result[Any] | None:
+        """The other "I agree" commits just after this one looked and found none."""
+        if raced or not state.is_select or "policy_agreements" not in str(state.statement):
+            return None
+        raced.append(True)
+        looked = state.invoke_statement().freeze()
+        state.session.connection().execute(insert(PolicyAgreement).values(
+            member_id=fin, policy_id=policy, agreed_at=START, how=AgreedBy.SLACK))
+        return looked()
+
+    event.listen(members.sessions, "do_orm_execute", other_click_first)
+    try:
+        slack.click(listing, ActionId.POLICY_AGREE, user_id=FIN)
+    finally:
+        event.remove(members.sessions, "do_orm_execute", other_click_first)
+    assert raced
+    assert "you've read and agree to our *Boundaries policy*" in said(slack.fake)
+    assert agreements(members) == [("Fin Rowe", 1, AgreedBy.SLACK, None)]
 
 
 def test_agreeing_from_the_message_redraws_it(slack: SlackDriver, members: Runtime) -> None:

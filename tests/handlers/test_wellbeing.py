@@ -35,7 +35,7 @@ from tests.fakes.twilio import FakeTwilio
 
 ADA = "U0COORD01"   # coordinator
 BRAM = "U0FACIL02"
-CLEO = "U0TRAIN03"  # the work's contact
+HANA = "U0HROFF07"  # the work's contact (the HR officer)
 FIN = "U0MEMBR06"   # took the work on
 DEV = "+447700900104"  # texts only
 TITLE = "Interview panel for our new peer worker"
@@ -43,7 +43,7 @@ TITLE = "Interview panel for our new peer worker"
 
 # -- set-up: the rows helper E's offers create when someone accepts --------------------------
 def involve(runtime: Runtime, person: str, *, stage: CheckStage = CheckStage.END,
-            due_in: timedelta = timedelta(minutes=-1), contact: str | None = CLEO,
+            due_in: timedelta = timedelta(minutes=-1), contact: str | None = HANA,
             status: InvolvementStatus = InvolvementStatus.ACCEPTED,
             starts_in: timedelta = timedelta(days=-1)) -> int:
     """Someone (a Slack id, or a phone number) took on an interview panel; one check of theirs
@@ -125,7 +125,7 @@ def test_a_due_check_is_sent_privately_once(slack: SlackDriver, members: Runtime
     assert f"Thank you for your part in *{TITLE}*. How are you feeling now it's done?" in text
     assert [e["text"]["text"] for e in dm["blocks"][1]["elements"]] == [
         "I'm OK", "A bit up and down", "I'd like someone to get in touch", "Skip this one"]
-    assert "we'll ask Cleo Marsh straight away" in text and "Call *999*" in text
+    assert "we'll ask Hana Quill straight away" in text and "Call *999*" in text
     with members.sessions() as session:
         check = session.get(WellbeingCheck, check_id)
         assert check is not None and check.sent_at == clock.now and check.answer is None
@@ -167,11 +167,11 @@ def test_asking_for_support_reaches_the_contact_at_once_and_nobody_else(
     assert members.services.nudge.take()  # the dispatcher is asked to go now
     deliver(members)
     [told] = posted(slack.fake)
-    assert told["channel"] == CLEO
+    assert told["channel"] == HANA
     assert told["text"] == (f"Fin Rowe asked for someone to get in touch after {TITLE}. "
                             "Please reach out today.")
     [update] = updates_to(slack.fake, FIN)
-    assert "We've asked Cleo Marsh to get in touch with you today" in dumps(update)
+    assert "We've asked Hana Quill to get in touch with you today" in dumps(update)
     assert "actions" not in dumps(update["blocks"])
 
     slack.click(dm, ActionId.WB_SUPPORT, user_id=FIN, channel="D0MEMBR06")  # pressed again
@@ -188,6 +188,19 @@ def test_without_a_named_contact_the_coordinators_are_told(slack: SlackDriver,
     assert [p["channel"] for p in posted(slack.fake)] == [ADA]
 
 
+def test_a_contact_no_longer_in_the_role_is_not_told_and_the_coordinators_are(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    # Hana was the HR officer when the work was posted, and is now only a member.
+    members.services.members.import_csv(
+        f"name,slack_user_id,phone,roles,contact,sms_consent\nHana Quill,{HANA},,member,slack,no\n")
+    _, dm = sent_check(slack, members)
+    assert "we'll ask a coordinator straight away" in dumps(dm)
+    slack.click(dm, ActionId.WB_SUPPORT, user_id=FIN, channel="D0MEMBR06")
+    deliver(members)
+    assert [p["channel"] for p in posted(slack.fake)] == [ADA]
+
+
 def test_after_another_answer_asking_for_support_still_reaches_the_contact(
     slack: SlackDriver, members: Runtime
 ) -> None:
@@ -198,7 +211,7 @@ def test_after_another_answer_asking_for_support_still_reaches_the_contact(
     slack.click(update, ActionId.WB_SUPPORT, user_id=FIN, channel="D0MEMBR06")
     deliver(members)
     assert answer_of(members, check_id) is Wellbeing.SUPPORT
-    assert [p["channel"] for p in posted(slack.fake)] == [CLEO]
+    assert [p["channel"] for p in posted(slack.fake)] == [HANA]
 
 
 def test_skipping_tells_nobody(slack: SlackDriver, members: Runtime) -> None:
@@ -282,7 +295,7 @@ def test_a_check_by_text_carries_no_details_and_3_reaches_the_contact(
     assert answer_of(runtime, check_id) is Wellbeing.SUPPORT
     deliver(runtime)
     [told] = posted(fake_slack)
-    assert told["channel"] == CLEO and told["text"].startswith("Dev Patel asked for someone")
+    assert told["channel"] == HANA and told["text"].startswith("Dev Patel asked for someone")
 
 
 def test_a_number_to_no_open_check_goes_to_the_team_as_before(

@@ -28,6 +28,7 @@ from bot.rules.opportunities import (
     anonymous_releases,
     check_exit,
     checks_when_ended,
+    checks_when_resumed,
     fee_due_pence,
     month_of,
     next_status,
@@ -102,6 +103,39 @@ def test_ending_early_brings_the_checks_forward_and_drops_the_one_before() -> No
     assert checks_when_ended(NOW, planned, 3) == {
         CheckStage.BEFORE: None, CheckStage.END: NOW,
         CheckStage.FOLLOW_UP: NOW + timedelta(days=3)}
+
+
+E, F = CheckStage.END, CheckStage.FOLLOW_UP
+DAY = timedelta(days=1)
+
+
+@pytest.mark.parametrize(("planned", "moved"), [
+    # Paused past its end: a check long past due would never be sent, so it comes now.
+    ({E: NOW - 9 * DAY, F: NOW - 6 * DAY}, {E: NOW, F: NOW + 3 * DAY}),
+    # Just past: the end check now, and the follow-up days after it, not an hour later.
+    ({E: NOW - DAY, F: NOW + 2 * DAY}, {E: NOW, F: NOW + 3 * DAY}),
+    # The end check has gone: the follow-up keeps its day if that is still to come.
+    ({F: NOW + 2 * DAY}, {E: NOW, F: NOW + 2 * DAY}),
+    ({F: NOW - 2 * DAY}, {E: NOW, F: NOW + 3 * DAY}),
+    ({}, {E: NOW, F: NOW + 3 * DAY}),  # no dates: dated now
+])
+def test_checks_when_ended_are_never_left_in_the_past(
+    planned: dict[CheckStage, datetime], moved: dict[CheckStage, datetime]
+) -> None:
+    assert checks_when_ended(NOW, planned, 3) == moved
+
+
+@pytest.mark.parametrize(("planned", "moved"), [
+    ({E: NOW - 9 * DAY, F: NOW - 6 * DAY}, {E: NOW, F: NOW + 3 * DAY}),
+    ({E: NOW - DAY, F: NOW + 2 * DAY}, {E: NOW, F: NOW + 3 * DAY}),
+    ({E: NOW + DAY, F: NOW + 4 * DAY}, {}),  # still to come: as planned
+    ({F: NOW - DAY}, {F: NOW + 3 * DAY}),  # the end check went before the pause
+    ({CheckStage.BEFORE: NOW - DAY}, {}),  # the work has begun: not asked late
+])
+def test_checks_past_their_day_when_resumed_come_now(
+    planned: dict[CheckStage, datetime], moved: dict[CheckStage, datetime]
+) -> None:
+    assert checks_when_resumed(NOW, planned, 3) == moved
 
 
 @pytest.mark.parametrize(("before", "after_asked", "after", "withdrawn", "verdict"), [
