@@ -116,7 +116,8 @@ def updates_to(slack: SlackDriver, channel: str) -> list[dict[str, Any]]:
 
 def steps(runtime: Runtime, incident_id: int, step: str) -> list[IncidentStep]:
     with runtime.sessions() as session:
-        return session.query(IncidentStep).filter_by(incident_id=incident_id, step=step).all()
+        return session.query(IncidentStep).filter_by(incident_id=incident_id, step=step) \
+            .order_by(IncidentStep.id).all()  # in the order they were taken, on any database
 
 
 def serious_row(runtime: Runtime, incident_id: int) -> SeriousIncident:
