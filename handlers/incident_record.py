@@ -106,14 +106,22 @@ def handle_open_record(ack: Ack, body: dict, client: WebClient, respond: Respond
 
 
 # -- resolving with the outcome --------------------------------------------------------------
+def _before_step(client: WebClient, body: dict, respond: Respond, services: Services,
+                 step: str) -> RecordView | None:
+    """The record, for someone about to open a step's form on it; None (and kind words to
+    them) when they may not take that step."""
+    try:
+        return services.incident_record.before_step(button_number(body), actor(body), step)
+    except NotAllowed:
+        say_to_clicker(client, body, respond, NOT_YOURS)
+        return None
+
+
 def handle_resolve_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
                           services: Services) -> None:
     ack()
-    try:
-        record = services.incident_record.before_step(button_number(body), actor(body),
-                                                      "resolve")
-    except NotAllowed:
-        say_to_clicker(client, body, respond, NOT_YOURS)
+    record = _before_step(client, body, respond, services, "resolve")
+    if record is None:
         return
     if record.incident.status is IncidentStatus.RESOLVED:
         say_to_clicker(client, body, respond, blocks.ALREADY_RESOLVED)
@@ -172,13 +180,9 @@ def handle_outcome(ack: Ack, body: dict, view: dict, client: WebClient,
 def handle_reopen_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
                          services: Services) -> None:
     ack()
-    try:
-        record = services.incident_record.before_step(button_number(body), actor(body),
-                                                      "reopen")
-    except NotAllowed:
-        say_to_clicker(client, body, respond, NOT_YOURS)
-        return
-    open_form(client, body, blocks.reopen_form(record.incident.id))
+    record = _before_step(client, body, respond, services, "reopen")
+    if record is not None:
+        open_form(client, body, blocks.reopen_form(record.incident.id))
 
 
 def handle_reopen(ack: Ack, body: dict, view: dict, client: WebClient,
@@ -201,13 +205,9 @@ def handle_reopen(ack: Ack, body: dict, view: dict, client: WebClient,
 def handle_follow_up_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
                             services: Services) -> None:
     ack()
-    try:
-        record = services.incident_record.before_step(button_number(body), actor(body),
-                                                      "follow-up")
-    except NotAllowed:
-        say_to_clicker(client, body, respond, NOT_YOURS)
-        return
-    open_form(client, body, blocks.follow_up_form(record.incident.id))
+    record = _before_step(client, body, respond, services, "follow-up")
+    if record is not None:
+        open_form(client, body, blocks.follow_up_form(record.incident.id))
 
 
 def handle_follow_up(ack: Ack, body: dict, view: dict, client: WebClient,
