@@ -93,6 +93,13 @@ def text(member_id: int) -> str:
     return f"sms:{member_id}"
 
 
+def place_of(key: str) -> tuple[str, str]:
+    """Where the message with this key went: ("dm", a Slack id), ("channel", a channel id) or
+    ("sms", a member id). The place is always a key's last part (see `Notice.key`)."""
+    kind, _, where = key.rsplit("|", 1)[-1].partition(":")
+    return kind, where
+
+
 def update_key(original_key: str, version: int | str) -> str:
     """The key of one redraw of a posted message: one per change it shows."""
     return f"{original_key}#{version}"

@@ -3,9 +3,10 @@ notice becomes Slack blocks or the words of a text."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from bot.notices import Notice, NoticeGone, read_notice
+from bot.rules.communication import STANDARD, Style, without_emoji
 from bot.rules.sms_text import compose_text
 from bot.services import Services
 from handlers.blocks import (
@@ -25,7 +26,7 @@ from handlers.blocks import (
     texting,
     wellbeing,
 )
-from handlers.blocks.text import Block, Renderer, crisis_footer
+from handlers.blocks.text import Block, Payload, Renderer, crisis_footer
 from storage.models import OutboxChannel
 
 RENDERERS: dict[type[Notice], Renderer] = {
@@ -59,24 +60,50 @@ class NoticeRenderer:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def __call__(self, payload: dict[str, Any], channel: OutboxChannel) -> dict[str, Any]:
+    def __call__(self, payload: dict[str, Any], channel: OutboxChannel,
+                 style: Style = STANDARD) -> dict[str, Any]:
         notice = read_notice(payload)
         if notice is None:
             return payload
-        draw = (REDRAWERS.get(type(notice)) if channel is OutboxChannel.SLACK_UPDATE
-                else None) or RENDERERS.get(type(notice))
-        if draw is None:
-            raise NoticeGone(f"nothing draws {notice.kind}")
-        drawn = draw(notice, self.services)
+        drawn = draw_notice(notice, self.services, style,
+                            redraw=channel is OutboxChannel.SLACK_UPDATE)
         if channel is OutboxChannel.SMS:
             words = drawn.get("sms")
             if not words:
                 raise NoticeGone(f"{notice.kind} has no words for a text")
             return {"text": compose_text(self.services.settings.coprod_org_name, words),
                     "urgent": notice.urgent, "reply": notice.answers_a_text}
-        return {"text": drawn["text"],
-                "blocks": with_crisis_line(drawn.get("blocks"),
-                                           self.services.settings.coprod_crisis_line)}
+        message = {"text": drawn["text"],
+                   "blocks": with_crisis_line(drawn.get("blocks"),
+                                              self.services.settings.coprod_crisis_line)}
+        if style.screen_reader:
+            message = for_screen_readers(message)
+        return {**message, "urgent": notice.urgent}
+
+
+def draw_notice(notice: Notice, services: Services, style: Style, *,
+                redraw: bool = False) -> Payload:
+    """One notice drawn from the state now in a reader's style: text, blocks and any "sms"."""
+    draw = (REDRAWERS.get(type(notice)) if redraw else None) or RENDERERS.get(type(notice))
+    if draw is None:
+        raise NoticeGone(f"nothing draws {notice.kind}")
+    return draw(notice, services, style)
+
+
+def for_screen_readers(message: Payload) -> Payload:
+    """A message with every picture left out of its words (see `without_emoji`): a screen
+    reader says each emoji's name aloud, and a status only shown by one is lost anyway."""
+
+    def plain_words(value: Any, key: str = "") -> Any:
+        if isinstance(value, str):
+            return without_emoji(value) if key == "text" else value
+        if isinstance(value, list):
+            return [plain_words(item) for item in value]
+        if isinstance(value, dict):
+            return {k: plain_words(v, k) for k, v in value.items() if k != "emoji"}
+        return value
+
+    return cast(Payload, plain_words(message))
 
 
 def with_crisis_line(blocks: list[Block] | None, crisis_line: str) -> list[Block] | None:

@@ -19,10 +19,12 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.rules.communication import QuietHours, Reader, Reading, Style
 from bot.rules.feedback_words import (
     FeedbackKind,
     FeedbackRoute,
@@ -123,6 +125,13 @@ class Member(Base):
         default=ContactPreference.SLACK,
     )
     trained_until: Mapped[date | None] = mapped_column(Date)
+    # The communication profile (bot/rules/communication.py): set by the member, or by a
+    # coordinator with their agreement, and applied to every message at delivery.
+    reading: Mapped[Reading] = mapped_column(_str_enum(Reading, 10), default=Reading.STANDARD,
+                                             server_default=Reading.STANDARD.value)
+    screen_reader: Mapped[bool] = mapped_column(default=False, server_default=false())
+    quiet_from: Mapped[time | None] = mapped_column(Time)
+    quiet_until: Mapped[time | None] = mapped_column(Time)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -147,6 +156,19 @@ class Member(Base):
     def has_sms_consent(self) -> bool:
         latest = self.latest_consent
         return latest is not None and latest.given
+
+    @property
+    def reader(self) -> Reader:
+        return reader_of(self.reading, self.screen_reader, self.quiet_from, self.quiet_until)
+
+
+def reader_of(reading: Reading, screen_reader: bool, quiet_from: time | None,
+              quiet_until: time | None) -> Reader:
+    """A member's communication profile as delivery uses it."""
+    quiet = (QuietHours(quiet_from, quiet_until)
+             if quiet_from is not None and quiet_until is not None else None)
+    return Reader(Style(easy_read=reading is Reading.EASY_READ, screen_reader=screen_reader),
+                  quiet)
 
 
 class MemberRole(Base):

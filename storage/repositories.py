@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from bot.notices import update_target
+from bot.rules.communication import Reader
 from bot.rules.feedback_words import FeedbackRoute, FeedbackStatus
 from bot.rules.incidents import IncidentKind, IncidentStatus
 from bot.rules.meetings import MeetingKind
@@ -42,6 +43,7 @@ from storage.models import (
     TextReply,
     UnknownNumber,
     WaitingListEntry,
+    reader_of,
 )
 
 
@@ -59,6 +61,26 @@ class MemberRepository:
 
     def get_by_slack_id(self, slack_user_id: str) -> Member | None:
         return self.session.scalar(select(Member).where(Member.slack_user_id == slack_user_id))
+
+    def readers(self, slack_user_ids: Collection[str],
+                member_ids: Collection[int]) -> tuple[dict[str, Reader], dict[int, Reader]]:
+        """The communication profiles of a batch of recipients, by Slack id and by member id,
+        in one query and without loading anything else about them."""
+        if not slack_user_ids and not member_ids:
+            return {}, {}
+        rows = self.session.execute(
+            select(Member.id, Member.slack_user_id, Member.reading, Member.screen_reader,
+                   Member.quiet_from, Member.quiet_until)
+            .where(or_(Member.slack_user_id.in_(list(slack_user_ids)),
+                       Member.id.in_(list(member_ids))))).all()
+        by_slack: dict[str, Reader] = {}
+        by_id: dict[int, Reader] = {}
+        for member_id, slack_user_id, reading, screen_reader, quiet_from, quiet_until in rows:
+            reader = reader_of(reading, screen_reader, quiet_from, quiet_until)
+            by_id[member_id] = reader
+            if slack_user_id is not None:
+                by_slack[slack_user_id] = reader
+        return by_slack, by_id
 
     def get_by_phone(self, phone: str) -> Member | None:
         return self.session.scalar(select(Member).where(Member.phone == phone))

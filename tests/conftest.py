@@ -537,3 +537,13 @@ def texting_bot(settings: Settings, engine: Engine, clock: FakeClock,
     runtime.services.members.import_csv(MEMBERS_CSV)
     app = create_app(texting, runtime.services, client=runtime.client)
     return app, runtime, make_wsgi_app(app, engine, extra_routes=make_sms_routes(runtime.services))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The readability table of every message, when the run drew them (see
+    tests/handlers/test_readability.py): printed so that each run shows the figures."""
+    from tests.samples.reading import TABLE, readability_table
+
+    if TABLE:
+        terminalreporter.write_sep("-", "readability of every message (Flesch reading ease)")
+        terminalreporter.write_line(readability_table())

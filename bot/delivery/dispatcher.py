@@ -30,7 +30,8 @@ from bot.clock import Clock
 from bot.delivery.nudge import Nudge
 from bot.delivery.slack import DeliveryFailed, SlackSender
 from bot.delivery.sms import SmsError, SmsProvider
-from bot.notices import NoticeGone, updated_key
+from bot.notices import NoticeGone, place_of, updated_key
+from bot.rules.communication import NOBODY_IN_PARTICULAR, Reader, Style, quiet_release
 from bot.rules.delivery import Attempt, next_step
 from bot.rules.texting import next_morning, quiet_hours_release, start_of_day
 from storage.models import (
@@ -44,13 +45,14 @@ from storage.repositories import MemberRepository, OutboxRepository
 
 log = logging.getLogger(__name__)
 
-# Turns a stored notice into what is sent on a channel ({"text", "blocks"} for Slack; "text",
-# "urgent" and "reply" for a text), from the current state. Ready-made payloads pass through.
-Render = Callable[[dict[str, Any], OutboxChannel], dict[str, Any]]
+# Turns a stored notice into what is sent on a channel ({"text", "blocks"} for Slack; "text"
+# for a text; "urgent" and "reply" for either), from the current state and in the recipient's
+# style. Ready-made payloads pass through.
+Render = Callable[[dict[str, Any], OutboxChannel, Style], dict[str, Any]]
 LEASE = timedelta(minutes=2)
 
 
-def ready_made(payload: dict[str, Any], channel: OutboxChannel) -> dict[str, Any]:
+def ready_made(payload: dict[str, Any], channel: OutboxChannel, style: Style) -> dict[str, Any]:
     """For a dispatcher that sends only ready-made payloads (tests of delivery itself)."""
     if "notice" in payload:
         raise NoticeGone("no renderer for notices in this process")
@@ -68,6 +70,8 @@ class Claimed:
     not_after: datetime | None
     # When the last attempt began, if it never came back: it may have been delivered.
     in_doubt_since: datetime | None = None
+    # Who reads it: their style and quiet hours (a channel has no one reader).
+    reader: Reader = NOBODY_IN_PARTICULAR
 
 
 class Held(Exception):
@@ -128,7 +132,7 @@ class Dispatcher:
         self.senders = senders
         self.lease = lease
         self.render = render
-        self._drawn: dict[tuple[str, OutboxChannel], Future[dict[str, Any]]] = {}
+        self._drawn: dict[tuple[str, OutboxChannel, Style], Future[dict[str, Any]]] = {}
         self._drawing = threading.Lock()
         self._texts_lock = threading.Lock()
         self._texts_not_yet_recorded = 0  # texts being sent, not yet written
@@ -228,7 +232,24 @@ class Dispatcher:
                             in_doubt_since=row.sending_since)
                 )
                 row.sending_since = now
-            return claimed
+            return self._with_readers(session, claimed)
+
+    @staticmethod
+    def _with_readers(session: Session, claimed: list[Claimed]) -> list[Claimed]:
+        """Each message with its reader's communication profile, read for the whole batch in
+        one query: a DM's by Slack id, a text's by member id, a redraw's by where the message
+        it redraws went."""
+        places = {item.id: _reader_place(item) for item in claimed}
+        by_slack, by_id = MemberRepository(session).readers(
+            {who for kind, who in places.values() if kind == "dm"},
+            {int(who) for kind, who in places.values() if kind == "sms" and who.isdigit()})
+        found: list[Claimed] = []
+        for item in claimed:
+            kind, who = places[item.id]
+            reader = (by_slack.get(who) if kind == "dm" else
+                      by_id.get(int(who)) if kind == "sms" and who.isdigit() else None)
+            found.append(replace(item, reader=reader) if reader is not None else item)
+        return found
 
     def _deliver(self, item: Claimed, report: DispatchReport,
                  sent: list[tuple[int, str]]) -> None:
@@ -284,7 +305,7 @@ class Dispatcher:
             return item
         # A fan-out (a reminder to everyone invited) is one notice many times over: within a
         # batch it is drawn once per channel.
-        memo = (json.dumps(item.payload, sort_keys=True), item.channel)
+        memo = (json.dumps(item.payload, sort_keys=True), item.channel, item.reader.style)
         with self._drawing:
             drawing = self._drawn.get(memo)
             mine = drawing is None
@@ -292,12 +313,19 @@ class Dispatcher:
                 drawing = self._drawn[memo] = Future()
         if mine:  # the batch's other threads wait for this one's drawing
             try:
-                drawing.set_result(self.render(item.payload, item.channel))
+                drawing.set_result(self.render(item.payload, item.channel, item.reader.style))
             except Exception as error:
                 drawing.set_exception(error)
         return replace(item, payload=drawing.result())
 
     def _send(self, item: Claimed) -> str:
+        if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SMS) and not (
+                item.payload.get("urgent") or item.payload.get("reply")):
+            # The hours someone asked not to be messaged in; a safeguarding escalation, and an
+            # answer to a text they have just sent, go all the same.
+            release = quiet_release(self.clock(), self.tz, item.reader.quiet)
+            if release is not None:
+                raise Held(release, "held for their quiet hours")
         if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SLACK_CHANNEL):
             if item.in_doubt_since is not None:
                 found = self._posted_before(item, item.in_doubt_since)
@@ -435,3 +463,17 @@ class Dispatcher:
                 assert step.retry_at is not None
                 row.next_attempt_at = step.retry_at
                 report.count("retrying")
+
+
+def _reader_place(item: Claimed) -> tuple[str, str]:
+    """("dm", a Slack id), ("sms", a member id), or ("channel", ...) for a message read by
+    everyone in a channel."""
+    if item.channel is OutboxChannel.SLACK_DM:
+        return "dm", item.target
+    if item.channel is OutboxChannel.SMS:
+        return "sms", item.target
+    if item.channel is OutboxChannel.SLACK_UPDATE:
+        original = updated_key(item.target)
+        if original is not None:
+            return place_of(original)
+    return "channel", item.target

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     SEVERITY_WORDS,
@@ -113,7 +114,7 @@ def outcome_saved(view: BreachView, changed: bool) -> View:
             "close": plain("Close"), "blocks": [section(words)]}
 
 
-def _draw_breach(notice: BreachFollowUp, services: Services) -> Payload:
+def _draw_breach(notice: BreachFollowUp, services: Services, style: Style) -> Payload:
     found = services.breaches.breach_view(notice.incident_id, notice.member_id,
                                           notice.task_id)
     return breach_task(found.step, found.name, found.team, found.history,

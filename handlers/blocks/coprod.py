@@ -8,6 +8,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.roles import ROLE_WORDS, Role
 from bot.services.deliveries import DeliveryOverview
 from bot.services.members import MemberView
@@ -161,7 +162,7 @@ def erasure_request(name: str, slack_user_id: str) -> Payload:
     return {"text": words, "blocks": [section(words)]}
 
 
-def _draw_erasure_request(notice: ErasureRequested, services: Services) -> Payload:
+def _draw_erasure_request(notice: ErasureRequested, services: Services, style: Style) -> Payload:
     return erasure_request(*services.privacy.erasure_request_view(notice.member_id))
 
 

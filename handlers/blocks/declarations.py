@@ -8,6 +8,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.declarations import STEP_BUTTON_WORDS, STEP_DONE_WORDS, WORDS_MAX
 from bot.rules.involvement import DECLARATION_WORDS, DeclarationKind
 from bot.rules.lifecycle import RequestStatus
@@ -131,14 +132,14 @@ def step_message(view: DeclarationView, step: RequestStatus) -> Payload:
 
 
 # -- drawing the notices declarations record -----------------------------------------------------
-def _draw_request(notice: DeclarationToReader, services: Services) -> Payload:
+def _draw_request(notice: DeclarationToReader, services: Services, style: Style) -> Payload:
     view = services.declarations.view_for(notice.declaration_id, notice.to, notice.role)
     if view is None:
         return no_longer_yours()
     return declaration_card(view, services.settings.timezone)
 
 
-def _draw_step(notice: DeclarationStep, services: Services) -> Payload:
+def _draw_step(notice: DeclarationStep, services: Services, style: Style) -> Payload:
     return step_message(services.declarations.view(notice.declaration_id), notice.step)
 
 

@@ -10,6 +10,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.expenses import (
     CLAIM_KIND_WORDS,
     CLAIM_STATUS_WORDS,
@@ -270,35 +271,35 @@ def _waiting(view: YearlyView) -> str:
 
 
 # -- drawing the notices expenses record --------------------------------------------------------
-def _draw_claim(notice: ClaimToCoordinators, services: Services) -> Payload:
+def _draw_claim(notice: ClaimToCoordinators, services: Services, style: Style) -> Payload:
     claim = services.expenses.claim_view_for(notice.claim_id, notice.to)
     if claim is None:
         return no_longer_yours()
     return claim_card(claim, services.settings.timezone)
 
 
-def _draw_question(notice: ClaimQuestion, services: Services) -> Payload:
+def _draw_question(notice: ClaimQuestion, services: Services, style: Style) -> Payload:
     return question_message(services.expenses.claim_view(notice.claim_id))
 
 
-def _draw_answered(notice: ClaimAnswered, services: Services) -> Payload:
+def _draw_answered(notice: ClaimAnswered, services: Services, style: Style) -> Payload:
     claim = services.expenses.claim_view(notice.claim_id)
     return claim_card(claim, services.settings.timezone,
                       intro=f"{escape_mrkdwn(claim.claimant_name)} answered your question "
                             f"about claim #{claim.id}.")
 
 
-def _draw_outcome(notice: ClaimOutcome, services: Services) -> Payload:
+def _draw_outcome(notice: ClaimOutcome, services: Services, style: Style) -> Payload:
     return outcome_message(services.expenses.claim_view(notice.claim_id), notice.status)
 
 
-def _draw_yearly(notice: YearlyAmountNote, services: Services) -> Payload:
+def _draw_yearly(notice: YearlyAmountNote, services: Services, style: Style) -> Payload:
     return yearly_for_person(services.expenses.yearly_view(notice.member_id, notice.tax_year,
                                                            notice.share))
 
 
 def _draw_yearly_for_coordinators(notice: YearlyAmountForCoordinators,
-                                  services: Services) -> Payload:
+                                  services: Services, style: Style) -> Payload:
     return yearly_for_coordinators(services.expenses.yearly_view(
         notice.member_id, notice.tax_year, notice.share))
 

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.feedback import MAX_TEXT, fit_in_box
 from bot.rules.feedback_words import (
     KIND_WORDS,
@@ -459,28 +460,28 @@ def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name:
 
 
 # -- drawing the notices feedback records -------------------------------------------------------
-def _draw_case(notice: CaseNotice, services: Services) -> Payload:
+def _draw_case(notice: CaseNotice, services: Services, style: Style) -> Payload:
     return case_notice(services.feedback.notice_view(notice.case_id), services.settings.timezone)
 
 
-def _draw_meeting_task(notice: MeetingTask, services: Services) -> Payload:
+def _draw_meeting_task(notice: MeetingTask, services: Services, style: Style) -> Payload:
     return meeting_task(services.feedback.notice_view(notice.case_id))
 
 
-def _draw_status(notice: StatusToSubmitter, services: Services) -> Payload:
+def _draw_status(notice: StatusToSubmitter, services: Services, style: Style) -> Payload:
     return status_dm(services.feedback.notice_view(notice.case_id).id, notice.status)
 
 
-def _draw_team_reply(notice: TeamReply, services: Services) -> Payload:
+def _draw_team_reply(notice: TeamReply, services: Services, style: Style) -> Payload:
     case = services.feedback.notice_view(notice.case_id)
     return reply_dm(case.id, case.message(notice.message_id).body)
 
 
-def _draw_meeting_step(notice: MeetingStep, services: Services) -> Payload:
+def _draw_meeting_step(notice: MeetingStep, services: Services, style: Style) -> Payload:
     return meeting_dm(services.feedback.notice_view(notice.case_id).id, notice.step)
 
 
-def _draw_more_words(notice: MoreWords, services: Services) -> Payload:
+def _draw_more_words(notice: MoreWords, services: Services, style: Style) -> Payload:
     case = services.feedback.notice_view(notice.case_id)
     return more_words_notice(case, case.message(notice.message_id).body)
 

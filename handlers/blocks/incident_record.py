@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice, NoticeGone
+from bot.rules.communication import Style
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     INCIDENT_STATUS_WORDS,
@@ -460,14 +461,14 @@ def follow_up_message(view: FollowUpNoticeView, notice: FollowUpNotice, tz: tzin
     return {"text": text, "blocks": blocks}
 
 
-def _draw_follow_up(notice: FollowUpNotice, services: Services) -> Payload:
+def _draw_follow_up(notice: FollowUpNotice, services: Services, style: Style) -> Payload:
     view = services.incident_record.follow_up_notice(notice.follow_up_id)
     if view.done:
         raise NoticeGone(notice.follow_up_id)  # a reminder not yet sent is not needed now
     return follow_up_message(view, notice, services.settings.timezone)
 
 
-def _redraw_follow_up(notice: FollowUpNotice, services: Services) -> Payload:
+def _redraw_follow_up(notice: FollowUpNotice, services: Services, style: Style) -> Payload:
     view = services.incident_record.follow_up_notice(notice.follow_up_id)
     return follow_up_message(view, notice, services.settings.timezone)
 

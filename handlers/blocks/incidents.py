@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice, NoticeGone
+from bot.rules.communication import Style
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     INCIDENT_STATUS_WORDS,
@@ -246,7 +247,7 @@ def home_incidents(views: Sequence[IncidentView], now: datetime) -> list[Block]:
 URGENT_TEXT = "An urgent safeguarding report needs someone now. Please check Slack."
 
 
-def _draw_alert(notice: IncidentAlert, services: Services) -> Payload:
+def _draw_alert(notice: IncidentAlert, services: Services, style: Style) -> Payload:
     return incident_alert(services.incidents.alert_view(notice.incident_id),
                           services.settings.timezone)
 
@@ -259,18 +260,18 @@ def _still_unanswered(services: Services, incident_id: int) -> None:
         raise NoticeGone(incident_id)
 
 
-def _draw_urgent_text(notice: UrgentIncidentText, services: Services) -> Payload:
+def _draw_urgent_text(notice: UrgentIncidentText, services: Services, style: Style) -> Payload:
     _still_unanswered(services, notice.incident_id)
     # Texts never carry details: only that someone is needed, and where to look.
     return {"text": URGENT_TEXT, "blocks": [section(URGENT_TEXT)], "sms": URGENT_TEXT}
 
 
-def _draw_chased(notice: ReportBeingChased, services: Services) -> Payload:
+def _draw_chased(notice: ReportBeingChased, services: Services, style: Style) -> Payload:
     _still_unanswered(services, notice.incident_id)
     return being_chased_dm(notice.incident_id)
 
 
-def _draw_picked_up(notice: ReportPickedUp, services: Services) -> Payload:
+def _draw_picked_up(notice: ReportPickedUp, services: Services, style: Style) -> Payload:
     actor, name = services.incidents.picked_up_by(notice.incident_id)
     return picked_up_dm(notice.incident_id, actor, name)
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.involvement import (
     OPPORTUNITY_KIND_WORDS,
     PAYMENT_CHOICE_WORDS,
@@ -582,12 +583,12 @@ def simple_view(callback_id: CallbackId, title: str, words: str) -> View:
 
 
 # -- drawing the notices involvement records ---------------------------------------------------
-def _draw_opportunity(notice: OpportunityPosted, services: Services) -> Payload:
+def _draw_opportunity(notice: OpportunityPosted, services: Services, style: Style) -> Payload:
     return opportunity_card(services.involvement.opportunity(notice.opportunity_id),
                             services.settings.timezone)
 
 
-def _draw_contact_named(notice: ContactNamed, services: Services) -> Payload:
+def _draw_contact_named(notice: ContactNamed, services: Services, style: Style) -> Payload:
     return contact_named(services.involvement.opportunity(notice.opportunity_id))
 
 
@@ -595,23 +596,23 @@ def _involvement(services: Services, notice: Any) -> InvolvementView:
     return services.involvement.involvement(notice.involvement_id)
 
 
-def _draw_interest(notice: InterestShown, services: Services) -> Payload:
+def _draw_interest(notice: InterestShown, services: Services, style: Style) -> Payload:
     return interest_message(_involvement(services, notice))
 
 
-def _draw_offer(notice: OfferMade, services: Services) -> Payload:
+def _draw_offer(notice: OfferMade, services: Services, style: Style) -> Payload:
     return offer_message(_involvement(services, notice), services.settings.timezone)
 
 
-def _draw_step(notice: StepTaken, services: Services) -> Payload:
+def _draw_step(notice: StepTaken, services: Services, style: Style) -> Payload:
     return step_message(_involvement(services, notice), notice.step)
 
 
-def _draw_consent_after(notice: ConsentAfterAsked, services: Services) -> Payload:
+def _draw_consent_after(notice: ConsentAfterAsked, services: Services, style: Style) -> Payload:
     return consent_after_message(_involvement(services, notice), services.settings.timezone)
 
 
-def _draw_exit_offered(notice: ExitOffered, services: Services) -> Payload:
+def _draw_exit_offered(notice: ExitOffered, services: Services, style: Style) -> Payload:
     return exit_offered_message(_involvement(services, notice))
 
 

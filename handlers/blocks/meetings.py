@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice, NoticeGone
+from bot.rules.communication import Style
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import EVERYONE, MEETING_KIND_WORDS, MeetingKind, MeetingRepeat
 from bot.rules.roles import ROLE_WORDS, Role, role_label
@@ -23,6 +24,7 @@ from bot.services.meetings import (
 )
 from bot.services.reminders import SessionReminder
 from bot.services.sessions import SessionGone
+from handlers.blocks.easy import easy_message, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -73,6 +75,25 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
             "blocks": blocks,
             "sms": f"{MEETING_KIND_WORDS[view.kind]} on {_sms_when(view.starts_at, tz)}, "
                    f"{view.place[:60]}. Coming? Reply YES or NO."}
+
+
+def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
+    kind = MEETING_KIND_WORDS[view.kind]
+    agenda = (["You can add something to talk about.", "Type /meetings agenda to do it."]
+              if with_agenda and view.kind in (MeetingKind.FORUM, MeetingKind.COMMUNITY) else [])
+    return easy_message(
+        [f"Reminder: *{escape_mrkdwn(view.title)}*.", f"This is a {kind.lower()}.",
+         f"It is on {easy_when(view.starts_at, tz)}.", _easy_place(view.place), *agenda,
+         "Can you come? Tap Going or Can't make it."],
+        actions=[rsvp_buttons(view)],
+        text=f"Reminder: {escape_mrkdwn(view.title)} is on {easy_when(view.starts_at, tz)}",
+        sms=[f"Reminder: {kind.lower()}.", f"It is on {easy_when(view.starts_at, tz)}.",
+             f"Place: {view.place[:60]}.", "Can you come? Reply YES or NO."])
+
+
+def _easy_place(place: str) -> str:
+    return ("It is online. Use this link to join: " + place_text(place)
+            if place.startswith(("https://", "http://")) else f"It is at {place_text(place)}.")
 
 
 def invitation(view: MeetingView, tz: tzinfo) -> Payload:
@@ -348,19 +369,20 @@ def _meeting(services: Services, meeting_id: int, *, live: bool) -> MeetingView:
     return view
 
 
-def _draw_meeting_reminder(notice: MeetingReminder, services: Services) -> Payload:
-    return reminder(_meeting(services, notice.meeting_id, live=True),
-                    services.settings.timezone, with_agenda=notice.with_agenda)
+def _draw_meeting_reminder(notice: MeetingReminder, services: Services, style: Style) -> Payload:
+    draw = easy_reminder if style.easy_read else reminder
+    return draw(_meeting(services, notice.meeting_id, live=True),
+                services.settings.timezone, with_agenda=notice.with_agenda)
 
 
-def _draw_invitation(notice: MeetingInvitation, services: Services) -> Payload:
+def _draw_invitation(notice: MeetingInvitation, services: Services, style: Style) -> Payload:
     view = _meeting(services, notice.meeting_id, live=True)
     if view.starts_at <= services.clock():
         raise NoticeGone(notice.meeting_id)  # an invitation to something begun says nothing
     return invitation(view, services.settings.timezone)
 
 
-def _draw_session_reminder(notice: SessionReminder, services: Services) -> Payload:
+def _draw_session_reminder(notice: SessionReminder, services: Services, style: Style) -> Payload:
     try:
         view = services.sessions.get(notice.session_id)
     except SessionGone as gone:
@@ -371,7 +393,7 @@ def _draw_session_reminder(notice: SessionReminder, services: Services) -> Paylo
                             facilitating=notice.facilitating)
 
 
-def _draw_cancelled(notice: MeetingCancelled, services: Services) -> Payload:
+def _draw_cancelled(notice: MeetingCancelled, services: Services, style: Style) -> Payload:
     return cancelled_notice(_meeting(services, notice.meeting_id, live=False),
                             services.settings.timezone)
 
@@ -383,11 +405,11 @@ def _present(services: Services, request_id: int) -> PresentView:
         raise NoticeGone(request_id) from gone
 
 
-def _draw_present_request(notice: PresentRequested, services: Services) -> Payload:
+def _draw_present_request(notice: PresentRequested, services: Services, style: Style) -> Payload:
     return present_request(_present(services, notice.request_id), services.settings.timezone)
 
 
-def _draw_present_answer(notice: PresentAnswer, services: Services) -> Payload:
+def _draw_present_answer(notice: PresentAnswer, services: Services, style: Style) -> Payload:
     return present_answer(_present(services, notice.request_id), notice.step,
                           services.settings.timezone)
 

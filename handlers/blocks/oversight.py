@@ -10,6 +10,7 @@ from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice, NoticeGone
+from bot.rules.communication import Style
 from bot.rules.incidents import INCIDENT_KIND_WORDS, SEVERITY_WORDS, IncidentKind
 from bot.rules.safeguarding import (
     HARM_WORDS,
@@ -245,24 +246,24 @@ def home_serious(pending: Sequence[PendingDecision], tz: tzinfo) -> list[Block]:
 
 
 # -- drawing the notices oversight records ------------------------------------------------------
-def _draw_serious(notice: SeriousIncidentNotice, services: Services) -> Payload:
+def _draw_serious(notice: SeriousIncidentNotice, services: Services, style: Style) -> Payload:
     view = services.oversight.notice_view(notice.incident_id)
     if notice.reminder and view.decision is not None:
         raise NoticeGone(notice.incident_id)  # a reminder that comes too late says nothing
     return serious_message(view, notice.reminder, services.settings.timezone)
 
 
-def _redraw_serious(notice: SeriousIncidentNotice, services: Services) -> Payload:
+def _redraw_serious(notice: SeriousIncidentNotice, services: Services, style: Style) -> Payload:
     """A copy already posted, reminders too, shows the state now: acknowledged, decided."""
     return serious_message(services.oversight.notice_view(notice.incident_id),
                            notice.reminder, services.settings.timezone)
 
 
-def _draw_decided(notice: TrusteesDecided, services: Services) -> Payload:
+def _draw_decided(notice: TrusteesDecided, services: Services, style: Style) -> Payload:
     return decided_message(services.oversight.notice_view(notice.incident_id))
 
 
-def _draw_digest(notice: TrusteeDigest, services: Services) -> Payload:
+def _draw_digest(notice: TrusteeDigest, services: Services, style: Style) -> Payload:
     return digest_message(services.oversight.digest(notice.first_month, notice.months))
 
 

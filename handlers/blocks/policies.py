@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.involvement import INDUCTION_WORDS, AgreedBy
 from bot.rules.policies import LINK_LENGTH, SUMMARY_LENGTH, TITLE_LENGTH, policy_text
 from bot.services.policies import (
@@ -267,7 +268,7 @@ def induction_payload(overview: InductionOverview) -> Payload:
 
 
 # -- drawing the notices policies record -------------------------------------------------------
-def _draw_published(notice: PolicyPublished, services: Services) -> Payload:
+def _draw_published(notice: PolicyPublished, services: Services, style: Style) -> Payload:
     return policy_message(services.policies.notice_view(notice.policy_id, notice.member_id),
                           services.settings.timezone)
 

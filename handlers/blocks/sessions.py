@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.calendar import calendar_path
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.coverage import ClaimDecision, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.policies import InductionNeeded, induction_words
@@ -462,39 +463,39 @@ def card_payload(card: CardView, services: Services) -> Payload:
                         services.settings.coprod_public_url, card.calendar_token)
 
 
-def _draw_card(notice: SessionCard, services: Services) -> Payload:
+def _draw_card(notice: SessionCard, services: Services, style: Style) -> Payload:
     return card_payload(services.sessions.card_for(notice.session_id), services)
 
 
-def _draw_changed(notice: SessionChanged, services: Services) -> Payload:
+def _draw_changed(notice: SessionChanged, services: Services, style: Style) -> Payload:
     return changed_dm(services.sessions.get(notice.session_id), services.settings.timezone)
 
 
-def _draw_cancelled(notice: SessionCancelled, services: Services) -> Payload:
+def _draw_cancelled(notice: SessionCancelled, services: Services, style: Style) -> Payload:
     return cancelled_dm(services.sessions.get(notice.session_id), services.settings.timezone)
 
 
-def _draw_release_alert(notice: ReleaseAlert, services: Services) -> Payload:
+def _draw_release_alert(notice: ReleaseAlert, services: Services, style: Style) -> Payload:
     found = services.rota.release_view(notice.session_id, notice.member_id, notice.late)
     return release_alert(found, services.settings.timezone)
 
 
-def _draw_offer(notice: PlaceOffered, services: Services) -> Payload:
+def _draw_offer(notice: PlaceOffered, services: Services, style: Style) -> Payload:
     view = services.rota.offer_view(notice.session_id, notice.member_id)
     return offer_dm(view, notice.until, services.settings.timezone)
 
 
-def _draw_coverage_alert(notice: CoverageAlert, services: Services) -> Payload:
+def _draw_coverage_alert(notice: CoverageAlert, services: Services, style: Style) -> Payload:
     return coverage_alert(services.rota.uncovered_view(notice.session_id), notice.label,
                           services.settings.timezone)
 
 
-def _draw_call_for_cover(notice: CallForCover, services: Services) -> Payload:
+def _draw_call_for_cover(notice: CallForCover, services: Services, style: Style) -> Payload:
     return call_for_cover(services.rota.uncovered_view(notice.session_id),
                           services.settings.timezone)
 
 
-def _redraw_call_for_cover(notice: CallForCover, services: Services) -> Payload:
+def _redraw_call_for_cover(notice: CallForCover, services: Services, style: Style) -> Payload:
     """A posted call, drawn again as the session changes: still asking while cover is
     needed, and saying it is answered (covered, cancelled, under way) once it is not."""
     view = services.sessions.get(notice.session_id)
@@ -504,17 +505,17 @@ def _redraw_call_for_cover(notice: CallForCover, services: Services) -> Payload:
     return call_for_cover(view, tz)
 
 
-def _draw_check_in(notice: CheckIn, services: Services) -> Payload:
+def _draw_check_in(notice: CheckIn, services: Services, style: Style) -> Payload:
     return check_in_dm(services.aftercare.check_in_view(notice.session_id),
                        services.settings.timezone)
 
 
-def _draw_debrief_request(notice: DebriefRequested, services: Services) -> Payload:
+def _draw_debrief_request(notice: DebriefRequested, services: Services, style: Style) -> Payload:
     return debrief_request(services.aftercare.debrief_view(notice.request_id),
                            services.settings.timezone)
 
 
-def _draw_debrief_step(notice: DebriefStep, services: Services) -> Payload:
+def _draw_debrief_step(notice: DebriefStep, services: Services, style: Style) -> Payload:
     return debrief_step_dm(services.aftercare.debrief_view(notice.request_id), notice.status)
 
 

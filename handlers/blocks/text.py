@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bot.rules.communication import Style
     from bot.services import Services
 
 Block = dict[str, Any]
@@ -110,7 +111,8 @@ def already_sent_view(crisis_line: str) -> dict[str, Any]:
                        crisis_footer(crisis_line)]}
 
 
-# A renderer draws one kind of stored notice for delivery, from the state now: the message's
-# text and blocks, and "sms" with words for a text when the notice has any. Each area's blocks
-# module keeps a RENDERERS table; handlers/notices.py puts them together.
-Renderer = Callable[[Any, "Services"], Payload]
+# A renderer draws one kind of stored notice for delivery, from the state now and in the
+# recipient's style (standard or easy read): the message's text and blocks, and "sms" with
+# words for a text when the notice has any. Each area's blocks module keeps a RENDERERS table;
+# handlers/notices.py puts them together.
+Renderer = Callable[[Any, "Services", "Style"], Payload]

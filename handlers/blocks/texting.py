@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice, NoticeGone
+from bot.rules.communication import Style
 from bot.rules.sms_text import TWO_PARTS
 from bot.services.texting import RelayedText, ReplyByText, TextGone
 from handlers.blocks.text import (
@@ -60,7 +61,7 @@ def reply_sent_view(name: str) -> dict[str, Any]:
 
 
 # -- drawing the notices texting records -------------------------------------------------------
-def _draw_relayed(notice: RelayedText, services: Services) -> Payload:
+def _draw_relayed(notice: RelayedText, services: Services, style: Style) -> Payload:
     try:
         found = services.texting.relayed(notice.text_id)
     except TextGone as gone:
@@ -68,7 +69,7 @@ def _draw_relayed(notice: RelayedText, services: Services) -> Payload:
     return relayed_text(found.text_id, found.name, found.phone, found.body)
 
 
-def _draw_reply(notice: ReplyByText, services: Services) -> Payload:
+def _draw_reply(notice: ReplyByText, services: Services, style: Style) -> Payload:
     try:
         words = services.texting.reply_words(notice.reply_id)
     except TextGone as gone:

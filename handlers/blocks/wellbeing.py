@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice
+from bot.rules.communication import Style
 from bot.rules.involvement import WELLBEING_WORDS, CheckStage, Wellbeing
 from bot.rules.wellbeing import check_text
 from bot.services.wellbeing import CheckView, SupportAsked, WellbeingCheckSent
@@ -80,11 +81,11 @@ def support_message(view: CheckView) -> Payload:
 
 
 # -- drawing the notices wellbeing checks record ------------------------------------------------
-def _draw_check(notice: WellbeingCheckSent, services: Services) -> Payload:
+def _draw_check(notice: WellbeingCheckSent, services: Services, style: Style) -> Payload:
     return check_message(services.wellbeing.check_view(notice.check_id))
 
 
-def _draw_support(notice: SupportAsked, services: Services) -> Payload:
+def _draw_support(notice: SupportAsked, services: Services, style: Style) -> Payload:
     return support_message(services.wellbeing.check_view(notice.check_id))
 
 

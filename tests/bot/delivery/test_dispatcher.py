@@ -354,7 +354,8 @@ def test_a_fan_out_of_one_notice_is_drawn_once_per_batch(
     drawn: list[dict[str, object]] = []
     dispatcher = members.dispatcher()
     render = dispatcher.render
-    dispatcher.render = lambda payload, channel: drawn.append(payload) or render(payload, channel)
+    dispatcher.render = lambda payload, channel, style: (drawn.append(payload)
+                                                        or render(payload, channel, style))
     assert dispatcher.deliver_due().sent == 31  # the lead's alert, and the thirty copies
     assert len(drawn) == 2  # level 0 for the lead, and level 7 once for all thirty
 

@@ -1,0 +1,127 @@
+"""Each member's way of being reached: standard or easy read, words for screen readers, and the
+hours they'd rather not be messaged. Plain values and rules; the renderers and the dispatcher
+apply them at delivery."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+
+
+class Reading(enum.StrEnum):
+    STANDARD = "standard"
+    EASY_READ = "easy_read"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one recipient's messages are worded. A channel post has no single reader, so it is
+    drawn in the standard style; a DM or a text in its reader's."""
+
+    easy_read: bool = False
+    screen_reader: bool = False
+
+    @property
+    def name(self) -> str:
+        words = ["easy read" if self.easy_read else "standard"]
+        if self.screen_reader:
+            words.append("screen reader")
+        return ", ".join(words)
+
+
+STANDARD = Style()
+EASY_READ = Style(easy_read=True)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Hours someone would rather not be messaged, in the organisation's time zone. `start`
+    after `end` spans midnight ("21:00 to 08:00")."""
+
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def contains(self, moment: time) -> bool:
+        if self.start < self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What delivery needs to know about the person a message goes to."""
+
+    style: Style = STANDARD
+    quiet: QuietHours | None = None
+
+
+NOBODY_IN_PARTICULAR = Reader()
+
+# "21:00-08:00", "21-8", "9pm to 8am" is not taken: times are 24-hour, as the form offers them.
+QUIET_HOURS_SHAPE = re.compile(
+    r"^\s*(\d{1,2})(?::(\d{2}))?\s*(?:-|to|\u2013)\s*(\d{1,2})(?::(\d{2}))?\s*$", re.IGNORECASE)
+NO_QUIET_HOURS = frozenset({"", "none", "no", "-"})
+
+
+def parse_quiet_hours(text: str) -> QuietHours | None:
+    """"21:00-08:00", "21-8" or "21:00 to 08:00"; empty or "none" for none. A ValueError says,
+    kindly, what the shape should be."""
+    if text.strip().lower() in NO_QUIET_HOURS:
+        return None
+    found = QUIET_HOURS_SHAPE.match(text)
+    if found is None:
+        raise ValueError(f"quiet hours {text!r} should look like 21:00-08:00")
+    start_h, start_m, end_h, end_m = found.groups()
+    try:
+        start = time(int(start_h), int(start_m or 0))
+        end = time(int(end_h), int(end_m or 0))
+    except ValueError:
+        raise ValueError(f"quiet hours {text!r} should be two times of day, like 21:00-08:00"
+                         ) from None
+    if start == end:
+        raise ValueError("quiet hours need to start and end at different times")
+    return QuietHours(start, end)
+
+
+def quiet_release(now: datetime, tz: tzinfo, quiet: QuietHours | None) -> datetime | None:
+    """When a message held for someone's own quiet hours may go; None if it may go now."""
+    if quiet is None:
+        return None
+    local = now.astimezone(tz)
+    if not quiet.contains(local.time()):
+        return None
+    day = local.date()
+    if quiet.start > quiet.end and local.time() >= quiet.start:
+        day += timedelta(days=1)  # in the evening part of hours that span midnight
+    return datetime.combine(day, quiet.end, tzinfo=tz)
+
+
+# -- words for screen readers -----------------------------------------------------------------
+# ":white_check_mark:", but not the "00:30:" of a time: a shortcode has a letter in it.
+SHORTCODE = re.compile(r"(?<![\w:]):[a-z0-9_+'-]*[a-z][a-z0-9_+'-]*:(?!\w)")
+SPACES = re.compile(r"[ \t]{2,}")
+
+
+def _is_pictograph(char: str) -> bool:
+    if char in "\u200d\ufe0f\ufe0e\u20e3":  # joiners and variation selectors of emoji
+        return True
+    code = ord(char)
+    return (0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF
+            or 0x2B00 <= code <= 0x2BFF or unicodedata.category(char) == "So")
+
+
+def without_emoji(text: str) -> str:
+    """A screen reader reads ":white_check_mark:" and "✅" aloud as names nobody needs: the
+    words are kept and the pictures dropped, so every status has to be in words anyway."""
+    kept = "".join(c for c in SHORTCODE.sub("", text) if not _is_pictograph(c))
+    return "\n".join(SPACES.sub(" ", line).strip() for line in kept.split("\n"))
+
+
+def has_emoji(text: str) -> bool:
+    return SHORTCODE.search(text) is not None or any(_is_pictograph(c) for c in text)

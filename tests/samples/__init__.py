@@ -1,0 +1,83 @@
+"""One real example of every notice Coprod records, for the tests that read every message it
+sends (tests/handlers/test_readability.py): each area's module here drives a flow the way a
+person would (the Bolt app or the area's service) and takes the notice that flow recorded from
+the outbox, so a sample is never a hand-made notice the bot would not send.
+
+An area registers its makers with `@sample(NoticeClass)`; `every_sample()` imports them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import select
+
+from bot.notices import Notice, read_notice
+from bot.services import Services
+from bot.wiring import Runtime
+from storage.models import OutboxMessage
+from tests.conftest import FakeClock, SlackDriver
+from tests.fakes.slack import FakeSlack
+
+N = TypeVar("N", bound=Notice)
+
+
+@dataclass
+class SampleWorld:
+    """The made-up organisation of tests/conftest.py's MEMBERS_CSV, with the real app."""
+
+    runtime: Runtime
+    slack: SlackDriver
+    fake_slack: FakeSlack
+    clock: FakeClock
+
+    @property
+    def services(self) -> Services:
+        return self.runtime.services
+
+    def deliver(self) -> None:
+        """Runs the outbox once, as the scheduler would."""
+        self.runtime.dispatcher().deliver_due()
+
+    def recorded(self, kind: type[N]) -> N:
+        """The newest notice of this kind the flows so far have recorded."""
+        with self.runtime.sessions() as session:
+            for payload in session.scalars(
+                    select(OutboxMessage.payload).order_by(OutboxMessage.id.desc())):
+                if payload.get("notice") == kind.kind:
+                    notice = read_notice(payload)
+                    assert isinstance(notice, kind)
+                    return notice
+        raise AssertionError(f"the sample's flow recorded no {kind.kind} notice")
+
+    def member_id(self, slack_user_id: str) -> int:
+        found = self.services.members.find_by_slack_id(slack_user_id)
+        assert found is not None
+        return found.id
+
+
+SampleMaker = Callable[[SampleWorld], Notice]
+SAMPLES: dict[type[Notice], SampleMaker] = {}
+
+
+def sample(*kinds: type[Notice]) -> Callable[[SampleMaker], SampleMaker]:
+    """Registers a maker as the sample of one or more notice kinds."""
+
+    def register(maker: SampleMaker) -> SampleMaker:
+        for kind in kinds:
+            if kind in SAMPLES:
+                raise TypeError(f"two samples of {kind.kind}")
+            SAMPLES[kind] = maker
+        return maker
+
+    return register
+
+
+def every_sample() -> dict[type[Notice], SampleMaker]:
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return SAMPLES
