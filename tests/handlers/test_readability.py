@@ -22,7 +22,7 @@ from handlers.notices import RENDERERS, NoticeRenderer, draw_notice
 from storage.models import OutboxChannel
 from tests.conftest import FakeClock, SlackDriver
 from tests.fakes.slack import FakeSlack
-from tests.samples import SampleWorld, every_sample
+from tests.samples import BELOW_TARGET, SampleWorld, every_sample
 from tests.samples.reading import (
     EASY_READ_LONGEST_SENTENCE,
     EASY_READ_TARGET,
@@ -37,8 +37,6 @@ from tests.samples.reading import (
 SAMPLES = every_sample()
 KINDS = sorted(RENDERERS, key=lambda kind: kind.kind)
 
-# Templates allowed under a target, each with the reason. Keyed by (notice kind, column).
-BELOW_TARGET: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture
