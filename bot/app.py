@@ -30,6 +30,7 @@ from handlers import (
     meetings,
     oversight,
     policies,
+    profiles,
     safeguarding,
     sessions,
     texting,
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 
 REGISTRARS: tuple[Callable[[App], None], ...] = (
     coprod.register,
+    profiles.register,
     feedback.register,
     sessions.register,
     incidents.register,

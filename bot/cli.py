@@ -30,6 +30,7 @@ from bot.rules.meetings import MeetingDraft, MeetingKind, MeetingRepeat, series_
 from bot.rules.sessions import InvalidSession, Repeat, SessionDraft, SessionKind
 from bot.scheduler import build_scheduler, scheduler_lock
 from bot.services.meetings import InvalidMeeting
+from bot.services.members import MemberView
 from bot.services.privacy import NotInDirectory
 from bot.wiring import Runtime, build_runtime
 from storage import crypto
@@ -376,7 +377,8 @@ def audit(
     since: str = typer.Option("", "--since", help=SINCE_HELP),
     until: str = typer.Option("", "--until", help=UNTIL_HELP),
 ) -> None:
-    """Who read or acted on which feedback case or incident, and when (never what it said)."""
+    """Who read or acted on which feedback case or incident, or looked at or changed someone's
+    communication profile, and when (never what it said)."""
     settings = _settings()
     first_day, last_day, start, end = _period(settings, since, until)
     runtime = _runtime(settings)
@@ -487,6 +489,16 @@ def members_erase(
                    "Slack id, phone or contact details.")
 
 
+def _profile_in_brief(member: MemberView) -> str:
+    """"easy read, screen reader, quiet 21:00-08:00"; "standard" when nothing was chosen."""
+    words = [member.reading.value.replace("_", " ")]
+    if member.screen_reader:
+        words.append("screen reader")
+    if member.quiet is not None:
+        words.append(f"quiet {member.quiet}")
+    return ", ".join(words)
+
+
 @members_cli.command("list")
 def members_list() -> None:
     """Show who is who."""
@@ -496,7 +508,7 @@ def members_list() -> None:
     if not members:
         typer.echo("No members yet. Add them with: coprod members import FILE.csv")
         return
-    rows = [("Name", "Slack", "Phone", "Contact", "Texts", "Roles")]
+    rows = [("Name", "Slack", "Phone", "Contact", "Texts", "Roles", "Profile")]
     for m in members:
         rows.append((
             m.name,
@@ -505,6 +517,7 @@ def members_list() -> None:
             m.contact.value,
             "yes" if m.sms_consent else "no",
             ", ".join(sorted(r.value for r in m.roles)),
+            _profile_in_brief(m),
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:

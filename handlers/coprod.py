@@ -1,12 +1,15 @@
-"""/coprod: help for everyone, whoami, and the coordinators' delivery overview."""
+"""/coprod: help for everyone, whoami, my data and consents, how we reach you (the form is in
+handlers/profiles.py), and the coordinators' delivery overview."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from bot.rules.roles import NotAllowed
 from bot.services import Services
 from bot.services.privacy import NotInDirectory
+from handlers import profiles
 from handlers.blocks import coprod as blocks
 from handlers.blocks.incidents import signpost_blocks
 from handlers.blocks.text import section
@@ -17,7 +20,8 @@ def register(app: App) -> None:
     app.command(SlashCommand.COPROD.value)(handle_coprod_command)
 
 
-def handle_coprod_command(ack: Ack, command: dict, services: Services) -> None:
+def handle_coprod_command(ack: Ack, command: dict, client: WebClient,
+                          services: Services) -> None:
     words = (command.get("text") or "").split()
     action = words[0].lower() if words else CoprodAction.HELP.value
     user_id = command["user_id"]
@@ -34,6 +38,8 @@ def handle_coprod_command(ack: Ack, command: dict, services: Services) -> None:
         answer = ("To ask us to erase what Coprod holds about you, type `/coprod forget me`. "
                   "`/coprod mydata` shows what that is first.")
         ack(text=answer, blocks=[section(answer)])
+    elif action == CoprodAction.PROFILE:
+        profiles.open_profile(ack, command, client, services, words[1:])
     elif action == CoprodAction.CONSENT:
         _consent(ack, user_id, [w.lower() for w in words[1:]], services)
     elif action == CoprodAction.SIGNPOST:

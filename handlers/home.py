@@ -1,6 +1,7 @@
 """App Home: what Coprod is; open incidents for those who respond to them; serious incidents
 waiting for the trustees' decision, for trustees; my next sessions and those needing cover;
-the meetings I'm invited to; and for coordinators and HR officers the feedback open for them."""
+the meetings I'm invited to; for coordinators and HR officers the feedback open for them; and
+how we reach you, with Change."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from slack_sdk import WebClient
 
 from bot.rules.roles import Role
 from bot.services import Services
+from bot.services.privacy import NotInDirectory
 from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import incidents as incident_blocks
 from handlers.blocks import meetings as meeting_blocks
 from handlers.blocks import oversight as oversight_blocks
+from handlers.blocks import profiles as profile_blocks
 from handlers.blocks import sessions as session_blocks
+from handlers.blocks.text import divider
 from handlers.ids import Event
 from handlers.payloads import event_user
 
@@ -85,8 +89,13 @@ def publish_home(client: WebClient, services: Services, user: str) -> None:
     if Role.TRUSTEE in roles:  # asked only for trustees: nobody else's Home does more work
         urgent += oversight_blocks.home_serious(services.oversight.pending_for(user),
                                                 settings.timezone)
-    # Open incidents (and the trustees' decisions) first, then sessions and meetings; the
-    # crisis footer stays last, even when Home is full (Slack takes 100 blocks).
-    blocks = view["blocks"][:2] + urgent + rota + meetings + view["blocks"][2:]
-    view["blocks"] = blocks if len(blocks) <= 100 else blocks[:99] + blocks[-1:]
+    try:
+        reach = [divider(), *profile_blocks.home_profile(services.profiles.mine(user))]
+    except NotInDirectory:
+        reach = []
+    # Open incidents (and the trustees' decisions) first, then sessions and meetings; how we
+    # reach you and the crisis footer stay last, even when Home is full (Slack takes 100).
+    body = view["blocks"][:2] + urgent + rota + meetings + view["blocks"][2:-2]
+    tail = reach + view["blocks"][-2:]
+    view["blocks"] = body[:100 - len(tail)] + tail
     client.views_publish(user_id=user, view=view)

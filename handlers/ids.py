@@ -24,6 +24,7 @@ class CoprodAction(enum.StrEnum):
     MYDATA = "mydata"
     FORGET = "forget"
     CONSENT = "consent"
+    PROFILE = "profile"        # how we reach you; coordinators: someone's, with their agreement
 
 
 class InvolveAction(enum.StrEnum):
@@ -73,6 +74,10 @@ class CallbackId(enum.StrEnum):
     EXIT_FORM = "exit_form"                    # the exit conversation, anonymous if wanted
     # policies and induction
     POLICY_FORM = "policy_form"
+    # communication profiles: my own, someone's (a coordinator), and choosing whose
+    PROFILE_FORM = "profile_form"
+    PROFILE_FOR_FORM = "profile_for_form"
+    PROFILE_PICK_FORM = "profile_pick_form"
 
 
 class Shortcut(enum.StrEnum):
@@ -206,6 +211,15 @@ class BlockId(enum.StrEnum):
     PO_INDUCTION_ACTIONS = "induction_actions"
     # wellbeing checks
     WB_ACTIONS = "wellbeing_actions"
+    # communication profiles
+    PR_CONTACT = "profile_contact"
+    PR_READING = "profile_reading"
+    PR_SCREEN_READER = "profile_screen_reader"
+    PR_QUIET_FROM = "profile_quiet_from"
+    PR_QUIET_UNTIL = "profile_quiet_until"
+    PR_AGREED = "profile_agreed"
+    PR_MEMBER = "profile_member"
+    PR_HOME = "profile_home"                   # "How we reach you" on App Home
 
 
 class ActionId(enum.StrEnum):
@@ -313,6 +327,9 @@ class ActionId(enum.StrEnum):
     WB_MIXED = "wellbeing_mixed"
     WB_SUPPORT = "wellbeing_support"
     WB_SKIP = "wellbeing_skip"
+    # communication profiles
+    PR_FIELD = "profile_field"                 # every input of the profile forms
+    PROFILE_CHANGE = "profile_change"          # "Change" on App Home
 
 
 class OptionValue(enum.StrEnum):
@@ -324,6 +341,10 @@ class OptionValue(enum.StrEnum):
     # involvement opportunities
     SHARES_STORY = "shares_story"
     PUBLISHED_OUTPUTS = "published_outputs"
+    # communication profiles
+    SCREEN_READER = "screen_reader"
+    AGREED = "agreed"
+    NO_QUIET_HOURS = "none"
 
 
 class Event(enum.StrEnum):

@@ -21,6 +21,7 @@ from handlers.blocks import (
     meetings,
     oversight,
     policies,
+    profiles,
     safeguarding,
     sessions,
     texting,
@@ -31,6 +32,7 @@ from storage.models import OutboxChannel
 
 RENDERERS: dict[type[Notice], Renderer] = {
     **coprod.RENDERERS,
+    **profiles.RENDERERS,
     **feedback.RENDERERS,
     **incidents.RENDERERS,
     **incident_record.RENDERERS,
@@ -78,7 +80,9 @@ class NoticeRenderer:
                                               self.services.settings.coprod_crisis_line)}
         if style.screen_reader:
             message = for_screen_readers(message)
-        return {**message, "urgent": notice.urgent}
+        # Urgent by kind (a safeguarding text) or by what the drawing found (a report that
+        # turned out to be about safeguarding): either breaks the reader's quiet hours.
+        return {**message, "urgent": notice.urgent or bool(drawn.get("urgent"))}
 
 
 def draw_notice(notice: Notice, services: Services, style: Style, *,

@@ -89,7 +89,7 @@ def test_members_import_keeps_good_rows_names_bad_lines_and_exits_1(
     listing = coprod("members", "list", env=env, cwd=tmp_path)
     assert listing.returncode == 0
     lines = listing.stdout.splitlines()
-    assert lines[0].split() == ["Name", "Slack", "Phone", "Contact", "Texts", "Roles"]
+    assert lines[0].split() == ["Name", "Slack", "Phone", "Contact", "Texts", "Roles", "Profile"]
     assert any("Dev Patel" in line and "+447700900104" in line and "sms" in line
                for line in lines)
     assert len(lines) == 4

@@ -7,6 +7,7 @@ import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -403,3 +404,61 @@ def test_the_page_says_how_to_run_the_exports_on_the_sandboxs_data(page: Page,
     page.call("/sandbox/skip", {"hours": 48})
     ahead = page.box.clock().astimezone(page.box.settings.timezone).date()
     assert f"add --until {ahead.isoformat()}" in page.state(FIN)["cli"]
+
+
+def profile_answer(contact: str, reading: str, agreed: bool = False) -> dict[str, Any]:
+    """The profile form's values, as the page sends them (what it showed chosen, too)."""
+    answer = values({
+        "profile_contact": ("profile_field", {"type": "radio_buttons",
+                                              "selected_option": {"value": contact}}),
+        "profile_reading": ("profile_field", {"type": "radio_buttons",
+                                              "selected_option": {"value": reading}}),
+        "profile_quiet_from": ("profile_field", {"type": "static_select",
+                                                 "selected_option": {"value": "none"}})})
+    if agreed:
+        answer |= values({"profile_agreed": ("profile_field", {
+            "type": "checkboxes", "selected_options": [{"value": "agreed"}]})})
+    return answer
+
+
+def test_switching_to_easy_read_changes_the_next_message_in_slack_and_by_text(
+    page: Page
+) -> None:
+    # Fin switches himself; the answer is already in easy read.
+    page.call("/sandbox/command", {"user": FIN, "channel": "C0GENERAL",
+                                   "text": "/coprod profile"})
+    form = page.state(FIN)["modal"]
+    assert form["view"]["title"]["text"] == "How we reach you"
+    saved = page.call("/sandbox/submit", {"user": FIN, "view_id": form["id"],
+                                          "values": profile_answer("slack", "easy_read")})
+    assert saved["errors"] == {}
+    assert "They are in easy read." in json.dumps(page.state(FIN)["modal"]["view"])
+
+    # Ada sets Dev (texts only) to easy read, as Dev agreed.
+    page.call("/sandbox/command", {"user": ADA, "channel": "C0GENERAL",
+                                   "text": "/coprod profile Dev Patel"})
+    form = page.state(ADA)["modal"]
+    assert page.call("/sandbox/submit", {"user": ADA, "view_id": form["id"],
+                                         "values": profile_answer("sms", "easy_read", agreed=True)}
+                     )["errors"] == {}
+    # Texts wait for the daytime: go on to the next noon, when they may go.
+    local = page.box.clock().astimezone(page.box.settings.timezone)
+    noon = local.replace(hour=12, minute=0, second=0, microsecond=0)
+    noon += timedelta(days=1) if noon <= local else timedelta(0)
+    page.call("/sandbox/skip", {"hours": (noon - local).total_seconds() / 3600})
+    page.deliver()
+    dev = [t["body"] for t in page.state(ADA)["texts"] if t["phone"] == "+447700900104"]
+    assert any("Ada Brightwater changed how we send you messages." in t for t in dev)
+
+    # Three days on, the forum's week-ahead reminder reaches both in easy read; Bram, who
+    # chose nothing, gets the standard one.
+    page.call("/sandbox/skip", {"hours": 72})
+    page.box.runtime.services.reminders.send_due()
+    page.deliver()
+    [fin] = [m for m in page.messages(FIN, "D0FINR006") if "forum" in json.dumps(m)][-1:]
+    assert "Can you come? Tap Going or Can't make it." in json.dumps(fin["blocks"])
+    [bram] = [m for m in page.messages(BRAM, "D0BRAM002") if "Agenda so far" in
+              json.dumps(m)][-1:]
+    assert "Tap Going" not in json.dumps(bram["blocks"])
+    dev = [t["body"] for t in page.state(ADA)["texts"] if t["phone"] == "+447700900104"]
+    assert "Can you come? Reply YES or NO." in dev[-1]

@@ -63,6 +63,19 @@ class Reader:
 
 NOBODY_IN_PARTICULAR = Reader()
 
+# How a spreadsheet or a person may write each reading style.
+READING_WORDS = {"standard": Reading.STANDARD, "easy read": Reading.EASY_READ,
+                 "easy_read": Reading.EASY_READ, "easy-read": Reading.EASY_READ,
+                 "easyread": Reading.EASY_READ}
+
+
+def parse_reading(text: str) -> Reading:
+    """"standard", "easy read" (or easy_read, easy-read); a ValueError says what is taken."""
+    found = READING_WORDS.get(" ".join(text.lower().split()))
+    if found is None:
+        raise ValueError(f"reading {text!r} should be standard or easy read")
+    return found
+
 # "21:00-08:00", "21-8", "9pm to 8am" is not taken: times are 24-hour, as the form offers them.
 QUIET_HOURS_SHAPE = re.compile(
     r"^\s*(\d{1,2})(?::(\d{2}))?\s*(?:-|to|\u2013)\s*(\d{1,2})(?::(\d{2}))?\s*$", re.IGNORECASE)
@@ -125,3 +138,71 @@ def without_emoji(text: str) -> str:
 
 def has_emoji(text: str) -> bool:
     return SHORTCODE.search(text) is not None or any(_is_pictograph(c) for c in text)
+
+
+# -- choosing a profile -------------------------------------------------------------------------
+# How someone is reached, as the directory's contact column and the form say it.
+CONTACT_CHOICES = ("slack", "sms", "both")
+
+
+class ProfileField(enum.StrEnum):
+    CONTACT = "contact"
+    READING = "reading"
+    SCREEN_READER = "screen_reader"
+    QUIET_FROM = "quiet_from"
+    QUIET_UNTIL = "quiet_until"
+    AGREED = "agreed"
+
+
+@dataclass(frozen=True)
+class ProfileChoice:
+    """What the profile form says: a way of being reached, a reading style, the screen-reader
+    setting, and quiet hours (both times, or neither)."""
+
+    contact: str | None
+    reading: Reading | None
+    screen_reader: bool = False
+    quiet_from: time | None = None
+    quiet_until: time | None = None
+
+    @property
+    def quiet(self) -> QuietHours | None:
+        if self.quiet_from is None or self.quiet_until is None:
+            return None
+        return QuietHours(self.quiet_from, self.quiet_until)
+
+
+def check_profile(choice: ProfileChoice, *, has_slack: bool, has_phone: bool,
+                  for_someone_else: bool = False, agreed: bool = True
+                  ) -> dict[ProfileField, str]:
+    """Field errors in kind words; empty when the choice can be saved. `for_someone_else`: a
+    coordinator is choosing, which they may do only with the person's agreement."""
+    errors: dict[ProfileField, str] = {}
+    if choice.contact not in CONTACT_CHOICES:
+        errors[ProfileField.CONTACT] = (
+            "Please choose how we reach them." if for_someone_else
+            else "Please choose how we reach you.")
+    elif choice.contact in ("sms", "both") and not has_phone:
+        errors[ProfileField.CONTACT] = (
+            "We don't have a phone number for them yet. Add it to the member list first, then "
+            "choose texts." if for_someone_else else
+            "We don't have a phone number for you yet. Please ask a coordinator to add it, "
+            "then choose texts.")
+    elif choice.contact in ("slack", "both") and not has_slack:
+        errors[ProfileField.CONTACT] = (
+            "They don't use Slack with us, so messages can only come by text."
+            if for_someone_else else
+            "You don't use Slack with us, so messages can only come by text.")
+    if choice.reading is None:
+        errors[ProfileField.READING] = "Please choose how messages are written."
+    if (choice.quiet_from is None) != (choice.quiet_until is None):
+        missing = (ProfileField.QUIET_UNTIL if choice.quiet_until is None
+                   else ProfileField.QUIET_FROM)
+        errors[missing] = "Please choose both times, or no quiet hours."
+    elif choice.quiet_from is not None and choice.quiet_from == choice.quiet_until:
+        errors[ProfileField.QUIET_UNTIL] = "Quiet hours need to start and end at different times."
+    if for_someone_else and not agreed:
+        errors[ProfileField.AGREED] = (
+            "Please tick this to say they agreed. We only change someone's profile with their "
+            "agreement.")
+    return errors

@@ -10,14 +10,28 @@ from datetime import date, datetime
 
 import phonenumbers
 
+from bot.rules.communication import QuietHours, Reading, parse_quiet_hours, parse_reading
 from bot.rules.involvement import InductionStep
 from bot.rules.roles import Role, parse_roles
 
 REQUIRED_COLUMNS = ("name", "slack_user_id", "phone", "roles", "contact", "sms_consent")
-OPTIONAL_COLUMNS = ("trained_until", "induction")
+OPTIONAL_COLUMNS = ("trained_until", "induction", "reading", "screen_reader", "quiet_hours")
 CONTACTS = ("slack", "sms", "both")
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 DEFAULT_REGION = "GB"
+YES = ("yes", "y", "true")
+YES_OR_NO = (*YES, "no", "n", "false")
+
+
+@dataclass(frozen=True)
+class ProfileCells:
+    """The communication profile columns of one row. A column the file doesn't have is None
+    (quiet hours: `quiet_hours_given` False), so what is stored stays."""
+
+    reading: Reading | None = None
+    screen_reader: bool | None = None
+    quiet_hours: QuietHours | None = None
+    quiet_hours_given: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,7 @@ class MemberRow:
     trained_until: date | None
     # Induction steps done (recorded as done by the import; never taken away by it).
     induction: frozenset[InductionStep] = frozenset()
+    profile: ProfileCells = ProfileCells()
 
 
 @dataclass(frozen=True)
@@ -142,7 +157,7 @@ def _read_row(line: int, cells: dict[str, str]) -> MemberRow:
         raise ValueError(f"contact is {contact} but there is no phone number")
 
     consent_word = cells.get("sms_consent", "").lower() or "no"
-    if consent_word not in ("yes", "no", "y", "n", "true", "false"):
+    if consent_word not in YES_OR_NO:
         raise ValueError(f"sms_consent {consent_word!r} should be yes or no")
 
     trained_text = cells.get("trained_until", "")
@@ -156,10 +171,27 @@ def _read_row(line: int, cells: dict[str, str]) -> MemberRow:
         phone=phone,
         roles=roles,
         contact=contact,
-        sms_consent=consent_word in ("yes", "y", "true"),
+        sms_consent=consent_word in YES,
         trained_until=trained_until,
         induction=induction,
+        profile=_profile_cells(cells),
     )
+
+
+def _profile_cells(cells: dict[str, str]) -> ProfileCells:
+    """The profile columns a row has (an empty cell is the default: standard, no screen
+    reader, no quiet hours); a column the file doesn't have stays None, so nothing changes."""
+    reading = (parse_reading(cells["reading"] or "standard") if "reading" in cells else None)
+    screen_reader: bool | None = None
+    if "screen_reader" in cells:
+        word = cells["screen_reader"].lower() or "no"
+        if word not in YES_OR_NO:
+            raise ValueError(f"screen_reader {cells['screen_reader']!r} should be yes or no")
+        screen_reader = word in YES
+    given = "quiet_hours" in cells
+    return ProfileCells(reading=reading, screen_reader=screen_reader,
+                        quiet_hours=parse_quiet_hours(cells["quiet_hours"]) if given else None,
+                        quiet_hours_given=given)
 
 
 def parse_induction(text: str) -> frozenset[InductionStep]:

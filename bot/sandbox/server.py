@@ -45,16 +45,18 @@ CHANNELS = {"C0GENERAL": "general", "C0GROUPS": "peer-groups", "C0FORUM": "forum
 
 # Made-up people, with phone numbers from Ofcom's range kept for drama.
 SEED_MEMBERS = """\
-name,slack_user_id,phone,roles,contact,sms_consent,trained_until,induction
+name,slack_user_id,phone,roles,contact,sms_consent,trained_until,induction,reading,\
+screen_reader,quiet_hours
 Ada Brightwater,U0ADA0001,07700 900101,coordinator;facilitator;trained,both,yes,2027-06-30,\
-boundaries_training
-Bram Okonkwo,U0BRAM002,,facilitator,slack,no,,boundaries_training
-Cleo Marsh,U0CLEO003,,facilitator;trained,slack,no,2027-09-30,boundaries_training
-Esme Hart,U0ESME004,07700 900105,safeguarding_lead;trained,both,yes,,boundaries_training
-Hana Quill,U0HANA005,,hr_officer,slack,no,,
-Fin Rowe,U0FINR006,,member,slack,no,,
-Tom Reyes,U0TOMR007,,trustee,slack,no,,
-Dev Patel,,07700 900104,member,sms,yes,,
+boundaries_training,standard,no,
+Bram Okonkwo,U0BRAM002,,facilitator,slack,no,,boundaries_training,standard,no,
+Cleo Marsh,U0CLEO003,,facilitator;trained,slack,no,2027-09-30,boundaries_training,standard,no,
+Esme Hart,U0ESME004,07700 900105,safeguarding_lead;trained,both,yes,,boundaries_training,\
+standard,no,
+Hana Quill,U0HANA005,,hr_officer,slack,no,,,standard,no,
+Fin Rowe,U0FINR006,,member,slack,no,,,standard,no,
+Tom Reyes,U0TOMR007,,trustee,slack,no,,,standard,no,
+Dev Patel,,07700 900104,member,sms,yes,,,standard,no,
 """
 
 

@@ -44,6 +44,7 @@ from bot.services.oversight import OversightService
 from bot.services.personal_data import PersonalData
 from bot.services.policies import PoliciesService
 from bot.services.privacy import PrivacyService
+from bot.services.profiles import ProfilesService
 from bot.services.reminders import RemindersService
 from bot.services.retention import RetentionService
 from bot.services.rota import RotaService
@@ -99,6 +100,7 @@ class Services:
     reminders: RemindersService
     retention: RetentionService
     privacy: PrivacyService
+    profiles: ProfilesService
     nudge: Nudge
     once: Once
     health: HealthService
@@ -148,6 +150,7 @@ def build_services(
         reminders=RemindersService(database, clock, settings),
         retention=RetentionService(database, clock, settings, PERSONAL_DATA),
         privacy=PrivacyService(database, clock, settings, PERSONAL_DATA),
+        profiles=ProfilesService(database, clock),
         nudge=nudge,
         once=once,
         health=HealthService(database, clock),

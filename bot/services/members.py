@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.rules.communication import QuietHours, Reading
 from bot.rules.directory import MemberRow, RowProblem, read_member_rows
 from bot.rules.roles import NotAllowed, Role
 from bot.services.personal_data import Periods, Person, PersonalData, iso, rows_changed
@@ -39,6 +40,9 @@ class MemberView:
     sms_consent: bool
     consent_changed_at: datetime | None
     trained_until: date | None
+    reading: Reading = Reading.STANDARD
+    screen_reader: bool = False
+    quiet: QuietHours | None = None
 
     @classmethod
     def of(cls, member: Member) -> MemberView:
@@ -53,6 +57,9 @@ class MemberView:
             sms_consent=member.has_sms_consent,
             consent_changed_at=latest.recorded_at if latest else None,
             trained_until=member.trained_until,
+            reading=member.reading,
+            screen_reader=member.screen_reader,
+            quiet=member.reader.quiet,
         )
 
 
@@ -132,6 +139,10 @@ class MembersService:
                 phone=row.phone,
                 contact=contact,
                 trained_until=row.trained_until,
+                reading=row.profile.reading or Reading.STANDARD,
+                screen_reader=bool(row.profile.screen_reader),
+                quiet_from=row.profile.quiet_hours.start if row.profile.quiet_hours else None,
+                quiet_until=row.profile.quiet_hours.end if row.profile.quiet_hours else None,
                 created_at=now,
                 updated_at=now,
                 roles=[MemberRole(role=role) for role in sorted(row.roles)],
@@ -182,14 +193,25 @@ class MembersService:
 
 def _apply_row(member: Member, row: MemberRow, contact: ContactPreference,
                now: datetime) -> bool:
-    """Brings a member in line with their row; True if anything changed."""
+    """Brings a member in line with their row; True if anything changed. A profile column
+    the file doesn't have leaves what is stored (what the member chose themselves)."""
     changed = False
+    profile = row.profile
+    quiet_from, quiet_until = member.quiet_from, member.quiet_until
+    if profile.quiet_hours_given:
+        quiet = profile.quiet_hours
+        quiet_from, quiet_until = (quiet.start, quiet.end) if quiet else (None, None)
     for attribute, value in (
         ("name", row.name),
         ("slack_user_id", row.slack_user_id or member.slack_user_id),
         ("phone", row.phone or member.phone),
         ("contact", contact),
         ("trained_until", row.trained_until),
+        ("reading", profile.reading or member.reading),
+        ("screen_reader", member.screen_reader if profile.screen_reader is None
+         else profile.screen_reader),
+        ("quiet_from", quiet_from),
+        ("quiet_until", quiet_until),
     ):
         if getattr(member, attribute) != value:
             setattr(member, attribute, value)
@@ -230,7 +252,12 @@ def _export_member(session: Session, person: Person) -> dict[str, Any]:
                    "phone": member.phone, "roles": sorted(r.value for r in member.role_set),
                    "contact": member.contact.value,
                    "trained_until": member.trained_until.isoformat()
-                   if member.trained_until else None},
+                   if member.trained_until else None,
+                   # The communication profile (how messages are written, words for screen
+                   # readers, and the hours they'd rather not be messaged).
+                   "reading": member.reading.value,
+                   "screen_reader": member.screen_reader,
+                   "quiet_hours": str(member.reader.quiet) if member.reader.quiet else None},
         "text_consent": [{"given": c.given, "how": c.method, "when": iso(c.recorded_at)}
                          for c in member.consents],
     }

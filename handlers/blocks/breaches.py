@@ -21,6 +21,7 @@ from bot.rules.incidents import (
 from bot.rules.lifecycle import REQUEST_CLOSED, RequestStatus
 from bot.rules.safeguarding import BREACH_NOTE_LENGTH, BREACH_OUTCOME_WORDS, BREACH_OUTCOMES
 from bot.services.breaches import BreachFollowUp, BreachTaskState, BreachView
+from handlers.blocks.easy import easy_lines, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -51,9 +52,9 @@ def breach_task(step: BreachStep, name: str, team: bool,
              for at, kind, sev in history]
     if step is BreachStep.HIATUS_REVIEW:
         text = (f"*A hiatus review may be worth considering for {who}.* Our guidelines suggest "
-                "a conversation about a break from an active role after three incidents in a "
-                "year, or one serious one. This is for you to consider; nothing changes by "
-                "itself, and their membership and voice in decisions are never affected.")
+                "talking about a break from an active role after three incidents in a year, "
+                "or one serious one. This is for you to consider. Nothing changes by itself, "
+                "and their membership and voice in decisions are never affected.")
     else:
         text = (f"*Please find a time to talk things through with {who}* about a guideline "
                 f"concern that was reported{' (they are a team member)' if team else ''}. "
@@ -70,14 +71,57 @@ def _task_blocks(task: BreachTaskState, tz: tzinfo) -> list[Block]:
         words = BREACH_OUTCOME_WORDS[task.outcome] if task.outcome else "Closed"
         at = f", {when(task.closed_at, tz)}" if task.closed_at else ""
         return [section(f"*Outcome:* {words} (recorded{by}{at})."), context(NEVER_AFFECTED)]
+    status = "" if task.status is RequestStatus.REQUESTED else f"Acknowledged{by}. "
+    return [_task_actions(task), context(status + NEVER_AFFECTED)]
+
+
+def _task_actions(task: BreachTaskState) -> Block:
     buttons = [button("Record the outcome", ActionId.BR_RECORD, str(task.id), "primary")]
-    status = ""
     if task.status is RequestStatus.REQUESTED:
         buttons.insert(0, button("Acknowledge", ActionId.BR_ACKNOWLEDGE, str(task.id)))
+    return {"type": "actions", "block_id": BlockId.BR_ACTIONS, "elements": buttons}
+
+
+EASY_NEVER_AFFECTED = ("Whatever happens, they stay a member.",
+                       "They still have their say in what we decide.")
+
+
+def easy_breach_task(step: BreachStep, name: str, team: bool,
+                     history: Sequence[tuple[datetime, IncidentKind, Severity]],
+                     tz: tzinfo, task: BreachTaskState | None = None) -> Payload:
+    """Easy read: the same task, a line each, and what to do next just above the buttons."""
+    who = escape_mrkdwn(name)
+    talk = step is not BreachStep.HIATUS_REVIEW
+    if talk:
+        text = f"Please find a time to talk with {who}"
+        lines = [f"*{text}.*", "Someone told us of a worry about our guidelines.",
+                 f"{who} is a team member." if team else "",
+                 "The aim is to understand, and to help."]
     else:
-        status = f"Acknowledged{by}. "
-    return [{"type": "actions", "block_id": BlockId.BR_ACTIONS, "elements": buttons},
-            context(status + NEVER_AFFECTED)]
+        text = f"Please think about a hiatus review for {who}"
+        lines = [f"*{text}.*", "That is a talk about a break from an active role.",
+                 "Our guidelines say to think about it after 3 incidents in a year.",
+                 "Or after 1 serious one.", "It is up to you.", "Nothing changes by itself."]
+    lines += ["*Reports about them in the past year:*",
+              *(f"• {easy_when(at, tz)}: {INCIDENT_KIND_WORDS[kind].lower()}, "
+                f"{SEVERITY_WORDS[sev][0].lower()}." for at, kind, sev in history)]
+    open_task = task is not None and task.status not in REQUEST_CLOSED
+    if task is not None and not open_task:
+        words = BREACH_OUTCOME_WORDS[task.outcome] if task.outcome else "Closed"
+        lines += [f"*How it went:* {words}.",
+                  f"{escape_mrkdwn(task.acted_by) if task.acted_by else 'Someone'} wrote it down"
+                  + (f" on {easy_when(task.closed_at, tz)}." if task.closed_at else ".")]
+    elif task is not None and task.status is not RequestStatus.REQUESTED:
+        lines.append(f"{escape_mrkdwn(task.acted_by) if task.acted_by else 'Someone'} "
+                     "said they have seen it.")
+    if not talk or task is not None:
+        lines += EASY_NEVER_AFFECTED
+    if task is not None and task.status is RequestStatus.REQUESTED:
+        lines.append("Tap Acknowledge to say you have seen this.")
+    if open_task:
+        lines.append("After the talk, tap Record the outcome.")
+    return {"text": text, "blocks": [section(easy_lines(lines)),
+                                     *([_task_actions(task)] if task and open_task else [])]}
 
 
 def breach_outcome_form(task_id: int, view: BreachView) -> View:
@@ -117,8 +161,9 @@ def outcome_saved(view: BreachView, changed: bool) -> View:
 def _draw_breach(notice: BreachFollowUp, services: Services, style: Style) -> Payload:
     found = services.breaches.breach_view(notice.incident_id, notice.member_id,
                                           notice.task_id)
-    return breach_task(found.step, found.name, found.team, found.history,
-                       services.settings.timezone, found.task)
+    draw = easy_breach_task if style.easy_read else breach_task
+    return draw(found.step, found.name, found.team, found.history, services.settings.timezone,
+                found.task)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

@@ -14,6 +14,7 @@ from bot.services.deliveries import DeliveryOverview
 from bot.services.members import MemberView
 from bot.services.privacy import ErasureRequested
 from bot.services.texting import Unreachable
+from handlers.blocks.easy import easy_message
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -55,10 +56,14 @@ def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) 
             "• `/incident` to report a safeguarding concern or something that went wrong\n"
             "• `/coprod signpost` for local services and crisis lines\n"
             "• `/coprod whoami` to see the roles you hold here\n"
+            "• `/coprod profile` to choose how we reach you: Slack or texts, easy read, "
+            "words for screen readers, and hours you'd rather not be messaged\n"
             "• `/coprod mydata` to see everything Coprod holds about you\n"
             "• `/coprod consent` to see or change your consents; `/coprod forget me` to be "
             "erased\n"
-            "• `/coprod deliveries` (coordinators) to see messages and texts that could not be sent"
+            "• `/coprod deliveries` (coordinators) to see messages and texts that could not be "
+            "sent\n"
+            "• `/coprod profile NAME` (coordinators) to change someone's, with their agreement"
         ),
         section("Only you can see this message."),
         divider(),
@@ -86,7 +91,16 @@ def whoami_blocks(member: MemberView | None, crisis_line: str) -> list[Block]:
     lines.append(f"We reach you by: {CONTACT_WORDS.get(member.contact, member.contact)}")
     lines.append("Texts: " + ("you've agreed to receive them" if member.sms_consent
                               else "we won't text you"))
+    lines.append(f"Messages: {_profile_words(member.reading.value, member.screen_reader)}")
+    if member.quiet is not None:
+        lines.append(f"Quiet hours: {member.quiet.start:%H:%M} to {member.quiet.end:%H:%M}")
+    lines.append("`/coprod profile` changes how we reach you.")
     return [section("\n".join(lines)), crisis_footer(crisis_line)]
+
+
+def _profile_words(reading: str, screen_reader: bool) -> str:
+    words = "easy read" if reading == "easy_read" else "standard"
+    return words + (", words only for a screen reader" if screen_reader else "")
 
 
 def deliveries_blocks(overview: DeliveryOverview, tz: tzinfo,
@@ -125,6 +139,8 @@ def my_data_blocks(data: dict[str, Any]) -> list[Block]:
              f"Roles: {_role_words(person['roles'])}",
              f"Phone: {person['phone'] or 'none'} · "
              f"We reach you by: {CONTACT_WORDS.get(person['contact'], person['contact'])}",
+             f"Messages: {_profile_words(person['reading'], person['screen_reader'])} · "
+             f"Quiet hours: {(person['quiet_hours'] or 'none').replace('-', ' to ')}",
              f"Text consent changes: {len(data['text_consent'])}",
              f"Sessions: facilitating {len(data['sessions_facilitating'])}, "
              f"coming to {len(data['sessions_attending'])}",
@@ -162,8 +178,19 @@ def erasure_request(name: str, slack_user_id: str) -> Payload:
     return {"text": words, "blocks": [section(words)]}
 
 
+def easy_erasure_request(name: str, slack_user_id: str) -> Payload:
+    who = escape_mrkdwn(name)
+    return easy_message(
+        [f"{who} has asked us to forget them.",
+         "This means we erase what Coprod holds about them.",
+         "We keep safeguarding records. The law says we must.",
+         "To do it, type this on the server:", f"`coprod members erase {slack_user_id}`"],
+        text=f"{who} has asked us to forget them")
+
+
 def _draw_erasure_request(notice: ErasureRequested, services: Services, style: Style) -> Payload:
-    return erasure_request(*services.privacy.erasure_request_view(notice.member_id))
+    draw = easy_erasure_request if style.easy_read else erasure_request
+    return draw(*services.privacy.erasure_request_view(notice.member_id))
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

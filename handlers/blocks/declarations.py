@@ -18,6 +18,7 @@ from bot.services.declarations import (
     DeclarationView,
     PersonChoice,
 )
+from handlers.blocks.easy import easy_message, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -117,7 +118,7 @@ def no_longer_yours() -> Payload:
 
 def step_message(view: DeclarationView, step: RequestStatus) -> Payload:
     """What the person who declared is told at each step."""
-    by = f"<@{view.handled_by}>" if view.handled_by else "The HR officer"
+    by = f"<@{view.handled_by}>" if view.handled_by else "the HR officer"
     words: dict[RequestStatus, str] = {
         RequestStatus.ACKNOWLEDGED: f"{by} has seen what you declared and will come back to "
                                     "you soon. Thank you for telling us.",
@@ -127,20 +128,88 @@ def step_message(view: DeclarationView, step: RequestStatus) -> Payload:
                                 "be in touch to find a time. It's nothing to worry about: it "
                                 "helps everyone keep to good boundaries.",
     }
-    text = words.get(step, "Thank you for your declaration.")
+    text = "About your declaration: " + words.get(step, "Thank you for your declaration.")
     return {"text": text, "blocks": [section(text)]}
+
+
+# -- the same messages in easy read -------------------------------------------------------------
+EASY_DONE: dict[RequestStatus, str] = {
+    RequestStatus.ACKNOWLEDGED: "{by} has seen it and is looking at it.",
+    RequestStatus.ARRANGED: "{by} has noted it. Nothing more is needed.",
+    RequestStatus.DECLINED: "{by} will talk it through with them.",
+}
+
+
+EASY_NEWS: dict[RequestStatus, str] = {
+    RequestStatus.ACKNOWLEDGED: "{by} has seen it",
+    RequestStatus.ARRANGED: "{by} has noted it. Nothing more is needed",
+    RequestStatus.DECLINED: "{by} would like to talk it through",
+}
+
+
+def _easy_what(view: DeclarationView, who: str) -> list[str]:
+    other = escape_mrkdwn(view.other_name) if view.other_name else None
+    if view.kind is DeclarationKind.RELATIONSHIP:
+        return [f"{who} has told us they knew *{other or 'someone no longer listed'}* before.",
+                "For example, as a neighbour, a friend or family."]
+    return [f"{who} has told us about a gift or favour they were offered."] + (
+        [f"*{other}* offered it."] if other else [])
+
+
+def easy_declaration_card(view: DeclarationView, tz: tzinfo) -> Payload:
+    """The request in easy read: the same facts and the same buttons."""
+    who = (f"<@{view.declarer_slack_id}>" if view.declarer_slack_id
+           else escape_mrkdwn(view.declarer_name))
+    lines = [*_easy_what(view, who), f"They told us on {easy_when(view.created_at, tz)}.",
+             "In their words:", f">{escape_mrkdwn(view.words)}",
+             "Only you can see this.", "We never tell the other person."]
+    if view.status is not RequestStatus.REQUESTED:
+        by = f"<@{view.handled_by}>" if view.handled_by else "Someone who has since left"
+        lines.append(EASY_DONE.get(view.status, "{by} has dealt with it.").format(by=by))
+    actions = [b for b in declaration_card(view, tz)["blocks"] if b["type"] == "actions"]
+    if actions:
+        lines.append("What happens next? Tap a button below.")
+    name = escape_mrkdwn(view.declarer_name)
+    return easy_message(lines, actions=actions,
+                        text=f"{name} has told us something for you to look at")
+
+
+def easy_no_longer_yours() -> Payload:
+    return easy_message(["You cannot see this any more.",
+                         "This is because it is not yours to look at now."],
+                        text="You cannot see this any more")
+
+
+def easy_step_message(view: DeclarationView, step: RequestStatus) -> Payload:
+    """What the person who declared is told, in easy read."""
+    by = f"<@{view.handled_by}>" if view.handled_by else "The HR officer"
+    words: dict[RequestStatus, list[str]] = {
+        RequestStatus.ACKNOWLEDGED: [f"{by} has seen what you told us.",
+                                     "They will get back to you soon."],
+        RequestStatus.ARRANGED: [f"{by} has noted what you told us.",
+                                 "You do not need to do anything more."],
+        RequestStatus.DECLINED: [f"{by} would like to talk with you about what you told us.",
+                                 "They will get in touch to find a time.",
+                                 "This is nothing to worry about.",
+                                 "It helps everyone keep the right limits between people."],
+    }
+    lines = [*words.get(step, []), "Thank you for telling us."]
+    news = EASY_NEWS.get(step, "thank you for telling us").format(by=by)
+    return easy_message(lines, text=f"About what you told us: {news}")
 
 
 # -- drawing the notices declarations record -----------------------------------------------------
 def _draw_request(notice: DeclarationToReader, services: Services, style: Style) -> Payload:
     view = services.declarations.view_for(notice.declaration_id, notice.to, notice.role)
     if view is None:
-        return no_longer_yours()
-    return declaration_card(view, services.settings.timezone)
+        return easy_no_longer_yours() if style.easy_read else no_longer_yours()
+    draw = easy_declaration_card if style.easy_read else declaration_card
+    return draw(view, services.settings.timezone)
 
 
 def _draw_step(notice: DeclarationStep, services: Services, style: Style) -> Payload:
-    return step_message(services.declarations.view(notice.declaration_id), notice.step)
+    draw = easy_step_message if style.easy_read else step_message
+    return draw(services.declarations.view(notice.declaration_id), notice.step)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

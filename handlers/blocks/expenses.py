@@ -30,6 +30,8 @@ from bot.services.expenses import (
     YearlyAmountNote,
     YearlyView,
 )
+from handlers.blocks.easy import easy_day, easy_message, easy_when
+from handlers.blocks.involvement import COORDINATOR_IS, EASY_CHOICE
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -270,38 +272,175 @@ def _waiting(view: YearlyView) -> str:
     return f", with {pounds(view.waiting_pence)} more claimed" if view.waiting_pence else ""
 
 
+# -- the same messages in easy read -------------------------------------------------------------
+EASY_STATUS: dict[ClaimStatus, str] = {
+    ClaimStatus.CLAIMED: "It is waiting for a coordinator to check it.",
+    ClaimStatus.QUESTION: "A coordinator asked a question. It is waiting for the answer.",
+    ClaimStatus.APPROVED: "It is approved. It is waiting to be paid.",
+    ClaimStatus.PAID: "It has been paid.",
+}
+EASY_NEXT: dict[ClaimStatus, str] = {
+    ClaimStatus.CLAIMED: "Please check it. Tap Approve, or Ask a question.",
+    ClaimStatus.QUESTION: "You can still approve it. Tap Approve.",
+    ClaimStatus.APPROVED: "When it is paid, tap Mark as paid.",
+}
+
+
+def _easy_claim_lines(claim: ClaimView, tz: tzinfo) -> list[str]:
+    """A claim's facts for a coordinator, one a line."""
+    asking = (f"{who(claim)} is claiming expenses. This is money they spent to do the work."
+              if claim.kind is ClaimKind.EXPENSES else
+              f"{who(claim)} is claiming the fee we agreed for their work.")
+    lines = [asking, f"The work: {escape_mrkdwn(claim.opportunity_title)}.",
+             f"The amount: *{claim.amount}*."]
+    if claim.what:
+        lines.append(f"What it was for: {escape_mrkdwn(claim.what)}")
+    if claim.kind is ClaimKind.FEE and claim.payment_choice is not None:
+        lines.append(f"They chose to {EASY_CHOICE[claim.payment_choice]}.")
+    lines += [f"They claimed it on {easy_when(claim.claimed_at, tz)}.",
+              f"This is claim number {claim.id}."]
+    if claim.question:
+        asked = f"<@{claim.decided_by}>" if claim.decided_by else "A coordinator"
+        lines.append(f"{asked} asked: {escape_mrkdwn(claim.question)}")
+        if claim.answer:
+            lines.append(f"Their answer: {escape_mrkdwn(claim.answer)}")
+    lines.append(EASY_STATUS[claim.status])
+    if claim.status in (ClaimStatus.APPROVED, ClaimStatus.PAID) and claim.decided_by:
+        lines.append(f"<@{claim.decided_by}> approved it.")
+    return lines
+
+
+def easy_claim_card(claim: ClaimView, tz: tzinfo, intro: str = "") -> Payload:
+    """The claim card in easy read: the same facts and the same buttons."""
+    name = escape_mrkdwn(claim.claimant_name)
+    lines = ([intro] if intro else []) + _easy_claim_lines(claim, tz)
+    buttons = claim_buttons(claim)
+    if buttons:
+        lines.append(EASY_NEXT[claim.status])
+    text = intro or (f"{name} has made a claim for {escape_mrkdwn(claim.opportunity_title)}. "
+                     f"{EASY_STATUS[claim.status]}")
+    return easy_message(lines, actions=buttons, text=text)
+
+
+def easy_no_longer_yours() -> Payload:
+    return easy_message(["You cannot see this any more.",
+                         "This is because it is not yours to look at now."],
+                        text="You cannot see this any more")
+
+
+def easy_question_message(claim: ClaimView) -> Payload:
+    work = escape_mrkdwn(claim.opportunity_title)
+    lines = ["A coordinator has a question for you.", COORDINATOR_IS, "It is about your claim.",
+             f"You claimed {claim.amount} for {work}.", "This is what they ask:",
+             f">{escape_mrkdwn(claim.question)}"]
+    actions: list[Block] = []
+    if claim.status is ClaimStatus.QUESTION:
+        lines.append("To reply, tap Answer.")
+        actions = [{"type": "actions", "block_id": f"claim-question:{claim.id}",
+                    "elements": [button("Answer", ActionId.CLAIM_ANSWER, str(claim.id),
+                                        "primary")]}]
+    else:
+        lines += ["You have answered, or they do not need an answer now.", "Thank you."]
+    return easy_message(lines, actions=actions,
+                        text=f"A coordinator has a question about your claim for {work}")
+
+
+def easy_outcome_message(claim: ClaimView, status: ClaimStatus) -> Payload:
+    work = escape_mrkdwn(claim.opportunity_title)
+    if status is ClaimStatus.PAID:
+        text = f"We have paid your claim for {work}"
+        lines = ["We have paid your claim.", f"You claimed {claim.amount} for {work}.",
+                 "Thank you."]
+    else:
+        text = f"Good news: we said yes to your claim for {work}"
+        lines = ["Good news: we said yes to your claim.",
+                 f"You claimed {claim.amount} for {work}.", "We will pay you soon.",
+                 "Thank you for your time and your work."]
+    return easy_message(lines, text=text)
+
+
+def _easy_since(view: YearlyView) -> str:
+    return f"{easy_day(view.first_day)} {view.first_day.year}"
+
+
+def _easy_waiting(view: YearlyView) -> list[str]:
+    if not view.waiting_pence:
+        return []
+    return [f"You also claimed {pounds(view.waiting_pence)} more.",
+            "We have not said yes to that yet."]
+
+
+def easy_yearly_for_person(view: YearlyView) -> Payload:
+    return easy_message(
+        ["This is a note about your fees.", "A fee is money we pay you for your work.",
+         f"The tax year started on {_easy_since(view)}.",
+         f"Since then, your fees come to {pounds(view.counted_pence)}.",
+         "This counts fees we paid you, or said yes to.", *_easy_waiting(view),
+         "Some benefits have a limit on how much you can earn.",
+         "So it may help to check with someone.",
+         "We cannot give you advice about benefits.",
+         "You can get advice from people outside our charity:",
+         f"{escape_mrkdwn(view.advice)}.",
+         "Only you and the coordinators can see this.",
+         "It is up to you what to do. You do not have to do anything."],
+        text="A note about your fees, and where to get advice about benefits")
+
+
+def easy_yearly_for_coordinators(view: YearlyView) -> Payload:
+    name = escape_mrkdwn(view.member_name)
+    counted = pounds(view.counted_pence)
+    waiting = (f"They also claimed {pounds(view.waiting_pence)} more, not yet approved."
+               if view.waiting_pence else "")
+    return easy_message(
+        [f"{name}'s fees have reached {view.share}% or more of the yearly amount.",
+         f"The yearly amount we set is {pounds(view.alert_pence)}.",
+         f"Since {_easy_since(view)}, their fees come to {counted}.", waiting,
+         "We have told them, kindly.",
+         "We told them where to get advice from people outside our charity:",
+         f"{escape_mrkdwn(view.advice)}.",
+         "Nothing needs to stop.", "It is their choice what to do.",
+         "Coprod does not give advice about benefits."],
+        text=f"{name}'s fees have reached {view.share}% of the yearly amount")
+
+
 # -- drawing the notices expenses record --------------------------------------------------------
 def _draw_claim(notice: ClaimToCoordinators, services: Services, style: Style) -> Payload:
     claim = services.expenses.claim_view_for(notice.claim_id, notice.to)
     if claim is None:
-        return no_longer_yours()
-    return claim_card(claim, services.settings.timezone)
+        return easy_no_longer_yours() if style.easy_read else no_longer_yours()
+    draw = easy_claim_card if style.easy_read else claim_card
+    return draw(claim, services.settings.timezone)
 
 
 def _draw_question(notice: ClaimQuestion, services: Services, style: Style) -> Payload:
-    return question_message(services.expenses.claim_view(notice.claim_id))
+    draw = easy_question_message if style.easy_read else question_message
+    return draw(services.expenses.claim_view(notice.claim_id))
 
 
 def _draw_answered(notice: ClaimAnswered, services: Services, style: Style) -> Payload:
     claim = services.expenses.claim_view(notice.claim_id)
+    name = escape_mrkdwn(claim.claimant_name)
+    if style.easy_read:
+        return easy_claim_card(claim, services.settings.timezone,
+                               intro=f"{name} has answered your question about their claim.")
     return claim_card(claim, services.settings.timezone,
-                      intro=f"{escape_mrkdwn(claim.claimant_name)} answered your question "
-                            f"about claim #{claim.id}.")
+                      intro=f"{name} answered your question about claim #{claim.id}.")
 
 
 def _draw_outcome(notice: ClaimOutcome, services: Services, style: Style) -> Payload:
-    return outcome_message(services.expenses.claim_view(notice.claim_id), notice.status)
+    draw = easy_outcome_message if style.easy_read else outcome_message
+    return draw(services.expenses.claim_view(notice.claim_id), notice.status)
 
 
 def _draw_yearly(notice: YearlyAmountNote, services: Services, style: Style) -> Payload:
-    return yearly_for_person(services.expenses.yearly_view(notice.member_id, notice.tax_year,
-                                                           notice.share))
+    draw = easy_yearly_for_person if style.easy_read else yearly_for_person
+    return draw(services.expenses.yearly_view(notice.member_id, notice.tax_year, notice.share))
 
 
 def _draw_yearly_for_coordinators(notice: YearlyAmountForCoordinators,
                                   services: Services, style: Style) -> Payload:
-    return yearly_for_coordinators(services.expenses.yearly_view(
-        notice.member_id, notice.tax_year, notice.share))
+    draw = easy_yearly_for_coordinators if style.easy_read else yearly_for_coordinators
+    return draw(services.expenses.yearly_view(notice.member_id, notice.tax_year, notice.share))
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

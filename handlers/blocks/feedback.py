@@ -31,6 +31,7 @@ from bot.services.feedback import (
     Submitted,
     TeamReply,
 )
+from handlers.blocks.easy import easy_lines, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -259,6 +260,13 @@ def case_notice(case: CaseView, tz: tzinfo) -> Payload:
                f"{_when(e.at, tz)}" for e in case.events[-5:]]
     if history:
         blocks.append(context(" · ".join(history)))
+    actions = _case_actions(case)
+    if actions:
+        blocks.append(actions)
+    return {"text": f"Feedback {case.reference} for you to look at", "blocks": blocks}
+
+
+def _case_actions(case: CaseView) -> Block | None:
     buttons = []
     if case.status is FeedbackStatus.NEW:
         buttons.append(button("Acknowledge", ActionId.FB_ACKNOWLEDGE, str(case.id), "primary"))
@@ -267,10 +275,89 @@ def case_notice(case: CaseView, tz: tzinfo) -> Payload:
         buttons.append(button("Resolve", ActionId.FB_RESOLVE, str(case.id), confirm=are_you_sure(
             "Resolve this feedback?", "It leaves the open list, and the person is told if they "
             "asked to be.", "Resolve")))
-    if buttons:
-        blocks.append({"type": "actions", "block_id": f"{BlockId.FB_CASE_ACTIONS}:{case.id}",
-                       "elements": buttons})
-    return {"text": f"Feedback {case.reference} for you to look at", "blocks": blocks}
+    if not buttons:
+        return None
+    return {"type": "actions", "block_id": f"{BlockId.FB_CASE_ACTIONS}:{case.id}",
+            "elements": buttons}
+
+
+# Easy read: what each kind, topic, state and step is, in everyday words.
+EASY_KIND: dict[FeedbackKind, str] = {
+    FeedbackKind.COMPLIMENT: "It is a compliment: something they liked.",
+    FeedbackKind.SUGGESTION: "It is a suggestion: an idea to make things better.",
+    FeedbackKind.COMPLAINT: "It is a complaint: something they are not happy about.",
+    FeedbackKind.CONCERN: "It is a concern: something they are worried about.",
+    FeedbackKind.BETWEEN_PEOPLE: "It is about something between people.",
+}
+EASY_TOPIC: dict[FeedbackTopic, str] = {
+    FeedbackTopic.SESSION: "It is about a session.",
+    FeedbackTopic.SERVICE: "It is about the service in general.",
+    FeedbackTopic.TEAM_MEMBER: "It is about a team member.",
+    FeedbackTopic.OTHER: "It is about something else.",
+}
+EASY_STATUS: dict[FeedbackStatus, str] = {
+    FeedbackStatus.NEW: "Nobody has picked it up yet.",
+    FeedbackStatus.ACKNOWLEDGED: "Someone is looking at it.",
+    FeedbackStatus.RESOLVED: "It is marked as resolved.",
+}
+EASY_MEETING: dict[MeetingStatus, str] = {
+    MeetingStatus.NOT_ASKED: "",
+    MeetingStatus.REQUESTED: "They would like a private meeting about it.",
+    MeetingStatus.ACKNOWLEDGED: "Someone on the team will get in touch about a meeting.",
+    MeetingStatus.ARRANGED: "The meeting is arranged.",
+    MeetingStatus.DECLINED: "We could not arrange a meeting this time.",
+}
+EASY_CHANGE: dict[str, str] = {
+    FeedbackStatus.ACKNOWLEDGED.value: "picked it up",
+    FeedbackStatus.RESOLVED.value: "marked it as resolved",
+    f"meeting_{MeetingStatus.ACKNOWLEDGED.value}": "saw the meeting request",
+    f"meeting_{MeetingStatus.ARRANGED.value}": "arranged the meeting",
+    f"meeting_{MeetingStatus.DECLINED.value}": "could not arrange the meeting",
+}
+
+
+def _easy_case_next(case: CaseView) -> list[str]:
+    if case.status is FeedbackStatus.NEW:
+        return ["Tap Acknowledge to say you are looking at it.",
+                "Then tap Reply to answer, or Resolve when it is sorted."]
+    if case.status is FeedbackStatus.ACKNOWLEDGED:
+        return ["Tap Reply to answer, or Resolve when it is sorted."]
+    return []
+
+
+def easy_case_notice(case: CaseView, tz: tzinfo) -> Payload:
+    """Easy read: the same facts as `case_notice`, a line each; an anonymous case stays
+    anonymous (nothing here that the standard notice doesn't show)."""
+    about = (f"The person it is about: {_mention(case.about_slack_id)}."
+             if case.about_slack_id else "")
+    intro = [f"*Feedback {case.reference}, for you to look at.*", EASY_KIND[case.kind],
+             EASY_TOPIC[case.topic], about,
+             "The person did not give their name." if case.anonymous
+             else f"It is from {_mention(case.submitter_slack_id)}.",
+             f"It came in on {easy_when(case.created_at, tz)}.", EASY_STATUS[case.status]]
+    if case.route is FeedbackRoute.HR:
+        intro += ["It came to the HR officer, because it is about a team member.",
+                  "Please keep it private."]
+    if case.testimony_consent:
+        intro.append("They said we may share it with others, without their name.")
+    if case.wants_acknowledgement:
+        intro.append("They asked us to tell them we got it.")
+    intro += [EASY_MEETING[case.meeting], "*What they wrote:*"]
+    blocks: list[Block] = [section(easy_lines(intro)), *text_sections(case.body)]
+    for message in case.messages[-5:]:
+        who = (f"{_mention(message.author_slack_id)} replied" if message.from_team
+               else "The person who sent it added more")
+        blocks.append(section(f"*{who} on {easy_when(message.created_at, tz)}:*\n"
+                              f"{_preview(message.body, 500)}"))
+    after = [f"{_mention(e.actor_slack_id)} {EASY_CHANGE.get(e.change, e.change.replace('_', ' '))}"
+             f" on {easy_when(e.at, tz)}." for e in case.events[-5:]]
+    after += _easy_case_next(case)
+    if after:
+        blocks.append(section(easy_lines(after)))
+    actions = _case_actions(case)
+    if actions:
+        blocks.append(actions)
+    return {"text": f"Please look at feedback {case.reference}", "blocks": blocks}
 
 
 def meeting_task(case: CaseView) -> Payload:
@@ -280,6 +367,13 @@ def meeting_task(case: CaseView) -> Payload:
                 f"to talk through feedback {case.reference}."),
         context(state),
     ]
+    actions = _meeting_actions(case)
+    if actions:
+        blocks.append(actions)
+    return {"text": f"Meeting request about feedback {case.reference}", "blocks": blocks}
+
+
+def _meeting_actions(case: CaseView) -> Block | None:
     buttons = []
     if case.meeting is MeetingStatus.REQUESTED:
         buttons.append(button("Acknowledge", ActionId.FB_MEETING_ACKNOWLEDGE, str(case.id),
@@ -287,10 +381,24 @@ def meeting_task(case: CaseView) -> Payload:
     if case.meeting in (MeetingStatus.REQUESTED, MeetingStatus.ACKNOWLEDGED):
         buttons.append(button("Arranged", ActionId.FB_MEETING_ARRANGED, str(case.id)))
         buttons.append(button("Can't arrange", ActionId.FB_MEETING_DECLINE, str(case.id)))
-    if buttons:
-        blocks.append({"type": "actions", "block_id": f"{BlockId.FB_MEETING_ACTIONS}:{case.id}",
-                       "elements": buttons})
-    return {"text": f"Meeting request about feedback {case.reference}", "blocks": blocks}
+    if not buttons:
+        return None
+    return {"type": "actions", "block_id": f"{BlockId.FB_MEETING_ACTIONS}:{case.id}",
+            "elements": buttons}
+
+
+def easy_meeting_task(case: CaseView) -> Payload:
+    lines = [f"*{_mention(case.submitter_slack_id)} would like a private meeting.*",
+             f"It is to talk about feedback {case.reference}.",
+             EASY_MEETING[case.meeting] if case.meeting is not MeetingStatus.REQUESTED else ""]
+    if case.meeting is MeetingStatus.REQUESTED:
+        lines += ["Tap Acknowledge to say you have seen it.",
+                  "Then tap Arranged or Can't arrange."]
+    elif case.meeting is MeetingStatus.ACKNOWLEDGED:
+        lines.append("Tap Arranged or Can't arrange.")
+    actions = _meeting_actions(case)
+    return {"text": f"Someone would like a meeting about feedback {case.reference}",
+            "blocks": [section(easy_lines(lines)), *([actions] if actions else [])]}
 
 
 def more_words_notice(case: CaseView, text: str) -> Payload:
@@ -300,6 +408,13 @@ def more_words_notice(case: CaseView, text: str) -> Payload:
                            f"({KIND_WORDS[case.kind].lower()})"),
                    *text_sections(text)],
     }
+
+
+def easy_more_words_notice(case: CaseView, text: str) -> Payload:
+    lines = [f"*The person who sent feedback {case.reference} added more.*",
+             EASY_KIND[case.kind], "*What they wrote:*"]
+    return {"text": f"The person who sent feedback {case.reference} added more",
+            "blocks": [section(easy_lines(lines)), *text_sections(text)]}
 
 
 def reply_form(case: CaseView) -> View:
@@ -363,6 +478,39 @@ def meeting_dm(case_id: int, step: MeetingStatus) -> Payload:
         words = (f"Someone on the team has seen your request for a meeting about feedback "
                  f"#{case_id} and will be in touch to find a time that suits you.")
     return {"text": words, "blocks": [section(words)]}
+
+
+def easy_status_dm(case_id: int, status: FeedbackStatus) -> Payload:
+    if status is FeedbackStatus.RESOLVED:
+        lines = [f"We have marked your feedback as resolved. It is case {case_id}.",
+                 "Thank you for telling us.", "Is something still not right?",
+                 "You can always tell us."]
+    else:
+        lines = [f"We got your feedback. It is case {case_id}.",
+                 "Someone is looking at it now.", "Thank you."]
+    return {"text": lines[0], "blocks": [section(easy_lines(lines))]}
+
+
+def easy_reply_dm(case_id: int, text: str) -> Payload:
+    first = f"The team replied to your feedback, case {case_id}."
+    return {"text": first, "blocks": [
+        section(easy_lines([f"*{first}*", "*They wrote:*"])), *text_sections(text),
+        section(easy_lines(["Do you want to answer?",
+                            "Type /feedback reply, then your case code, then your words."]))]}
+
+
+def easy_meeting_dm(case_id: int, step: MeetingStatus) -> Payload:
+    if step is MeetingStatus.ARRANGED:
+        lines = [f"We have arranged your meeting about feedback {case_id}.",
+                 "Thank you for waiting."]
+    elif step is MeetingStatus.DECLINED:
+        lines = [f"Sorry. We cannot arrange a meeting about feedback {case_id} this time.",
+                 "The team still has your feedback.", "You can add to it at any time.",
+                 "Type /feedback reply, then your case code, then your words."]
+    else:
+        lines = [f"Someone on the team saw you want a meeting about feedback {case_id}.",
+                 "They will get in touch to find a time that suits you."]
+    return {"text": lines[0], "blocks": [section(easy_lines(lines))]}
 
 
 def case_status_blocks(case: CaseView, tz: tzinfo, crisis_line: str) -> list[Block]:
@@ -461,29 +609,35 @@ def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name:
 
 # -- drawing the notices feedback records -------------------------------------------------------
 def _draw_case(notice: CaseNotice, services: Services, style: Style) -> Payload:
-    return case_notice(services.feedback.notice_view(notice.case_id), services.settings.timezone)
+    draw = easy_case_notice if style.easy_read else case_notice
+    return draw(services.feedback.notice_view(notice.case_id), services.settings.timezone)
 
 
 def _draw_meeting_task(notice: MeetingTask, services: Services, style: Style) -> Payload:
-    return meeting_task(services.feedback.notice_view(notice.case_id))
+    draw = easy_meeting_task if style.easy_read else meeting_task
+    return draw(services.feedback.notice_view(notice.case_id))
 
 
 def _draw_status(notice: StatusToSubmitter, services: Services, style: Style) -> Payload:
-    return status_dm(services.feedback.notice_view(notice.case_id).id, notice.status)
+    draw = easy_status_dm if style.easy_read else status_dm
+    return draw(services.feedback.notice_view(notice.case_id).id, notice.status)
 
 
 def _draw_team_reply(notice: TeamReply, services: Services, style: Style) -> Payload:
     case = services.feedback.notice_view(notice.case_id)
-    return reply_dm(case.id, case.message(notice.message_id).body)
+    draw = easy_reply_dm if style.easy_read else reply_dm
+    return draw(case.id, case.message(notice.message_id).body)
 
 
 def _draw_meeting_step(notice: MeetingStep, services: Services, style: Style) -> Payload:
-    return meeting_dm(services.feedback.notice_view(notice.case_id).id, notice.step)
+    draw = easy_meeting_dm if style.easy_read else meeting_dm
+    return draw(services.feedback.notice_view(notice.case_id).id, notice.step)
 
 
 def _draw_more_words(notice: MoreWords, services: Services, style: Style) -> Payload:
     case = services.feedback.notice_view(notice.case_id)
-    return more_words_notice(case, case.message(notice.message_id).body)
+    draw = easy_more_words_notice if style.easy_read else more_words_notice
+    return draw(case, case.message(notice.message_id).body)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

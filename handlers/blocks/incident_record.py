@@ -41,6 +41,7 @@ from bot.services.incident_record import (
     OutcomeView,
     RecordView,
 )
+from handlers.blocks.easy import easy_day, easy_lines
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -453,11 +454,47 @@ def follow_up_message(view: FollowUpNoticeView, notice: FollowUpNotice, tz: tzin
     blocks: list[Block] = [section(text)]
     if not notice.chase and not view.done:
         blocks.append(section(_quoted(view.what)[:SECTION_LIMIT]))
+    blocks.append(_follow_up_actions(view))
+    return {"text": text, "blocks": blocks}
+
+
+def _follow_up_actions(view: FollowUpNoticeView) -> Block:
     buttons = [button("Open the record", ActionId.IN_RECORD, str(view.incident_id))]
     if not view.done:
         buttons.append(button("Done", ActionId.IN_FOLLOW_UP_DONE, str(view.id), "primary"))
-    blocks.append({"type": "actions", "block_id": f"{BlockId.IN_RECORD_ACTIONS}:{view.id}",
-                   "elements": buttons})
+    return {"type": "actions", "block_id": f"{BlockId.IN_RECORD_ACTIONS}:{view.id}",
+            "elements": buttons}
+
+
+def easy_follow_up_message(view: FollowUpNoticeView, notice: FollowUpNotice,
+                           tz: tzinfo) -> Payload:
+    """Easy read: the same follow-up, a line each, kindly (a missed one is not a telling-off);
+    what to do next last."""
+    number, who = view.incident_id, escape_mrkdwn(view.who)
+    day = easy_day(view.due_at.astimezone(tz).date())
+    explain = "It is a follow-up: a job to do after an incident."
+    if view.done:
+        by = escape_mrkdwn(view.done_by) if view.done_by else "Someone"
+        text = f"Done: the job for incident {number}"
+        lines = [f"*{text}.*", f"{by} marked it as done.", "Thank you."]
+    elif notice.chase:
+        text = f"A job for incident {number} is not done yet"
+        lines = [f"*{text}.*", explain, f"It was due on {day}.", f"{who} is the one doing it.",
+                 "You can see it in the record.", "Tap Open the record."]
+    elif notice.number == 0:
+        text = f"You have a new job for incident {number}"
+        lines = [f"*{text}.*", explain, f"Please do it by {day}."]
+    elif notice.number == 1:
+        text = f"Your job for incident {number} is due today"
+        lines = [f"*{text}.*", explain]
+    else:
+        text = f"Your job for incident {number} is not done yet"
+        lines = [f"*{text}.*", explain, f"It was due on {day}."]
+    blocks: list[Block] = [section(easy_lines(lines))]
+    if not notice.chase and not view.done:
+        blocks += [section("*The job:*"), section(_quoted(view.what)[:SECTION_LIMIT]),
+                   section("Tap Done when you have done it.")]
+    blocks.append(_follow_up_actions(view))
     return {"text": text, "blocks": blocks}
 
 
@@ -465,12 +502,14 @@ def _draw_follow_up(notice: FollowUpNotice, services: Services, style: Style) ->
     view = services.incident_record.follow_up_notice(notice.follow_up_id)
     if view.done:
         raise NoticeGone(notice.follow_up_id)  # a reminder not yet sent is not needed now
-    return follow_up_message(view, notice, services.settings.timezone)
+    draw = easy_follow_up_message if style.easy_read else follow_up_message
+    return draw(view, notice, services.settings.timezone)
 
 
 def _redraw_follow_up(notice: FollowUpNotice, services: Services, style: Style) -> Payload:
     view = services.incident_record.follow_up_notice(notice.follow_up_id)
-    return follow_up_message(view, notice, services.settings.timezone)
+    draw = easy_follow_up_message if style.easy_read else follow_up_message
+    return draw(view, notice, services.settings.timezone)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

@@ -29,6 +29,7 @@ from bot.services.incidents import (
     UrgentIncidentText,
 )
 from bot.signposting import Signpost
+from handlers.blocks.easy import easy_lines, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -185,6 +186,12 @@ def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
                                  if view.acknowledged_at else "")))
     if view.resolved_by:
         blocks.append(context(f"Resolved by <@{view.resolved_by}>"))
+    blocks.append(_alert_actions(view))
+    state = "acknowledged" if view.acknowledged_by else "needs someone"
+    return {"text": f"{title}: {state}", "blocks": blocks[:50]}
+
+
+def _alert_actions(view: IncidentView) -> Block:
     value = str(view.id)
     buttons = [button("Open the record", ActionId.IN_RECORD, value)]
     if view.status is IncidentStatus.OPEN:
@@ -193,10 +200,69 @@ def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
         buttons.append(button("Add a note", ActionId.IN_NOTE, value))
         # Resolving asks for the outcome (a form), so it needs no "are you sure?".
         buttons.append(button("Resolve", ActionId.IN_RESOLVE, value))
-    blocks.append({"type": "actions", "block_id": f"{BlockId.IN_ACTIONS}:{view.id}",
-                   "elements": buttons})
-    state = "acknowledged" if view.acknowledged_by else "needs someone"
-    return {"text": f"{title}: {state}", "blocks": blocks[:50]}
+    return {"type": "actions", "block_id": f"{BlockId.IN_ACTIONS}:{view.id}",
+            "elements": buttons}
+
+
+# Easy read: each kind's name as the team knows it, and what it means in everyday words.
+EASY_KIND: dict[IncidentKind, str] = {
+    IncidentKind.SAFEGUARDING: "It is a safeguarding concern: someone may not be safe.",
+    IncidentKind.CRISIS: "It is a crisis disclosure: someone told us they are in crisis.",
+    IncidentKind.BREACH: "It is a guideline breach: someone may have broken our guidelines.",
+    IncidentKind.HARASSMENT: "It is about harassment or abuse.",
+    IncidentKind.BOUNDARY: "It is a boundary concern: a line may have been crossed.",
+    IncidentKind.GIFT: "It is about a gift or favour someone offered.",
+    IncidentKind.OTHER: "It is about something else.",
+}
+
+
+def _easy_alert_state(view: IncidentView, tz: tzinfo) -> tuple[str, list[str]]:
+    """Where it stands, as the notification says it and as its lines say it."""
+    lines = ["Nobody has picked it up yet."]
+    if view.acknowledged_by:
+        at = f" on {easy_when(view.acknowledged_at, tz)}" if view.acknowledged_at else ""
+        lines = [f"<@{view.acknowledged_by}> picked it up{at}."]
+    if view.status is IncidentStatus.RESOLVED:
+        return "it is resolved", [*lines, f"<@{view.resolved_by}> resolved it."
+                                  if view.resolved_by else "It is resolved."]
+    return ("someone has picked it up" if view.acknowledged_by else "it needs someone"), lines
+
+
+def easy_incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
+    """Easy read: the same report, a line each; an urgent one says so first, in words, and
+    keeps the 999 line and the Acknowledge button."""
+    urgent = view.route is IncidentRoute.SAFEGUARDING
+    report = f"report number {view.id}"
+    state, state_lines = _easy_alert_state(view, tz)
+    severity = SEVERITY_WORDS[view.severity][0].lower()
+    first = (f"{report} needs someone{' now' if urgent else ''}"
+             if view.status is IncidentStatus.OPEN else report)
+    intro = [f"*Urgent: {first}.*" if urgent else f"*{first[:1].upper()}{first[1:]}.*",
+             EASY_KIND[view.kind], f"They said it is {severity}."]
+    if view.danger:
+        intro.append("*They said someone may be in danger now.*")
+    if view.danger or urgent:
+        intro.append("Call 999 if someone's life is at risk.")
+    intro.append(f"<@{view.reporter_slack_id}> reported it on {easy_when(view.created_at, tz)}.")
+    if view.session_title:
+        intro.append(f"The session: {escape_mrkdwn(view.session_title)}.")
+    if view.involved:
+        intro.append("People involved: " + escape_mrkdwn(", ".join(view.involved)) + ".")
+    intro += [*state_lines, "*What happened, in their words:*"]
+    blocks: list[Block] = [section(easy_lines(intro)), *text_sections(view.what_happened)]
+    if view.done_already.strip():
+        blocks += [section("*What they have done already:*"),
+                   *text_sections(view.done_already)]
+    if view.status is IncidentStatus.OPEN:
+        next_step = "Tap Acknowledge to say you are dealing with it."
+    elif view.status is IncidentStatus.ACKNOWLEDGED:
+        next_step = "Tap Add a note to add to it, or Resolve when it is done."
+    else:
+        next_step = "Tap Open the record to see what was done."
+    blocks += [section(next_step), _alert_actions(view)]
+    about = f"{report}, {INCIDENT_KIND_WORDS[view.kind].lower()} ({severity}): {state}"
+    return {"text": f"Urgent: {about}" if urgent else about[:1].upper() + about[1:],
+            "blocks": blocks}
 
 
 def note_form(incident_id: int) -> View:
@@ -226,6 +292,22 @@ def picked_up_dm(incident_id: int, actor: str, name: str | None) -> Payload:
     return {"text": text, "blocks": [section(text)]}
 
 
+def easy_being_chased_dm(incident_id: int) -> Payload:
+    lines = [f"Thank you for your report, number {incident_id}.",
+             "Nobody has picked it up yet.", "So we are asking more people to help now.",
+             "We are sending them messages and texts.", "Is someone in danger? Please call 999."]
+    return {"text": f"Your report, number {incident_id}: we are asking more people to help",
+            "blocks": [section(easy_lines(lines))]}
+
+
+def easy_picked_up_dm(incident_id: int, actor: str, name: str | None) -> Payload:
+    who = escape_mrkdwn(name) if name else f"<@{actor}>"
+    lines = [f"{who} has picked up your report, number {incident_id}.",
+             "Thank you for telling us.", "You do not need to do any more about it."]
+    return {"text": f"Your report, number {incident_id}: {who} has picked it up",
+            "blocks": [section(easy_lines(lines))]}
+
+
 def home_incidents(views: Sequence[IncidentView], now: datetime) -> list[Block]:
     blocks: list[Block] = [header(f"Open incidents ({len(views)})")]
     if not views:
@@ -245,11 +327,16 @@ def home_incidents(views: Sequence[IncidentView], now: datetime) -> list[Block]:
 
 # -- drawing the notices incidents record -------------------------------------------------------
 URGENT_TEXT = "An urgent safeguarding report needs someone now. Please check Slack."
+EASY_URGENT_TEXT = ("Urgent: a safeguarding report needs a person now.", "Please look at Slack.")
 
 
 def _draw_alert(notice: IncidentAlert, services: Services, style: Style) -> Payload:
-    return incident_alert(services.incidents.alert_view(notice.incident_id),
-                          services.settings.timezone)
+    draw = easy_incident_alert if style.easy_read else incident_alert
+    view = services.incidents.alert_view(notice.incident_id)
+    # A safeguarding report reaches a lead even in the hours they asked not to be messaged; a
+    # guideline breach can wait for the morning.
+    return {**draw(view, services.settings.timezone),
+            "urgent": view.route is IncidentRoute.SAFEGUARDING}
 
 
 def _still_unanswered(services: Services, incident_id: int) -> None:
@@ -263,17 +350,22 @@ def _still_unanswered(services: Services, incident_id: int) -> None:
 def _draw_urgent_text(notice: UrgentIncidentText, services: Services, style: Style) -> Payload:
     _still_unanswered(services, notice.incident_id)
     # Texts never carry details: only that someone is needed, and where to look.
+    if style.easy_read:
+        words = easy_lines(EASY_URGENT_TEXT)
+        return {"text": " ".join(EASY_URGENT_TEXT), "blocks": [section(words)], "sms": words}
     return {"text": URGENT_TEXT, "blocks": [section(URGENT_TEXT)], "sms": URGENT_TEXT}
 
 
 def _draw_chased(notice: ReportBeingChased, services: Services, style: Style) -> Payload:
     _still_unanswered(services, notice.incident_id)
-    return being_chased_dm(notice.incident_id)
+    draw = easy_being_chased_dm if style.easy_read else being_chased_dm
+    return draw(notice.incident_id)
 
 
 def _draw_picked_up(notice: ReportPickedUp, services: Services, style: Style) -> Payload:
     actor, name = services.incidents.picked_up_by(notice.incident_id)
-    return picked_up_dm(notice.incident_id, actor, name)
+    draw = easy_picked_up_dm if style.easy_read else picked_up_dm
+    return draw(notice.incident_id, actor, name)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

@@ -48,6 +48,7 @@ from bot.services.involvement import (
     Overview,
     StepTaken,
 )
+from handlers.blocks.easy import easy_day, easy_lines, easy_message
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -409,6 +410,333 @@ def exit_offered_message(view: InvolvementView) -> Payload:
             button("Share how it went", ActionId.INV_EXIT_FORM, "exit")])]}
 
 
+# -- the same messages in easy read -------------------------------------------------------------
+EASY_KIND: dict[OpportunityKind, str] = {
+    OpportunityKind.CONSULTATION: "It is a chance to give us your views.",
+    OpportunityKind.TRAINING: "It is helping to run a training course.",
+    OpportunityKind.INTERVIEW_PANEL: "It is an interview panel. The panel helps choose who "
+                                     "gets a job.",
+    OpportunityKind.PEER_SUPPORT: "It is peer support work. You support people with what "
+                                  "you have lived through.",
+    OpportunityKind.SPEAKING: "It is speaking to people, or sharing your story.",
+    OpportunityKind.OTHER: "It is something else.",
+}
+EASY_KIND_IN_A_TEXT: dict[OpportunityKind, str] = {
+    OpportunityKind.CONSULTATION: "It is a chance to give us your views.",
+    OpportunityKind.TRAINING: "It is helping to run a training course.",
+    OpportunityKind.INTERVIEW_PANEL: "It is helping to choose who gets a job.",
+    OpportunityKind.PEER_SUPPORT: "It is peer support work.",
+    OpportunityKind.SPEAKING: "It is speaking to people, or sharing a story.",
+    OpportunityKind.OTHER: "It is something else.",
+}
+EASY_STATUS_FOR_PERSON: dict[InvolvementStatus, str] = {
+    InvolvementStatus.INTERESTED: "You said you are interested.",
+    InvolvementStatus.OFFERED: "We offered it to you. We are waiting for your answer.",
+    InvolvementStatus.ACCEPTED: "You said yes. It is agreed.",
+    InvolvementStatus.DECLINED: "You said no thanks.",
+    InvolvementStatus.PAUSED: "You are taking a break from it.",
+    InvolvementStatus.WITHDRAWN: "You have stopped taking part.",
+    InvolvementStatus.ENDED: "It has ended.",
+}
+EASY_STATUS_FOR_TEAM: dict[InvolvementStatus, str] = {
+    InvolvementStatus.INTERESTED: "They are still interested.",
+    InvolvementStatus.OFFERED: "We have offered it to them. We are waiting for their answer.",
+    InvolvementStatus.ACCEPTED: "Now they have said yes.",
+    InvolvementStatus.DECLINED: "Now they have said no thanks.",
+    InvolvementStatus.PAUSED: "Now they are taking a break from it.",
+    InvolvementStatus.WITHDRAWN: "Now they have stopped taking part.",
+    InvolvementStatus.ENDED: "The work has now ended for them.",
+}
+EASY_CHOICE: dict[PaymentChoice, str] = {
+    PaymentChoice.TAKE: "take the money",
+    PaymentChoice.TAKE_LESS: "take less money",
+    PaymentChoice.DONATE: "give the money to the charity",
+    PaymentChoice.DECLINE: "say no to the money",
+}
+# Easy words on the same buttons (same action ids and values: the handlers don't change).
+EASY_BUTTON_WORDS: dict[str, str] = {
+    ActionId.INV_ACCEPT: "Yes, I accept",
+    ActionId.INV_PAUSE: "Take a break",
+    ActionId.INV_RESUME: "Start again",
+    ActionId.INV_WITHDRAW: "Stop taking part",
+    ActionId.INV_PAY_TAKE: "Take the money",
+    ActionId.INV_PAY_LESS: "Take less money",
+    ActionId.INV_PAY_DONATE: "Give it to the charity",
+    ActionId.INV_PAY_DECLINE: "Say no to the money",
+    ActionId.INV_CONSENT_YES_BEFORE: "Yes, you can use it",
+    ActionId.INV_CONSENT_YES_AFTER: "Yes, you can use it",
+    ActionId.INV_CONSENT_WITHDRAW: "Stop using my story",
+}
+CONSENT_ACTIONS = {ActionId.INV_CONSENT_YES_BEFORE, ActionId.INV_CONSENT_NO_BEFORE,
+                   ActionId.INV_CONSENT_YES_AFTER, ActionId.INV_CONSENT_NO_AFTER,
+                   ActionId.INV_CONSENT_WITHDRAW}
+COORDINATOR_IS = "A coordinator is one of the people who run things here."
+EASY_OK_TO_SAY_NO = ["It is OK to say no.", "You can stop at any time."]
+EASY_STEP_WORDS: dict[Step, list[str]] = {
+    Step.ACCEPTED: ["{name} said yes to {title}.", "The offer they read is now the agreement."],
+    Step.DECLINED: ["{name} said no thanks to {title}.", "That is fine."],
+    Step.PAUSED: ["{name} is taking a break from {title}."],
+    Step.RESUMED: ["{name} is back on {title}.", "Their break is over."],
+    Step.WITHDRAWN: ["{name} has stopped taking part in {title}.",
+                     "They do not need to give a reason.", "We did not ask for one.",
+                     "We have cancelled their check-ins still to come.",
+                     "A check-in asks how someone is doing."],
+    Step.LEFT: ["{name} is stepping back from being involved.",
+                "So {title} has ended for them."],
+    Step.PAYMENT_CHOSEN: ["{name} has chosen what to do with the money for {title}.",
+                          "They chose: {choice}.", "Type `/involve` to see the amount."],
+    Step.CONSENT_GIVEN: ["{name} said we can use their story or work from {title}."],
+    Step.CONSENT_REFUSED: ["{name} said no to us using their story or work from {title}.",
+                           "So we must not use them."],
+    Step.CONSENT_WITHDRAWN: ["{name} has changed their mind about their story or work.",
+                             "It is from {title}.", "We must not use anything more.",
+                             "Type `/involve stories` to see what we can still use."],
+}
+
+
+def _easy_dates(view: OpportunityView, tz: tzinfo) -> list[str]:
+    starts = f"It starts on {easy_day(view.starts_at.astimezone(tz).date())}." \
+        if view.starts_at else ""
+    ends = f"It ends on {easy_day(view.ends_at.astimezone(tz).date())}." if view.ends_at else ""
+    return [starts, ends]
+
+
+def _easy_recompense(view: OpportunityView, *, with_amount: bool) -> list[str]:
+    """What the work pays; the amount only for the person it's offered to and coordinators."""
+    amount = pounds(view.amount_pence) if view.amount_pence else None
+    if view.recompense in (Recompense.FEE, Recompense.VOUCHER):
+        what = "a fee" if view.recompense is Recompense.FEE else "a voucher"
+        if with_amount:
+            return ([f"We pay {what} of {amount}. We agree this before you start."] if amount
+                    else [f"We pay {what} for this.", "We will agree the amount with you."])
+        return [f"We pay {what} for this. We agree this before you start.",
+                "The written offer says how much."]
+    if view.recompense is Recompense.EXPENSES_ONLY:
+        return ["There is no fee.", "We pay back what you spend to take part, like bus fares."]
+    return ["There is no fee.", "We can pay back what you spend, if we agree it first."]
+
+
+def _easy_consent(view: OpportunityView) -> list[str]:
+    if not view.asks_consent:
+        return []
+    sharing = [words for asked, words in (
+        (view.shares_story, "We would like to share your story."),
+        (view.published_outputs, "We would like to publish what you help make, like a "
+                                 "report or a video.")) if asked]
+    return [*sharing, "We will ask you first. We ask again after it ends.",
+            "You can change your mind at any time."]
+
+
+def _easy_about(view: OpportunityView, tz: tzinfo, *, with_amount: bool,
+                most: int = 300) -> list[str]:
+    """The facts of an opportunity, one a line, the typed words cut to fit."""
+    lines = [EASY_KIND[view.kind],
+             f"What it is for: {_short(view.purpose, most)}",
+             f"What you would do: {_short(view.expected, most)}",
+             f"Where and when: {_short(view.when_where, most)}",
+             *_easy_dates(view, tz),
+             f"How long it takes: {_short(view.time_needed, most)}"]
+    if view.experience:
+        lines.append(f"Experience you need: {_short(view.experience, most)}")
+    return lines + _easy_recompense(view, with_amount=with_amount) + _easy_consent(view)
+
+
+def easy_opportunity_card(view: OpportunityView, tz: tzinfo) -> Payload:
+    """The announcement to every member, in easy read (no amount: it goes to everyone)."""
+    title = escape_mrkdwn(view.title)
+    lines = ["There is a new way to get involved.", f"It is called *{title}*.",
+             *_easy_about(view, tz, with_amount=False)]
+    actions: list[Block] = []
+    if view.status is OpportunityStatus.OPEN:
+        contact = escape_mrkdwn(view.contact_name or "a coordinator")
+        lines += [f"{contact} looks after it.",
+                  "Saying you are interested does not mean you agree to do it.",
+                  "First you get a written offer to read.", *EASY_OK_TO_SAY_NO,
+                  "Would you like to do it? Tap I'm interested."]
+        actions = [_actions(f"{BlockId.INV_ACTIONS}:opp:{view.id}", [
+            button("I'm interested", ActionId.INV_INTERESTED, str(view.id), "primary")])]
+    else:
+        lines += ["This has now closed.", "Type `/involve` to see what is open."]
+    return easy_message(
+        lines, actions=actions, text=f"There is a new way to get involved: {title}",
+        sms=["There is a new way to get involved.", EASY_KIND_IN_A_TEXT[view.kind],
+             "Would you like to know more?", "Please tell a coordinator.",
+             COORDINATOR_IS])
+
+
+def easy_contact_named(view: OpportunityView) -> Payload:
+    title = escape_mrkdwn(view.title)
+    return easy_message(
+        [f"You are the contact for *{title}*.",
+         "When someone is interested, we will send you a message here.",
+         "The message has a button to offer it to them."],
+        text=f"You are the contact for {title}")
+
+
+def easy_interest_message(view: InvolvementView) -> Payload:
+    name = escape_mrkdwn(view.member_name)
+    title = escape_mrkdwn(view.opportunity.title)
+    lines = [f"{name} is interested in *{title}*."]
+    actions: list[Block] = []
+    if view.status is InvolvementStatus.INTERESTED:
+        lines += (["They said yes to this before.",
+                   "If you offer it again, they get the same agreement as before.",
+                   "They can take it up again.", "It is OK for them to say no."]
+                  if view.accepted_at else
+                  ["If you offer it, they get the written offer.",
+                   "It says everything about the work.",
+                   "It also says it is OK to say no."])
+        lines.append("Would you like to offer it to them? Tap Offer it to them.")
+        actions = [_actions(f"{BlockId.INV_ACTIONS}:{view.id}:offer", [
+            button("Offer it to them", ActionId.INV_OFFER, str(view.id), "primary")])]
+    else:
+        lines.append(EASY_STATUS_FOR_TEAM[view.status])
+    return easy_message(lines, actions=actions, text=f"{name} is interested in {title}")
+
+
+def _easy_person_actions(view: InvolvementView, block_id: str,
+                         only: set[ActionId] | None = None) -> list[Block]:
+    """The buttons that apply to the person now (or `only` these of them), in one row, with
+    easy words."""
+    elements = [element for block in person_actions(view) for element in block["elements"]
+                if only is None or element["action_id"] in only]
+    for element in elements:
+        words = EASY_BUTTON_WORDS.get(element["action_id"])
+        if words:
+            element["text"] = plain(words)
+    return [_actions(block_id, elements)] if elements else []
+
+
+def _easy_payment(view: InvolvementView) -> list[str]:
+    if not view.needs_payment_choice:
+        return []
+    if view.payment_choice is None:
+        return ["Please choose what happens to the money."]
+    chosen = f"You chose to {EASY_CHOICE[view.payment_choice]}."
+    if view.payment_choice in (PaymentChoice.TAKE, PaymentChoice.TAKE_LESS) and \
+            view.amount_taken_pence is not None:
+        chosen = chosen[:-1] + f": {pounds(view.amount_taken_pence)}."
+    return [chosen]
+
+
+def _easy_consent_now(view: InvolvementView, tz: tzinfo) -> list[str]:
+    consent = view.consent
+    if consent is None:
+        return []
+    if consent.withdrawn_at is not None:
+        day = easy_day(consent.withdrawn_at.astimezone(tz).date())
+        return [f"On {day}, you told us to stop using your story or work.",
+                "We will not use anything more."]
+    if consent.waiting_for is ConsentStage.BEFORE:
+        return ["Can we share your story or the work you help make?", "It is fine to say no."]
+    if consent.waiting_for is ConsentStage.AFTER:
+        return ["The work has ended. Can we still use your story or work?",
+                "It is fine to say no."]
+    if consent.verdict is UseVerdict.MAY_USE:
+        return ["You said we can use your story or work.", "You can change your mind at any time."]
+    return ["You said no to us using your story or work.", "So we will not use them."]
+
+
+def _easy_next(view: InvolvementView) -> str:
+    """What to do next, last, just above the buttons."""
+    consent = view.consent
+    if view.status is InvolvementStatus.OFFERED:
+        return "Would you like to do it? Tap Yes, I accept or No thanks."
+    money = view.needs_payment_choice and view.payment_choice is None
+    story = consent is not None and consent.waiting_for is not None
+    if money and story:
+        return "Please tap the buttons to choose about the money and your story."
+    if money:
+        return "Tap a button to choose what happens to the money."
+    if story:
+        return "Tap Yes, you can use it, or No."
+    if view.status is InvolvementStatus.ACCEPTED:
+        return "You can take a break or stop at any time. Use the buttons below."
+    if view.status is InvolvementStatus.PAUSED:
+        return "When you are ready, tap Start again."
+    if view.status in (InvolvementStatus.DECLINED, InvolvementStatus.WITHDRAWN):
+        return "If you change your mind, tap I'm interested again."
+    return "Use the buttons below if you need them."
+
+
+def _terms_block(agreement: str) -> Block:
+    """The written offer, word for word as it is kept: rich text shows it exactly as typed
+    (nothing in it is read as formatting), in pieces within Slack's limits."""
+    pieces = [agreement[start:start + 3000] for start in range(0, len(agreement), 3000)]
+    return {"type": "rich_text", "elements": [{"type": "rich_text_quote", "elements": [
+        {"type": "text", "text": piece} for piece in pieces]}]}
+
+
+def easy_offer_message(view: InvolvementView, tz: tzinfo, advice: str) -> Payload:
+    """The written offer in easy read: what it means in easy words, then the offer itself,
+    word for word (it is what is kept as the agreement), then where things are now. `advice`:
+    where to get independent advice about benefits (Coprod never gives it)."""
+    opportunity = view.opportunity
+    title = escape_mrkdwn(opportunity.title)
+    intro = [f"This is a written offer for *{title}*."]
+    if view.status is InvolvementStatus.OFFERED and view.accepted_at is not None:
+        intro += ["You said yes to this before.", "It is the same agreement, word for word.",
+                  "If you accept, it starts again as it was.",
+                  "Any choice you made about the money stays the same."]
+    about = _easy_about(opportunity, tz, with_amount=True)
+    if opportunity.paid:
+        about += ["If you accept, you choose what happens to the money.",
+                  "You can take it all, or take less.",
+                  "You can give it to the charity, or say no to it.",
+                  "Money can change some benefits.",
+                  "We cannot give you advice about benefits.",
+                  "You can get free advice from people outside our charity:",
+                  f"{escape_mrkdwn(advice)}."]
+    contact = escape_mrkdwn(opportunity.contact_name or "A coordinator")
+    about += [f"{contact} is your contact.", *EASY_OK_TO_SAY_NO,
+              "Below is the offer in full. We keep it word for word."]
+    now = [f"*Where things are now:* {EASY_STATUS_FOR_PERSON[view.status]}",
+           *_easy_payment(view), *_easy_consent_now(view, tz)]
+    actions = _easy_person_actions(view, f"{BlockId.INV_ACTIONS}:{view.id}:easy")
+    if actions:
+        now.append(_easy_next(view))
+    terms = [_terms_block(view.agreement)] if view.agreement else []
+    blocks = [section(easy_lines(intro + about)), *terms, section(easy_lines(now)), *actions]
+    return {"text": f"An offer for you: {title}", "blocks": blocks}
+
+
+def easy_step_message(view: InvolvementView, step: Step) -> Payload:
+    name = escape_mrkdwn(view.member_name)
+    choice = EASY_CHOICE[view.payment_choice] if view.payment_choice else "not chosen yet"
+    lines = [line.format(name=name, title=f"*{escape_mrkdwn(view.opportunity.title)}*",
+                         choice=choice) for line in EASY_STEP_WORDS[step]]
+    return easy_message(lines, text=lines[0].replace("*", ""))
+
+
+def easy_consent_after_message(view: InvolvementView, tz: tzinfo) -> Payload:
+    title = escape_mrkdwn(view.opportunity.title)
+    lines = [f"Thank you for taking part in *{title}*.", "It has now ended.",
+             "We would like to check again about your story or work.",
+             "Can we still use them?", "It is fine to say no."]
+    consent = view.consent
+    if consent is not None and consent.waiting_for is not ConsentStage.AFTER:
+        lines += _easy_consent_now(view, tz)
+    actions = _easy_person_actions(view, f"{BlockId.INV_ACTIONS}:{view.id}:consent",
+                                   only=CONSENT_ACTIONS)
+    if consent is not None and consent.waiting_for is ConsentStage.AFTER:
+        lines.append("Tap Yes, you can use it, or No.")
+    elif actions:
+        lines.append("To stop us using them, tap Stop using my story.")
+    return easy_message(lines, actions=actions, text=f"Thank you for taking part in {title}")
+
+
+def easy_exit_offered_message(view: InvolvementView) -> Payload:
+    title = escape_mrkdwn(view.opportunity.title)
+    return easy_message(
+        [f"Thank you for all you gave to *{title}*.", "It has now ended.",
+         "Would you tell us how it went?", "There are a few short questions.",
+         "You can skip any of them.", "You do not have to give your name.",
+         "Tap Share how it went."],
+        text=f"Thank you for taking part in {title}",
+        actions=[_actions(f"{BlockId.INV_ACTIONS}:{view.id}:exit", [
+            button("Share how it went", ActionId.INV_EXIT_FORM, "exit")])])
+
+
 # -- /involve ---------------------------------------------------------------------------------
 def _open_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
     blocks: list[Block] = [section("*Open opportunities*")]
@@ -584,12 +912,14 @@ def simple_view(callback_id: CallbackId, title: str, words: str) -> View:
 
 # -- drawing the notices involvement records ---------------------------------------------------
 def _draw_opportunity(notice: OpportunityPosted, services: Services, style: Style) -> Payload:
-    return opportunity_card(services.involvement.opportunity(notice.opportunity_id),
-                            services.settings.timezone)
+    draw = easy_opportunity_card if style.easy_read else opportunity_card
+    return draw(services.involvement.opportunity(notice.opportunity_id),
+                services.settings.timezone)
 
 
 def _draw_contact_named(notice: ContactNamed, services: Services, style: Style) -> Payload:
-    return contact_named(services.involvement.opportunity(notice.opportunity_id))
+    draw = easy_contact_named if style.easy_read else contact_named
+    return draw(services.involvement.opportunity(notice.opportunity_id))
 
 
 def _involvement(services: Services, notice: Any) -> InvolvementView:
@@ -597,23 +927,30 @@ def _involvement(services: Services, notice: Any) -> InvolvementView:
 
 
 def _draw_interest(notice: InterestShown, services: Services, style: Style) -> Payload:
-    return interest_message(_involvement(services, notice))
+    draw = easy_interest_message if style.easy_read else interest_message
+    return draw(_involvement(services, notice))
 
 
 def _draw_offer(notice: OfferMade, services: Services, style: Style) -> Payload:
-    return offer_message(_involvement(services, notice), services.settings.timezone)
+    view, tz = _involvement(services, notice), services.settings.timezone
+    if style.easy_read:
+        return easy_offer_message(view, tz, services.settings.coprod_welfare_rights_advice)
+    return offer_message(view, tz)
 
 
 def _draw_step(notice: StepTaken, services: Services, style: Style) -> Payload:
-    return step_message(_involvement(services, notice), notice.step)
+    draw = easy_step_message if style.easy_read else step_message
+    return draw(_involvement(services, notice), notice.step)
 
 
 def _draw_consent_after(notice: ConsentAfterAsked, services: Services, style: Style) -> Payload:
-    return consent_after_message(_involvement(services, notice), services.settings.timezone)
+    draw = easy_consent_after_message if style.easy_read else consent_after_message
+    return draw(_involvement(services, notice), services.settings.timezone)
 
 
 def _draw_exit_offered(notice: ExitOffered, services: Services, style: Style) -> Payload:
-    return exit_offered_message(_involvement(services, notice))
+    draw = easy_exit_offered_message if style.easy_read else exit_offered_message
+    return draw(_involvement(services, notice))
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

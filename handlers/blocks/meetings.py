@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 from bot.notices import Notice, NoticeGone
 from bot.rules.communication import Style
 from bot.rules.lifecycle import RequestStatus
-from bot.rules.meetings import EVERYONE, MEETING_KIND_WORDS, MeetingKind, MeetingRepeat
+from bot.rules.meetings import (
+    AGENDA_KINDS,
+    EVERYONE,
+    MEETING_KIND_WORDS,
+    MeetingKind,
+    MeetingRepeat,
+)
 from bot.rules.roles import ROLE_WORDS, Role, role_label
 from bot.services.meetings import (
     MeetingCancelled,
@@ -24,7 +30,7 @@ from bot.services.meetings import (
 )
 from bot.services.reminders import SessionReminder
 from bot.services.sessions import SessionGone
-from handlers.blocks.easy import easy_message, easy_when
+from handlers.blocks.easy import easy_message, easy_time, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -78,22 +84,46 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
 
 
 def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
-    kind = MEETING_KIND_WORDS[view.kind]
-    agenda = (["You can add something to talk about.", "Type /meetings agenda to do it."]
-              if with_agenda and view.kind in (MeetingKind.FORUM, MeetingKind.COMMUNITY) else [])
+    kind = EASY_KIND_WORDS[view.kind]
+    agenda = _EASY_AGENDA if with_agenda and view.kind in AGENDA_KINDS else []
     return easy_message(
-        [f"Reminder: *{escape_mrkdwn(view.title)}*.", f"This is a {kind.lower()}.",
+        [f"Reminder: *{escape_mrkdwn(view.title)}*.", f"This is a {kind}.",
          f"It is on {easy_when(view.starts_at, tz)}.", _easy_place(view.place), *agenda,
          "Can you come? Tap Going or Can't make it."],
         actions=[rsvp_buttons(view)],
         text=f"Reminder: {escape_mrkdwn(view.title)} is on {easy_when(view.starts_at, tz)}",
-        sms=[f"Reminder: {kind.lower()}.", f"It is on {easy_when(view.starts_at, tz)}.",
+        sms=[f"Reminder: {kind}.", f"It is on {easy_when(view.starts_at, tz)}.",
              f"Place: {view.place[:60]}.", "Can you come? Reply YES or NO."])
+
+
+# Easy read names each kind of meeting without abbreviations; each reads after "a".
+EASY_KIND_WORDS: dict[MeetingKind, str] = {
+    MeetingKind.FORUM: "service-user forum",
+    MeetingKind.COMMUNITY: "community meeting",
+    MeetingKind.AGM: "yearly meeting (the AGM)",
+    MeetingKind.TRUSTEES: "trustees' meeting",
+    MeetingKind.OTHER: "meeting",
+}
+# Who a meeting is for, as easy read says it ("It is for our ..."): no abbreviations.
+EASY_INVITED: dict[Role, str] = {
+    Role.MEMBER: "members",
+    Role.FACILITATOR: "facilitators",
+    Role.TRAINED: "trained facilitators, who have had a safety check",
+    Role.COORDINATOR: "coordinators",
+    Role.SAFEGUARDING_LEAD: "safeguarding leads",
+    Role.HR_OFFICER: "human resources (HR) officers",
+    Role.TRUSTEE: "trustees",
+}
+_EASY_AGENDA = ["You can add something to talk about.", "Type /meetings agenda to do it."]
 
 
 def _easy_place(place: str) -> str:
     return ("It is online. Use this link to join: " + place_text(place)
             if place.startswith(("https://", "http://")) else f"It is at {place_text(place)}.")
+
+
+def _easy_ends(view: MeetingView, tz: tzinfo) -> str:
+    return f"It ends at {easy_time(view.ends_at, tz)}."
 
 
 def invitation(view: MeetingView, tz: tzinfo) -> Payload:
@@ -113,14 +143,45 @@ def invitation(view: MeetingView, tz: tzinfo) -> Payload:
                    f"{view.place[:60]}. Coming? Reply YES or NO."}
 
 
+def easy_invitation(view: MeetingView, tz: tzinfo) -> Payload:
+    kind = EASY_KIND_WORDS[view.kind]
+    title = escape_mrkdwn(view.title)
+    who = ("Everyone is invited." if view.invited == EVERYONE
+           else f"It is for our {EASY_INVITED[Role(view.invited)]}."
+           if view.invited in set(Role) else "")
+    agenda = _EASY_AGENDA if view.kind in AGENDA_KINDS else []
+    return easy_message(
+        [f"You are invited to a new meeting: *{title}*.", f"This is a {kind}.",
+         f"It is on {easy_when(view.starts_at, tz)}.", _easy_ends(view, tz),
+         _easy_place(view.place), who, *agenda, "Can you come? Tap Going or Can't make it."],
+        actions=[rsvp_buttons(view)],
+        text=f"You are invited to {title} on {easy_when(view.starts_at, tz)}",
+        sms=[f"You are invited to a {kind}.", f"It is on {easy_when(view.starts_at, tz)}.",
+             f"Place: {view.place[:60]}.", "Can you come? Reply YES or NO."])
+
+
 def session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Payload:
     role = "you're facilitating" if facilitating else "you're coming to"
-    text = (f"Reminder: {role} *{escape_mrkdwn(view.title)}*, {when(view.starts_at, tz)} · "
-            f"{place_text(view.place)}")
+    text = (f"Reminder: {role} *{escape_mrkdwn(view.title)}*.\n"
+            f"It's on {when(view.starts_at, tz)} · {place_text(view.place)}")
     sms = (f"Reminder: {view.title[:40]} on {_sms_when(view.starts_at, tz)}, "
            f"{view.place[:60]}." + ("" if facilitating else " Still coming? Reply YES or NO."))
     return {"text": f"Reminder: {escape_mrkdwn(view.title)}", "blocks": [section(text)],
             "sms": sms}
+
+
+def easy_session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Payload:
+    title = escape_mrkdwn(view.title)
+    when_words = f"It is on {easy_when(view.starts_at, tz)}."
+    role = (f"Reminder: you are helping to run *{title}*." if facilitating
+            else f"Reminder: you are coming to *{title}*.")
+    answer = (["You are helping to run it."] if facilitating
+              else ["Are you still coming? Reply YES or NO."])
+    return easy_message(
+        [role, when_words, _easy_place(view.place)],
+        text=f"Reminder: {title} is on {easy_when(view.starts_at, tz)}",
+        sms=[f"Reminder: {view.title[:40]}.", when_words, f"Place: {view.place[:60]}.",
+             *answer])
 
 
 def cancelled_notice(view: MeetingView, tz: tzinfo) -> Payload:
@@ -129,6 +190,16 @@ def cancelled_notice(view: MeetingView, tz: tzinfo) -> Payload:
     return {"text": text, "blocks": [section(text)],
             "sms": f"The {MEETING_KIND_WORDS[view.kind].lower()} on "
                    f"{_sms_when(view.starts_at, tz)} is cancelled."}
+
+
+def easy_cancelled(view: MeetingView, tz: tzinfo) -> Payload:
+    title = escape_mrkdwn(view.title)
+    was = f"It was due to be on {easy_when(view.starts_at, tz)}."
+    return easy_message(
+        [f"Sorry, we have cancelled *{title}*.", was, "It will not happen now."],
+        text=f"Cancelled: {title} on {easy_when(view.starts_at, tz)}",
+        sms=[f"Sorry, we have cancelled the {EASY_KIND_WORDS[view.kind]}.", was,
+             "It will not happen now."])
 
 
 def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) -> list[Block]:
@@ -326,16 +397,51 @@ def present_request(view: PresentView, tz: tzinfo) -> Payload:
     if view.status is not RequestStatus.REQUESTED:
         by = f"<@{view.decided_by}>" if view.decided_by else "a coordinator"
         blocks.append(context(f"{PRESENT_STEP_WORDS[view.status]} by {by}."))
-    if view.status in (RequestStatus.REQUESTED, RequestStatus.ACKNOWLEDGED):
-        buttons = [button("Accept", ActionId.PRESENT_ACCEPT, str(view.id), "primary"),
-                   button("Suggest another date", ActionId.PRESENT_ANOTHER_DATE, str(view.id))]
-        if view.status is RequestStatus.REQUESTED:
-            buttons.insert(0, button("Seen - looking into it", ActionId.PRESENT_ACKNOWLEDGE,
-                                     str(view.id)))
-        blocks.append({"type": "actions", "block_id": f"present:{view.id}",
-                       "elements": buttons})
+    blocks += present_buttons(view)
     return {"text": f"Request to present from {escape_mrkdwn(view.member_name)}",
             "blocks": blocks}
+
+
+def present_buttons(view: PresentView) -> list[Block]:
+    """The answers left to give to a request to present (none once it is closed)."""
+    if view.status not in (RequestStatus.REQUESTED, RequestStatus.ACKNOWLEDGED):
+        return []
+    buttons = [button("Accept", ActionId.PRESENT_ACCEPT, str(view.id), "primary"),
+               button("Suggest another date", ActionId.PRESENT_ANOTHER_DATE, str(view.id))]
+    if view.status is RequestStatus.REQUESTED:
+        buttons.insert(0, button("Seen - looking into it", ActionId.PRESENT_ACKNOWLEDGE,
+                                 str(view.id)))
+    return [{"type": "actions", "block_id": f"present:{view.id}", "elements": buttons}]
+
+
+# What easy read says each coordinator did with a request, and what is left to do.
+EASY_PRESENT_STEP = {
+    RequestStatus.ACKNOWLEDGED: "{by} has seen it and is looking into it.",
+    RequestStatus.ARRANGED: "{by} has said yes.",
+    RequestStatus.DECLINED: "{by} has asked them to choose another date.",
+}
+EASY_PRESENT_NEXT = {
+    RequestStatus.REQUESTED: "Please answer with one of the buttons below.",
+    RequestStatus.ACKNOWLEDGED: "Tap Accept to give them the time, or Suggest another date.",
+}
+
+
+def easy_present_request(view: PresentView, tz: tzinfo) -> Payload:
+    who = f"<@{view.member_slack_id}>" if view.member_slack_id else escape_mrkdwn(view.member_name)
+    meeting = view.meeting
+    done = ""
+    if view.status in EASY_PRESENT_STEP:
+        by = f"<@{view.decided_by}>" if view.decided_by else "A coordinator"
+        done = EASY_PRESENT_STEP[view.status].format(by=by)
+    return easy_message(
+        [f"{who} would like to speak to the trustees.",
+         f"They want to speak at *{escape_mrkdwn(meeting.title)}*.",
+         f"It is on {easy_when(meeting.starts_at, tz)}.",
+         "They would speak in the first 15 minutes.",
+         f"What they want to talk about: {escape_mrkdwn(view.subject)}", done,
+         EASY_PRESENT_NEXT.get(view.status, "")],
+        actions=present_buttons(view),
+        text=f"{escape_mrkdwn(view.member_name)} would like to speak to the trustees")
 
 
 def present_answer(view: PresentView, step: RequestStatus, tz: tzinfo) -> Payload:
@@ -355,6 +461,32 @@ def present_answer(view: PresentView, step: RequestStatus, tz: tzinfo) -> Payloa
                 "confirm soon.")
         sms = ""
     return {"text": text, "blocks": [section(text)], **({"sms": sms} if sms else {})}
+
+
+_EASY_NEW_DATE = "They will help you find a new date to speak."
+
+
+def easy_present_answer(view: PresentView, step: RequestStatus, tz: tzinfo) -> Payload:
+    title = f"*{escape_mrkdwn(view.meeting.title)}*"
+    on = f"It is on {easy_when(view.meeting.starts_at, tz)}."
+    if step is RequestStatus.ARRANGED:
+        return easy_message(
+            [f"Good news: you can speak at {title}.", on,
+             "You will speak in the first 15 minutes.", "Thank you."],
+            text=f"Good news: you can speak at {escape_mrkdwn(view.meeting.title)}",
+            sms=["Good news: you can speak at the trustees' meeting.", on,
+                 "You will speak in the first 15 minutes."])
+    if step is RequestStatus.DECLINED:
+        return easy_message(
+            [f"Thank you for asking to speak at {title}.", on, "Sorry, that meeting is full.",
+             "A coordinator will get in touch with you.", _EASY_NEW_DATE],
+            text=f"Thank you for asking to speak at {escape_mrkdwn(view.meeting.title)}",
+            sms=["Sorry, the trustees' meeting is full.", on, "A coordinator will get in touch.",
+                 _EASY_NEW_DATE])
+    return easy_message(
+        ["A coordinator has seen your request.", f"You asked to speak at {title}.", on,
+         "They will tell you soon if you can speak."],
+        text="A coordinator has seen your request to speak")
 
 
 # -- drawing the notices meetings and reminders record ------------------------------------------
@@ -379,7 +511,8 @@ def _draw_invitation(notice: MeetingInvitation, services: Services, style: Style
     view = _meeting(services, notice.meeting_id, live=True)
     if view.starts_at <= services.clock():
         raise NoticeGone(notice.meeting_id)  # an invitation to something begun says nothing
-    return invitation(view, services.settings.timezone)
+    draw = easy_invitation if style.easy_read else invitation
+    return draw(view, services.settings.timezone)
 
 
 def _draw_session_reminder(notice: SessionReminder, services: Services, style: Style) -> Payload:
@@ -389,13 +522,13 @@ def _draw_session_reminder(notice: SessionReminder, services: Services, style: S
         raise NoticeGone(notice.session_id) from gone
     if view.cancelled:
         raise NoticeGone(notice.session_id)
-    return session_reminder(view, services.settings.timezone,
-                            facilitating=notice.facilitating)
+    draw = easy_session_reminder if style.easy_read else session_reminder
+    return draw(view, services.settings.timezone, facilitating=notice.facilitating)
 
 
 def _draw_cancelled(notice: MeetingCancelled, services: Services, style: Style) -> Payload:
-    return cancelled_notice(_meeting(services, notice.meeting_id, live=False),
-                            services.settings.timezone)
+    draw = easy_cancelled if style.easy_read else cancelled_notice
+    return draw(_meeting(services, notice.meeting_id, live=False), services.settings.timezone)
 
 
 def _present(services: Services, request_id: int) -> PresentView:
@@ -406,12 +539,13 @@ def _present(services: Services, request_id: int) -> PresentView:
 
 
 def _draw_present_request(notice: PresentRequested, services: Services, style: Style) -> Payload:
-    return present_request(_present(services, notice.request_id), services.settings.timezone)
+    draw = easy_present_request if style.easy_read else present_request
+    return draw(_present(services, notice.request_id), services.settings.timezone)
 
 
 def _draw_present_answer(notice: PresentAnswer, services: Services, style: Style) -> Payload:
-    return present_answer(_present(services, notice.request_id), notice.step,
-                          services.settings.timezone)
+    draw = easy_present_answer if style.easy_read else present_answer
+    return draw(_present(services, notice.request_id), notice.step, services.settings.timezone)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

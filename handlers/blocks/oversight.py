@@ -29,6 +29,7 @@ from bot.services.oversight import (
     TrusteesDecided,
     decision_words,
 )
+from handlers.blocks.easy import easy_day, easy_message, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -134,14 +135,14 @@ def serious_words(view: SeriousNoticeView, reminder: int) -> str:
                    if view.decision is CharityDecision.REPORTED and view.reported_on
                    else decision_words(view.decision, view.reported_on)
                    + " to the Charity Commission")
-        return (f"Incident #{number}, marked as possibly serious for the charity ({harms}): "
-                f"the trustees have recorded their decision - {outcome}.")
+        return (f"Incident #{number} was marked as possibly serious for the charity. The risk: "
+                f"{harms}. The trustees have made their decision: {outcome}.")
     need = "The trustees need to decide whether to report it to the Charity Commission."
     if reminder:
         return (f"Still to decide: incident #{number} was marked as possibly serious for the "
-                f"charity ({harms}) {_ago(view.marked_days_ago)}. {need}")
-    return (f"Incident #{number} has been marked as possibly serious for the charity "
-            f"({harms}). {need}")
+                f"charity {_ago(view.marked_days_ago)}. The risk: {harms}. {need}")
+    return (f"Incident #{number} has been marked as possibly serious for the charity. The "
+            f"risk: {harms}. {need}")
 
 
 def serious_message(view: SeriousNoticeView, reminder: int, tz: tzinfo) -> Payload:
@@ -151,6 +152,15 @@ def serious_message(view: SeriousNoticeView, reminder: int, tz: tzinfo) -> Paylo
         notes.append(f"Acknowledged by {escape_mrkdwn(view.acknowledged_by)}")
     if view.decided_by:
         notes.append(f"Decision recorded by {escape_mrkdwn(view.decided_by)}")
+    blocks: list[Block] = [
+        section(words), context(" · ".join(notes)),
+        context("This message has nothing from the report in it. The record has it, and each "
+                "time it is opened is noted."),
+        _serious_actions(view, reminder)]
+    return {"text": words, "blocks": blocks}
+
+
+def _serious_actions(view: SeriousNoticeView, reminder: int) -> Block:
     value = str(view.incident_id)
     buttons = []
     if view.decision is None and view.acknowledged_by is None:
@@ -158,26 +168,99 @@ def serious_message(view: SeriousNoticeView, reminder: int, tz: tzinfo) -> Paylo
     buttons.append(button("Open the record", ActionId.IN_RECORD, value))
     if view.decision is None:
         buttons.append(button("Record the decision", ActionId.SI_DECIDE, value))
-    blocks: list[Block] = [
-        section(words), context(" · ".join(notes)),
-        context("Nothing from the report is in this message. The record holds it; each time "
-                "it is opened is noted."),
-        # The reminder's number is in the block's id, so a click redraws this copy as it was.
-        {"type": "actions", "block_id": f"{BlockId.SI_ACTIONS}:{value}:{reminder}",
-         "elements": buttons}]
-    return {"text": words, "blocks": blocks}
+    # The reminder's number is in the block's id, so a click redraws this copy as it was.
+    return {"type": "actions", "block_id": f"{BlockId.SI_ACTIONS}:{value}:{reminder}",
+            "elements": buttons}
+
+
+def _easy_year_day(day: date) -> str:
+    """"Tuesday 24 November 2026"."""
+    return f"{easy_day(day)} {day.year}"
+
+
+def _easy_decision(decision: CharityDecision, reported_on: date | None) -> list[str]:
+    if decision is CharityDecision.REPORTED:
+        return ["They told the Charity Commission.",
+                f"That was on {_easy_year_day(reported_on)}." if reported_on else ""]
+    return ["They chose not to tell the Charity Commission."]
+
+
+# Each harm in everyday words ("reputation": its good name).
+EASY_HARM_WORDS: dict[Harm, str] = {
+    Harm.PEOPLE: "harm to people",
+    Harm.LOSS: "losing money or things it owns",
+    Harm.DAMAGE: "damage to its buildings or things",
+    Harm.REPUTATION: "harm to its work or good name",
+}
+
+
+def _easy_harms(harms: Sequence[Harm], *, now: bool) -> list[str]:
+    """One harm a line: all four in one sentence would be too long to read easily."""
+    named = [EASY_HARM_WORDS[h] for h in Harm if h in harms]
+    if len(named) == 1:
+        return [f"The worry {'is' if now else 'was'} {named[0]}."]
+    return [f"The worries {'are' if now else 'were'}:", *(f"• {words}" for words in named)]
+
+
+def easy_serious_message(view: SeriousNoticeView, reminder: int, tz: tzinfo) -> Payload:
+    """Easy read: the same numbers, harms, dates and trustees' names, a line each."""
+    number = view.incident_id
+    marked = f"Someone marked it on {easy_when(view.marked_at, tz)}."
+    if view.decision is not None:
+        text = f"The trustees have made their choice about incident {number}"
+        lines = [f"*{text}.*", marked, "They said it may be serious for the charity.",
+                 *_easy_harms(view.harms, now=False),
+                 "Then the trustees chose what to do.",
+                 *_easy_decision(view.decision, view.reported_on)]
+    else:
+        text = (f"Still to decide: incident {number} may be serious for the charity"
+                if reminder else f"Incident {number} may be serious for the charity")
+        lines = [f"*{text}.*", *_easy_harms(view.harms, now=True), marked]
+        if reminder:
+            lines.append(f"That was {_ago(view.marked_days_ago)}.")
+        lines += ["The trustees need to choose what to do.",
+                  "Should they tell the Charity Commission?"]
+    if view.acknowledged_by:
+        lines.append(f"{escape_mrkdwn(view.acknowledged_by)} said they have seen it.")
+    if view.decided_by:
+        lines.append(f"{escape_mrkdwn(view.decided_by)} wrote down the choice.")
+    lines += ["There is nothing from the report in this message.",
+              "It is in the record. We note each time someone opens it."]
+    if view.decision is not None:
+        lines.append("Tap Open the record to see more.")
+    else:
+        choose = "when you have made your choice, tap Record the decision."
+        if view.acknowledged_by is None:
+            lines += ["Tap Acknowledge to say you have seen this.", f"Then, {choose}"]
+        else:
+            lines.append(choose[:1].upper() + choose[1:])
+    return easy_message(lines, actions=[_serious_actions(view, reminder)], text=text)
 
 
 def decided_message(view: SeriousNoticeView) -> Payload:
     """To the lead who marked it."""
     outcome = (decision_words(view.decision, view.reported_on) if view.decision
                else "not yet recorded")
-    words = (f"The trustees have recorded their decision on incident #{view.incident_id}, "
-             f"which you marked as possibly serious for the charity: {outcome}.")
-    return {"text": words, "blocks": [
-        section(words),
-        {"type": "actions", "block_id": f"{BlockId.SI_ACTIONS}:{view.incident_id}:decided",
-         "elements": [button("Open the record", ActionId.IN_RECORD, str(view.incident_id))]}]}
+    words = (f"The trustees have made their decision on incident #{view.incident_id}. You "
+             f"said it may be serious for the charity. Their decision: {outcome}.")
+    return {"text": words, "blocks": [section(words), _decided_actions(view)]}
+
+
+def _decided_actions(view: SeriousNoticeView) -> Block:
+    return {"type": "actions", "block_id": f"{BlockId.SI_ACTIONS}:{view.incident_id}:decided",
+            "elements": [button("Open the record", ActionId.IN_RECORD, str(view.incident_id))]}
+
+
+def easy_decided_message(view: SeriousNoticeView) -> Payload:
+    lines = [f"*News about incident {view.incident_id}.*",
+             "You told the trustees it may be serious for the charity.",
+             "They have made their choice now." if view.decision
+             else "They have not written down their choice yet.",
+             *(_easy_decision(view.decision, view.reported_on) if view.decision else []),
+             "You can read more in the record.", "Tap Open the record."]
+    return easy_message(lines, actions=[_decided_actions(view)],
+                        text=f"News about incident {view.incident_id}: the trustees have "
+                             "made their choice")
 
 
 # -- the digest -------------------------------------------------------------------------------
@@ -213,20 +296,53 @@ def digest_message(view: DigestView) -> Payload:
         header(f"Trustee digest: {period}"),
         section(f"*Incidents: {incidents}*" + (f"\n{_incident_lines(view)}" if incidents
                                                 else "")),
-        section(f"*Guideline breaches:* {view.breaches} in the period · hiatus reviews open "
+        section(f"*Guideline breaches:* {view.breaches} in the period. Hiatus reviews open "
                 f"now: {view.hiatus_reviews_open}"),
-        section(f"*Follow-ups open now:* {view.follow_ups_open}, of which overdue: "
+        section(f"*Follow-ups open now:* {view.follow_ups_open}. Of these, overdue: "
                 f"{view.follow_ups_overdue}"),
-        section(f"*Serious incidents waiting for the trustees' decision:* "
+        section(f"*Serious incidents the trustees still have to decide on:* "
                 f"{view.decisions_pending}"),
-        section(f"*Feedback:* {view.feedback_received} received, {view.feedback_resolved} "
-                f"resolved{speed}"),
-        section(f"*Sessions:* {view.sessions_ran} ran, {view.sessions_without_cover} of them "
-                "without enough facilitators or a trained one"),
-        context("Counts only: no names, and nothing anyone wrote. What is open is counted as "
-                "it stands now."),
+        section(f"*Feedback:* {view.feedback_received} came in, {view.feedback_resolved} "
+                f"were resolved{speed}"),
+        section(f"*Sessions:* {view.sessions_ran} ran. Of these, {view.sessions_without_cover} "
+                "had too few facilitators or no trained one"),
+        context("These are counts only. There are no names here, and nothing anyone wrote. "
+                "What is open is counted as it is now."),
     ]
     return {"text": words, "blocks": blocks}
+
+
+def easy_digest_message(view: DigestView) -> Payload:
+    """Easy read: the same counts, one a line, with what each one counts in everyday words."""
+    period = _period(view.start, view.end)
+    incidents = sum(n for _, _, n in view.incidents)
+    median = view.median_days_to_resolve
+    lines = [f"*Trustee digest for {period}*", "This has numbers only.",
+             "It has no names, and nothing anyone wrote.",
+             f"*Incidents: {incidents}*", _easy_incident_lines(view),
+             f"*Times someone broke our guidelines: {view.breaches}*",
+             f"Hiatus reviews still open: {view.hiatus_reviews_open}.",
+             "That is a talk about a break from an active role.",
+             f"*Follow-ups still open: {view.follow_ups_open}*",
+             f"Of these, late: {view.follow_ups_overdue}.",
+             f"*Serious incidents still for you to decide on: {view.decisions_pending}*",
+             f"*Feedback that came in: {view.feedback_received}*",
+             f"Feedback we dealt with: {view.feedback_resolved}.",
+             f"Half of these took {median:g} days or less." if median is not None else "",
+             f"*Sessions that ran: {view.sessions_ran}*",
+             f"Of these, {view.sessions_without_cover} had too few people to run them, "
+             "or nobody trained.",
+             "We count open things as they are today."]
+    text = (f"Trustee digest for {period}: {_plural(incidents, 'incident')}, "
+            f"{view.decisions_pending} for the trustees to decide")
+    return easy_message(lines, text=text)
+
+
+def _easy_incident_lines(view: DigestView) -> str:
+    counts: dict[IncidentKind, list[str]] = {}
+    for kind, severity, count in view.incidents:
+        counts.setdefault(kind, []).append(f"{count} {SEVERITY_WORDS[severity][0].lower()}")
+    return "\n".join(f"{INCIDENT_KIND_WORDS[k]}: {' and '.join(v)}." for k, v in counts.items())
 
 
 # -- App Home ---------------------------------------------------------------------------------
@@ -250,21 +366,25 @@ def _draw_serious(notice: SeriousIncidentNotice, services: Services, style: Styl
     view = services.oversight.notice_view(notice.incident_id)
     if notice.reminder and view.decision is not None:
         raise NoticeGone(notice.incident_id)  # a reminder that comes too late says nothing
-    return serious_message(view, notice.reminder, services.settings.timezone)
+    draw = easy_serious_message if style.easy_read else serious_message
+    return draw(view, notice.reminder, services.settings.timezone)
 
 
 def _redraw_serious(notice: SeriousIncidentNotice, services: Services, style: Style) -> Payload:
     """A copy already posted, reminders too, shows the state now: acknowledged, decided."""
-    return serious_message(services.oversight.notice_view(notice.incident_id),
-                           notice.reminder, services.settings.timezone)
+    draw = easy_serious_message if style.easy_read else serious_message
+    return draw(services.oversight.notice_view(notice.incident_id), notice.reminder,
+                services.settings.timezone)
 
 
 def _draw_decided(notice: TrusteesDecided, services: Services, style: Style) -> Payload:
-    return decided_message(services.oversight.notice_view(notice.incident_id))
+    draw = easy_decided_message if style.easy_read else decided_message
+    return draw(services.oversight.notice_view(notice.incident_id))
 
 
 def _draw_digest(notice: TrusteeDigest, services: Services, style: Style) -> Payload:
-    return digest_message(services.oversight.digest(notice.first_month, notice.months))
+    draw = easy_digest_message if style.easy_read else digest_message
+    return draw(services.oversight.digest(notice.first_month, notice.months))
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

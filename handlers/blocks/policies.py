@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from bot.notices import Notice
 from bot.rules.communication import Style
 from bot.rules.involvement import INDUCTION_WORDS, AgreedBy
-from bot.rules.policies import LINK_LENGTH, SUMMARY_LENGTH, TITLE_LENGTH, policy_text
+from bot.rules.policies import (
+    LINK_LENGTH,
+    SUMMARY_LENGTH,
+    TEXT_BODY,
+    TITLE_LENGTH,
+    our_title,
+    policy_text,
+)
 from bot.services.policies import (
     AgreementsView,
     InductionOverview,
@@ -19,6 +26,7 @@ from bot.services.policies import (
     PolicyView,
     Published,
 )
+from handlers.blocks.easy import easy_day, easy_lines
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -87,9 +95,7 @@ def policy_message(view: PolicyView, tz: tzinfo) -> Payload:
     elif view.agreed_at is not None:
         blocks.append(context(_standing(view, tz)))
     else:
-        blocks.append({"type": "actions", "block_id": f"{BlockId.PO_ACTIONS}:{view.id}",
-                       "elements": [button("I've read and agree", ActionId.POLICY_AGREE,
-                                           str(view.id), "primary")]})
+        blocks.append(_agree_button(view))
         blocks.append(context("Take your time. If anything in it is unclear, a coordinator "
                               "will be glad to talk it through."))
     payload: Payload = {"text": f"We've {updated} our {escape_mrkdwn(view.title)}: please read "
@@ -97,6 +103,62 @@ def policy_message(view: PolicyView, tz: tzinfo) -> Payload:
     if view.latest and view.agreed_at is None:
         payload["sms"] = policy_text(view.title, view.link, view.version)
     return payload
+
+
+def easy_policy_message(view: PolicyView, tz: tzinfo) -> Payload:
+    title = escape_mrkdwn(view.title)
+    if view.version > 1:
+        news = [f"We have changed our policy: *{title}*.", f"This is version {view.version}."]
+    else:
+        news = [f"We have a new policy: *{title}*."]
+    lines = [*news, "A policy says how we do things.", "Please read it."]
+    summary = text_sections(view.summary)[:5]
+    if summary:
+        lines.append("This is what it says:")
+    after = [_link(view)]
+    if view.needed_by_facilitators:
+        after.append("Facilitators need to agree to it before their first session.")
+    actions: list[Block] = []
+    if not view.latest:
+        after += ["We have a newer version of this policy now.",
+                  "Type /involve policies to see it."]
+    elif view.agreed_at is not None:
+        agreed_on = easy_day(view.agreed_at.astimezone(tz).date())
+        after.append(f"You agreed to this version on {agreed_on}.")
+    else:
+        after += ["Take your time.", "Is something not clear? A coordinator can talk it "
+                  "through with you.", "When you have read it, tap I've read and agree."]
+        actions = [_agree_button(view)]
+    payload: Payload = {
+        "text": (f"We have changed our policy: {title}. Please read it" if view.version > 1
+                 else f"We have a new policy: {title}. Please read it"),
+        "blocks": [section(easy_lines(lines)), *summary, section(easy_lines(after)), *actions]}
+    if view.latest and view.agreed_at is None:
+        payload["sms"] = easy_lines(easy_policy_text(view.title, view.link, view.version))
+    return payload
+
+
+def easy_policy_text(title: str, link: str, version: int) -> list[str]:
+    """`policy_text` in easy read: never more than the policy's name and link, and YES (which
+    the reply parser reads) to agree. The name is cut first; a link too long to leave room
+    after it goes last, so that cutting the text to two parts never loses the YES."""
+    name = our_title(title)
+    spare = max(TEXT_BODY - len(link) - 90, 20)
+    name = name if len(name) <= spare else name[:spare].rsplit(" ", 1)[0]
+    read = (f"Please read the new version of our {name}." if version > 1
+            else f"Please read our {name}.")
+    reply = "When you have read it, reply YES."
+    if not link:
+        return [read, "Text us if you need a copy.", reply]
+    if len(read) + len(link) + len(reply) + 14 > TEXT_BODY:
+        return [read, reply, link]
+    return [read, f"It is here: {link}", reply]
+
+
+def _agree_button(view: PolicyView) -> Block:
+    return {"type": "actions", "block_id": f"{BlockId.PO_ACTIONS}:{view.id}",
+            "elements": [button("I've read and agree", ActionId.POLICY_AGREE, str(view.id),
+                                "primary")]}
 
 
 # -- /involve policies ------------------------------------------------------------------------
@@ -269,8 +331,9 @@ def induction_payload(overview: InductionOverview) -> Payload:
 
 # -- drawing the notices policies record -------------------------------------------------------
 def _draw_published(notice: PolicyPublished, services: Services, style: Style) -> Payload:
-    return policy_message(services.policies.notice_view(notice.policy_id, notice.member_id),
-                          services.settings.timezone)
+    draw = easy_policy_message if style.easy_read else policy_message
+    return draw(services.policies.notice_view(notice.policy_id, notice.member_id),
+                services.settings.timezone)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

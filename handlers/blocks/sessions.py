@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.calendar import calendar_path
 from bot.notices import Notice
 from bot.rules.communication import Style
-from bot.rules.coverage import ClaimDecision, Outcome, coverage_words
+from bot.rules.coverage import ClaimDecision, Coverage, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.policies import InductionNeeded, induction_words
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
@@ -22,6 +22,7 @@ from bot.services.sessions import (
     SessionCard,
     SessionChanged,
 )
+from handlers.blocks.easy import easy_day, easy_message, easy_time, easy_when
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from bot.services import Services
     from bot.services.aftercare import DebriefView
     from bot.services.rota import ReleaseView
-    from bot.services.sessions import CardView, SessionView
+    from bot.services.sessions import CardView, FacilitatorView, SessionView
 
 
 DRAFT_BLOCKS = {
@@ -207,8 +208,11 @@ def confirm_release(view: SessionView, tz: tzinfo) -> list[Block]:
 
 
 # -- direct messages -------------------------------------------------------------------------
-def _dm(text: str, *extra: Block, sms: str | None = None) -> Payload:
-    payload: Payload = {"text": text, "blocks": [section(text), *extra]}
+def _dm(words: str, *extra: Block, sms: str | None = None, text: str | None = None) -> Payload:
+    """A message of one section and any buttons. `text` (what a notification or a screen
+    reader says alone) is the words themselves unless given: given when the words begin with a
+    picture or a mention."""
+    payload: Payload = {"text": text or words, "blocks": [section(words), *extra]}
     if sms:
         payload["sms"] = sms
     return payload
@@ -221,7 +225,9 @@ def _sms_when(view: SessionView, tz: tzinfo) -> str:
 def changed_dm(view: SessionView, tz: tzinfo) -> Payload:
     return _dm(f"A session you're signed up for has changed:\n{session_summary(view, tz)}",
                sms=f"The session you're signed up for is now {_sms_when(view, tz)}, "
-                   f"{view.place[:60]}.")
+                   f"{view.place[:60]}.",
+               text=f"{escape_mrkdwn(view.title)} has changed: it is now "
+                    f"{when_span(view, tz)}")
 
 
 def cancelled_dm(view: SessionView, tz: tzinfo) -> Payload:
@@ -234,9 +240,14 @@ def release_alert(found: ReleaseView, tz: tzinfo) -> Payload:
     view = found.session
     symbol, words = coverage_words(view.coverage)
     soon = ", which is less than 48 hours away" if found.late else ""
-    return _dm(f"{escape_mrkdwn(found.name)} has released their place at "
-               f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)}){soon}. "
-               f"{symbol} {words}.", *session_buttons(view))
+    news = (f"{escape_mrkdwn(found.name)} has released their place at "
+            f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)}){soon}.")
+    return _dm(f"{news} {symbol} {words}.", *session_buttons(view), text=f"{news} {words}.")
+
+
+def _offer_buttons(view: SessionView) -> Block:
+    return {"type": "actions", "block_id": f"session_offer:{view.id}", "elements": [
+        button("Take the place", ActionId.SESSION_TAKE_OFFER, str(view.id), "primary")]}
 
 
 def offer_dm(view: SessionView, until: datetime, tz: tzinfo) -> Payload:
@@ -244,8 +255,7 @@ def offer_dm(view: SessionView, until: datetime, tz: tzinfo) -> Payload:
         f"A facilitator place has come up at *{escape_mrkdwn(view.title)}* "
         f"({when_span(view, tz)}). It's yours if you'd like it until "
         f"{until.astimezone(tz):%H:%M}; after that it goes to the next person.",
-        {"type": "actions", "block_id": f"session_offer:{view.id}", "elements": [
-            button("Take the place", ActionId.SESSION_TAKE_OFFER, str(view.id), "primary")]},
+        _offer_buttons(view),
     )
 
 
@@ -258,13 +268,16 @@ def coverage_alert(view: SessionView, label: str, tz: tzinfo) -> Payload:
            if label == "24h" else None)
     return _dm(f"{symbol} *{escape_mrkdwn(view.title)}* is {ahead} away "
                f"({when(view.starts_at, tz)}) and is not covered yet: {words.lower()}.",
-               *session_buttons(view), sms=sms)
+               *session_buttons(view), sms=sms,
+               text=f"Not covered yet: {escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}"
+                    f", is {ahead} away. {words}.")
 
 
 def call_for_cover(view: SessionView, tz: tzinfo) -> Payload:
     symbol, words = coverage_words(view.coverage)
-    return _dm(f"{symbol} Can you help? *{escape_mrkdwn(view.title)}* on "
-               f"{when(view.starts_at, tz)} {words.lower()}.", *session_buttons(view))
+    ask = f"Can you help? *{escape_mrkdwn(view.title)}* on {when(view.starts_at, tz)} " \
+          f"{words.lower()}."
+    return _dm(f"{symbol} {ask}", *session_buttons(view), text=ask)
 
 
 def call_for_cover_answered(view: SessionView, tz: tzinfo) -> Payload:
@@ -274,18 +287,23 @@ def call_for_cover_answered(view: SessionView, tz: tzinfo) -> Payload:
     if view.cancelled:
         return _dm(f"{title} has been cancelled, so no cover is needed. Thank you.")
     if view.coverage.covered:
-        return _dm(f"✅ Covered now - thank you. {title} has the facilitators it needs.")
+        covered = f"Covered now - thank you. {title} has the facilitators it needs."
+        return _dm(f"✅ {covered}", text=covered)
     return _dm(f"{title} has started, so this call for cover is closed. Thank you.")
+
+
+def _check_in_buttons(view: SessionView) -> Block:
+    return {"type": "actions", "block_id": f"session_check_in:{view.id}", "elements": [
+        button("I'm OK", ActionId.SESSION_OK_AFTER, str(view.id)),
+        button("I'd like a debrief", ActionId.SESSION_DEBRIEF, str(view.id)),
+    ]}
 
 
 def check_in_dm(view: SessionView, tz: tzinfo) -> Payload:
     return _dm(
         f"Thank you for facilitating *{escape_mrkdwn(view.title)}* today. How are you after "
         "the session?",
-        {"type": "actions", "block_id": f"session_check_in:{view.id}", "elements": [
-            button("I'm OK", ActionId.SESSION_OK_AFTER, str(view.id)),
-            button("I'd like a debrief", ActionId.SESSION_DEBRIEF, str(view.id)),
-        ]},
+        _check_in_buttons(view),
     )
 
 
@@ -305,38 +323,296 @@ def _by(slack_user_id: str | None) -> str:
     return f"<@{slack_user_id}>" if slack_user_id else "A coordinator"
 
 
+def _debrief_buttons(found: DebriefView) -> list[Block]:
+    """The next steps of a debrief while it is open; none once it is settled."""
+    value = str(found.request_id)
+    steps = {
+        RequestStatus.REQUESTED: [
+            button("I'll arrange it", ActionId.SESSION_DEBRIEF_ACKNOWLEDGE, value)],
+        RequestStatus.ACKNOWLEDGED: [],
+    }.get(found.status)
+    if steps is None:
+        return []
+    return [{"type": "actions", "block_id": f"session_debrief:{found.request_id}",
+             "elements": [*steps,
+                          button("Arranged", ActionId.SESSION_DEBRIEF_ARRANGED, value, "primary"),
+                          button("Can't arrange", ActionId.SESSION_DEBRIEF_DECLINE, value)]}]
+
+
 def debrief_request(found: DebriefView, tz: tzinfo) -> Payload:
     """The coordinators' task: who asked, and the next steps while it is open."""
-    view, value, by = found.session, str(found.request_id), _by(found.handled_by)
-    arranged = button("Arranged", ActionId.SESSION_DEBRIEF_ARRANGED, value, "primary")
-    decline = button("Can't arrange", ActionId.SESSION_DEBRIEF_DECLINE, value)
-    extra: list[Block] = {
-        RequestStatus.REQUESTED: [{
-            "type": "actions", "block_id": f"session_debrief:{found.request_id}",
-            "elements": [button("I'll arrange it", ActionId.SESSION_DEBRIEF_ACKNOWLEDGE, value),
-                         arranged, decline]}],
-        RequestStatus.ACKNOWLEDGED: [
-            context(f"{by} is arranging it."),
-            {"type": "actions", "block_id": f"session_debrief:{found.request_id}",
-             "elements": [arranged, decline]}],
+    view, by = found.session, _by(found.handled_by)
+    said: list[Block] = {
+        RequestStatus.REQUESTED: [],
+        RequestStatus.ACKNOWLEDGED: [context(f"{by} is arranging it.")],
         RequestStatus.ARRANGED: [context(f"Arranged by {by}.")],
         RequestStatus.DECLINED: [context(f"{by} couldn't arrange it.")],
     }[found.status]
     return _dm(f"{escape_mrkdwn(found.name)} would like a debrief after "
-               f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)}).", *extra)
+               f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)}).", *said,
+               *_debrief_buttons(found))
 
 
 def debrief_step_dm(found: DebriefView, status: RequestStatus) -> Payload:
     """What the facilitator who asked hears at each step."""
     title, by = f"*{escape_mrkdwn(found.session.title)}*", _by(found.handled_by)
+    # The notification names the session first: the words begin with a mention.
+    about = f"Your debrief after {escape_mrkdwn(found.session.title)}"
     if status is RequestStatus.ACKNOWLEDGED:
         return _dm(f"{by} has seen your request for a debrief after {title} and will be in "
-                   "touch to arrange it.")
+                   "touch to arrange it.", text=f"{about}: your request has been seen")
     if status is RequestStatus.ARRANGED:
         return _dm(f"{by} has arranged your debrief after {title}. They'll be in touch with "
-                   "the details.")
-    return _dm(f"{by} can't arrange a debrief after {title} just now. If you'd still like "
-               "one, please ask another coordinator - it's always fine to ask again.")
+                   "the details.", text=f"{about} is arranged")
+    return _dm(f"{by} can't arrange a debrief after {title} just now.\nIf you'd still like "
+               "one, please ask another coordinator.\nIt's always fine to ask again.",
+               text=f"{about} can't be arranged just now")
+
+
+# -- easy read ---------------------------------------------------------------------------------
+# The same facts as the messages above, in short lines of everyday words (see easy.py). Buttons
+# are the standard ones, with the same ids and values, so every handler works unchanged.
+def _easy_kind(view: SessionView) -> str:
+    """"peer group", "drop-in", "workshop": what the session is, in the organisation's words."""
+    return "session" if view.kind is SessionKind.OTHER else SESSION_KIND_WORDS[view.kind].lower()
+
+
+def _easy_span(view: SessionView, tz: tzinfo) -> str:
+    day = easy_day(view.starts_at.astimezone(tz).date())
+    return (f"It is on {day}, from {easy_time(view.starts_at, tz)} "
+            f"to {easy_time(view.ends_at, tz)}.")
+
+
+def _easy_place(place: str) -> str:
+    return ("It is online. Use this link to join: " + place_text(place)
+            if place.startswith(("https://", "http://")) else f"It is at {place_text(place)}.")
+
+
+def _people(count: int, more: str = "") -> str:
+    """"1 person", "2 more people"."""
+    return " ".join(word for word in (str(count), more, "person" if count == 1 else "people")
+                    if word)
+
+
+def _easy_cover(coverage: Coverage) -> tuple[str, list[str]]:
+    """The cover a session has, as a few words (for a notification) and as lines."""
+    if coverage.covered:
+        return "Covered", ["It has the people it needs to run it."]
+    missing, trained = coverage.missing_facilitators, coverage.missing_trained
+    if missing == 0:
+        return (f"Needs {_people(trained)} with training",
+                [f"It still needs {_people(trained)} who {'has' if trained == 1 else 'have'} "
+                 "done the training."])
+    if trained == 0:
+        return (f"Needs {_people(missing, 'more')} to run it",
+                [f"It needs {_people(missing, 'more')} to run it."])
+    if trained >= missing:
+        return (f"Needs {_people(trained, 'more')} with training",
+                [f"It needs {_people(trained, 'more')} to run it.",
+                 "They must have done the training." if trained == 1
+                 else "They must all have done the training."])
+    return (f"Needs {_people(missing, 'more')}, {trained} with training",
+            [f"It needs {_people(missing, 'more')} to run it.",
+             f"At least {trained} of them must have done the training."])
+
+
+def _easy_state(view: SessionView) -> tuple[str, list[str]]:
+    """Cancelled, started, or its cover: a few words and lines."""
+    if view.cancelled:
+        return "Cancelled", [f"This {_easy_kind(view)} is cancelled."]
+    if view.started:
+        return "Started", [f"This {_easy_kind(view)} has started.",
+                           "You cannot take a place or say you will come now."]
+    return _easy_cover(view.coverage)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _easy_who(view: SessionView) -> list[str]:
+    def name(f: FacilitatorView) -> str:
+        return f"<@{f.slack_user_id}>" if f.slack_user_id else escape_mrkdwn(f.name)
+
+    taken = len(view.facilitators)
+    places = (f"{taken} of the {view.places} places to run it "
+              f"{'is' if taken == 1 else 'are'} taken.")
+    if not view.facilitators:
+        return ["Nobody has a place to run it yet.", places]
+    trained = [name(f) for f in view.facilitators if f.trained]
+    lines = [f"{_and([name(f) for f in view.facilitators])} "
+             f"{'is' if taken == 1 else 'are'} running it."]
+    if trained:
+        lines.append(f"{_and(trained)} {'has' if len(trained) == 1 else 'have'} done the "
+                     "training.")
+    return [*lines, places]
+
+
+def _easy_session(view: SessionView, tz: tzinfo, *, kind_said: bool = False) -> list[str]:
+    """Everything the standard summary says: what, when, where, who, and its state."""
+    kind = "" if kind_said or view.kind is SessionKind.OTHER \
+        else f"This is a {_easy_kind(view)}."
+    return [f"*{escape_mrkdwn(view.title)}*", kind, _easy_span(view, tz),
+            _easy_place(view.place), *_easy_who(view), *_easy_state(view)[1]]
+
+
+def _easy_next(view: SessionView) -> list[str]:
+    """What the session's buttons let someone do, as the last lines."""
+    if view.cancelled or view.started:
+        return []
+    lines = []
+    if view.free_places > 0:
+        lines.append("Can you help run it? Tap Claim a place.")
+    elif view.held_places == 0:
+        lines.append("Want to help run it? Tap Join the waiting list.")
+    lines.append("No more people can come along now." if view.attendance_full
+                 else "Want to come along? Tap I'll attend.")
+    return lines
+
+
+def easy_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
+              token: str | None = None) -> Payload:
+    coming: list[str] = []
+    if view.attendees or view.capacity:
+        coming.append(f"{_people(view.attendees)} {'is' if view.attendees == 1 else 'are'} "
+                      "coming." if view.attendees else "Nobody has said they are coming yet.")
+        if view.capacity:
+            coming.append(f"There is room for {_people(view.capacity)} to come.")
+        coming.append(f"{_people(view.waiting)} {'is' if view.waiting == 1 else 'are'} "
+                      "waiting for a place to run it." if view.waiting
+                      else "Nobody is waiting for a place to run it.")
+    state, _ = _easy_state(view)
+    return easy_message([*_easy_session(view, tz), *coming, *_easy_next(view)],
+                        actions=session_buttons(view, public_url, token),
+                        text=f"{state}: {escape_mrkdwn(view.title)} on "
+                             f"{easy_when(view.starts_at, tz)}")
+
+
+def easy_changed_dm(view: SessionView, tz: tzinfo) -> Payload:
+    when_now = easy_when(view.starts_at, tz)
+    return easy_message(
+        [f"A {_easy_kind(view)} you signed up for has changed.", "This is how it is now.",
+         *_easy_session(view, tz, kind_said=True)],
+        text=f"{escape_mrkdwn(view.title)} has changed. It is now on {when_now}",
+        sms=["A session you signed up for has changed.", f"It is now on {when_now}.",
+             f"Place: {view.place[:60]}."])
+
+
+def easy_cancelled_dm(view: SessionView, tz: tzinfo) -> Payload:
+    when_was = easy_when(view.starts_at, tz)
+    return easy_message(
+        [f"Sorry, *{escape_mrkdwn(view.title)}* will not go ahead.", "We have cancelled it.",
+         f"It was going to be on {when_was}."],
+        text=f"Sorry, {escape_mrkdwn(view.title)} on {when_was} is cancelled",
+        sms=["Sorry, a session will not go ahead.", "We have cancelled it.",
+             f"It was going to be on {when_was}."])
+
+
+def easy_release_alert(found: ReleaseView, tz: tzinfo) -> Payload:
+    view = found.session
+    state, lines = _easy_state(view)
+    soon = ["That is less than 2 days from now."] if found.late else []
+    name, title = escape_mrkdwn(found.name), escape_mrkdwn(view.title)
+    return easy_message(
+        [f"{name} has given up their place.", f"They were going to help run *{title}*.",
+         f"It is on {easy_when(view.starts_at, tz)}.", *soon, *lines, *_easy_next(view)],
+        actions=session_buttons(view),
+        text=f"{name} has given up their place at {title}. {state}")
+
+
+def easy_offer_dm(view: SessionView, until: datetime, tz: tzinfo) -> Payload:
+    title = escape_mrkdwn(view.title)
+    return easy_message(
+        [f"A place to help run *{title}* is free.", _easy_span(view, tz),
+         f"The place is yours until {easy_time(until, tz)}.",
+         "After that, we offer it to the next person.", "Do you want it? Tap Take the place."],
+        actions=[_offer_buttons(view)],
+        text=f"A place to help run {title} is yours if you want it")
+
+
+_AHEAD = {"7d": "less than a week", "72h": "less than 3 days", "24h": "less than a day"}
+
+
+def easy_coverage_alert(view: SessionView, label: str, tz: tzinfo) -> Payload:
+    """As `coverage_alert`: words for a text only at the last warning."""
+    when_on, title = easy_when(view.starts_at, tz), escape_mrkdwn(view.title)
+    state, lines = _easy_state(view)
+    sms = (["A session does not have the people it needs yet.", f"It is on {when_on}.",
+            "Please look at Slack."] if label == "24h" else None)
+    return easy_message(
+        [f"*{title}* does not have the people it needs yet.", f"It is on {when_on}.",
+         f"That is {_AHEAD[label]} from now.", *lines, *_easy_next(view)],
+        actions=session_buttons(view), sms=sms,
+        text=f"Not covered yet: {title} on {when_on}. {state}")
+
+
+def easy_call_for_cover(view: SessionView, tz: tzinfo) -> Payload:
+    state, lines = _easy_state(view)
+    title = escape_mrkdwn(view.title)
+    return easy_message(
+        [f"Can you help run *{title}*?", f"It is on {easy_when(view.starts_at, tz)}.", *lines,
+         *_easy_next(view)],
+        actions=session_buttons(view), text=f"Can you help run {title}? {state}")
+
+
+def easy_call_for_cover_answered(view: SessionView, tz: tzinfo) -> Payload:
+    """As `call_for_cover_answered`: why no cover is needed now, with no buttons."""
+    title = escape_mrkdwn(view.title)
+    on = f"It is on {easy_when(view.starts_at, tz)}."
+    if view.cancelled:
+        return easy_message([f"*{title}* is cancelled.", on, "So nobody is needed to run it.",
+                             "Thank you."], text=f"{title} is cancelled, so no help is needed")
+    if view.coverage.covered:
+        return easy_message([f"*{title}* has the people it needs now.", on, "Thank you."],
+                            text=f"Covered now: {title} has the people it needs")
+    return easy_message([f"*{title}* has started.", "So we do not need help now.",
+                         "Thank you."], text=f"{title} has started, so no help is needed")
+
+
+def easy_check_in_dm(view: SessionView, tz: tzinfo) -> Payload:
+    return easy_message(
+        [f"Thank you for helping to run *{escape_mrkdwn(view.title)}* today.",
+         "How are you now?", "A debrief is a talk about how the session went.",
+         "Tap I'm OK, or tap I'd like a debrief."],
+        actions=[_check_in_buttons(view)],
+        text=f"Thank you for running {escape_mrkdwn(view.title)}. How are you now?")
+
+
+def easy_debrief_request(found: DebriefView, tz: tzinfo) -> Payload:
+    view, by = found.session, _by(found.handled_by)
+    name, title = escape_mrkdwn(found.name), escape_mrkdwn(view.title)
+    step = {
+        RequestStatus.REQUESTED: ["Can you arrange it? Tap I'll arrange it.",
+                                  "If it is arranged already, tap Arranged.",
+                                  "If nobody can arrange it, tap Can't arrange."],
+        RequestStatus.ACKNOWLEDGED: [f"{by} is arranging it.",
+                                     "When it is arranged, tap Arranged.",
+                                     "If nobody can arrange it, tap Can't arrange."],
+        RequestStatus.ARRANGED: [f"{by} has arranged it."],
+        RequestStatus.DECLINED: [f"{by} could not arrange it."],
+    }[found.status]
+    return easy_message(
+        [f"{name} would like a debrief.", "A debrief is a talk about how a session went.",
+         f"{name} helped run *{title}*.", f"It was on {easy_when(view.starts_at, tz)}.", *step],
+        actions=_debrief_buttons(found),
+        text=f"{name} would like a debrief after {title}")
+
+
+def easy_debrief_step_dm(found: DebriefView, status: RequestStatus) -> Payload:
+    title, by = escape_mrkdwn(found.session.title), _by(found.handled_by)
+    asked = [f"You asked for a debrief after *{title}*.", "That is a talk about how it went."]
+    if status is RequestStatus.ACKNOWLEDGED:
+        return easy_message([*asked, f"{by} has seen this.",
+                             "They will get in touch to arrange it."],
+                            text=f"Your debrief after {title}: your request has been seen")
+    if status is RequestStatus.ARRANGED:
+        return easy_message([*asked, f"{by} has arranged it.",
+                             "They will get in touch with the details."],
+                            text=f"Your debrief after {title} is arranged")
+    return easy_message([*asked, f"{by} can't arrange it just now.",
+                         "It is always fine to ask again.", "Do you still want one?",
+                         "Then please ask another coordinator."],
+                        text=f"Your debrief after {title} can't be arranged just now")
 
 
 # -- the form --------------------------------------------------------------------------------
@@ -464,35 +740,44 @@ def card_payload(card: CardView, services: Services) -> Payload:
 
 
 def _draw_card(notice: SessionCard, services: Services, style: Style) -> Payload:
-    return card_payload(services.sessions.card_for(notice.session_id), services)
+    card = services.sessions.card_for(notice.session_id)
+    if style.easy_read:
+        return easy_card(card.session, services.settings.timezone,
+                         services.settings.coprod_public_url, card.calendar_token)
+    return card_payload(card, services)
 
 
 def _draw_changed(notice: SessionChanged, services: Services, style: Style) -> Payload:
-    return changed_dm(services.sessions.get(notice.session_id), services.settings.timezone)
+    draw = easy_changed_dm if style.easy_read else changed_dm
+    return draw(services.sessions.get(notice.session_id), services.settings.timezone)
 
 
 def _draw_cancelled(notice: SessionCancelled, services: Services, style: Style) -> Payload:
-    return cancelled_dm(services.sessions.get(notice.session_id), services.settings.timezone)
+    draw = easy_cancelled_dm if style.easy_read else cancelled_dm
+    return draw(services.sessions.get(notice.session_id), services.settings.timezone)
 
 
 def _draw_release_alert(notice: ReleaseAlert, services: Services, style: Style) -> Payload:
     found = services.rota.release_view(notice.session_id, notice.member_id, notice.late)
-    return release_alert(found, services.settings.timezone)
+    draw = easy_release_alert if style.easy_read else release_alert
+    return draw(found, services.settings.timezone)
 
 
 def _draw_offer(notice: PlaceOffered, services: Services, style: Style) -> Payload:
     view = services.rota.offer_view(notice.session_id, notice.member_id)
-    return offer_dm(view, notice.until, services.settings.timezone)
+    draw = easy_offer_dm if style.easy_read else offer_dm
+    return draw(view, notice.until, services.settings.timezone)
 
 
 def _draw_coverage_alert(notice: CoverageAlert, services: Services, style: Style) -> Payload:
-    return coverage_alert(services.rota.uncovered_view(notice.session_id), notice.label,
-                          services.settings.timezone)
+    draw = easy_coverage_alert if style.easy_read else coverage_alert
+    return draw(services.rota.uncovered_view(notice.session_id), notice.label,
+                services.settings.timezone)
 
 
 def _draw_call_for_cover(notice: CallForCover, services: Services, style: Style) -> Payload:
-    return call_for_cover(services.rota.uncovered_view(notice.session_id),
-                          services.settings.timezone)
+    draw = easy_call_for_cover if style.easy_read else call_for_cover
+    return draw(services.rota.uncovered_view(notice.session_id), services.settings.timezone)
 
 
 def _redraw_call_for_cover(notice: CallForCover, services: Services, style: Style) -> Payload:
@@ -501,22 +786,25 @@ def _redraw_call_for_cover(notice: CallForCover, services: Services, style: Styl
     view = services.sessions.get(notice.session_id)
     tz = services.settings.timezone
     if view.cancelled or view.started or view.coverage.covered:
-        return call_for_cover_answered(view, tz)
-    return call_for_cover(view, tz)
+        answered = easy_call_for_cover_answered if style.easy_read else call_for_cover_answered
+        return answered(view, tz)
+    return (easy_call_for_cover if style.easy_read else call_for_cover)(view, tz)
 
 
 def _draw_check_in(notice: CheckIn, services: Services, style: Style) -> Payload:
-    return check_in_dm(services.aftercare.check_in_view(notice.session_id),
-                       services.settings.timezone)
+    draw = easy_check_in_dm if style.easy_read else check_in_dm
+    return draw(services.aftercare.check_in_view(notice.session_id),
+                services.settings.timezone)
 
 
 def _draw_debrief_request(notice: DebriefRequested, services: Services, style: Style) -> Payload:
-    return debrief_request(services.aftercare.debrief_view(notice.request_id),
-                           services.settings.timezone)
+    draw = easy_debrief_request if style.easy_read else debrief_request
+    return draw(services.aftercare.debrief_view(notice.request_id), services.settings.timezone)
 
 
 def _draw_debrief_step(notice: DebriefStep, services: Services, style: Style) -> Payload:
-    return debrief_step_dm(services.aftercare.debrief_view(notice.request_id), notice.status)
+    draw = easy_debrief_step_dm if style.easy_read else debrief_step_dm
+    return draw(services.aftercare.debrief_view(notice.request_id), notice.status)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from bot.notices import Notice
 from bot.rules.communication import Style
-from bot.rules.involvement import WELLBEING_WORDS, CheckStage, Wellbeing
-from bot.rules.wellbeing import check_text
+from bot.rules.involvement import WELLBEING_WORDS, CheckStage, OpportunityKind, Wellbeing
+from bot.rules.wellbeing import WORK_BY_TEXT, check_text
 from bot.services.wellbeing import CheckView, SupportAsked, WellbeingCheckSent
+from handlers.blocks.easy import easy_message
 from handlers.blocks.text import Block, Payload, Renderer, button, context, escape_mrkdwn, section
 from handlers.ids import ActionId, BlockId
 
@@ -60,8 +61,8 @@ def check_message(view: CheckView) -> Payload:
                  "today.")
         return {"text": "Thank you for saying", "blocks": [section(words)]}
     if view.answer is not None:
-        return {"text": "Thank you", "blocks": [section(THANKS[view.answer]),
-                                                _actions(view, [Wellbeing.SUPPORT])]}
+        return {"text": "Thank you for your answer",
+                "blocks": [section(THANKS[view.answer]), _actions(view, [Wellbeing.SUPPORT])]}
     return {"text": f"How are you feeling? A check-in about {escape_mrkdwn(view.title)}",
             "blocks": [section(_question(view)),
                        _actions(view, [Wellbeing.OK, Wellbeing.MIXED, Wellbeing.SUPPORT,
@@ -72,6 +73,57 @@ def check_message(view: CheckView) -> Payload:
             "sms": check_text(view.stage, view.kind)}
 
 
+def _easy_question(view: CheckView) -> list[str]:
+    title = f"*{escape_mrkdwn(view.title)}*"
+    if view.stage is CheckStage.BEFORE:
+        return [f"{title} is coming up soon.", "How are you feeling about it?"]
+    if view.stage is CheckStage.END:
+        return [f"Thank you for your part in {title}.", "How are you feeling now it is over?"]
+    return [f"{title} was a few days ago.", "How have you been since then?"]
+
+
+# After an answer: thanks, and (the button below) that it is never too late to ask.
+EASY_THANKS: dict[Wellbeing, list[str]] = {
+    Wellbeing.OK: ["Thank you for telling us you are OK.", "Take care."],
+    Wellbeing.MIXED: ["Thank you for telling us.",
+                      "It is normal to feel up and down after something like this."],
+    Wellbeing.SKIPPED: ["That is fine.", "We have not told anyone anything.", "Thank you."],
+}
+EASY_ASK_LATER = "Would you like someone to get in touch? You can tap below at any time."
+
+
+def easy_check_text(stage: CheckStage, kind: OpportunityKind) -> list[str]:
+    """The check by text in easy read: the same numbers as `check_text`, which the reply
+    parser reads (1 OK, 2 up and down, 3 someone to get in touch), and no title."""
+    work = WORK_BY_TEXT[kind]
+    question = {CheckStage.BEFORE: f"How are you feeling before {work}?",
+                CheckStage.END: f"How are you feeling after {work}?",
+                CheckStage.FOLLOW_UP: f"How have you been since {work}?"}[stage]
+    return [question, "Reply 1 if you are OK.", "Reply 2 if you feel up and down.",
+            "Reply 3 if you would like someone to get in touch.", "You do not have to reply."]
+
+
+def easy_check_message(view: CheckView) -> Payload:
+    """`check_message` in easy read, with the same buttons, and what to do last."""
+    if view.answer is Wellbeing.SUPPORT:
+        return easy_message(["Thank you for telling us.",
+                             f"We have asked {_who(view)} to get in touch with you today."])
+    if view.answer is not None:
+        return easy_message([*EASY_THANKS[view.answer], EASY_ASK_LATER],
+                            actions=[_actions(view, [Wellbeing.SUPPORT])],
+                            text=EASY_THANKS[view.answer][0])
+    return easy_message(
+        [*_easy_question(view), "Only you can see this message.",
+         "You can skip it. We will not tell anyone.",
+         "Would you like someone to get in touch?",
+         f"Tell us, and we will ask {_who(view)} straight away.",
+         "Please tap the answer that fits you best."],
+        actions=[_actions(view, [Wellbeing.OK, Wellbeing.MIXED, Wellbeing.SUPPORT,
+                                 Wellbeing.SKIPPED])],
+        text=f"How are you feeling? A question about {escape_mrkdwn(view.title)}",
+        sms=easy_check_text(view.stage, view.kind))
+
+
 def support_message(view: CheckView) -> Payload:
     """To the contact: who asked, after (or before) what. Nothing more."""
     when = "before" if view.stage is CheckStage.BEFORE else "after"
@@ -80,13 +132,25 @@ def support_message(view: CheckView) -> Payload:
     return {"text": words, "blocks": [section(words)]}
 
 
+def easy_support_message(view: CheckView) -> Payload:
+    """`support_message` in easy read: who, before or after what, and to get in touch."""
+    when = "before" if view.stage is CheckStage.BEFORE else "after"
+    name = escape_mrkdwn(view.name)
+    return easy_message([f"{name} would like someone to get in touch with them.",
+                         f"They said this {when} *{escape_mrkdwn(view.title)}*.",
+                         "Please contact them today."],
+                        text=f"{name} would like someone to get in touch")
+
+
 # -- drawing the notices wellbeing checks record ------------------------------------------------
 def _draw_check(notice: WellbeingCheckSent, services: Services, style: Style) -> Payload:
-    return check_message(services.wellbeing.check_view(notice.check_id))
+    draw = easy_check_message if style.easy_read else check_message
+    return draw(services.wellbeing.check_view(notice.check_id))
 
 
 def _draw_support(notice: SupportAsked, services: Services, style: Style) -> Payload:
-    return support_message(services.wellbeing.check_view(notice.check_id))
+    draw = easy_support_message if style.easy_read else support_message
+    return draw(services.wellbeing.check_view(notice.check_id))
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

@@ -143,9 +143,9 @@ def test_a_lead_marks_an_incident_and_the_trustees_are_told_without_names_or_wor
 
     [dm] = dms_to(slack.fake, TRUSTEE)
     assert dm["text"] == (
-        f"Incident #{incident_id} has been marked as possibly serious for the charity (harm to "
-        "people and harm to the charity's reputation). The trustees need to decide whether to "
-        "report it to the Charity Commission.")
+        f"Incident #{incident_id} has been marked as possibly serious for the charity. The "
+        "risk: harm to people and harm to the charity's reputation. The trustees need to decide "
+        "whether to report it to the Charity Commission.")
     shown = json.dumps(dm)
     for private in NAMES:
         assert private not in shown, private
@@ -387,7 +387,7 @@ def test_the_decision_stops_reminders_redraws_every_copy_and_tells_the_lead(
     first, reminder = dms_to(slack.fake, TRUSTEE)
     assert reminder["text"].startswith(
         f"Still to decide: incident #{incident_id} was marked as possibly serious for the "
-        "charity (harm to people) 1 day ago.")
+        "charity 1 day ago. The risk: harm to people.")
     assert buttons(reminder) == buttons(first)
 
     answer = decide(slack, reminder, {
@@ -413,10 +413,10 @@ def test_the_decision_stops_reminders_redraws_every_copy_and_tells_the_lead(
     redrawn = updates_to(slack, "D0TRUST08")
     assert len(redrawn) == 2  # the first message and the reminder
     for update in redrawn:
-        assert "recorded their decision - reported to the Charity Commission on 24 Nov 2026" \
+        assert "made their decision: reported to the Charity Commission on 24 Nov 2026" \
             in update["text"]
         assert buttons(update) == {ActionId.IN_RECORD}
-    [told] = [m for m in dms_to(slack.fake, LEAD) if "trustees have recorded" in m["text"]]
+    [told] = [m for m in dms_to(slack.fake, LEAD) if "trustees have made" in m["text"]]
     assert f"incident #{incident_id}" in told["text"] and "reported on 24 Nov 2026" in told["text"]
     everything = json.dumps([c.params for c in slack.fake.calls])
     assert "CC-77321" not in everything  # the reference is in the record only
@@ -542,11 +542,11 @@ def test_the_digest_counts_the_month_just_ended_and_is_sent_once(
         "3 feedback received, 1 session run without cover.")
     shown = json.dumps(digest["blocks"])
     for counted in ("Crisis disclosure: 1 serious", "Guideline breach: 1 low",
-                    "*Guideline breaches:* 1 in the period", "hiatus reviews open now: 1",
-                    "*Follow-ups open now:* 2, of which overdue: 1",
-                    "waiting for the trustees' decision:* 1",
-                    "3 received, 2 resolved, in a median of 3 days",
-                    "*Sessions:* 2 ran, 1 of them"):
+                    "*Guideline breaches:* 1 in the period", "Hiatus reviews open now: 1",
+                    "*Follow-ups open now:* 2. Of these, overdue: 1",
+                    "the trustees still have to decide on:* 1",
+                    "3 came in, 2 were resolved, in a median of 3 days",
+                    "*Sessions:* 2 ran. Of these, 1 had too few"):
         assert counted in shown, counted
     for private in (*NAMES, "Tom", "Ada", "Crossed a line", "Could we have tea", "Group 0",
                     "Call back", "Something else"):

@@ -1,0 +1,294 @@
+"""Blocks for the communication profile: the "How we reach you" form (mine, or someone's for a
+coordinator), the answer after saving (in the style just chosen), App Home's short summary, and
+the ProfileChanged notice a member gets when a coordinator changed it with them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import time
+from typing import TYPE_CHECKING, Any
+
+from bot.notices import Notice
+from bot.rules.communication import QuietHours, Reading, Style
+from bot.services.profiles import ChangedForThem, ProfileChanged, ProfileView
+from handlers.blocks.easy import easy_lines, easy_message
+from handlers.blocks.text import (
+    Block,
+    Payload,
+    Renderer,
+    View,
+    button,
+    context,
+    escape_mrkdwn,
+    option,
+    plain,
+    section,
+)
+from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+TITLE = "How we reach you"
+CONTACT_WORDS = {"slack": "Slack messages", "sms": "Texts", "both": "Both"}
+# How each way of being reached reads in a sentence ("Messages come by ...").
+CONTACT_IN_WORDS = {"slack": "Slack", "sms": "text", "both": "Slack and text"}
+EASY_READ_MEANS = "Short sentences, one idea a line, everyday words"
+URGENT_STILL_COME = "Urgent safety messages still come in these hours."
+HOURS = tuple(time(hour) for hour in range(24))
+
+
+# -- words -------------------------------------------------------------------------------------
+def clock_words(moment: time) -> str:
+    """"21:00 (9pm)", as the hour choices show a time."""
+    return f"{moment:%H:%M} ({_easy_clock(moment)})"
+
+
+def _easy_clock(moment: time) -> str:
+    """"9pm", "8:30am", "12 noon", "12 midnight"."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "12 midnight" if moment.hour == 0 else "12 noon"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def quiet_words(quiet: QuietHours | None, *, easy: bool = False, whose: str = "You") -> str:
+    if quiet is None:
+        return "none" if not easy else f"{whose} have no quiet hours."
+    if easy:
+        return (f"We do not send them from {_easy_clock(quiet.start)} to "
+                f"{_easy_clock(quiet.end)}.")
+    return f"{quiet.start:%H:%M} to {quiet.end:%H:%M}"
+
+
+def profile_lines(profile: ProfileView) -> list[str]:
+    """The choices in words, standard style: one line each."""
+    lines = [f"Messages come by: {CONTACT_IN_WORDS[profile.contact.value]}",
+             "Written: " + ("easy read" if profile.reading is Reading.EASY_READ
+                            else "standard"),
+             "Screen reader: " + ("yes, words only, no emoji" if profile.screen_reader
+                                  else "no"),
+             f"Quiet hours: {quiet_words(profile.quiet)}"]
+    if profile.quiet is not None:
+        lines[-1] += " (urgent safety messages still come)"
+    return lines
+
+
+def easy_profile_lines(profile: ProfileView, *, mine: bool = True) -> list[str]:
+    """The choices in easy read: one short idea a line (`mine`: said to the person whose they
+    are; otherwise to a coordinator, about them)."""
+    your, you = ("your", "You") if mine else ("their", "They")
+    lines = [f"We send {your} messages by {CONTACT_IN_WORDS[profile.contact.value]}.",
+             "They are in easy read." if profile.reading is Reading.EASY_READ
+             else "They are written the standard way."]
+    if profile.screen_reader:
+        lines.append("They have words only, no emoji.")
+    lines.append(quiet_words(profile.quiet, easy=True, whose=you))
+    if profile.quiet is not None:
+        lines.append("We still send urgent safety messages.")
+    return lines
+
+
+# -- the form ------------------------------------------------------------------------------------
+def _radio(block_id: str, label: str, options: list[dict[str, Any]], chosen: str | None,
+           hint: str | None = None) -> Block:
+    element: dict[str, Any] = {"type": "radio_buttons", "action_id": ActionId.PR_FIELD,
+                               "options": options}
+    initial = [o for o in options if o["value"] == chosen]
+    if initial:
+        element["initial_option"] = initial[0]
+    block: Block = {"type": "input", "block_id": block_id, "label": plain(label),
+                    "element": element}
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _tick(block_id: str, label: str, value: str, words: str, ticked: bool, *,
+          optional: bool = True) -> Block:
+    choice = option(words, value)
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": ActionId.PR_FIELD,
+                               "options": [choice]}
+    if ticked:
+        element["initial_options"] = [choice]
+    return {"type": "input", "block_id": block_id, "optional": optional, "label": plain(label),
+            "element": element}
+
+
+def _hours(block_id: str, label: str, chosen: time | None, *, none_option: bool,
+           hint: str | None = None) -> Block:
+    moments = sorted({*HOURS, *([chosen] if chosen is not None else [])})
+    options = ([option("No quiet hours", OptionValue.NO_QUIET_HOURS)] if none_option else [])
+    options += [option(clock_words(m), f"{m:%H:%M}") for m in moments]
+    element: dict[str, Any] = {"type": "static_select", "action_id": ActionId.PR_FIELD,
+                               "placeholder": plain("Choose a time"), "options": options}
+    wanted = f"{chosen:%H:%M}" if chosen is not None else (
+        OptionValue.NO_QUIET_HOURS if none_option else None)
+    initial = [o for o in options if o["value"] == wanted]
+    if initial:
+        element["initial_option"] = initial[0]
+    block: Block = {"type": "input", "block_id": block_id, "optional": True,
+                    "label": plain(label), "element": element}
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def profile_form(profile: ProfileView, *, for_someone: bool = False,
+                 from_home: bool = False) -> View:
+    """How we reach you (or, for a coordinator, them): how, how messages are written, the
+    screen-reader setting and quiet hours, with what they hold now already chosen."""
+    me = "them" if for_someone else "me"
+    contacts = (["slack", "sms", "both"] if profile.has_slack else ["sms"])
+    contact_options = [option(CONTACT_WORDS[c], c, None if profile.has_phone or c == "slack"
+                              else "Needs a phone number: a coordinator can add it")
+                       for c in contacts]
+    intro = (f"How Coprod reaches *{escape_mrkdwn(profile.name)}*. Change it only with their "
+             "agreement: they'll be told what changed and how to change it back."
+             if for_someone else
+             "Choose how Coprod reaches you. You can change it any time.")
+    blocks: list[Block] = [
+        section(intro),
+        _radio(BlockId.PR_CONTACT, f"How we reach {me}", contact_options,
+               profile.contact.value),
+        _radio(BlockId.PR_READING, "How messages are written", [
+            option("Standard", Reading.STANDARD.value),
+            option("Easy read", Reading.EASY_READ.value, EASY_READ_MEANS)],
+            profile.reading.value),
+        _tick(BlockId.PR_SCREEN_READER, "Screen reader", OptionValue.SCREEN_READER,
+              ("They use" if for_someone else "I use") + " a screen reader: send words, "
+              "no emoji", profile.screen_reader),
+        _hours(BlockId.PR_QUIET_FROM, f"Don't message {me} from",
+               profile.quiet.start if profile.quiet else None, none_option=True,
+               hint=URGENT_STILL_COME),
+        _hours(BlockId.PR_QUIET_UNTIL, "until", profile.quiet.end if profile.quiet else None,
+               none_option=False),
+    ]
+    if for_someone:
+        blocks.append(_tick(BlockId.PR_AGREED, "Their agreement", OptionValue.AGREED,
+                            "They agreed to this change", False, optional=False))
+    metadata = {"member": profile.member_id} if for_someone else {"home": from_home}
+    return {"type": "modal",
+            "callback_id": CallbackId.PROFILE_FOR_FORM if for_someone
+            else CallbackId.PROFILE_FORM,
+            "private_metadata": json.dumps(metadata),
+            "title": plain(TITLE), "submit": plain("Save"), "close": plain("Cancel"),
+            "blocks": blocks}
+
+
+def pick_member_form(choices: Sequence[tuple[int, str]]) -> View:
+    """A coordinator chooses whose profile to change (members with no Slack too)."""
+    return {"type": "modal", "callback_id": CallbackId.PROFILE_PICK_FORM,
+            "title": plain(TITLE), "submit": plain("Next"), "close": plain("Cancel"),
+            "blocks": [
+                section("Whose profile do you want to change? Change it only with their "
+                        "agreement."),
+                {"type": "input", "block_id": BlockId.PR_MEMBER, "label": plain("Member"),
+                 "element": {"type": "static_select", "action_id": ActionId.PR_FIELD,
+                             "placeholder": plain("Choose a member"),
+                             "options": [option(name[:75], str(member_id))
+                                         for member_id, name in choices]}},
+                context("Not in the list? Type `/coprod profile` and their name."),
+            ]}
+
+
+# -- after saving ----------------------------------------------------------------------------
+def saved_view(profile: ProfileView) -> View:
+    """The answer to my own change, written in the style I just chose."""
+    if profile.reading is Reading.EASY_READ:
+        lines = ["Saved. Thank you.", *easy_profile_lines(profile),
+                 "You can change this any time.", "Type /coprod profile to do it."]
+        words = easy_lines(lines)
+    else:
+        words = ("*Saved.* Here is how we reach you now:\n"
+                 + "\n".join(f"• {line}" for line in profile_lines(profile))
+                 + "\nChange it any time with `/coprod profile` or on the Coprod Home tab.")
+    return {"type": "modal", "title": plain(TITLE), "close": plain("Done"),
+            "blocks": [section(words)]}
+
+
+def saved_for_them_view(changed: ChangedForThem) -> View:
+    """The coordinator's answer, in their own style."""
+    profile = changed.profile
+    name = escape_mrkdwn(profile.name)
+    told = ("Nothing changed, so we haven't messaged them." if not changed.changed
+            else "We've told them what changed and how to change it back." if changed.told
+            else "We have no way to message them, so please tell them yourself.")
+    if changed.coordinator_style.easy_read:
+        words = easy_lines([f"Saved for {name}.", *easy_profile_lines(profile, mine=False),
+                            told])
+    else:
+        words = (f"*Saved.* How we reach {name} now:\n"
+                 + "\n".join(f"• {line}" for line in profile_lines(profile)) + f"\n{told}")
+    return {"type": "modal", "title": plain(TITLE), "close": plain("Done"),
+            "blocks": [section(words)]}
+
+
+# -- App Home --------------------------------------------------------------------------------
+def home_profile(profile: ProfileView) -> list[Block]:
+    """A short "How we reach you" on App Home, with Change."""
+    lines = (easy_profile_lines(profile) if profile.reading is Reading.EASY_READ
+             else profile_lines(profile))
+    return [{"type": "section", "block_id": BlockId.PR_HOME,
+             "text": {"type": "mrkdwn", "text": f"*{TITLE}*\n" + "\n".join(lines)},
+             "accessory": button("Change", ActionId.PROFILE_CHANGE, "mine")}]
+
+
+# -- the notice: a coordinator changed it, with them ----------------------------------------------
+def profile_changed(profile: ProfileView, by: str | None) -> Payload:
+    who = f"*{escape_mrkdwn(by)}*" if by else "A coordinator"
+    how_back = ("type `/coprod profile`, or use *How we reach you* on the Coprod Home tab"
+                if profile.has_slack else "reply to a text from us")
+    lines = "\n".join(f"• {line}" for line in profile_lines(profile))
+    words = (f"{who} has changed how Coprod reaches you, as you agreed with them. "
+             f"Here is how it is now:\n{lines}\n"
+             f"If you want it another way, {how_back}, or ask a coordinator.")
+    text = f"{by or 'A coordinator'} changed how Coprod reaches you, as you agreed"
+    return {"text": escape_mrkdwn(text), "blocks": [section(words)],
+            "sms": f"{by or 'A coordinator'} changed how we contact you, as you agreed. "
+                   f"{_sms_summary(profile)} To change it back, reply to this text or ask a "
+                   "coordinator."}
+
+
+def easy_profile_changed(profile: ProfileView, by: str | None) -> Payload:
+    who = escape_mrkdwn(by) if by else "A coordinator"
+    how_back = (["Want to change it?", "Type /coprod profile.", "Or ask a coordinator."]
+                if profile.has_slack else
+                ["Want to change it?", "Reply to a text from us.", "Or ask a coordinator."])
+    return easy_message(
+        [f"{who} changed how we send you messages.", "You agreed to this.",
+         *easy_profile_lines(profile), *how_back],
+        text=f"{who} changed how we send you messages",
+        sms=[f"{by or 'A coordinator'} changed how we send you messages.",
+             "You agreed to this.", *_easy_sms_summary(profile),
+             "Want to change it? Reply to this text.", "Or ask a coordinator."])
+
+
+def _sms_summary(profile: ProfileView) -> str:
+    """What a text may say about it: how, the reading style and quiet hours (not the screen
+    reader, which is for Slack and says more about a person than a text should)."""
+    written = "easy read" if profile.reading is Reading.EASY_READ else "standard"
+    quiet = (f", no messages {profile.quiet.start:%H:%M}-{profile.quiet.end:%H:%M}"
+             if profile.quiet else "")
+    return f"Now: by {CONTACT_IN_WORDS[profile.contact.value]}, {written}{quiet}."
+
+
+def _easy_sms_summary(profile: ProfileView) -> list[str]:
+    lines = [f"We send your messages by {CONTACT_IN_WORDS[profile.contact.value]}.",
+             "They are in easy read." if profile.reading is Reading.EASY_READ
+             else "They are written the standard way."]
+    if profile.quiet is not None:
+        lines.append(quiet_words(profile.quiet, easy=True))
+    return lines
+
+
+def _draw_profile_changed(notice: ProfileChanged, services: Services, style: Style) -> Payload:
+    profile, by = services.profiles.change_view(notice)
+    return (easy_profile_changed if style.easy_read else profile_changed)(profile, by)
+
+
+RENDERERS: dict[type[Notice], Renderer] = {
+    ProfileChanged: _draw_profile_changed,
+}

@@ -1,0 +1,100 @@
+"""The profiles service on a real database: who may set whose, the consent it records, what is
+audited, and finding the member a coordinator named."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from sqlalchemy import select
+
+from bot.rules.communication import ProfileChoice, ProfileField, Reading
+from bot.rules.roles import NotAllowed
+from bot.services.privacy import NotInDirectory
+from bot.services.profiles import InvalidProfile, ProfileChanged
+from bot.wiring import Runtime
+from storage.models import AuditEntry, OutboxMessage
+
+ADA, FIN, STRANGER = "U0COORD01", "U0MEMBR06", "U0STRANGR"
+EASY = ProfileChoice(contact="sms", reading=Reading.EASY_READ)
+
+
+def dev_id(runtime: Runtime) -> int:
+    return next(m.id for m in runtime.services.members.list_members() if m.name == "Dev Patel")
+
+
+def test_mine_says_how_we_reach_me_and_refuses_a_stranger(members: Runtime) -> None:
+    ada = members.services.profiles.mine(ADA)
+    assert (ada.name, ada.contact.value, ada.reading, ada.has_phone, ada.text_consent) == (
+        "Ada Brightwater", "both", Reading.STANDARD, True, True)
+    with pytest.raises(NotInDirectory):
+        members.services.profiles.mine(STRANGER)
+    with pytest.raises(NotInDirectory):
+        members.services.profiles.set_mine(STRANGER, EASY)
+
+
+def test_a_coordinator_needs_the_agreement_and_the_change_is_audited_without_the_choices(
+    members: Runtime
+) -> None:
+    profiles = members.services.profiles
+    with pytest.raises(InvalidProfile) as invalid:
+        profiles.set_for(ADA, dev_id(members), EASY, agreed=False)
+    assert set(invalid.value.errors) == {ProfileField.AGREED}
+
+    quiet = ProfileChoice("sms", Reading.EASY_READ, quiet_from=time(21), quiet_until=time(8))
+    changed = profiles.set_for(ADA, dev_id(members), quiet, agreed=True)
+    assert changed.changed and changed.told == 1 and changed.profile.quiet is not None
+    # The same choices again: nothing changed, nobody is messaged twice.
+    again = profiles.set_for(ADA, dev_id(members), quiet, agreed=True)
+    assert not again.changed and again.told == 0
+    with members.sessions() as session:
+        entries = [(e.actor_slack_id, e.action, e.subject) for e in session.scalars(
+            select(AuditEntry).order_by(AuditEntry.id))]
+        notices = [p for p in session.scalars(select(OutboxMessage.payload))
+                   if p.get("notice") == ProfileChanged.kind]
+    subject = f"member:{dev_id(members)}"
+    assert entries == [(ADA, "changed profile", subject)] * 2
+    assert len(notices) == 1 and set(notices[0]) == {"notice", "member_id", "by_member_id",
+                                                     "changed_at"}
+
+
+def test_someone_who_is_not_a_coordinator_is_refused_and_the_refusal_audited(
+    members: Runtime
+) -> None:
+    profiles = members.services.profiles
+    for attempt in (lambda: profiles.set_for(FIN, dev_id(members), EASY, agreed=True),
+                    lambda: profiles.for_them(FIN, dev_id(members)),
+                    lambda: profiles.choices_for(FIN)):
+        with pytest.raises(NotAllowed):
+            attempt()
+    with members.sessions() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == ["refused change profile", "refused read profile"]
+    assert profiles.mine("U0MEMBR06").reading is Reading.STANDARD
+
+
+@pytest.mark.parametrize(("words", "found"), [
+    ("<@U0FACIL02>", "Bram Okonkwo"),
+    ("<@U0FACIL02|bram>", "Bram Okonkwo"),
+    ("Dev Patel", "Dev Patel"),
+    ("dev  patel", "Dev Patel"),
+    ("@Dev", "Dev Patel"),
+    ("cleo", "Cleo Marsh"),
+    ("<@U0NOBODY9>", None),
+    ("someone", None),
+    ("Patel", None),  # a surname alone is not taken: first names and whole names only
+])
+def test_the_member_a_coordinator_names(members: Runtime, words: str,
+                                        found: str | None) -> None:
+    names = {m.id: m.name for m in members.services.members.list_members()}
+    member_id = members.services.profiles.find_member(ADA, words)
+    assert (names[member_id] if member_id is not None else None) == found
+
+
+def test_two_members_with_the_same_first_name_are_chosen_from_the_list(
+    members: Runtime
+) -> None:
+    members.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
+                                        "Dev Morgan,U0DEVM009,,member,slack,no\n")
+    assert members.services.profiles.find_member(ADA, "Dev") is None
+    assert members.services.profiles.find_member(ADA, "Dev Morgan") is not None
