@@ -284,7 +284,7 @@ def _consent_words(terms: OfferTerms) -> str | None:
     if not what:
         return None
     return (f"Consent: this work {' and '.join(what)}. We will ask for your consent before it "
-            "starts and again after it ends, and you can withdraw your consent at any time.")
+            "starts and again after it ends. You can withdraw it at any time.")
 
 
 def offer_words(terms: OfferTerms, welfare_rights_advice: str) -> str:
@@ -305,10 +305,11 @@ def offer_words(terms: OfferTerms, welfare_rights_advice: str) -> str:
               f"Experience it needs: {experience}",
               f"Recompense, agreed in advance: {recompense}"]
     if terms.recompense in PAID:
-        lines += ["If you accept, you can choose to take the payment, take less, have it "
-                  "donated to the charity, or decline it.",
-                  "Payment can affect some benefits. Coprod can't give benefits advice; for "
-                  f"free, independent advice: {welfare_rights_advice}"]
+        # Sentences of at most 15 words: the terms are shown word for word in easy read too.
+        lines += ["If you accept, you choose what happens to the payment.",
+                  "You can take it, take less, have it donated to the charity, or decline it.",
+                  "Payment can affect some benefits. Coprod can't give benefits advice.",
+                  f"For free, independent advice: {welfare_rights_advice}"]
     consent = _consent_words(terms)
     if consent:
         lines.append(consent)

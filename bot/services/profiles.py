@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.notices import Notice, NoticeGone
 from bot.rules.communication import (
+    STANDARD,
     ProfileChoice,
     ProfileField,
     QuietHours,
@@ -101,6 +102,14 @@ class ProfilesService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self.sessions = sessions
         self.clock = clock
+
+    def style_of(self, slack_user_id: str) -> Style:
+        """How messages to this person are worded: for a message they clicked in their DM,
+        redrawn at once by the handler (someone not in the directory reads the standard)."""
+        with self.sessions() as session:
+            by_slack, _ = MemberRepository(session).readers({slack_user_id}, ())
+        found = by_slack.get(slack_user_id)
+        return found.style if found is not None else STANDARD
 
     # -- my own -------------------------------------------------------------------------------
     def mine(self, slack_user_id: str) -> ProfileView:

@@ -38,7 +38,18 @@ def visible_lines(payload: dict[str, Any], crisis_footer: dict[str, Any] | None 
             texts += [field["text"] for field in block.get("fields") or []]
         elif block.get("type") == "context":
             texts += [e["text"] for e in block.get("elements", []) if "text" in e]
+        elif block.get("type") == "rich_text":
+            texts.append(_rich_text_words(block))
     return plain_lines("\n".join(texts))
+
+
+def _rich_text_words(element: dict[str, Any]) -> str:
+    """The words of a rich text block (a quoted document, a list), however deep."""
+    if element.get("type") == "text":
+        return str(element.get("text", ""))
+    parts = [_rich_text_words(child) for child in element.get("elements") or []]
+    joiner = "\n" if element.get("type") in ("rich_text", "rich_text_list") else ""
+    return joiner.join(parts)
 
 
 def plain_lines(mrkdwn: str) -> list[str]:
