@@ -17,7 +17,7 @@ from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.once import submitted_once
 from handlers.payloads import actor, button_number, metadata_number
-from handlers.replies import open_form, say_to_clicker
+from handlers.replies import open_form, redraw_clicked, say_to_clicker
 
 FIELD_BLOCKS = {BreachField.OUTCOME: BlockId.BR_OUTCOME, BreachField.NOTE: BlockId.BR_NOTE}
 NOT_YOURS = ("Guideline follow-ups can only be acted on by the HR officer or coordinator they "
@@ -39,10 +39,8 @@ def handle_acknowledge(ack: Ack, body: dict[str, Any], client: WebClient, respon
     except NotAllowed:
         say_to_clicker(client, body, respond, NOT_YOURS)
         return
-    view = done.view
-    message = blocks.breach_task(view.step, view.name, view.team, view.history,
-                                 services.settings.timezone, view.task)
-    respond(replace_original=True, text=message["text"], blocks=message["blocks"])
+    redraw_clicked(body, respond, services, blocks.breach_message, done.view,
+                   services.settings.timezone)
 
 
 def handle_record_button(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,

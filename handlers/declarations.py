@@ -20,7 +20,7 @@ from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.once import submitted_once
-from handlers.replies import say_privately
+from handlers.replies import redraw_clicked, say_privately
 
 FIELD_BLOCKS = {
     DeclarationField.KIND: BlockId.DC_KIND,
@@ -92,5 +92,5 @@ def handle_step(ack: Ack, body: dict, action: dict, respond: Respond,
     except (NotAllowed, DeclarationGone):
         say_privately(respond, NOT_YOURS)
         return
-    payload = blocks.declaration_card(view, services.settings.timezone)
-    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
+    redraw_clicked(body, respond, services, blocks.declaration_card_in, view,
+                   services.settings.timezone)

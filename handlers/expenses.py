@@ -19,7 +19,7 @@ from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.once import submitted_once
-from handlers.replies import open_form, say_privately
+from handlers.replies import open_form, redraw_clicked, say_privately
 
 FIELD_BLOCKS = {
     ClaimField.INVOLVEMENT: BlockId.CL_WORK,
@@ -134,8 +134,8 @@ def handle_decision(ack: Ack, body: dict, action: dict, respond: Respond,
     except FeeNoLongerFits:
         say_privately(respond, FEE_NO_LONGER_FITS)
         return
-    payload = blocks.claim_card(claim, services.settings.timezone)
-    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
+    redraw_clicked(body, respond, services, blocks.claim_card_in, claim,
+                   services.settings.timezone)
 
 
 def handle_ask_button(ack: Ack, body: dict, client: WebClient, respond: Respond,

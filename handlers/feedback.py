@@ -24,6 +24,7 @@ from handlers.home import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
 from handlers.later import later
 from handlers.once import submitted_once
+from handlers.replies import redraw_clicked
 
 log = logging.getLogger(__name__)
 
@@ -212,10 +213,11 @@ def _redraw(body: dict, action: dict, respond: Respond, client: WebClient, servi
     if body.get("container", {}).get("type") == "view":
         publish_home(client, services, payloads.actor(body))
         return
-    tz = services.settings.timezone
-    payload = (blocks.meeting_task(case) if action["action_id"] in MEETING_STEPS
-               else blocks.case_notice(case, tz))
-    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
+    if action["action_id"] in MEETING_STEPS:
+        redraw_clicked(body, respond, services, blocks.meeting_task_in, case)
+    else:
+        redraw_clicked(body, respond, services, blocks.case_notice_in, case,
+                       services.settings.timezone)
 
 
 def _tell(body: dict, respond: Respond, client: WebClient, user: str, message: list) -> None:

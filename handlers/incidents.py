@@ -27,7 +27,7 @@ from handlers.payloads import (
     metadata_number,
     trigger_id,
 )
-from handlers.replies import open_form, say_privately, say_to_clicker
+from handlers.replies import open_form, redraw_clicked, say_privately, say_to_clicker
 
 FIELD_BLOCKS = {
     IncidentField.KIND: BlockId.IN_KIND,
@@ -129,8 +129,8 @@ def handle_acknowledge(ack: Ack, body: dict, respond: Respond, services: Service
     except NotAllowed:
         say_privately(respond, NOT_YOURS)
         return
-    alert = blocks.incident_alert(view, services.settings.timezone)
-    respond(replace_original=True, text=alert["text"], blocks=alert["blocks"])
+    redraw_clicked(body, respond, services, blocks.incident_alert_in, view,
+                   services.settings.timezone)
 
 
 def handle_note_button(ack: Ack, body: dict, client: WebClient, respond: Respond,

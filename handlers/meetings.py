@@ -26,7 +26,7 @@ from handlers.blocks.text import escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.once import submitted_once
-from handlers.replies import say_privately
+from handlers.replies import redraw_clicked, say_privately
 
 FIELD_BLOCKS = {
     MeetingField.TITLE: BlockId.MT_TITLE,
@@ -234,8 +234,8 @@ def handle_present_step(ack: Ack, body: dict, action: dict, respond: Respond,
     except (NotAllowed, MeetingGone):
         say_privately(respond, "Only a coordinator can answer requests to present.")
         return
-    payload = blocks.present_request(view, services.settings.timezone)
-    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
+    redraw_clicked(body, respond, services, blocks.present_request_in, view,
+                   services.settings.timezone)
 
 
 def handle_cancel(ack: Ack, body: dict, respond: Respond, services: Services) -> None:

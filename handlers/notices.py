@@ -75,11 +75,7 @@ class NoticeRenderer:
                 raise NoticeGone(f"{notice.kind} has no words for a text")
             return {"text": compose_text(self.services.settings.coprod_org_name, words),
                     "urgent": notice.urgent, "reply": notice.answers_a_text}
-        message = {"text": drawn["text"],
-                   "blocks": with_crisis_line(drawn.get("blocks"),
-                                              self.services.settings.coprod_crisis_line)}
-        if style.screen_reader:
-            message = for_screen_readers(message)
+        message = as_read(drawn, style, self.services.settings.coprod_crisis_line)
         # Urgent by kind (a safeguarding text) or by what the drawing found (a report that
         # turned out to be about safeguarding): either breaks the reader's quiet hours.
         return {**message, "urgent": notice.urgent or bool(drawn.get("urgent"))}
@@ -92,6 +88,15 @@ def draw_notice(notice: Notice, services: Services, style: Style, *,
     if draw is None:
         raise NoticeGone(f"nothing draws {notice.kind}")
     return draw(notice, services, style)
+
+
+def as_read(drawn: Payload, style: Style, crisis_line: str) -> Payload:
+    """A drawn message as its reader gets it in Slack: the crisis line at its foot, and only
+    words for a screen reader. Delivery ends here, and so does a click's redraw of the copy
+    clicked (handlers/replies.py), so the two never differ."""
+    message = {"text": drawn["text"], "blocks": with_crisis_line(drawn.get("blocks"),
+                                                                 crisis_line)}
+    return for_screen_readers(message) if style.screen_reader else message
 
 
 def for_screen_readers(message: Payload) -> Payload:

@@ -28,7 +28,7 @@ from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.incident_record import show_record_after
 from handlers.once import submitted_once
 from handlers.payloads import actor, button_number, metadata_number
-from handlers.replies import open_form, say_to_clicker
+from handlers.replies import open_form, redraw_clicked, say_to_clicker
 
 DECISION_BLOCKS = {
     CharityField.DECISION: BlockId.CD_DECISION,
@@ -114,8 +114,8 @@ def handle_acknowledge(ack: Ack, body: dict, client: WebClient, respond: Respond
     except NotMarked:
         say_to_clicker(client, body, respond, OUT_OF_DATE)
         return
-    message = blocks.serious_message(view, _reminder_of(body), services.settings.timezone)
-    respond(replace_original=True, text=message["text"], blocks=message["blocks"])
+    redraw_clicked(body, respond, services, blocks.serious_message_in, view, _reminder_of(body),
+                   services.settings.timezone)
 
 
 def handle_decide_button(ack: Ack, body: dict, client: WebClient, respond: Respond,

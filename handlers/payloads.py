@@ -33,6 +33,16 @@ def actor(body: dict[str, Any]) -> str:
     return _id(user.get("id") if isinstance(user, dict) else None, "no user")
 
 
+def clicked_in_dm(body: dict[str, Any]) -> bool:
+    """Whether the message clicked is in someone's DM with the app (its one reader is whoever
+    clicked), not in a channel, which everyone reads. App Home and modals are neither."""
+    container, channel = body.get("container"), body.get("channel")
+    found = container.get("channel_id") if isinstance(container, dict) else None
+    if not isinstance(found, str):
+        found = channel.get("id") if isinstance(channel, dict) else None
+    return isinstance(found, str) and found.startswith("D")
+
+
 def button_value(body: dict[str, Any]) -> str:
     value = _first_action(body).get("value")
     if not isinstance(value, str):

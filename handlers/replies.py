@@ -1,14 +1,21 @@
-"""Answering one person privately after a click or a command."""
+"""Answering one person after a click or a command: privately, or by redrawing the message
+they clicked."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from handlers.blocks.text import View, plain, section
-from handlers.payloads import trigger_id
+from bot.rules.communication import STANDARD, Style
+from bot.services import Services
+from handlers.blocks.text import Payload, View, plain, section
+from handlers.notices import as_read
+from handlers.payloads import actor, clicked_in_dm, trigger_id
+
+P = ParamSpec("P")
 
 
 def say_privately(respond: Respond, words: str) -> None:
@@ -43,3 +50,22 @@ def say_to_clicker(client: WebClient, body: dict[str, Any], respond: Respond,
             "blocks": [section(words)]})
     else:
         say_privately(respond, words)
+
+
+def style_of_clicked(body: dict[str, Any], services: Services) -> Style:
+    """The style of the message someone clicked: a DM is in its one reader's, the person who
+    clicked; a channel's message is in the standard style everyone reads."""
+    return services.profiles.style_of(actor(body)) if clicked_in_dm(body) else STANDARD
+
+
+def redraw_clicked(body: dict[str, Any], respond: Respond, services: Services,
+                   draw: Callable[Concatenate[Style, P], Payload],
+                   *args: P.args, **kwargs: P.kwargs) -> None:
+    """The clicked message, drawn again at once from the state now, as delivery draws that
+    copy: in its reader's style, the crisis line kept, only words for a screen reader. Where
+    the outbox redraws the copy a moment later with the others, the two are the same, so an
+    easy-read DM never flickers to the standard words and back. (Clicked on App Home, Home
+    itself is published again: see handlers/home.py.)"""
+    style = style_of_clicked(body, services)
+    message = as_read(draw(style, *args, **kwargs), style, services.settings.coprod_crisis_line)
+    respond(replace_original=True, text=message["text"], blocks=message["blocks"])

@@ -25,7 +25,7 @@ from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.later import later
 from handlers.once import submitted_once
-from handlers.replies import say_privately
+from handlers.replies import redraw_clicked, say_privately
 
 UNKNOWN_SESSIONS_WORDS = ("I don't know `/sessions {}`: `/sessions mine` shows yours, "
                           "`/sessions 30` the next 30 days (up to 90), and coordinators add one "
@@ -152,7 +152,8 @@ def handle_session_form(ack: Ack, body: dict, view: dict, services: Services) ->
 # -- the card's buttons ----------------------------------------------------------------------
 def _redraw(body: dict, respond: Respond, services: Services, view: SessionView) -> None:
     """A clicked card shows the new state at once; the channel's card follows through the
-    outbox. A /sessions list (many sessions in one message) is left as it is."""
+    outbox. An alert with the card's buttons in someone's DM shows the card too, in their
+    style. A /sessions list (many sessions in one message) is left as it is."""
     if body.get("container", {}).get("type") != "message":
         return
     action_blocks = [b for b in body.get("message", {}).get("blocks", [])
@@ -160,8 +161,8 @@ def _redraw(body: dict, respond: Respond, services: Services, view: SessionView)
                          (BlockId.SESSION_ACTIONS, BlockId.SESSION_LIST_ACTIONS))]
     if len(action_blocks) != 1 or action_blocks[0]["block_id"] == BlockId.SESSION_LIST_ACTIONS:
         return
-    card = blocks.card_payload(services.sessions.card_for(view.id), services)
-    respond(replace_original=True, text=card["text"], blocks=card["blocks"])
+    redraw_clicked(body, respond, services, blocks.card_payload,
+                   services.sessions.card_for(view.id), services)
 
 
 def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -307,7 +308,7 @@ def handle_check_in(ack: Ack, body: dict, action: dict, respond: Respond,
         if asked is DebriefAsked.NOT_A_FACILITATOR:
             say_privately(respond, blocks.debrief_refused())
             return
-    respond(replace_original=True, text="Thank you", blocks=blocks.check_in_answer(debrief))
+    redraw_clicked(body, respond, services, blocks.check_in_answer_in, debrief)
 
 
 DEBRIEF_STEPS = {
@@ -331,5 +332,5 @@ def handle_debrief_step(ack: Ack, body: dict, action: dict, respond: Respond,
     except SessionGone:
         say_privately(respond, "That debrief request is no longer there.")
         return
-    payload = blocks.debrief_request(found, services.settings.timezone)
-    respond(replace_original=True, text=payload["text"], blocks=payload["blocks"])
+    redraw_clicked(body, respond, services, blocks.debrief_request_in, found,
+                   services.settings.timezone)

@@ -319,22 +319,30 @@ class Dispatcher:
         return replace(item, payload=drawing.result())
 
     def _send(self, item: Claimed) -> str:
-        if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SMS) and not (
-                item.payload.get("urgent") or item.payload.get("reply")):
-            # The hours someone asked not to be messaged in; a safeguarding escalation, and an
-            # answer to a text they have just sent, go all the same.
-            release = quiet_release(self.clock(), self.tz, item.reader.quiet)
-            if release is not None:
-                raise Held(release, "held for their quiet hours")
         if item.channel in (OutboxChannel.SLACK_DM, OutboxChannel.SLACK_CHANNEL):
+            # Asked first, before any hold: a post that did arrive is recorded as sent, not
+            # held and posted a second time when the hold ends.
             if item.in_doubt_since is not None:
                 found = self._posted_before(item, item.in_doubt_since)
                 if found is not None:
                     return found
+            self._hold_for_quiet_hours(item)
             return self.slack.post(item.target, item.payload, key=item.key)
         if item.channel is OutboxChannel.SLACK_UPDATE:
             return self.slack.update(self._message_to_update(item.target), item.payload)
+        self._hold_for_quiet_hours(item)
         return self._send_text(item)
+
+    def _hold_for_quiet_hours(self, item: Claimed) -> None:
+        """The hours someone asked not to be messaged in (a DM or a text; a channel has no one
+        reader). A safeguarding alert goes all the same, and so does the answer to a text they
+        have just sent (which the organisation's own quiet hours for texts may still hold)."""
+        if item.channel is OutboxChannel.SLACK_CHANNEL or item.payload.get("urgent") or (
+                item.payload.get("reply")):
+            return
+        release = quiet_release(self.clock(), self.tz, item.reader.quiet)
+        if release is not None:
+            raise Held(release, "held for their quiet hours")
 
     def _posted_before(self, item: Claimed, since: datetime) -> str | None:
         """The last attempt never came back. Each post carries a mark of its key, so Slack can

@@ -112,7 +112,9 @@ def quiet_release(now: datetime, tz: tzinfo, quiet: QuietHours | None) -> dateti
     day = local.date()
     if quiet.start > quiet.end and local.time() >= quiet.start:
         day += timedelta(days=1)  # in the evening part of hours that span midnight
-    return datetime.combine(day, quiet.end, tzinfo=tz)
+    release = datetime.combine(day, quiet.end, tzinfo=tz)
+    # In the hour the clocks go back, the end can be a moment already passed: go now.
+    return release if release > now else None
 
 
 # -- words for screen readers -----------------------------------------------------------------

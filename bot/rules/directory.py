@@ -179,16 +179,19 @@ def _read_row(line: int, cells: dict[str, str]) -> MemberRow:
 
 
 def _profile_cells(cells: dict[str, str]) -> ProfileCells:
-    """The profile columns a row has (an empty cell is the default: standard, no screen
-    reader, no quiet hours); a column the file doesn't have stays None, so nothing changes."""
-    reading = (parse_reading(cells["reading"] or "standard") if "reading" in cells else None)
+    """The profile choices a row makes. An empty cell, like a column the file doesn't have,
+    changes nothing: a member's own choices are not reset by a file that says nothing of
+    them (a new member starts standard, with no screen reader and no quiet hours). To clear
+    quiet hours, the cell says "none"."""
+    reading_cell = cells.get("reading", "")
+    reading = parse_reading(reading_cell) if reading_cell else None
     screen_reader: bool | None = None
-    if "screen_reader" in cells:
-        word = cells["screen_reader"].lower() or "no"
+    if cells.get("screen_reader"):
+        word = cells["screen_reader"].lower()
         if word not in YES_OR_NO:
             raise ValueError(f"screen_reader {cells['screen_reader']!r} should be yes or no")
         screen_reader = word in YES
-    given = "quiet_hours" in cells
+    given = bool(cells.get("quiet_hours"))
     return ProfileCells(reading=reading, screen_reader=screen_reader,
                         quiet_hours=parse_quiet_hours(cells["quiet_hours"]) if given else None,
                         quiet_hours_given=given)

@@ -178,6 +178,8 @@ class ProfilesService:
             errors = check_profile(choice, has_slack=member.slack_user_id is not None,
                                    has_phone=member.phone is not None, for_someone_else=True,
                                    agreed=agreed)
+            if _would_restart_texts(member, choice):
+                errors = {**errors, ProfileField.CONTACT: WITHDRAWN}
             if errors:
                 raise InvalidProfile(errors)
             changed = _apply(member, choice, now, CONSENT_BY_COORDINATOR)
@@ -237,6 +239,20 @@ def _subject(member_id: int) -> str:
     return f"member:{member_id}"
 
 
+WITHDRAWN = ("They asked us to stop texting them. Only they can agree again: by texting "
+             "START, or with /coprod consent start texts.")
+
+
+def _would_restart_texts(member: Member, choice: ProfileChoice) -> bool:
+    """A coordinator choosing texts for someone who withdrew their consent: agreeing to a
+    change of profile is not agreeing to texts again, which only the person can do."""
+    latest = member.latest_consent
+    return (member.contact is ContactPreference.SLACK
+            and choice.contact is not None
+            and ContactPreference(choice.contact) is not ContactPreference.SLACK
+            and latest is not None and not latest.given)
+
+
 def _apply(member: Member, choice: ProfileChoice, now: datetime, consent_by: str) -> bool:
     """Brings the member's record in line with a checked choice; True if anything changed."""
     assert choice.contact is not None and choice.reading is not None  # checked before
@@ -245,12 +261,16 @@ def _apply(member: Member, choice: ProfileChoice, now: datetime, consent_by: str
               "screen_reader": choice.screen_reader,
               "quiet_from": quiet.start if quiet else None,
               "quiet_until": quiet.end if quiet else None}
+    # Consent to texts is recorded only when texts are chosen anew: saving the form with the
+    # way of reaching them it already showed is no choice about texts at all.
+    starts_texts = (member.contact is ContactPreference.SLACK
+                    and wanted["contact"] is not ContactPreference.SLACK)
     changed = False
     for attribute, value in wanted.items():
         if getattr(member, attribute) != value:
             setattr(member, attribute, value)
             changed = True
-    if member.contact is not ContactPreference.SLACK and not member.has_sms_consent:
+    if starts_texts and not member.has_sms_consent:
         member.consents.append(SmsConsent(given=True, method=consent_by, recorded_at=now))
         changed = True
     if changed:

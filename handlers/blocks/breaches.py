@@ -21,7 +21,7 @@ from bot.rules.incidents import (
 from bot.rules.lifecycle import REQUEST_CLOSED, RequestStatus
 from bot.rules.safeguarding import BREACH_NOTE_LENGTH, BREACH_OUTCOME_WORDS, BREACH_OUTCOMES
 from bot.services.breaches import BreachFollowUp, BreachTaskState, BreachView
-from handlers.blocks.easy import easy_lines, easy_when
+from handlers.blocks.easy import easy_lines, easy_when, in_either_style
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -124,6 +124,14 @@ def easy_breach_task(step: BreachStep, name: str, team: bool,
                                      *([_task_actions(task)] if task and open_task else [])]}
 
 
+_breach_task_in = in_either_style(breach_task, easy_breach_task)
+
+
+def breach_message(style: Style, view: BreachView, tz: tzinfo) -> Payload:
+    """The follow-up as its reader's copy shows it: delivered, and redrawn when clicked."""
+    return _breach_task_in(style, view.step, view.name, view.team, view.history, tz, view.task)
+
+
 def breach_outcome_form(task_id: int, view: BreachView) -> View:
     choices = BREACH_OUTCOMES.get(view.step, ())
     what = "hiatus review" if view.step is BreachStep.HIATUS_REVIEW else "conversation"
@@ -161,9 +169,7 @@ def outcome_saved(view: BreachView, changed: bool) -> View:
 def _draw_breach(notice: BreachFollowUp, services: Services, style: Style) -> Payload:
     found = services.breaches.breach_view(notice.incident_id, notice.member_id,
                                           notice.task_id)
-    draw = easy_breach_task if style.easy_read else breach_task
-    return draw(found.step, found.name, found.team, found.history, services.settings.timezone,
-                found.task)
+    return breach_message(style, found, services.settings.timezone)
 
 
 RENDERERS: dict[type[Notice], Renderer] = {

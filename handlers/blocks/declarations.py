@@ -18,7 +18,7 @@ from bot.services.declarations import (
     DeclarationView,
     PersonChoice,
 )
-from handlers.blocks.easy import easy_message, easy_when
+from handlers.blocks.easy import easy_message, easy_when, in_either_style
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -174,6 +174,9 @@ def easy_declaration_card(view: DeclarationView, tz: tzinfo) -> Payload:
                         text=f"{name} has told us something for you to look at")
 
 
+declaration_card_in = in_either_style(declaration_card, easy_declaration_card)
+
+
 def easy_no_longer_yours() -> Payload:
     return easy_message(["You cannot see this any more.",
                          "This is because it is not yours to look at now."],
@@ -203,8 +206,7 @@ def _draw_request(notice: DeclarationToReader, services: Services, style: Style)
     view = services.declarations.view_for(notice.declaration_id, notice.to, notice.role)
     if view is None:
         return easy_no_longer_yours() if style.easy_read else no_longer_yours()
-    draw = easy_declaration_card if style.easy_read else declaration_card
-    return draw(view, services.settings.timezone)
+    return declaration_card_in(style, view, services.settings.timezone)
 
 
 def _draw_step(notice: DeclarationStep, services: Services, style: Style) -> Payload:

@@ -8,10 +8,16 @@ the same in every message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from handlers.blocks.text import Block, Payload, section
+
+if TYPE_CHECKING:
+    from bot.rules.communication import Style
+
+P = ParamSpec("P")
 
 
 def easy_time(moment: datetime, tz: tzinfo) -> str:
@@ -50,3 +56,14 @@ def easy_message(lines: Sequence[str], *, actions: Sequence[Block] = (), text: s
     if sms is not None:
         payload["sms"] = easy_lines(sms)
     return payload
+
+
+def in_either_style(standard: Callable[P, Payload], easy: Callable[P, Payload]
+                    ) -> Callable[Concatenate[Style, P], Payload]:
+    """One message in its reader's style: the standard builder or its easy-read twin, chosen in
+    one place for the renderer that delivers it and the handler that redraws a clicked copy."""
+
+    def draw(style: Style, /, *args: P.args, **kwargs: P.kwargs) -> Payload:
+        return (easy if style.easy_read else standard)(*args, **kwargs)
+
+    return draw

@@ -30,7 +30,7 @@ from bot.services.expenses import (
     YearlyAmountNote,
     YearlyView,
 )
-from handlers.blocks.easy import easy_day, easy_message, easy_when
+from handlers.blocks.easy import easy_day, easy_message, easy_when, in_either_style
 from handlers.blocks.involvement import COORDINATOR_IS, EASY_CHOICE
 from handlers.blocks.text import (
     Block,
@@ -322,6 +322,9 @@ def easy_claim_card(claim: ClaimView, tz: tzinfo, intro: str = "") -> Payload:
     return easy_message(lines, actions=buttons, text=text)
 
 
+claim_card_in = in_either_style(claim_card, easy_claim_card)
+
+
 def easy_no_longer_yours() -> Payload:
     return easy_message(["You cannot see this any more.",
                          "This is because it is not yours to look at now."],
@@ -408,8 +411,7 @@ def _draw_claim(notice: ClaimToCoordinators, services: Services, style: Style) -
     claim = services.expenses.claim_view_for(notice.claim_id, notice.to)
     if claim is None:
         return easy_no_longer_yours() if style.easy_read else no_longer_yours()
-    draw = easy_claim_card if style.easy_read else claim_card
-    return draw(claim, services.settings.timezone)
+    return claim_card_in(style, claim, services.settings.timezone)
 
 
 def _draw_question(notice: ClaimQuestion, services: Services, style: Style) -> Payload:

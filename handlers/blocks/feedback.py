@@ -31,7 +31,7 @@ from bot.services.feedback import (
     Submitted,
     TeamReply,
 )
-from handlers.blocks.easy import easy_lines, easy_when
+from handlers.blocks.easy import easy_lines, easy_when, in_either_style
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -360,6 +360,9 @@ def easy_case_notice(case: CaseView, tz: tzinfo) -> Payload:
     return {"text": f"Please look at feedback {case.reference}", "blocks": blocks}
 
 
+case_notice_in = in_either_style(case_notice, easy_case_notice)
+
+
 def meeting_task(case: CaseView) -> Payload:
     state = MEETING_WORDS[case.meeting]
     blocks: list[Block] = [
@@ -399,6 +402,9 @@ def easy_meeting_task(case: CaseView) -> Payload:
     actions = _meeting_actions(case)
     return {"text": f"Someone would like a meeting about feedback {case.reference}",
             "blocks": [section(easy_lines(lines)), *([actions] if actions else [])]}
+
+
+meeting_task_in = in_either_style(meeting_task, easy_meeting_task)
 
 
 def more_words_notice(case: CaseView, text: str) -> Payload:
@@ -609,13 +615,12 @@ def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name:
 
 # -- drawing the notices feedback records -------------------------------------------------------
 def _draw_case(notice: CaseNotice, services: Services, style: Style) -> Payload:
-    draw = easy_case_notice if style.easy_read else case_notice
-    return draw(services.feedback.notice_view(notice.case_id), services.settings.timezone)
+    return case_notice_in(style, services.feedback.notice_view(notice.case_id),
+                          services.settings.timezone)
 
 
 def _draw_meeting_task(notice: MeetingTask, services: Services, style: Style) -> Payload:
-    draw = easy_meeting_task if style.easy_read else meeting_task
-    return draw(services.feedback.notice_view(notice.case_id))
+    return meeting_task_in(style, services.feedback.notice_view(notice.case_id))
 
 
 def _draw_status(notice: StatusToSubmitter, services: Services, style: Style) -> Payload:

@@ -29,7 +29,7 @@ from bot.services.incidents import (
     UrgentIncidentText,
 )
 from bot.signposting import Signpost
-from handlers.blocks.easy import easy_lines, easy_when
+from handlers.blocks.easy import easy_lines, easy_when, in_either_style
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -265,6 +265,9 @@ def easy_incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
             "blocks": blocks}
 
 
+incident_alert_in = in_either_style(incident_alert, easy_incident_alert)
+
+
 def note_form(incident_id: int) -> View:
     return {"type": "modal", "callback_id": CallbackId.INCIDENT_NOTE,
             "private_metadata": json.dumps({"incident": incident_id}),
@@ -331,11 +334,10 @@ EASY_URGENT_TEXT = ("Urgent: a safeguarding report needs a person now.", "Please
 
 
 def _draw_alert(notice: IncidentAlert, services: Services, style: Style) -> Payload:
-    draw = easy_incident_alert if style.easy_read else incident_alert
     view = services.incidents.alert_view(notice.incident_id)
     # A safeguarding report reaches a lead even in the hours they asked not to be messaged; a
     # guideline breach can wait for the morning.
-    return {**draw(view, services.settings.timezone),
+    return {**incident_alert_in(style, view, services.settings.timezone),
             "urgent": view.route is IncidentRoute.SAFEGUARDING}
 
 

@@ -30,7 +30,7 @@ from bot.services.meetings import (
 )
 from bot.services.reminders import SessionReminder
 from bot.services.sessions import SessionGone
-from handlers.blocks.easy import easy_message, easy_time, easy_when
+from handlers.blocks.easy import easy_message, easy_time, easy_when, in_either_style
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -444,6 +444,9 @@ def easy_present_request(view: PresentView, tz: tzinfo) -> Payload:
         text=f"{escape_mrkdwn(view.member_name)} would like to speak to the trustees")
 
 
+present_request_in = in_either_style(present_request, easy_present_request)
+
+
 def present_answer(view: PresentView, step: RequestStatus, tz: tzinfo) -> Payload:
     """What the member who asked to present is told at each step."""
     meeting = f"*{escape_mrkdwn(view.meeting.title)}* ({when(view.meeting.starts_at, tz)})"
@@ -539,8 +542,8 @@ def _present(services: Services, request_id: int) -> PresentView:
 
 
 def _draw_present_request(notice: PresentRequested, services: Services, style: Style) -> Payload:
-    draw = easy_present_request if style.easy_read else present_request
-    return draw(_present(services, notice.request_id), services.settings.timezone)
+    return present_request_in(style, _present(services, notice.request_id),
+                              services.settings.timezone)
 
 
 def _draw_present_answer(notice: PresentAnswer, services: Services, style: Style) -> Payload:

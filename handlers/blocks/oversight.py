@@ -29,7 +29,7 @@ from bot.services.oversight import (
     TrusteesDecided,
     decision_words,
 )
-from handlers.blocks.easy import easy_day, easy_message, easy_when
+from handlers.blocks.easy import easy_day, easy_message, easy_when, in_either_style
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -237,6 +237,9 @@ def easy_serious_message(view: SeriousNoticeView, reminder: int, tz: tzinfo) -> 
     return easy_message(lines, actions=[_serious_actions(view, reminder)], text=text)
 
 
+serious_message_in = in_either_style(serious_message, easy_serious_message)
+
+
 def decided_message(view: SeriousNoticeView) -> Payload:
     """To the lead who marked it."""
     outcome = (decision_words(view.decision, view.reported_on) if view.decision
@@ -366,15 +369,13 @@ def _draw_serious(notice: SeriousIncidentNotice, services: Services, style: Styl
     view = services.oversight.notice_view(notice.incident_id)
     if notice.reminder and view.decision is not None:
         raise NoticeGone(notice.incident_id)  # a reminder that comes too late says nothing
-    draw = easy_serious_message if style.easy_read else serious_message
-    return draw(view, notice.reminder, services.settings.timezone)
+    return serious_message_in(style, view, notice.reminder, services.settings.timezone)
 
 
 def _redraw_serious(notice: SeriousIncidentNotice, services: Services, style: Style) -> Payload:
     """A copy already posted, reminders too, shows the state now: acknowledged, decided."""
-    draw = easy_serious_message if style.easy_read else serious_message
-    return draw(services.oversight.notice_view(notice.incident_id), notice.reminder,
-                services.settings.timezone)
+    return serious_message_in(style, services.oversight.notice_view(notice.incident_id),
+                              notice.reminder, services.settings.timezone)
 
 
 def _draw_decided(notice: TrusteesDecided, services: Services, style: Style) -> Payload:

@@ -22,7 +22,13 @@ from bot.services.sessions import (
     SessionCard,
     SessionChanged,
 )
-from handlers.blocks.easy import easy_day, easy_message, easy_time, easy_when
+from handlers.blocks.easy import (
+    easy_day,
+    easy_message,
+    easy_time,
+    easy_when,
+    in_either_style,
+)
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -307,11 +313,12 @@ def check_in_dm(view: SessionView, tz: tzinfo) -> Payload:
     )
 
 
-def check_in_answer(debrief: bool) -> list[Block]:
+def check_in_answer(debrief: bool) -> Payload:
+    """The check-in, once answered (it is drawn no more after that)."""
     if debrief:
-        return [section("Thank you for saying. A coordinator will be in touch to arrange a "
-                        "debrief. Take care of yourself in the meantime.")]
-    return [section("Good to hear. Thank you for all you do - take care.")]
+        return _dm("Thank you for saying. A coordinator will be in touch to arrange a "
+                   "debrief. Take care of yourself in the meantime.")
+    return _dm("Good to hear. Thank you for all you do - take care.")
 
 
 def debrief_refused() -> str:
@@ -578,6 +585,19 @@ def easy_check_in_dm(view: SessionView, tz: tzinfo) -> Payload:
         text=f"Thank you for running {escape_mrkdwn(view.title)}. How are you now?")
 
 
+def easy_check_in_answer(debrief: bool) -> Payload:
+    if debrief:
+        return easy_message(["Thank you for telling us.", "A coordinator will get in touch.",
+                             "They will set up a debrief with you.",
+                             "That is a talk about how the session went.",
+                             "Please take care of yourself until then."])
+    return easy_message(["Good to hear you are OK.", "Thank you for all you do.",
+                         "Take care."])
+
+
+check_in_answer_in = in_either_style(check_in_answer, easy_check_in_answer)
+
+
 def easy_debrief_request(found: DebriefView, tz: tzinfo) -> Payload:
     view, by = found.session, _by(found.handled_by)
     name, title = escape_mrkdwn(found.name), escape_mrkdwn(view.title)
@@ -596,6 +616,9 @@ def easy_debrief_request(found: DebriefView, tz: tzinfo) -> Payload:
          f"{name} helped run *{title}*.", f"It was on {easy_when(view.starts_at, tz)}.", *step],
         actions=_debrief_buttons(found),
         text=f"{name} would like a debrief after {title}")
+
+
+debrief_request_in = in_either_style(debrief_request, easy_debrief_request)
 
 
 def easy_debrief_step_dm(found: DebriefView, status: RequestStatus) -> Payload:
@@ -733,18 +756,18 @@ def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz:
 
 
 # -- drawing the notices sessions record ---------------------------------------------------------
-def card_payload(card: CardView, services: Services) -> Payload:
-    """The card as it stands, for its channel and for the card someone just clicked."""
-    return session_card(card.session, services.settings.timezone,
-                        services.settings.coprod_public_url, card.calendar_token)
+session_card_in = in_either_style(session_card, easy_card)
+
+
+def card_payload(style: Style, card: CardView, services: Services) -> Payload:
+    """The card as it stands, in its reader's style: for its channel, and for a card (or an
+    alert with the card's buttons) someone just clicked."""
+    return session_card_in(style, card.session, services.settings.timezone,
+                           services.settings.coprod_public_url, card.calendar_token)
 
 
 def _draw_card(notice: SessionCard, services: Services, style: Style) -> Payload:
-    card = services.sessions.card_for(notice.session_id)
-    if style.easy_read:
-        return easy_card(card.session, services.settings.timezone,
-                         services.settings.coprod_public_url, card.calendar_token)
-    return card_payload(card, services)
+    return card_payload(style, services.sessions.card_for(notice.session_id), services)
 
 
 def _draw_changed(notice: SessionChanged, services: Services, style: Style) -> Payload:
@@ -798,8 +821,8 @@ def _draw_check_in(notice: CheckIn, services: Services, style: Style) -> Payload
 
 
 def _draw_debrief_request(notice: DebriefRequested, services: Services, style: Style) -> Payload:
-    draw = easy_debrief_request if style.easy_read else debrief_request
-    return draw(services.aftercare.debrief_view(notice.request_id), services.settings.timezone)
+    return debrief_request_in(style, services.aftercare.debrief_view(notice.request_id),
+                              services.settings.timezone)
 
 
 def _draw_debrief_step(notice: DebriefStep, services: Services, style: Style) -> Payload:

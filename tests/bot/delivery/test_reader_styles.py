@@ -18,6 +18,7 @@ from bot.services.meetings import MeetingReminder
 from bot.wiring import Runtime
 from handlers.notices import NoticeRenderer, draw_notice
 from storage.models import Member, OutboxChannel, OutboxMessage, OutboxStatus
+from storage.repositories import OutboxRepository
 from tests.conftest import FakeClock
 from tests.fakes.slack import FakeSlack
 
@@ -170,3 +171,20 @@ def test_where_a_message_went_is_read_from_its_key() -> None:
     assert place_of("incident.alert:3|0|dm:U0SAFEG05") == ("dm", "U0SAFEG05")
     assert place_of("reminder.meeting:3|7|sms:12") == ("sms", "12")
     assert place_of("session.card:9|channel:C0ROTA") == ("channel", "C0ROTA")
+
+
+def test_a_post_that_landed_before_a_crash_is_not_held_and_posted_again(
+    members: Runtime, fake_slack: FakeSlack, clock: FakeClock
+) -> None:
+    set_profile(members, slack_id=FIN, quiet=(time(11, 0), time(12, 0)))
+    with members.sessions.begin() as session:
+        OutboxRepository(session).enqueue(
+            key="notice:landed|dm:U0MEMBR06", channel=OutboxChannel.SLACK_DM, target=FIN,
+            payload={"text": "Hello Fin", "blocks": None}, now=clock())
+    dispatcher = members.dispatcher()
+    [claimed] = dispatcher._claim()
+    dispatcher._send(claimed)  # posted, then the process died before writing it down
+    clock.advance(hours=1, minutes=3)  # past the lease, and into Fin's quiet hours
+    report = dispatcher.deliver_due()
+    assert (report.sent, report.held) == (1, 0)
+    assert len(dm_text(fake_slack, FIN)) == 1

@@ -60,9 +60,15 @@ def test_a_file_without_the_columns_leaves_what_members_chose(runtime: Runtime,
     assert profile(runtime, "U0ROSA001") == (Reading.EASY_READ, True,
                                              QuietHours(time(22), time(7)))
 
-    # With the columns, the file says what the profile is now (an empty cell clears it).
+    # Empty cells say nothing either: what Rosa chose stays.
     report = runtime.services.members.import_csv(
-        HEADER + "Rosa Vale,U0ROSA001,,member,slack,no,standard,,\n")
+        HEADER + "Rosa Vale,U0ROSA001,,member,slack,no,,,\n")
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert profile(runtime, "U0ROSA001") == (Reading.EASY_READ, True,
+                                             QuietHours(time(22), time(7)))
+    # A cell with a value is a change: the style, the screen reader, "none" for no quiet hours.
+    report = runtime.services.members.import_csv(
+        HEADER + "Rosa Vale,U0ROSA001,,member,slack,no,standard,no,none\n")
     assert report.updated == 1
     assert profile(runtime, "U0ROSA001") == (Reading.STANDARD, False, None)
 

@@ -13,7 +13,7 @@ from bot.rules.roles import NotAllowed
 from bot.services.privacy import NotInDirectory
 from bot.services.profiles import InvalidProfile, ProfileChanged
 from bot.wiring import Runtime
-from storage.models import AuditEntry, OutboxMessage
+from storage.models import AuditEntry, Member, OutboxMessage
 
 ADA, FIN, STRANGER = "U0COORD01", "U0MEMBR06", "U0STRANGR"
 EASY = ProfileChoice(contact="sms", reading=Reading.EASY_READ)
@@ -98,3 +98,38 @@ def test_two_members_with_the_same_first_name_are_chosen_from_the_list(
                                         "Dev Morgan,U0DEVM009,,member,slack,no\n")
     assert members.services.profiles.find_member(ADA, "Dev") is None
     assert members.services.profiles.find_member(ADA, "Dev Morgan") is not None
+
+
+def test_saving_a_profile_never_restarts_texts_someone_stopped(
+    members: Runtime, console_sms: object
+) -> None:
+    from bot.delivery.sms import ConsoleSmsProvider
+
+    assert isinstance(console_sms, ConsoleSmsProvider)
+    profiles = members.services.profiles
+    members.services.texting.receive("+447700900104", "STOP")  # Dev, texts only
+    members.services.members.import_csv(  # Fin, on Slack, agreed to texts...
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        "Fin Rowe,U0MEMBR06,07700 900106,member,slack,yes\n")
+    members.services.privacy.set_text_consent(FIN, False)  # ...and then withdrew it
+    sent_before = len(console_sms.sent)
+
+    # Dev's reading style changes; the way of reaching him, shown on the form, is kept.
+    profiles.set_for(ADA, dev_id(members), ProfileChoice("sms", Reading.EASY_READ), agreed=True)
+    # Nobody but Fin can agree to texts again: a coordinator choosing them is refused.
+    fin = members.services.members.find_by_slack_id(FIN)
+    assert fin is not None
+    with pytest.raises(InvalidProfile) as invalid:
+        profiles.set_for(ADA, fin.id, ProfileChoice("both", Reading.STANDARD), agreed=True)
+    assert set(invalid.value.errors) == {ProfileField.CONTACT}
+    members.dispatcher().deliver_due()
+
+    with members.sessions() as session:
+        consents = {m.name: [c.given for c in m.consents]
+                    for m in session.scalars(select(Member))}
+    assert consents["Dev Patel"] == [True, False]  # the import's yes, then his STOP
+    assert consents["Fin Rowe"] == [True, False]
+    assert [t.to for t in console_sms.sent[sent_before:]] == []  # no text after a STOP
+    # Fin choosing texts himself is a new choice, and his to make.
+    profiles.set_mine(FIN, ProfileChoice("both", Reading.STANDARD))
+    assert members.services.profiles.mine(FIN).text_consent
