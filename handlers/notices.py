@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from bot.notices import Notice, NoticeGone, read_notice
-from bot.rules.communication import STANDARD, Style, without_emoji
+from bot.rules.communication import STANDARD, Style, without_cues
 from bot.rules.sms_text import compose_text
 from bot.services import Services
 from handlers.blocks import (
@@ -100,12 +100,12 @@ def as_read(drawn: Payload, style: Style, crisis_line: str) -> Payload:
 
 
 def for_screen_readers(message: Payload) -> Payload:
-    """A message with every picture left out of its words (see `without_emoji`): a screen
-    reader says each emoji's name aloud, and a status only shown by one is lost anyway."""
+    """A message with Coprod's own pictures left out (see CUES): a screen reader says each
+    one's name aloud, and the words beside it say the same. People's own words are untouched."""
 
     def plain_words(value: Any, key: str = "") -> Any:
         if isinstance(value, str):
-            return without_emoji(value) if key == "text" else value
+            return without_cues(value) if key == "text" else value
         if isinstance(value, list):
             return [plain_words(item) for item in value]
         if isinstance(value, dict):

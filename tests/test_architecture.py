@@ -5,6 +5,7 @@ or under TYPE_CHECKING."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,3 +114,27 @@ def test_no_function_is_longer_than_fifty_lines_outside_block_kit_builders() -> 
             and not module.startswith("handlers.blocks")
             and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES}
     assert long == {}
+
+
+def test_every_picture_in_our_messages_is_a_cue_screen_readers_can_leave_out() -> None:
+    """A screen-reader user's messages leave out the pictures listed in CUES (the words beside
+    them say the same); a picture anywhere else in our words would be read aloud by name."""
+    from bot.rules.communication import CUES, has_emoji, without_cues
+
+    found = []
+    # The pictures people text us as a yes or a no are what they send, not what we say.
+    for name, path in modules().items():
+        if name in ("bot.rules.communication", "bot.rules.texting"):
+            continue
+        tree = ast.parse(path.read_text())
+        # ":opp:" between two values of an f-string is a block id's separator, not a picture.
+        separators = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+                      for part in node.values if isinstance(part, ast.Constant)
+                      and re.fullmatch(r":[a-z_]+:", str(part.value))}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and node.value != ":memory:" and id(node) not in separators
+                    and has_emoji(without_cues(node.value))):
+                found.append(f"{name}:{node.lineno} {node.value[:40]!r}")
+    assert found == [], f"add these pictures to CUES, or say it in words: {found}"
+    assert all(has_emoji(cue) for cue in CUES)

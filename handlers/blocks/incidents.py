@@ -335,10 +335,10 @@ EASY_URGENT_TEXT = ("Urgent: a safeguarding report needs a person now.", "Please
 
 def _draw_alert(notice: IncidentAlert, services: Services, style: Style) -> Payload:
     view = services.incidents.alert_view(notice.incident_id)
-    # A safeguarding report reaches a lead even in the hours they asked not to be messaged; a
-    # guideline breach can wait for the morning.
+    # A safeguarding report, or any report that says someone may be in danger, reaches a
+    # responder even in the hours they asked not to be messaged; a breach can wait.
     return {**incident_alert_in(style, view, services.settings.timezone),
-            "urgent": view.route is IncidentRoute.SAFEGUARDING}
+            "urgent": view.route is IncidentRoute.SAFEGUARDING or view.danger}
 
 
 def _still_unanswered(services: Services, incident_id: int) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time
 
+import pytest
 from sqlalchemy import select
 
 from bot.delivery.sms import ConsoleSmsProvider
@@ -22,7 +23,7 @@ from storage.repositories import OutboxRepository
 from tests.conftest import FakeClock
 from tests.fakes.slack import FakeSlack
 
-BRAM, FIN, ESME = "U0FACIL02", "U0MEMBR06", "U0SAFEG05"
+BRAM, FIN, ESME, ADA = "U0FACIL02", "U0MEMBR06", "U0SAFEG05", "U0COORD01"
 DEV = "+447700900104"
 
 
@@ -188,3 +189,18 @@ def test_a_post_that_landed_before_a_crash_is_not_held_and_posted_again(
     report = dispatcher.deliver_due()
     assert (report.sent, report.held) == (1, 0)
     assert len(dm_text(fake_slack, FIN)) == 1
+
+
+@pytest.mark.parametrize(("danger", "held"), [(True, 0), (False, 1)])
+def test_a_report_that_someone_may_be_in_danger_is_never_held(
+    members: Runtime, fake_slack: FakeSlack, clock: FakeClock, danger: bool, held: int
+) -> None:
+    """Harassment goes to the coordinators, not the safeguarding leads; with "someone may be
+    in danger" ticked it is urgent all the same."""
+    set_profile(members, slack_id=ADA, quiet=(time(9, 0), time(17, 0)))
+    members.services.incidents.report(IncidentForm(
+        IncidentKind.HARASSMENT, Severity.MODERATE, "Shouted at in the group", danger=danger),
+        BRAM)
+    report = members.dispatcher().deliver_due()
+    assert report.held == held
+    assert len(dm_text(fake_slack, ADA)) == 1 - held

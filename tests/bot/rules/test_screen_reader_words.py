@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rules.communication import has_emoji, without_emoji
+from bot.rules.communication import CUES, has_emoji, without_cues, without_emoji
 
 
 @pytest.mark.parametrize(("given", "read"), [
@@ -21,3 +21,22 @@ def test_pictures_are_left_out_and_words_kept(given: str, read: str) -> None:
     assert without_emoji(given) == read
     assert not has_emoji(read)
     assert has_emoji(given) is (given != read)
+
+
+@pytest.mark.parametrize(("given", "read"), [
+    (":rotating_light: *They said someone may be in immediate danger.*",
+     "*They said someone may be in immediate danger.*"),
+    ("\u2705 Covered", "Covered"),
+    ("\u26a0\ufe0f Needs one more trained facilitator", "Needs one more trained facilitator"),
+    ("\U0001f4c5 New: Winter forum", "New: Winter forum"),
+])
+def test_our_own_pictures_are_left_out_for_a_screen_reader(given: str, read: str) -> None:
+    assert without_cues(given) == read
+
+
+@pytest.mark.parametrize("said", ["\U0001f44d", "They sent me \U0001f52a", "It was 38\u00b0C"])
+def test_what_people_said_keeps_its_pictures(said: str) -> None:
+    """A thumbs-up someone texted is their answer: emptied, it would be lost (and Slack
+    refuses an empty section)."""
+    assert without_cues(said) == said
+    assert not any(cue in said for cue in CUES)
