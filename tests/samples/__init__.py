@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -34,6 +34,14 @@ class SampleWorld:
     slack: SlackDriver
     fake_slack: FakeSlack
     clock: FakeClock
+    # What the samples typed as people would (feedback, a note, a reply): not the template's
+    # words, so left out of its readability score.
+    typed_words: list[str] = field(default_factory=list)
+
+    def typed(self, words: str) -> str:
+        """Words a person types in a sample's flow, noted so the score leaves them out."""
+        self.typed_words.append(words)
+        return words
 
     @property
     def services(self) -> Services:
@@ -61,17 +69,33 @@ class SampleWorld:
 
 
 SampleMaker = Callable[[SampleWorld], Notice]
-SAMPLES: dict[type[Notice], SampleMaker] = {}
 
 
-def sample(*kinds: type[Notice]) -> Callable[[SampleMaker], SampleMaker]:
-    """Registers a maker as the sample of one or more notice kinds."""
+@dataclass(frozen=True)
+class SampleKey:
+    """One sample: a notice kind, in one of the states its message can show ("" for the
+    first; others such as "acknowledged" or "anonymous" draw other branches of the template)."""
+
+    kind: type[Notice]
+    state: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.kind.kind + (f" ({self.state})" if self.state else "")
+
+
+SAMPLES: dict[SampleKey, SampleMaker] = {}
+
+
+def sample(*kinds: type[Notice], state: str = "") -> Callable[[SampleMaker], SampleMaker]:
+    """Registers a maker as the sample of one or more notice kinds, in one state."""
 
     def register(maker: SampleMaker) -> SampleMaker:
         for kind in kinds:
-            if kind in SAMPLES:
-                raise TypeError(f"two samples of {kind.kind}")
-            SAMPLES[kind] = maker
+            key = SampleKey(kind, state)
+            if key in SAMPLES:
+                raise TypeError(f"two samples of {key.name}")
+            SAMPLES[key] = maker
         return maker
 
     return register
@@ -87,7 +111,7 @@ def allow_below_target(kind: type[Notice], column: str, reason: str) -> None:
     BELOW_TARGET[(kind.kind, column)] = reason
 
 
-def every_sample() -> dict[type[Notice], SampleMaker]:
+def every_sample() -> dict[SampleKey, SampleMaker]:
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
     return SAMPLES

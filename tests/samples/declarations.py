@@ -18,7 +18,7 @@ def _declared(world: SampleWorld) -> int:
     """Fin tells us he and Bram were neighbours; it goes to Hana, the HR officer."""
     return world.services.declarations.declare(FIN, DeclarationForm(
         kind=DeclarationKind.RELATIONSHIP, other_member_id=world.member_id(BRAM),
-        words="We were neighbours")).id
+        words=world.typed("We were neighbours"))).id
 
 
 @sample(DeclarationToReader)

@@ -29,7 +29,7 @@ def _claim(world: SampleWorld, kind: ClaimKind = ClaimKind.EXPENSES, amount: str
 
 def _asked(world: SampleWorld) -> int:
     claim_id = _claim(world)
-    world.services.expenses.ask(claim_id, ADA, "Was it one trip or two?")
+    world.services.expenses.ask(claim_id, ADA, world.typed("Was it one trip or two?"))
     return claim_id
 
 
@@ -47,7 +47,7 @@ def question(world: SampleWorld) -> ClaimQuestion:
 
 @sample(ClaimAnswered)
 def answered(world: SampleWorld) -> ClaimAnswered:
-    world.services.expenses.answer(_asked(world), FIN, "Two trips, there and back.")
+    world.services.expenses.answer(_asked(world), FIN, world.typed("Two trips, there and back."))
     return world.recorded(ClaimAnswered)
 
 

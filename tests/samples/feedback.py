@@ -23,7 +23,7 @@ ADA = "U0COORD01"    # a coordinator, who gets it
 def _suggestion(world: SampleWorld) -> Submitted:
     return world.services.feedback.submit(FeedbackForm(
         kind=FeedbackKind.SUGGESTION, topic=FeedbackTopic.SESSION,
-        text="Could we have tea at the group? The kettle is broken.", anonymous=False,
+        text=world.typed("Could we have tea at the group? The kettle is broken."), anonymous=False,
         wants_meeting=True, wants_acknowledgement=True), FIN)
 
 
@@ -50,7 +50,7 @@ def status(world: SampleWorld) -> StatusToSubmitter:
 def team_reply(world: SampleWorld) -> TeamReply:
     sent = _suggestion(world)
     world.services.feedback.reply_from_team(sent.case_id, ADA,
-                                            "Thank you. We will buy a new kettle.")
+                                            world.typed("Thank you. We will buy a new kettle."))
     return world.recorded(TeamReply)
 
 
@@ -64,5 +64,5 @@ def meeting_step(world: SampleWorld) -> MeetingStep:
 @sample(MoreWords)
 def more_words(world: SampleWorld) -> MoreWords:
     sent = _suggestion(world)
-    world.services.feedback.add_by_code(sent.code, FIN, "Green tea would be nice too.")
+    world.services.feedback.add_by_code(sent.code, FIN, world.typed("Green tea would be nice too."))
     return world.recorded(MoreWords)

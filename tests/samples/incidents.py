@@ -32,8 +32,8 @@ def _urgent_report(world: SampleWorld) -> int:
     """A serious safeguarding concern from a session, someone maybe in danger: urgent."""
     return world.services.incidents.report(IncidentForm(
         kind=IncidentKind.SAFEGUARDING, severity=Severity.SERIOUS, danger=True,
-        what_happened="Fin was upset and left the group early.",
-        done_already="I rang Fin and left a message.",
+        what_happened=world.typed("Fin was upset and left the group early."),
+        done_already=world.typed("I rang Fin and left a message."),
         involved_member_ids=(world.member_id(FIN),)), BRAM).incident_id
 
 
@@ -104,8 +104,8 @@ def trustees_decided(world: SampleWorld) -> TrusteesDecided:
 def trustee_digest(world: SampleWorld) -> TrusteeDigest:
     _marked_serious(world)
     world.services.feedback.submit(FeedbackForm(
-        kind=FeedbackKind.COMPLIMENT, topic=FeedbackTopic.SESSION, text="Loved the group.",
-        anonymous=False), FIN)
+        kind=FeedbackKind.COMPLIMENT, topic=FeedbackTopic.SESSION,
+        text=world.typed("Loved the group."), anonymous=False), FIN)
     world.clock.now = world.clock.now.replace(day=1, month=12) + timedelta(hours=1)
     assert world.services.oversight.send_digest() == 1
     return world.recorded(TrusteeDigest)
@@ -115,6 +115,6 @@ def trustee_digest(world: SampleWorld) -> TrusteeDigest:
 def breach_follow_up(world: SampleWorld) -> BreachFollowUp:
     world.services.incidents.report(IncidentForm(
         kind=IncidentKind.BREACH, severity=Severity.MODERATE, danger=False,
-        what_happened="Fin shared a story from the group outside it.",
+        what_happened=world.typed("Fin shared a story from the group outside it."),
         involved_member_ids=(world.member_id(FIN),)), BRAM)
     return world.recorded(BreachFollowUp)

@@ -29,8 +29,9 @@ def _post(world: SampleWorld, **changes: Any) -> int:
     """An interview panel with a £25 fee, posted by Ada with herself as the contact."""
     draft = replace(OpportunityDraft(
         kind=OpportunityKind.INTERVIEW_PANEL, title="Peer worker panel",
-        purpose="Help us choose our next peer worker", expected="Read five forms, then meet them",
-        when_where="Hope Centre, room 2", time_needed="Half a day",
+        purpose=world.typed("Help us choose our next peer worker"),
+        expected=world.typed("Read five forms, then meet them"),
+        when_where="Hope Centre, room 2", time_needed=world.typed("Half a day"),
         recompense=Recompense.FEE, amount="25", contact_slack_id=ADA,
         starts_on=date(2026, 12, 10)), **changes)
     return world.services.involvement.post(ADA, draft).id

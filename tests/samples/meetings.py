@@ -68,8 +68,8 @@ def _asked_to_present(world: SampleWorld) -> int:
         title="Trustees' meeting", kind=MeetingKind.TRUSTEES, day=date(2026, 12, 10),
         start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre",
         invited="trustee"))
-    return world.services.meetings.request_to_present(BRAM, "Evening groups for people "
-                                                            "who work").id
+    return world.services.meetings.request_to_present(
+        BRAM, world.typed("Evening groups for people who work")).id
 
 
 @sample(PresentRequested)

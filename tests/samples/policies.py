@@ -13,6 +13,6 @@ ADA = "U0COORD01"  # coordinator
 def published(world: SampleWorld) -> PolicyPublished:
     world.services.policies.publish(ADA, PolicyDraft(
         title="Ground rules", link="https://example.org/ground-rules",
-        summary="Be kind. Keep what people share in the group.",
+        summary=world.typed("Be kind. Keep what people share in the group."),
         needed_by_facilitators=True))
     return world.recorded(PolicyPublished)

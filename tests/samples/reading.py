@@ -5,6 +5,7 @@ sentence, and textstat's Flesch reading ease over them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +26,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"[A-Za-z0-9\u00a3'\u2019-]+")
 
 
-def visible_lines(payload: dict[str, Any], crisis_footer: dict[str, Any] | None = None
-                  ) -> list[str]:
+def visible_lines(payload: dict[str, Any], crisis_footer: dict[str, Any] | None = None,
+                  typed: Sequence[str] = ()) -> list[str]:
     """Each line a person reads in a Slack message, as plain words."""
     texts: list[str] = []
     for block in payload.get("blocks") or []:
@@ -40,7 +41,7 @@ def visible_lines(payload: dict[str, Any], crisis_footer: dict[str, Any] | None 
             texts += [e["text"] for e in block.get("elements", []) if "text" in e]
         elif block.get("type") == "rich_text":
             texts.append(_rich_text_words(block))
-    return plain_lines("\n".join(texts))
+    return plain_lines("\n".join(texts), typed)
 
 
 def _rich_text_words(element: dict[str, Any]) -> str:
@@ -52,12 +53,16 @@ def _rich_text_words(element: dict[str, Any]) -> str:
     return joiner.join(parts)
 
 
-def plain_lines(mrkdwn: str) -> list[str]:
+def plain_lines(mrkdwn: str, typed: Sequence[str] = ()) -> list[str]:
+    """The lines of a message as plain words, without what people typed into it (`typed`):
+    the score is of our words, the template's, not of theirs."""
     text = MENTION.sub("Sam", mrkdwn)
     text = LINK.sub(r"\2", text)
     text = BARE_LINK.sub("the link", text)
     text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    lines = (MARKS.sub("", line).strip() for line in text.split("\n"))
+    for words in sorted(typed, key=len, reverse=True):
+        text = text.replace(words, "")
+    lines = (MARKS.sub("", line).strip(" \"'") for line in text.split("\n"))
     return [line for line in lines if WORD.search(line)]
 
 
@@ -95,12 +100,15 @@ def readability_table() -> str:
             found = TABLE[kind].get(column)
             if found is None:
                 cells.append("")
+            elif found.words == 0:
+                cells.append("their words")
             elif "easy" in column:
                 cells.append(f"{found.ease:.0f} ({found.longest_sentence}w)")
             else:
                 cells.append(f"{found.ease:.0f}")
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
-    lowest = {column: min((TABLE[k][column].ease for k in TABLE if column in TABLE[k]),
-                          default=0.0) for column in COLUMNS}
+    lowest = {column: min((TABLE[k][column].ease for k in TABLE
+                           if column in TABLE[k] and TABLE[k][column].words), default=0.0)
+              for column in COLUMNS}
     lines.append("| lowest | " + " | ".join(f"{lowest[c]:.0f}" for c in COLUMNS) + " |")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ DEV = "+447700900104"  # Dev Patel, who takes texts only
 
 
 def _dev_texts(world: SampleWorld) -> RelayedText:
-    world.services.texting.receive(DEV, "The kettle is broken at the centre")
+    world.services.texting.receive(DEV, world.typed("The kettle is broken at the centre"))
     return world.recorded(RelayedText)
 
 
@@ -22,6 +22,6 @@ def relayed(world: SampleWorld) -> RelayedText:
 @sample(ReplyByText)
 def reply(world: SampleWorld) -> ReplyByText:
     relayed_text = _dev_texts(world)
-    world.services.texting.reply_to_text(relayed_text.text_id, ADA,
-                                         "Thank you Dev. We will get a new one this week.")
+    world.services.texting.reply_to_text(
+        relayed_text.text_id, ADA, world.typed("Thank you Dev. We will get a new one this week."))
     return world.recorded(ReplyByText)

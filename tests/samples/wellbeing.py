@@ -20,8 +20,9 @@ def _check_sent(world: SampleWorld) -> WellbeingCheckSent:
     involvement = world.services.involvement
     posted = involvement.post(ADA, OpportunityDraft(
         kind=OpportunityKind.INTERVIEW_PANEL, title="Peer worker interview panel",
-        purpose="Choose our next peer worker", expected="Read five forms and ask questions",
-        when_where="Hope Centre", time_needed="Half a day", recompense=Recompense.FEE,
+        purpose=world.typed("Choose our next peer worker"),
+        expected=world.typed("Read five forms and ask questions"),
+        when_where="Hope Centre", time_needed=world.typed("Half a day"), recompense=Recompense.FEE,
         amount="25", contact_slack_id=HANA, starts_on=date(2026, 12, 2),
         ends_on=date(2026, 12, 2)))
     interest = involvement.show_interest(FIN, posted.id)
