@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 # Coordinators are warned at each of these before a session that is not covered.
@@ -207,6 +207,14 @@ def alert_due(starts_at: datetime, now: datetime) -> str | None:
 
 def release_is_late(starts_at: datetime, now: datetime) -> bool:
     return starts_at - now <= LATE_RELEASE
+
+
+def offer_once_reachable(offer: Offer, starts_at: datetime, reachable_from: datetime) -> Offer:
+    """An offer to someone in the hours they asked not to be messaged runs from when it can
+    reach them, so that their turn doesn't pass while they can't see it; not `in_time` when
+    that is too late for the session."""
+    until = offer_expires_at(starts_at, reachable_from)
+    return replace(offer, until=until, in_time=until > reachable_from)
 
 
 def offer_expires_at(starts_at: datetime, now: datetime) -> datetime:

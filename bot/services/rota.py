@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.notices import Notice
+from bot.rules.communication import quiet_release
 from bot.rules.coverage import (
     Attendance,
     ClaimDecision,
@@ -23,6 +24,7 @@ from bot.rules.coverage import (
     decide_claim,
     held_places,
     next_offer,
+    offer_once_reachable,
     release_is_late,
 )
 from bot.rules.policies import InductionNeeded
@@ -217,8 +219,16 @@ class RotaService:
             entry = next(w for w in found.waiting if w.member_id == offer.member_id)
             if session is None or induction_missing(
                     session, entry.member, self.settings.facilitator_induction) is None:
-                break
-            entry.declined = True  # passed over for this place
+                reachable = quiet_release(book.now, self.settings.timezone,
+                                          entry.member.reader.quiet)
+                if reachable is None:
+                    break
+                offer = offer_once_reachable(offer, found.starts_at, reachable)
+                if offer.in_time:
+                    break
+            # Passed over for this place: missing their induction, or in their quiet hours
+            # until too late to take it.
+            entry.declined = True
         else:
             return
         entry.offered_until = offer.until

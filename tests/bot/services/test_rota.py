@@ -84,3 +84,56 @@ def test_i_cant_come_pressed_twice_never_signs_anyone_up(
     for _ in range(2):  # a double press, or a click on a Home drawn before the first
         assert rota.attend(made.id, "U0MEMBR06", wants=False).outcome is Outcome.NOT_ATTENDING
     assert members.services.sessions.get(made.id).attendees == 0
+
+
+def test_a_place_offered_in_someones_quiet_hours_is_held_from_when_they_can_see_it(
+    members: Runtime, clock: FakeClock
+) -> None:
+    """Cleo asked not to be messaged 09:00-13:00; a place freed at 10:00 is hers until 15:00,
+    two hours from when the offer can reach her, not lost while she can't see it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from storage.models import Member, WaitingListEntry
+
+    with members.sessions.begin() as session:
+        cleo = session.scalar(select(Member).where(Member.slack_user_id == EXPIRED))
+        assert cleo is not None
+        cleo.quiet_from, cleo.quiet_until = time(9, 0), time(13, 0)
+    assert clock.now == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # GMT: local is UTC
+    session_id = session_with_an_offer(members, clock, "Tuesday group")
+    with members.sessions() as session:
+        [entry] = session.scalars(select(WaitingListEntry).where(
+            WaitingListEntry.session_id == session_id)).all()
+        assert entry.offered_until == datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    clock.advance(hours=3)  # 13:00: the offer reaches her now, and is still hers
+    assert members.services.rota.expire_offers() == 0
+    assert members.services.sessions.get(session_id).held_places == 1
+    clock.advance(hours=2, minutes=1)
+    assert members.services.rota.expire_offers() == 1
+
+
+def test_a_place_is_not_held_for_someone_whose_quiet_hours_run_past_the_start(
+    members: Runtime, clock: FakeClock
+) -> None:
+    from sqlalchemy import select
+
+    from storage.models import Member
+
+    with members.sessions.begin() as session:
+        cleo = session.scalar(select(Member).where(Member.slack_user_id == EXPIRED))
+        assert cleo is not None
+        cleo.quiet_from, cleo.quiet_until = time(9, 0), time(8, 0)  # all but an hour a day
+    start = (clock.now + timedelta(hours=5)).astimezone(members.settings.timezone)
+    [view] = members.services.sessions.create(None, SessionDraft(
+        title="Today's group", kind=SessionKind.PEER_GROUP, day=start.date(),
+        start_time=start.time().replace(minute=0), end_time=time(20, 0), place="Hope Centre",
+        places=2))
+    rota = members.services.rota
+    rota.claim(view.id, COORDINATOR)
+    rota.claim(view.id, FACILITATOR)
+    rota.join_waiting_list(view.id, EXPIRED)
+    rota.release(view.id, FACILITATOR, confirmed=True)  # a late release, confirmed
+    found = members.services.sessions.get(view.id)
+    assert (found.held_places, found.free_places) == (0, 1)  # open to everyone at once
