@@ -43,7 +43,8 @@ def free_port() -> int:
 
 def post(url: str, body: str) -> tuple[int, float, str]:
     stamp = str(int(time.time()))
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
+    kind = "application/json" if body.startswith("{") else "application/x-www-form-urlencoded"
+    headers = {"Content-Type": kind,
                "X-Slack-Request-Timestamp": stamp,
                "X-Slack-Signature": VERIFIER.generate_signature(timestamp=stamp, body=body) or ""}
     request = urllib.request.Request(url + "/slack/events", data=body.encode(), headers=headers,
@@ -61,6 +62,22 @@ def command(n: int) -> str:
     return urlencode({"command": "/feedback", "text": "", "user_id": f"U0F{n % 300:06d}",
                       "team_id": "T0BENCH", "channel_id": "C0BENCH",
                       "response_url": RESPOND_TO[0], "trigger_id": f"t{n}"})
+
+
+def help_command(n: int) -> str:
+    return urlencode({"command": "/coprod", "text": "help", "user_id": f"U0F{n % 300:06d}",
+                      "team_id": "T0BENCH", "channel_id": "C0BENCH",
+                      "response_url": RESPOND_TO[0], "trigger_id": f"t{n}"})
+
+
+def home_opened(n: int) -> str:
+    """Sent as JSON, as Slack sends events (`post` tells the two apart by the first brace)."""
+    return json.dumps({
+        "token": "unused", "team_id": "T0BENCH", "api_app_id": "A0BENCH",
+        "type": "event_callback", "event_id": f"Ev{n:08d}{time.time_ns()}",
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": f"U0F{n % 300:06d}", "channel": "D0BENCH",
+                  "tab": "home", "event_ts": f"{time.time():.6f}"}})
 
 
 def claim(n: int, session_id: int = 1, respond_to: str = "") -> str:
@@ -97,6 +114,11 @@ def submission(n: int) -> str:
                "view": {"id": f"V{form_id}", "callback_id": "feedback_form", "type": "modal",
                         "blocks": [], "state": {"values": values}}}
     return urlencode({"payload": json.dumps(payload)})
+
+
+REQUESTS: tuple[tuple[str, Callable[[int], str]], ...] = (
+    ("/coprod help", help_command), ("/feedback (modal opened)", command),
+    ("Claim click", claim), ("form submitted", submission), ("App Home opened", home_opened))
 
 
 class Server:
@@ -217,8 +239,7 @@ def main() -> None:
     servers = {"coprod": Server("coprod", database_url), "bare": Server("bare")}
     idle = {name: s.rss_kb() for name, s in servers.items()}
     try:
-        for label, make in (("/feedback (modal opened)", command), ("Claim click", claim),
-                            ("form submitted", submission)):
+        for label, make in REQUESTS:
             for clients in (1, 10, 50):
                 figures = {name: measure(s.url, make, clients, args.requests)
                            for name, s in servers.items()}

@@ -35,6 +35,14 @@ def bare_app() -> object:
     def command(ack: Ack) -> None:
         ack()
 
+    @app.command("/coprod")
+    def help_command(ack: Ack) -> None:
+        ack()
+
+    @app.event("app_home_opened")
+    def home_opened() -> None:
+        pass
+
     @app.action("session_claim")
     def claim(ack: Ack) -> None:
         ack()
