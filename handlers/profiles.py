@@ -16,7 +16,7 @@ from bot.services.privacy import NotInDirectory
 from bot.services.profiles import InvalidProfile, ProfileGone
 from handlers import payloads
 from handlers.blocks import profiles as blocks
-from handlers.blocks.text import plain, section
+from handlers.blocks.text import crisis_footer, section
 from handlers.form_state import selected, ticked, values_of
 from handlers.home import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
@@ -51,31 +51,34 @@ def open_profile(ack: Ack, command: dict[str, Any], client: WebClient, services:
                  words: list[str]) -> None:
     """/coprod profile: my own form. With words after it (a mention or a name), a
     coordinator's form for that member, or a list to choose them from."""
-    user = command["user_id"]
+    user, crisis = command["user_id"], services.settings.coprod_crisis_line
     try:
         if not words:
-            view = blocks.profile_form(services.profiles.mine(user))
+            view = blocks.profile_form(services.profiles.mine(user), crisis_line=crisis)
         else:
-            view = _form_for_someone(services, user, " ".join(words))
+            view = _form_for_someone(services, user, " ".join(words), crisis)
     except NotInDirectory:
-        ack(text=NOT_LISTED, blocks=[section(NOT_LISTED)])
+        ack(text=NOT_LISTED, blocks=[section(NOT_LISTED), crisis_footer(crisis)])
         return
     except NotAllowed:
-        ack(text=ONLY_COORDINATORS, blocks=[section(ONLY_COORDINATORS)])
+        ack(text=ONLY_COORDINATORS, blocks=[section(ONLY_COORDINATORS), crisis_footer(crisis)])
         return
     ack()
     client.views_open(trigger_id=payloads.trigger_id(command), view=view)
 
 
-def _form_for_someone(services: Services, coordinator: str, named: str) -> dict[str, Any]:
+def _form_for_someone(services: Services, coordinator: str, words: str,
+                      crisis: str) -> dict[str, Any]:
     profiles = services.profiles
-    member_id = profiles.find_member(coordinator, named)
-    if member_id is None:
-        return blocks.pick_member_form(profiles.choices_for(coordinator))
+    named = profiles.find_member(coordinator, words)
+    if named.member_id is None:
+        return blocks.pick_member_form(profiles.choices_for(coordinator), words,
+                                       several=named.several, crisis_line=crisis)
     mine = profiles.mine(coordinator)
-    if member_id == mine.member_id:
-        return blocks.profile_form(mine)
-    return blocks.profile_form(profiles.for_them(coordinator, member_id), for_someone=True)
+    if named.member_id == mine.member_id:
+        return blocks.profile_form(mine, crisis_line=crisis)
+    return blocks.profile_form(profiles.for_them(coordinator, named.member_id),
+                               for_someone=True, crisis_line=crisis)
 
 
 def handle_change_button(ack: Ack, body: dict[str, Any], client: WebClient,
@@ -87,7 +90,8 @@ def handle_change_button(ack: Ack, body: dict[str, Any], client: WebClient,
     except NotInDirectory:
         return  # Home shows no Change to anyone not in the directory
     client.views_open(trigger_id=payloads.trigger_id(body),
-                      view=blocks.profile_form(profile, from_home=True))
+                      view=blocks.profile_form(profile, from_home=True,
+                                               crisis_line=services.settings.coprod_crisis_line))
 
 
 def _hour(value: str | None) -> time | None:
@@ -109,11 +113,11 @@ def parse_profile_form(state: dict[str, Any]) -> ProfileChoice:
     reading = selected(state, BlockId.PR_READING)
     if reading is not None and reading not in {r.value for r in Reading}:
         raise payloads.NotOurs("reading")
-    starts = selected(state, BlockId.PR_QUIET_FROM)
-    if starts == OptionValue.NO_QUIET_HOURS:
-        quiet_from = quiet_until = None  # whatever "until" still shows
+    starts, ends = selected(state, BlockId.PR_QUIET_FROM), selected(state, BlockId.PR_QUIET_UNTIL)
+    if OptionValue.NO_QUIET_HOURS in (starts, ends):
+        quiet_from = quiet_until = None  # in either list, whatever the other still shows
     else:
-        quiet_from, quiet_until = _hour(starts), _hour(selected(state, BlockId.PR_QUIET_UNTIL))
+        quiet_from, quiet_until = _hour(starts), _hour(ends)
     return ProfileChoice(
         contact=contact, reading=Reading(reading) if reading is not None else None,
         screen_reader=OptionValue.SCREEN_READER in ticked(state, BlockId.PR_SCREEN_READER),
@@ -137,7 +141,8 @@ def handle_profile_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], cl
     except NotInDirectory:
         ack(response_action="errors", errors={BlockId.PR_CONTACT: NOT_LISTED})
         return
-    ack(response_action="update", view=blocks.saved_view(profile))
+    ack(response_action="update", view=blocks.saved_view(
+        profile, crisis_line=services.settings.coprod_crisis_line))
     if payloads.metadata(view).get("home") is True:
         publish_home(client, services, user)
 
@@ -145,7 +150,7 @@ def handle_profile_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], cl
 def handle_profile_for_form(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             services: Services) -> None:
     """A coordinator's change to someone's profile, only with the box "They agreed" ticked."""
-    state = values_of(view)
+    state, crisis = values_of(view), services.settings.coprod_crisis_line
     try:
         changed = services.profiles.set_for(
             payloads.actor(body), payloads.metadata_number(view, "member"),
@@ -156,11 +161,9 @@ def handle_profile_for_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]
         return
     except (NotAllowed, ProfileGone) as refused:
         words = GONE if isinstance(refused, ProfileGone) else ONLY_COORDINATORS
-        ack(response_action="update", view={
-            "type": "modal", "title": plain(blocks.TITLE), "close": plain("Close"),
-            "blocks": [section(words)]})
+        ack(response_action="update", view=blocks.refused_view(words, crisis_line=crisis))
         return
-    ack(response_action="update", view=blocks.saved_for_them_view(changed))
+    ack(response_action="update", view=blocks.saved_for_them_view(changed, crisis_line=crisis))
 
 
 def handle_pick_form(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -171,10 +174,11 @@ def handle_pick_form(ack: Ack, body: dict[str, Any], view: dict[str, Any],
         ack(response_action="errors", errors={BlockId.PR_MEMBER: "Please choose a member."})
         return
     actor, member_id = payloads.actor(body), payloads.number(chosen)
+    crisis = services.settings.coprod_crisis_line
     try:
         mine = services.profiles.mine(actor)
         if member_id == mine.member_id:  # their own: no agreement to ask, no one to tell
-            ack(response_action="update", view=blocks.profile_form(mine))
+            ack(response_action="update", view=blocks.profile_form(mine, crisis_line=crisis))
             return
         profile = services.profiles.for_them(actor, member_id)
     except (NotAllowed, NotInDirectory):
@@ -183,4 +187,5 @@ def handle_pick_form(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     except ProfileGone:
         ack(response_action="errors", errors={BlockId.PR_MEMBER: GONE})
         return
-    ack(response_action="update", view=blocks.profile_form(profile, for_someone=True))
+    ack(response_action="update", view=blocks.profile_form(profile, for_someone=True,
+                                                           crisis_line=crisis))

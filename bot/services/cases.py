@@ -99,6 +99,7 @@ PERSONAL_DATA = PersonalData(
     area="audit",
     tables=("audit_log",),
     purge=_purge_audit,
-    kept="The audit log keeps who read or acted on a case or incident until its period ends: "
-         "it protects the people the records are about.",
+    kept="The audit log keeps who read or acted on a case or incident, and who read or "
+         "changed someone's communication profile (never what was chosen), until its period "
+         "ends: it protects the people the records are about.",
 )

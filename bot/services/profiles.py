@@ -82,15 +82,38 @@ class ProfileView:
                    text_consent=member.has_sms_consent)
 
     @property
+    def can_be_messaged(self) -> bool:
+        """Some way to tell them anything: Slack, or texts to a number they agreed to."""
+        return self.has_slack or (self.has_phone and self.text_consent)
+
+    @property
     def style(self) -> Style:
         return Style(easy_read=self.reading is Reading.EASY_READ,
                      screen_reader=self.screen_reader)
 
 
 @dataclass(frozen=True)
+class Named:
+    """Whom a coordinator's words name: one member, or nobody (`several`: the name fits more
+    than one member, so they choose from the list)."""
+
+    member_id: int | None
+    several: bool = False
+
+
+@dataclass(frozen=True)
+class MemberChoices:
+    """The members a coordinator can choose from, by name; `more`: the list is cut short."""
+
+    people: list[tuple[int, str]]
+    more: bool = False
+
+
+@dataclass(frozen=True)
 class ChangedForThem:
     """A coordinator's change saved: the member's profile now, whether anything changed, how
-    many messages tell them, and the coordinator's own style for the answer they see."""
+    many messages to tell them were queued (not yet sent: they may wait for quiet hours; none
+    when there is no way to reach them), and the coordinator's own style for their answer."""
 
     profile: ProfileView
     changed: bool
@@ -130,32 +153,36 @@ class ProfilesService:
             return ProfileView.of(member)
 
     # -- a coordinator, for someone else, with their agreement ----------------------------------
-    def choices_for(self, coordinator_slack_id: str) -> list[tuple[int, str]]:
-        """Everyone whose profile a coordinator may set, by name (members with no Slack too)."""
+    def choices_for(self, coordinator_slack_id: str) -> MemberChoices:
+        """Everyone whose profile a coordinator may set, by name (members with no Slack too),
+        as many as a Slack list shows."""
         with self.sessions() as session:
             require_coordinator(session, coordinator_slack_id)
-            return [(m.id, m.name) for m in MemberRepository(session).list_all()[:MOST_CHOICES]]
+            everyone = MemberRepository(session).list_all()
+            return MemberChoices([(m.id, m.name) for m in everyone[:MOST_CHOICES]],
+                                 more=len(everyone) > MOST_CHOICES)
 
-    def find_member(self, coordinator_slack_id: str, words: str) -> int | None:
+    def find_member(self, coordinator_slack_id: str, words: str) -> Named:
         """The member a coordinator named after `/coprod profile`: a mention, or a name that
-        fits one member only (whole name, or first name); None when it fits no one or several."""
+        fits one member only (whole name, or first name), with or without an @ before it:
+        /coprod doesn't ask Slack to escape mentions, so "@Fin Rowe" comes as typed."""
         with self._audited(coordinator_slack_id, "find profile") as session:
             require_coordinator(session, coordinator_slack_id)
             members = MemberRepository(session)
             mentioned = MENTION.match(words.strip())
             if mentioned:
                 found = members.get_by_slack_id(mentioned.group(1))
-                return found.id if found else None
-            wanted = " ".join(words.lstrip("@").lower().split())
+                return Named(found.id if found else None)
+            wanted = " ".join(words.strip().lstrip("@").lower().split())
             everyone = members.list_all()
-            for fits in (lambda m: m.name.lower() == wanted,
+            for fits in (lambda m: " ".join(m.name.lower().split()) == wanted,
                          lambda m: m.name.lower().split()[:1] == [wanted]):
                 matches = [m for m in everyone if fits(m)]
                 if len(matches) == 1:
-                    return matches[0].id
+                    return Named(matches[0].id)
                 if matches:
-                    return None
-            return None
+                    return Named(None, several=True)
+            return Named(None)
 
     def for_them(self, coordinator_slack_id: str, member_id: int) -> ProfileView:
         """Someone's profile, for a coordinator to change with them: the look is audited."""

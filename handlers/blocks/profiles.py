@@ -5,13 +5,12 @@ the ProfileChanged notice a member gets when a coordinator changed it with them.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
 from bot.rules.communication import QuietHours, Reading, Style
-from bot.services.profiles import ChangedForThem, ProfileChanged, ProfileView
+from bot.services.profiles import ChangedForThem, MemberChoices, ProfileChanged, ProfileView
 from handlers.blocks.easy import easy_lines, easy_message
 from handlers.blocks.text import (
     Block,
@@ -20,6 +19,7 @@ from handlers.blocks.text import (
     View,
     button,
     context,
+    crisis_footer,
     escape_mrkdwn,
     option,
     plain,
@@ -31,11 +31,17 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 TITLE = "How we reach you"
+THEM_TITLE = "How we reach them"
+MOST_TITLE = 24  # Slack's longest modal title
 CONTACT_WORDS = {"slack": "Slack messages", "sms": "Texts", "both": "Both"}
 # How each way of being reached reads in a sentence ("Messages come by ...").
 CONTACT_IN_WORDS = {"slack": "Slack", "sms": "text", "both": "Slack and text"}
 EASY_READ_MEANS = "Short sentences, one idea a line, everyday words"
 URGENT_STILL_COME = "Urgent safety messages still come in these hours."
+BOTH_TIMES = "Choose both times, or No quiet hours."
+ADD_MY_NUMBER = "Needs a phone number: a coordinator can add it"
+# Someone else's form: where the coordinator adds the number (README, Members CSV).
+ADD_THEIR_NUMBER = "Needs their phone number: add it to the members CSV (coprod members import)"
 HOURS = tuple(time(hour) for hour in range(24))
 
 
@@ -117,36 +123,52 @@ def _tick(block_id: str, label: str, value: str, words: str, ticked: bool, *,
             "element": element}
 
 
-def _hours(block_id: str, label: str, chosen: time | None, *, none_option: bool,
-           hint: str | None = None) -> Block:
+def _hours(block_id: str, label: str, chosen: time | None, hint: str) -> Block:
+    """One end of the quiet hours. Both lists offer "No quiet hours" (either means none) and
+    show nothing chosen while there are none, so a time chosen on its own is asked about."""
     moments = sorted({*HOURS, *([chosen] if chosen is not None else [])})
-    options = ([option("No quiet hours", OptionValue.NO_QUIET_HOURS)] if none_option else [])
+    options = [option("No quiet hours", OptionValue.NO_QUIET_HOURS)]
     options += [option(clock_words(m), f"{m:%H:%M}") for m in moments]
     element: dict[str, Any] = {"type": "static_select", "action_id": ActionId.PR_FIELD,
                                "placeholder": plain("Choose a time"), "options": options}
-    wanted = f"{chosen:%H:%M}" if chosen is not None else (
-        OptionValue.NO_QUIET_HOURS if none_option else None)
-    initial = [o for o in options if o["value"] == wanted]
-    if initial:
-        element["initial_option"] = initial[0]
-    block: Block = {"type": "input", "block_id": block_id, "optional": True,
-                    "label": plain(label), "element": element}
-    if hint:
-        block["hint"] = plain(hint)
-    return block
+    if chosen is not None:
+        element["initial_option"] = next(o for o in options if o["value"] == f"{chosen:%H:%M}")
+    return {"type": "input", "block_id": block_id, "optional": True, "label": plain(label),
+            "element": element, "hint": plain(hint)}
 
 
-def profile_form(profile: ProfileView, *, for_someone: bool = False,
+def title_for(name: str) -> str:
+    """"How we reach Dev Patel", or "How we reach them" when the name is too long for Slack's
+    title (the form's first words name them)."""
+    title = f"How we reach {name}"
+    return title if len(title) <= MOST_TITLE else THEM_TITLE
+
+
+def why_unreachable(profile: ProfileView) -> str:
+    """Why nothing we send can reach them, in a coordinator's words."""
+    slack = ("they don't use Slack with us" if not profile.has_slack
+             else "they chose texts only")
+    texts = ("we have no phone number for them" if not profile.has_phone
+             else "they haven't agreed to texts")
+    return f"{slack}, and {texts}"
+
+
+def profile_form(profile: ProfileView, *, crisis_line: str, for_someone: bool = False,
                  from_home: bool = False) -> View:
     """How we reach you (or, for a coordinator, them): how, how messages are written, the
     screen-reader setting and quiet hours, with what they hold now already chosen."""
     me = "them" if for_someone else "me"
     contacts = (["slack", "sms", "both"] if profile.has_slack else ["sms"])
-    contact_options = [option(CONTACT_WORDS[c], c, None if profile.has_phone or c == "slack"
-                              else "Needs a phone number: a coordinator can add it")
+    no_number = ADD_THEIR_NUMBER if for_someone else ADD_MY_NUMBER
+    contact_options = [option(CONTACT_WORDS[c], c,
+                              None if profile.has_phone or c == "slack" else no_number)
                        for c in contacts]
-    intro = (f"How Coprod reaches *{escape_mrkdwn(profile.name)}*. Change it only with their "
-             "agreement: they'll be told what changed and how to change it back."
+    name = escape_mrkdwn(profile.name)
+    intro = (f"How Coprod reaches *{name}*. Change it only with their agreement: "
+             + ("we'll tell them what changed and how to change it back."
+                if profile.can_be_messaged else
+                f"we have no way to message them ({why_unreachable(profile)}), so please tell "
+                "them yourself what you changed, in person if you can.")
              if for_someone else
              "Choose how Coprod reaches you. You can change it any time.")
     blocks: list[Block] = [
@@ -160,42 +182,62 @@ def profile_form(profile: ProfileView, *, for_someone: bool = False,
         _tick(BlockId.PR_SCREEN_READER, "Screen reader", OptionValue.SCREEN_READER,
               ("They use" if for_someone else "I use") + " a screen reader: send words, "
               "no emoji", profile.screen_reader),
-        _hours(BlockId.PR_QUIET_FROM, f"Don't message {me} from",
-               profile.quiet.start if profile.quiet else None, none_option=True,
-               hint=URGENT_STILL_COME),
-        _hours(BlockId.PR_QUIET_UNTIL, "until", profile.quiet.end if profile.quiet else None,
-               none_option=False),
+        _hours(BlockId.PR_QUIET_FROM, f"Quiet hours: don't message {me} from",
+               profile.quiet.start if profile.quiet else None,
+               hint=f"{BOTH_TIMES} {URGENT_STILL_COME}"),
+        _hours(BlockId.PR_QUIET_UNTIL, "Quiet hours: until",
+               profile.quiet.end if profile.quiet else None, hint=BOTH_TIMES),
     ]
     if for_someone:
         blocks.append(_tick(BlockId.PR_AGREED, "Their agreement", OptionValue.AGREED,
                             "They agreed to this change", False, optional=False))
+    blocks.append(crisis_footer(crisis_line))
     metadata = {"member": profile.member_id} if for_someone else {"home": from_home}
     return {"type": "modal",
             "callback_id": CallbackId.PROFILE_FOR_FORM if for_someone
             else CallbackId.PROFILE_FORM,
             "private_metadata": json.dumps(metadata),
-            "title": plain(TITLE), "submit": plain("Save"), "close": plain("Cancel"),
-            "blocks": blocks}
+            "title": plain(title_for(profile.name) if for_someone else TITLE),
+            "submit": plain("Save"), "close": plain("Cancel"), "blocks": blocks}
 
 
-def pick_member_form(choices: Sequence[tuple[int, str]]) -> View:
-    """A coordinator chooses whose profile to change (members with no Slack too)."""
+def pick_member_form(choices: MemberChoices, named: str, *, several: bool,
+                     crisis_line: str) -> View:
+    """A coordinator chooses whose profile to change (members with no Slack too), after words
+    that named nobody, or more than one member."""
+    said = escape_mrkdwn(named[:100])
+    found = (f"More than one member is called \"{said}\". Choose the one you mean."
+             if several else
+             f"Nobody called \"{said}\" is in our member list. If they're listed under "
+             "another name, choose them here.")
+    missing = ("The list shows the first 100 members by name. For anyone else, type "
+               "`/coprod profile` and their whole name as the member list has it."
+               if choices.more else
+               "Not in the list? Then they're not in our member list yet: add them with the "
+               "members CSV (`coprod members import`), then come back to this.")
     return {"type": "modal", "callback_id": CallbackId.PROFILE_PICK_FORM,
-            "title": plain(TITLE), "submit": plain("Next"), "close": plain("Cancel"),
+            "title": plain("How we reach a member"), "submit": plain("Next"),
+            "close": plain("Cancel"),
             "blocks": [
-                section("Whose profile do you want to change? Change it only with their "
-                        "agreement."),
+                section(f"{found} Change someone's profile only with their agreement."),
                 {"type": "input", "block_id": BlockId.PR_MEMBER, "label": plain("Member"),
                  "element": {"type": "static_select", "action_id": ActionId.PR_FIELD,
                              "placeholder": plain("Choose a member"),
                              "options": [option(name[:75], str(member_id))
-                                         for member_id, name in choices]}},
-                context("Not in the list? Type `/coprod profile` and their name."),
+                                         for member_id, name in choices.people]}},
+                context(missing),
+                crisis_footer(crisis_line),
             ]}
 
 
+def refused_view(words: str, *, crisis_line: str) -> View:
+    """A coordinator's form that can't be acted on (the role, or the member, has gone)."""
+    return {"type": "modal", "title": plain(THEM_TITLE), "close": plain("Close"),
+            "blocks": [section(words), crisis_footer(crisis_line)]}
+
+
 # -- after saving ----------------------------------------------------------------------------
-def saved_view(profile: ProfileView) -> View:
+def saved_view(profile: ProfileView, *, crisis_line: str) -> View:
     """The answer to my own change, written in the style I just chose."""
     if profile.reading is Reading.EASY_READ:
         lines = ["Saved. Thank you.", *easy_profile_lines(profile),
@@ -206,24 +248,42 @@ def saved_view(profile: ProfileView) -> View:
                  + "\n".join(f"• {line}" for line in profile_lines(profile))
                  + "\nChange it any time with `/coprod profile` or on the Coprod Home tab.")
     return {"type": "modal", "title": plain(TITLE), "close": plain("Done"),
-            "blocks": [section(words)]}
+            "blocks": [section(words), crisis_footer(crisis_line)]}
 
 
-def saved_for_them_view(changed: ChangedForThem) -> View:
+def _told_them(changed: ChangedForThem) -> str:
+    """What the coordinator may truly say about telling them: the notice is queued, not yet
+    sent (it may wait for their quiet hours), or there is no way to send it."""
+    if not changed.changed:
+        return "Nothing changed, so we won't message them."
+    if changed.told:
+        return "We'll tell them what changed and how to change it back."
+    return (f"We have no way to message them: {why_unreachable(changed.profile)}. Please tell "
+            "them yourself what changed, in person if you can.")
+
+
+def _easy_told_them(changed: ChangedForThem) -> list[str]:
+    if not changed.changed:
+        return ["Nothing changed.", "So we will not send them a message."]
+    if changed.told:
+        return ["We will tell them what changed.", "And how to change it back."]
+    return ["We cannot send them a message.", "Please tell them yourself.",
+            "Tell them in person if you can."]
+
+
+def saved_for_them_view(changed: ChangedForThem, *, crisis_line: str) -> View:
     """The coordinator's answer, in their own style."""
     profile = changed.profile
     name = escape_mrkdwn(profile.name)
-    told = ("Nothing changed, so we haven't messaged them." if not changed.changed
-            else "We've told them what changed and how to change it back." if changed.told
-            else "We have no way to message them, so please tell them yourself.")
     if changed.coordinator_style.easy_read:
         words = easy_lines([f"Saved for {name}.", *easy_profile_lines(profile, mine=False),
-                            told])
+                            *_easy_told_them(changed)])
     else:
         words = (f"*Saved.* How we reach {name} now:\n"
-                 + "\n".join(f"• {line}" for line in profile_lines(profile)) + f"\n{told}")
-    return {"type": "modal", "title": plain(TITLE), "close": plain("Done"),
-            "blocks": [section(words)]}
+                 + "\n".join(f"• {line}" for line in profile_lines(profile))
+                 + f"\n{_told_them(changed)}")
+    return {"type": "modal", "title": plain(title_for(profile.name)), "close": plain("Done"),
+            "blocks": [section(words), crisis_footer(crisis_line)]}
 
 
 # -- App Home --------------------------------------------------------------------------------
@@ -267,18 +327,17 @@ def easy_profile_changed(profile: ProfileView, by: str | None) -> Payload:
 
 
 def _sms_summary(profile: ProfileView) -> str:
-    """What a text may say about it: how, the reading style and quiet hours (not the screen
-    reader, which is for Slack and says more about a person than a text should)."""
-    written = "easy read" if profile.reading is Reading.EASY_READ else "standard"
+    """What a text may say about it: how we reach them and quiet hours. Not the reading style
+    or the screen reader: others may see a text on a shared phone, and either can say something
+    about a person's health or disability (the Slack DM, theirs alone, keeps both)."""
     quiet = (f", no messages {profile.quiet.start:%H:%M}-{profile.quiet.end:%H:%M}"
              if profile.quiet else "")
-    return f"Now: by {CONTACT_IN_WORDS[profile.contact.value]}, {written}{quiet}."
+    return f"Now: by {CONTACT_IN_WORDS[profile.contact.value]}{quiet}."
 
 
 def _easy_sms_summary(profile: ProfileView) -> list[str]:
-    lines = [f"We send your messages by {CONTACT_IN_WORDS[profile.contact.value]}.",
-             "They are in easy read." if profile.reading is Reading.EASY_READ
-             else "They are written the standard way."]
+    """The easy-read text's words about it: as _sms_summary, how and quiet hours only."""
+    lines = [f"We send your messages by {CONTACT_IN_WORDS[profile.contact.value]}."]
     if profile.quiet is not None:
         lines.append(quiet_words(profile.quiet, easy=True))
     return lines

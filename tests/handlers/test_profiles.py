@@ -16,6 +16,7 @@ from bot.notices import read_notice
 from bot.rules.communication import STANDARD, Reading, has_emoji
 from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.wiring import Runtime
+from handlers.blocks.text import crisis_footer
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 from handlers.notices import draw_notice
 from storage.models import AuditEntry, Member, OutboxMessage
@@ -57,6 +58,14 @@ def shown(message: dict[str, Any]) -> str:
     blocks = message.get("blocks")
     parsed = json.loads(blocks) if isinstance(blocks, str) else blocks
     return message["text"] + "\n" + json.dumps(parsed, ensure_ascii=False)
+
+
+def footer(runtime: Runtime) -> dict[str, Any]:
+    return crisis_footer(runtime.services.settings.coprod_crisis_line)
+
+
+def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
 
 
 def texts_to(console_sms: ConsoleSmsProvider, phone: str) -> list[str]:
@@ -142,7 +151,9 @@ def test_a_coordinator_sets_a_texts_only_member_to_easy_read_with_their_agreemen
     dev = member(members, phone=DEV_PHONE)
     form = open_profile(slack, ADA, "Dev Patel")
     assert form["callback_id"] == CallbackId.PROFILE_FOR_FORM
+    assert form["title"]["text"] == "How we reach Dev Patel"
     assert "How Coprod reaches *Dev Patel*" in view_words(form)
+    assert "we'll tell them what changed and how to change it back" in view_words(form)
     contact = next(b for b in form["blocks"] if b.get("block_id") == BlockId.PR_CONTACT)
     # No Slack: texts are the only way, and that is what is chosen.
     assert [o["value"] for o in contact["element"]["options"]] == ["sms"]
@@ -160,8 +171,11 @@ def test_a_coordinator_sets_a_texts_only_member_to_easy_read_with_their_agreemen
     saved = answer(slack, form, {BlockId.PR_READING: Reading.EASY_READ,
                                  BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
     assert saved["response_action"] == "update"
-    assert "We've told them what changed and how to change it back." in view_words(
-        saved["view"])
+    # Queued, not yet sent (it may wait for quiet hours): said as what will happen.
+    said = view_words(saved["view"])
+    assert "We'll tell them what changed and how to change it back." in said
+    assert "We've told them" not in said
+    assert saved["view"]["title"]["text"] == "How we reach Dev Patel"
     assert member(members, phone=DEV_PHONE).reading is Reading.EASY_READ
     # Audited: who looked, who changed whose, when; never what was chosen.
     subject = f"member:{dev.id}"
@@ -174,6 +188,8 @@ def test_a_coordinator_sets_a_texts_only_member_to_easy_read_with_their_agreemen
     assert told[0].startswith("Riverside Peer Support: Ada Brightwater changed how we send "
                               "you messages.")
     assert "You agreed to this." in told[0] and "Reply to this text." in told[0]
+    # Others may see a text on a shared phone: how he reads is not in it.
+    assert "easy read" not in told[0].lower() and "We send your messages by text." in told[0]
     assert fake_slack.calls_to("chat.postMessage") == []  # no Slack to send to
 
     # ... and the next text is in easy read too.
@@ -364,6 +380,7 @@ def test_a_slack_member_changed_by_a_coordinator_is_told_by_dm_in_their_new_styl
     assert told[0]["text"] == "Ada Brightwater changed how we send you messages"
     words = shown(told[0])
     assert "They have words only, no emoji." in words and "Type /coprod profile." in words
+    assert "They are in easy read." in words  # the DM is his alone: it may say so
     assert not has_emoji(words)
 
 
@@ -407,3 +424,222 @@ def test_help_whoami_and_mydata_show_the_profile(slack: SlackDriver, members: Ru
         "easy_read", False, "21:00-08:00")
     mydata = slack.text_of(slack.command("/coprod", "mydata", user_id=HANA))
     assert "Messages: easy read · Quiet hours: 21:00 to 08:00" in mydata
+
+
+# -- a coordinator's form: truthful, and about them ---------------------------------------------
+def test_the_coordinator_is_told_what_will_happen_when_the_notice_waits_for_quiet_hours(
+    slack: SlackDriver, members: Runtime, fake_slack: FakeSlack, clock: FakeClock
+) -> None:
+    # Fin's quiet hours cover now (10:00): the notice waits in the outbox until they end.
+    answer(slack, open_profile(slack, FIN), {BlockId.PR_QUIET_FROM: "09:00",
+                                             BlockId.PR_QUIET_UNTIL: "12:00"}, FIN)
+    saved = answer(slack, open_profile(slack, ADA, "Fin Rowe"), {
+        BlockId.PR_READING: Reading.EASY_READ, BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
+    said = view_words(saved["view"])
+    assert "We'll tell them what changed and how to change it back." in said
+    assert "We've told them" not in said
+    members.dispatcher().deliver_due()
+    assert dms(fake_slack, FIN) == []  # not told yet: "we've told them" would be untrue
+    clock.now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    members.dispatcher().deliver_due()
+    assert [m["text"] for m in dms(fake_slack, FIN)] == [
+        "Ada Brightwater changed how we send you messages"]
+
+
+def test_someone_we_cannot_reach_at_all_is_to_be_told_in_person(
+    slack: SlackDriver, members: Runtime, console_sms: ConsoleSmsProvider
+) -> None:
+    members.services.texting.receive(DEV_PHONE, "STOP")  # no Slack, and no texts now
+    sent_before = len(console_sms.sent)
+    form = open_profile(slack, ADA, "Dev Patel")
+    intro = view_words(form)
+    assert "we have no way to message them (they don't use Slack with us, and they haven't " \
+           "agreed to texts)" in intro
+    assert "in person if you can" in intro and "we'll tell them" not in intro
+    saved = answer(slack, form, {BlockId.PR_READING: Reading.EASY_READ,
+                                 BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
+    said = view_words(saved["view"])
+    assert ("We have no way to message them: they don't use Slack with us, and they haven't "
+            "agreed to texts. Please tell them yourself what changed, in person if you "
+            "can.") in said
+    assert "We'll tell them" not in said
+    members.dispatcher().deliver_due()
+    assert console_sms.sent[sent_before:] == []
+
+
+def test_a_coordinator_in_easy_read_is_told_the_same_in_easy_read(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    answer(slack, open_profile(slack, ADA), {BlockId.PR_READING: Reading.EASY_READ}, ADA)
+    saved = answer(slack, open_profile(slack, ADA, "Fin Rowe"), {
+        BlockId.PR_SCREEN_READER: [OptionValue.SCREEN_READER],
+        BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
+    lines = view_words(saved["view"]).splitlines()
+    assert lines[0] == "Saved for Fin Rowe."
+    assert lines[-2:] == ["We will tell them what changed.", "And how to change it back."]
+
+
+def test_the_text_about_a_change_leaves_out_how_they_read(
+    slack: SlackDriver, members: Runtime, console_sms: ConsoleSmsProvider
+) -> None:
+    # Standard style, a screen reader and quiet hours: the text says how and when only.
+    answer(slack, open_profile(slack, ADA, "Dev Patel"), {
+        BlockId.PR_SCREEN_READER: [OptionValue.SCREEN_READER],
+        BlockId.PR_QUIET_FROM: "21:00", BlockId.PR_QUIET_UNTIL: "08:00",
+        BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
+    members.dispatcher().deliver_due()
+    told = texts_to(console_sms, DEV_PHONE)
+    assert len(told) == 1
+    assert "Now: by text, no messages 21:00-08:00." in told[0]
+    for private in ("standard", "easy read", "screen", "emoji"):
+        assert private not in told[0].lower()
+
+
+def test_the_form_for_someone_names_them_within_slacks_title(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    members.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
+                                        "Bartholomew Okonkwo-Smith,U0LONGNM9,,member,slack,no\n")
+    form = open_profile(slack, ADA, "Bartholomew")
+    assert form["title"]["text"] == "How we reach them"  # the whole name is over 24
+    assert view_words(form).startswith("How Coprod reaches *Bartholomew Okonkwo-Smith*.")
+    saved = answer(slack, form, {BlockId.PR_SCREEN_READER: [OptionValue.SCREEN_READER],
+                                 BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
+    assert saved["view"]["title"]["text"] == "How we reach them"
+    assert "How we reach Bartholomew Okonkwo-Smith now" in view_words(saved["view"])
+    for short in (open_profile(slack, ADA, "Fin"), open_profile(slack, ADA, "Tom Reyes")):
+        assert short["title"]["text"] in ("How we reach Fin Rowe", "How we reach Tom Reyes")
+        assert len(short["title"]["text"]) <= 24
+    assert open_profile(slack, FIN)["title"]["text"] == "How we reach you"
+
+
+def test_a_missing_number_is_explained_to_whoever_can_add_it(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    def described(form: dict[str, Any]) -> dict[str, str]:
+        return {o["value"]: o.get("description", {}).get("text", "")
+                for o in block(form, BlockId.PR_CONTACT)["element"]["options"]}
+
+    theirs = described(open_profile(slack, ADA, "Fin Rowe"))  # Fin has no phone
+    add = "Needs their phone number: add it to the members CSV (coprod members import)"
+    assert theirs == {"slack": "", "sms": add, "both": add}
+    assert len(add) <= 75  # Slack's longest option description
+    mine = described(open_profile(slack, FIN))
+    assert mine["sms"] == "Needs a phone number: a coordinator can add it"
+
+
+# -- quiet hours: a pair ------------------------------------------------------------------------
+def test_quiet_hours_read_as_a_pair_and_no_quiet_hours_in_either_list_means_none(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    form = open_profile(slack, BRAM)
+    for block_id in (BlockId.PR_QUIET_FROM, BlockId.PR_QUIET_UNTIL):
+        hours = block(form, block_id)
+        # Nothing chosen while there are none, so a time chosen alone is asked about.
+        assert "initial_option" not in hours["element"]
+        assert hours["element"]["options"][0] == {
+            "text": {"type": "plain_text", "text": "No quiet hours", "emoji": True},
+            "value": OptionValue.NO_QUIET_HOURS}
+        assert "Choose both times, or No quiet hours." in hours["hint"]["text"]
+    assert block(form, BlockId.PR_QUIET_FROM)["label"]["text"] == (
+        "Quiet hours: don't message me from")
+    assert block(form, BlockId.PR_QUIET_UNTIL)["label"]["text"] == "Quiet hours: until"
+
+    # A start time alone: the "until" list says what it needs.
+    refused = answer(slack, form, {BlockId.PR_QUIET_FROM: "21:00"}, BRAM)
+    assert refused == {"response_action": "errors", "errors": {
+        BlockId.PR_QUIET_UNTIL: "Please choose both times, or no quiet hours."}}
+
+    answer(slack, form, {BlockId.PR_QUIET_FROM: "22:00", BlockId.PR_QUIET_UNTIL: "07:00"},
+           BRAM)
+    again = open_profile(slack, BRAM)
+    assert block(again, BlockId.PR_QUIET_UNTIL)["element"]["initial_option"]["value"] == "07:00"
+    # "No quiet hours" in the second list, the first still showing 22:00: none.
+    saved = answer(slack, again, {BlockId.PR_QUIET_UNTIL: OptionValue.NO_QUIET_HOURS}, BRAM)
+    assert "Quiet hours: none" in view_words(saved["view"])
+    bram = member(members, slack_id=BRAM)
+    assert (bram.quiet_from, bram.quiet_until) == (None, None)
+
+
+# -- naming someone -----------------------------------------------------------------------------
+def test_a_name_that_fits_nobody_says_so_and_offers_the_list(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    picker = open_profile(slack, ADA, "Nobody Here")
+    assert picker["callback_id"] == CallbackId.PROFILE_PICK_FORM
+    said = view_words(picker)
+    assert said.startswith('Nobody called "Nobody Here" is in our member list.')
+    names = [o["text"]["text"] for o in block(picker, BlockId.PR_MEMBER)["element"]["options"]]
+    assert "Dev Patel" in names and "Fin Rowe" in names
+    note = json.dumps(picker["blocks"])
+    # Not circular: no "type /coprod profile and their name" after just doing that.
+    assert "their name." not in note and "coprod members import" in note
+
+    escaped = view_words(open_profile(slack, ADA, "Nobody <b>Here</b> & co <!channel>"))
+    assert ('Nobody called "Nobody &lt;b&gt;Here&lt;/b&gt; &amp; co &lt;!channel&gt;"'
+            in escaped)
+
+
+def test_a_name_that_fits_several_asks_which_one(slack: SlackDriver, members: Runtime) -> None:
+    members.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
+                                        "Dev Morgan,U0DEVM009,,member,slack,no\n")
+    picker = open_profile(slack, ADA, "dev")
+    assert view_words(picker).startswith(
+        'More than one member is called "dev". Choose the one you mean.')
+
+
+def test_a_long_member_list_says_who_it_leaves_out(slack: SlackDriver, members: Runtime) -> None:
+    rows = "".join(f"Zed Member {n:03d},U0ZED{n:04d},,member,slack,no\n" for n in range(100))
+    members.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
+                                        + rows)
+    picker = open_profile(slack, ADA, "Nobody Here")
+    assert len(block(picker, BlockId.PR_MEMBER)["element"]["options"]) == 100
+    assert "The list shows the first 100 members by name." in json.dumps(picker["blocks"])
+
+
+@pytest.mark.parametrize("words", ["@Fin", "@Fin Rowe", "@fin rowe", "Fin"])
+def test_a_typed_at_name_finds_them_as_slack_sends_it_unescaped(
+    slack: SlackDriver, members: Runtime, words: str
+) -> None:
+    # /coprod has should_escape false: Slack sends "@Fin Rowe" as typed, not <@U...>.
+    form = open_profile(slack, ADA, words)
+    assert form["callback_id"] == CallbackId.PROFILE_FOR_FORM
+    assert view_words(form).startswith("How Coprod reaches *Fin Rowe*.")
+
+
+def test_a_slack_handle_that_is_not_their_name_gets_the_list(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    picker = open_profile(slack, ADA, "@fin.rowe")
+    assert picker["callback_id"] == CallbackId.PROFILE_PICK_FORM
+    assert view_words(picker).startswith('Nobody called "@fin.rowe" is in our member list.')
+
+
+# -- the crisis line, on everything a person reads ----------------------------------------------
+def test_every_profile_form_answer_and_refusal_ends_with_the_crisis_line(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    crisis = footer(members)
+    mine = open_profile(slack, FIN)
+    theirs = open_profile(slack, ADA, "Dev Patel")
+    picker = open_profile(slack, ADA, "Nobody Here")
+    for form in (mine, theirs, picker):
+        assert form["blocks"][-1] == crisis
+    saved = answer(slack, mine, {BlockId.PR_READING: Reading.EASY_READ}, FIN)
+    saved_for = answer(slack, theirs, {BlockId.PR_SCREEN_READER: [OptionValue.SCREEN_READER],
+                                       BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
+    for done in (saved, saved_for):
+        assert done["view"]["blocks"][-1] == crisis
+
+    # Refusals: not in the list, not a coordinator, and a form whose sender lost the role.
+    for user, words in ((STRANGER, ""), (FIN, "Dev Patel")):
+        refused = slack.payload(slack.command("/coprod", f"profile {words}".strip(),
+                                              user_id=user))
+        assert refused["blocks"][-1] == crisis
+    form = open_profile(slack, ADA, "Fin Rowe")
+    members.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        "Ada Brightwater,U0COORD01,07700 900101,facilitator;trained,both,yes\n")
+    gone = answer(slack, form, {BlockId.PR_AGREED: [OptionValue.AGREED]}, ADA)
+    assert gone["view"]["blocks"][-1] == crisis
+    assert "Only a coordinator can change" in view_words(gone["view"])

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.rules.communication import ProfileChoice, ProfileField, Reading
 from bot.rules.roles import NotAllowed
+from bot.services import cases
 from bot.services.privacy import NotInDirectory
 from bot.services.profiles import InvalidProfile, ProfileChanged
 from bot.wiring import Runtime
@@ -79,6 +80,12 @@ def test_someone_who_is_not_a_coordinator_is_refused_and_the_refusal_audited(
     ("Dev Patel", "Dev Patel"),
     ("dev  patel", "Dev Patel"),
     ("@Dev", "Dev Patel"),
+    # /coprod has should_escape false: Slack sends a mention as the words typed.
+    ("@Fin Rowe", "Fin Rowe"),
+    ("@fin", "Fin Rowe"),
+    ("  @Fin   Rowe ", "Fin Rowe"),
+    ("@fin.rowe", None),  # a Slack handle that is not their name in the member list
+    ("@Rowe", None),
     ("cleo", "Cleo Marsh"),
     ("<@U0NOBODY9>", None),
     ("someone", None),
@@ -87,8 +94,9 @@ def test_someone_who_is_not_a_coordinator_is_refused_and_the_refusal_audited(
 def test_the_member_a_coordinator_names(members: Runtime, words: str,
                                         found: str | None) -> None:
     names = {m.id: m.name for m in members.services.members.list_members()}
-    member_id = members.services.profiles.find_member(ADA, words)
-    assert (names[member_id] if member_id is not None else None) == found
+    named = members.services.profiles.find_member(ADA, words)
+    assert (names[named.member_id] if named.member_id is not None else None) == found
+    assert not named.several
 
 
 def test_two_members_with_the_same_first_name_are_chosen_from_the_list(
@@ -96,8 +104,35 @@ def test_two_members_with_the_same_first_name_are_chosen_from_the_list(
 ) -> None:
     members.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
                                         "Dev Morgan,U0DEVM009,,member,slack,no\n")
-    assert members.services.profiles.find_member(ADA, "Dev") is None
-    assert members.services.profiles.find_member(ADA, "Dev Morgan") is not None
+    several = members.services.profiles.find_member(ADA, "Dev")
+    assert several.member_id is None and several.several
+    assert members.services.profiles.find_member(ADA, "Dev Morgan").member_id is not None
+
+
+def test_the_list_to_choose_from_says_when_it_is_cut_short(members: Runtime) -> None:
+    profiles = members.services.profiles
+    assert not profiles.choices_for(ADA).more
+    rows = "".join(f"Zed Member {n:03d},U0ZED{n:04d},,member,slack,no\n" for n in range(92))
+    members.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
+                                        + rows)  # 100 in all: the list still holds everyone
+    assert not profiles.choices_for(ADA).more
+    members.services.members.import_csv("name,slack_user_id,phone,roles,contact,sms_consent\n"
+                                        "Zoe Last,U0ZOELAST,,member,slack,no\n")
+    choices = profiles.choices_for(ADA)
+    assert len(choices.people) == 100 and choices.more
+
+
+def test_the_audit_log_is_said_to_cover_profiles_as_it_does(members: Runtime) -> None:
+    profiles = members.services.profiles
+    profiles.for_them(ADA, dev_id(members))
+    profiles.set_for(ADA, dev_id(members), EASY, agreed=True)
+    with members.sessions() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == ["read profile", "changed profile"]
+    # What the audit area says it keeps (the README's privacy section) says so, choices not.
+    kept = cases.PERSONAL_DATA.kept
+    assert "read or changed someone's communication profile (never what was chosen)" in kept
+    assert "case or incident" in kept
 
 
 def test_saving_a_profile_never_restarts_texts_someone_stopped(
