@@ -23,6 +23,7 @@ from handlers.blocks import sessions as session_blocks
 from handlers.blocks.text import divider
 from handlers.ids import Event
 from handlers.payloads import event_user
+from handlers.replies import shown_to
 
 TEAM_ROLES = frozenset({Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE})
 ROTA_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.TRAINED})
@@ -72,17 +73,21 @@ def handle_home_opened(event: dict, client: WebClient, services: Services) -> No
 
 
 def publish_home(client: WebClient, services: Services, user: str) -> None:
+    """Home as its one reader reads it: easy read where its builders write it (its own words,
+    sessions and meetings), and only words for a screen reader (see handlers/replies.py)."""
+    style = services.profiles.style_of(user)
+    easy = style.easy_read
     cases = list(services.feedback.open_cases_for(user))
     roles = services.members.roles_of(user)
     settings = services.settings
     view = feedback_blocks.home_view(cases, on_the_team=bool(cases) or bool(roles & TEAM_ROLES),
                                      tz=settings.timezone, org_name=settings.coprod_org_name,
-                                     crisis_line=settings.coprod_crisis_line)
+                                     crisis_line=settings.coprod_crisis_line, easy_read=easy)
     needing_cover = services.sessions.needing_cover() if roles & ROTA_ROLES else []
     rota = session_blocks.home_sessions(services.sessions.mine(user), needing_cover,
-                                        settings.timezone, user)
+                                        settings.timezone, user, easy_read=easy)
     meetings = meeting_blocks.home_meetings(services.meetings.upcoming_for(user),
-                                            settings.timezone)
+                                            settings.timezone, easy_read=easy)
     responders = services.incidents.open_for(user)
     urgent = (incident_blocks.home_incidents(responders, services.clock())
               if responders or roles & RESPONDER_ROLES else [])
@@ -98,4 +103,4 @@ def publish_home(client: WebClient, services: Services, user: str) -> None:
     body = view["blocks"][:2] + urgent + rota + meetings + view["blocks"][2:-2]
     tail = reach + view["blocks"][-2:]
     view["blocks"] = body[:100 - len(tail)] + tail
-    client.views_publish(user_id=user, view=view)
+    client.views_publish(user_id=user, view=shown_to(view, style))

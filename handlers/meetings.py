@@ -26,7 +26,13 @@ from handlers.blocks.text import escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.once import submitted_once
-from handlers.replies import redraw_clicked, say_privately
+from handlers.replies import (
+    answer_privately,
+    redraw_clicked,
+    say_privately,
+    shown_to,
+    style_of_clicker,
+)
 
 FIELD_BLOCKS = {
     MeetingField.TITLE: BlockId.MT_TITLE,
@@ -43,9 +49,8 @@ PRESENT_STEPS = {
     ActionId.PRESENT_ACCEPT: RequestStatus.ARRANGED,
     ActionId.PRESENT_ANOTHER_DATE: RequestStatus.DECLINED,
 }
-NOT_INVITED = ("Sorry, that meeting isn't one you're invited to. If you think it should be, "
-               "a coordinator can help.")
-NOT_LISTED = "You're not in our member list yet. Please ask a coordinator to add you."
+NOT_INVITED = blocks.REFUSALS[blocks.Refusal.NOT_INVITED][0]
+NOT_LISTED = blocks.REFUSALS[blocks.Refusal.NOT_LISTED][0]
 UNKNOWN_MEETINGS_WORD = ("I don't know `/meetings {}`: `/meetings agenda` adds an item to the "
                          "agenda, `/meetings present` asks to present to the trustees, and "
                          "coordinators set one up with `/meetings new`. Here is what's coming:")
@@ -95,11 +100,13 @@ def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
         ack()
         client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.present_form())
     else:
+        style = services.profiles.style_of(user)
         listed = blocks.meetings_list(meetings.upcoming_for(user), tz,
-                                      coordinator=meetings.is_coordinator(user))
+                                      coordinator=meetings.is_coordinator(user),
+                                      easy_read=style.easy_read)
         if word:
             listed.insert(0, section(UNKNOWN_MEETINGS_WORD.format(escape_mrkdwn(word[:30]))))
-        ack(text="Coming meetings", blocks=listed)
+        ack(**shown_to({"text": "Coming meetings", "blocks": listed}, style))
 
 
 def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
@@ -155,26 +162,26 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
         view = services.meetings.answers.rsvp(payloads.button_number(body),
                                               payloads.actor(body), going)
     except NotAllowed:
-        say_privately(respond, NOT_LISTED)
+        answer_privately(body, respond, services, blocks.refusal_in, blocks.Refusal.NOT_LISTED)
         return
     except NotInvited:
-        say_privately(respond, NOT_INVITED)
+        answer_privately(body, respond, services, blocks.refusal_in, blocks.Refusal.NOT_INVITED)
         return
     except MeetingGone:
-        say_privately(respond, "Sorry, that meeting has been cancelled.")
+        answer_privately(body, respond, services, blocks.refusal_in, blocks.Refusal.CANCELLED)
         return
     tz = services.settings.timezone
     if str(action.get("block_id", "")).startswith(BlockId.MT_LIST_ACTIONS):
-        # A list (/meetings, or App Home): redrawn in place, showing the answer just given.
+        # A list (/meetings, or App Home): redrawn in place, showing the answer just given, as
+        # its one reader reads it.
         user = payloads.actor(body)
-        respond(replace_original=True, text="Coming meetings", blocks=blocks.meetings_list(
-            services.meetings.upcoming_for(user), tz,
-            coordinator=services.meetings.is_coordinator(user)))
-    when = blocks.when(view.starts_at, tz)
-    title = escape_mrkdwn(view.title)
-    words = (f"Thanks - you're down for {title} ({when})." if going
-             else f"Thanks for letting us know you can't make {title} ({when}).")
-    say_privately(respond, words)
+        style = style_of_clicker(body, services)
+        listed = blocks.meetings_list(services.meetings.upcoming_for(user), tz,
+                                      coordinator=services.meetings.is_coordinator(user),
+                                      easy_read=style.easy_read)
+        respond(replace_original=True,
+                **shown_to({"text": "Coming meetings", "blocks": listed}, style))
+    answer_privately(body, respond, services, blocks.rsvp_answer_in, view, going, tz)
 
 
 def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> None:

@@ -1,5 +1,7 @@
 """Answering one person after a click or a command: privately, or by redrawing the message
-they clicked."""
+they clicked. Whose style each answer is in is decided here: a private answer, a list or App
+Home is read by one person only, so it is in theirs wherever they are; a redrawn message is in
+its readers' (see style_of_clicked)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from slack_sdk import WebClient
 from bot.rules.communication import STANDARD, Style
 from bot.services import Services
 from handlers.blocks.text import Payload, View, plain, section
-from handlers.notices import as_read
+from handlers.notices import as_read, for_screen_readers
 from handlers.payloads import actor, clicked_in_dm, trigger_id
 
 P = ParamSpec("P")
@@ -69,3 +71,42 @@ def redraw_clicked(body: dict[str, Any], respond: Respond, services: Services,
     style = style_of_clicked(body, services)
     message = as_read(draw(style, *args, **kwargs), style, services.settings.coprod_crisis_line)
     respond(replace_original=True, text=message["text"], blocks=message["blocks"])
+
+
+def style_of_clicker(body: dict[str, Any], services: Services) -> Style:
+    """The style of a private answer to a click: only the person who clicked reads it, so it
+    is in theirs wherever the click was (a channel's card, their DM, App Home)."""
+    return services.profiles.style_of(actor(body))
+
+
+def answer_privately(body: dict[str, Any], respond: Respond, services: Services,
+                     say: Callable[Concatenate[Style, P], Payload],
+                     *args: P.args, **kwargs: P.kwargs) -> None:
+    """An answer only the person who clicked sees, drawn by `say` in their style (see
+    in_either_style) and ending as delivery ends a message they read: the crisis line at its
+    foot, only words for a screen reader."""
+    _answer(body, respond, services, say, args, kwargs, replace=False)
+
+
+def answer_in_place(body: dict[str, Any], respond: Respond, services: Services,
+                    say: Callable[Concatenate[Style, P], Payload],
+                    *args: P.args, **kwargs: P.kwargs) -> None:
+    """As answer_privately, in place of the private question they answered (only they saw
+    it, so it is in their style too)."""
+    _answer(body, respond, services, say, args, kwargs, replace=True)
+
+
+def _answer(body: dict[str, Any], respond: Respond, services: Services,
+            say: Callable[..., Payload], args: tuple[Any, ...], kwargs: dict[str, Any], *,
+            replace: bool) -> None:
+    style = style_of_clicker(body, services)
+    message = as_read(say(style, *args, **kwargs), style, services.settings.coprod_crisis_line)
+    respond(replace_original=replace, response_type="ephemeral", text=message["text"],
+            blocks=message["blocks"])
+
+
+def shown_to(message: Payload, style: Style) -> Payload:
+    """What one person is shown that is no notice (App Home, the list a command answers with),
+    as they read it: only words for a screen reader. Its builders write easy read where they
+    can; its own crisis line, where it has one, stays where it is."""
+    return for_screen_readers(message) if style.screen_reader else message

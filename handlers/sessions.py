@@ -25,7 +25,13 @@ from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.later import later
 from handlers.once import submitted_once
-from handlers.replies import redraw_clicked, say_privately
+from handlers.replies import (
+    answer_in_place,
+    answer_privately,
+    redraw_clicked,
+    say_privately,
+    shown_to,
+)
 
 UNKNOWN_SESSIONS_WORDS = ("I don't know `/sessions {}`: `/sessions mine` shows yours, "
                           "`/sessions 30` the next 30 days (up to 90), and coordinators add one "
@@ -69,18 +75,23 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
         ack()
         client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.session_form())
         return
+    style = services.profiles.style_of(user)
     if words[:1] == ["mine"]:
-        ack(text="Your sessions", blocks=blocks.sessions_list(
+        ack(**shown_to({"text": "Your sessions", "blocks": blocks.sessions_list(
             sessions.mine(user), tz, title="Your sessions", coordinator=False,
-            empty="You're not down for any sessions yet. `/sessions` shows what's coming up."))
+            empty=blocks.EASY_HOME_WORDS["nothing"] if style.easy_read else
+            "You're not down for any sessions yet. `/sessions` shows what's coming up.",
+            easy_read=style.easy_read)}, style))
         return
     days = int(words[0]) if words and is_whole_number(words[0]) and 0 < int(words[0]) <= 90 else 14
     listed = blocks.sessions_list(
         sessions.upcoming(days), tz, title=f"Sessions in the next {days} days",
-        coordinator=coordinator, empty="No sessions are planned yet.")
+        coordinator=coordinator, easy_read=style.easy_read,
+        empty="There are no sessions planned yet." if style.easy_read
+        else "No sessions are planned yet.")
     if words and str(days) != words[0]:
         listed.insert(0, section(UNKNOWN_SESSIONS_WORDS.format(escape_mrkdwn(words[0][:30]))))
-    ack(text="Coming sessions", blocks=listed)
+    ack(**shown_to({"text": "Coming sessions", "blocks": listed}, style))
 
 
 def handle_new_session_button(ack: Ack, body: dict, client: WebClient,
@@ -175,11 +186,10 @@ def _claim(body: dict, action: dict, respond: Respond, services: Services) -> No
     try:
         outcome = services.rota.claim(payloads.button_number(body), payloads.actor(body))
     except SessionGone:
-        say_privately(respond, "That session is no longer on the rota.")
+        answer_privately(body, respond, services, blocks.gone_answer_in)
         return
-    tz = services.settings.timezone
-    say_privately(respond, blocks.claim_message(outcome.decision, outcome.session,
-                                                outcome.coordinators, tz))
+    answer_privately(body, respond, services, blocks.claim_answer_in, outcome.decision,
+                     outcome.session, outcome.coordinators, services.settings.timezone)
     if outcome.decision is ClaimDecision.OK:
         _redraw(body, respond, services, outcome.session)
 
@@ -196,25 +206,25 @@ def _release(body: dict, action: dict, respond: Respond, services: Services) -> 
         result = services.rota.release(payloads.button_number(body), payloads.actor(body),
                                            confirmed=confirmed)
     except SessionGone:
-        say_privately(respond, "That session is no longer on the rota.")
+        answer_privately(body, respond, services, blocks.gone_answer_in)
         return
     tz = services.settings.timezone
     if result.outcome is Outcome.CONFIRM_LATE_RELEASE:
-        respond(replace_original=False, response_type="ephemeral",
-                text="Release your place?", blocks=blocks.confirm_release(result.session, tz))
+        answer_privately(body, respond, services, blocks.confirm_release_in, result.session, tz)
         return
-    if confirmed:
-        respond(replace_original=True, response_type="ephemeral",
-                text=blocks.outcome_message(result.outcome, result.session, tz))
+    if confirmed:  # the answer takes the place of the question they answered
+        answer_in_place(body, respond, services, blocks.outcome_answer_in, result.outcome,
+                        result.session, tz)
         return
-    say_privately(respond, blocks.outcome_message(result.outcome, result.session, tz))
+    answer_privately(body, respond, services, blocks.outcome_answer_in, result.outcome,
+                     result.session, tz)
     if result.outcome is Outcome.RELEASED:
         _redraw(body, respond, services, result.session)
 
 
-def handle_keep_place(ack: Ack, respond: Respond) -> None:
+def handle_keep_place(ack: Ack, body: dict, respond: Respond, services: Services) -> None:
     ack()
-    respond(replace_original=True, text="Your place is kept. Thank you!")
+    answer_in_place(body, respond, services, blocks.kept_answer_in)
 
 
 def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -235,10 +245,10 @@ def _attend(body: dict, action: dict, respond: Respond, services: Services,
     try:
         result = services.rota.attend(payloads.button_number(body), payloads.actor(body), wants)
     except SessionGone:
-        say_privately(respond, "That session is no longer on the rota.")
+        answer_privately(body, respond, services, blocks.gone_answer_in)
         return
-    say_privately(respond, blocks.outcome_message(result.outcome, result.session,
-                                                  services.settings.timezone))
+    answer_privately(body, respond, services, blocks.outcome_answer_in, result.outcome,
+                     result.session, services.settings.timezone)
 
 
 def handle_wait(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -251,10 +261,10 @@ def _wait(body: dict, action: dict, respond: Respond, services: Services) -> Non
     try:
         result = services.rota.join_waiting_list(payloads.button_number(body), payloads.actor(body))
     except SessionGone:
-        say_privately(respond, "That session is no longer on the rota.")
+        answer_privately(body, respond, services, blocks.gone_answer_in)
         return
-    say_privately(respond, blocks.outcome_message(result.outcome, result.session,
-                                                  services.settings.timezone))
+    answer_privately(body, respond, services, blocks.outcome_answer_in, result.outcome,
+                     result.session, services.settings.timezone)
 
 
 def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,

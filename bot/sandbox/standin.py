@@ -240,11 +240,22 @@ class StandInWorkspace:
         raise SlackError("not_found")
 
     def api_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Home as Slack keeps it: one view per person, its id kept from one publish to the
+        next and a new hash each time, sent back to the app with every click on it."""
         view = params["view"]
         if len(view.get("blocks", [])) > MODAL_LIMIT:
             raise SlackError("invalid_blocks")
-        self.homes[str(params.get("user_id", ""))] = view
-        return {"view": {**view, "id": f"V{next(self.ids):08d}"}}
+        user = str(params.get("user_id", ""))
+        before = self.homes.get(user) or {}
+        if params.get("hash") and params["hash"] != before.get("hash"):
+            raise SlackError("hash_conflict")
+        view_id = before.get("id") or f"V{next(self.ids):08d}"
+        self.homes[user] = {
+            "private_metadata": "", "callback_id": "", "external_id": "", **view,
+            "id": view_id, "hash": f"{next(self.ids)}.h", "team_id": "T0SANDBOX",
+            "app_id": "A0COPROD", "app_installed_team_id": "T0SANDBOX", "bot_id": "B0COPROD",
+            "root_view_id": view_id, "previous_view_id": None, "state": {"values": {}}}
+        return {"view": self.homes[user]}
 
     def api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         users = str(params.get("users", ""))
@@ -436,9 +447,14 @@ class SlackStandIn:
             payload["message"] = {"ts": ts, "text": message.text, "blocks": message.blocks}
             payload["response_url"] = self._response_url(user, channel, ts)
         else:
-            home = self.workspace.homes.get(user, {})
-            payload["container"] = {"type": "view", "view_id": "home"}
-            payload["view"] = {**home, "type": "home", "state": {"values": values or {}}}
+            # App Home, as Slack sends a click on it: the view with its id, hash and state,
+            # and no response_url (an answer comes as a DM, or Home is published again).
+            with self.workspace.lock:
+                home = self.workspace.homes.get(user)
+            if home is None or not home.get("id"):  # (a Home kept from before ids were kept)
+                return {"ok": False, "error": "open Home again to click in it"}
+            payload["container"] = {"type": "view", "view_id": home["id"]}
+            payload["view"] = {**home, "state": {"values": values or {}}}
         status, _ = self._interactive(payload)
         return {"ok": status == 200}
 

@@ -589,11 +589,21 @@ def not_allowed_blocks(message: str) -> list[Block]:
 
 
 # -- App Home --------------------------------------------------------------------------------
+# App Home's first words, in easy read: what Coprod is for, one idea a line.
+EASY_HOME_INTRO = ("Type /feedback to tell us what you think.\n"
+                   "You can say thank you, give an idea, or tell us a worry.\n"
+                   "You do not have to give your name.\n"
+                   "Type /coprod help to see what else you can do.")
+
+
 def home_view(cases: list[CaseView], *, on_the_team: bool, tz: tzinfo, org_name: str,
-              crisis_line: str) -> View:
+              crisis_line: str, easy_read: bool = False) -> View:
+    """App Home's frame: the organisation, what to type, the feedback open for the team, and
+    the crisis line last (handlers/home.py puts the other areas' sections in between)."""
     blocks: list[Block] = [
         header(org_name),
-        section("Type `/feedback` to send a compliment, suggestion, complaint or concern - "
+        section(EASY_HOME_INTRO if easy_read else
+                "Type `/feedback` to send a compliment, suggestion, complaint or concern - "
                 "anonymously if you like. Type `/coprod help` for everything else."),
     ]
     if on_the_team:

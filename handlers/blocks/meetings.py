@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,8 @@ from bot.services.meetings import (
 )
 from bot.services.reminders import SessionReminder
 from bot.services.sessions import SessionGone
-from handlers.blocks.easy import easy_message, easy_time, easy_when, in_either_style
+from handlers.blocks.easy import easy_lines, easy_message, easy_time, easy_when, in_either_style
+from handlers.blocks.sessions import easy_on, easy_place
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -83,17 +85,19 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
                    f"{view.place[:60]}. Coming? Reply YES or NO."}
 
 
-def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
+def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool,
+                  now: datetime) -> Payload:
+    """As `reminder`; on the day or the day before it says "today" or "tomorrow"."""
     kind = EASY_KIND_WORDS[view.kind]
     agenda = _EASY_AGENDA if with_agenda and view.kind in AGENDA_KINDS else []
+    on = easy_on(view.starts_at, now, tz)
     return easy_message(
-        [f"Reminder: *{escape_mrkdwn(view.title)}*.", f"This is a {kind}.",
-         f"It is on {easy_when(view.starts_at, tz)}.", _easy_place(view.place), *agenda,
-         "Can you come? Tap Going or Can't make it."],
+        [f"Reminder: *{escape_mrkdwn(view.title)}*.", f"This is a {kind}.", f"It is {on}.",
+         easy_place(view.place), *agenda, "Can you come? Tap Going or Can't make it."],
         actions=[rsvp_buttons(view)],
-        text=f"Reminder: {escape_mrkdwn(view.title)} is on {easy_when(view.starts_at, tz)}",
-        sms=[f"Reminder: {kind}.", f"It is on {easy_when(view.starts_at, tz)}.",
-             f"Place: {view.place[:60]}.", "Can you come? Reply YES or NO."])
+        text=f"Reminder: {escape_mrkdwn(view.title)} is {on}",
+        sms=[f"Reminder: {kind}.", f"It is {on}.", f"Place: {view.place[:60]}.",
+             "Can you come? Reply YES or NO."])
 
 
 # Easy read names each kind of meeting without abbreviations; each reads after "a".
@@ -115,11 +119,6 @@ EASY_INVITED: dict[Role, str] = {
     Role.TRUSTEE: "trustees",
 }
 _EASY_AGENDA = ["You can add something to talk about.", "Type /meetings agenda to do it."]
-
-
-def _easy_place(place: str) -> str:
-    return ("It is online. Use this link to join: " + place_text(place)
-            if place.startswith(("https://", "http://")) else f"It is at {place_text(place)}.")
 
 
 def _easy_ends(view: MeetingView, tz: tzinfo) -> str:
@@ -153,7 +152,7 @@ def easy_invitation(view: MeetingView, tz: tzinfo) -> Payload:
     return easy_message(
         [f"You are invited to a new meeting: *{title}*.", f"This is a {kind}.",
          f"It is on {easy_when(view.starts_at, tz)}.", _easy_ends(view, tz),
-         _easy_place(view.place), who, *agenda, "Can you come? Tap Going or Can't make it."],
+         easy_place(view.place), who, *agenda, "Can you come? Tap Going or Can't make it."],
         actions=[rsvp_buttons(view)],
         text=f"You are invited to {title} on {easy_when(view.starts_at, tz)}",
         sms=[f"You are invited to a {kind}.", f"It is on {easy_when(view.starts_at, tz)}.",
@@ -170,16 +169,19 @@ def session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Pa
             "sms": sms}
 
 
-def easy_session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Payload:
+def easy_session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool,
+                          now: datetime) -> Payload:
+    """As `session_reminder`; on the day or the day before it says "today" or "tomorrow"."""
     title = escape_mrkdwn(view.title)
-    when_words = f"It is on {easy_when(view.starts_at, tz)}."
+    on = easy_on(view.starts_at, now, tz)
+    when_words = f"It is {on}."
     role = (f"Reminder: you are helping to run *{title}*." if facilitating
             else f"Reminder: you are coming to *{title}*.")
     answer = (["You are helping to run it."] if facilitating
               else ["Are you still coming? Reply YES or NO."])
     return easy_message(
-        [role, when_words, _easy_place(view.place)],
-        text=f"Reminder: {title} is on {easy_when(view.starts_at, tz)}",
+        [role, when_words, easy_place(view.place)],
+        text=f"Reminder: {title} is {on}",
         sms=[f"Reminder: {view.title[:40]}.", when_words, f"Place: {view.place[:60]}.",
              *answer])
 
@@ -202,21 +204,26 @@ def easy_cancelled(view: MeetingView, tz: tzinfo) -> Payload:
              "It will not happen now."])
 
 
-def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) -> list[Block]:
+def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool,
+                  easy_read: bool = False) -> list[Block]:
+    """/meetings: what's coming, each with my answer; in easy read each meeting in short
+    lines (what coordinators see of everyone's answers stays as it is)."""
     blocks: list[Block] = [header("Coming meetings")]
     if coordinator:
         blocks.append({"type": "actions", "block_id": "meeting_list_actions", "elements": [
             button("New meeting", ActionId.MEETING_NEW, "new", "primary")]})
     if not views:
-        blocks.append(section("No meetings are planned yet."))
+        blocks.append(section("There are no meetings planned yet." if easy_read
+                              else "No meetings are planned yet."))
     for view in views[:12]:
-        lines = [summary(view, tz), your_answer(view)]
+        lines = easy_summary(view, tz) if easy_read else [summary(view, tz), your_answer(view)]
         if coordinator:
             names = ", ".join(escape_mrkdwn(n) for n in view.going[:15])
             lines.append(f"Going ({len(view.going)}): {names or 'nobody yet'}"
                          + (f" · can't make it: {view.not_going}" if view.not_going else ""))
             lines.extend(recorded_lines(view))
-        blocks.append(section("\n".join(lines)))
+        blocks.append(section(easy_lines([*lines, _EASY_ASK]) if easy_read
+                              else "\n".join(lines)))
         actions = rsvp_buttons(view, BlockId.MT_LIST_ACTIONS)
         if coordinator:
             cancel = button("Cancel meeting", ActionId.MEETING_CANCEL, str(view.id), "danger")
@@ -227,9 +234,14 @@ def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool) ->
                                               ActionId.MEETING_RECORD_ANSWER, str(view.id)))
             actions["elements"].append(cancel)
         blocks.append(actions)
-    blocks.append(context("`/meetings agenda` adds an item to the next forum or community "
+    blocks.append(context(_EASY_LIST_FOOT if easy_read else
+                          "`/meetings agenda` adds an item to the next forum or community "
                           "meeting; `/meetings present` asks to present to the trustees."))
     return blocks
+
+
+_EASY_LIST_FOOT = ("Type /meetings agenda to add something to talk about.\n"
+                   "Type /meetings present to ask to speak to the trustees.")
 
 
 def your_answer(view: MeetingView) -> str:
@@ -237,18 +249,89 @@ def your_answer(view: MeetingView) -> str:
             None: "You haven't said yet"}[view.my_rsvp]
 
 
-def home_meetings(views: list[MeetingView], tz: tzinfo) -> list[Block]:
+EASY_ANSWER = {True: "You said you are going.", False: "You said you can't make it.",
+               None: "You have not said yet if you can come."}
+
+
+_EASY_ASK = "Can you come? Tap Going or Can't make it."
+
+
+def easy_summary(view: MeetingView, tz: tzinfo) -> list[str]:
+    """One meeting in a list or on App Home, as easy read says it: what, when, where and my
+    answer (what to do goes last, after anything else said of it)."""
+    return [f"*{escape_mrkdwn(view.title)}*", f"This is a {EASY_KIND_WORDS[view.kind]}.",
+            f"It is on {easy_when(view.starts_at, tz)}.", _easy_ends(view, tz),
+            easy_place(view.place), EASY_ANSWER[view.my_rsvp]]
+
+
+def home_meetings(views: list[MeetingView], tz: tzinfo, *,
+                  easy_read: bool = False) -> list[Block]:
     """App Home: the next meetings this person is invited to, their answer, and the buttons to
     give or change it (a click redraws Home)."""
     if not views:
         return []
     blocks: list[Block] = [header("Coming meetings")]
     for view in views[:5]:
-        blocks.append(section(f"{summary(view, tz)}\n{your_answer(view)}"))
+        blocks.append(section(easy_lines([*easy_summary(view, tz), _EASY_ASK]) if easy_read
+                              else f"{summary(view, tz)}\n{your_answer(view)}"))
         blocks.append(rsvp_buttons(view, BlockId.MT_LIST_ACTIONS))
     if len(views) > 5:
-        blocks.append(context("`/meetings` shows them all."))
+        blocks.append(context("Type /meetings to see them all." if easy_read
+                              else "`/meetings` shows them all."))
     return blocks
+
+
+# -- private answers to a click, in the clicker's style (handlers/replies.py answer_privately) --
+def rsvp_answer(view: MeetingView, going: bool, tz: tzinfo) -> Payload:
+    meeting = f"{escape_mrkdwn(view.title)} ({when(view.starts_at, tz)})"
+    words = (f"Thanks - you're down for {meeting}." if going
+             else f"Thanks for letting us know you can't make {meeting}.")
+    return {"text": words, "blocks": [section(words)]}
+
+
+def easy_rsvp_answer(view: MeetingView, going: bool, tz: tzinfo) -> Payload:
+    title = f"*{escape_mrkdwn(view.title)}*"
+    on = f"It is on {easy_when(view.starts_at, tz)}."
+    if going:
+        return easy_message([f"Thank you. We have you down as going to {title}.", on])
+    return easy_message([f"Thank you for telling us you can't make {title}.", on])
+
+
+rsvp_answer_in = in_either_style(rsvp_answer, easy_rsvp_answer)
+
+class Refusal(enum.Enum):
+    """Why a member's answer to a meeting can't be taken."""
+
+    NOT_LISTED = "not listed"
+    NOT_INVITED = "not invited"
+    CANCELLED = "cancelled"
+
+
+# What a member is told when their answer can't be taken: the standard words, then easy read.
+REFUSALS: dict[Refusal, tuple[str, str]] = {
+    Refusal.NOT_LISTED: (
+        "You're not in our member list yet. Please ask a coordinator to add you.",
+        "You are not on our list of members yet.\nPlease ask a coordinator to add you."),
+    Refusal.NOT_INVITED: (
+        "Sorry, that meeting isn't one you're invited to. If you think it should be, a "
+        "coordinator can help.",
+        "Sorry, you are not invited to that meeting.\n"
+        "Do you think you should be? A coordinator can help."),
+    Refusal.CANCELLED: ("Sorry, that meeting has been cancelled.",
+                        "Sorry, that meeting is cancelled."),
+}
+
+
+def refusal(why: Refusal) -> Payload:
+    words = REFUSALS[why][0]
+    return {"text": words, "blocks": [section(words)]}
+
+
+def easy_refusal(why: Refusal) -> Payload:
+    return easy_message(REFUSALS[why][1].split("\n"))
+
+
+refusal_in = in_either_style(refusal, easy_refusal)
 
 
 def recorded_lines(view: MeetingView) -> list[str]:
@@ -505,9 +588,11 @@ def _meeting(services: Services, meeting_id: int, *, live: bool) -> MeetingView:
 
 
 def _draw_meeting_reminder(notice: MeetingReminder, services: Services, style: Style) -> Payload:
-    draw = easy_reminder if style.easy_read else reminder
-    return draw(_meeting(services, notice.meeting_id, live=True),
-                services.settings.timezone, with_agenda=notice.with_agenda)
+    view = _meeting(services, notice.meeting_id, live=True)
+    tz = services.settings.timezone
+    if style.easy_read:
+        return easy_reminder(view, tz, with_agenda=notice.with_agenda, now=services.clock())
+    return reminder(view, tz, with_agenda=notice.with_agenda)
 
 
 def _draw_invitation(notice: MeetingInvitation, services: Services, style: Style) -> Payload:
@@ -525,8 +610,11 @@ def _draw_session_reminder(notice: SessionReminder, services: Services, style: S
         raise NoticeGone(notice.session_id) from gone
     if view.cancelled:
         raise NoticeGone(notice.session_id)
-    draw = easy_session_reminder if style.easy_read else session_reminder
-    return draw(view, services.settings.timezone, facilitating=notice.facilitating)
+    tz = services.settings.timezone
+    if style.easy_read:
+        return easy_session_reminder(view, tz, facilitating=notice.facilitating,
+                                     now=services.clock())
+    return session_reminder(view, tz, facilitating=notice.facilitating)
 
 
 def _draw_cancelled(notice: MeetingCancelled, services: Services, style: Style) -> Payload:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ from bot.notices import Notice
 from bot.rules.communication import Style
 from bot.rules.coverage import ClaimDecision, Coverage, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
-from bot.rules.policies import InductionNeeded, induction_words
+from bot.rules.policies import INDUCTION_DOING, InductionNeeded, induction_words, our_title
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
 from bot.services.aftercare import CheckIn, DebriefRequested, DebriefStep
 from bot.services.rota import CoverageAlert, PlaceOffered
@@ -24,6 +25,7 @@ from bot.services.sessions import (
 )
 from handlers.blocks.easy import (
     easy_day,
+    easy_lines,
     easy_message,
     easy_time,
     easy_when,
@@ -132,7 +134,8 @@ def session_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
 
 
 def sessions_list(views: list[SessionView], tz: tzinfo, *, title: str, empty: str,
-                  coordinator: bool) -> list[Block]:
+                  coordinator: bool, easy_read: bool = False) -> list[Block]:
+    """A /sessions list; in easy read each session in short lines, what to do last."""
     blocks: list[Block] = [header(title)]
     if coordinator:
         blocks.append({"type": "actions", "block_id": BlockId.SESSION_LIST_ACTIONS,
@@ -141,7 +144,8 @@ def sessions_list(views: list[SessionView], tz: tzinfo, *, title: str, empty: st
     if not views:
         blocks.append(section(empty))
     for view in views[:15]:
-        blocks.append(section(session_summary(view, tz)))
+        blocks.append(section(easy_summary(view, tz, with_next=True) if easy_read
+                              else session_summary(view, tz)))
         blocks += session_buttons(view)
     if len(views) > 15:
         blocks.append(context(f"And {len(views) - 15} more."))
@@ -200,17 +204,38 @@ def outcome_message(outcome: Outcome, view: SessionView, tz: tzinfo) -> str:
     }[outcome]
 
 
-def confirm_release(view: SessionView, tz: tzinfo) -> list[Block]:
-    return [
-        section(f"*{escape_mrkdwn(view.title)}* starts {when(view.starts_at, tz)}, in less than "
-                "48 hours. If you release your place now, the coordinators will be told so they "
-                "can find cover. That's completely fine - life happens."),
-        {"type": "actions", "block_id": f"session_release_confirm:{view.id}", "elements": [
-            button("Yes, release my place", ActionId.SESSION_RELEASE_CONFIRMED, str(view.id),
-                   "danger"),
-            button("Keep my place", ActionId.SESSION_KEEP_PLACE, str(view.id)),
-        ]},
-    ]
+def _release_buttons(view: SessionView) -> Block:
+    return {"type": "actions", "block_id": f"session_release_confirm:{view.id}", "elements": [
+        button("Yes, release my place", ActionId.SESSION_RELEASE_CONFIRMED, str(view.id),
+               "danger"),
+        button("Keep my place", ActionId.SESSION_KEEP_PLACE, str(view.id)),
+    ]}
+
+
+def confirm_release(view: SessionView, tz: tzinfo) -> Payload:
+    """Asked before a place is released less than 48 hours ahead."""
+    return _dm(f"*{escape_mrkdwn(view.title)}* starts {when(view.starts_at, tz)}, in less than "
+               "48 hours. If you release your place now, the coordinators will be told so they "
+               "can find cover. That's completely fine - life happens.",
+               _release_buttons(view), text="Release your place?")
+
+
+# -- private answers to a click, in the clicker's style (handlers/replies.py answer_privately) --
+def claim_answer(decision: ClaimDecision | InductionNeeded, view: SessionView,
+                 coordinators: tuple[str, ...], tz: tzinfo) -> Payload:
+    return _dm(claim_message(decision, view, coordinators, tz))
+
+
+def outcome_answer(outcome: Outcome, view: SessionView, tz: tzinfo) -> Payload:
+    return _dm(outcome_message(outcome, view, tz))
+
+
+def gone_answer() -> Payload:
+    return _dm("That session is no longer on the rota.")
+
+
+def kept_answer() -> Payload:
+    return _dm("Your place is kept. Thank you!")
 
 
 # -- direct messages -------------------------------------------------------------------------
@@ -390,9 +415,41 @@ def _easy_span(view: SessionView, tz: tzinfo) -> str:
             f"to {easy_time(view.ends_at, tz)}.")
 
 
-def _easy_place(place: str) -> str:
-    return ("It is online. Use this link to join: " + place_text(place)
-            if place.startswith(("https://", "http://")) else f"It is at {place_text(place)}.")
+# A place that is just a way of meeting, not somewhere to go: "It is online.", never "It is at
+# Online." What follows one of these after a mark ("Online: a link", "Online (Zoom)") is said too.
+ONLINE_WORDS = ("online", "on-line", "on line", "virtual", "video call")
+
+
+def _is_link(text: str) -> bool:
+    return text.startswith(("https://", "http://")) and " " not in text
+
+
+def easy_place(place: str) -> str:
+    """Where a session or meeting is, as easy read says it: "It is at Hope Centre.", "It is
+    online." and, with a link to join, the link kept a link."""
+    place = place.strip()
+    if _is_link(place):
+        return "It is online. Use this link to join: " + place_text(place)
+    lowered = place.lower()
+    way = next((w for w in ONLINE_WORDS if lowered == w or lowered.startswith(w)), None)
+    rest = place[len(way):].lstrip() if way else ""
+    if way is None or (rest[:1].isalnum() and not _is_link(rest)):
+        return f"It is at {place_text(place)}."  # "Online Library" is somewhere to go
+    rest = rest.strip(" \t.,:;()[]-\u2013\u2014")
+    if not rest:
+        return "It is online."
+    if _is_link(rest):
+        return "It is online. Use this link to join: " + place_text(rest)
+    return f"It is online: {escape_mrkdwn(rest)}."
+
+
+def easy_on(moment: datetime, now: datetime, tz: tzinfo) -> str:
+    """"today at 6pm", "tomorrow at 6pm" or "on Wednesday 9 December at 6pm", by the
+    organisation's calendar: what a reminder says after "It is"."""
+    ahead = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+    at = easy_time(moment, tz)
+    return {0: f"today at {at}", 1: f"tomorrow at {at}"}.get(
+        ahead, f"on {easy_when(moment, tz)}")
 
 
 def _people(count: int, more: str = "") -> str:
@@ -460,7 +517,7 @@ def _easy_session(view: SessionView, tz: tzinfo, *, kind_said: bool = False) -> 
     kind = "" if kind_said or view.kind is SessionKind.OTHER \
         else f"This is a {_easy_kind(view)}."
     return [f"*{escape_mrkdwn(view.title)}*", kind, _easy_span(view, tz),
-            _easy_place(view.place), *_easy_who(view), *_easy_state(view)[1]]
+            easy_place(view.place), *_easy_who(view), *_easy_state(view)[1]]
 
 
 def _easy_next(view: SessionView) -> list[str]:
@@ -475,6 +532,14 @@ def _easy_next(view: SessionView) -> list[str]:
     lines.append("No more people can come along now." if view.attendance_full
                  else "Want to come along? Tap I'll attend.")
     return lines
+
+
+def easy_summary(view: SessionView, tz: tzinfo, *, with_next: bool = False,
+                 also: Sequence[str] = ()) -> str:
+    """One session in a list or on App Home, as easy read says it: what the standard summary
+    says, then `also`, then (`with_next`) what its buttons let someone do."""
+    return easy_lines([*_easy_session(view, tz), *also,
+                       *(_easy_next(view) if with_next else [])])
 
 
 def easy_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
@@ -638,6 +703,111 @@ def easy_debrief_step_dm(found: DebriefView, status: RequestStatus) -> Payload:
                         text=f"Your debrief after {title} can't be arranged just now")
 
 
+# -- private answers to a click, in easy read -----------------------------------------------------
+def _easy_named(view: SessionView, tz: tzinfo) -> list[str]:
+    """The session an answer is about: its name, then when it is."""
+    return [f"The session is *{escape_mrkdwn(view.title)}*.",
+            f"It is on {easy_when(view.starts_at, tz)}."]
+
+
+def _easy_induction(needed: InductionNeeded) -> list[str]:
+    doing = [f"You need to {INDUCTION_DOING[step]}." for step in needed.steps]
+    doing += [f"You need to agree to our {escape_mrkdwn(our_title(title))}."
+              for title in needed.policies]
+    who = " or ".join(escape_mrkdwn(name) for name in needed.helpers) or "A coordinator"
+    return ["Before you help run a session, there are things to do first.", *doing,
+            f"{who} can help you with this.",
+            "Type /involve policies to read and agree to our policies." if needed.policies
+            else ""]
+
+
+def easy_claim_answer(decision: ClaimDecision | InductionNeeded, view: SessionView,
+                      coordinators: tuple[str, ...], tz: tzinfo) -> Payload:
+    title = f"*{escape_mrkdwn(view.title)}*"
+    about = _easy_named(view, tz)
+    if isinstance(decision, InductionNeeded):
+        lines = ["Thank you for offering to help run a session.", *about,
+                 *_easy_induction(decision)]
+    elif decision is ClaimDecision.OK:
+        lines = [f"Thank you. You have a place to help run {title}.", about[1],
+                 *_easy_cover(view.coverage)[1]]
+    elif decision is ClaimDecision.ALREADY:
+        lines = [f"You already have a place to help run {title}.", about[1]]
+    elif decision is ClaimDecision.FULL:
+        lines = ["Sorry, someone has just taken that place.", *about, "It is full now.",
+                 "You can join the waiting list.", "Then we will offer you the next place."]
+    elif decision is ClaimDecision.HELD_FOR_OFFER:
+        lines = ["The free place is offered to someone else for a short time.", *about,
+                 "They are on the waiting list.", "If they do not take it, anyone can have it."]
+    elif decision is ClaimDecision.KEPT_FOR_TRAINED:
+        lines = ["The last place is kept for someone who has done the training.", *about,
+                 "A session always needs one person with the training.",
+                 "Thank you for offering.", "You can join the waiting list in case things change."]
+    elif decision is ClaimDecision.NOT_A_FACILITATOR:
+        who = " or ".join(escape_mrkdwn(c) for c in coordinators) or "a coordinator"
+        lines = ["The places to help run a session are for facilitators.",
+                 "Would you like to be a facilitator? Please ask " + who + ".",
+                 "They will be glad to hear from you.",
+                 "You can still come along. Tap I'll attend."]
+    elif decision is ClaimDecision.CANCELLED:
+        lines = [f"{title} is cancelled.", about[1]]
+    else:
+        lines = [f"{title} has started.", about[1]]
+    return easy_message(lines)
+
+
+def easy_outcome_answer(outcome: Outcome, view: SessionView, tz: tzinfo) -> Payload:
+    title = f"*{escape_mrkdwn(view.title)}*"
+    on = f"It is on {easy_when(view.starts_at, tz)}."
+    lines = {
+        Outcome.RELEASED: [f"You have given up your place at {title}.", on,
+                           "Thank you for telling us."],
+        Outcome.NOT_SIGNED_UP: [f"You do not have a place at {title}.", on,
+                                "So there is nothing to give up."],
+        Outcome.ATTENDING: [f"Lovely. You are coming to {title}.", on, "See you there."],
+        Outcome.NOT_ATTENDING: [f"No problem. We have taken you off the list for {title}.",
+                                on],
+        Outcome.ATTENDANCE_FULL: [f"Sorry, {title} is full.", on,
+                                  "Do you still want to come? Please ask a coordinator."],
+        Outcome.NOT_IN_DIRECTORY: ["You are not on our list of members yet.",
+                                   "Please ask a coordinator to add you."],
+        Outcome.WAITING: [f"You are on the waiting list to help run {title}.", on,
+                          "We will message you if a place comes up."],
+        Outcome.ALREADY_WAITING: [f"You are already on the waiting list for {title}.", on],
+        Outcome.OFFER_GONE: [f"Sorry, the place at {title} is not yours now.",
+                             "The time to take it has passed."],
+        Outcome.STARTED: [f"{title} has started.", on],
+        Outcome.CANCELLED: [f"{title} is cancelled.", on],
+        Outcome.CONFIRM_LATE_RELEASE: [f"{title} is less than 2 days away.", on],
+    }[outcome]
+    return easy_message(lines)
+
+
+def easy_confirm_release(view: SessionView, tz: tzinfo) -> Payload:
+    return easy_message(
+        [f"You have a place to help run *{escape_mrkdwn(view.title)}*.",
+         f"It is on {easy_when(view.starts_at, tz)}.", "That is less than 2 days from now.",
+         "If you give up your place, we will tell the coordinators.",
+         "Then they can find someone else.", "That is fine. Life happens.",
+         "Do you want to give up your place?"],
+        actions=[_release_buttons(view)], text="Do you want to give up your place?")
+
+
+def easy_gone_answer() -> Payload:
+    return easy_message(["That session is not on the list now."])
+
+
+def easy_kept_answer() -> Payload:
+    return easy_message(["You still have your place. Thank you."])
+
+
+claim_answer_in = in_either_style(claim_answer, easy_claim_answer)
+outcome_answer_in = in_either_style(outcome_answer, easy_outcome_answer)
+confirm_release_in = in_either_style(confirm_release, easy_confirm_release)
+gone_answer_in = in_either_style(gone_answer, easy_gone_answer)
+kept_answer_in = in_either_style(kept_answer, easy_kept_answer)
+
+
 # -- the form --------------------------------------------------------------------------------
 def session_form(draft: SessionDraft | None = None, *, session_id: int | None = None) -> View:
     draft = draft or SessionDraft(title="", kind=None, day=None, start_time=None,
@@ -732,25 +902,43 @@ def session_saved_view(views: list[SessionView], tz: tzinfo, *, edited: bool) ->
             "blocks": [section("\n".join(lines))]}
 
 
+HOME_WORDS = {"nothing": "Nothing booked. `/sessions` shows what's coming up.",
+              "cover": "Sessions that need cover"}
+EASY_HOME_WORDS = {"nothing": "You are not down for any sessions.\n"
+                              "Type /sessions to see what is coming up.",
+                   "cover": "Sessions that need more people to run them"}
+
+
 def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz: tzinfo,
-                  user: str) -> list[Block]:
+                  user: str, *, easy_read: bool = False) -> list[Block]:
+    """App Home: my next sessions with my own way out, and those needing cover (for the rota's
+    people); in easy read, each in short lines with what to do last."""
+    words = EASY_HOME_WORDS if easy_read else HOME_WORDS
     blocks: list[Block] = [header("Your next sessions")]
     if not mine:
-        blocks.append(section("Nothing booked. `/sessions` shows what's coming up."))
+        blocks.append(section(words["nothing"]))
     for view in mine[:5]:
-        blocks.append(section(session_summary(view, tz)))
         # Their own way out: a facilitator releases their place, someone coming says they
         # can't after all.
         value = str(view.id)
-        way_out = (button("Release my place", ActionId.SESSION_RELEASE, value)
-                   if any(f.slack_user_id == user for f in view.facilitators)
+        facilitating = any(f.slack_user_id == user for f in view.facilitators)
+        way_out = (button("Release my place", ActionId.SESSION_RELEASE, value) if facilitating
                    else button("I can't come after all", ActionId.SESSION_CANT_COME, value))
+        if easy_read:
+            mine_now = ("You have a place to help run it." if facilitating
+                        else "You said you are coming.")
+            out = ("If you cannot help now, tap Release my place." if facilitating
+                   else "If you cannot come now, tap I can't come after all.")
+            blocks.append(section(easy_summary(view, tz, also=[mine_now, out])))
+        else:
+            blocks.append(section(session_summary(view, tz)))
         blocks.append({"type": "actions", "block_id": f"{BlockId.SESSION_ACTIONS}:mine:{value}",
                        "elements": [way_out]})
     if needing_cover:
-        blocks.append(header("Sessions that need cover"))
+        blocks.append(header(words["cover"]))
         for view in needing_cover[:8]:
-            blocks.append(section(session_summary(view, tz)))
+            blocks.append(section(easy_summary(view, tz, with_next=True) if easy_read
+                                  else session_summary(view, tz)))
             blocks += session_buttons(view)
     return blocks
 

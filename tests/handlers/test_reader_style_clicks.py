@@ -31,7 +31,7 @@ from handlers.payloads import clicked_in_dm
 from storage.repositories import MemberRepository
 from tests.conftest import FakeClock, SlackDriver
 from tests.fakes.slack import FakeSlack
-from tests.samples import SampleWorld, every_sample
+from tests.samples import SampleKey, SampleWorld, every_sample
 
 ADA = "U0COORD01"   # coordinator, trained facilitator
 BRAM = "U0FACIL02"  # facilitator
@@ -159,7 +159,7 @@ def test_a_notice_clicked_in_a_dm_is_redrawn_at_once_as_the_outbox_redraws_it(
     clicked: Clicked, style: Style, world: SampleWorld
 ) -> None:
     reads_in(world, clicked.reader, style)
-    SAMPLES[clicked.kind](world)
+    SAMPLES[SampleKey(clicked.kind)](world)
     world.deliver()
     message = delivered(world, clicked.reader, clicked.button)
     dm = dm_of(clicked.reader)
@@ -177,7 +177,7 @@ def test_an_easy_read_lead_sees_the_easy_read_alert_at_once_on_acknowledging(
     world: SampleWorld
 ) -> None:
     reads_in(world, ESME, EASY_READ)
-    SAMPLES[IncidentAlert](world)  # urgent: someone may be in danger
+    SAMPLES[SampleKey(IncidentAlert)](world)  # urgent: someone may be in danger
     world.deliver()
     alert = delivered(world, ESME, ActionId.IN_ACKNOWLEDGE)
 
@@ -192,7 +192,7 @@ def test_an_easy_read_lead_sees_the_easy_read_alert_at_once_on_acknowledging(
 
 
 def test_a_standard_lead_sees_the_standard_alert_at_once(world: SampleWorld) -> None:
-    SAMPLES[IncidentAlert](world)  # urgent: someone may be in danger
+    SAMPLES[SampleKey(IncidentAlert)](world)  # urgent: someone may be in danger
     world.deliver()
     alert = delivered(world, ESME, ActionId.IN_ACKNOWLEDGE)
 
@@ -207,7 +207,7 @@ def test_a_screen_reader_user_gets_the_alert_redrawn_without_pictures(
     world: SampleWorld
 ) -> None:
     reads_in(world, ESME, Style(screen_reader=True))  # standard words, no pictures
-    SAMPLES[IncidentAlert](world)  # urgent: someone may be in danger
+    SAMPLES[SampleKey(IncidentAlert)](world)  # urgent: someone may be in danger
     world.deliver()
     alert = delivered(world, ESME, ActionId.IN_ACKNOWLEDGE)
     assert not has_pictures(alert)  # as delivered
@@ -266,7 +266,7 @@ def test_answering_the_check_in_is_said_back_in_their_style(
     button: ActionId, words: str, world: SampleWorld
 ) -> None:
     reads_in(world, BRAM, EASY_SCREEN_READER)
-    SAMPLES[CheckIn](world)  # Ada and Bram ran a session last night
+    SAMPLES[SampleKey(CheckIn)](world)  # Ada and Bram ran a session last night
     world.deliver()
     check_in = delivered(world, BRAM, button)
 

@@ -1,0 +1,107 @@
+"""App Home in the sandbox: a click on it reaches the bot as Slack sends one (the view with its
+id, hash and state), so every button on Home works, as it does in Slack. A Home view without
+its id is a shape Slack never sends, and the bot drops it (handlers/shapes.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import load_settings
+from bot.sandbox.server import Sandbox
+from handlers.ids import ActionId
+from handlers.shapes import odd_shape
+from tests.conftest import ServerThread
+from tests.test_sandbox import FIN, Page, button, free_port
+
+
+@pytest.fixture
+def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+    monkeypatch.chdir(tmp_path)
+    port = free_port()
+    box = Sandbox(load_settings(env_file=None), port)
+    box.seed()
+    with ServerThread(box.wsgi, port=port, threads=16):
+        yield Page(f"http://127.0.0.1:{port}", box)
+    box.runtime.engine.dispose()
+
+
+def open_home(page: Page, user: str) -> dict[str, Any]:
+    assert page.call("/sandbox/home", {"user": user})["ok"]
+    home: dict[str, Any] = page.state(user)["home"]
+    assert home is not None
+    return home
+
+
+def click_on_home(page: Page, user: str, action: dict[str, Any]) -> dict[str, Any]:
+    """A click on Home, as the page sends it (no channel, no ts, no view id)."""
+    answer: dict[str, Any] = page.call("/sandbox/action", {"user": user, "action": action})
+    return answer
+
+
+def test_change_on_home_opens_the_profile_form(page: Page) -> None:
+    home = open_home(page, FIN)
+    assert click_on_home(page, FIN, button(home["blocks"], ActionId.PROFILE_CHANGE))["ok"]
+    form = page.state(FIN)["modal"]
+    assert form is not None, "the click never reached the handler"
+    assert form["view"]["title"]["text"] == "How we reach you"
+
+
+def test_going_on_home_is_taken_home_is_redrawn_and_the_answer_comes_as_a_dm(
+    page: Page
+) -> None:
+    home = open_home(page, FIN)
+    assert "You haven't said yet" in json.dumps(home["blocks"])
+    going = button(home["blocks"], ActionId.MEETING_GOING)
+    assert click_on_home(page, FIN, going)["ok"]
+
+    redrawn = page.state(FIN)["home"]
+    assert "You're going" in json.dumps(redrawn["blocks"])
+    assert redrawn["id"] == home["id"], "Home keeps its id, as in Slack"
+    assert redrawn["hash"] != home["hash"]  # published again
+    said = [m for m in page.messages(FIN, "D0FINR006") if "you're down for" in m["text"]]
+    assert said and "Winter service-user forum" in said[-1]["text"]
+    forum = page.box.runtime.services.meetings.upcoming_for(FIN)[0]
+    assert forum.my_rsvp is True
+
+
+def test_a_click_on_home_carries_the_fields_slack_sends(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the stand-in sends passes the bot's own check of Slack's shapes."""
+    standin = page.box.standin
+    open_home(page, FIN)
+    sent: list[dict[str, Any]] = []
+
+    def caught(payload: dict[str, Any]) -> tuple[int, str]:
+        sent.append(payload)
+        return 200, ""
+
+    monkeypatch.setattr(standin, "_interactive", caught)
+    home = standin.workspace.homes[FIN]
+    standin.action(FIN, button(home["blocks"], ActionId.MEETING_GOING))
+    [payload] = sent
+    assert odd_shape(payload) is None
+    view = payload["view"]
+    assert payload["container"] == {"type": "view", "view_id": view["id"]}
+    assert view["type"] == "home" and view["id"].startswith("V")
+    assert {"hash", "team_id", "app_id", "bot_id", "root_view_id", "state"} <= set(view)
+    assert "response_url" not in payload  # Slack gives a view none
+
+
+def test_views_publish_answers_in_slacks_shape_and_keeps_the_homes_id(page: Page) -> None:
+    view = {"type": "home", "blocks": [{"type": "section",
+                                        "text": {"type": "mrkdwn", "text": "Hello"}}]}
+    first = page.call("/api/views.publish", {"user_id": FIN, "view": view})
+    assert first["ok"] and first["view"]["id"].startswith("V") and first["view"]["hash"]
+    again = page.call("/api/views.publish", {"user_id": FIN, "view": view,
+                                             "hash": first["view"]["hash"]})
+    assert again["view"]["id"] == first["view"]["id"]
+    assert again["view"]["hash"] != first["view"]["hash"]
+    stale = page.call("/api/views.publish", {"user_id": FIN, "view": view,
+                                             "hash": first["view"]["hash"]})
+    assert stale == {"ok": False, "error": "hash_conflict"}
