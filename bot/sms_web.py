@@ -1,4 +1,5 @@
-"""The texting provider's webhooks: inbound texts and delivery statuses, signature checked.
+"""The texting provider's webhooks: inbound texts (answered straight back, worded in the
+sender's style) and delivery statuses, signature checked.
 
 Twilio signs each request over the exact URL it called, so the URL is rebuilt from
 COPROD_PUBLIC_URL (behind a proxy the Host header is not what Twilio used)."""
@@ -15,6 +16,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.services import Services
 from bot.web import BodyTooLarge, read_capped
+from handlers.blocks.texting import text_back
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -56,10 +58,13 @@ def _signed_params(environ: WSGIEnvironment, services: Services,
 
 def make_sms_routes(services: Services) -> dict[str, WSGIApplication]:
     def inbound(params: dict[str, str], start_response: StartResponse) -> list[bytes]:
-        reply = services.texting.receive(params.get("From", ""), params.get("Body", ""))
+        back = services.texting.receive(params.get("From", ""), params.get("Body", ""))
         twiml = MessagingResponse()
-        if reply:
-            twiml.message(reply)
+        if back is not None:
+            settings = services.settings
+            twiml.message(text_back(back, org_name=settings.coprod_org_name,
+                                    crisis_line=settings.coprod_crisis_line,
+                                    tz=settings.timezone))
         return _respond(start_response, "200 OK", str(twiml).encode(),
                         "application/xml; charset=utf-8")
 

@@ -66,10 +66,22 @@ def to_gsm7(text: str) -> str:
     return "".join(out)
 
 
-def compose_text(org_name: str, body: str) -> str:
+def compose_text(org_name: str, body: str, *, keep_last_line: bool = False) -> str:
     """The organisation's name first, days written as Slack writes them ("Wed 2 Dec"), GSM-7
-    only, cut to two parts at a word boundary."""
+    only, cut to two parts at a word boundary. `keep_last_line`: the last line (in easy read,
+    what to do next) is kept whole, and the lines before it are cut instead."""
     text = to_gsm7(PADDED_DAY.sub(r"\1 \2 \3", f"{org_name}: {body}"))
-    while (gsm7_length(text) or 0) > TWO_PARTS:
-        text = text[: TWO_PARTS - 3].rsplit(" ", 1)[0] + "..."
+    if (gsm7_length(text) or 0) <= TWO_PARTS:
+        return text
+    before, newline, last = text.rpartition("\n")
+    room = TWO_PARTS - (gsm7_length(last) or 0) - 1
+    if keep_last_line and newline and room >= len(org_name) + 10:
+        return f"{_cut(before, room)}\n{last}"
+    return _cut(text, TWO_PARTS)
+
+
+def _cut(text: str, most: int) -> str:
+    """Cut at a word boundary, with "..." to show it, to at most `most` characters."""
+    while (gsm7_length(text) or 0) > most:
+        text = text[: most - 3].rsplit(" ", 1)[0].rstrip("\n") + "..."
     return text

@@ -1,5 +1,5 @@
-"""Texting rules: what a reply means, which open invitation a yes or no answers, and when a
-text may go out (quiet hours, the daily cap)."""
+"""Texting rules: what a reply means, which open invitation a yes or no answers, what answering
+it did (for the words texted back), and when a text may go out (quiet hours, the daily cap)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from bot.rules.communication import STANDARD, Style
 from bot.rules.forms import is_whole_number
 
 # The words carriers and Twilio treat as opting out and back in; only a single word counts.
@@ -113,6 +114,7 @@ def says_more_than_an_answer(body: str) -> bool:
 
 
 MAX_CHOICES = 5  # numbered choices in one question; five still fit in two parts
+EASY_READ_CHOICES = 3  # easy read: fewer choices, each on a line of its own
 QUESTION_STANDS = timedelta(days=3)  # how long "1" or "2" answers the question we asked
 
 
@@ -260,11 +262,12 @@ def _named(words: Sequence[str], invitations: Sequence[Invitation],
 
 
 def decide_answer(body: str, invitations: Sequence[Invitation], asked: Asked | None,
-                  today: date) -> Decision:
+                  today: date, most: int = MAX_CHOICES) -> Decision:
     """What a member's reply does, given their open invitations and the question we last
     asked them. A plain yes or no answers the invitations they have not answered yet (or, once
     they have answered all, changes an answer); one that names an invitation answers that
-    one; a number answers the question we asked. Several that fit: ask which."""
+    one; a number answers the question we asked. Several that fit: ask which, offering the
+    `most` soonest."""
     said = read_reply(body)
     if said is None:
         return Relay()
@@ -287,8 +290,60 @@ def decide_answer(body: str, invitations: Sequence[Invitation], asked: Asked | N
         return Relay()
     if len(pool) == 1:
         return Answer(pool[0].rsvp, said.going)
-    soonest = sorted(pool, key=lambda i: (i.starts_at, i.rsvp.stored))[:MAX_CHOICES]
+    soonest = sorted(pool, key=lambda i: (i.starts_at, i.rsvp.stored))[:most]
     return AskWhich(said.going, tuple(soonest))
+
+
+# -- what a text did, for the words texted straight back --------------------------------------
+class Happened(enum.StrEnum):
+    """What a text someone sent us did. The words for each, standard and easy read, are in
+    handlers/blocks/texting.py."""
+
+    # Texting's own answers.
+    STOPPED = "stopped"  # no more texts until they text START
+    STARTED = "started"
+    HELP = "help"
+    PASSED_ON = "passed on"  # a message for the team to read
+    UNKNOWN_NUMBER = "unknown number"  # passed on, from a number not in the member list
+    NO_LONGER_OPEN = "no longer open"  # a number for a choice since started or cancelled
+    # A YES or NO to a meeting or a session.
+    COMING = "coming"
+    NOT_COMING = "not coming"
+    FULL = "full"
+    CANCELLED = "cancelled"
+    NOT_INVITED = "not invited"
+    # A YES or NO to a policy.
+    AGREED = "agreed"
+    NOT_AGREED = "not agreed"
+    POLICY_UPDATED = "policy updated"
+    # A number answering a wellbeing check.
+    CHECK_NOT_UNDERSTOOD = "check not understood"
+    CONTACT_ASKED = "contact asked"  # someone will get in touch today
+    CONTACT_ALREADY_ASKED = "contact already asked"
+    CHECK_MIXED = "check mixed"
+    CHECK_WELL = "check well"
+
+
+@dataclass(frozen=True)
+class TextOutcome:
+    """What answering by text did, as an area's desk tells it: `what` is the kind of thing it
+    was ("Community meeting", "session") or our policy's name, never a title, which a text
+    does not carry; `when` is when it starts (in the organisation's time zone)."""
+
+    happened: Happened
+    what: str = ""
+    when: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TextBack:
+    """The reply to text straight back, as data, and the style to word it in: the member's
+    own, or standard for a number we don't know. `said` is what happened, the question asking
+    which invitation a yes or no is for, or (from a desk that words its own answers) the words
+    themselves, in the standard style."""
+
+    said: TextOutcome | AskWhich | str
+    style: Style = STANDARD
 
 
 def which_question(ask: AskWhich) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.rules.involvement import CheckStage, OpportunityKind, Wellbeing
+from bot.rules.texting import Happened
 
 # A check not sent within this long of falling due (the bot was down) is not sent late.
 SEND_WITHIN = timedelta(days=3)
@@ -59,16 +60,16 @@ def check_text(stage: CheckStage, kind: OpportunityKind) -> str:
             "get in touch. It's fine not to reply.")
 
 
-def text_reply(number: int, recorded: Wellbeing | None, current: Wellbeing | None) -> str:
-    """The line texted back to a numbered answer: `recorded` is what it changed to (None when
-    it changed nothing), `current` the answer now."""
+def reply_to_number(number: int, recorded: Wellbeing | None,
+                    current: Wellbeing | None) -> Happened:
+    """What a numbered answer did, for the words texted back: `recorded` is what it changed
+    to (None when it changed nothing), `current` the answer now."""
     if number not in BY_NUMBER:
-        return "Sorry, we didn't catch that. Please reply 1, 2 or 3."
+        return Happened.CHECK_NOT_UNDERSTOOD
     if recorded is Wellbeing.SUPPORT:
-        return ("Thank you. We've asked someone to get in touch with you today. "
-                "In danger now? Call 999.")
+        return Happened.CONTACT_ASKED
     if current is Wellbeing.SUPPORT:
-        return "Thank you. We've already asked someone to get in touch with you."
+        return Happened.CONTACT_ALREADY_ASKED
     if BY_NUMBER[number] is Wellbeing.MIXED:
-        return "Thank you for telling us. If you'd like someone to get in touch, just reply 3."
-    return "Thank you for letting us know. Take care."
+        return Happened.CHECK_MIXED
+    return Happened.CHECK_WELL

@@ -34,8 +34,7 @@ from bot.rules.meetings import (
     validate_meeting,
 )
 from bot.rules.roles import NotAllowed, Role
-from bot.rules.sms_text import day_and_time
-from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
+from bot.rules.texting import Happened, Invitation, RsvpFor, RsvpSubject, TextOutcome
 from bot.services.jobs import one_by_one
 from bot.services.members import is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
@@ -429,21 +428,18 @@ class MeetingAnswers:
             return self.meetings.view_of(meeting, member.id)
 
     def rsvp_by_text(self, session: Session, meeting_id: int, member: Member,
-                     going: bool) -> str:
-        """A yes or no by text, inside the caller's transaction; returns the words to text
-        back."""
+                     going: bool) -> TextOutcome:
+        """A yes or no by text, inside the caller's transaction: what it did, worded for the
+        member by handlers/blocks/texting.py."""
         try:
             meeting = self._answer(session, meeting_id, member, going)
         except NotInvited:
-            return ("Sorry, we couldn't match your reply to a meeting you're invited to. "
-                    "A coordinator can help if you think you should be.")
+            return TextOutcome(Happened.NOT_INVITED)
         except MeetingGone:
-            return "Sorry, that meeting has been cancelled."
-        when = meeting.starts_at.astimezone(self.tz)
+            return TextOutcome(Happened.CANCELLED, "meeting")
         # By kind, never by title: a title can say more than a lock screen should.
-        label = f"the {MEETING_KIND_WORDS[meeting.kind].lower()} on {day_and_time(when)}"
-        return (f"Thanks, you're down for {label}." if going
-                else f"Thanks for letting us know you can't come to {label}.")
+        return TextOutcome(Happened.COMING if going else Happened.NOT_COMING,
+                       MEETING_KIND_WORDS[meeting.kind], meeting.starts_at.astimezone(self.tz))
 
     def invitation_for(self, session: Session, meeting_id: int,
                        member: Member) -> Invitation | None:

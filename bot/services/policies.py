@@ -22,12 +22,11 @@ from bot.rules.policies import (
     InductionNeeded,
     PolicyDraft,
     check_policy,
-    our_title,
     policy_key,
     still_needed,
 )
 from bot.rules.roles import NotAllowed, Role
-from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
+from bot.rules.texting import Happened, Invitation, RsvpFor, RsvpSubject, TextOutcome
 from bot.services.members import CONSENT_BY_IMPORT, is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.personal_data import Person, PersonalData, iso, rows_changed
@@ -293,18 +292,17 @@ class PoliciesService:
                           answered=False)
 
     def answer_by_text(self, session: Session, policy_id: int, member: Member,
-                       yes: bool) -> str:
-        """A YES by text agrees to the policy; a NO is fine, and thanked."""
+                       yes: bool) -> TextOutcome:
+        """A YES by text agrees to the policy; a NO is fine, and thanked (worded for the
+        member by handlers/blocks/texting.py)."""
         try:
             policy = self._current(session, policy_id)
         except (PolicyGone, NewerVersion):
-            return "Thank you. That policy has since been updated, so we'll send you the new one."
-        name = our_title(policy.title)
+            return TextOutcome(Happened.POLICY_UPDATED)
         if not yes:
-            return (f"Thank you for letting us know. That's fine - if you'd like to talk about "
-                    f"our {name}, a coordinator will be glad to.")
+            return TextOutcome(Happened.NOT_AGREED, policy.title)
         self._agree(session, member, policy, AgreedBy.TEXT, self.clock())
-        return f"Thank you. We've noted that you've read and agree to our {name}."
+        return TextOutcome(Happened.AGREED, policy.title)
 
     # -- publishing ---------------------------------------------------------------------------
     def publish_choices(self, actor: str) -> list[tuple[str, str]]:

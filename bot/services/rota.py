@@ -30,8 +30,7 @@ from bot.rules.coverage import (
 from bot.rules.policies import InductionNeeded
 from bot.rules.roles import Role
 from bot.rules.sessions import SESSION_KIND_WORDS
-from bot.rules.sms_text import day_and_time
-from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
+from bot.rules.texting import Happened, Invitation, RsvpFor, RsvpSubject, TextOutcome
 from bot.services.jobs import one_by_one
 from bot.services.notices import NoticeBook
 from bot.services.policies import induction_missing
@@ -298,20 +297,21 @@ class RotaService:
             self.desk.changed(session, found, NoticeBook(session, now))
         return step
 
-    def rsvp_in(self, session: Session, session_id: int, member: Member, yes: bool) -> str:
-        """A YES or NO by text to a session invitation, inside the caller's transaction."""
+    def rsvp_in(self, session: Session, session_id: int, member: Member,
+                yes: bool) -> TextOutcome:
+        """A YES or NO by text to a session invitation, inside the caller's transaction:
+        what it did, worded for the member by handlers/blocks/texting.py."""
         found = SessionRepository(session).get_for_update(session_id)
         if found is None or found.cancelled_at is not None:
-            return "Sorry, that session has been cancelled."
-        when = found.starts_at.astimezone(self.desk.tz)
+            return TextOutcome(Happened.CANCELLED, "session")
         # By kind, never by title: a title can say more than a lock screen should.
-        label = f"the {SESSION_KIND_WORDS[found.kind].lower()} on {day_and_time(when)}"
+        what, when = SESSION_KIND_WORDS[found.kind], found.starts_at.astimezone(self.desk.tz)
         step = self._attend(session, found, member, wants=yes, now=self.clock())
         if not yes:
-            return f"Thanks for letting us know. We've noted you can't come to {label}."
+            return TextOutcome(Happened.NOT_COMING, what, when)
         if step is Attendance.FULL:
-            return f"Sorry, {label} is full. A coordinator will be in touch."
-        return f"Thanks, you're down for {label}. See you there."
+            return TextOutcome(Happened.FULL, what, when)
+        return TextOutcome(Happened.COMING, what, when)
 
     def invitation_for(self, session: Session, session_id: int,
                        member: Member) -> Invitation | None:

@@ -1,7 +1,8 @@
 """Texts from members: STOP, START, HELP understood; yes and no (in the common ways people say
 them) answer the invitations still open for that person, asking which when several fit;
-anything else relayed to the coordinators, who can reply by text. And the provider's word on
-each text sent."""
+anything else relayed to the coordinators, who can reply by text. What is texted straight back
+is returned as data (a TextBack, in the sender's style), worded at the webhook by
+handlers/blocks/texting.py. And the provider's word on each text sent."""
 
 from __future__ import annotations
 
@@ -18,25 +19,29 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.twilio import OPTED_OUT
 from bot.notices import Notice
+from bot.rules.communication import STANDARD
 from bot.rules.directory import parse_phone
 from bot.rules.forms import is_whole_number
 from bot.rules.roles import Role
-from bot.rules.sms_text import compose_text
 from bot.rules.texting import (
+    EASY_READ_CHOICES,
+    MAX_CHOICES,
     QUESTION_STANDS,
     Answer,
     Asked,
     AskWhich,
+    Happened,
     Invitation,
     NoLongerOpen,
     Reply,
     RsvpFor,
     RsvpSubject,
+    TextBack,
+    TextOutcome,
     chosen_number,
     classify_reply,
     decide_answer,
     says_more_than_an_answer,
-    which_question,
 )
 from bot.services.members import require_coordinator
 from bot.services.notices import NoticeBook
@@ -64,13 +69,14 @@ class RsvpDesk:
     invitation's id and the member who texted.
 
     `describe`: the invitation while it is open to an answer (not started, not cancelled), or
-    None. `answer`: records a yes (True) or no, and returns the one line to text back. Or, for
-    a question answered by number rather than yes or no (a wellbeing check), `numbered`:
-    records the number given and returns the line to text back."""
+    None. `answer`: records a yes (True) or no, and returns what that did (a TextOutcome, worded
+    for the member in their style), or its own one line of words (standard only). Or, for a
+    question answered by number rather than yes or no (a wellbeing check), `numbered`: records
+    the number given and returns the same."""
 
     describe: Callable[[Session, int, Member], Invitation | None]
-    answer: Callable[[Session, int, Member, bool], str] | None = None
-    numbered: Callable[[Session, int, Member, int], str] | None = None
+    answer: Callable[[Session, int, Member, bool], TextOutcome | str] | None = None
+    numbered: Callable[[Session, int, Member, int], TextOutcome | str] | None = None
 
 
 # -- what texting tells people (drawn by handlers/blocks/texting.py) ---------------------------
@@ -116,12 +122,10 @@ class TextingService:
         self.settings = settings
         self.rsvp_desks = rsvp_desks
 
-    def _text(self, body: str) -> str:
-        return compose_text(self.settings.coprod_org_name, body)
-
     # -- what people text us ------------------------------------------------------------------
-    def receive(self, from_number: str, body: str) -> str | None:
-        """Handles one inbound text; returns the reply to send straight back, if any."""
+    def receive(self, from_number: str, body: str) -> TextBack | None:
+        """Handles one inbound text; returns what to text straight back, if anything, in the
+        style of the member who sent it (standard for a number we don't know)."""
         try:
             phone = parse_phone(from_number)
         except ValueError:
@@ -131,48 +135,51 @@ class TextingService:
         with self.sessions.begin() as session:
             member = MemberRepository(session).get_by_phone(phone)
             if member is None:
-                return self._from_unknown(session, phone, body, reply, now)
-            if reply is Reply.STOP:
-                return self._stop(member, now)
-            if reply is Reply.START:
-                return self._start(member, now)
-            if reply is Reply.HELP:
-                return self._help()
-            answered = self._converse(session, member, body, now)
-            if answered is not None:
-                # More than a yes or a no ("no, I can't go on") is also read by a person:
-                # an answer never swallows what someone wanted to say.
-                if says_more_than_an_answer(body):
-                    self._relay(session, member, phone, body, now)
-                return answered
-            self._relay(session, member, phone, body, now)
-            return self._text("Thank you, we've passed your message to the team.")
+                unknown = self._from_unknown(session, phone, body, reply, now)
+                return None if unknown is None else TextBack(unknown, STANDARD)
+            said = self._from_member(session, member, phone, body, reply, now)
+            return None if said is None else TextBack(said, member.reader.style)
 
-    def _stop(self, member: Member, now: datetime) -> str | None:
+    def _from_member(self, session: Session, member: Member, phone: str, body: str,
+                     reply: Reply, now: datetime) -> TextOutcome | AskWhich | str | None:
+        if reply is Reply.STOP:
+            return self._stop(member, now)
+        if reply is Reply.START:
+            return self._start(member, now)
+        if reply is Reply.HELP:
+            return TextOutcome(Happened.HELP)
+        answered = self._converse(session, member, body, now)
+        if answered is not None:
+            # More than a yes or a no ("no, I can't go on") is also read by a person: an
+            # answer never swallows what someone wanted to say.
+            if says_more_than_an_answer(body):
+                self._relay(session, member, phone, body, now)
+            return answered
+        self._relay(session, member, phone, body, now)
+        return TextOutcome(Happened.PASSED_ON)
+
+    @staticmethod
+    def _stop(member: Member, now: datetime) -> TextOutcome | None:
         if not member.has_sms_consent and member.latest_consent is not None:
             return None  # confirmed once already
         member.consents.append(SmsConsent(given=False, method="texted STOP", recorded_at=now))
         log.info("member %d opted out of texts", member.id)
-        return self._text("You won't get any more texts from us. Text START to begin again.")
+        return TextOutcome(Happened.STOPPED)
 
-    def _start(self, member: Member, now: datetime) -> str:
+    @staticmethod
+    def _start(member: Member, now: datetime) -> TextOutcome:
         if not member.has_sms_consent:
             member.consents.append(SmsConsent(given=True, method="texted START",
                                               recorded_at=now))
             if member.contact is ContactPreference.SLACK:
                 member.contact = ContactPreference.BOTH
-        return self._text("You'll get texts from us again. Text STOP to stop, HELP for help.")
-
-    def _help(self) -> str:
-        return self._text(
-            "We text about sessions and meetings. Text STOP to stop. In danger now? Call 999. "
-            f"To talk: {self.settings.coprod_crisis_line}")
+        return TextOutcome(Happened.STARTED)
 
     # -- answering invitations by text ---------------------------------------------------------
     def _converse(self, session: Session, member: Member, body: str,
-                  now: datetime) -> str | None:
-        """A yes, no or number that answers an open invitation: the one line to text back
-        (a confirmation, or a question asking which). None: the team should read it."""
+                  now: datetime) -> TextOutcome | AskWhich | str | None:
+        """A yes, no or number that answers an open invitation: what to text back (what the
+        answer did, or a question asking which). None: the team should read it."""
         texting = TextingRepository(session)
         invitations = self.open_invitations(session, member)
         question = texting.question_for(member.id)
@@ -184,23 +191,25 @@ class TextingService:
         if numbered is not None:
             texting.forget_question(member.id)
             return numbered
+        # Easy read offers fewer choices, each on a line of its own.
         decision = decide_answer(body, invitations, standing,
-                                 now.astimezone(self.settings.timezone).date())
+                                 now.astimezone(self.settings.timezone).date(),
+                                 EASY_READ_CHOICES if member.reader.style.easy_read
+                                 else MAX_CHOICES)
         if isinstance(decision, Answer):
             answer = self.rsvp_desks[decision.rsvp.subject].answer
             if answer is None:  # only desks that take a yes or no have invitations here
                 return None
             texting.forget_question(member.id)
             log.info("member %d answered %s by text", member.id, decision.rsvp.stored)
-            return self._text(answer(session, decision.rsvp.id, member, decision.going))
+            return answer(session, decision.rsvp.id, member, decision.going)
         if isinstance(decision, AskWhich):
             asked = Asked(decision.going, tuple(i.rsvp for i in decision.choices))
             texting.ask(member.id, asked.going, asked.stored, now)
-            return self._text(which_question(decision))
+            return decision
         if isinstance(decision, NoLongerOpen):
             texting.forget_question(member.id)
-            return self._text("Sorry, that one has started or been cancelled, so we can't "
-                              "take an answer for it now.")
+            return TextOutcome(Happened.NO_LONGER_OPEN)
         return None
 
     @staticmethod
@@ -227,10 +236,10 @@ class TextingService:
         return found
 
     def _numbered(self, session: Session, member: Member, body: str, *,
-                  after: datetime | None = None) -> str | None:
+                  after: datetime | None = None) -> TextOutcome | str | None:
         """A number answering the question we last asked by number (a wellbeing check's
-        "Reply 1, 2 or 3"): the line to text back; None when it answers none, or (`after`)
-        when that check was texted before our last "which one?" question."""
+        "Reply 1, 2 or 3"): what it did; None when it answers none, or (`after`) when that
+        check was texted before our last "which one?" question."""
         number = chosen_number(body)
         asked = self.open_invitations(session, member, numbered=True) \
             if number is not None else []
@@ -245,7 +254,7 @@ class TextingService:
         if answer is None:
             return None
         log.info("member %d answered %s by text", member.id, rsvp.stored)
-        return self._text(answer(session, rsvp.id, member, number))
+        return answer(session, rsvp.id, member, number)
 
     def _relay(self, session: Session, member: Member | None, phone: str, body: str,
                now: datetime) -> None:
@@ -260,7 +269,7 @@ class TextingService:
         log.info("text %d relayed to coordinators", text.id)
 
     def _from_unknown(self, session: Session, phone: str, body: str, reply: Reply,
-                      now: datetime) -> str | None:
+                      now: datetime) -> TextOutcome | None:
         number = TextingRepository(session).unknown_number(phone)
         if reply is Reply.STOP:
             number.opted_out = True
@@ -268,14 +277,13 @@ class TextingService:
         if reply is Reply.START:
             number.opted_out = False
         if reply is Reply.HELP:
-            return self._help()
+            return TextOutcome(Happened.HELP)
         self._relay(session, None, phone, body, now)
         if number.opted_out or (number.last_answered_at is not None
                                 and now - number.last_answered_at < timedelta(days=1)):
             return None  # a polite reply at most once a day
         number.last_answered_at = now
-        return self._text("Thank you for your text. We don't know this number yet, so we've "
-                          "passed it to the team. In danger now? Call 999.")
+        return TextOutcome(Happened.UNKNOWN_NUMBER)
 
     # -- the team replies ---------------------------------------------------------------------
     def reply_words(self, reply_id: int) -> str:

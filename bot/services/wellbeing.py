@@ -18,13 +18,13 @@ from bot.delivery.nudge import Nudge
 from bot.notices import Notice, NoticeGone
 from bot.rules.involvement import CheckStage, InvolvementStatus, OpportunityKind, Wellbeing
 from bot.rules.roles import NotAllowed, Role
-from bot.rules.texting import Invitation, RsvpFor, RsvpSubject
+from bot.rules.texting import Invitation, RsvpFor, RsvpSubject, TextOutcome
 from bot.rules.wellbeing import (
     ANSWERABLE_BY_TEXT,
     BY_NUMBER,
     SEND_WITHIN,
     next_answer,
-    text_reply,
+    reply_to_number,
     worth_sending,
 )
 from bot.services.involvement import named_contact
@@ -185,8 +185,9 @@ class WellbeingService:
                           answered=check.answer is not None)
 
     def answer_by_text(self, session: Session, check_id: int, member: Member,
-                       number: int) -> str:
-        """"1", "2" or "3" texted back to a check, inside the caller's transaction."""
+                       number: int) -> TextOutcome:
+        """"1", "2" or "3" texted back to a check, inside the caller's transaction: what it
+        did, worded for the member by handlers/blocks/texting.py."""
         check, involvement = self._check(session, check_id)
         given = BY_NUMBER.get(number)
         recorded = None
@@ -195,7 +196,7 @@ class WellbeingService:
             # Texting commits as the reply goes back: should the run this starts come first,
             # the dispatcher's next regular tick sends the contact's message.
             self.nudge()
-        return text_reply(number, recorded, check.answer)
+        return TextOutcome(reply_to_number(number, recorded, check.answer))
 
     # -- for drawing notices at delivery ------------------------------------------------------
     def check_view(self, check_id: int) -> CheckView:

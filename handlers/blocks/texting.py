@@ -1,15 +1,22 @@
-"""Blocks for texts: a member's text relayed to the coordinators, and the reply form."""
+"""Blocks and words for texts: a member's text relayed to the coordinators, the reply form, and
+what we text straight back to a text (standard, or easy read for those who chose it)."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any, assert_never
 
 from bot.notices import Notice, NoticeGone
 from bot.rules.communication import Style
-from bot.rules.sms_text import TWO_PARTS, gsm7_length, to_gsm7
+from bot.rules.meetings import MEETING_KIND_WORDS, MeetingKind
+from bot.rules.policies import our_title
+from bot.rules.sessions import SESSION_KIND_WORDS, SessionKind
+from bot.rules.sms_text import TWO_PARTS, compose_text, day_and_time, gsm7_length, to_gsm7
+from bot.rules.texting import AskWhich, Happened, RsvpSubject, TextBack, TextOutcome, which_question
 from bot.services.texting import RelayedText, ReplyByText, TextGone
-from handlers.blocks.easy import easy_lines
+from handlers.blocks.easy import easy_day, easy_lines, easy_time, easy_when
+from handlers.blocks.meetings import EASY_KIND_WORDS
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -118,3 +125,178 @@ RENDERERS: dict[type[Notice], Renderer] = {
     RelayedText: _draw_relayed,
     ReplyByText: _draw_reply,
 }
+
+
+# -- what we text straight back to a text -------------------------------------------------------
+def text_back(back: TextBack, *, org_name: str, crisis_line: str, tz: tzinfo) -> str:
+    """The reply to someone's text, in their style: the organisation's name first, GSM-7, at
+    most two parts. Easy read is one idea a line, and its last line (what to do next) is never
+    the one cut. Only kinds of thing, a policy's name, days and times: never a session's or
+    meeting's title, never what anyone typed, never a health detail."""
+    said = back.said
+    if isinstance(said, str):  # a desk's own words, in the standard style
+        return compose_text(org_name, said)
+    if not back.style.easy_read:
+        return compose_text(org_name, which_question(said) if isinstance(said, AskWhich)
+                            else standard_words(said, crisis_line))
+    lines = (easy_which_lines(said, tz) if isinstance(said, AskWhich)
+             else easy_words(said, crisis_line, tz))
+    if (gsm7_length(to_gsm7(f"{org_name}: {easy_lines(lines)}")) or 0) > TWO_PARTS:
+        lines = [line for line in lines if line != MORE_THAN_ONE]  # a choice needs the room
+    return compose_text(org_name, easy_lines(lines), keep_last_line=True)
+
+
+def standard_words(said: TextOutcome, crisis_line: str) -> str:
+    """What happened, in one plain line or two."""
+    match said.happened:
+        case Happened.STOPPED:
+            return "You won't get any more texts from us. Text START to begin again."
+        case Happened.STARTED:
+            return "You'll get texts from us again. Text STOP to stop, HELP for help."
+        case Happened.HELP:
+            return ("We text about sessions and meetings. Text STOP to stop. In danger now? "
+                    f"Call 999. To talk: {crisis_line}")
+        case Happened.PASSED_ON:
+            return "Thank you, we've passed your message to the team."
+        case Happened.UNKNOWN_NUMBER:
+            return ("Thank you for your text. We don't know this number yet, so we've passed "
+                    "it to the team. In danger now? Call 999.")
+        case Happened.NO_LONGER_OPEN:
+            return ("Sorry, that one has started or been cancelled, so we can't take an answer "
+                    "for it now.")
+        case Happened.COMING:
+            return f"Thanks, you're down for {_standard_name(said)}. See you there."
+        case Happened.NOT_COMING:
+            return f"Thanks for letting us know you can't come to {_standard_name(said)}."
+        case Happened.FULL:
+            return f"Sorry, {_standard_name(said)} is full. A coordinator will be in touch."
+        case Happened.CANCELLED:
+            return f"Sorry, that {our_title(said.what)} has been cancelled."
+        case Happened.NOT_INVITED:
+            return ("Sorry, we couldn't match your reply to a meeting you're invited to. "
+                    "A coordinator can help if you think you should be.")
+        case Happened.AGREED:
+            return (f"Thank you. We've noted that you've read and agree to our "
+                    f"{our_title(said.what)}.")
+        case Happened.NOT_AGREED:
+            return ("Thank you for letting us know. That's fine - if you'd like to talk about "
+                    f"our {our_title(said.what)}, a coordinator will be glad to.")
+        case Happened.POLICY_UPDATED:
+            return "Thank you. That policy has since been updated, so we'll send you the new one."
+        case Happened.CHECK_NOT_UNDERSTOOD:
+            return "Sorry, we didn't catch that. Please reply 1, 2 or 3."
+        case Happened.CONTACT_ASKED:
+            return ("Thank you. We've asked someone to get in touch with you today. In danger "
+                    "now? Call 999.")
+        case Happened.CONTACT_ALREADY_ASKED:
+            return "Thank you. We've already asked someone to get in touch with you."
+        case Happened.CHECK_MIXED:
+            return ("Thank you for telling us. If you'd like someone to get in touch, just "
+                    "reply 3.")
+        case Happened.CHECK_WELL:
+            return "Thank you for letting us know. Take care."
+        case _:
+            assert_never(said.happened)
+
+
+def _standard_name(said: TextOutcome) -> str:
+    """"the community meeting on Tue 8 Dec at 18:00"."""
+    name = f"the {our_title(said.what)}"
+    return f"{name} on {day_and_time(said.when)}" if said.when else name
+
+
+def easy_words(said: TextOutcome, crisis_line: str, tz: tzinfo) -> list[str]:
+    """What happened in easy read: short sentences, one idea a line, whole day names and
+    times as people say them, what to do next last."""
+    match said.happened:
+        case Happened.STOPPED:  # carriers ask for what it did and how to undo it
+            return ["You will not get any more texts from us.",
+                    "To get texts again, text START."]
+        case Happened.STARTED:
+            return ["You will get texts from us again.", "To stop them, text STOP.",
+                    "For help, text HELP."]
+        case Happened.HELP:
+            return ["We send texts about groups and meetings.", "To stop them, text STOP.",
+                    "Are you in danger now? Call 999.", f"To talk to someone: {crisis_line}"]
+        case Happened.PASSED_ON:
+            return ["Thank you for your text.", "We have passed it on to our team."]
+        case Happened.UNKNOWN_NUMBER:  # a number we don't know has no style: standard
+            return [standard_words(said, crisis_line)]
+        case Happened.NO_LONGER_OPEN:
+            return ["Sorry.", "That one has started, or it is not going ahead.",
+                    "So we cannot take your answer for it now."]
+        case Happened.COMING:
+            return ["Thank you.", f"You are coming to the {_easy_name(said.what)}.",
+                    _easy_on(said, tz), "See you there."]
+        case Happened.NOT_COMING:
+            return ["Thank you for telling us.",
+                    f"You cannot come to the {_easy_name(said.what)}.", _easy_on(said, tz),
+                    "That is fine."]
+        case Happened.FULL:
+            return ["Sorry.", f"The {_easy_name(said.what)} is full.", _easy_on(said, tz),
+                    "Someone from our team will get in touch."]
+        case Happened.CANCELLED:
+            return ["Sorry.", f"That {_easy_name(said.what)} is not going ahead now.",
+                    "So you do not need to come."]
+        case Happened.NOT_INVITED:
+            return ["Sorry.", "We could not find a meeting you are invited to.",
+                    "Do you think you should be invited?", "Please ask someone in our team."]
+        case Happened.AGREED:
+            return ["Thank you.", f"You have read our {our_title(said.what)}.",
+                    "And you agree with it.", "We have made a note of that."]
+        case Happened.NOT_AGREED:
+            return ["Thank you for telling us.", "That is fine.",
+                    f"Do you want to talk about our {our_title(said.what)}?",
+                    "Someone from our team will be glad to.", "Just text us."]
+        case Happened.POLICY_UPDATED:
+            return ["Thank you.", "We have changed that policy since we sent it.",
+                    "We will send you the new one."]
+        case Happened.CHECK_NOT_UNDERSTOOD:
+            return ["Sorry, we did not understand.", "Please text 1, 2 or 3."]
+        case Happened.CONTACT_ASKED:
+            return ["Thank you.", "We have asked someone to get in touch with you today.",
+                    "Are you in danger now? Call 999."]
+        case Happened.CONTACT_ALREADY_ASKED:
+            return ["Thank you.", "We have already asked someone to get in touch with you."]
+        case Happened.CHECK_MIXED:
+            return ["Thank you for telling us.", "Would you like someone to get in touch?",
+                    "If you would, text 3."]
+        case Happened.CHECK_WELL:
+            return ["Thank you for telling us.", "Take care."]
+        case _:
+            assert_never(said.happened)
+
+
+# Kinds of meeting and session as easy read names them: no abbreviations, nothing vague.
+EASY_NAMES: dict[str, str] = {
+    **{MEETING_KIND_WORDS[kind]: EASY_KIND_WORDS[kind] for kind in MeetingKind},
+    SESSION_KIND_WORDS[SessionKind.OTHER]: "session",
+}
+
+
+def _easy_name(what: str) -> str:
+    """"community meeting", "yearly meeting (the AGM)"."""
+    return EASY_NAMES.get(what, our_title(what))
+
+
+def _easy_on(said: TextOutcome, tz: tzinfo) -> str:
+    return f"It is on {easy_when(said.when, tz)}." if said.when else ""
+
+
+MORE_THAN_ONE = "We sent you more than one."
+
+
+def easy_which_lines(ask: AskWhich, tz: tzinfo) -> list[str]:
+    """"You said YES." / ... / "Which one is it for?" / "Text 1 for the community meeting on
+    Tuesday 8 December." ... one choice a line, with the time too when two share a day."""
+    days = [_easy_choice(i.rsvp.subject, i.label, i.starts_at) for i in ask.choices]
+    choices = [f"{day} at {easy_time(i.starts_at, tz)}" if days.count(day) > 1 else day
+               for day, i in zip(days, ask.choices, strict=True)]
+    return [f"You said {'YES' if ask.going else 'NO'}.", MORE_THAN_ONE, "Which one is it for?",
+            *(f"Text {n} for {choice}." for n, choice in enumerate(choices, start=1))]
+
+
+def _easy_choice(subject: RsvpSubject, label: str, starts_at: datetime) -> str:
+    if subject is RsvpSubject.POLICY:  # its day is when we sent it: not worth a line's room
+        return f"our {our_title(label[:40])}"
+    return f"the {_easy_name(label[:30])} on {easy_day(starts_at.date())}"
