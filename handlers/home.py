@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.after_ack import AfterAck
 from bot.rules.roles import Role
 from bot.services import Services
 from bot.services.privacy import NotInDirectory
@@ -66,10 +67,20 @@ def answer_clicks_on_home(body: dict[str, Any], context: BoltContext,
     next()
 
 
-def handle_home_opened(event: dict, client: WebClient, services: Services) -> None:
+def handle_home_opened(event: dict, client: WebClient, services: Services,
+                       after_ack: AfterAck) -> None:
+    """Home is drawn after Slack has its acknowledgement: its reads are the heaviest of any
+    request, and Slack waits for nothing from them (a failure is logged; Home stays as it
+    was, and is drawn afresh the next time it is opened)."""
     if event.get("tab", "home") != "home":
         return
-    publish_home(client, services, event_user(event))
+    user = event_user(event)
+    after_ack("opening App Home", lambda: publish_home(client, services, user),
+              _nobody_to_tell, "")
+
+
+def _nobody_to_tell(_: str) -> None:
+    """Opening Home asked nothing of anyone, so there is no one to say sorry to."""
 
 
 def publish_home(client: WebClient, services: Services, user: str) -> None:

@@ -447,7 +447,7 @@ def follow_up_message(view: FollowUpNoticeView, notice: FollowUpNotice, tz: tzin
     elif notice.number == 0:
         text = f"A follow-up on incident #{number} is yours, due {day}."
     elif notice.number == 1:
-        text = f"Due today: your follow-up on incident #{number}."
+        text = f"Due today: your follow-up on incident #{number}. This is what to do:"
     else:
         text = (f"Missed: your follow-up on incident #{number} was due {day} and is not yet "
                 "marked done.")

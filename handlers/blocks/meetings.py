@@ -59,8 +59,31 @@ def _sms_when(moment: datetime, tz: tzinfo) -> str:
     return f"{moment.astimezone(tz):%a %d %b at %H:%M}"
 
 
+def _names_its_kind(view: MeetingView) -> bool:
+    """A meeting called just what it is ("Community meeting"): said once, not twice."""
+    title = view.title.strip().rstrip(".").casefold()
+    return title in (MEETING_KIND_WORDS[view.kind].casefold(),
+                     EASY_KIND_WORDS[view.kind].casefold())
+
+
+def _easy_kind_line(view: MeetingView) -> str:
+    return "" if _names_its_kind(view) else f"This is a {EASY_KIND_WORDS[view.kind]}."
+
+
+def _easy_sms_place(place: str) -> str:
+    """Where, in a text: plain words (a text is not mrkdwn), "It is online." for a meeting
+    with nowhere to go, and a link to join as it is."""
+    place = place.strip()
+    if place.startswith(("https://", "http://")):
+        return f"Join here: {place}"
+    if place.casefold().rstrip(".") in ("online", "on-line", "on line"):
+        return "It is online."
+    return f"It is at {place[:60]}."
+
+
 def summary(view: MeetingView, tz: tzinfo) -> str:
-    return (f"*{escape_mrkdwn(view.title)}* · {MEETING_KIND_WORDS[view.kind]}\n"
+    kind = "" if _names_its_kind(view) else f" · {MEETING_KIND_WORDS[view.kind]}"
+    return (f"*{escape_mrkdwn(view.title)}*{kind}\n"
             f"{when(view.starts_at, tz)}-{view.ends_at.astimezone(tz):%H:%M} · "
             f"{place_text(view.place)}")
 
@@ -92,11 +115,11 @@ def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool,
     agenda = _EASY_AGENDA if with_agenda and view.kind in AGENDA_KINDS else []
     on = easy_on(view.starts_at, now, tz)
     return easy_message(
-        [f"Reminder: *{escape_mrkdwn(view.title)}*.", f"This is a {kind}.", f"It is {on}.",
+        [f"Reminder: *{escape_mrkdwn(view.title)}*.", _easy_kind_line(view), f"It is {on}.",
          easy_place(view.place), *agenda, "Can you come? Tap Going or Can't make it."],
         actions=[rsvp_buttons(view)],
         text=f"Reminder: {escape_mrkdwn(view.title)} is {on}",
-        sms=[f"Reminder: {kind}.", f"It is {on}.", f"Place: {view.place[:60]}.",
+        sms=[f"Reminder: {kind}.", f"It is {on}.", _easy_sms_place(view.place[:120]),
              "Can you come? Reply YES or NO."])
 
 
@@ -150,13 +173,13 @@ def easy_invitation(view: MeetingView, tz: tzinfo) -> Payload:
            if view.invited in set(Role) else "")
     agenda = _EASY_AGENDA if view.kind in AGENDA_KINDS else []
     return easy_message(
-        [f"You are invited to a new meeting: *{title}*.", f"This is a {kind}.",
+        [f"You are invited to a new meeting: *{title}*.", _easy_kind_line(view),
          f"It is on {easy_when(view.starts_at, tz)}.", _easy_ends(view, tz),
          easy_place(view.place), who, *agenda, "Can you come? Tap Going or Can't make it."],
         actions=[rsvp_buttons(view)],
         text=f"You are invited to {title} on {easy_when(view.starts_at, tz)}",
         sms=[f"You are invited to a {kind}.", f"It is on {easy_when(view.starts_at, tz)}.",
-             f"Place: {view.place[:60]}.", "Can you come? Reply YES or NO."])
+             _easy_sms_place(view.place[:120]), "Can you come? Reply YES or NO."])
 
 
 def session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Payload:
@@ -259,7 +282,7 @@ _EASY_ASK = "Can you come? Tap Going or Can't make it."
 def easy_summary(view: MeetingView, tz: tzinfo) -> list[str]:
     """One meeting in a list or on App Home, as easy read says it: what, when, where and my
     answer (what to do goes last, after anything else said of it)."""
-    return [f"*{escape_mrkdwn(view.title)}*", f"This is a {EASY_KIND_WORDS[view.kind]}.",
+    return [f"*{escape_mrkdwn(view.title)}*", _easy_kind_line(view),
             f"It is on {easy_when(view.starts_at, tz)}.", _easy_ends(view, tz),
             easy_place(view.place), EASY_ANSWER[view.my_rsvp]]
 

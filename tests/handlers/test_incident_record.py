@@ -407,7 +407,7 @@ def test_follow_up_reminders_go_on_the_day_then_to_the_leads_until_done(
     assert records.remind_follow_ups() == 0  # once
     members.dispatcher().deliver_due()
     assert dms_to(slack.fake, COORDINATOR)[-1]["text"] == (
-        f"Due today: your follow-up on incident #{incident_id}.")
+        f"Due today: your follow-up on incident #{incident_id}. This is what to do:")
     assert len(dms_to(slack.fake, LEAD)) == leads_before  # the day itself: only to Ada
 
     clock.advance(hours=24)  # the grace period passes

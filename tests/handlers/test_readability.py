@@ -99,8 +99,8 @@ def test_every_notice_reads_plainly_in_each_style(key: SampleKey, world: SampleW
 
     # Easy read is its own wording, not the standard one again.
     assert visible_lines(easy, footer) != visible_lines(standard, footer)
-    if easy.get("sms"):
-        assert easy["sms"] != standard["sms"]
+    if easy.get("sms") and plain_lines(easy["sms"], typed):
+        assert easy["sms"] != standard["sms"]  # unless it is only someone's own words
     # What to do next comes last: any buttons are the message's last block.
     kinds = [block["type"] for block in easy.get("blocks") or []]
     if "actions" in kinds:
@@ -122,7 +122,7 @@ def test_every_notification_says_its_news_in_words(key: SampleKey, world: Sample
         assert len(plain_lines(text)[0].split()) >= 3, text
         for line in _block_lines(drawn):
             if without_cues(line) != line:
-                assert len(WORD.findall(without_cues(line))) >= 2, f"a picture alone: {line}"
+                assert WORD.search(without_cues(line)), f"a picture alone: {line}"
     for style in (Style(screen_reader=True), Style(easy_read=True, screen_reader=True)):
         drawn = render(notice.to_payload(), OutboxChannel.SLACK_DM, style)
         as_sent = json.dumps({"text": drawn["text"], "blocks": drawn["blocks"]},

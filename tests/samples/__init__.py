@@ -51,15 +51,17 @@ class SampleWorld:
         """Runs the outbox once, as the scheduler would."""
         self.runtime.dispatcher().deliver_due()
 
-    def recorded(self, kind: type[N]) -> N:
-        """The newest notice of this kind the flows so far have recorded."""
+    def recorded(self, kind: type[N], where: Callable[[N], bool] | None = None) -> N:
+        """The newest notice of this kind the flows so far have recorded (of those `where`
+        picks, when a flow records several: a reminder and a chase, one for each member)."""
         with self.runtime.sessions() as session:
             for payload in session.scalars(
                     select(OutboxMessage.payload).order_by(OutboxMessage.id.desc())):
                 if payload.get("notice") == kind.kind:
                     notice = read_notice(payload)
                     assert isinstance(notice, kind)
-                    return notice
+                    if where is None or where(notice):
+                        return notice
         raise AssertionError(f"the sample's flow recorded no {kind.kind} notice")
 
     def member_id(self, slack_user_id: str) -> int:

@@ -21,6 +21,9 @@ EASY_READ_LONGEST_SENTENCE = 15
 MENTION = re.compile(r"<[@#][A-Z0-9]+(?:\|[^>]*)?>")
 LINK = re.compile(r"<([^|>]+)\|([^>]+)>")
 BARE_LINK = re.compile(r"<(https?://[^>]+)>")
+# A web address as a text shows it, with no mrkdwn around it (a full stop after it ends the
+# sentence, it is not part of the address).
+RAW_LINK = re.compile(r"https?://[^\s<>|]*[^\s<>|.,;:!?)]")
 MARKS = re.compile(r"[*_~`>]|^\s*[-\u2022]\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"[A-Za-z0-9\u00a3'\u2019-]+")
@@ -59,6 +62,7 @@ def plain_lines(mrkdwn: str, typed: Sequence[str] = ()) -> list[str]:
     text = MENTION.sub("Sam", mrkdwn)
     text = LINK.sub(r"\2", text)
     text = BARE_LINK.sub("the link", text)
+    text = RAW_LINK.sub("the link", text)  # read as a link, as in Slack: not as words
     text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     for words in sorted(typed, key=len, reverse=True):
         text = text.replace(words, "")
