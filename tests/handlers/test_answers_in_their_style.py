@@ -22,6 +22,7 @@ from handlers.blocks.text import crisis_footer
 from handlers.ids import ActionId
 from storage.repositories import MemberRepository
 from tests.conftest import FakeClock, SlackDriver
+from tests.samples.reading import texts_in
 
 ADA = "U0COORD01"   # coordinator, trained facilitator
 BRAM = "U0FACIL02"  # facilitator
@@ -81,20 +82,7 @@ def answered(slack: SlackDriver) -> dict[str, Any]:
 
 def words(message: dict[str, Any]) -> str:
     """Every text a person, or their screen reader, meets in a message or a view."""
-    found: list[str] = []
-
-    def walk(value: Any, key: str = "") -> None:
-        if isinstance(value, str) and key == "text":
-            found.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, k)
-
-    walk(message)
-    return "\n".join(found)
+    return "\n".join(texts_in(message))
 
 
 def has_cues(message: dict[str, Any]) -> bool:

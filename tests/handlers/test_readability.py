@@ -34,6 +34,7 @@ from tests.samples.reading import (
     Score,
     plain_lines,
     score,
+    texts_in,
     visible_lines,
 )
 
@@ -131,15 +132,4 @@ def test_every_notification_says_its_news_in_words(key: SampleKey, world: Sample
 
 
 def _block_lines(drawn: dict[str, Any]) -> list[str]:
-    return [line for block in drawn.get("blocks") or []
-            for text in _texts(block) for line in text.split("\n")]
-
-
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        found = [value["text"]] if isinstance(value.get("text"), str) else []
-        return found + [t for k, v in value.items() if k != "text" for t in _texts(v)] + (
-            _texts(value["text"]) if isinstance(value.get("text"), dict) else [])
-    if isinstance(value, list):
-        return [t for item in value for t in _texts(item)]
-    return []
+    return [line for text in texts_in(drawn.get("blocks") or []) for line in text.split("\n")]

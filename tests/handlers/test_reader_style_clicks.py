@@ -32,6 +32,7 @@ from storage.repositories import MemberRepository
 from tests.conftest import FakeClock, SlackDriver
 from tests.fakes.slack import FakeSlack
 from tests.samples import SampleKey, SampleWorld, every_sample
+from tests.samples.reading import texts_in
 
 ADA = "U0COORD01"   # coordinator, trained facilitator
 BRAM = "U0FACIL02"  # facilitator
@@ -107,21 +108,7 @@ def shown(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def words_of(message: dict[str, Any]) -> list[str]:
-    """Every text a person (or their screen reader) meets in a message."""
-    found: list[str] = []
-
-    def walk(value: Any, key: str = "") -> None:
-        if isinstance(value, str) and key == "text":
-            found.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, k)
-
-    walk(message)
-    return found
+    return texts_in(message)
 
 
 def has_pictures(message: dict[str, Any]) -> bool:

@@ -116,3 +116,22 @@ def readability_table() -> str:
               for column in COLUMNS}
     lines.append("| lowest | " + " | ".join(f"{lowest[c]:.0f}" for c in COLUMNS) + " |")
     return "\n".join(lines)
+
+
+def texts_in(message: Any) -> list[str]:
+    """Every text a person, or their screen reader, meets in a message or a view: each
+    "text" string however deep (a section's, a button's, a context element's)."""
+    found: list[str] = []
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, str) and key == "text":
+            found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+
+    walk(message)
+    return found
