@@ -133,10 +133,20 @@ def _is_pictograph(char: str) -> bool:
 
 # The pictures Coprod's own messages put before their words ("✅ Covered", "📅 New: ..."). A
 # screen reader reads each one's name aloud, so for someone who uses one they are left out;
-# the words after them say the same. People's own words keep theirs: a "👍" someone texted is
-# what they said. tests/test_architecture.py fails when a message uses a picture not listed.
-CUES = (":rotating_light:", "\u2705", "\u26a0\ufe0f", "\u26a0", "\U0001f331", "\U0001f4c5",
-        "\U0001f4c4", "\U0001f6ab")
+# the words after them say the same. Each ends with an invisible separator (U+2063), so that
+# only our own are left out: a "✅" someone texted us is what they said, and stays.
+# tests/test_architecture.py fails when a message writes a picture other than these.
+MARK = "\u2063"
+# A rotating light as a character, not ":rotating_light:": a :shortcode: with the mark after it
+# might not be shown as a picture.
+DANGER = "\U0001f6a8" + MARK
+DONE = "\u2705" + MARK
+WARNING = "\u26a0\ufe0f" + MARK
+NEW_WAY = "\U0001f331" + MARK
+NEW_DATE = "\U0001f4c5" + MARK
+DOCUMENT = "\U0001f4c4" + MARK
+CANCELLED = "\U0001f6ab" + MARK
+CUES = (DANGER, DONE, WARNING, NEW_WAY, NEW_DATE, DOCUMENT, CANCELLED)
 CUE_WITH_SPACE = re.compile("(?:" + "|".join(re.escape(cue) for cue in CUES) + r")[ \t]?")
 
 

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from bot.rules.communication import DONE, WARNING
+
 # Coordinators are warned at each of these before a session that is not covered.
 ALERT_THRESHOLDS: tuple[tuple[str, timedelta], ...] = (
     ("7d", timedelta(days=7)),
@@ -59,19 +61,19 @@ def assess_coverage(
 def coverage_words(coverage: Coverage) -> tuple[str, str]:
     """A symbol and plain words for the state of a session."""
     if coverage.covered:
-        return "✅", "Covered"
+        return DONE, "Covered"
     missing, trained = coverage.missing_facilitators, coverage.missing_trained
     if missing == 0:
-        return "⚠️", ("Needs a trained facilitator" if trained == 1
+        return WARNING, ("Needs a trained facilitator" if trained == 1
                       else f"Needs {trained} trained facilitators")
     people = "one more facilitator" if missing == 1 else f"{missing} more facilitators"
     if trained == 0:
-        return "⚠️", f"Needs {people}"
+        return WARNING, f"Needs {people}"
     # When every place left must go to a trained person, say so plainly.
     if trained >= missing:
-        return "⚠️", ("Needs one more facilitator, and they must be trained" if trained == 1
+        return WARNING, ("Needs one more facilitator, and they must be trained" if trained == 1
                       else f"Needs {trained} more trained facilitators")
-    return "⚠️", f"Needs {people}, at least {'one' if trained == 1 else trained} trained"
+    return WARNING, f"Needs {people}, at least {'one' if trained == 1 else trained} trained"
 
 
 @dataclass(frozen=True)

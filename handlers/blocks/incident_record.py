@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice, NoticeGone
-from bot.rules.communication import Style
+from bot.rules.communication import DANGER, Style
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     INCIDENT_STATUS_WORDS,
@@ -184,7 +184,7 @@ def _summary(record: RecordView, tz: tzinfo) -> list[Block]:
         header(f"{INCIDENT_KIND_WORDS[incident.kind]} #{incident.id}"),
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]}]
     if incident.danger:
-        blocks.append(section(":rotating_light: They said someone may be in immediate danger."))
+        blocks.append(section(f"{DANGER} They said someone may be in immediate danger."))
     return blocks
 
 

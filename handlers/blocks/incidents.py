@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice, NoticeGone
-from bot.rules.communication import Style
+from bot.rules.communication import DANGER, Style
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
     INCIDENT_STATUS_WORDS,
@@ -67,7 +67,7 @@ def emergency_guidance(signposts: Sequence[Signpost], crisis_line: str) -> list[
     return [
         {"type": "section", "block_id": BlockId.IN_GUIDANCE, "text": {
             "type": "mrkdwn",
-            "text": ":rotating_light: *If someone's life is at risk, call 999 now.* Stay with "
+            "text": f"{DANGER} *If someone's life is at risk, call 999 now.* Stay with "
                     "them if it is safe to, and don't wait for this form. When everyone is "
                     "safe, finish the report below so a safeguarding lead can follow up."}},
         *signpost_blocks(signposts, crisis_line),
@@ -173,7 +173,7 @@ def incident_alert(view: IncidentView, tz: tzinfo) -> Payload:
                        "text": "*Involved*\n" + escape_mrkdwn(", ".join(view.involved))})
     blocks: list[Block] = [header(title[:150]), {"type": "section", "fields": fields}]
     if view.danger:
-        blocks.append(section(":rotating_light: *They said someone may be in immediate danger.* "
+        blocks.append(section(f"{DANGER} *They said someone may be in immediate danger.* "
                               "If a life is at risk, call 999."))
     blocks.append(section("*What happened*"))
     blocks += text_sections(view.what_happened)

@@ -9,7 +9,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
-from bot.rules.communication import Style
+from bot.rules.communication import NEW_WAY, Style
 from bot.rules.involvement import (
     OPPORTUNITY_KIND_WORDS,
     PAYMENT_CHOICE_WORDS,
@@ -327,7 +327,7 @@ def involvement_lines(view: InvolvementView, tz: tzinfo) -> str:
 # -- messages (drawn from notices) ------------------------------------------------------------
 def opportunity_card(view: OpportunityView, tz: tzinfo) -> Payload:
     """The announcement to every member."""
-    blocks: list[Block] = [section(f"🌱 A new way to get involved\n"
+    blocks: list[Block] = [section(f"{NEW_WAY} A new way to get involved\n"
                                    f"{opportunity_summary(view, tz, with_amount=False)}")]
     if view.status is OpportunityStatus.OPEN:
         blocks.append(_actions(f"{BlockId.INV_ACTIONS}:opp:{view.id}", [

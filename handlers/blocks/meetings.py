@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice, NoticeGone
-from bot.rules.communication import Style
+from bot.rules.communication import DONE, NEW_DATE, Style
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.meetings import (
     AGENDA_KINDS,
@@ -154,7 +154,7 @@ def invitation(view: MeetingView, tz: tzinfo) -> Payload:
            else f"Invited: everyone with the {ROLE_WORDS[Role(view.invited)]} role."
            if view.invited in set(Role) else "")
     kind = MEETING_KIND_WORDS[view.kind]
-    blocks: list[Block] = [section(f"📅 New: {summary(view, tz)}\n{who} "
+    blocks: list[Block] = [section(f"{NEW_DATE} New: {summary(view, tz)}\n{who} "
                                    "Can you come? Let us know below.")]
     if view.kind in (MeetingKind.FORUM, MeetingKind.COMMUNITY):
         blocks.append(context("`/meetings agenda` adds an item to its agenda."))
@@ -268,7 +268,7 @@ _EASY_LIST_FOOT = ("Type /meetings agenda to add something to talk about.\n"
 
 
 def your_answer(view: MeetingView) -> str:
-    return {True: "✅ You're going", False: "You can't make it",
+    return {True: f"{DONE} You're going", False: "You can't make it",
             None: "You haven't said yet"}[view.my_rsvp]
 
 

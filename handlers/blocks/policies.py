@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.notices import Notice
-from bot.rules.communication import Style
+from bot.rules.communication import DOCUMENT, DONE, Style
 from bot.rules.involvement import INDUCTION_WORDS, AgreedBy
 from bot.rules.policies import (
     LINK_LENGTH,
@@ -71,7 +71,7 @@ def _link(view: PolicyView) -> str:
 
 def _standing(view: PolicyView, tz: tzinfo) -> str:
     if view.agreed_at is not None:
-        return f"✅ You agreed to this version on {_day(view.agreed_at, tz)}."
+        return f"{DONE} You agreed to this version on {_day(view.agreed_at, tz)}."
     if view.agreed_before:
         return "This is a new version: you agreed to an earlier one. Please read it again."
     return "You haven't said yet that you've read it."
@@ -81,7 +81,7 @@ def _standing(view: PolicyView, tz: tzinfo) -> str:
 def policy_message(view: PolicyView, tz: tzinfo) -> Payload:
     updated = "updated" if view.version > 1 else "published"
     blocks: list[Block] = [section(
-        f"📄 We've {updated} our {_name(view)}. Please read it, and let us know you have.")]
+        f"{DOCUMENT} We've {updated} our {_name(view)}. Please read it, and let us know you have.")]
     summary = text_sections(view.summary)
     blocks += summary[:5]
     if view.link:

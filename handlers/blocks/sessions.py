@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.calendar import calendar_path
 from bot.notices import Notice
-from bot.rules.communication import Style
+from bot.rules.communication import CANCELLED, DONE, Style
 from bot.rules.coverage import ClaimDecision, Coverage, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.policies import INDUCTION_DOING, InductionNeeded, induction_words, our_title
@@ -85,7 +85,7 @@ def _who(view: SessionView) -> str:
 
 def session_summary(view: SessionView, tz: tzinfo) -> str:
     symbol, words = coverage_words(view.coverage)
-    state = ("🚫 Cancelled" if view.cancelled else "Started - places are closed now"
+    state = (f"{CANCELLED} Cancelled" if view.cancelled else "Started - places are closed now"
              if view.started else f"{symbol} {words}")
     return (f"*{escape_mrkdwn(view.title)}* · {SESSION_KIND_WORDS[view.kind]}\n"
             f"{when_span(view, tz)} · {place_text(view.place)}\n"
@@ -319,7 +319,7 @@ def call_for_cover_answered(view: SessionView, tz: tzinfo) -> Payload:
         return _dm(f"{title} has been cancelled, so no cover is needed. Thank you.")
     if view.coverage.covered:
         covered = f"Covered now - thank you. {title} has the facilitators it needs."
-        return _dm(f"✅ {covered}", text=covered)
+        return _dm(f"{DONE} {covered}", text=covered)
     return _dm(f"{title} has started, so this call for cover is closed. Thank you.")
 
 

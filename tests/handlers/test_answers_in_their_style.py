@@ -13,7 +13,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rules.communication import CUES, EASY_READ, STANDARD, Reading, Style, has_emoji
+from bot.rules.communication import (
+    CUES,
+    DONE,
+    EASY_READ,
+    STANDARD,
+    WARNING,
+    Reading,
+    Style,
+    has_emoji,
+)
 from bot.rules.meetings import MeetingDraft, MeetingKind
 from bot.rules.sessions import SessionDraft, SessionKind
 from bot.wiring import Runtime
@@ -275,7 +284,7 @@ def test_home_and_sessions_leave_out_pictures_for_a_screen_reader(
     a_session(members, date(2026, 11, 27))  # needs two facilitators, one trained
 
     seen = open_home(slack, BRAM)
-    assert "⚠️ Needs 2 more facilitators, at least one trained" in words(seen)
+    assert f"{WARNING} Needs 2 more facilitators, at least one trained" in words(seen)
     heard = open_home(slack, CLEO)
     assert "Needs 2 more facilitators, at least one trained" in words(heard)
     assert not has_cues(heard) and not has_emoji(words(heard))
@@ -283,7 +292,7 @@ def test_home_and_sessions_leave_out_pictures_for_a_screen_reader(
     assert heard["blocks"][-1]["type"] == "context" and "999" in words(heard["blocks"][-1])
 
     listed = slack.payload(slack.command("/sessions", "", user_id=BRAM))
-    assert "⚠️ Needs 2 more facilitators" in words(listed)
+    assert f"{WARNING} Needs 2 more facilitators" in words(listed)
     for typed in ("", "mine", "30"):
         listed = slack.payload(slack.command("/sessions", typed, user_id=CLEO))
         assert not has_cues(listed) and not has_emoji(words(listed)), typed
@@ -298,7 +307,7 @@ def test_meetings_list_leaves_out_pictures_for_a_screen_reader(
     meeting = a_meeting(members, date(2026, 12, 8))
     members.services.meetings.answers.rsvp(meeting, CLEO, True)
     members.services.meetings.answers.rsvp(meeting, BRAM, True)
-    assert "✅ You're going" in words(slack.payload(slack.command("/meetings", user_id=BRAM)))
+    assert f"{DONE} You're going" in words(slack.payload(slack.command("/meetings", user_id=BRAM)))
     listed = slack.payload(slack.command("/meetings", user_id=CLEO))
     assert "You're going" in words(listed) and not has_cues(listed)
 

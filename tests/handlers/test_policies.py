@@ -21,6 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
+from bot.rules.communication import DONE
 from bot.rules.involvement import AgreedBy, InductionStep
 from bot.rules.policies import PolicyDraft
 from bot.rules.sessions import SessionDraft, SessionKind
@@ -205,7 +206,7 @@ def test_members_see_each_policy_and_agree_from_the_list(slack: SlackDriver, mem
 
     slack.click(listing, ActionId.POLICY_AGREE, user_id=FIN)  # the first: Boundaries policy
     assert "you've read and agree to our *Boundaries policy*" in said(slack.fake)
-    assert "✅ You agreed to this version on 23 Nov 2026" in dumps(redrawn(slack.fake))
+    assert f"{DONE} You agreed to this version on 23 Nov 2026" in dumps(redrawn(slack.fake))
     assert agreements(members) == [("Fin Rowe", 1, AgreedBy.SLACK, None)]
 
     slack.click(listing, ActionId.POLICY_AGREE, user_id=FIN)  # twice is once

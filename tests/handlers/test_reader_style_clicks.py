@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.notices import Notice
-from bot.rules.communication import EASY_READ, STANDARD, Reading, Style, has_emoji
+from bot.rules.communication import DANGER, EASY_READ, STANDARD, Reading, Style, has_emoji
 from bot.rules.sessions import SessionDraft, SessionKind
 from bot.services.aftercare import CheckIn, DebriefRequested
 from bot.services.breaches import BreachFollowUp
@@ -186,7 +186,7 @@ def test_a_standard_lead_sees_the_standard_alert_at_once(world: SampleWorld) -> 
     at_once = click(world, alert, ActionId.IN_ACKNOWLEDGE, ESME, dm_of(ESME))
     words = "\n".join(words_of(at_once))
     assert f"Acknowledged by <@{ESME}>" in words and "picked it up" not in words
-    assert ":rotating_light:" in words  # pictures stay for those who see them
+    assert DANGER in words  # pictures stay for those who see them
     assert at_once == outbox_redraw(world, dm_of(ESME), alert["ts"])
 
 
