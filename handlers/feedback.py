@@ -20,7 +20,7 @@ from handlers import payloads
 from handlers.blocks import feedback as blocks
 from handlers.blocks.text import KIND_ERROR, Block, section
 from handlers.form_state import field, selected, ticked, values_of
-from handlers.home import publish_home
+from handlers.home import publish_home_later
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
 from handlers.later import later
 from handlers.once import submitted_once
@@ -188,7 +188,7 @@ def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Servi
 
 # -- the team's side -------------------------------------------------------------------------
 def handle_case_button(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
-                       services: Services) -> None:
+                       services: Services, after_ack: AfterAck) -> None:
     ack()
     case_id = payloads.button_number(body)
     actor = payloads.actor(body)
@@ -204,14 +204,14 @@ def handle_case_button(ack: Ack, body: dict, action: dict, respond: Respond, cli
     except NotAllowed as refusal:
         _tell(body, respond, client, actor, blocks.not_allowed_blocks(str(refusal)))
         return
-    _redraw(body, action, respond, client, services, case)
+    _redraw(body, action, respond, client, services, case, after_ack)
 
 
 def _redraw(body: dict, action: dict, respond: Respond, client: WebClient, services: Services,
-            case: CaseView) -> None:
+            case: CaseView, after_ack: AfterAck) -> None:
     """The clicked copy changes at once; the other copies follow through the outbox."""
     if body.get("container", {}).get("type") == "view":
-        publish_home(client, services, payloads.actor(body))
+        publish_home_later(after_ack, client, services, payloads.actor(body))
         return
     if action["action_id"] in MEETING_STEPS:
         redraw_clicked(body, respond, services, blocks.meeting_task_in, case)

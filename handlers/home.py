@@ -69,18 +69,22 @@ def answer_clicks_on_home(body: dict[str, Any], context: BoltContext,
 
 def handle_home_opened(event: dict, client: WebClient, services: Services,
                        after_ack: AfterAck) -> None:
-    """Home is drawn after Slack has its acknowledgement: its reads are the heaviest of any
-    request, and Slack waits for nothing from them (a failure is logged; Home stays as it
-    was, and is drawn afresh the next time it is opened)."""
     if event.get("tab", "home") != "home":
         return
-    user = event_user(event)
-    after_ack("opening App Home", lambda: publish_home(client, services, user),
+    publish_home_later(after_ack, client, services, event_user(event))
+
+
+def publish_home_later(after_ack: AfterAck, client: WebClient, services: Services,
+                       user: str) -> None:
+    """Home drawn afresh once Slack has its answer: Home's reads are the heaviest of any
+    request, and nothing in the answer waits for them (a failure is logged; Home stays as it
+    was until it is next opened)."""
+    after_ack("drawing App Home", lambda: publish_home(client, services, user),
               _nobody_to_tell, "")
 
 
 def _nobody_to_tell(_: str) -> None:
-    """Opening Home asked nothing of anyone, so there is no one to say sorry to."""
+    """Drawing Home asked nothing of anyone, so there is no one to say sorry to."""
 
 
 def publish_home(client: WebClient, services: Services, user: str) -> None:

@@ -106,7 +106,8 @@ def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
                                       easy_read=style.easy_read)
         if word:
             listed.insert(0, section(UNKNOWN_MEETINGS_WORD.format(escape_mrkdwn(word[:30]))))
-        ack(**shown_to({"text": "Coming meetings", "blocks": listed}, style))
+        ack(**shown_to({"text": "Coming meetings", "blocks": listed}, style,
+                        services.settings.coprod_crisis_line))
 
 
 def handle_new_meeting_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
@@ -179,8 +180,8 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
         listed = blocks.meetings_list(services.meetings.upcoming_for(user), tz,
                                       coordinator=services.meetings.is_coordinator(user),
                                       easy_read=style.easy_read)
-        respond(replace_original=True,
-                **shown_to({"text": "Coming meetings", "blocks": listed}, style))
+        respond(replace_original=True, **shown_to({"text": "Coming meetings", "blocks": listed},
+                                                  style, services.settings.coprod_crisis_line))
     answer_privately(body, respond, services, blocks.rsvp_answer_in, view, going, tz)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.after_ack import AfterAck
 from bot.rules.communication import CONTACT_CHOICES, ProfileChoice, ProfileField, Reading
 from bot.rules.roles import NotAllowed
 from bot.services import Services
@@ -18,7 +19,7 @@ from handlers import payloads
 from handlers.blocks import profiles as blocks
 from handlers.blocks.text import crisis_footer, section
 from handlers.form_state import selected, ticked, values_of
-from handlers.home import publish_home
+from handlers.home import publish_home_later
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 from handlers.once import submitted_once
 
@@ -130,7 +131,7 @@ def _field_errors(ack: Ack, invalid: InvalidProfile) -> None:
 
 
 def handle_profile_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
-                        services: Services) -> None:
+                        services: Services, after_ack: AfterAck) -> None:
     """My own choices, saved; the answer is written in the style just chosen."""
     user = payloads.actor(body)
     try:
@@ -144,7 +145,7 @@ def handle_profile_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], cl
     ack(response_action="update", view=blocks.saved_view(
         profile, crisis_line=services.settings.coprod_crisis_line))
     if payloads.metadata(view).get("home") is True:
-        publish_home(client, services, user)
+        publish_home_later(after_ack, client, services, user)
 
 
 def handle_profile_for_form(ack: Ack, body: dict[str, Any], view: dict[str, Any],

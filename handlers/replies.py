@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.rules.communication import STANDARD, Style
 from bot.services import Services
 from handlers.blocks.text import Payload, View, plain, section
-from handlers.notices import as_read, for_screen_readers
+from handlers.notices import as_read, for_screen_readers, with_crisis_line
 from handlers.payloads import actor, clicked_in_dm, trigger_id
 
 P = ParamSpec("P")
@@ -105,8 +105,11 @@ def _answer(body: dict[str, Any], respond: Respond, services: Services,
             blocks=message["blocks"])
 
 
-def shown_to(message: Payload, style: Style) -> Payload:
+def shown_to(message: Payload, style: Style, crisis_line: str | None = None) -> Payload:
     """What one person is shown that is no notice (App Home, the list a command answers with),
     as they read it: only words for a screen reader. Its builders write easy read where they
-    can; its own crisis line, where it has one, stays where it is."""
+    can. Given `crisis_line`, a message ends with it, as every message a person reads does
+    (App Home has its own, and more blocks than a message may)."""
+    if crisis_line is not None:
+        message = {**message, "blocks": with_crisis_line(message.get("blocks"), crisis_line)}
     return for_screen_readers(message) if style.screen_reader else message

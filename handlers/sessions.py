@@ -81,7 +81,7 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
             sessions.mine(user), tz, title="Your sessions", coordinator=False,
             empty=blocks.EASY_HOME_WORDS["nothing"] if style.easy_read else
             "You're not down for any sessions yet. `/sessions` shows what's coming up.",
-            easy_read=style.easy_read)}, style))
+            easy_read=style.easy_read)}, style, services.settings.coprod_crisis_line))
         return
     days = int(words[0]) if words and is_whole_number(words[0]) and 0 < int(words[0]) <= 90 else 14
     listed = blocks.sessions_list(
@@ -91,7 +91,8 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
         else "No sessions are planned yet.")
     if words and str(days) != words[0]:
         listed.insert(0, section(UNKNOWN_SESSIONS_WORDS.format(escape_mrkdwn(words[0][:30]))))
-    ack(**shown_to({"text": "Coming sessions", "blocks": listed}, style))
+    ack(**shown_to({"text": "Coming sessions", "blocks": listed}, style,
+                    services.settings.coprod_crisis_line))
 
 
 def handle_new_session_button(ack: Ack, body: dict, client: WebClient,

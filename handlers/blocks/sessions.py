@@ -444,12 +444,16 @@ def easy_place(place: str) -> str:
 
 
 def easy_on(moment: datetime, now: datetime, tz: tzinfo) -> str:
-    """"today at 6pm", "tomorrow at 6pm" or "on Wednesday 9 December at 6pm", by the
-    organisation's calendar: what a reminder says after "It is"."""
-    ahead = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
-    at = easy_time(moment, tz)
-    return {0: f"today at {at}", 1: f"tomorrow at {at}"}.get(
-        ahead, f"on {easy_when(moment, tz)}")
+    """"today, Tuesday 8 December, at 6pm", "tomorrow, Wednesday 9 December, at 6pm" or "on
+    Thursday 10 December at 6pm", by the organisation's calendar: what a reminder says after
+    "It is". The day stays beside "today" and "tomorrow": a message read a day late still
+    points to the right one."""
+    local = moment.astimezone(tz)
+    ahead = (local.date() - now.astimezone(tz).date()).days
+    word = {0: "today", 1: "tomorrow"}.get(ahead)
+    if word is None:
+        return f"on {easy_when(moment, tz)}"
+    return f"{word}, {easy_day(local.date())}, at {easy_time(moment, tz)}"
 
 
 def _people(count: int, more: str = "") -> str:

@@ -298,6 +298,9 @@ def test_home_and_sessions_leave_out_pictures_for_a_screen_reader(
         assert not has_cues(listed) and not has_emoji(words(listed)), typed
     assert "Needs 2 more facilitators" in words(
         slack.payload(slack.command("/sessions", "", user_id=CLEO)))
+    for typed in ("", "mine"):  # each list ends with the crisis line, as every message does
+        assert ends_with_the_crisis_line(
+            members, slack.payload(slack.command("/sessions", typed, user_id=BRAM))), typed
 
 
 def test_meetings_list_leaves_out_pictures_for_a_screen_reader(
@@ -310,6 +313,7 @@ def test_meetings_list_leaves_out_pictures_for_a_screen_reader(
     assert f"{DONE} You're going" in words(slack.payload(slack.command("/meetings", user_id=BRAM)))
     listed = slack.payload(slack.command("/meetings", user_id=CLEO))
     assert "You're going" in words(listed) and not has_cues(listed)
+    assert ends_with_the_crisis_line(members, listed)
 
 
 def test_easy_read_home_says_sessions_and_meetings_in_easy_read(
@@ -377,14 +381,14 @@ def test_easy_read_says_where(place: str, said: str) -> None:
 
 @pytest.mark.parametrize(("moment", "now", "said"), [
     (datetime(2026, 12, 9, 18, 0, tzinfo=UTC), datetime(2026, 12, 9, 8, 0, tzinfo=UTC),
-     "today at 6pm"),
+     "today, Wednesday 9 December, at 6pm"),
     (datetime(2026, 12, 9, 18, 0, tzinfo=UTC), datetime(2026, 12, 8, 23, 59, tzinfo=UTC),
-     "tomorrow at 6pm"),
+     "tomorrow, Wednesday 9 December, at 6pm"),
     (datetime(2026, 12, 9, 18, 30, tzinfo=UTC), datetime(2026, 12, 7, 18, 0, tzinfo=UTC),
      "on Wednesday 9 December at 6:30pm"),
     # By the organisation's calendar: 00:30 on 2 June in London is still 1 June in UTC.
     (datetime(2026, 6, 1, 23, 30, tzinfo=UTC), datetime(2026, 6, 1, 22, 0, tzinfo=UTC),
-     "tomorrow at 12:30am"),
+     "tomorrow, Tuesday 2 June, at 12:30am"),
 ])
 def test_easy_read_says_today_and_tomorrow(moment: datetime, now: datetime, said: str) -> None:
     assert easy_on(moment, now, LONDON) == said
@@ -402,14 +406,16 @@ def test_an_easy_read_session_reminder_on_the_day_says_today(
     assert members.services.reminders.send_due() == 1
     deliver(members)
     tomorrow = dms_to(slack, FIN)[-1]
-    assert tomorrow["text"] == "Reminder: Peer support group is tomorrow at 6pm"
-    assert "It is tomorrow at 6pm.\nIt is online." in words(tomorrow)
+    assert tomorrow["text"] == (
+        "Reminder: Peer support group is tomorrow, Wednesday 9 December, at 6pm")
+    assert "It is tomorrow, Wednesday 9 December, at 6pm.\nIt is online." in words(tomorrow)
 
     clock.now = datetime(2026, 12, 9, 16, 0, tzinfo=UTC)  # two hours before
     assert members.services.reminders.send_due() == 1
     deliver(members)
     today = dms_to(slack, FIN)[-1]
-    assert "It is today at 6pm." in words(today) and "9 December" not in words(today)
+    # The day stays beside "today": read a day late, it still says which day.
+    assert "It is today, Wednesday 9 December, at 6pm." in words(today)
     assert "It's on Wed 9 Dec" in words(dms_to(slack, BRAM)[-1])  # the standard words
 
 
@@ -428,6 +434,7 @@ def test_an_easy_read_meeting_reminder_the_day_before_says_tomorrow(
     assert members.services.reminders.send_due() == 1
     deliver(members)
     reminder = dms_to(slack, FIN)[-1]
-    assert reminder["text"] == "Reminder: Winter community meeting is tomorrow at 6pm"
-    assert "It is tomorrow at 6pm." in words(reminder)
+    assert reminder["text"] == (
+        "Reminder: Winter community meeting is tomorrow, Tuesday 8 December, at 6pm")
+    assert "It is tomorrow, Tuesday 8 December, at 6pm." in words(reminder)
     assert "It is at online" not in words(reminder)
