@@ -6,8 +6,6 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from icalendar import Calendar, Event
-
 from bot.config import Settings
 from bot.rules.forms import is_whole_number
 
@@ -33,6 +31,8 @@ def parse_calendar_path(path: str) -> tuple[int, str] | None:
 
 def session_ics(*, session_id: int, title: str, starts_at: datetime, ends_at: datetime,
                 place: str, org_name: str, cancelled: bool, stamp: datetime) -> bytes:
+    from icalendar import Calendar, Event  # only when someone adds a session to a calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//Coprod//Sessions//EN")
     calendar.add("version", "2.0")

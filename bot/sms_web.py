@@ -11,9 +11,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
-
 from bot.services import Services
 from bot.web import BodyTooLarge, read_capped
 from handlers.blocks.texting import text_back
@@ -51,6 +48,8 @@ def _signed_params(environ: WSGIEnvironment, services: Services,
     if query:
         url += "?" + query
     signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+    from twilio.request_validator import RequestValidator  # loaded with the first text
+
     if not RequestValidator(settings.twilio_auth_token).validate(url, params, signature):
         return None
     return params
@@ -59,6 +58,8 @@ def _signed_params(environ: WSGIEnvironment, services: Services,
 def make_sms_routes(services: Services) -> dict[str, WSGIApplication]:
     def inbound(params: dict[str, str], start_response: StartResponse) -> list[bytes]:
         back = services.texting.receive(params.get("From", ""), params.get("Body", ""))
+        from twilio.twiml.messaging_response import MessagingResponse
+
         twiml = MessagingResponse()
         if back is not None:
             settings = services.settings

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+from typing import TYPE_CHECKING
 
 from bot.rules.incidents import (
     INCIDENT_KIND_WORDS,
@@ -32,6 +30,9 @@ from bot.rules.safeguarding import (
     step_words,
 )
 from bot.services.incident_record import RecordView
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 SUFFIXES = (".md", ".pdf")
 KEEP_SAFE = ("Confidential: this holds personal details about people. Keep it safe, share it "
@@ -254,16 +255,23 @@ def latin1(text: str) -> str:
     return text.translate(_PLAINER).encode("latin-1", "replace").decode("latin-1")
 
 
-class _Document(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", "I", 8)
-        self.cell(0, 8, f"{latin1(self.title or '')} - confidential - page {self.page_no()}",
-                  align="C")
+def _document() -> FPDF:
+    """An A4 document with "confidential" and the page in its footer. fpdf (with fontTools,
+    about 40 MB) is loaded only when a chronology is exported, not by every process."""
+    from fpdf import FPDF
+
+    class Document(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("Helvetica", "I", 8)
+            self.cell(0, 8, f"{latin1(self.title or '')} - confidential - page "
+                            f"{self.page_no()}", align="C")
+
+    return Document(format="A4")
 
 
 def to_pdf(parts: list[Part], title: str) -> bytes:
-    pdf = _Document(format="A4")
+    pdf = _document()
     pdf.set_title(latin1(title))
     pdf.set_creator("Coprod")
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -288,6 +296,8 @@ def to_pdf(parts: list[Part], title: str) -> bytes:
 
 
 def _pdf_table(pdf: FPDF, table: Table) -> None:
+    from fpdf.fonts import FontFace
+
     pdf.set_font("Helvetica", "", 8)
     with pdf.table(col_widths=table.widths, text_align="LEFT", line_height=4,
                    headings_style=FontFace(emphasis="BOLD")) as drawn:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
-
-from twilio.base.exceptions import TwilioRestException
-from twilio.rest import Client
+from typing import TYPE_CHECKING
 
 from bot.delivery.sms import SmsError
+
+if TYPE_CHECKING:
+    from twilio.rest import Client
 
 # Twilio's error codes that trying again cannot fix.
 OPTED_OUT = 21610
@@ -35,13 +37,30 @@ class TwilioSmsProvider:
         api_url: str = "https://api.twilio.com",
         status_callback: str | None = None,
     ) -> None:
-        self.client = Client(account_sid, auth_token)
-        # Works because no edge or region is set: the tests point this at a loopback fake.
-        self.client.api.base_url = api_url.rstrip("/")
+        self._credentials = (account_sid, auth_token)
+        self.api_url = api_url.rstrip("/")
         self.from_number = from_number
         self.status_callback = status_callback
+        self._client: Client | None = None
+        self._making = threading.Lock()
+
+    @property
+    def client(self) -> Client:
+        """Twilio's client, made with the first text: the `twilio` package (with `requests`,
+        about 16 MB) is not loaded by a process that sends none, nor before it needs to."""
+        with self._making:
+            if self._client is None:
+                from twilio.rest import Client
+
+                client = Client(*self._credentials)
+                # Works because no edge or region is set: the tests point this at a fake.
+                client.api.base_url = self.api_url
+                self._client = client
+            return self._client
 
     def send(self, to: str, body: str, valid_until: datetime | None) -> str:
+        from twilio.base.exceptions import TwilioRestException
+
         options: dict[str, object] = {"to": to, "body": body}
         if self.from_number.startswith("MG"):
             options["messaging_service_sid"] = self.from_number

@@ -11,7 +11,6 @@ import logging
 import threading
 from collections.abc import Callable
 
-import psycopg
 from sqlalchemy import Engine, text
 
 log = logging.getLogger(__name__)
@@ -56,6 +55,8 @@ class WakeupListener:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        import psycopg  # PostgreSQL only: a process on SQLite never loads it
+
         backoff = 0.5
         while not self._stop.is_set():
             try:
@@ -69,6 +70,8 @@ class WakeupListener:
                 backoff = min(backoff * 2, 30.0)
 
     def _listen(self) -> None:
+        import psycopg
+
         with psycopg.connect(self.url, autocommit=True) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             self.listening.set()
