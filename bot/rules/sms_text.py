@@ -20,6 +20,10 @@ REPLACEMENTS = {
     "\u00a0": " ", "\u2022": "-",
 }
 TWO_PARTS = 306  # 2 x 153 characters once a text is split
+# Texts are worded to fit two parts beside an organisation's name of up to this many characters
+# (the "Name: " every text starts with): a web link goes in only if it fits whole beside one,
+# and a question offers only as many choices as fit whole.
+NAME_ROOM = 50
 # "Wed 02 Dec" as strftime's %d writes it; Slack and people write "Wed 2 Dec".
 PADDED_DAY = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) 0([1-9]) "
                         r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
@@ -28,6 +32,31 @@ PADDED_DAY = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) 0([1-9]) "
 def day_and_time(moment: datetime) -> str:
     """"Wed 2 Dec at 18:00", as a text says when (the moment already in local time)."""
     return f"{moment:%a} {moment.day} {moment:%b at %H:%M}"
+
+
+def room_beside(words: str) -> int:
+    """Characters left for the rest of a text once it has these words, in two parts beside an
+    organisation's name of NAME_ROOM characters."""
+    length = gsm7_length(to_gsm7(words))
+    return TWO_PARTS - NAME_ROOM - len(": ") - (TWO_PARTS if length is None else length)
+
+
+def is_link(text: str) -> bool:
+    """A web link on its own: a text shows it whole or not at all, since part of one leads
+    nowhere (or somewhere else)."""
+    return text.startswith(("https://", "http://")) and not any(c.isspace() for c in text)
+
+
+def whole_words(text: str, most: int) -> str:
+    """`text` if it has at most `most` characters; else as many of its words as fit with
+    "..." to show the cut, never part of a word, a space or a comma before the dots ("" when
+    not even its first word fits)."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    cut = text[: max(most - 2, 0)]  # "..." takes 3; one more shows whether a word ends
+    kept = cut.rsplit(" ", 1)[0].rstrip(" ,;:-.(\u2013\u2014") if " " in cut else ""
+    return f"{kept}..." if kept else ""
 
 
 def gsm7_length(text: str) -> int | None:

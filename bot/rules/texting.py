@@ -11,8 +11,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.rules.communication import STANDARD, Style
 from bot.rules.forms import is_whole_number
+from bot.rules.sessions import SESSION_KIND_WORDS, SessionKind
+from bot.rules.sms_text import TWO_PARTS, gsm7_length, room_beside, to_gsm7, whole_words
 
-# The words carriers and Twilio treat as opting out and back in; only a single word counts.
+# The words carriers and Twilio treat as opting out and back in, each only as the whole text
+# (we take them after our own "Text" too: classify_reply).
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
                            "OPTOUT"})
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
@@ -33,9 +36,13 @@ class Reply(enum.StrEnum):
 
 
 def classify_reply(body: str) -> Reply:
-    """One word (any case, trailing punctuation ignored) is a keyword; anything longer is a
-    message for the team. START is also YES to Twilio, but here START always means opt in."""
+    """One word (any case, trailing punctuation ignored) is a keyword, and so is one with our
+    instruction copied before it ("Text STOP", as our texts say it, stops texts too). Anything
+    longer is a message for the team. START is also YES to Twilio, but here START always
+    means opt in."""
     words = body.strip().split()
+    if len(words) == 2 and words[0].strip(".!,:").lower() in INSTRUCTIONS:
+        words = words[1:]
     if len(words) != 1:
         return Reply.OTHER
     word = words[0].strip(".!,").upper()
@@ -110,7 +117,7 @@ ANSWER_WORDS = 2
 
 
 def says_more_than_an_answer(body: str) -> bool:
-    return len(re.findall(r"[^\W_]+", body)) > ANSWER_WORDS
+    return len(re.findall(r"[^\W_]+", as_answered(body))) > ANSWER_WORDS
 
 
 MAX_CHOICES = 5  # numbered choices in one question; five still fit in two parts
@@ -128,6 +135,42 @@ class Said:
     words: tuple[str, ...]
 
 
+# The words our texts ask for an answer with ("Text 3", "Reply YES or NO"): copied before the
+# answer, they are not part of it.
+INSTRUCTIONS = frozenset({"text", "txt", "reply", "send"})
+# A number written as a word, up to the most choices we ever offer ("three").
+NUMBER_NAMES = {name: n for n, name in enumerate(
+    ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"), start=1)
+    if n <= MAX_CHOICES}
+# An answer as copied from our texts: our instruction first ("Text 3", "Reply YES"), then a
+# sign that a number follows ("number 2", "no. 2", "#2"; "no 2" without the dot is a NO),
+# then the number, as a digit or a word.
+_INSTRUCTED = re.compile(r"^\W*(?:" + "|".join(sorted(INSTRUCTIONS)) + r")\b[\s.:,!-]*(?=\S)",
+                         re.IGNORECASE)
+_NUMBER_SIGN = re.compile(r"^\W*(?:(?:number|num)\b|no\s*\.|\#)[\s.:#]*(?=\d|[a-z])",
+                          re.IGNORECASE)
+_NUMBER_FIRST = re.compile(r"^\W*(?P<number>\d|" + "|".join(NUMBER_NAMES) + r")\b(?P<rest>.*)$",
+                           re.IGNORECASE | re.DOTALL)
+
+
+def as_answered(body: str) -> str:
+    """A reply with our instruction it copied left out ("Text 3" is "3", "Reply YES" is
+    "YES"), and a number it begins with as a digit: "number 2", "no. 2", "#2", "three".
+    A number written as a word counts only on its own or set off ("Three, please call"),
+    so that "One more thing..." stays a message."""
+    rest = _INSTRUCTED.sub("", body, count=1)
+    signed = _NUMBER_SIGN.sub("", rest, count=1)
+    first = _NUMBER_FIRST.match(signed)
+    if first is None:
+        return rest
+    number, after = first["number"].lower(), first["rest"]
+    if number.isdigit():
+        return f"{number}{after}"
+    set_off = not after.strip() or after.lstrip()[:1] in ",.;:!-)" or \
+        all(word in FILLER for word in _plain_words(after))
+    return f"{NUMBER_NAMES[number]}{after}" if set_off else rest
+
+
 def _plain_words(body: str) -> list[str]:
     text = body.lower().replace("\u2019", "").replace("'", "")
     for symbol, word in SYMBOL_SAYINGS.items():
@@ -140,18 +183,27 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
+# A day of the month before one of these is a date ("Tuesday 8 December"), not a number.
+MONTHS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec"})
+
+
 def read_reply(body: str) -> Said | None:
     """What a reply says. None when it says both yes and no, or gives two numbers: that is
     for a person to read."""
     yes = no = False
     numbers: list[int] = []
     words: list[str] = []
-    for word in _plain_words(body):
+    plain = _plain_words(as_answered(body))
+    for at, word in enumerate(plain):
         if word in YES_SAYINGS:
             yes = True
         elif word in NO_SAYINGS:
             no = True
-        elif is_whole_number(word) and len(word) == 1:
+        elif is_whole_number(word) and len(word) == 1 and not (
+                at + 1 < len(plain) and plain[at + 1] in MONTHS):
             numbers.append(int(word))
         elif word not in FILLER:
             words.append(_stem(word))
@@ -162,14 +214,18 @@ def read_reply(body: str) -> Said | None:
 
 
 def chosen_number(body: str) -> int | None:
-    """The number a reply begins with ("3", "3 please call me"), answering a question we
-    asked by number; None when it says yes or no, or does not begin with a number."""
+    """The number a reply begins with ("3", "3 please call me", "Text 3", "number 3",
+    "three"), answering a question we asked by number; None when it says yes or no, or does
+    not begin with a number."""
     said = read_reply(body)
-    words = _plain_words(body)
-    if said is None or said.number is None or said.going is not None or not words \
-            or words[0] != str(said.number):
+    if said is None or said.number is None or said.going is not None \
+            or not _begins_with(body, said.number):
         return None
     return said.number
+
+
+def _begins_with(body: str, number: int) -> bool:
+    return _plain_words(as_answered(body))[:1] == [str(number)]
 
 
 @dataclass(frozen=True)
@@ -185,13 +241,24 @@ class Invitation:
     answered: bool
 
 
+# What a text calls a kind of thing whose own word says nothing alone: a session of the kind
+# "Other" is a session ("you're down for the session on...", never "the other").
+TEXT_NAMES = {SESSION_KIND_WORDS[SessionKind.OTHER]: "Session"}
+
+
+def text_name(kind: str) -> str:
+    """"Community meeting", "Peer group"; "Session" for a session of the kind Other."""
+    return TEXT_NAMES.get(kind, kind)
+
+
 def names_of(invitation: Invitation, today: date) -> frozenset[str]:
     """The words that name an invitation in a reply: its kind, its title's words, its day."""
     day = invitation.starts_at.date()
     weekday = f"{day:%A}".lower()
     suffix = "th" if 10 <= day.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
         day.day % 10, "th")
-    words = {*_plain_words(invitation.label), *_plain_words(invitation.title), weekday,
+    words = {*_plain_words(invitation.label), *_plain_words(text_name(invitation.label)),
+             *_plain_words(invitation.title), weekday,
              weekday[:3], weekday[:4], f"{weekday[:3]}s", f"{weekday[:4]}s",
              str(day.day), f"{day.day}{suffix}", f"{day:%B}".lower(), f"{day:%b}".lower()}
     if day == today:
@@ -275,7 +342,10 @@ def decide_answer(body: str, invitations: Sequence[Invitation], asked: Asked | N
     if number is not None and asked is None:
         words, number = (*words, str(number)), None  # not a choice: a day of the month?
     named = _named(words, invitations, today)
-    if named is None:
+    # A number our reply begins with answers our question whatever follows it: most often our
+    # own line copied back ("Text 2 for the yearly meeting (the AGM) on..."); anything more is
+    # also read by a person (says_more_than_an_answer).
+    if named is None and not (number is not None and _begins_with(body, number)):
         return Relay()
     if number is not None and asked is not None:
         if not 1 <= number <= len(asked.choices):
@@ -291,7 +361,22 @@ def decide_answer(body: str, invitations: Sequence[Invitation], asked: Asked | N
     if len(pool) == 1:
         return Answer(pool[0].rsvp, said.going)
     soonest = sorted(pool, key=lambda i: (i.starts_at, i.rsvp.stored))[:most]
-    return AskWhich(said.going, tuple(soonest))
+    return AskWhich(said.going, offered_whole(said.going, soonest))
+
+
+def offered_whole(going: bool, choices: Sequence[Invitation]) -> tuple[Invitation, ...]:
+    """The choices a question offers: as many as its text shows whole, so that the numbers
+    kept for the answer are exactly the numbers the member read. The standard question is one
+    line of them all; easy read's (handlers/blocks/texting.py) has at most EASY_READ_CHOICES,
+    a line each, which always fit whole beside a name of NAME_ROOM characters."""
+    offered = tuple(choices)
+    while len(offered) > 1 and _question_length(AskWhich(going, offered)) > room_beside(""):
+        offered = offered[:-1]
+    return offered
+
+
+def _question_length(ask: AskWhich) -> int:
+    return gsm7_length(to_gsm7(which_question(ask))) or TWO_PARTS
 
 
 # -- what a text did, for the words texted straight back --------------------------------------
@@ -348,8 +433,8 @@ class TextBack:
 
 def which_question(ask: AskWhich) -> str:
     """"Which is your YES for? Reply 1 for Community meeting Thu 26 Nov, 2 for ..."."""
-    days = [f"{i.label[:30]} {i.starts_at:%a} {i.starts_at.day} {i.starts_at:%b}"
-            for i in ask.choices]
+    days = [f"{whole_words(text_name(i.label), 30)} {i.starts_at:%a} {i.starts_at.day} "
+            f"{i.starts_at:%b}" for i in ask.choices]
     labels = [f"{day} {i.starts_at:%H:%M}" if days.count(day) > 1 else day
               for day, i in zip(days, ask.choices, strict=True)]
     choices = ", ".join(f"{n} for {label}" for n, label in enumerate(labels, start=1))

@@ -444,16 +444,17 @@ def easy_place(place: str) -> str:
 
 
 def easy_on(moment: datetime, now: datetime, tz: tzinfo) -> str:
-    """"today, Tuesday 8 December, at 6pm", "tomorrow, Wednesday 9 December, at 6pm" or "on
-    Thursday 10 December at 6pm", by the organisation's calendar: what a reminder says after
-    "It is". The day stays beside "today" and "tomorrow": a message read a day late still
-    points to the right one."""
+    """"today at 6pm. That is Tuesday 8 December", "tomorrow at 6pm. That is Wednesday 9
+    December" or "on Thursday 10 December at 6pm", by the organisation's calendar: what a
+    reminder says after "It is". The day stays beside "today" and "tomorrow": a message read
+    a day late still points to the right one."""
     local = moment.astimezone(tz)
     ahead = (local.date() - now.astimezone(tz).date()).days
     word = {0: "today", 1: "tomorrow"}.get(ahead)
     if word is None:
         return f"on {easy_when(moment, tz)}"
-    return f"{word}, {easy_day(local.date())}, at {easy_time(moment, tz)}"
+    # Two short sentences read more easily than one long one.
+    return f"{word} at {easy_time(moment, tz)}. That is {easy_day(local.date())}"
 
 
 def _people(count: int, more: str = "") -> str:

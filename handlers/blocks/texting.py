@@ -12,8 +12,23 @@ from bot.rules.communication import Style
 from bot.rules.meetings import MEETING_KIND_WORDS, MeetingKind
 from bot.rules.policies import our_title
 from bot.rules.sessions import SESSION_KIND_WORDS, SessionKind
-from bot.rules.sms_text import TWO_PARTS, compose_text, day_and_time, gsm7_length, to_gsm7
-from bot.rules.texting import AskWhich, Happened, RsvpSubject, TextBack, TextOutcome, which_question
+from bot.rules.sms_text import (
+    TWO_PARTS,
+    compose_text,
+    day_and_time,
+    gsm7_length,
+    to_gsm7,
+    whole_words,
+)
+from bot.rules.texting import (
+    AskWhich,
+    Happened,
+    RsvpSubject,
+    TextBack,
+    TextOutcome,
+    text_name,
+    which_question,
+)
 from bot.services.texting import RelayedText, ReplyByText, TextGone
 from handlers.blocks.easy import easy_day, easy_lines, easy_time, easy_when
 from handlers.blocks.meetings import EASY_KIND_WORDS
@@ -136,14 +151,44 @@ def text_back(back: TextBack, *, org_name: str, crisis_line: str, tz: tzinfo) ->
     said = back.said
     if isinstance(said, str):  # a desk's own words, in the standard style
         return compose_text(org_name, said)
+    if isinstance(said, AskWhich) and back.style.easy_read:
+        lines = _whole_choices(easy_which_lines(said, tz), org_name)
+        return compose_text(org_name, easy_lines(lines))
+    if isinstance(said, AskWhich):
+        return compose_text(org_name, _whole_question(said, org_name))
     if not back.style.easy_read:
-        return compose_text(org_name, which_question(said) if isinstance(said, AskWhich)
-                            else standard_words(said, crisis_line))
-    lines = (easy_which_lines(said, tz) if isinstance(said, AskWhich)
-             else easy_words(said, crisis_line, tz))
-    if (gsm7_length(to_gsm7(f"{org_name}: {easy_lines(lines)}")) or 0) > TWO_PARTS:
-        lines = [line for line in lines if line != MORE_THAN_ONE]  # a choice needs the room
-    return compose_text(org_name, easy_lines(lines), keep_last_line=True)
+        return compose_text(org_name, standard_words(said, crisis_line))
+    return compose_text(org_name, easy_lines(easy_words(said, crisis_line, tz)),
+                        keep_last_line=True)
+
+
+def _fits(org_name: str, body: str) -> bool:
+    return (gsm7_length(to_gsm7(f"{org_name}: {body}")) or TWO_PARTS + 1) <= TWO_PARTS
+
+
+def _whole_choices(lines: list[str], org_name: str) -> list[str]:
+    """The "which one?" lines that fit in two parts, every choice line whole (a cut one can
+    lose what tells two choices apart): the lines above the choices go first, the least
+    needed first. The question offers only as many choices as fit whole beside a name of
+    NAME_ROOM characters (bot/rules/texting.py `offered_whole`); only beside a longer name do
+    the last choices go too, never half of one."""
+    kept = list(lines)
+    for spare in (MORE_THAN_ONE, WHICH_ONE, lines[0]):
+        if _fits(org_name, easy_lines(kept)):
+            return kept
+        kept.remove(spare)
+    while len(kept) > 1 and not _fits(org_name, easy_lines(kept)):
+        kept.pop()
+    return kept
+
+
+def _whole_question(ask: AskWhich, org_name: str) -> str:
+    """The standard question, its last choice never cut: as `_whole_choices`."""
+    choices = ask.choices
+    while len(choices) > 1 and not _fits(org_name, which_question(AskWhich(ask.going,
+                                                                           choices))):
+        choices = choices[:-1]
+    return which_question(AskWhich(ask.going, choices))
 
 
 def standard_words(said: TextOutcome, crisis_line: str) -> str:
@@ -201,7 +246,7 @@ def standard_words(said: TextOutcome, crisis_line: str) -> str:
 
 def _standard_name(said: TextOutcome) -> str:
     """"the community meeting on Tue 8 Dec at 18:00"."""
-    name = f"the {our_title(said.what)}"
+    name = f"the {our_title(text_name(said.what))}"
     return f"{name} on {day_and_time(said.when)}" if said.when else name
 
 
@@ -284,6 +329,7 @@ def _easy_on(said: TextOutcome, tz: tzinfo) -> str:
 
 
 MORE_THAN_ONE = "We sent you more than one."
+WHICH_ONE = "Which one is it for?"
 
 
 def easy_which_lines(ask: AskWhich, tz: tzinfo) -> list[str]:
@@ -292,11 +338,14 @@ def easy_which_lines(ask: AskWhich, tz: tzinfo) -> list[str]:
     days = [_easy_choice(i.rsvp.subject, i.label, i.starts_at) for i in ask.choices]
     choices = [f"{day} at {easy_time(i.starts_at, tz)}" if days.count(day) > 1 else day
                for day, i in zip(days, ask.choices, strict=True)]
-    return [f"You said {'YES' if ask.going else 'NO'}.", MORE_THAN_ONE, "Which one is it for?",
-            *(f"Text {n} for {choice}." for n, choice in enumerate(choices, start=1))]
+    return [f"You said {'YES' if ask.going else 'NO'}.", MORE_THAN_ONE, WHICH_ONE,
+            *(f"Text {n} for {choice}{'' if choice.endswith('.') else '.'}"
+              for n, choice in enumerate(choices, start=1))]
 
 
 def _easy_choice(subject: RsvpSubject, label: str, starts_at: datetime) -> str:
+    """"the community meeting on Tuesday 8 December", "our ground rules": names and titles
+    cut to whole words, so that three choice lines always fit whole in a text."""
     if subject is RsvpSubject.POLICY:  # its day is when we sent it: not worth a line's room
-        return f"our {our_title(label[:40])}"
-    return f"the {_easy_name(label[:30])} on {easy_day(starts_at.date())}"
+        return f"our {whole_words(our_title(label), 40) or 'policy'}"
+    return f"the {whole_words(_easy_name(label), 30)} on {easy_day(starts_at.date())}"

@@ -381,14 +381,14 @@ def test_easy_read_says_where(place: str, said: str) -> None:
 
 @pytest.mark.parametrize(("moment", "now", "said"), [
     (datetime(2026, 12, 9, 18, 0, tzinfo=UTC), datetime(2026, 12, 9, 8, 0, tzinfo=UTC),
-     "today, Wednesday 9 December, at 6pm"),
+     "today at 6pm. That is Wednesday 9 December"),
     (datetime(2026, 12, 9, 18, 0, tzinfo=UTC), datetime(2026, 12, 8, 23, 59, tzinfo=UTC),
-     "tomorrow, Wednesday 9 December, at 6pm"),
+     "tomorrow at 6pm. That is Wednesday 9 December"),
     (datetime(2026, 12, 9, 18, 30, tzinfo=UTC), datetime(2026, 12, 7, 18, 0, tzinfo=UTC),
      "on Wednesday 9 December at 6:30pm"),
     # By the organisation's calendar: 00:30 on 2 June in London is still 1 June in UTC.
     (datetime(2026, 6, 1, 23, 30, tzinfo=UTC), datetime(2026, 6, 1, 22, 0, tzinfo=UTC),
-     "tomorrow, Tuesday 2 June, at 12:30am"),
+     "tomorrow at 12:30am. That is Tuesday 2 June"),
 ])
 def test_easy_read_says_today_and_tomorrow(moment: datetime, now: datetime, said: str) -> None:
     assert easy_on(moment, now, LONDON) == said
@@ -407,15 +407,16 @@ def test_an_easy_read_session_reminder_on_the_day_says_today(
     deliver(members)
     tomorrow = dms_to(slack, FIN)[-1]
     assert tomorrow["text"] == (
-        "Reminder: Peer support group is tomorrow, Wednesday 9 December, at 6pm")
-    assert "It is tomorrow, Wednesday 9 December, at 6pm.\nIt is online." in words(tomorrow)
+        "Reminder: Peer support group is tomorrow at 6pm. That is Wednesday 9 December")
+    assert "It is tomorrow at 6pm. That is Wednesday 9 December.\nIt is online." in words(
+        tomorrow)
 
     clock.now = datetime(2026, 12, 9, 16, 0, tzinfo=UTC)  # two hours before
     assert members.services.reminders.send_due() == 1
     deliver(members)
     today = dms_to(slack, FIN)[-1]
     # The day stays beside "today": read a day late, it still says which day.
-    assert "It is today, Wednesday 9 December, at 6pm." in words(today)
+    assert "It is today at 6pm. That is Wednesday 9 December." in words(today)
     assert "It's on Wed 9 Dec" in words(dms_to(slack, BRAM)[-1])  # the standard words
 
 
@@ -435,6 +436,6 @@ def test_an_easy_read_meeting_reminder_the_day_before_says_tomorrow(
     deliver(members)
     reminder = dms_to(slack, FIN)[-1]
     assert reminder["text"] == (
-        "Reminder: Winter community meeting is tomorrow, Tuesday 8 December, at 6pm")
-    assert "It is tomorrow, Tuesday 8 December, at 6pm." in words(reminder)
+        "Reminder: Winter community meeting is tomorrow at 6pm. That is Tuesday 8 December")
+    assert "It is tomorrow at 6pm. That is Tuesday 8 December." in words(reminder)
     assert "It is at online" not in words(reminder)

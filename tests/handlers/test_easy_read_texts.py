@@ -15,7 +15,7 @@ import pytest
 
 from bot.rules.communication import EASY_READ, STANDARD, Reading, Style
 from bot.rules.meetings import EVERYONE, MeetingDraft, MeetingKind
-from bot.rules.sms_text import TWO_PARTS, compose_text, gsm7_length, segments
+from bot.rules.sms_text import NAME_ROOM, TWO_PARTS, compose_text, gsm7_length, segments
 from bot.rules.texting import (
     AskWhich,
     Happened,
@@ -267,6 +267,38 @@ def test_a_long_easy_reply_keeps_its_last_line_whole() -> None:
     asked = worded(long_ones, EASY_READ, org)
     assert (gsm7_length(asked) or 0) <= TWO_PARTS and "Text 1 for" in asked
     assert asked.endswith("\nText 3 for the trustees' meeting on Wednesday 30 December at 6pm.")
+    # Every choice line is whole, not only the last: what tells two apart (here the time of
+    # the first two) is never cut. The lines above the choices go first.
+    different = AskWhich(True, (
+        Invitation(RsvpFor(RsvpSubject.MEETING, 1), "AGM", "AGM",
+                   datetime(2026, 9, 30, 10, 30, tzinfo=LONDON), False),
+        Invitation(RsvpFor(RsvpSubject.MEETING, 2), "AGM", "AGM",
+                   datetime(2026, 9, 30, 11, 30, tzinfo=LONDON), False),
+        Invitation(RsvpFor(RsvpSubject.SESSION, 3), "Other", "Hearing voices group",
+                   datetime(2026, 9, 30, 18, 30, tzinfo=LONDON), False)))
+    whole_lines = ["Text 1 for the yearly meeting (the AGM) on Wednesday 30 September at 10:30am.",
+                   "Text 2 for the yearly meeting (the AGM) on Wednesday 30 September at 11:30am.",
+                   "Text 3 for the session on Wednesday 30 September."]
+    for name in (org, "N" * NAME_ROOM, ORG):
+        asked = worded(different, EASY_READ, name)
+        assert (gsm7_length(asked) or 0) <= TWO_PARTS and "..." not in asked, name
+        shown = [line for line in asked.split("\n") if line.startswith("Text ")]
+        assert shown == whole_lines, name  # all three offered, all three whole
+        assert "Hearing" not in asked  # by kind, never by title
+    assert worded(different, EASY_READ, ORG).startswith(f"{ORG}: You said YES.\n")
+
+
+def test_a_long_policy_title_is_cut_at_a_word_with_nothing_stray() -> None:
+    titles = ("Boundaries and confidentiality policy for volunteers and staff",
+              "Complaints policy for our volunteers, and everyone else")
+    ask = AskWhich(True, tuple(invitation(n, RsvpSubject.POLICY, title, 1 + n)
+                               for n, title in enumerate(titles, start=1)))
+    lines = worded(ask, EASY_READ).split("\n")[-2:]
+    assert lines == ["Text 1 for our boundaries and confidentiality policy...",
+                     "Text 2 for our complaints policy for our volunteers..."]
+    standard = worded(ask, STANDARD)
+    assert "1 for Boundaries and... Wed 2 Dec, 2 for Complaints policy for our... Thu 3 Dec" \
+        in standard
 
 
 def test_compose_text_keeps_the_last_line_only_when_asked() -> None:

@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rules.sms_text import compose_text, segments
+from bot.rules.sms_text import (
+    NAME_ROOM,
+    TWO_PARTS,
+    compose_text,
+    gsm7_length,
+    segments,
+    whole_words,
+)
 from bot.rules.texting import (
+    MAX_CHOICES,
     Answer,
     Asked,
     AskWhich,
@@ -19,11 +27,14 @@ from bot.rules.texting import (
     RsvpFor,
     RsvpSubject,
     Said,
+    chosen_number,
     classify_reply,
     decide_answer,
     next_morning,
     quiet_hours_release,
     read_reply,
+    says_more_than_an_answer,
+    text_name,
     which_question,
 )
 
@@ -39,6 +50,13 @@ LONDON = ZoneInfo("Europe/London")
         ("Yes", Reply.YES), ("y", Reply.YES), ("YES!", Reply.YES), ("no", Reply.NO),
         ("please stop", Reply.OTHER), ("yes please", Reply.OTHER), ("", Reply.OTHER),
         ("Running late, sorry", Reply.OTHER),
+        # Copied with our instruction: the keyword still counts (stopping is honoured
+        # however it is asked for), and a number is still not a keyword.
+        ("Text STOP", Reply.STOP), ("reply stop.", Reply.STOP), ("Text START", Reply.START),
+        ("text HELP", Reply.HELP), ("Reply YES", Reply.YES), ("Text NO", Reply.NO),
+        ("Text 3", Reply.OTHER), ("three", Reply.OTHER), ("Text STOP please", Reply.OTHER),
+        # "no" alone is NO, with or without its full stop; "No. 3" is a number.
+        ("NO", Reply.NO), ("No.", Reply.NO), ("No. 3", Reply.OTHER), ("No 3", Reply.OTHER),
     ],
 )
 def test_classify_reply(body: str, reply: Reply) -> None:
@@ -125,6 +143,53 @@ def test_what_a_reply_says(body: str, said: Said | None) -> None:
     assert read_reply(body) == said
 
 
+# A number as people send it back, copying our "If you would, text 3." or "Text 1 for ...":
+# each is the number, for a wellbeing check and for our "which one?" question alike.
+@pytest.mark.parametrize(
+    ("body", "number"),
+    [
+        ("3", 3), ("3.", 3), (" 3 ", 3), ("3 please", 3), ("3 please call me", 3), ("#3", 3),
+        ("# 2", 2), ("Text 3", 3), ("text 3", 3), ("TEXT 3!", 3), ("Text 1", 1),
+        ("Txt 2", 2), ("Reply 3", 3), ("reply: 3", 3), ("send 3", 3), ("Send 3.", 3),
+        ("number 2", 2), ("Number 2.", 2), ("num 2", 2), ("no. 2", 2), ("No.2", 2),
+        ("No. 3 please", 3), ("Text number 3", 3), ("Text no. 3", 3), ("three", 3),
+        ("Three.", 3), ("THREE!", 3), ("one", 1), ("two please", 2), ("Text three", 3),
+        ("number two", 2), ("Three, please call me", 3), ("five", MAX_CHOICES),
+        ("Text 1 for the community meeting", 1),
+    ],
+)
+def test_a_number_sent_back_as_it_was_asked_for_is_that_number(body: str, number: int) -> None:
+    assert chosen_number(body) == number
+    said = read_reply(body)
+    assert said is not None and said.number == number
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A yes or no is not a number: "No 3" (no full stop) is a NO, as "3 no" is.
+        "No 3", "no 2", "3 no", "yes 2", "NO", "No.", "no", "Yes",
+        # A number word only on its own or set off: "One more thing" is a message.
+        "One more thing", "One of those days, can someone call", "two of us are coming",
+        # More than the most we ever offer, a time, a date, other words.
+        "six", "3pm", "30", "3rd", "Text", "Text me", "send me the link", "numbers",
+        "number", "#", "", "1 or 2",
+    ],
+)
+def test_what_is_not_a_number_sent_back(body: str) -> None:
+    assert chosen_number(body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "more"),
+    [("Text 3", False), ("Text 3 please", False), ("Reply YES please", False),
+     ("no. 2", False), ("3 please", False), ("Three, please call me", True),
+     ("yes please, see you", True)],
+)
+def test_our_instruction_copied_is_not_more_than_an_answer(body: str, more: bool) -> None:
+    assert says_more_than_an_answer(body) is more
+
+
 LONDON_TODAY = date(2026, 11, 25)  # a Wednesday
 COMMUNITY = Invitation(RsvpFor(RsvpSubject.MEETING, 1), "Community meeting", "Community meeting",
                        datetime(2026, 11, 26, 18, 0, tzinfo=LONDON), answered=False)
@@ -168,6 +233,26 @@ ASKED_YES = Asked(True, (COMMUNITY.rsvp, FORUM.rsvp))
         ("3", [FORUM, COMMUNITY], ASKED_YES, Relay()),
         ("1", [FORUM], ASKED_YES, NoLongerOpen()),
         ("1", [FORUM, COMMUNITY], None, Relay()),
+        # The number copied with our instruction, or written as a word, answers it too.
+        ("Text 2", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, True)),
+        ("Text 1.", [FORUM, COMMUNITY], ASKED_YES, Answer(COMMUNITY.rsvp, True)),
+        ("number 2", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, True)),
+        ("two", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, True)),
+        ("Send 1", [FORUM, COMMUNITY], ASKED_YES, Answer(COMMUNITY.rsvp, True)),
+        ("No. 2", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, True)),
+        ("no 2", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, False)),
+        ("Text 1 for the community meeting", [FORUM, COMMUNITY], ASKED_YES,
+         Answer(COMMUNITY.rsvp, True)),
+        ("Text 3", [FORUM, COMMUNITY], ASKED_YES, Relay()),
+        # Our whole line copied back: its date is a date, not a second number.
+        ("Text 2 for the service-user forum on Wednesday 2 December.", [FORUM, COMMUNITY],
+         ASKED_YES, Answer(FORUM.rsvp, True)),
+        ("yes wednesday 2 december", [FORUM, COMMUNITY], ASKED_YES, Answer(FORUM.rsvp, True)),
+        # A number that does not begin the reply, with words that name nothing: for a person.
+        ("My 2 kids are ill", [FORUM, COMMUNITY], ASKED_YES, Relay()),
+        ("1 or 2", [FORUM, COMMUNITY], ASKED_YES, Relay()),
+        ("Reply YES", [FORUM], None, Answer(FORUM.rsvp, True)),
+        ("Text NO to the forum", [FORUM, COMMUNITY], None, Answer(FORUM.rsvp, False)),
         # Anything else is for the team.
         ("yes", [], None, Relay()),
         ("Yes but can someone call me?", [FORUM], None, Relay()),
@@ -201,3 +286,57 @@ def test_a_question_is_stored_and_read_back() -> None:
     assert ASKED_YES.stored == "meeting:1 meeting:2"
     assert Asked.read(True, "meeting:1 meeting:2") == ASKED_YES
     assert Asked.read(True, "meeting:1 rubbish") is None and Asked.read(False, "") is None
+
+
+OTHER_SESSION = Invitation(RsvpFor(RsvpSubject.SESSION, 8), "Other", "Hearing voices group",
+                           datetime(2026, 11, 25, 18, 30, tzinfo=LONDON), answered=False)
+
+
+def test_a_session_of_the_kind_other_is_a_session_in_texts() -> None:
+    assert text_name("Other") == "Session" and text_name("Peer group") == "Peer group"
+    question = which_question(AskWhich(True, (OTHER_SESSION, COMMUNITY)))
+    assert question.startswith("Which is your YES for? Reply 1 for Session Wed 25 Nov, ")
+    assert decide_answer("yes to the session", [OTHER_SESSION, COMMUNITY], None,
+                         LONDON_TODAY) == Answer(OTHER_SESSION.rsvp, True)
+
+
+def _policy(number: int, title: str) -> Invitation:
+    """A policy sent on Thursday 5 November, at a different hour from the others."""
+    return Invitation(RsvpFor(RsvpSubject.POLICY, number), title, title,
+                      datetime(2026, 11, 5, 8 + number, 0, tzinfo=LONDON), answered=False)
+
+
+def test_a_question_offers_only_the_choices_its_text_shows_whole() -> None:
+    """Five long titles do not fit in two parts: the question offers fewer, so the numbers
+    kept for the answer are the numbers shown, and the last one shown is whole."""
+    long_ones = [_policy(n, f"Safeguarding adults and children policy {n}") for n in range(1, 6)]
+    asked = decide_answer("yes", long_ones, None, LONDON_TODAY)
+    assert isinstance(asked, AskWhich) and 1 < len(asked.choices) < 5
+    assert asked.choices == tuple(long_ones[:len(asked.choices)])  # soonest first
+    text = compose_text("N" * NAME_ROOM, which_question(asked))
+    assert (gsm7_length(text) or 0) <= TWO_PARTS and not text.endswith("...")
+    last = len(asked.choices)
+    assert text.endswith(f", {last} for Safeguarding adults and... Thu 5 Nov {8 + last}:00.")
+    # Short ones all fit: five are offered.
+    all_five = decide_answer("yes", [_policy(n, "Ground rules") for n in range(1, 6)], None,
+                             LONDON_TODAY)
+    assert isinstance(all_five, AskWhich) and len(all_five.choices) == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "most", "cut"),
+    [
+        ("Boundaries policy", 40, "Boundaries policy"),
+        ("Boundaries and confidentiality policy for volunteers", 40,
+         "Boundaries and confidentiality policy..."),
+        # Never "policy ." nor half a word, nor a comma before the dots.
+        ("Boundaries and confidentiality policy  for everyone", 40,
+         "Boundaries and confidentiality policy..."),
+        ("Hope Centre, 12 Long Road", 15, "Hope Centre..."),
+        ("Supercalifragilistic", 10, ""),
+        ("  spaced   out  ", 40, "spaced out"),
+    ],
+)
+def test_whole_words(text: str, most: int, cut: str) -> None:
+    assert whole_words(text, most) == cut
+    assert len(whole_words(text, most)) <= most
