@@ -32,10 +32,18 @@ def log_failure(kind: str, error: BaseException) -> None:
 
 
 class AfterAck:
-    def __init__(self, workers: int = 4) -> None:
+    """Two lanes: what someone is waiting to see (a click's answer, a form opening) and what
+    nobody waits on (App Home drawn afresh). A burst of Home openings, each the heaviest read
+    of all, queues in its own lane and never in front of a click's answer; the same Home
+    asked for again before it was drawn is drawn once."""
+
+    def __init__(self, workers: int = 4, background_workers: int = 1) -> None:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="after-ack")
+        self._background = ThreadPoolExecutor(background_workers,
+                                              thread_name_prefix="after-ack-background")
         self._idle = threading.Condition()
         self._running = 0
+        self._waiting: set[str] = set()  # background work queued and not yet begun, by key
 
     def __call__(self, kind: str, work: Callable[[], object], tell: Tell,
                  sorry: str) -> None:
@@ -45,6 +53,23 @@ class AfterAck:
         # The work runs in a copy of this request's context, so its log lines carry this
         # request's id (a pool thread otherwise keeps whatever it last had).
         self._pool.submit(contextvars.copy_context().run, self._run, kind, work, tell, sorry)
+
+    def in_background(self, kind: str, key: str, work: Callable[[], object]) -> None:
+        """Runs `work` in the background lane, unless work with the same `key` is queued and
+        not yet begun (it will see the state now too). A failure is logged; nobody is told."""
+        with self._idle:
+            if key in self._waiting:
+                return
+            self._waiting.add(key)
+            self._running += 1
+
+        def begin() -> object:
+            with self._idle:
+                self._waiting.discard(key)
+            return work()
+
+        self._background.submit(contextvars.copy_context().run, self._run, kind, begin,
+                                _nobody, "")
 
     def _run(self, kind: str, work: Callable[[], object], tell: Tell, sorry: str) -> None:
         try:
@@ -65,3 +90,7 @@ class AfterAck:
         only then). At exit, Python itself waits for the pool's work to finish."""
         with self._idle:
             return self._idle.wait_for(lambda: self._running == 0, timeout)
+
+
+def _nobody(_: str) -> None:
+    """Background work asked nothing of anyone, so there is no one to say sorry to."""

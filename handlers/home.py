@@ -79,12 +79,8 @@ def publish_home_later(after_ack: AfterAck, client: WebClient, services: Service
     """Home drawn afresh once Slack has its answer: Home's reads are the heaviest of any
     request, and nothing in the answer waits for them (a failure is logged; Home stays as it
     was until it is next opened)."""
-    after_ack("drawing App Home", lambda: publish_home(client, services, user),
-              _nobody_to_tell, "")
-
-
-def _nobody_to_tell(_: str) -> None:
-    """Drawing Home asked nothing of anyone, so there is no one to say sorry to."""
+    after_ack.in_background("drawing App Home", f"home:{user}",
+                            lambda: publish_home(client, services, user))
 
 
 def publish_home(client: WebClient, services: Services, user: str) -> None:

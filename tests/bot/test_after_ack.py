@@ -1,0 +1,50 @@
+"""The work done after an acknowledgement: a click's answer never waits behind App Home being
+drawn, and the same Home asked for twice before it is drawn is drawn once."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.after_ack import AfterAck
+
+
+def test_a_clicks_answer_goes_ahead_of_a_burst_of_home_drawing() -> None:
+    after_ack = AfterAck(workers=1, background_workers=1)
+    release, drawing = threading.Event(), threading.Event()
+    drawn: list[str] = []
+
+    def slow_home(user: str) -> None:
+        drawing.set()
+        assert release.wait(10)
+        drawn.append(user)
+
+    after_ack.in_background("home", "home:U1", lambda: slow_home("U1"))
+    assert drawing.wait(10)  # the background lane is busy drawing U1's Home
+    for user in ("U2", "U3", "U2", "U2"):  # U2 asked for three times while it waits
+        after_ack.in_background("home", f"home:{user}", lambda user=user: drawn.append(user))
+    answered = threading.Event()
+    after_ack("a click", answered.set, lambda _: None, "sorry")
+    assert answered.wait(10), "the click's answer waited behind Home"
+    assert drawn == []
+    release.set()
+    assert after_ack.wait_idle()
+    assert drawn == ["U1", "U2", "U3"]
+
+
+def test_home_asked_for_again_once_drawing_has_begun_is_drawn_again() -> None:
+    """What changed while Home was being drawn is shown by the next drawing."""
+    after_ack = AfterAck(workers=1, background_workers=1)
+    begun, release = threading.Event(), threading.Event()
+    drawn: list[int] = []
+
+    def drawing() -> None:
+        begun.set()
+        assert release.wait(10)
+        drawn.append(1)
+
+    after_ack.in_background("home", "home:U1", drawing)
+    assert begun.wait(10)
+    after_ack.in_background("home", "home:U1", lambda: drawn.append(2))
+    release.set()
+    assert after_ack.wait_idle()
+    assert drawn == [1, 2]
