@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 
 # The GSM 03.38 basic set (plus the space); anything else would turn the whole text to UCS-2
@@ -114,3 +115,75 @@ def _cut(text: str, most: int) -> str:
     while (gsm7_length(text) or 0) > most:
         text = text[: most - 3].rsplit(" ", 1)[0].rstrip("\n") + "..."
     return text
+
+
+# -- where, in a text ---------------------------------------------------------------------
+# A place that is just a way of meeting, not somewhere to go: "It is online.", never "It is at
+# Online." What follows one of these after a mark ("Online: a link", "Online (Zoom)") is said too.
+ONLINE_WORDS = ("online", "on-line", "on line", "virtual", "video call")
+PLACE_MOST = 60  # a place's words in a text; a link goes whole or not at all (sms_text.is_link)
+# Where to get a link that does not fit whole: every member who gets texts can text us, and a
+# texts-only member has nothing else to look in.
+EASY_ASK_FOR_LINK = "Text us for the link to join."
+ASK_FOR_LINK = "text us for the link"
+
+
+def _where_in_text(place: str) -> tuple[bool, str, str]:
+    """A place as a text says it: whether it is online, its words (the service it is on,
+    "Zoom", for an online one) and a link to join ("" if none), as easy_place reads them."""
+    tokens = place.split()
+    links = [t.rstrip(".,;:)]") for t in tokens if is_link(t.rstrip(".,;:)]"))]
+    link = links[-1] if links else ""
+    words = " ".join(t for t in tokens if t.rstrip(".,;:)]") not in links)
+    words = words.strip(" .,:;()[]-\u2013\u2014")
+    lowered = words.casefold()
+    way = next((w for w in ONLINE_WORDS if lowered == w or lowered.startswith(w)), None)
+    rest = words[len(way):].lstrip() if way else ""
+    if (way is None or rest[:1].isalnum()) and (words or not link):
+        return False, words, link  # "Online Library" is somewhere to go
+    return True, rest.strip(" .,:;()[]-\u2013\u2014"), link
+
+
+def place_in_text(place: str, room: int) -> str:
+    """Where, in a standard text: as written when it fits (a link in it whole); else its words
+    cut at a word boundary, and for a link that does not fit whole, where to get it."""
+    place = " ".join(place.split())
+    online, words, link = _where_in_text(place)
+    most = min(room, PLACE_MOST)
+    if len(place) <= (room if link else most):
+        return place
+    if not link:
+        return whole_words(place, most) or place[:most]
+    said = f", {ASK_FOR_LINK}" if online else f" ({ASK_FOR_LINK})"
+    where = whole_words(words, most - len(said) - len("online on "))
+    return f"online on {where}{said}" if online and where else f"{where or 'online'}{said}"
+
+
+def easy_place_in_text(place: str, room: int) -> list[str]:
+    """Where, in an easy-read text: plain words (a text is not mrkdwn), "It is online." or
+    "It is online: Zoom." for one with nowhere to go, and a link to join only whole, when it
+    fits in `room` characters; else where to get it."""
+    online, words, link = _where_in_text(place)
+    words = whole_words(words, PLACE_MOST) or words[:PLACE_MOST]
+    if not (online or words):
+        return []
+    said = f"It is online: {words}" if online and words else \
+        "It is online" if online else f"It is at {words}"
+    lines = [said if said.endswith(".") else f"{said}."]
+    if link:
+        join = f"Join here: {link}"
+        fits = len(join) <= room - len(lines[0]) - len("\n")
+        lines.append(join if fits else EASY_ASK_FOR_LINK)
+    return lines
+
+
+def easy_lines_with_place(before: list[str], place: str, after: list[str]) -> list[str]:
+    """An easy-read text's lines with where in the middle, the link in it only if the whole
+    text keeps it whole."""
+    room = room_beside("\n".join(line for line in [*before, *after] if line)) - len("\n")
+    return [*before, *easy_place_in_text(place, room), *after]
+
+
+def with_place(words: Callable[[str], str], place: str) -> str:
+    """A standard text's words with where in them, a link in it only whole."""
+    return words(place_in_text(place, room_beside(words(""))))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,7 @@ from bot.rules.meetings import (
 from bot.rules.policies import our_title
 from bot.rules.roles import ROLE_WORDS, Role, role_label
 from bot.rules.sessions import SESSION_KIND_WORDS
-from bot.rules.sms_text import is_link, room_beside, whole_words
+from bot.rules.sms_text import easy_lines_with_place, with_place
 from bot.rules.texting import text_name
 from bot.services.meetings import (
     MeetingCancelled,
@@ -37,7 +36,7 @@ from bot.services.meetings import (
 from bot.services.reminders import SessionReminder
 from bot.services.sessions import SessionGone
 from handlers.blocks.easy import easy_lines, easy_message, easy_time, easy_when, in_either_style
-from handlers.blocks.sessions import ONLINE_WORDS, easy_on, easy_place
+from handlers.blocks.sessions import easy_on, easy_place
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -76,69 +75,6 @@ def _easy_kind_line(view: MeetingView) -> str:
 
 
 # -- where, in a text -------------------------------------------------------------------------
-PLACE_MOST = 60  # a place's words in a text; a link goes whole or not at all (sms_text.is_link)
-# Where to get a link that does not fit whole: every member who gets texts can text us, and a
-# texts-only member has nothing else to look in.
-EASY_ASK_FOR_LINK = "Text us for the link to join."
-ASK_FOR_LINK = "text us for the link"
-
-
-def _where_in_text(place: str) -> tuple[bool, str, str]:
-    """A place as a text says it: whether it is online, its words (the service it is on,
-    "Zoom", for an online one) and a link to join ("" if none), as easy_place reads them."""
-    tokens = place.split()
-    links = [t.rstrip(".,;:)]") for t in tokens if is_link(t.rstrip(".,;:)]"))]
-    link = links[-1] if links else ""
-    words = " ".join(t for t in tokens if t.rstrip(".,;:)]") not in links)
-    words = words.strip(" .,:;()[]-\u2013\u2014")
-    lowered = words.casefold()
-    way = next((w for w in ONLINE_WORDS if lowered == w or lowered.startswith(w)), None)
-    rest = words[len(way):].lstrip() if way else ""
-    if (way is None or rest[:1].isalnum()) and (words or not link):
-        return False, words, link  # "Online Library" is somewhere to go
-    return True, rest.strip(" .,:;()[]-\u2013\u2014"), link
-
-
-def _sms_place(place: str, room: int) -> str:
-    """Where, in a standard text: as written when it fits (a link in it whole); else its words
-    cut at a word boundary, and for a link that does not fit whole, where to get it."""
-    place = " ".join(place.split())
-    online, words, link = _where_in_text(place)
-    most = min(room, PLACE_MOST)
-    if len(place) <= (room if link else most):
-        return place
-    if not link:
-        return whole_words(place, most) or place[:most]
-    said = f", {ASK_FOR_LINK}" if online else f" ({ASK_FOR_LINK})"
-    where = whole_words(words, most - len(said) - len("online on "))
-    return f"online on {where}{said}" if online and where else f"{where or 'online'}{said}"
-
-
-def _easy_sms_place(place: str, room: int) -> list[str]:
-    """Where, in an easy-read text: plain words (a text is not mrkdwn), "It is online." or
-    "It is online: Zoom." for one with nowhere to go, and a link to join only whole, when it
-    fits in `room` characters; else where to get it."""
-    online, words, link = _where_in_text(place)
-    words = whole_words(words, PLACE_MOST) or words[:PLACE_MOST]
-    if not (online or words):
-        return []
-    said = f"It is online: {words}" if online and words else \
-        "It is online" if online else f"It is at {words}"
-    lines = [said if said.endswith(".") else f"{said}."]
-    if link:
-        join = f"Join here: {link}"
-        fits = len(join) <= room - len(lines[0]) - len("\n")
-        lines.append(join if fits else EASY_ASK_FOR_LINK)
-    return lines
-
-
-def _easy_sms(before: list[str], place: str, after: list[str]) -> list[str]:
-    """An easy-read text's lines with where in the middle, the link in it only if the whole
-    text keeps it whole."""
-    room = room_beside(easy_lines([*before, *after])) - len("\n")
-    return [*before, *_easy_sms_place(place, room), *after]
-
-
 def summary(view: MeetingView, tz: tzinfo) -> str:
     kind = "" if _names_its_kind(view) else f" · {MEETING_KIND_WORDS[view.kind]}"
     return (f"*{escape_mrkdwn(view.title)}*{kind}\n"
@@ -163,13 +99,8 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
     kind, on = MEETING_KIND_WORDS[view.kind], _sms_when(view.starts_at, tz)
     return {"text": f"Reminder: {escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}",
             "blocks": blocks,
-            "sms": _with_place(lambda where: f"{kind} on {on}, {where}. Coming? Reply YES or NO.",
+            "sms": with_place(lambda where: f"{kind} on {on}, {where}. Coming? Reply YES or NO.",
                                view.place)}
-
-
-def _with_place(words: Callable[[str], str], place: str) -> str:
-    """A standard text's words with where in them, a link in it only whole."""
-    return words(_sms_place(place, room_beside(words(""))))
 
 
 def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool,
@@ -183,7 +114,7 @@ def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool,
          easy_place(view.place), *agenda, "Can you come? Tap Going or Can't make it."],
         actions=[rsvp_buttons(view)],
         text=f"Reminder: {escape_mrkdwn(view.title)} is {on}",
-        sms=_easy_sms([f"Reminder: {kind}.", f"It is {on}."], view.place,
+        sms=easy_lines_with_place([f"Reminder: {kind}.", f"It is {on}."], view.place,
                       ["Can you come? Reply YES or NO."]))
 
 
@@ -226,7 +157,7 @@ def invitation(view: MeetingView, tz: tzinfo) -> Payload:
     on = _sms_when(view.starts_at, tz)
     return {"text": f"New: {escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}",
             "blocks": blocks,
-            "sms": _with_place(lambda where: f"You're invited: {kind} on {on}, {where}. "
+            "sms": with_place(lambda where: f"You're invited: {kind} on {on}, {where}. "
                                              "Coming? Reply YES or NO.", view.place)}
 
 
@@ -243,7 +174,7 @@ def easy_invitation(view: MeetingView, tz: tzinfo) -> Payload:
          easy_place(view.place), who, *agenda, "Can you come? Tap Going or Can't make it."],
         actions=[rsvp_buttons(view)],
         text=f"You are invited to {title} on {easy_when(view.starts_at, tz)}",
-        sms=_easy_sms([f"You are invited to a {kind}.",
+        sms=easy_lines_with_place([f"You are invited to a {kind}.",
                        f"It is on {easy_when(view.starts_at, tz)}."], view.place,
                       ["Can you come? Reply YES or NO."]))
 
@@ -266,7 +197,7 @@ def session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool) -> Pa
         return f"Reminder: {kind} on {on}, {where}. Still coming? Reply YES or NO."
 
     return {"text": f"Reminder: {escape_mrkdwn(view.title)}", "blocks": [section(text)],
-            "sms": _with_place(sms, view.place)}
+            "sms": with_place(sms, view.place)}
 
 
 def easy_session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool,
@@ -285,7 +216,7 @@ def easy_session_reminder(view: SessionView, tz: tzinfo, *, facilitating: bool,
         [role, when_words, easy_place(view.place),
          "Thank you for helping." if facilitating else "See you there."],
         text=f"Reminder: {title} is {on}",
-        sms=_easy_sms([texted, when_words], view.place, answer))
+        sms=easy_lines_with_place([texted, when_words], view.place, answer))
 
 
 def cancelled_notice(view: MeetingView, tz: tzinfo) -> Payload:

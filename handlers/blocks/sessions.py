@@ -14,6 +14,7 @@ from bot.rules.coverage import ClaimDecision, Coverage, Outcome, coverage_words
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.policies import INDUCTION_DOING, InductionNeeded, induction_words, our_title
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
+from bot.rules.sms_text import ONLINE_WORDS, easy_lines_with_place, with_place
 from bot.services.aftercare import CheckIn, DebriefRequested, DebriefStep
 from bot.services.rota import CoverageAlert, PlaceOffered
 from bot.services.sessions import (
@@ -254,9 +255,10 @@ def _sms_when(view: SessionView, tz: tzinfo) -> str:
 
 
 def changed_dm(view: SessionView, tz: tzinfo) -> Payload:
+    now = _sms_when(view, tz)
     return _dm(f"A session you're signed up for has changed:\n{session_summary(view, tz)}",
-               sms=f"The session you're signed up for is now {_sms_when(view, tz)}, "
-                   f"{view.place[:60]}.",
+               sms=with_place(lambda where: f"The session you're signed up for is now {now}, "
+                                            f"{where}.", view.place),
                text=f"{escape_mrkdwn(view.title)} has changed: it is now "
                     f"{when_span(view, tz)}")
 
@@ -415,9 +417,6 @@ def _easy_span(view: SessionView, tz: tzinfo) -> str:
             f"to {easy_time(view.ends_at, tz)}.")
 
 
-# A place that is just a way of meeting, not somewhere to go: "It is online.", never "It is at
-# Online." What follows one of these after a mark ("Online: a link", "Online (Zoom)") is said too.
-ONLINE_WORDS = ("online", "on-line", "on line", "virtual", "video call")
 
 
 def _is_link(text: str) -> bool:
@@ -571,8 +570,8 @@ def easy_changed_dm(view: SessionView, tz: tzinfo) -> Payload:
         [f"A {_easy_kind(view)} you signed up for has changed.", "This is how it is now.",
          *_easy_session(view, tz, kind_said=True)],
         text=f"{escape_mrkdwn(view.title)} has changed. It is now on {when_now}",
-        sms=["A session you signed up for has changed.", f"It is now on {when_now}.",
-             f"Place: {view.place[:60]}."])
+        sms=easy_lines_with_place(["A session you signed up for has changed.",
+                                   f"It is now on {when_now}."], view.place, []))
 
 
 def easy_cancelled_dm(view: SessionView, tz: tzinfo) -> Payload:

@@ -70,3 +70,24 @@ def test_day_and_time() -> None:
     from bot.rules.sms_text import day_and_time
 
     assert day_and_time(datetime(2026, 12, 2, 18, 0)) == "Wed 2 Dec at 18:00"
+
+
+LONG_LINK = "https://teams.example.org/l/meetup-join/" + "a1b2c3d4" * 20
+
+
+def test_a_link_in_a_text_goes_whole_or_not_at_all() -> None:
+    from bot.rules.sms_text import easy_lines_with_place, with_place
+
+    def changed(where: str) -> str:
+        return f"The session you're signed up for is now Wed 9 Dec at 18:00, {where}."
+
+    short = with_place(changed, "https://meet.example.org/abc")
+    assert short.endswith(", https://meet.example.org/abc.")
+    long = with_place(changed, f"Online {LONG_LINK}")
+    assert LONG_LINK[:30] not in long and "text us for the link" in long
+    easy = easy_lines_with_place(["A session you signed up for has changed."],
+                                 f"Online (Zoom) {LONG_LINK}", [])
+    assert easy == ["A session you signed up for has changed.", "It is online: Zoom.",
+                    "Text us for the link to join."]
+    assert easy_lines_with_place(["It has changed."], "Hope Centre & Hall", []) == [
+        "It has changed.", "It is at Hope Centre & Hall."]  # a text is not mrkdwn
