@@ -5,28 +5,14 @@ its id is a shape Slack never sends, and the bot drops it (handlers/shapes.py)."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.config import load_settings
-from bot.sandbox.server import Sandbox
 from handlers.ids import ActionId
-from tests.conftest import LogRecorder, ServerThread
-from tests.test_sandbox import FIN, Page, button, free_port
+from tests.conftest import LogRecorder
+from tests.test_sandbox import FIN, Page, button
 
-
-@pytest.fixture
-def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    monkeypatch.chdir(tmp_path)
-    port = free_port()
-    box = Sandbox(load_settings(env_file=None), port)
-    box.seed()
-    with ServerThread(box.wsgi, port=port, threads=16):
-        yield Page(f"http://127.0.0.1:{port}", box)
-    box.runtime.engine.dispose()
+# The sandbox served for a test, as tests/test_sandbox.py serves it (a fixture, used by name).
+from tests.test_sandbox import page as page
 
 
 def open_home(page: Page, user: str) -> dict[str, Any]:
