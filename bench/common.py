@@ -1,7 +1,10 @@
-"""What the benchmarks share: a percentile, and a fresh database for each run."""
+"""What the benchmarks share: a percentile, a fresh database for each run, and the loopback
+fake Slack in a process of its own."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -23,3 +26,16 @@ def fresh_database(url: str, folder: str, name: str) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+def fake_slack_process(latency: float = 0.0,
+                       per_channel: float | None = None) -> tuple[subprocess.Popen[str], str]:
+    """The fake Slack (`bench/fake_slack.py`) started in a process of its own: the bot under
+    measure and the fake would otherwise share one interpreter lock, and the fake's work would
+    be counted as the bot's. Returns the process and the fake's API URL."""
+    args = [sys.executable, "-m", "bench.fake_slack", "--latency", str(latency)]
+    if per_channel:
+        args += ["--per-channel", str(per_channel)]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()

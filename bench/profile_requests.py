@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.ack_latency import REQUESTS, Server, measure
-from bench.common import fresh_database
+from bench.common import fake_slack_process, fresh_database
 
 # The first part of a frame's file path that names what the time is spent in.
 # py-spy names a frame "function (package/module.py:line)".
@@ -88,7 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     database_url = fresh_database(args.database_url, tempfile.mkdtemp(), "profile")
-    server = Server("coprod", database_url)
+    fake, slack_url = fake_slack_process()  # its work is not the bot's: not sampled
+    server = Server("coprod", database_url, slack_url=slack_url)
     print(f"# Where the time goes, per request ({args.requests} requests from 20 clients; "
           f"{'PostgreSQL' if 'postgres' in database_url else 'SQLite'}; "
           f"{os.cpu_count()} cores; py-spy at 250 samples/s)")
@@ -108,6 +109,7 @@ def main() -> None:
             report("After the acknowledgement", *read_raw(out, AFTER_ACK))
     finally:
         server.stop()
+        fake.terminate()
 
 
 if __name__ == "__main__":

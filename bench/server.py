@@ -20,15 +20,23 @@ MEMBERS = "name,slack_user_id,phone,roles,contact,sms_consent,induction\n" + "".
     for n in range(300)) + "Ada Brightwater,U0COORD01,,coordinator,slack,no,\n"
 
 
-def bare_app() -> object:
+def fake_slack_api(slack_url: str) -> str:
+    """The API URL of the fake Slack to use: the one given (a fake in a process of its own,
+    shared by the servers measured side by side), else one started inside this process."""
+    if slack_url:
+        return slack_url
+    from tests.fakes.slack import FakeSlack
+
+    return FakeSlack().start().api_url
+
+
+def bare_app(slack_url: str = "") -> object:
     """Set up as Coprod's app is (same client kind, same loopback fake Slack for auth.test,
     process_before_response), with listeners that only ack."""
     from slack_sdk import WebClient
 
-    from tests.fakes.slack import FakeSlack
-
-    fake = FakeSlack().start()
-    app = App(signing_secret=SECRET, client=WebClient(token="xoxb-bench", base_url=fake.api_url),
+    app = App(signing_secret=SECRET,
+              client=WebClient(token="xoxb-bench", base_url=fake_slack_api(slack_url)),
               process_before_response=True)
 
     @app.command("/feedback")
@@ -56,7 +64,7 @@ def bare_app() -> object:
     return SlackRequestHandler(app)
 
 
-def coprod_app(database_url: str, data_key: str = "") -> object:
+def coprod_app(database_url: str, data_key: str = "", slack_url: str = "") -> object:
     from bot.app import create_app
     from bot.config import load_settings
     from bot.delivery.sms import ConsoleSmsProvider
@@ -66,11 +74,9 @@ def coprod_app(database_url: str, data_key: str = "") -> object:
     from bot.wiring import build_runtime
     from storage.crypto import new_key
     from storage.migrate import upgrade
-    from tests.fakes.slack import FakeSlack
-
-    fake = FakeSlack().start()
+    api_url = fake_slack_api(slack_url)
     settings = load_settings(env_file=None, slack_bot_token="xoxb-bench",
-                             slack_signing_secret=SECRET, slack_api_url=fake.api_url,
+                             slack_signing_secret=SECRET, slack_api_url=api_url,
                              database_url=database_url, coprod_data_key=data_key or new_key())
     runtime = build_runtime(settings, sms=ConsoleSmsProvider(echo=False))
     upgrade(runtime.engine)
@@ -84,7 +90,7 @@ def coprod_app(database_url: str, data_key: str = "") -> object:
                 end_time=start.time().replace(second=0, microsecond=0, minute=59),
                 place="Hope Centre", places=3))
     app = create_app(settings, runtime.services, client=runtime.client)
-    print(f"ready fake={fake.url}", flush=True)
+    print(f"ready fake={api_url.removesuffix('api/')}", flush=True)
     return make_wsgi_app(app, runtime.engine, extra_routes=make_sms_routes(runtime.services))
 
 
@@ -95,13 +101,15 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     # Several web processes on one database share the key that encrypts its words.
     parser.add_argument("--data-key", default="")
+    # A fake Slack in a process of its own (bench/fake_slack.py), else one in this process.
+    parser.add_argument("--slack-url", default="")
     args = parser.parse_args()
     if args.kind == "bare":
-        wsgi = bare_app()
+        wsgi = bare_app(args.slack_url)
         print(f"ready pid={os.getpid()}", flush=True)
     else:
         url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-        wsgi = coprod_app(url, args.data_key)
+        wsgi = coprod_app(url, args.data_key, args.slack_url)
     serve(wsgi, host="127.0.0.1", port=args.port, threads=8, ident="bench",  # type: ignore
           _quiet=True)
 

@@ -37,7 +37,7 @@ from handlers import (
     wellbeing,
 )
 from handlers.blocks.text import KIND_ERROR, OUT_OF_DATE
-from handlers.ids import ActionId
+from handlers.ids import REDRAW_ONLY_EVENTS, ActionId
 from handlers.payloads import NotOurs
 from handlers.replies import say_privately
 from handlers.shapes import odd_shape
@@ -75,7 +75,7 @@ class CoprodApp(App):
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Every request gets its own id before anything logs; one of a shape Slack never sends
         is answered 200 before Bolt routes it (Bolt indexes into payloads as it routes)."""
-        with request_scope():
+        with request_scope(), self.after_ack.answering():
             odd = odd_shape(req.body)
             if odd is None:
                 return super().dispatch(req)
@@ -119,6 +119,8 @@ def create_app(
     client = client or make_web_client(settings.slack_bot_token, settings.api_url)
     _quiet_the_token_warning()
     app = CoprodApp(
+        # Named, or Bolt walks the call stack at start-up (tens of ms) to guess a name.
+        name="coprod",
         client=client,
         signing_secret=settings.slack_signing_secret,
         # Listeners are short (slow work goes to the outbox), so the whole run fits before the
@@ -153,8 +155,13 @@ def _each_event_once(services: Services) -> Callable[..., BoltResponse | None]:
         # Slack retries an event it thinks was missed (X-Slack-Retry-Num): answer the retry
         # with 200 and do nothing more.
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not services.once.first_time_seen(str(event_id)):
-            return BoltResponse(status=200, body="")
+        if event_id:
+            event = body.get("event")
+            kind = event.get("type") if isinstance(event, dict) else None
+            first = (services.once.first_time_here(str(event_id)) if kind in REDRAW_ONLY_EVENTS
+                     else services.once.first_time_seen(str(event_id)))
+            if not first:
+                return BoltResponse(status=200, body="")
         next()
         return None
     return handle_each_event_once

@@ -351,6 +351,11 @@ class Event(enum.StrEnum):
     APP_HOME_OPENED = "app_home_opened"
 
 
+# Events whose handling only draws something afresh: handling a retry twice changes nothing, so
+# they are told apart from retries in memory, without a write on the way to the answer.
+REDRAW_ONLY_EVENTS: frozenset[str] = frozenset({Event.APP_HOME_OPENED.value})
+
+
 # Bot token scopes, each with the reason it is asked for (the manifest must list exactly these).
 BOT_SCOPES: dict[str, str] = {
     "commands": "slash commands",

@@ -25,7 +25,13 @@ from bot.rules.sessions import SessionDraft, SessionKind
 from bot.wiring import Runtime, build_runtime
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import FeedbackCase, OutboxChannel, OutboxMessage, OutboxStatus
+from storage.models import (
+    FeedbackCase,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+    ProcessedEvent,
+)
 from storage.repositories import OutboxRepository
 from tests.conftest import (
     BOT_TOKEN,
@@ -134,6 +140,25 @@ def test_a_retried_event_is_handled_once(slack: SlackDriver, members: Runtime) -
         assert slack.app.dispatch(BoltRequest(body=body, headers=headers)).status == 200
     slack.settle()  # Home is drawn after the acknowledgement
     assert len(slack.fake.calls_to("views.publish")) == 1
+
+
+def test_opening_home_writes_nothing_on_the_way_to_the_answer(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    """Home is only drawn afresh, so its retries are told apart in memory: a burst of openings
+    costs no commit each."""
+    for n in range(3):
+        body = json.dumps({"token": "x", "team_id": "T0EXAMPLE", "api_app_id": "A0COPROD",
+                           "type": "event_callback", "event_id": f"Ev0OPEN{n}",
+                           "event_time": int(time.time()),
+                           "event": {"type": "app_home_opened", "user": "U0COORD01",
+                                     "tab": "home"}})
+        headers = {**signed_headers(body), "content-type": "application/json"}
+        assert slack.app.dispatch(BoltRequest(body=body, headers=headers)).status == 200
+    slack.settle()
+    assert slack.fake.calls_to("views.publish")
+    with members.sessions() as session:
+        assert session.query(ProcessedEvent).count() == 0
 
 
 def tampered_requests() -> list[tuple[str, dict[str, str]]]:

@@ -9,10 +9,11 @@ leaves nothing that points at its sender."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,11 @@ from storage.models import ProcessedEvent
 # not mark the form as its own.)
 _pending_form: ContextVar[tuple[str, int] | None] = ContextVar("pending_form", default=None)
 
+# Slack retries an event after about a minute, then five: a retry is looked for this long, among
+# at most this many ids (a burst of Home openings is a few thousand).
+RETRIES_WITHIN = timedelta(minutes=10)
+RECENT_IDS = 50_000
+
 
 def _note_a_write(session: Session, _context: object) -> None:
     session.info["wrote"] = True
@@ -36,10 +42,27 @@ class Once:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self.sessions = sessions
         self.clock = clock
+        self._recent: OrderedDict[str, datetime] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def first_time_seen(self, event_id: str) -> bool:
         """True the first time an event id arrives; False for Slack's retries of it."""
         return self._claim(event_id[:64], self.clock())
+
+    def first_time_here(self, event_id: str) -> bool:
+        """For an event whose handling only redraws (App Home): True the first time this
+        process sees its id lately; False for Slack's retries of it. Nothing is written: a
+        retry that reaches another process redraws once more, which changes nothing, whereas
+        the write would cost every opening of Home a commit on the ack's path."""
+        now = self.clock()
+        with self._recent_lock:
+            while self._recent and (len(self._recent) >= RECENT_IDS
+                                    or next(iter(self._recent.values())) < now - RETRIES_WITHIN):
+                self._recent.popitem(last=False)
+            if event_id in self._recent:
+                return False
+            self._recent[event_id] = now
+            return True
 
     @contextmanager
     def form(self, view_id: str) -> Iterator[None]:

@@ -1,5 +1,6 @@
 """The work done after an acknowledgement: a click's answer never waits behind App Home being
-drawn, and the same Home asked for twice before it is drawn is drawn once."""
+drawn, Home waits for a moment when nothing is being answered (for about two seconds at most),
+and the same Home asked for twice before it is drawn is drawn once."""
 
 from __future__ import annotations
 
@@ -48,3 +49,30 @@ def test_home_asked_for_again_once_drawing_has_begun_is_drawn_again() -> None:
     release.set()
     assert after_ack.wait_idle()
     assert drawn == [1, 2]
+
+
+def test_home_waits_while_requests_are_being_answered() -> None:
+    after_ack = AfterAck(workers=1, background_workers=1)
+    order: list[str] = []
+    answered = threading.Event()
+
+    def answer() -> None:
+        order.append("answer")
+        answered.set()
+
+    with after_ack.answering():  # a request in hand
+        after_ack.in_background("home", "home:U1", lambda: order.append("home"))
+        after_ack("a click", answer, lambda _: None, "sorry")
+        assert answered.wait(10)
+        order.append("request answered")
+    assert after_ack.wait_idle()
+    assert order == ["answer", "request answered", "home"]
+
+
+def test_home_is_drawn_under_steady_load_all_the_same() -> None:
+    """A stream of requests that never pauses delays Home by about two seconds, no more."""
+    after_ack = AfterAck(workers=1, background_workers=1)
+    drawn = threading.Event()
+    with after_ack.answering():
+        after_ack.in_background("home", "home:U1", drawn.set)
+        assert drawn.wait(10), "Home waited for a quiet moment that never came"
