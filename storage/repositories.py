@@ -326,6 +326,20 @@ class FeedbackRepository:
             .limit(limit)
         ).all()
 
+    def any_open_routed_to(self, slack_user_id: str, routes: Sequence[FeedbackRoute],
+                           released_by: datetime) -> bool:
+        """Whether this person was sent any open case already released to the team (ids only:
+        nothing is decrypted to find out)."""
+        return self.session.scalar(
+            select(FeedbackCase.id)
+            .join(FeedbackRecipient)
+            .where(FeedbackRecipient.slack_user_id == slack_user_id)
+            .where(FeedbackCase.route.in_(routes))
+            .where(FeedbackCase.status != FeedbackStatus.RESOLVED)
+            .where(FeedbackCase.created_at <= released_by)
+            .limit(1)
+        ) is not None
+
     def list_created_between(self, start: datetime, end: datetime) -> Sequence[FeedbackCase]:
         return self.session.scalars(
             select(FeedbackCase)

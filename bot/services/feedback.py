@@ -414,7 +414,12 @@ class FeedbackService:
     # -- coordinators' overview ---------------------------------------------------------------
     def open_cases_for(self, slack_user_id: str) -> Sequence[CaseView]:
         now = self.clock()
-        with self.sessions.begin() as session:
+        # Most people have none: finding that needs no write (and no wait for the writer).
+        with self.sessions() as session:
+            if not FeedbackRepository(session).any_open_routed_to(
+                    slack_user_id, list(FeedbackRoute), now):
+                return []
+        with self.sessions.begin() as session:  # listing them is audited
             cases = [c for c in FeedbackRepository(session).list_open_routed_to(
                 slack_user_id, list(FeedbackRoute)) if c.created_at <= now]
             if not self.desk.listed(session, slack_user_id, [c.id for c in cases]):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from bench.app_home import COORDINATOR, TEAM, counting, seed
 from bot.wiring import Runtime
 from handlers.home import publish_home
@@ -29,3 +31,20 @@ def test_app_home_statements_do_not_grow_with_the_data(
     assert blocks_after > blocks_before  # the bigger rota really is on the page
     assert small == large
     assert small < 60
+
+
+def test_home_with_nothing_open_waits_for_no_writer(
+    runtime: Runtime, fake_slack: FakeSlack
+) -> None:
+    """A member with no cases or incidents sent to them has Home drawn from reads alone, so a
+    burst of openings never queues behind (or in front of) form submissions for SQLite's one
+    writer."""
+    runtime.services.members.import_csv(TEAM)
+    drawn = threading.Event()
+    with runtime.sessions.begin():  # another request's write transaction, held open
+        worker = threading.Thread(target=lambda: (
+            publish_home(runtime.client, runtime.services, "U0F000001"), drawn.set()))
+        worker.start()
+        assert drawn.wait(10), "Home waited for the writer"
+    worker.join(10)
+    assert fake_slack.calls_to("views.publish")
