@@ -59,6 +59,12 @@ class AfterAck:
         self._answering = 0  # requests in hand and clicks' answers being made
         self._begun = 0  # how many of those have ever begun
         self._rounds = 0  # rounds the background lane has spent waiting for a quiet moment
+        self._quiet_at = -1  # how many had begun when the lane last found a quiet moment
+
+    @property
+    def rounds_waited(self) -> int:
+        """How many rounds the background lane has waited for a quiet moment, ever."""
+        return self._rounds
 
     @contextmanager
     def answering(self) -> Iterator[None]:
@@ -80,11 +86,14 @@ class AfterAck:
         burst delays a queue of work by about two seconds in all, not each piece by two). In
         rounds, not read from a clock: a test's frozen clock must not hold the lane."""
         with self._quiet:
+            if not self._answering and self._begun == self._quiet_at:
+                return  # still quiet since the last piece found it so: a queue drains at once
             while self._rounds - queued_at < QUIET_ROUNDS:
                 begun = self._begun
                 woken = self._quiet.wait(QUIET_FOR)  # woken early when the last answer ends
                 self._rounds += 1
                 if not woken and not self._answering and self._begun == begun:
+                    self._quiet_at = begun
                     return
 
     def __call__(self, kind: str, work: Callable[[], object], tell: Tell,

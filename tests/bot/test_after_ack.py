@@ -76,3 +76,17 @@ def test_home_is_drawn_under_steady_load_all_the_same() -> None:
     with after_ack.answering():
         after_ack.in_background("home", "home:U1", drawn.set)
         assert drawn.wait(10), "Home waited for a quiet moment that never came"
+
+
+def test_a_queue_of_home_drawing_drains_at_once_when_all_is_quiet() -> None:
+    """Once the lane has found a quiet moment, the rest of its queue runs without waiting for
+    another each: a hundred pieces wait one quiet moment, not a hundred."""
+    after_ack = AfterAck(workers=1, background_workers=1)
+    rounds_before: list[int] = []
+    with after_ack.answering():
+        for n in range(100):
+            after_ack.in_background("home", f"home:U{n}",
+                                    lambda: rounds_before.append(after_ack.rounds_waited))
+    assert after_ack.wait_idle()
+    assert len(rounds_before) == 100
+    assert rounds_before[-1] == rounds_before[0]
