@@ -65,7 +65,7 @@ def bare_app(slack_url: str = "") -> object:
 
 
 def coprod_app(database_url: str, data_key: str = "", slack_url: str = "") -> object:
-    from bot.app import create_app
+    from bot.app import create_app, ready_to_serve
     from bot.config import load_settings
     from bot.delivery.sms import ConsoleSmsProvider
     from bot.rules.sessions import SessionDraft, SessionKind
@@ -90,6 +90,7 @@ def coprod_app(database_url: str, data_key: str = "", slack_url: str = "") -> ob
                 end_time=start.time().replace(second=0, microsecond=0, minute=59),
                 place="Hope Centre", places=3))
     app = create_app(settings, runtime.services, client=runtime.client)
+    ready_to_serve()
     print(f"ready fake={api_url.removesuffix('api/')}", flush=True)
     return make_wsgi_app(app, runtime.engine, extra_routes=make_sms_routes(runtime.services))
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import _thread
 import csv
 import logging
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from slack_bolt import App
@@ -34,8 +35,10 @@ from bot.services.members import MemberView
 from bot.services.privacy import NotInDirectory
 from bot.wiring import Runtime, build_runtime
 from storage import crypto
-from storage.keys import rotate_all
 from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
 
 log = logging.getLogger("coprod")
 
@@ -172,7 +175,7 @@ def serve(
     configure_logging()
     settings = _settings()
     _refuse_without_slack(settings, http)
-    from bot.app import create_app
+    from bot.app import create_app, ready_to_serve
 
     runtime = _runtime(settings)
     _refuse_to_print_texts(runtime)
@@ -183,25 +186,65 @@ def serve(
                    "Check the token in .env.", err=True)
         raise typer.Exit(2) from None
 
+    ready_to_serve()
     _stop_on_sigterm()
     if no_scheduler:
         # A web process only: it must not take the scheduler's lock from the workers.
         _answer_slack(app, runtime, http=http, host=host, port=port, threads=threads)
         return
     with scheduler_lock(runtime.engine, wait=False) as is_scheduler:
-        scheduler = None
-        if is_scheduler:
-            scheduler = build_scheduler(runtime.dispatcher(),
-                                        settings.coprod_dispatch_interval_seconds,
-                                        services=runtime.services)
-            scheduler.start()
-        else:
+        if not is_scheduler:
             log.info("another Coprod process is scheduling; this one only answers Slack")
-        try:
             _answer_slack(app, runtime, http=http, host=host, port=port, threads=threads)
+            return
+        scheduling = SchedulerOnceListening(runtime)
+        try:
+            _answer_slack(app, runtime, http=http, host=host, port=port, threads=threads,
+                          on_listening=scheduling.start_soon)
         finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
+            scheduling.stop()
+        if scheduling.failed:
+            raise typer.Exit(1)
+
+
+class SchedulerOnceListening:
+    """The scheduler of a `coprod serve` that holds the lock, started in a thread of its own
+    once the server listens: loading APScheduler and the first run of every job would
+    otherwise stand between a start and the first answer. /healthz says this process schedules
+    only from when it does (the scheduler's start writes that down)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.failed = False
+        self._scheduler: BaseScheduler | None = None
+        self._stopped = False
+        self._turn = threading.Lock()
+
+    def start_soon(self) -> None:
+        threading.Thread(target=self._start, name="coprod-scheduler-start", daemon=True).start()
+
+    def _start(self) -> None:
+        try:
+            scheduler = build_scheduler(self.runtime.dispatcher(),
+                                        self.runtime.settings.coprod_dispatch_interval_seconds,
+                                        services=self.runtime.services)
+            with self._turn:
+                if self._stopped:
+                    return
+                scheduler.start()
+                self._scheduler = scheduler
+        except Exception as error:  # a process that can't schedule must not look as if it does
+            log.error("the scheduler could not start (%s); Coprod is stopping",
+                      type(error).__name__)
+            self.failed = True
+            _thread.interrupt_main()
+
+    def stop(self) -> None:
+        """Stops the scheduler, or keeps it from starting if it has not yet."""
+        with self._turn:
+            self._stopped = True
+            if self._scheduler is not None:
+                self._scheduler.shutdown(wait=False)
 
 
 def _refuse_without_slack(settings: Settings, http: bool) -> None:
@@ -235,8 +278,9 @@ def _refuse_to_print_texts(runtime: Runtime) -> None:
 
 
 def _answer_slack(app: App, runtime: Runtime, *, http: bool, host: str, port: int,
-                  threads: int) -> None:
-    """Serves Slack (HTTP or Socket Mode) until stopped."""
+                  threads: int, on_listening: Callable[[], None] | None = None) -> None:
+    """Serves Slack (HTTP or Socket Mode) until stopped; `on_listening` is called once the
+    HTTP socket listens (in Socket Mode, just before connecting)."""
     try:
         if http:
             from bot.sms_web import make_sms_routes
@@ -247,11 +291,13 @@ def _answer_slack(app: App, runtime: Runtime, *, http: bool, host: str, port: in
                                      extra_routes=make_sms_routes(runtime.services),
                                      calendar=runtime.services.sessions.calendar_file,
                                      health=runtime.services.health.report),
-                       host, port, threads)
+                       host, port, threads, on_listening=on_listening)
         else:
             from bot.socket_mode import AppTokenRefused, serve_socket_mode
 
             log.info("Coprod is connecting to Slack with Socket Mode")
+            if on_listening is not None:
+                on_listening()
             try:
                 serve_socket_mode(app, runtime.settings.slack_app_token or "")
             except AppTokenRefused as refused:
@@ -409,6 +455,8 @@ def keys_rotate() -> None:
         typer.echo(NO_DATA_KEY, err=True)
         raise typer.Exit(2)
     runtime = _runtime(settings)
+    from storage.keys import rotate_all
+
     try:
         changed = rotate_all(runtime.engine)
     except crypto.DataKeyError as error:

@@ -198,10 +198,12 @@ def scheduler_health(found: Health) -> dict[str, object]:
 
 
 def serve_http(wsgi: WSGIApplication, host: str, port: int, threads: int = 8,
-               drain_seconds: float = 10.0) -> None:
+               drain_seconds: float = 10.0,
+               on_listening: Callable[[], None] | None = None) -> None:
     """Serves until SIGTERM or Ctrl-C (a KeyboardInterrupt), then stops gracefully: the
     listening socket is closed at once, so new connections are refused rather than accepted and
-    reset; the requests in hand are finished (for up to `drain_seconds`); then the threads go."""
+    reset; the requests in hand are finished (for up to `drain_seconds`); then the threads go.
+    `on_listening` is called once the socket listens, before the first request is read."""
     from waitress.server import BaseWSGIServer, create_server
     from waitress.wasyncore import close_all, dispatcher, loop
 
@@ -212,6 +214,8 @@ def serve_http(wsgi: WSGIApplication, host: str, port: int, threads: int = 8,
                            max_request_body_size=2 * MAX_SLACK_BODY, asyncore_use_poll=True)
     assert isinstance(server, BaseWSGIServer)  # one host and port: one listening socket
     sockets = server._map  # type: ignore[attr-defined]  # waitress's own map, not in its stubs
+    if on_listening is not None:
+        on_listening()
     with contextlib.suppress(KeyboardInterrupt):  # SIGTERM raises it (bot/cli.py)
         loop(timeout=server.adj.asyncore_loop_timeout, map=sockets,
              use_poll=server.adj.asyncore_use_poll)

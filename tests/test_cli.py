@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -107,28 +108,48 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def http_bot(env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack,
-             engine: object) -> Iterator[str]:
+def start_serving(env: dict[str, str], cwd: Path,
+                  fake_slack: FakeSlack) -> tuple[subprocess.Popen[str], str]:
+    """`coprod serve --http`, once it answers /healthz: the process and its URL."""
     port = free_port()
     env.update({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                 "SLACK_API_URL": fake_slack.api_url})
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port),
          "--host", "127.0.0.1"],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"serve stopped: {process.stdout.read() if process.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    return process, url
+
+
+def scheduler_says(url: str) -> dict[str, Any]:
+    """/healthz's scheduler part, once this process says it schedules (or after 10 s)."""
+    deadline = time.monotonic() + 10
+    while True:
+        with urllib.request.urlopen(url + "/healthz", timeout=5) as response:
+            assert response.status == 200
+            health = json.loads(response.read())
+        assert health["ok"] is True and health["database"] == "ok"
+        if health["scheduler"]["this_process"] or time.monotonic() > deadline:
+            return dict(health["scheduler"])
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def http_bot(env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack,
+             engine: object) -> Iterator[str]:
+    process, url = start_serving(env, tmp_path, fake_slack)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"serve stopped: {process.stdout.read() if process.stdout else ''}")
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
         yield url
     finally:
         process.terminate()
@@ -138,13 +159,11 @@ def http_bot(env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack,
 def test_serve_http_answers_healthz_and_a_signed_command(
     http_bot: str, fake_slack: FakeSlack
 ) -> None:
-    with urllib.request.urlopen(http_bot + "/healthz", timeout=5) as response:
-        assert response.status == 200
-        health = json.loads(response.read())
-    assert health["ok"] is True and health["database"] == "ok"
-    # One process alone schedules: it says so, and which process it is.
-    assert health["scheduler"]["this_process"] is True
-    assert health["scheduler"]["process"].rsplit(":", 1)[1].isdigit()  # host:pid
+    # It answers before it schedules (the scheduler starts once the server listens); one
+    # process alone schedules, and from then on it says so, and which process it is.
+    scheduler = scheduler_says(http_bot)
+    assert scheduler["this_process"] is True
+    assert scheduler["process"].rsplit(":", 1)[1].isdigit()  # host:pid
     assert fake_slack.calls_to("auth.test"), "the bot checks its token with Slack at start"
 
     body = command_body("/coprod", "help", "U0NOBODY1", fake_slack.response_url())
@@ -161,6 +180,28 @@ def test_serve_http_answers_healthz_and_a_signed_command(
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(forged, timeout=5)
     assert refused.value.code == 401
+
+
+def test_sigterm_stops_serve_and_its_scheduler_and_frees_the_lock(
+    env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack, engine: object
+) -> None:
+    from bot.scheduler import scheduler_lock
+    from storage.db import make_engine
+
+    process, url = start_serving(env, tmp_path, fake_slack)
+    try:
+        assert scheduler_says(url)["this_process"] is True
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    said = process.stdout.read() if process.stdout else ""
+    assert "Traceback" not in said
+    # The next process to start may schedule.
+    with scheduler_lock(make_engine(env["DATABASE_URL"]), wait=False) as is_scheduler:
+        assert is_scheduler
 
 
 def test_an_unreachable_database_is_one_sentence(env: dict[str, str], tmp_path: Path) -> None:

@@ -7,8 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-
-import phonenumbers
+from typing import TYPE_CHECKING
 
 from bot.rules.communication import QuietHours, Reading, parse_quiet_hours, parse_reading
 from bot.rules.involvement import InductionStep
@@ -17,6 +16,9 @@ from bot.rules.roles import Role, parse_roles
 REQUIRED_COLUMNS = ("name", "slack_user_id", "phone", "roles", "contact", "sms_consent")
 OPTIONAL_COLUMNS = ("trained_until", "induction", "reading", "screen_reader", "quiet_hours")
 CONTACTS = ("slack", "sms", "both")
+if TYPE_CHECKING:
+    import phonenumbers
+
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 DEFAULT_REGION = "GB"
 YES = ("yes", "y", "true")
@@ -64,6 +66,8 @@ class CsvShapeError(ValueError):
 
 def parse_phone(text: str) -> str:
     """Any UK or international form to E.164; raises ValueError with a reason a person reads."""
+    import phonenumbers  # its metadata is loaded with the first number read, not at start-up
+
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -76,6 +80,8 @@ def parse_phone(text: str) -> str:
 def _full_length_uk(number: phonenumbers.PhoneNumber) -> bool:
     """phonenumbers rejects Ofcom's ranges kept for drama and tests (07700 900xxx): they are
     the right numbers for made-up people, and a full-length UK number is worth keeping."""
+    import phonenumbers
+
     national = phonenumbers.national_significant_number(number)
     return number.country_code == 44 and len(national) == 10 and national[0] in "1237"
 
