@@ -2,21 +2,20 @@
 20% text) against zero-latency fakes and against fakes with a 50 ms round trip and Slack's one
 message per second per channel; and how late reminders are (due time to reaching Slack).
 
-Run: make bench (or .venv/bin/python -m bench.reminders [--members 2000] [--database-url])."""
+Run: make bench (or .venv/bin/python -m bench.reminders [--members 2000] [--database-url]);
+`--latency 0 --late-count 0` gives the zero-latency rows alone (the bot's own overhead)."""
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, update
 
-from bench.common import fresh_database, percentile
+from bench.common import fake_slack_process, fresh_database, percentile
 from bot.config import load_settings
 from bot.delivery.sms import ConsoleSmsProvider
 from bot.rules.meetings import MeetingDraft, MeetingKind
@@ -50,16 +49,6 @@ class SlowTexts(ConsoleSmsProvider):
     def send(self, to: str, body: str, not_after: datetime | None = None) -> str:
         time.sleep(self.latency)
         return super().send(to, body, not_after)
-
-
-def fake_slack_process(latency: float, per_channel: float | None) -> tuple[subprocess.Popen[str],
-                                                                          str]:
-    args = [sys.executable, "-m", "bench.fake_slack", "--latency", str(latency)]
-    if per_channel:
-        args += ["--per-channel", str(per_channel)]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    return process, process.stdout.readline().strip()
 
 
 def invitations_went_yesterday(engine: Engine) -> None:
@@ -169,8 +158,10 @@ def lateness(url: str, fake: FakeSlack, count: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, nargs="+", default=[2000, 10000])
-    parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--late-count", type=int, default=5)
+    parser.add_argument("--latency", type=float, default=0.05,
+                        help="the slower fakes' round trip in seconds (0: zero-latency rows only)")
+    parser.add_argument("--late-count", type=int, default=5,
+                        help="reminders for the lateness measure (0: not measured)")
     parser.add_argument("--database-url", default="",
                         help="PostgreSQL: an empty database, emptied again between runs")
     args = parser.parse_args()
@@ -181,9 +172,11 @@ def main() -> None:
         print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         runs = 0
         for members in args.members:
-            for latency in (0.0, args.latency):
+            for latency in dict.fromkeys((0.0, args.latency)):
                 runs += 1
                 fan_out(members, fresh_database(args.database_url, folder, f"f{runs}"), latency)
+        if args.late_count <= 0:
+            return
         fake = FakeSlack().start()
         try:
             late = lateness(fresh_database(args.database_url, folder, "late"), fake,

@@ -220,6 +220,8 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("idempotency_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The day's text cap counts the texts sent so far before each text goes.
+        Index("ix_outbox_texts_sent", "channel", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

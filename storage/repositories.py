@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -18,6 +18,7 @@ from bot.rules.meetings import MeetingKind
 from bot.rules.roles import Role
 from storage.models import (
     AuditEntry,
+    ContactPreference,
     DebriefRequest,
     FeedbackCase,
     FeedbackRecipient,
@@ -39,12 +40,32 @@ from storage.models import (
     SessionAttendee,
     SessionFacilitator,
     SessionSeries,
+    SmsConsent,
     TextQuestion,
     TextReply,
     UnknownNumber,
     WaitingListEntry,
     reader_of,
 )
+
+
+class TextContact(NamedTuple):
+    phone: str | None
+    contact: ContactPreference
+    # Their latest word on being texted: None if they never gave one.
+    consent: bool | None
+
+
+class DueMessage(NamedTuple):
+    id: int
+    key: str
+    channel: OutboxChannel
+    target: str
+    payload: dict[str, Any]
+    attempts: int  # this one included
+    not_after: datetime | None
+    # When the last attempt began, if it never came back (None if it did, or on a first try).
+    sending_since: datetime | None
 
 
 def _like_prefix(prefix: str) -> str:
@@ -82,8 +103,35 @@ class MemberRepository:
                 by_slack[slack_user_id] = reader
         return by_slack, by_id
 
+    def text_contacts(self, member_ids: Collection[int]) -> dict[int, TextContact]:
+        """What texting each of these members needs (their number, how they like to be
+        reached, and their latest word on texts), in one query for a batch of texts: loading
+        each member would bring their roles and every consent they ever gave, three queries a
+        text."""
+        if not member_ids:
+            return {}
+        latest = (select(func.max(SmsConsent.id)).where(SmsConsent.member_id == Member.id)
+                  .correlate(Member).scalar_subquery())
+        rows = self.session.execute(
+            select(Member.id, Member.phone, Member.contact, SmsConsent.given)
+            .outerjoin(SmsConsent, SmsConsent.id == latest)
+            .where(Member.id.in_(list(member_ids))))
+        return {member_id: TextContact(phone, contact, given)
+                for member_id, phone, contact, given in rows}
+
     def get_by_phone(self, phone: str) -> Member | None:
         return self.session.scalar(select(Member).where(Member.phone == phone))
+
+    def how_many_take_texts(self) -> int:
+        """Members with a phone who asked for texts (alone or with Slack) and whose latest word
+        on texts was yes: counted by the database, not by loading everyone."""
+        latest = (select(func.max(SmsConsent.id)).where(SmsConsent.member_id == Member.id)
+                  .correlate(Member).scalar_subquery())
+        return self.session.scalar(
+            select(func.count(Member.id))
+            .join(SmsConsent, SmsConsent.id == latest)
+            .where(Member.phone.is_not(None), Member.phone != "",
+                   Member.contact != ContactPreference.SLACK, SmsConsent.given.is_(True))) or 0
 
     def list_all(self) -> Sequence[Member]:
         return self.session.scalars(select(Member).order_by(Member.name, Member.id)).all()
@@ -208,11 +256,16 @@ class OutboxRepository:
             OutboxConcern.member_id == member_id).execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    def claim_due(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
-        """Due messages, locked so that a second dispatcher skips them (PostgreSQL); SQLite
-        serialises writers with BEGIN IMMEDIATE, which gives the same guarantee."""
+    def claim_due(self, now: datetime, limit: int, until: datetime) -> list[DueMessage]:
+        """Takes the due messages and marks an attempt at each begun, until `until` (after
+        which they are due again, should the attempt never end): one read and one write for
+        the whole batch, with nothing loaded into the session. Locked so that a second
+        dispatcher skips them (PostgreSQL); SQLite serialises writers with BEGIN IMMEDIATE,
+        which gives the same guarantee."""
         query = (
-            select(OutboxMessage)
+            select(OutboxMessage.id, OutboxMessage.idempotency_key, OutboxMessage.channel,
+                   OutboxMessage.target, OutboxMessage.payload, OutboxMessage.attempts,
+                   OutboxMessage.not_after, OutboxMessage.sending_since)
             .where(OutboxMessage.status == OutboxStatus.PENDING)
             .where(OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
@@ -220,7 +273,15 @@ class OutboxRepository:
         )
         if self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        return self.session.scalars(query).all()
+        rows = self.session.execute(query).all()
+        if rows:
+            self.session.execute(
+                update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows]))
+                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until,
+                        sending_since=now)
+                .execution_options(synchronize_session=False))
+        return [DueMessage(r.id, r.idempotency_key, r.channel, r.target, r.payload,
+                           r.attempts + 1, r.not_after, r.sending_since) for r in rows]
 
     def get_by_key(self, key: str) -> OutboxMessage | None:
         return self.session.scalar(

@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
@@ -41,7 +41,7 @@ from storage.models import (
     OutboxStatus,
     SmsConsent,
 )
-from storage.repositories import MemberRepository, OutboxRepository
+from storage.repositories import MemberRepository, OutboxRepository, TextContact
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,12 @@ log = logging.getLogger(__name__)
 # style. Ready-made payloads pass through.
 Render = Callable[[dict[str, Any], OutboxChannel, Style], dict[str, Any]]
 LEASE = timedelta(minutes=2)
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+# Built once: a text is written down on its own, and building the statement each time cost
+# about as much as running it.
+RECORD_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id")).values(
+    status=OutboxStatus.SENT, sent_at=bindparam("at"), delivered_ref=bindparam("ref"),
+    last_error=None, sending_since=None)
 
 
 def ready_made(payload: dict[str, Any], channel: OutboxChannel, style: Style) -> dict[str, Any]:
@@ -101,6 +107,61 @@ class DispatchReport:
         return self.sent + self.retrying + self.failed + self.skipped
 
 
+class BatchTexts:
+    """What a batch's texts need, read as the batch begins (after they were queued, so consent
+    withdrawn meanwhile is honoured), in one query for them all: whom each goes to. And for
+    the day's cap, the texts sent by then and those the batch has `taken` since (given back
+    if a send fails), both read and changed under `lock`."""
+
+    def __init__(self, sessions: sessionmaker[Session], tz: tzinfo, cap: int | None) -> None:
+        self.sessions = sessions
+        self.tz = tz
+        self.cap = cap
+        self.lock = threading.Lock()
+        self.taken = 0
+        self._contacts: dict[int, TextContact] = {}
+        self._counted: tuple[datetime, int] | None = None
+
+    def read(self, texts: Sequence[Claimed], now: datetime) -> None:
+        """The texts sent today are read while none is in flight (the last batch's are all
+        written down or failed), so that none counts both as sent and as taken."""
+        with self.sessions() as session:
+            self._contacts = MemberRepository(session).text_contacts(
+                {int(i.target) for i in texts if i.target.isdigit()})
+        if self.cap is not None:
+            self._count(now)
+
+    def contact(self, target: str) -> TextContact | None:
+        return self._contacts.get(int(target)) if target.isdigit() else None
+
+    def opted_out(self, target: str) -> None:
+        contact = self.contact(target)
+        if contact is not None:
+            self._contacts[int(target)] = contact._replace(consent=False)
+
+    def used_up(self, now: datetime) -> bool:
+        """Whether today's texts, sent and taken, reach the cap. Under the lock."""
+        if self.cap is None:
+            return False
+        if self._counted is None or self._counted[0] != start_of_day(now, self.tz):
+            # A new day mid-batch: counted afresh, keeping what this batch took before it (so
+            # a few counted twice at worst, never missed; and at midnight quiet hours hold
+            # every text the cap would).
+            taken = self.taken
+            self._count(now)
+            self.taken = taken
+        assert self._counted is not None
+        return self._counted[1] + self.taken >= self.cap
+
+    def _count(self, now: datetime) -> None:
+        """Only one scheduler (so one dispatcher) runs against a database; were a second to
+        text at once, its texts would be seen from this one's next batch."""
+        day = start_of_day(now, self.tz)
+        with self.sessions() as session:
+            self._counted = (day, OutboxRepository(session).count_texts_sent_since(day))
+        self.taken = 0
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -134,8 +195,10 @@ class Dispatcher:
         self.render = render
         self._drawn: dict[tuple[str, OutboxChannel, Style], Future[dict[str, Any]]] = {}
         self._drawing = threading.Lock()
-        self._texts_lock = threading.Lock()
-        self._texts_not_yet_recorded = 0  # texts being sent, not yet written
+        self._texts = BatchTexts(sessions, tz, sms_daily_cap)
+        self._texts_queue = threading.Lock()
+        self._texts_to_write: list[tuple[tuple[int, str], Future[None]]] = []
+        self._texts_writing = threading.Lock()
         self._stopping = threading.Event()
 
     def stop(self) -> None:
@@ -163,21 +226,28 @@ class Dispatcher:
 
     def _run_batches(self, report: DispatchReport) -> None:
         self.nudge.take()
-        for _ in range(self.max_batches):
-            if self._stopping.is_set():
-                break
-            claimed = self._claim()
-            # An update may be of a message sent in this batch: those are recorded first.
-            self._send_all([i for i in claimed if i.channel is not OutboxChannel.SLACK_UPDATE],
-                           report)
-            self._send_all([i for i in claimed if i.channel is OutboxChannel.SLACK_UPDATE],
-                           report)
-            # Go on while batches are full, or while something urgent arrived mid-run.
-            if len(claimed) < self.batch_size and not self.nudge.take():
-                break
+        # One set of sending threads for the run, not started afresh for each batch.
+        with ThreadPoolExecutor(max(1, self.senders), thread_name_prefix="outbox") as pool:
+            for _ in range(self.max_batches):
+                if self._stopping.is_set():
+                    break
+                claimed = self._claim()
+                # An update may be of a message sent in this batch: those are recorded first.
+                self._send_all(
+                    [i for i in claimed if i.channel is not OutboxChannel.SLACK_UPDATE],
+                    report, pool)
+                self._send_all([i for i in claimed if i.channel is OutboxChannel.SLACK_UPDATE],
+                               report, pool)
+                # Go on while batches are full, or while something urgent arrived mid-run.
+                if len(claimed) < self.batch_size and not self.nudge.take():
+                    break
 
-    def _send_all(self, items: Sequence[Claimed], report: DispatchReport) -> None:
+    def _send_all(self, items: Sequence[Claimed], report: DispatchReport,
+                  pool: ThreadPoolExecutor) -> None:
         self._drawn = {}
+        texts = [i for i in items if i.channel is OutboxChannel.SMS]
+        if texts:
+            self._texts.read(texts, self.clock())
         by_place: dict[tuple[OutboxChannel, str], list[Claimed]] = {}
         for item in items:
             by_place.setdefault((item.channel, item.target), []).append(item)
@@ -192,9 +262,10 @@ class Dispatcher:
                 for group in by_place.values():
                     send_in_order(group)
             else:
-                with ThreadPoolExecutor(min(self.senders, len(by_place)),
-                                        thread_name_prefix="outbox") as pool:
-                    list(pool.map(send_in_order, by_place.values()))
+                groups = [pool.submit(send_in_order, group) for group in by_place.values()]
+                wait(groups)  # all of them, even when one has failed, before anything is written
+                for group_sent in groups:
+                    group_sent.result()
         finally:
             # Whatever went wrong, what did go is written down, so it is not sent twice.
             self._record_sent(sent, report)
@@ -209,29 +280,17 @@ class Dispatcher:
         with self.sessions.begin() as session:
             # One UPDATE for the whole batch (executemany), no reads first. A row erased
             # meanwhile (`coprod members erase`) simply matches nothing.
-            outbox = cast(Table, OutboxMessage.__table__)
-            session.execute(
-                update(outbox).where(outbox.c.id == bindparam("row_id")).values(
-                    status=OutboxStatus.SENT, sent_at=now, delivered_ref=bindparam("ref"),
-                    last_error=None, sending_since=None),
-                [{"row_id": row_id, "ref": ref} for row_id, ref in sent])
+            session.execute(RECORD_SENT, [{"row_id": row_id, "ref": ref, "at": now}
+                                          for row_id, ref in sent])
         report.count("sent", len(sent))
 
     def _claim(self) -> list[Claimed]:
         now = self.clock()
         with self.sessions.begin() as session:
-            rows = OutboxRepository(session).claim_due(now, self.batch_size)
-            claimed = []
-            for row in rows:
-                row.attempts += 1
-                # The lease: if this process dies mid-send, the row is due again after it.
-                row.next_attempt_at = now + self.lease
-                claimed.append(
-                    Claimed(row.id, row.idempotency_key, row.channel, row.target,
-                            dict(row.payload), row.attempts, row.not_after,
-                            in_doubt_since=row.sending_since)
-                )
-                row.sending_since = now
+            # The lease: if this process dies mid-send, the rows are due again after it.
+            due = OutboxRepository(session).claim_due(now, self.batch_size, now + self.lease)
+            claimed = [Claimed(d.id, d.key, d.channel, d.target, d.payload, d.attempts,
+                               d.not_after, in_doubt_since=d.sending_since) for d in due]
             return self._with_readers(session, claimed)
 
     @staticmethod
@@ -284,19 +343,35 @@ class Dispatcher:
             self._hold(item, report, held)
             return
         if item.channel is OutboxChannel.SMS:
-            # A text has no in-doubt lookup (a Slack post does): it is written down the moment
-            # the provider takes it, so a crash can send again at most the ones in flight.
-            # Under the lock the cap is checked under, so no check counts it twice (as sent
-            # and as in flight).
-            with self._texts_lock:
-                try:
-                    self._record_sent([(item.id, ref)], report)
-                finally:
-                    # Written down or not, it is no longer in flight: a failed write leaves the
-                    # row in doubt (sent again after the lease), never a smaller cap for good.
-                    self._texts_not_yet_recorded -= 1
+            self._record_text((item.id, ref), report)
             return
         sent.append((item.id, ref))
+
+    def _record_text(self, sent: tuple[int, str], report: DispatchReport) -> None:
+        """A text has no in-doubt lookup (a Slack post does): it is written down the moment the
+        provider takes it, so a crash can send again at most the ones in flight. The batch's
+        threads share the writes: a text taken while another is being written goes in the
+        next write, with any others that came meanwhile, so a fan-out of texts waits for one
+        commit every few texts rather than one each, and no more are in flight than there are
+        threads. (The cap already counts it as taken, so this needs the cap's lock no more.)"""
+        written: Future[None] = Future()
+        with self._texts_queue:
+            self._texts_to_write.append((sent, written))
+        if not written.done():
+            with self._texts_writing:
+                if not written.done():  # else the write just ended took it along
+                    with self._texts_queue:
+                        group, self._texts_to_write = self._texts_to_write, []
+                    try:
+                        self._record_sent([text for text, _ in group], report)
+                    except Exception as error:
+                        # Each thread whose text it was hears of it, as if it had written it.
+                        for _, each in group:
+                            each.set_exception(error)
+                    else:
+                        for _, each in group:
+                            each.set_result(None)
+        written.result()
 
     def _rendered(self, item: Claimed) -> Claimed:
         """The notice drawn from the state now, for this channel: at delivery, not when it
@@ -381,34 +456,29 @@ class Dispatcher:
             release = quiet_hours_release(now, self.tz)
             if release is not None:
                 raise Held(release, "held for quiet hours")
-        with self.sessions() as session, self._texts_lock:
-            # One read for both questions: is today's cap used up, and may this member be
-            # texted (checked at send time, so consent withdrawn since queueing is honoured).
+        texts = self._texts
+        contact = texts.contact(item.target)
+        with texts.lock:
             # Under the lock, so that the batch's threads can't all take the last text.
-            if not urgent and self.sms_daily_cap is not None:
-                sent_today = OutboxRepository(session).count_texts_sent_since(
-                    start_of_day(now, self.tz))
-                if sent_today + self._texts_not_yet_recorded >= self.sms_daily_cap:
-                    raise Held(next_morning(now, self.tz), "held: today's texts are used up")
-            member = MemberRepository(session).get(int(item.target))
-            if member is None or member.phone is None:
+            if not urgent and texts.used_up(now):
+                raise Held(next_morning(now, self.tz), "held: today's texts are used up")
+            if contact is None or contact.phone is None:
                 raise SmsError("no phone number for this member", permanent=True)
             if urgent or item.payload.get("reply"):
                 # A safeguarding escalation to a lead or coordinator, or an answer to a text
                 # someone sent us, goes by text whatever their usual preference, unless they
                 # have withdrawn consent to texts.
-                latest = member.latest_consent
-                if latest is not None and not latest.given:
+                if contact.consent is False:
                     raise SmsError("this person has withdrawn consent to texts", permanent=True)
-            elif member.contact is ContactPreference.SLACK or not member.has_sms_consent:
+            elif contact.contact is ContactPreference.SLACK or not contact.consent:
                 raise SmsError("no consent to text this member", permanent=True)
-            phone = member.phone
-            self._texts_not_yet_recorded += 1  # taken now; given back if the send fails
+            texts.taken += 1  # taken now; given back if the send fails
         try:
-            return self.sms.send(phone, str(item.payload.get("text", "")), item.not_after)
+            return self.sms.send(contact.phone, str(item.payload.get("text", "")),
+                                 item.not_after)
         except Exception:
-            with self._texts_lock:
-                self._texts_not_yet_recorded -= 1
+            with texts.lock:
+                texts.taken -= 1
             raise
 
     def _skip(self, item: Claimed, report: DispatchReport) -> None:
@@ -446,6 +516,7 @@ class Dispatcher:
             if member is not None and member.has_sms_consent:
                 member.consents.append(SmsConsent(given=False, method="provider opt-out (21610)",
                                                   recorded_at=self.clock()))
+        self._texts.opted_out(item.target)  # the batch's later texts to them are not tried
 
     def _finish(self, item: Claimed, report: DispatchReport, attempt: Attempt) -> None:
         """A failed try: wait and try again, or give up with the reason."""

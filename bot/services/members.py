@@ -182,9 +182,7 @@ class MembersService:
     def how_many_take_texts(self) -> int:
         """Members with a phone who asked for texts (alone or with Slack) and agreed to them."""
         with self.sessions() as session:
-            return sum(1 for m in MemberRepository(session).list_all()
-                       if m.phone and m.contact is not ContactPreference.SLACK
-                       and m.has_sms_consent)
+            return MemberRepository(session).how_many_take_texts()
 
     def names_with_role(self, role: Role) -> list[str]:
         with self.sessions() as session:

@@ -301,6 +301,36 @@ def test_the_daily_cap_holds_when_several_threads_text_at_once(
     assert len(texts.sent) == 2
 
 
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_the_daily_cap_counts_the_texts_of_earlier_batches(
+    members: Runtime, fake_slack: FakeSlack, batch_size: int
+) -> None:
+    with members.sessions() as session:
+        texters = [m.id for m in MemberRepository(session).list_all() if m.has_sms_consent]
+    for member_id in texters:
+        enqueue(members, f"invite:{member_id}", OutboxChannel.SMS, str(member_id),
+                {"text": "Riverside: community meeting Thursday 6pm. Reply YES or NO."})
+    texts = ConsoleSmsProvider(echo=False)
+    report = Dispatcher(members.sessions, SlackSender(members.client), texts,
+                        members.services.clock, sms_daily_cap=2, batch_size=batch_size,
+                        render=ready_made).deliver_due()
+    assert (report.sent, report.held) == (2, 1)
+    assert len(texts.sent) == 2
+
+
+def test_a_text_is_not_sent_to_someone_who_withdrew_consent_after_it_was_queued(
+    members: Runtime, console_sms: ConsoleSmsProvider
+) -> None:
+    dev = sms_member_id(members, "+447700900104")
+    enqueue(members, "text:dev:later", OutboxChannel.SMS, dev, {"text": "Riverside: forum Tue"})
+    members.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        "Dev Patel,,07700 900104,member,sms,no\n")
+    assert members.dispatcher().deliver_due().failed == 1
+    assert console_sms.sent == []
+    assert row(members, "text:dev:later").last_error == "no consent to text this member"
+
+
 def test_a_notice_is_drawn_from_the_state_at_delivery_not_when_it_was_queued(
     members: Runtime, fake_slack: FakeSlack
 ) -> None:

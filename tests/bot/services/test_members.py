@@ -90,3 +90,20 @@ def test_only_coordinators_see_who_cannot_be_texted(members: Runtime) -> None:
     assert texting.unreachable("U0COORD01") == []  # everyone who wants texts can get them
     with pytest.raises(NotAllowed):
         texting.unreachable("U0FACIL02")
+
+
+def test_how_many_take_texts_counts_only_a_phone_texts_and_a_latest_yes(
+    runtime: Runtime
+) -> None:
+    members = runtime.services.members
+    members.import_csv(HEADER
+                       + "Tam Texts,,07700 900201,member,sms,yes,\n"
+                       + "Bo Both,U0BOTH001,07700 900202,member,both,yes,\n"
+                       + "Sid Slack,U0SLACK01,07700 900203,member,slack,yes,\n"
+                       + "Nan No,,07700 900204,member,sms,no,\n"
+                       + "Pip Nophone,U0NOPH001,,member,both,no,\n")
+    assert members.how_many_take_texts() == 2
+    runtime.services.privacy.set_text_consent("U0BOTH001", False)  # Bo's latest word is no
+    assert members.how_many_take_texts() == 1
+    runtime.services.privacy.set_text_consent("U0BOTH001", True)
+    assert members.how_many_take_texts() == 2
