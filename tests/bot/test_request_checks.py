@@ -177,3 +177,18 @@ def test_work_after_the_ack_keeps_its_requests_id() -> None:
             after_ack.wait_idle()
             assert seen[-1] == rid
     assert seen[0] != seen[1]
+
+
+def test_bolt_tries_one_listener_a_kind_and_an_unknown_id_stays_unhandled(
+    slack: SlackDriver, app: App, members: Runtime, log_lines: LogRecorder
+) -> None:
+    """Our listeners are found by id in a table: Bolt holds one a kind (action, form, command,
+    event, shortcut) instead of trying a hundred in turn for every request."""
+    assert len(app._listeners) <= 5
+    response = slack.interactive({
+        "type": "block_actions", "user": USER, "trigger_id": "1.2", "team": {"id": "T0"},
+        "actions": [{"action_id": "no_such_button", "value": "1"}],
+        "response_url": slack.fake.response_url("unknown")})
+    assert response.status == 404  # as Bolt answers a request no listener takes
+    assert slack.fake.responses == []
+    assert no_traceback(log_lines.lines)
