@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import logging
 import re
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -49,8 +48,6 @@ from handlers.replies import say_privately
 from handlers.shapes import odd_shape
 
 log = logging.getLogger(__name__)
-
-SWITCH_INTERVAL = 0.001  # seconds; Python's own is 0.005 (see ready_to_serve)
 
 REGISTRARS: tuple[Callable[[App], None], ...] = (
     coprod.register,
@@ -174,20 +171,14 @@ def _router(kind: str, table: dict[str, tuple[Listener, list[str]]]) -> Listener
 
 
 def ready_to_serve() -> None:
-    """Called once, when the app is built and before the first request.
-
-    What start-up made and keeps for good (modules, SQLAlchemy's mappers, Bolt's listeners:
-    about 190,000 objects) is set aside from the garbage collector, which otherwise walks all
-    of it in each full collection: over 100 ms with every request in hand waiting (seen in a
-    burst of Claim clicks).
-
-    And a thread waiting for the interpreter lock gets it after 1 ms rather than 5: an
-    acknowledgement lets go of the lock at each read and write of its socket, and getting it
-    back from the work after other people's acks otherwise cost it up to 5 ms each time."""
+    """Called once, when the app is built and before the first request. What start-up made
+    and keeps for good (modules, SQLAlchemy's mappers, Bolt's listeners: about 190,000
+    objects) is set aside from the garbage collector, which otherwise walks all of it in each
+    full collection: over 100 ms with every request in hand waiting (seen in a burst of
+    Claim clicks)."""
     # No collection first: start-up leaves next to no garbage (one found 0 to 20 objects) and
     # a collection of everything there costs 70 ms of start-up.
     gc.freeze()
-    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def signed_by_slack(secret: str | None, req: BoltRequest) -> bool:
