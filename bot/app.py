@@ -122,11 +122,13 @@ class CoprodApp(App):
         if self._routes is None or not isinstance(key, str) or matchers or middleware:
             return in_bolt(key, matchers, middleware)  # as Bolt would
 
-        def remember(*listeners: Listener) -> Listener:
-            assert self._routes is not None
-            for listener in listeners:  # the first for an id answers, as in Bolt
-                self._routes.setdefault(kind, {}).setdefault(
-                    key, (listener, get_arg_names_of_callable(listener)))
+        def remember(*listeners: Listener, **lazily: Any) -> Any:
+            if len(listeners) != 1 or lazily or self._routes is None:
+                # An ack with lazy listeners (or a late registration): Bolt's own way.
+                return in_bolt(key, matchers, middleware)(*listeners, **lazily)
+            # The first for an id answers, as in Bolt.
+            self._routes.setdefault(kind, {}).setdefault(
+                key, (listeners[0], get_arg_names_of_callable(listeners[0])))
             return listeners[0]
         return remember
 
@@ -141,7 +143,8 @@ class CoprodApp(App):
         for kind in ("action", "view", "command", "event", "shortcut"):
             if routes.get(kind):
                 ids = sorted(routes[kind])
-                pattern = re.compile("^(?:" + "|".join(map(re.escape, ids)) + ")$")
+                # \Z, not $: "$" would also take an id followed by a newline.
+                pattern = re.compile("^(?:" + "|".join(map(re.escape, ids)) + r")\Z")
                 getattr(super(), kind)(pattern)(_router(kind, routes[kind]))
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
@@ -215,8 +218,10 @@ def create_app(
     client = client or make_web_client(settings.slack_bot_token, settings.api_url)
     _quiet_the_token_warning()
     app = CoprodApp(
-        # Named, or Bolt walks the call stack at start-up (tens of ms) to guess a name.
-        name="coprod",
+        # Named, or Bolt walks the call stack at start-up (tens of ms) to guess one: the name
+        # it guessed ("app.py", this file's), so that its loggers keep their names and never
+        # take over our own "coprod" logger.
+        name="app.py",
         client=client,
         signing_secret=settings.slack_signing_secret,
         # Listeners are short (slow work goes to the outbox), so the whole run fits before the

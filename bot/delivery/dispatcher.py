@@ -364,8 +364,9 @@ class Dispatcher:
                         group, self._texts_to_write = self._texts_to_write, []
                     try:
                         self._record_sent([text for text, _ in group], report)
-                    except Exception as error:
-                        # Each thread whose text it was hears of it, as if it had written it.
+                    except BaseException as error:
+                        # Each thread whose text it was hears of it, as if it had written it
+                        # (whatever it was: a thread left waiting would wait for ever).
                         for _, each in group:
                             each.set_exception(error)
                     else:

@@ -190,5 +190,12 @@ def test_bolt_tries_one_listener_a_kind_and_an_unknown_id_stays_unhandled(
         "actions": [{"action_id": "no_such_button", "value": "1"}],
         "response_url": slack.fake.response_url("unknown")})
     assert response.status == 404  # as Bolt answers a request no listener takes
+    # An id we know, with a newline after it, is not that id.
+    response = slack.interactive({
+        "type": "block_actions", "user": USER, "trigger_id": "1.2", "team": {"id": "T0"},
+        "actions": [{"action_id": ActionId.SESSION_CLAIM.value + "\n", "value": "1"}],
+        "response_url": slack.fake.response_url("unknown")})
+    assert response.status == 404
+    assert slack.command("/coprod\n", "help", user_id="U0FACIL02").status == 404
     assert slack.fake.responses == []
     assert no_traceback(log_lines.lines)
