@@ -216,9 +216,14 @@ class OutboxRepository:
 
     def copies_of(self, family: str) -> Sequence[OutboxMessage]:
         """Every posted copy of a notice (not its redraws), oldest first."""
+        return self.copies_of_any([family])
+
+    def copies_of_any(self, families: Sequence[str]) -> Sequence[OutboxMessage]:
+        """Every posted copy of any of these notices (not their redraws), oldest first."""
         return self.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.idempotency_key.like(_like_prefix(family), escape="\\"))
+            .where(or_(*(OutboxMessage.idempotency_key.like(_like_prefix(f), escape="\\")
+                         for f in families)))
             .where(OutboxMessage.channel.in_([OutboxChannel.SLACK_DM,
                                               OutboxChannel.SLACK_CHANNEL]))
             .where(OutboxMessage.status != OutboxStatus.FAILED)  # never posted: nothing to redraw

@@ -36,6 +36,7 @@ from bot.services.notices import NoticeBook
 from bot.services.policies import induction_missing
 from bot.services.sessions import (
     CallForCover,
+    CoverageAlert,
     ReleaseAlert,
     SessionDesk,
     SessionGone,
@@ -63,15 +64,6 @@ class PlaceOffered(Notice):
     session_id: int
     member_id: int
     until: datetime
-
-
-class CoverageAlert(Notice):
-    """To coordinators, at 7 days, 72 hours and 24 hours before a session not yet covered
-    (by text too at 24 hours, for those who take texts)."""
-
-    kind = "session.coverage-alert"
-    session_id: int
-    label: str
 
 
 # -- outcomes and views -------------------------------------------------------------------------

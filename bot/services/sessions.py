@@ -105,6 +105,16 @@ class CallForCover(Notice):
     label: str
 
 
+class CoverageAlert(Notice):
+    """To coordinators, at 7 days, 72 hours and 24 hours before a session not yet covered
+    (by text too at 24 hours, for those who take texts). Redrawn with the card, like the
+    calls for cover, so an alert never goes on asking once the session is covered."""
+
+    kind = "session.coverage-alert"
+    session_id: int
+    label: str
+
+
 class SessionGone(NoticeGone):
     """The session does not exist (any more): nothing to change, and nothing to draw."""
 
@@ -231,12 +241,14 @@ class SessionDesk:
         found.version += 1
         found.updated_at = book.now
         session.flush()
-        book.redraw(SessionCard(session_id=found.id), found.version)
-        book.redraw(ReleaseAlert(session_id=found.id, member_id=0, version=0, late=False),
-                    found.version)
-        # A call is one notice per threshold (each goes once), so each threshold's is redrawn.
-        for label, _ in ALERT_THRESHOLDS:
-            book.redraw(CallForCover(session_id=found.id, label=label), found.version)
+        # A call and an alert are one notice per threshold (each goes once), so each
+        # threshold's is redrawn; every copy of them all is found in one query.
+        book.redraw_all([
+            SessionCard(session_id=found.id),
+            ReleaseAlert(session_id=found.id, member_id=0, version=0, late=False),
+            *(CallForCover(session_id=found.id, label=label) for label, _ in ALERT_THRESHOLDS),
+            *(CoverageAlert(session_id=found.id, label=label) for label, _ in ALERT_THRESHOLDS),
+        ], found.version)
 
     def is_coordinator(self, slack_user_id: str) -> bool:
         with self.database() as session:

@@ -990,6 +990,17 @@ def _draw_coverage_alert(notice: CoverageAlert, services: Services, style: Style
                 services.settings.timezone)
 
 
+def _redraw_coverage_alert(notice: CoverageAlert, services: Services,
+                           style: Style) -> Payload:
+    """An alert already sent, drawn again as the session changes: still asking while cover is
+    needed, and saying so (as its call for cover does) once it is not."""
+    view = services.sessions.get(notice.session_id)
+    if view.cancelled or view.started or view.coverage.covered:
+        answered = easy_call_for_cover_answered if style.easy_read else call_for_cover_answered
+        return answered(view, services.settings.timezone)
+    return _draw_coverage_alert(notice, services, style)
+
+
 def _draw_call_for_cover(notice: CallForCover, services: Services, style: Style) -> Payload:
     draw = easy_call_for_cover if style.easy_read else call_for_cover
     return draw(services.rota.uncovered_view(notice.session_id), services.settings.timezone)
@@ -1039,4 +1050,5 @@ RENDERERS: dict[type[Notice], Renderer] = {
 # a call for cover no longer needed is not sent at all, but one already posted must say so.
 REDRAWERS: dict[type[Notice], Renderer] = {
     CallForCover: _redraw_call_for_cover,
+    CoverageAlert: _redraw_coverage_alert,
 }

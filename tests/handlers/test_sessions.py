@@ -744,6 +744,22 @@ def test_a_posted_call_for_cover_says_it_is_answered_once_no_cover_is_needed(
     latest = calls_in_channel(fake_slack)[-1]
     assert words in json.dumps(latest["blocks"])
     assert '"actions"' not in json.dumps(latest["blocks"])  # no buttons left to press
+    # The coordinator's alert says the same in place, and offers no place either.
+    alert = alerts_to_coordinator(fake_slack)[0]
+    assert alert["text"].startswith("Not covered yet")
+    assert ActionId.SESSION_CLAIM in json.dumps(alert["blocks"])
+    redrawn = alerts_to_coordinator(fake_slack)[-1]
+    assert words in json.dumps(redrawn["blocks"])
+    assert '"actions"' not in json.dumps(redrawn["blocks"])
+
+
+def alerts_to_coordinator(fake: FakeSlack) -> list[dict[str, Any]]:
+    """The coordinator's coverage alert as it stands: sent, then each redraw of it."""
+    sent = [c.params for c in fake.calls_to("chat.postMessage")
+            if c.params["channel"] == COORDINATOR
+            and c.params["text"].startswith("Not covered yet")]
+    return sent + [c.params for c in fake.calls_to("chat.update")  # all but release alerts
+                   if c.params["channel"] == "D0COORD01" and "released" not in c.params["text"]]
 
 
 def test_a_card_is_redrawn_once_as_its_session_starts_and_offers_nothing(
