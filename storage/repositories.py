@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -73,6 +73,18 @@ def _like_prefix(prefix: str) -> str:
     return escaped + "%"
 
 
+def _of_families(families: Sequence[str]) -> ColumnElement[bool]:
+    """An outbox row that is a copy (or a redraw) of any of these notices."""
+    return or_(*(OutboxMessage.idempotency_key.like(_like_prefix(f), escape="\\")
+                 for f in families))
+
+
+def _latest_consent_id() -> ScalarSelect[int]:
+    """The id of a member's latest word on being texted (correlated to the member)."""
+    return (select(func.max(SmsConsent.id)).where(SmsConsent.member_id == Member.id)
+            .correlate(Member).scalar_subquery())
+
+
 class MemberRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -110,8 +122,7 @@ class MemberRepository:
         text."""
         if not member_ids:
             return {}
-        latest = (select(func.max(SmsConsent.id)).where(SmsConsent.member_id == Member.id)
-                  .correlate(Member).scalar_subquery())
+        latest = _latest_consent_id()
         rows = self.session.execute(
             select(Member.id, Member.phone, Member.contact, SmsConsent.given)
             .outerjoin(SmsConsent, SmsConsent.id == latest)
@@ -125,8 +136,7 @@ class MemberRepository:
     def how_many_take_texts(self) -> int:
         """Members with a phone who asked for texts (alone or with Slack) and whose latest word
         on texts was yes: counted by the database, not by loading everyone."""
-        latest = (select(func.max(SmsConsent.id)).where(SmsConsent.member_id == Member.id)
-                  .correlate(Member).scalar_subquery())
+        latest = _latest_consent_id()
         return self.session.scalar(
             select(func.count(Member.id))
             .join(SmsConsent, SmsConsent.id == latest)
@@ -222,8 +232,7 @@ class OutboxRepository:
         """Every posted copy of any of these notices (not their redraws), oldest first."""
         return self.session.scalars(
             select(OutboxMessage)
-            .where(or_(*(OutboxMessage.idempotency_key.like(_like_prefix(f), escape="\\")
-                         for f in families)))
+            .where(_of_families(families))
             .where(OutboxMessage.channel.in_([OutboxChannel.SLACK_DM,
                                               OutboxChannel.SLACK_CHANNEL]))
             .where(OutboxMessage.status != OutboxStatus.FAILED)  # never posted: nothing to redraw
@@ -331,10 +340,8 @@ class OutboxRepository:
         for texts."""
         if not families:
             return set()
-        matches = or_(*(OutboxMessage.idempotency_key.like(_like_prefix(f), escape="\\")
-                        for f in families))
         return set(self.session.scalars(
-            select(OutboxMessage.target).where(matches)
+            select(OutboxMessage.target).where(_of_families(families))
             .where(OutboxMessage.status == OutboxStatus.SENT)
             .where(OutboxMessage.channel != OutboxChannel.SLACK_UPDATE)))
 
@@ -342,7 +349,7 @@ class OutboxRepository:
         """Whether any copy of a notice was ever queued (a warning that goes once, say)."""
         found = self.session.scalar(
             select(OutboxMessage.id)
-            .where(OutboxMessage.idempotency_key.like(_like_prefix(family), escape="\\"))
+            .where(_of_families([family]))
             .limit(1)
         )
         return found is not None
@@ -364,6 +371,15 @@ class OutboxRepository:
         return counts
 
 
+def _open_routed_to(query: Select[Any], slack_user_id: str,
+                    routes: Sequence[FeedbackRoute]) -> Select[Any]:
+    """`query` narrowed to the open cases this person was sent, by these routes."""
+    return (query.join(FeedbackRecipient)
+            .where(FeedbackRecipient.slack_user_id == slack_user_id)
+            .where(FeedbackCase.route.in_(routes))
+            .where(FeedbackCase.status != FeedbackStatus.RESOLVED))
+
+
 class FeedbackRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -383,11 +399,7 @@ class FeedbackRepository:
                             limit: int = 40) -> Sequence[FeedbackCase]:
         """Open cases this person was sent, oldest first."""
         return self.session.scalars(
-            select(FeedbackCase)
-            .join(FeedbackRecipient)
-            .where(FeedbackRecipient.slack_user_id == slack_user_id)
-            .where(FeedbackCase.route.in_(routes))
-            .where(FeedbackCase.status != FeedbackStatus.RESOLVED)
+            _open_routed_to(select(FeedbackCase), slack_user_id, routes)
             .order_by(FeedbackCase.created_at, FeedbackCase.id)
             .limit(limit)
         ).all()
@@ -397,11 +409,7 @@ class FeedbackRepository:
         """Whether this person was sent any open case already released to the team (ids only:
         nothing is decrypted to find out)."""
         return self.session.scalar(
-            select(FeedbackCase.id)
-            .join(FeedbackRecipient)
-            .where(FeedbackRecipient.slack_user_id == slack_user_id)
-            .where(FeedbackCase.route.in_(routes))
-            .where(FeedbackCase.status != FeedbackStatus.RESOLVED)
+            _open_routed_to(select(FeedbackCase.id), slack_user_id, routes)
             .where(FeedbackCase.created_at <= released_by)
             .limit(1)
         ) is not None

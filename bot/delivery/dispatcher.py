@@ -189,7 +189,6 @@ class Dispatcher:
         self.max_batches = max_batches
         self.nudge = nudge or Nudge()
         self.tz = tz
-        self.sms_daily_cap = sms_daily_cap
         self.senders = senders
         self.lease = lease
         self.render = render

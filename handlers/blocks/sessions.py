@@ -995,10 +995,9 @@ def _redraw_coverage_alert(notice: CoverageAlert, services: Services,
     """An alert already sent, drawn again as the session changes: still asking while cover is
     needed, and saying so (as its call for cover does) once it is not."""
     view = services.sessions.get(notice.session_id)
-    if view.cancelled or view.started or view.coverage.covered:
-        answered = easy_call_for_cover_answered if style.easy_read else call_for_cover_answered
-        return answered(view, services.settings.timezone)
-    return _draw_coverage_alert(notice, services, style)
+    tz = services.settings.timezone
+    return _answered(view, tz, style) or (
+        easy_coverage_alert if style.easy_read else coverage_alert)(view, notice.label, tz)
 
 
 def _draw_call_for_cover(notice: CallForCover, services: Services, style: Style) -> Payload:
@@ -1011,10 +1010,17 @@ def _redraw_call_for_cover(notice: CallForCover, services: Services, style: Styl
     needed, and saying it is answered (covered, cancelled, under way) once it is not."""
     view = services.sessions.get(notice.session_id)
     tz = services.settings.timezone
+    return _answered(view, tz, style) or (
+        easy_call_for_cover if style.easy_read else call_for_cover)(view, tz)
+
+
+def _answered(view: SessionView, tz: tzinfo, style: Style) -> Payload | None:
+    """A call for cover or an alert, once no cover is needed: covered, cancelled or under way
+    (None while cover is still needed)."""
     if view.cancelled or view.started or view.coverage.covered:
         answered = easy_call_for_cover_answered if style.easy_read else call_for_cover_answered
         return answered(view, tz)
-    return (easy_call_for_cover if style.easy_read else call_for_cover)(view, tz)
+    return None
 
 
 def _draw_check_in(notice: CheckIn, services: Services, style: Style) -> Payload:
