@@ -6,8 +6,10 @@ It answers the methods Coprod uses in Slack's own response shapes, and can be to
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -76,6 +78,9 @@ class FakeSlack:
         self._upload_names: dict[str, str] = {}
         self._uploaded: dict[str, bytes] = {}
         self.files: list[UploadedFile] = []
+        # Connections, kept alive between calls as Slack keeps them (HTTP/1.1).
+        self.connections_opened = 0
+        self._open: set[socket.socket] = set()
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -87,7 +92,24 @@ class FakeSlack:
 
     def stop(self) -> None:
         self.server.shutdown()
+        self.drop_connections()
         self.server.server_close()
+
+    def open_connections(self) -> int:
+        with self._lock:
+            return len(self._open)
+
+    def wait_until_no_connections(self, timeout: float = 10.0) -> bool:
+        with self._lock:
+            return self._lock.wait_for(lambda: not self._open, timeout)
+
+    def drop_connections(self) -> None:
+        """Closes every open connection, as a server does with those idle too long."""
+        with self._lock:
+            open_now = list(self._open)
+        for connection in open_now:
+            with contextlib.suppress(OSError):  # the client closed it first
+                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
@@ -233,6 +255,20 @@ class FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keeps the connection for the next call
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._lock:
+                    fake.connections_opened += 1
+                    fake._open.add(self.connection)
+
+            def finish(self) -> None:
+                with fake._lock:
+                    fake._open.discard(self.connection)
+                    fake._lock.notify_all()
+                super().finish()
+
             def log_message(self, format: str, *args: Any) -> None:
                 return
 

@@ -1,0 +1,179 @@
+"""Connections to Slack kept open between calls (bot/delivery/connections.py), through the
+real slack_sdk client and urllib, against loopback servers."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import urllib.request
+from collections.abc import Iterator
+from urllib.error import HTTPError, URLError
+
+import pytest
+
+from bot.delivery.connections import IDLE_LIMIT, KeptConnections, opener
+from bot.delivery.slack import make_web_client
+from tests.fakes.slack import Failure, FakeSlack
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+def test_calls_from_one_thread_share_one_connection(slack: FakeSlack) -> None:
+    client = make_web_client("xoxb-test", slack.api_url)
+
+    for n in range(5):
+        client.chat_postMessage(channel="C0SESSIONS", text=f"message {n}")
+
+    assert len(slack.calls_to("chat.postMessage")) == 5
+    assert slack.connections_opened == 1
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused(slack: FakeSlack) -> None:
+    client = make_web_client("xoxb-test", slack.api_url)
+    client.chat_postMessage(channel="C0SESSIONS", text="first")
+
+    slack.drop_connections()
+    assert slack.wait_until_no_connections()
+    client.chat_postMessage(channel="C0SESSIONS", text="second")
+
+    assert [c.params["text"] for c in slack.calls_to("chat.postMessage")] == ["first", "second"]
+    assert slack.connections_opened == 2
+
+
+def test_an_error_status_is_still_urllibs_error_and_the_next_call_works(
+        slack: FakeSlack) -> None:
+    client = make_web_client("xoxb-test", slack.api_url, backoff_factor=0.0)
+    slack.fail_next("chat.postMessage", Failure(status=500), times=3)
+
+    with pytest.raises(Exception, match="internal_error"):
+        client.chat_postMessage(channel="C0SESSIONS", text="fails three times")
+    answer = client.chat_postMessage(channel="C0SESSIONS", text="then works")
+
+    assert answer["ok"] is True
+    assert [c.status for c in slack.calls_to("chat.postMessage", ok_only=False)] == [
+        500, 500, 500, 200]
+
+
+def test_a_connection_idle_too_long_is_not_reused(slack: FakeSlack) -> None:
+    now = [1000.0]
+    open_url = opener(KeptConnections(clock=lambda: now[0])).open
+    url = slack.api_url + "auth.test"
+
+    for wait in (0.0, IDLE_LIMIT - 1, IDLE_LIMIT + 1):
+        now[0] += wait
+        with open_url(url, data=b"") as answer:
+            assert b'"ok": true' in answer.read()
+
+    assert slack.connections_opened == 2
+
+
+def test_an_answer_closed_before_its_end_leaves_its_connection_unused(
+        slack: FakeSlack) -> None:
+    open_url = opener(KeptConnections()).open
+    url = slack.api_url + "auth.test"
+
+    with open_url(url, data=b"") as answer:
+        assert answer.read(5) == b'{"ok"'
+    with open_url(url, data=b"") as answer:
+        assert b'"ok": true' in answer.read()
+
+    assert slack.connections_opened == 2
+
+
+def test_a_thread_closes_its_connections_when_it_ends(slack: FakeSlack) -> None:
+    client = make_web_client("xoxb-test", slack.api_url)
+    worker = threading.Thread(target=lambda: client.auth_test())
+    worker.start()
+    worker.join()
+
+    assert slack.calls_to("auth.test")
+    assert slack.wait_until_no_connections()
+
+
+class ClosesEverySecondRequest:
+    """A server that answers a connection's first request and, like a server timing out an
+    idle connection just as a request arrives, closes it on the second without answering."""
+
+    ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 11\r\n\r\n{\"ok\":true}")
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.requests = 0
+        self.connections = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/api/auth.test"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with connection:
+                for answered in (True, False):
+                    if not self._read_request(connection):
+                        break
+                    self.requests += 1
+                    if answered:
+                        connection.sendall(self.ANSWER)
+
+    @staticmethod
+    def _read_request(connection: socket.socket) -> bool:
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return False
+            received += chunk
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        while len(body) < length:
+            body += connection.recv(4096)
+        return True
+
+
+def test_a_request_crossing_the_servers_close_goes_again_on_a_new_connection() -> None:
+    server = ClosesEverySecondRequest()
+    open_url = opener(KeptConnections()).open
+    try:
+        answers = []
+        for _ in range(2):
+            with open_url(server.url, data=b"token=xoxb-test") as answer:
+                answers.append(answer.read())
+    finally:
+        server.listener.close()
+
+    assert answers == [b'{"ok":true}', b'{"ok":true}']
+    assert (server.connections, server.requests) == (2, 3)
+
+
+def test_a_fresh_connection_refused_is_urllibs_error() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as gone:
+        port = gone.getsockname()[1]
+
+    with pytest.raises(URLError) as raised:
+        opener(KeptConnections()).open(f"http://127.0.0.1:{port}/api/auth.test", data=b"")
+    assert isinstance(raised.value.reason, ConnectionRefusedError)
+
+
+def test_http_errors_are_urllibs(slack: FakeSlack) -> None:
+    slack.fail_next("chat.postMessage", Failure(status=429, retry_after=7))
+    request = urllib.request.Request(slack.api_url + "chat.postMessage", data=b"channel=C1")
+
+    with pytest.raises(HTTPError) as raised:
+        opener(KeptConnections()).open(request)
+
+    assert raised.value.code == 429
+    assert raised.value.headers["Retry-After"] == "7"
