@@ -183,6 +183,30 @@ class MemberRepository:
         return member
 
 
+# Keys looked up in one IN (...): well inside SQLite's and PostgreSQL's limits on parameters.
+KEYS_A_QUERY = 500
+
+
+def new_message(*, key: str, channel: OutboxChannel, target: str, payload: dict[str, Any],
+                now: datetime, not_after: datetime | None = None,
+                deliver_at: datetime | None = None, rsvp_for: str | None = None,
+                concerns: Iterable[int] = ()) -> OutboxMessage:
+    """A notification not yet queued: `OutboxRepository.enqueue_all` queues it."""
+    return OutboxMessage(
+        idempotency_key=key,
+        channel=channel,
+        target=target,
+        payload=payload,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=deliver_at or now,
+        not_after=not_after,
+        created_at=now,
+        rsvp_for=rsvp_for,
+        concerns=[OutboxConcern(member_id=m) for m in sorted(set(concerns))],
+    )
+
+
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -207,22 +231,32 @@ class OutboxRepository:
         )
         if existing is not None:
             return existing
-        message = OutboxMessage(
-            idempotency_key=key,
-            channel=channel,
-            target=target,
-            payload=payload,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=deliver_at or now,
-            not_after=not_after,
-            created_at=now,
-            rsvp_for=rsvp_for,
-            concerns=[OutboxConcern(member_id=m) for m in sorted(set(concerns))],
-        )
+        message = new_message(key=key, channel=channel, target=target, payload=payload,
+                              now=now, not_after=not_after, deliver_at=deliver_at,
+                              rsvp_for=rsvp_for, concerns=concerns)
         self.session.add(message)
         self.session.flush()
         return message
+
+    def enqueue_all(self, messages: Sequence[OutboxMessage]) -> int:
+        """As `enqueue` for each of `messages` (made by `new_message`), with one read of the
+        keys already queued and one flush for them all: a reminder to thousands would
+        otherwise take a lookup and a round trip to the database for each. A key queued
+        before, or earlier in the list, is left as it is. Returns how many were added."""
+        keys = [m.idempotency_key for m in messages]
+        taken: set[str] = set()
+        for start in range(0, len(keys), KEYS_A_QUERY):
+            taken.update(self.session.scalars(
+                select(OutboxMessage.idempotency_key)
+                .where(OutboxMessage.idempotency_key.in_(keys[start:start + KEYS_A_QUERY]))))
+        added = []
+        for message in messages:
+            if message.idempotency_key not in taken:
+                taken.add(message.idempotency_key)
+                added.append(message)
+        self.session.add_all(added)
+        self.session.flush()
+        return len(added)
 
     def copies_of(self, family: str) -> Sequence[OutboxMessage]:
         """Every posted copy of a notice (not its redraws), oldest first."""

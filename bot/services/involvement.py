@@ -483,12 +483,13 @@ def _announce(session: Session, opportunity: Opportunity, contact: Member, actor
     interested without others seeing."""
     book = NoticeBook(session, now)
     notice = OpportunityPosted(opportunity_id=opportunity.id)
-    for member in MemberRepository(session).list_all():
-        if member.slack_user_id != actor:
-            book.to_member(member, notice, texts=member.contact is ContactPreference.SMS,
-                           about=[contact.id])
-    if contact.slack_user_id != actor:
-        book.to_member(contact, ContactNamed(opportunity_id=opportunity.id))
+    with book.all_at_once():
+        for member in MemberRepository(session).list_all():
+            if member.slack_user_id != actor:
+                book.to_member(member, notice, texts=member.contact is ContactPreference.SMS,
+                               about=[contact.id])
+        if contact.slack_user_id != actor:
+            book.to_member(contact, ContactNamed(opportunity_id=opportunity.id))
 
 
 def _managing(session: Session, member: Member, coordinator: bool) -> tuple[Managed, ...]:

@@ -154,11 +154,12 @@ def invite(session: Session, meeting: Meeting, settings: Settings, now: datetime
     book = NoticeBook(session, now)
     notice = MeetingInvitation(meeting_id=meeting.id)
     subject = RsvpFor(RsvpSubject.MEETING, meeting.id).stored
-    if meeting.channel_id:
-        book.to_channel(meeting.channel_id, notice)
-    for member in invited_members(MemberRepository(session), meeting.invited):
-        book.to_member(member, notice, texts=True, not_after=meeting.starts_at,
-                       rsvp_for=subject)
+    with book.all_at_once():
+        if meeting.channel_id:
+            book.to_channel(meeting.channel_id, notice)
+        for member in invited_members(MemberRepository(session), meeting.invited):
+            book.to_member(member, notice, texts=True, not_after=meeting.starts_at,
+                           rsvp_for=subject)
     offsets = parse_offsets(settings.coprod_reminder_offsets)
     offsets_for = offsets.get(meeting.kind.value, offsets["default"])
     plan = plan_reminders(meeting.starts_at, now, offsets_for, set())
@@ -257,8 +258,9 @@ class MeetingsService:
                 raise MeetingGone(meeting_id)
             meeting.cancelled_at, meeting.updated_at = now, now
             book = NoticeBook(session, now)
-            for member in self._told_of(session, meeting):
-                book.to_member(member, MeetingCancelled(meeting_id=meeting.id), texts=True)
+            with book.all_at_once():
+                for member in self._told_of(session, meeting):
+                    book.to_member(member, MeetingCancelled(meeting_id=meeting.id), texts=True)
             return self.view_of(meeting)
 
     @staticmethod

@@ -4,15 +4,17 @@ decided at delivery, by the renderers beside the Slack code."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot import notices
 from bot.notices import Notice
 from storage.models import ContactPreference, Member, OutboxChannel, OutboxMessage
-from storage.repositories import OutboxRepository
+from storage.repositories import OutboxRepository, new_message
 
 
 class NoticeBook:
@@ -26,18 +28,41 @@ class NoticeBook:
     def __init__(self, session: Session, now: datetime) -> None:
         self.outbox = OutboxRepository(session)
         self.now = now
+        self._gathered: list[OutboxMessage] | None = None
+
+    @contextmanager
+    def all_at_once(self) -> Iterator[None]:
+        """Notices recorded inside are queued together as it ends, with one read of the keys
+        already queued and one flush: for a reminder to everyone invited. The messages
+        returned inside are not yet stored (they have no id)."""
+        if self._gathered is not None:  # inside another: that one queues them
+            yield
+            return
+        self._gathered = []
+        try:
+            yield
+            self.outbox.enqueue_all(self._gathered)
+        finally:
+            self._gathered = None
+
+    def _queue(self, **fields: Any) -> OutboxMessage:
+        if self._gathered is None:
+            return self.outbox.enqueue(**fields)
+        message = new_message(**fields)
+        self._gathered.append(message)
+        return message
 
     def to_slack_user(self, slack_user_id: str, notice: Notice, *, about: Iterable[int] = (),
                       deliver_at: datetime | None = None) -> OutboxMessage:
         """A direct message. `about`: members the notice names, besides its recipient."""
-        return self.outbox.enqueue(
+        return self._queue(
             key=notice.key(notices.dm(slack_user_id)), channel=OutboxChannel.SLACK_DM,
             target=slack_user_id, payload=notice.to_payload(), now=deliver_at or self.now,
             deliver_at=deliver_at, concerns=about)
 
     def to_channel(self, channel_id: str, notice: Notice, *, about: Iterable[int] = (),
                    deliver_at: datetime | None = None) -> OutboxMessage:
-        return self.outbox.enqueue(
+        return self._queue(
             key=notice.key(notices.channel(channel_id)), channel=OutboxChannel.SLACK_CHANNEL,
             target=channel_id, payload=notice.to_payload(), now=deliver_at or self.now,
             deliver_at=deliver_at, concerns=about)
@@ -45,7 +70,7 @@ class NoticeBook:
     def by_text(self, member: Member, notice: Notice, *, about: Iterable[int] = (),
                 not_after: datetime | None = None, rsvp_for: str | None = None) -> OutboxMessage:
         """A text. Consent and the number are checked again when it is sent."""
-        return self.outbox.enqueue(
+        return self._queue(
             key=notice.key(notices.text(member.id)), channel=OutboxChannel.SMS,
             target=str(member.id), payload=notice.to_payload(), now=self.now,
             not_after=not_after, rsvp_for=rsvp_for, concerns=about)
@@ -82,11 +107,13 @@ class NoticeBook:
         # A copy stored before notices were data keeps no notice (only {"text": ""} once
         # delivered): there is nothing to draw it from, so it is left as it stands.
         drawable = [c for c in copies if notices.NOTICE_FIELD in c.payload]
-        for copy in drawable:
-            key = copy.idempotency_key
-            self.outbox.enqueue(
-                key=notices.update_key(key, version), channel=OutboxChannel.SLACK_UPDATE,
-                target=notices.update_target(key), payload=dict(copy.payload), now=self.now)
+        with self.all_at_once():
+            for copy in drawable:
+                key = copy.idempotency_key
+                self._queue(
+                    key=notices.update_key(key, version), channel=OutboxChannel.SLACK_UPDATE,
+                    target=notices.update_target(key), payload=dict(copy.payload),
+                    now=self.now)
         return len(drawable)
 
     def was_queued(self, notice: Notice) -> bool:

@@ -104,11 +104,12 @@ class RemindersService:
         first = label == offset_label(self._offsets_for(meeting.kind.value)[0])
         notice = MeetingReminder(meeting_id=meeting.id, offset=label, with_agenda=first)
         book = NoticeBook(session, now)
-        if meeting.channel_id:
-            book.to_channel(meeting.channel_id, notice)
-        for member in invited_members(MemberRepository(session), meeting.invited):
-            book.to_member(member, notice, texts=True, not_after=meeting.starts_at,
-                           rsvp_for=subject.stored)
+        with book.all_at_once():
+            if meeting.channel_id:
+                book.to_channel(meeting.channel_id, notice)
+            for member in invited_members(MemberRepository(session), meeting.invited):
+                book.to_member(member, notice, texts=True, not_after=meeting.starts_at,
+                               rsvp_for=subject.stored)
         return 1
 
     def _session(self, session: Session, group: GroupSession, now: datetime) -> int:
@@ -117,14 +118,15 @@ class RemindersService:
         if label is None:
             return 0
         book = NoticeBook(session, now)
-        for place in group.facilitators:
-            book.to_member(place.member, SessionReminder(
-                session_id=group.id, offset=label, facilitating=True),
-                texts=True, not_after=group.starts_at)
-        for attendee in group.attendees:
-            book.to_member(attendee.member, SessionReminder(
-                session_id=group.id, offset=label, facilitating=False),
-                texts=True, not_after=group.starts_at, rsvp_for=subject.stored)
+        with book.all_at_once():
+            for place in group.facilitators:
+                book.to_member(place.member, SessionReminder(
+                    session_id=group.id, offset=label, facilitating=True),
+                    texts=True, not_after=group.starts_at)
+            for attendee in group.attendees:
+                book.to_member(attendee.member, SessionReminder(
+                    session_id=group.id, offset=label, facilitating=False),
+                    texts=True, not_after=group.starts_at, rsvp_for=subject.stored)
         return 1
 
     def next_due_at(self) -> datetime | None:

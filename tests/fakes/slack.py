@@ -256,6 +256,9 @@ class FakeSlack:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keeps the connection for the next call
+            # An answer's head and body go in two writes: without this, Nagle's algorithm holds
+            # the body until the client acknowledges the head, which it delays (40 ms a call).
+            disable_nagle_algorithm = True
 
             def setup(self) -> None:
                 super().setup()

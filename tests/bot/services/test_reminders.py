@@ -95,3 +95,31 @@ def test_a_series_that_cannot_be_extended_is_logged_and_the_others_still_are(
     assert horizons[second] == date(2028, 6, 1) and horizons[first] < date(2028, 1, 1)
 
     assert meetings.extend_series() == 2  # once the fault is gone it catches up: Dec, March
+
+
+def test_a_reminder_queued_again_adds_only_what_is_missing(
+    members: Runtime, clock: FakeClock
+) -> None:
+    """Each invited member's reminder goes in together (one read of the keys already queued,
+    one write): one already queued under its key is left as it is, and only it."""
+    forum = _forum(members, "Winter forum", date(2026, 12, 8))
+    with members.sessions.begin() as session:  # the invitations went when it was made
+        session.execute(text("DELETE FROM outbox"))
+    clock.now = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    assert members.services.reminders.send_due() == 1
+    with members.sessions.begin() as session:
+        queued = {m.idempotency_key: m.id for m in session.query(OutboxMessage)}
+        assert len(queued) > 2
+        lost, kept = sorted(queued)[:2]
+        session.execute(text("DELETE FROM outbox WHERE id = :id"),
+                        {"id": queued[lost]})
+        session.execute(text("DELETE FROM reminder_log WHERE subject = :s"),
+                        {"s": f"meeting:{forum}"})
+
+    assert members.services.reminders.send_due() == 1
+
+    with members.sessions() as session:
+        again = {m.idempotency_key: m.id for m in session.query(OutboxMessage)}
+    assert set(again) == set(queued)
+    assert again[kept] == queued[kept]
+    assert again[lost] != queued[lost]
