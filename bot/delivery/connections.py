@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.client
 import select
+import ssl
 import threading
 import time
 import urllib.request
@@ -179,14 +180,18 @@ class KeepAliveHTTPHandler(_KeepAlive, urllib.request.HTTPHandler):
 
 
 class KeepAliveHTTPSHandler(_KeepAlive, urllib.request.HTTPSHandler):
-    def __init__(self, connections: KeptConnections) -> None:
-        super().__init__()
+    def __init__(self, connections: KeptConnections,
+                 context: ssl.SSLContext | None = None) -> None:
+        super().__init__(context=context)
         self.connections = connections
 
 
-def opener(connections: KeptConnections) -> urllib.request.OpenerDirector:
+def opener(connections: KeptConnections,
+           context: ssl.SSLContext | None = None) -> urllib.request.OpenerDirector:
+    """`context`: the TLS settings for HTTPS (None: Python's defaults, which verify the
+    server's certificate and name)."""
     return urllib.request.build_opener(KeepAliveHTTPHandler(connections),
-                                       KeepAliveHTTPSHandler(connections))
+                                       KeepAliveHTTPSHandler(connections, context))
 
 
 KEPT = KeptConnections()

@@ -3,13 +3,21 @@ real slack_sdk client and urllib, against loopback servers."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
+import ssl
 import threading
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from bot.delivery.connections import IDLE_LIMIT, KeptConnections, opener
 from bot.delivery.slack import make_web_client
@@ -177,3 +185,44 @@ def test_http_errors_are_urllibs(slack: FakeSlack) -> None:
 
     assert raised.value.code == 429
     assert raised.value.headers["Retry-After"] == "7"
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made for this test (as Slack's own would be
+    checked: by name and by a trusted issuer, here the test's own)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "coprod-test")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(
+            ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+def test_https_connections_are_kept_and_still_checked(slack: FakeSlack, tmp_path: Path) -> None:
+    cert_file, key_file = _self_signed(tmp_path)
+    serving = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    serving.load_cert_chain(cert_file, key_file)
+    slack.server.socket = serving.wrap_socket(slack.server.socket, server_side=True)
+    url = slack.url.replace("http://", "https://") + "api/auth.test"
+    trusting = ssl.create_default_context(cafile=str(cert_file))
+
+    open_url = opener(KeptConnections(), trusting).open
+    for _ in range(3):
+        with open_url(url, data=b"") as answer:
+            assert b'"ok": true' in answer.read()
+    assert slack.connections_opened == 1
+
+    with pytest.raises(URLError) as refused:  # Python's own defaults don't know the issuer
+        opener(KeptConnections()).open(url, data=b"")
+    assert isinstance(refused.value.reason, ssl.SSLCertVerificationError)
