@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.delivery.connections import keep_connections_alive
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.slack import SlackSender, make_web_client
 from bot.delivery.sms import ConsoleSmsProvider, SmsProvider
@@ -77,6 +78,9 @@ def build_runtime(
 ) -> Runtime:
     # The key ring is per process: every encrypted column reads and writes through it.
     crypto.configure(settings.coprod_data_key)
+    # So are connections to Slack: Bolt makes a WebClient of its own for every request (and
+    # respond() a WebhookClient), all through urllib's default opener, which keeps them.
+    keep_connections_alive()
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     services = build_services(settings, sessions, clock)

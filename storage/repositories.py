@@ -6,7 +6,17 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -190,21 +200,24 @@ KEYS_A_QUERY = 500
 def new_message(*, key: str, channel: OutboxChannel, target: str, payload: dict[str, Any],
                 now: datetime, not_after: datetime | None = None,
                 deliver_at: datetime | None = None, rsvp_for: str | None = None,
-                concerns: Iterable[int] = ()) -> OutboxMessage:
+                concerns: Iterable[int] = ()) -> NewMessage:
     """A notification not yet queued: `OutboxRepository.enqueue_all` queues it."""
-    return OutboxMessage(
-        idempotency_key=key,
-        channel=channel,
-        target=target,
-        payload=payload,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=deliver_at or now,
-        not_after=not_after,
-        created_at=now,
-        rsvp_for=rsvp_for,
-        concerns=[OutboxConcern(member_id=m) for m in sorted(set(concerns))],
-    )
+    return NewMessage(
+        {"idempotency_key": key, "channel": channel, "target": target, "payload": payload,
+         "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": deliver_at or now,
+         "not_after": not_after, "created_at": now, "rsvp_for": rsvp_for},
+        tuple(sorted(set(concerns))))
+
+
+class NewMessage(NamedTuple):
+    """An outbox row's values, and the members it is to or about."""
+
+    row: dict[str, Any]
+    concerns: tuple[int, ...]
+
+    @property
+    def key(self) -> str:
+        return str(self.row["idempotency_key"])
 
 
 class OutboxRepository:
@@ -226,37 +239,55 @@ class OutboxRepository:
     ) -> OutboxMessage:
         """Adds a notification unless one with the same key exists (then returns that one).
         `concerns` are the members it is to or about: erasure finds it through them."""
+        return self.add_new(new_message(
+            key=key, channel=channel, target=target, payload=payload, now=now,
+            not_after=not_after, deliver_at=deliver_at, rsvp_for=rsvp_for, concerns=concerns))
+
+    def add_new(self, new: NewMessage) -> OutboxMessage:
+        """As `enqueue`, for a message made by `new_message`."""
         existing = self.session.scalar(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-        )
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == new.key))
         if existing is not None:
             return existing
-        message = new_message(key=key, channel=channel, target=target, payload=payload,
-                              now=now, not_after=not_after, deliver_at=deliver_at,
-                              rsvp_for=rsvp_for, concerns=concerns)
+        message = OutboxMessage(**new.row,
+                                concerns=[OutboxConcern(member_id=m) for m in new.concerns])
         self.session.add(message)
         self.session.flush()
         return message
 
-    def enqueue_all(self, messages: Sequence[OutboxMessage]) -> int:
-        """As `enqueue` for each of `messages` (made by `new_message`), with one read of the
-        keys already queued and one flush for them all: a reminder to thousands would
-        otherwise take a lookup and a round trip to the database for each. A key queued
-        before, or earlier in the list, is left as it is. Returns how many were added."""
-        keys = [m.idempotency_key for m in messages]
-        taken: set[str] = set()
-        for start in range(0, len(keys), KEYS_A_QUERY):
-            taken.update(self.session.scalars(
-                select(OutboxMessage.idempotency_key)
-                .where(OutboxMessage.idempotency_key.in_(keys[start:start + KEYS_A_QUERY]))))
-        added = []
+    def enqueue_all(self, messages: Sequence[NewMessage]) -> int:
+        """As `enqueue` for each of `messages`, in bulk: one read of the keys already queued,
+        one INSERT of many rows (and, for rows with members, one read of their ids and one
+        INSERT of those). A reminder to thousands would otherwise take a lookup and a round
+        trip a member, before the coordinator's form is answered. A key queued before, or
+        earlier in the list, is left as it is. Returns how many were added. The rows are not
+        loaded into the session."""
+        taken = set(self._queued_of([m.key for m in messages]))
+        fresh = []
         for message in messages:
-            if message.idempotency_key not in taken:
-                taken.add(message.idempotency_key)
-                added.append(message)
-        self.session.add_all(added)
-        self.session.flush()
-        return len(added)
+            if message.key not in taken:
+                taken.add(message.key)
+                fresh.append(message)
+        if not fresh:
+            return 0
+        self.session.execute(insert(OutboxMessage), [m.row for m in fresh])
+        about = {m.key: m.concerns for m in fresh if m.concerns}
+        if about:
+            ids = self._queued_of(list(about))
+            self.session.execute(insert(OutboxConcern), [
+                {"outbox_id": ids[key], "member_id": member}
+                for key, members in about.items() for member in members])
+        return len(fresh)
+
+    def _queued_of(self, keys: Sequence[str]) -> dict[str, int]:
+        """The ids of those of `keys` already queued, by key."""
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), KEYS_A_QUERY):
+            found.update(self.session.execute(
+                select(OutboxMessage.idempotency_key, OutboxMessage.id)
+                .where(OutboxMessage.idempotency_key.in_(keys[start:start + KEYS_A_QUERY])))
+                .tuples().all())
+        return found
 
     def copies_of(self, family: str) -> Sequence[OutboxMessage]:
         """Every posted copy of a notice (not its redraws), oldest first."""

@@ -11,10 +11,12 @@ caller in the process. Everything else urllib does (redirects, HTTPError for 4xx
 proxies from the environment) is unchanged.
 
 A connection the server has closed while it was idle is found before use (its socket reads as
-ready: the server's FIN) or, if the close crosses our request, by the request failing before
-any answer; then the request is sent once more on a new connection, as urllib would have sent
-it in the first place. A connection idle for longer than servers and NAT usually keep one
-(`IDLE_LIMIT`) is not reused."""
+ready: the server's FIN). If the close crosses a request while it is being sent, the request
+goes once more on a new connection, as urllib would have sent it in the first place; a POST
+that fails once sent is not sent again here (the server may have acted on it), and slack_sdk's
+retry handler decides, as it did before. A connection idle for longer than servers and NAT
+usually keep one (`IDLE_LIMIT`) is not reused, and one whose answer was not read to the end
+never is."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ IDLE_LIMIT = 30.0
 # used goes first.
 PER_THREAD = 4
 
-Key = tuple[object, str, object]  # how to connect, host:port, timeout
+Key = tuple[object, str, object, tuple[tuple[str, int], ...]]  # how, where, timeout, TLS
 Connect = Callable[..., http.client.HTTPConnection]
 
 
@@ -52,26 +54,32 @@ class _Answer(http.client.HTTPResponse):
         super().close()
 
 
+def _let_go(connection: http.client.HTTPConnection) -> None:
+    """Gives up a connection without cutting short an answer someone may still be reading from
+    it (HTTPConnection.close would close that answer too): the socket is closed once the answer
+    lets go of it, as urllib's own do_open leaves it."""
+    sock, connection.sock = connection.sock, None
+    if sock is not None:
+        sock.close()
+
+
 class _Held:
-    """One thread's open connections, with the last answer each gave and when. Closing them
-    when the thread ends (this object goes with the thread) keeps their sockets from being
+    """One thread's open connections, with the last answer each gave and when. Letting go of
+    them when the thread ends (this object goes with the thread) keeps their sockets from being
     left to the garbage collector."""
 
     def __init__(self) -> None:
         self.by_key: OrderedDict[Key, tuple[http.client.HTTPConnection,
                                             http.client.HTTPResponse, float]] = OrderedDict()
 
-    def close_all(self) -> None:
-        for connection, _, _ in self.by_key.values():
-            connection.close()
-        self.by_key.clear()
-
     def __del__(self) -> None:
-        self.close_all()
+        for connection, _, _ in self.by_key.values():
+            _let_go(connection)
+        self.by_key.clear()
 
 
 class KeptConnections:
-    """The open connections of each thread, by server (and timeout)."""
+    """The open connections of each thread, by server (and timeout and TLS settings)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -94,7 +102,7 @@ class KeptConnections:
                 and not answer.will_close and connection.sock is not None
                 and self._clock() - used_at < IDLE_LIMIT and not _readable(connection.sock)):
             return connection
-        connection.close()
+        _let_go(connection)
         return None
 
     def keep(self, key: Key, connection: http.client.HTTPConnection,
@@ -103,26 +111,33 @@ class KeptConnections:
         held.by_key[key] = (connection, answer, self._clock())
         while len(held.by_key) > PER_THREAD:
             _, (oldest, _, _) = held.by_key.popitem(last=False)
-            oldest.close()
-
-    def close_this_thread(self) -> None:
-        self._held().close_all()
+            _let_go(oldest)
 
 
 def _readable(sock: Any) -> bool:
-    """An idle kept-alive connection has nothing to read unless the server has closed it."""
-    try:
-        ready, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(ready)
+    """An idle kept-alive connection has nothing to read unless the server has closed it.
+    (poll, not select: select refuses descriptors numbered 1024 and over.)"""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
-def _closed_by_server(error: BaseException) -> bool:
-    """The request never reached a server that had already closed the connection."""
-    if isinstance(error, URLError):
-        error = error.reason if isinstance(error.reason, BaseException) else error
-    return isinstance(error, ConnectionError)  # reset, aborted, broken pipe, disconnected
+# A request failing with these while it was being sent found the connection already closed by
+# the server (over TLS a reset shows as an unexpected end of the stream), so it was never acted
+# on and may go again. Once sent, a POST is not sent again here: the server may have acted on it
+# before the connection dropped (slack_sdk's own retry handler decides then, as before).
+CLOSED_BEFORE_SENT = (ConnectionError, ssl.SSLEOFError)
+REPEATABLE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _may_go_again(req: urllib.request.Request, error: BaseException, *, sent: bool) -> bool:
+    if not (req.data is None or isinstance(req.data, bytes | bytearray | memoryview)):
+        return False  # a file or an iterator: the first try used it up
+    if isinstance(error, URLError) and isinstance(error.reason, BaseException):
+        error = error.reason
+    if sent:
+        return req.get_method() in REPEATABLE and isinstance(error, ConnectionError)
+    return isinstance(error, CLOSED_BEFORE_SENT)
 
 
 class _KeepAlive:
@@ -141,21 +156,24 @@ class _KeepAlive:
         headers = dict(req.unredirected_hdrs)
         headers.update({k: v for k, v in req.headers.items() if k not in headers})
         headers = {name.title(): value for name, value in headers.items()}
-        key: Key = (http_class, host, req.timeout)  # type: ignore[attr-defined]
+        key: Key = (http_class, host, req.timeout,  # type: ignore[attr-defined]
+                    tuple(sorted((name, id(value)) for name, value in http_conn_args.items())))
         while True:
             kept = self.connections.take(key)
             connection = kept or self._connect(http_class, host, req, http_conn_args)
+            sent = False
             try:
                 try:
                     connection.request(req.get_method(), req.selector, req.data, headers,
                                        encode_chunked=req.has_header("Transfer-encoding"))
                 except OSError as error:
                     raise URLError(error) from error
+                sent = True
                 answer = connection.getresponse()
             except BaseException as error:
                 connection.close()
-                if kept is not None and _closed_by_server(error):
-                    continue  # a new connection this time, so this happens once at most
+                if kept is not None and _may_go_again(req, error, sent=sent):
+                    continue  # on a new connection this time, so this happens once at most
                 raise
             self.connections.keep(key, connection, answer)
             answer.url = req.get_full_url()  # type: ignore[attr-defined]
@@ -196,13 +214,15 @@ def opener(connections: KeptConnections,
 
 KEPT = KeptConnections()
 _installing = threading.Lock()
-_installed: list[bool] = []
+_installed = False
 
 
 def keep_connections_alive() -> None:
     """Makes urllib's default opener keep connections open: slack_sdk's clients use it when
-    given no SSL context or proxy of their own, as Coprod's are not. Once per process."""
+    given no SSL context or proxy of their own, as Coprod's are not. Once per process, as it
+    starts (bot/wiring.py)."""
+    global _installed
     with _installing:
         if not _installed:
             urllib.request.install_opener(opener(KEPT))
-            _installed.append(True)
+            _installed = True

@@ -18,7 +18,6 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.jitter import Jitter
 
-from bot.delivery.connections import keep_connections_alive
 from bot.rules.delivery import Attempt, classify_slack_error
 
 
@@ -52,9 +51,6 @@ def make_web_client(token: str | None, base_url: str, *, backoff_factor: float =
     ]
     if retry_rate_limits:
         handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
-    # Bolt makes a WebClient of its own for every request (and respond() a WebhookClient), all
-    # through urllib's default opener: that is where connections can be kept between calls.
-    keep_connections_alive()
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 

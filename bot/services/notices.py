@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot import notices
 from bot.notices import Notice
 from storage.models import ContactPreference, Member, OutboxChannel, OutboxMessage
-from storage.repositories import OutboxRepository, new_message
+from storage.repositories import NewMessage, OutboxRepository, new_message
 
 
 class NoticeBook:
@@ -28,13 +27,13 @@ class NoticeBook:
     def __init__(self, session: Session, now: datetime) -> None:
         self.outbox = OutboxRepository(session)
         self.now = now
-        self._gathered: list[OutboxMessage] | None = None
+        self._gathered: list[NewMessage] | None = None
 
     @contextmanager
     def all_at_once(self) -> Iterator[None]:
-        """Notices recorded inside are queued together as it ends, with one read of the keys
-        already queued and one flush: for a reminder to everyone invited. The messages
-        returned inside are not yet stored (they have no id)."""
+        """Notices recorded inside are queued together as it ends, in bulk
+        (`OutboxRepository.enqueue_all`): for a reminder to everyone invited. If the block
+        raises, none of them is queued; `was_queued` inside sees only what came before it."""
         if self._gathered is not None:  # inside another: that one queues them
             yield
             return
@@ -45,35 +44,34 @@ class NoticeBook:
         finally:
             self._gathered = None
 
-    def _queue(self, **fields: Any) -> OutboxMessage:
+    def _queue(self, message: NewMessage) -> None:
         if self._gathered is None:
-            return self.outbox.enqueue(**fields)
-        message = new_message(**fields)
-        self._gathered.append(message)
-        return message
+            self.outbox.add_new(message)
+        else:
+            self._gathered.append(message)
 
     def to_slack_user(self, slack_user_id: str, notice: Notice, *, about: Iterable[int] = (),
-                      deliver_at: datetime | None = None) -> OutboxMessage:
+                      deliver_at: datetime | None = None) -> None:
         """A direct message. `about`: members the notice names, besides its recipient."""
-        return self._queue(
+        self._queue(new_message(
             key=notice.key(notices.dm(slack_user_id)), channel=OutboxChannel.SLACK_DM,
             target=slack_user_id, payload=notice.to_payload(), now=deliver_at or self.now,
-            deliver_at=deliver_at, concerns=about)
+            deliver_at=deliver_at, concerns=about))
 
     def to_channel(self, channel_id: str, notice: Notice, *, about: Iterable[int] = (),
-                   deliver_at: datetime | None = None) -> OutboxMessage:
-        return self._queue(
+                   deliver_at: datetime | None = None) -> None:
+        self._queue(new_message(
             key=notice.key(notices.channel(channel_id)), channel=OutboxChannel.SLACK_CHANNEL,
             target=channel_id, payload=notice.to_payload(), now=deliver_at or self.now,
-            deliver_at=deliver_at, concerns=about)
+            deliver_at=deliver_at, concerns=about))
 
     def by_text(self, member: Member, notice: Notice, *, about: Iterable[int] = (),
-                not_after: datetime | None = None, rsvp_for: str | None = None) -> OutboxMessage:
+                not_after: datetime | None = None, rsvp_for: str | None = None) -> None:
         """A text. Consent and the number are checked again when it is sent."""
-        return self._queue(
+        self._queue(new_message(
             key=notice.key(notices.text(member.id)), channel=OutboxChannel.SMS,
             target=str(member.id), payload=notice.to_payload(), now=self.now,
-            not_after=not_after, rsvp_for=rsvp_for, concerns=about)
+            not_after=not_after, rsvp_for=rsvp_for, concerns=about))
 
     def to_member(self, member: Member, notice: Notice, *, texts: bool = False,
                   about: Iterable[int] = (), not_after: datetime | None = None,
@@ -110,10 +108,10 @@ class NoticeBook:
         with self.all_at_once():
             for copy in drawable:
                 key = copy.idempotency_key
-                self._queue(
+                self._queue(new_message(
                     key=notices.update_key(key, version), channel=OutboxChannel.SLACK_UPDATE,
                     target=notices.update_target(key), payload=dict(copy.payload),
-                    now=self.now)
+                    now=self.now))
         return len(drawable)
 
     def was_queued(self, notice: Notice) -> bool:

@@ -22,7 +22,9 @@ from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 from storage.models import (
     ExitConversation,
     Involvement,
+    Member,
     Opportunity,
+    OutboxConcern,
     OutboxMessage,
     StoryConsent,
     StoryUse,
@@ -568,6 +570,25 @@ def test_their_involvement_is_exported_and_erased_with_them(
     for model in (Involvement, WellbeingCheck, StoryConsent):
         assert count(members, model) == 0, model
     assert count(members, Opportunity) == 1  # the opportunity stays, without them
+
+
+def test_every_member_told_of_an_opportunity_is_listed_as_naming_its_contact(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    """The notices to everyone go in together; each still records that it names the contact,
+    so erasing her finds every one of them."""
+    post(slack, members, **{BlockId.OP_CONTACT: HANA})
+    with members.sessions() as session:
+        hana = session.query(Member).filter_by(slack_user_id=HANA).one().id
+        rows = session.query(OutboxMessage).all()
+        naming = {c.outbox_id for c in session.query(OutboxConcern).filter_by(member_id=hana)}
+    posted = [r.id for r in rows if r.payload.get("notice") == "involvement.opportunity"]
+    assert len(posted) > 3
+    assert naming >= set(posted)
+
+    members.services.privacy.erase(HANA)
+    with members.sessions() as session:
+        assert session.query(OutboxConcern).filter_by(member_id=hana).count() == 0
 
 
 def test_the_overview_says_what_is_open_and_the_escaping_holds(

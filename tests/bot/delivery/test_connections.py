@@ -3,6 +3,8 @@ real slack_sdk client and urllib, against loopback servers."""
 
 from __future__ import annotations
 
+import http.client
+import io
 import ipaddress
 import socket
 import ssl
@@ -11,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.error import HTTPError, URLError
 
 import pytest
@@ -19,13 +22,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from bot.delivery.connections import IDLE_LIMIT, KeptConnections, opener
+from bot.delivery.connections import (
+    IDLE_LIMIT,
+    KeptConnections,
+    _may_go_again,
+    keep_connections_alive,
+    opener,
+)
 from bot.delivery.slack import make_web_client
 from tests.fakes.slack import Failure, FakeSlack
 
 
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
+    keep_connections_alive()  # as every Coprod process does when it starts (bot/wiring.py)
     fake = FakeSlack().start()
     yield fake
     fake.stop()
@@ -152,19 +162,61 @@ class ClosesEverySecondRequest:
         return True
 
 
-def test_a_request_crossing_the_servers_close_goes_again_on_a_new_connection() -> None:
+def test_a_post_the_server_dropped_once_sent_is_not_sent_again_here() -> None:
+    """The server may have acted on it: slack_sdk's retry handler decides, as before."""
+    server = ClosesEverySecondRequest()
+    open_url = opener(KeptConnections()).open
+    try:
+        with open_url(server.url, data=b"token=xoxb-test") as answer:
+            assert answer.read() == b'{"ok":true}'
+        with pytest.raises(http.client.RemoteDisconnected):
+            open_url(server.url, data=b"token=xoxb-test")
+    finally:
+        server.listener.close()
+    assert (server.connections, server.requests) == (1, 2)
+
+
+def test_a_get_the_server_dropped_goes_again_on_a_new_connection() -> None:
     server = ClosesEverySecondRequest()
     open_url = opener(KeptConnections()).open
     try:
         answers = []
         for _ in range(2):
-            with open_url(server.url, data=b"token=xoxb-test") as answer:
+            with open_url(server.url) as answer:
                 answers.append(answer.read())
     finally:
         server.listener.close()
 
     assert answers == [b'{"ok":true}', b'{"ok":true}']
     assert (server.connections, server.requests) == (2, 3)
+
+
+@pytest.mark.parametrize(("method", "body", "error", "sent", "again"), [
+    ("POST", b"channel=C1", URLError(BrokenPipeError()), False, True),
+    ("POST", b"channel=C1", URLError(ssl.SSLEOFError()), False, True),
+    ("POST", b"channel=C1", http.client.RemoteDisconnected(), True, False),
+    ("POST", b"channel=C1", URLError(TimeoutError()), False, False),
+    ("POST", io.BytesIO(b"channel=C1"), URLError(BrokenPipeError()), False, False),
+    ("GET", None, http.client.RemoteDisconnected(), True, True),
+])
+def test_what_may_go_again_on_a_new_connection(
+        method: str, body: Any, error: BaseException, sent: bool, again: bool) -> None:
+    request = urllib.request.Request("http://127.0.0.1:9/api/chat.postMessage", data=body,
+                                     method=method)
+    assert _may_go_again(request, error, sent=sent) is again
+
+
+def test_an_answer_still_being_read_is_not_cut_short_by_the_next_request(
+        slack: FakeSlack) -> None:
+    open_url = opener(KeptConnections()).open
+    url = slack.api_url + "auth.test"
+
+    first = open_url(url, data=b"")
+    with open_url(url, data=b"") as second:
+        assert b'"ok": true' in second.read()
+    assert b'"ok": true' in first.read()
+    first.close()
+    assert slack.connections_opened == 2
 
 
 def test_a_fresh_connection_refused_is_urllibs_error() -> None:
