@@ -283,10 +283,10 @@ class OutboxRepository:
         """The ids of those of `keys` already queued, by key."""
         found: dict[str, int] = {}
         for start in range(0, len(keys), KEYS_A_QUERY):
-            found.update(self.session.execute(
-                select(OutboxMessage.idempotency_key, OutboxMessage.id)
-                .where(OutboxMessage.idempotency_key.in_(keys[start:start + KEYS_A_QUERY])))
-                .tuples().all())
+            for key, row_id in self.session.execute(
+                    select(OutboxMessage.idempotency_key, OutboxMessage.id)
+                    .where(OutboxMessage.idempotency_key.in_(keys[start:start + KEYS_A_QUERY]))):
+                found[key] = row_id
         return found
 
     def copies_of(self, family: str) -> Sequence[OutboxMessage]:
