@@ -38,7 +38,8 @@ class SentText:
 
 
 class ConsoleSmsProvider:
-    """Stands in for a phone network: prints each text and keeps it for the sandbox and tests."""
+    """Stands in for a phone network: keeps each text for the sandbox and tests, and prints
+    that it went."""
 
     name = "console"
 
@@ -52,9 +53,10 @@ class ConsoleSmsProvider:
         with self._lock:
             self._sent.append(text)
         if self.echo:
-            # Texts never carry health details (see bot/rules), so showing one locally is
-            # safe; the number is shown only in part.
-            print(f"[text to {mask_phone(to)}] {body}", flush=True)
+            # That a text went, never its words: a coordinator's reply by text is typed free
+            # text, and whatever is printed here ends up in the server's log. The sandbox shows
+            # the words on its phone panel; the number is shown only in part.
+            print(f"[text to {mask_phone(to)}: {len(body)} characters]", flush=True)
         return text.provider_id
 
     @property
