@@ -1034,8 +1034,8 @@ def closed_words(view: OpportunityView) -> str:
 
 
 def not_now_words(status: InvolvementStatus) -> str:
-    return (f"That's already been done: it's now {STATUS_FOR_PERSON[status].lower()}. "
-            "`/involve` shows where things are.")
+    return (f"That's already been done. Where it stands: {STATUS_FOR_PERSON[status]}. "
+            "`/involve` shows more.")
 
 
 def payment_chosen_words(choice: PaymentChoice) -> str:

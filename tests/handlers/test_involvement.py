@@ -235,7 +235,7 @@ def test_someone_elses_offer_or_a_stale_button_changes_nothing(
     slack.click(offer, ActionId.INV_DECLINE, user_id=FIN, channel="D0MEMBR06")
     assert "completely fine" in said(slack.fake)
     slack.click(offer, ActionId.INV_ACCEPT, user_id=FIN, channel="D0MEMBR06")
-    assert "already been done" in said(slack.fake)
+    assert "already been done. Where it stands: You said no thanks." in said(slack.fake)
     assert involvement(members).status is InvolvementStatus.DECLINED
     deliver(members)
     assert dms_to(slack.fake, ADA, "said no thanks")
