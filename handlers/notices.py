@@ -50,6 +50,7 @@ RENDERERS: dict[type[Notice], Renderer] = {
 }
 # For a redraw (an update of a copy already posted), where it differs from the first drawing.
 REDRAWERS: dict[type[Notice], Renderer] = {
+    **meetings.REDRAWERS,
     **sessions.REDRAWERS,
     **oversight.REDRAWERS,
     **incident_record.REDRAWERS,

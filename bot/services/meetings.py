@@ -261,6 +261,12 @@ class MeetingsService:
             with book.all_at_once():
                 for member in self._told_of(session, meeting):
                     book.to_member(member, MeetingCancelled(meeting_id=meeting.id), texts=True)
+                # Every invitation and reminder already posted, in channels and DMs, says it is
+                # off and no longer asks who's coming (any offset: a reminder's copies are
+                # found by the meeting).
+                book.redraw_all([MeetingInvitation(meeting_id=meeting.id),
+                                 MeetingReminder(meeting_id=meeting.id, offset="",
+                                                 with_agenda=False)], "cancelled")
             return self.view_of(meeting)
 
     @staticmethod

@@ -636,6 +636,19 @@ def _draw_invitation(notice: MeetingInvitation, services: Services, style: Style
     return draw(view, services.settings.timezone)
 
 
+def _redraw_invitation_or_reminder(notice: MeetingInvitation | MeetingReminder,
+                                   services: Services, style: Style) -> Payload:
+    """A copy already posted, drawn again: once the meeting is cancelled it says so and offers
+    no Going / Can't make it; until then it is drawn as it was first."""
+    view = _meeting(services, notice.meeting_id, live=False)
+    if view.cancelled:
+        draw = easy_cancelled if style.easy_read else cancelled_notice
+        return draw(view, services.settings.timezone)
+    if isinstance(notice, MeetingInvitation):
+        return _draw_invitation(notice, services, style)
+    return _draw_meeting_reminder(notice, services, style)
+
+
 def _draw_session_reminder(notice: SessionReminder, services: Services, style: Style) -> Payload:
     try:
         view = services.sessions.get(notice.session_id)
@@ -679,4 +692,9 @@ RENDERERS: dict[type[Notice], Renderer] = {
     MeetingCancelled: _draw_cancelled,
     PresentRequested: _draw_present_request,
     PresentAnswer: _draw_present_answer,
+}
+# For a redraw (an update of a copy already posted), where it differs from the first drawing.
+REDRAWERS: dict[type[Notice], Renderer] = {
+    MeetingInvitation: _redraw_invitation_or_reminder,
+    MeetingReminder: _redraw_invitation_or_reminder,
 }

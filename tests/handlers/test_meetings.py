@@ -287,6 +287,30 @@ def test_cancelling_tells_the_invited(world: World) -> None:
     assert world.runtime.services.reminders.send_due() == 0
 
 
+def test_cancelling_redraws_every_invitation_and_reminder_already_posted(world: World) -> None:
+    """The channel posts and DMs that asked "Can you come?" say it is off and offer no
+    Going / Can't make it (found in the sandbox: they stayed as they were)."""
+    meeting_id = world.forum(set_invitations_aside=False)
+    world.deliver()
+    world.clock.move_to("2026-12-01 18:00:00")
+    assert world.runtime.services.reminders.send_due() == 1
+    world.deliver()
+    posted = world.slack.fake.calls_to("chat.postMessage")
+    in_channel = [c for c in posted if c.params["channel"] == "C0FORUM"]
+    assert len(in_channel) == 2  # the invitation and the reminder
+
+    world.runtime.services.meetings.cancel(COORDINATOR, meeting_id)
+    world.deliver()
+
+    updates = world.slack.fake.calls_to("chat.update")
+    assert len(updates) == len(posted)
+    for update in updates:
+        drawn = json.dumps(update.params["blocks"])
+        assert "has been cancelled" in drawn
+        assert ActionId.MEETING_GOING not in drawn and ActionId.MEETING_NOT_GOING not in drawn
+    assert sum(u.params["channel"] == "C0FORUM" for u in updates) == 2
+
+
 def test_nobody_hears_of_a_cancellation_of_a_meeting_they_never_heard_of(
     world: World,
 ) -> None:
