@@ -201,8 +201,9 @@ def standard_words(said: TextOutcome, crisis_line: str) -> str:
         case Happened.HELP:
             return ("We text about sessions and meetings. Text STOP to stop. In danger now? "
                     f"Call 999. To talk: {crisis_line}")
-        case Happened.PASSED_ON:
-            return "Thank you, we've passed your message to the team."
+        case Happened.PASSED_ON:  # a message may be someone struggling: help now, too
+            return ("Thank you, we've passed your message to the team. In danger now? Call "
+                    f"999. To talk: {crisis_line}")
         case Happened.UNKNOWN_NUMBER:
             return ("Thank you for your text. We don't know this number yet, so we've passed "
                     "it to the team. In danger now? Call 999.")
@@ -264,7 +265,8 @@ def easy_words(said: TextOutcome, crisis_line: str, tz: tzinfo) -> list[str]:
             return ["We send texts about groups and meetings.", "To stop them, text STOP.",
                     "Are you in danger now? Call 999.", f"To talk to someone: {crisis_line}"]
         case Happened.PASSED_ON:
-            return ["Thank you for your text.", "We have passed it on to our team."]
+            return ["Thank you for your text.", "We have passed it on to our team.",
+                    "Are you in danger now? Call 999.", f"To talk to someone: {crisis_line}"]
         case Happened.UNKNOWN_NUMBER:  # a number we don't know has no style: standard
             return [standard_words(said, crisis_line)]
         case Happened.NO_LONGER_OPEN:

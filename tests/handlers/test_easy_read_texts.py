@@ -80,7 +80,8 @@ CRISIS = "{crisis}"
 EXCHANGES: dict[Reading, list[tuple[str, str]]] = {
     Reading.EASY_READ: [
         ("Running late, the bus broke down",
-         "Thank you for your text.\nWe have passed it on to our team."),
+         "Thank you for your text.\nWe have passed it on to our team.\n"
+         f"Are you in danger now? Call 999.\nTo talk to someone: {CRISIS}"),
         ("HELP", "We send texts about groups and meetings.\nTo stop them, text STOP.\n"
                  f"Are you in danger now? Call 999.\nTo talk to someone: {CRISIS}"),
         ("STOP", "You will not get any more texts from us.\nTo get texts again, text START."),
@@ -89,7 +90,8 @@ EXCHANGES: dict[Reading, list[tuple[str, str]]] = {
     ],
     Reading.STANDARD: [
         ("Running late, the bus broke down",
-         "Thank you, we've passed your message to the team."),
+         "Thank you, we've passed your message to the team. In danger now? Call 999. "
+         f"To talk: {CRISIS}"),
         ("HELP", "We text about sessions and meetings. Text STOP to stop. In danger now? "
                  f"Call 999. To talk: {CRISIS}"),
         ("STOP", "You won't get any more texts from us. Text START to begin again."),
@@ -115,7 +117,7 @@ def test_an_easy_read_reply_never_repeats_what_they_typed(world: World) -> None:
     reads(world, Reading.EASY_READ)
     text = said(world.phone.text("My anxiety is bad today, can someone ring me")[1])
     assert "anxiety" not in text and "ring" not in text
-    assert text.endswith("We have passed it on to our team.")
+    assert "We have passed it on to our team.\nAre you in danger now? Call 999." in text
 
 
 def test_a_number_we_dont_know_gets_the_standard_words(world: World) -> None:

@@ -71,8 +71,8 @@ def test_no_without_its_full_stop_is_still_a_no_not_a_number(world: World) -> No
     check_id = involve(world.runtime, DEV)
     world.runtime.services.wellbeing.send_wellbeing_checks()
     world.deliver()
-    assert reply(world, "One more thing, can someone ring me") == (
-        "Thank you for your text.\nWe have passed it on to our team.")
+    assert reply(world, "One more thing, can someone ring me").startswith(
+        "Thank you for your text.\nWe have passed it on to our team.\nAre you in danger now?")
     assert answer_of(world.runtime, check_id) is None  # a message: never read as "1 OK"
     assert relayed(world) == ["One more thing, can someone ring me"]
 
