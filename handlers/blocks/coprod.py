@@ -53,6 +53,8 @@ def help_blocks(org_name: str, crisis_line: str, *, unknown: str | None = None) 
             "• `/feedback` to send a compliment, suggestion, complaint or concern\n"
             "• `/sessions` to see coming sessions and claim a place to facilitate\n"
             "• `/meetings` for forums and meetings: say if you're coming, add to the agenda\n"
+            "• `/involve` for ways to get involved, policies to agree, expenses and "
+            "declarations\n"
             "• `/incident` to report a safeguarding concern or something that went wrong\n"
             "• `/coprod signpost` for local services and crisis lines\n"
             "• `/coprod whoami` to see the roles you hold here\n"

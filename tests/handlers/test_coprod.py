@@ -26,6 +26,8 @@ def test_help_explains_commands_and_signposts_crisis_support(slack: SlackDriver)
     assert payload.get("response_type", "ephemeral") == "ephemeral"
     assert "Riverside Peer Support" in text
     assert "/coprod whoami" in text
+    for command in ("/feedback", "/sessions", "/meetings", "/incident", "/involve"):
+        assert f"`{command}`" in text, command
     assert "999" in text
 
 
