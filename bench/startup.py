@@ -42,6 +42,15 @@ def help_command(ack):
 serve(SlackRequestHandler(app), host="127.0.0.1", port=int(sys.argv[1]), _quiet=True)
 """
 
+# The bare app plus only what any bot on this project's required stack loads before its first
+# answer: SQLAlchemy's ORM with a connection made, and pydantic-settings. No tables, settings
+# or listeners of ours: how far below Coprod's figures the target could be reached at all.
+FLOOR = """
+import sys
+import sqlalchemy, sqlalchemy.orm, pydantic_settings
+sqlalchemy.create_engine(sys.argv[4]).connect().close()
+""" + BARE
+
 
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -116,7 +125,7 @@ def main() -> None:
     if not args.as_is:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "bytecode")
-    runs: dict[str, list[tuple[float, float]]] = {"coprod": [], "bare": []}
+    runs: dict[str, list[tuple[float, float]]] = {"coprod": [], "bare": [], "floor": []}
     for warming in [True] * (not args.as_is) + [False] * args.runs:
         port = free_port()
         coprod_run = start([coprod, "serve", "--http", "--port", str(port)],
@@ -124,9 +133,13 @@ def main() -> None:
         port = free_port()
         bare_run = start([sys.executable, "-c", BARE, str(port), SECRET, fake.api_url],
                          f"http://127.0.0.1:{port}/", env)
+        port = free_port()
+        floor_run = start([sys.executable, "-c", FLOOR, str(port), SECRET,
+                           fake.api_url, database_url], f"http://127.0.0.1:{port}/", env)
         if not warming:
             runs["coprod"].append(coprod_run)
             runs["bare"].append(bare_run)
+            runs["floor"].append(floor_run)
     fake.stop()
     print(f"# Start-up to healthy and idle memory ({args.runs} starts each; "
           f"{'PostgreSQL' if 'postgres' in database_url else 'SQLite'}; "
