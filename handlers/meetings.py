@@ -171,18 +171,25 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
     except MeetingGone:
         answer_privately(body, respond, services, blocks.refusal_in, blocks.Refusal.CANCELLED)
         return
-    tz = services.settings.timezone
-    if str(action.get("block_id", "")).startswith(BlockId.MT_LIST_ACTIONS):
-        # A list (/meetings, or App Home): redrawn in place, showing the answer just given, as
-        # its one reader reads it.
-        user = payloads.actor(body)
-        style = style_of_clicker(body, services)
-        listed = blocks.meetings_list(services.meetings.upcoming_for(user), tz,
-                                      coordinator=services.meetings.is_coordinator(user),
-                                      easy_read=style.easy_read)
-        respond(replace_original=True, **shown_to({"text": "Coming meetings", "blocks": listed},
-                                                  style, services.settings.coprod_crisis_line))
-    answer_privately(body, respond, services, blocks.rsvp_answer_in, view, going, tz)
+    # A list (/meetings, or App Home) shows the answer just given.
+    _redraw_list(body, action, respond, services)
+    answer_privately(body, respond, services, blocks.rsvp_answer_in, view, going,
+                     services.settings.timezone)
+
+
+def _redraw_list(body: dict, action: dict, respond: Respond, services: Services) -> None:
+    """A click in a list (/meetings, or App Home) redraws it in place from the meetings as
+    they are now, as its one reader reads it; a click anywhere else leaves the message be."""
+    if not str(action.get("block_id", "")).startswith(BlockId.MT_LIST_ACTIONS):
+        return
+    user = payloads.actor(body)
+    style = style_of_clicker(body, services)
+    listed = blocks.meetings_list(services.meetings.upcoming_for(user),
+                                  services.settings.timezone,
+                                  coordinator=services.meetings.is_coordinator(user),
+                                  easy_read=style.easy_read)
+    respond(replace_original=True, **shown_to({"text": "Coming meetings", "blocks": listed},
+                                              style, services.settings.coprod_crisis_line))
 
 
 def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
@@ -246,7 +253,8 @@ def handle_present_step(ack: Ack, body: dict, action: dict, respond: Respond,
                    services.settings.timezone)
 
 
-def handle_cancel(ack: Ack, body: dict, respond: Respond, services: Services) -> None:
+def handle_cancel(ack: Ack, body: dict, action: dict, respond: Respond,
+                  services: Services) -> None:
     ack()
     try:
         view = services.meetings.cancel(payloads.actor(body), payloads.button_number(body))
@@ -254,8 +262,14 @@ def handle_cancel(ack: Ack, body: dict, respond: Respond, services: Services) ->
         say_privately(respond, "Only a coordinator can cancel a meeting.")
         return
     except MeetingGone:
+        # A list drawn before it was cancelled (here or by someone else): drawn again without
+        # it, so its Cancel button is not offered again.
+        _redraw_list(body, action, respond, services)
         say_privately(respond, "That meeting is already cancelled.")
         return
+    # The list the coordinator clicked in no longer offers the meeting it cancelled (the list
+    # shows only meetings still going ahead).
+    _redraw_list(body, action, respond, services)
     say_privately(respond,
                   f"{escape_mrkdwn(view.title)} is cancelled; everyone invited is being told.")
 

@@ -616,3 +616,26 @@ def test_an_invitation_takes_the_place_of_a_reminder_already_due(world: World) -
     assert world.runtime.services.reminders.send_due() == 0  # no 7-day "reminder" on top
     world.clock.move_to("2026-12-02 18:00:00")
     assert world.runtime.services.reminders.send_due() == 1  # the 1-day one goes as usual
+
+
+def test_cancelling_from_the_meetings_list_redraws_the_list_without_it(world: World) -> None:
+    """Found in the sandbox trial: the coordinator's /meetings card still listed a meeting
+    after it was cancelled, Cancel button and all."""
+    world.forum()
+    world.forum(title="Spring forum", day=date(2026, 12, 15))
+    slack = world.slack
+    listing = slack.payload(slack.command("/meetings", "", user_id=COORDINATOR))
+    assert "Winter forum" in json.dumps(listing["blocks"])
+    slack.click(listing, ActionId.MEETING_CANCEL, user_id=COORDINATOR, channel="C0GENERAL")
+    [redrawn] = [r.params for r in slack.fake.responses if r.params.get("replace_original")]
+    drawn = json.dumps(redrawn["blocks"])
+    assert "Winter forum" not in drawn and "Spring forum" in drawn
+    assert drawn.count(ActionId.MEETING_CANCEL) == 1  # only the meeting still going ahead
+    assert "is cancelled" in slack.fake.responses[-1].params["text"]
+
+    # The same stale card clicked again (another copy of it, say): drawn again, and told.
+    slack.fake.responses.clear()
+    slack.click(listing, ActionId.MEETING_CANCEL, user_id=COORDINATOR, channel="C0GENERAL")
+    [again] = [r.params for r in slack.fake.responses if r.params.get("replace_original")]
+    assert "Winter forum" not in json.dumps(again["blocks"])
+    assert "already cancelled" in slack.fake.responses[-1].params["text"]
