@@ -18,7 +18,7 @@ from bot.services.feedback import CaseView, InvalidFeedback
 from bot.services.guesses import TooManyGuesses
 from handlers import payloads
 from handlers.blocks import feedback as blocks
-from handlers.blocks.text import KIND_ERROR, Block, section
+from handlers.blocks.text import KIND_ERROR, Block, View, section
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.home import publish_home_later
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue, SlashCommand
@@ -118,10 +118,18 @@ def handle_feedback_command(ack: Ack, command: dict, client: WebClient, respond:
     else:
         # Acknowledge, then open the form straight after (the trigger id lives about 3 s).
         ack()
-        form = blocks.feedback_form(blocks.FormChoices(), prefill=text.strip(), crisis_line=crisis)
         later(after_ack, respond, "/feedback",
-              lambda: client.views_open(trigger_id=payloads.trigger_id(command), view=form),
+              lambda: client.views_open(trigger_id=payloads.trigger_id(command),
+                                        view=_form_for(asker, text, services)),
               sorry=f"{KIND_ERROR} In danger now? Call 999. {crisis}")
+
+
+def _form_for(asker: str, text: str, services: Services) -> View:
+    """The form in the words its reader asked for (their profile's reading style)."""
+    easy_read = services.profiles.style_of(asker).easy_read
+    return blocks.feedback_form(blocks.FormChoices(), prefill=text.strip(),
+                                crisis_line=services.settings.coprod_crisis_line,
+                                kept=blocks.FormKept(easy_read=easy_read))
 
 
 def _say(ack: Ack, words: str) -> None:
@@ -160,20 +168,12 @@ def handle_form_choice(ack: Ack, body: dict, client: WebClient, services: Servic
         view_id=view["id"], hash=view.get("hash"),
         view=blocks.feedback_form(form_choices(state), prefill=text,
                                   crisis_line=services.settings.coprod_crisis_line,
-                                  left_out=_left_out(view)))
-
-
-def _left_out(view: dict[str, Any]) -> blocks.LeftOut | None:
-    """The note on words that didn't fit, as the form first carried it."""
-    kept = payloads.metadata(view)
-    count, starts = kept.get("left_out"), kept.get("starts")
-    if isinstance(count, int) and count > 0 and isinstance(starts, str):
-        return blocks.LeftOut(count, starts[:60])
-    return None
+                                  kept=blocks.FormKept.of(payloads.metadata(view))))
 
 
 def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Services) -> None:
     form = parse_form(values_of(view))
+    easy_read = blocks.FormKept.of(payloads.metadata(view)).easy_read
     try:
         # The service drops the id when the form says anonymous; it is never stored.
         submitted = services.feedback.submit(form, payloads.actor(body))
@@ -182,8 +182,8 @@ def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Servi
             errors={FIELD_BLOCKS[field]: message for field, message in invalid.errors.items()})
         return
     ack(response_action="update",
-        view=blocks.confirmation_view(submitted,
-                                      crisis_line=services.settings.coprod_crisis_line))
+        view=blocks.confirmation_view(
+            submitted, crisis_line=services.settings.coprod_crisis_line, easy_read=easy_read))
 
 
 # -- the team's side -------------------------------------------------------------------------

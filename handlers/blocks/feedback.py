@@ -67,6 +67,31 @@ class FormChoices:
 
 
 @dataclass(frozen=True)
+class FormKept:
+    """What the form carries in its private_metadata from one drawing to the next, and on to
+    its submission: the note on words that did not fit the box, and whether it is drawn in
+    easy read (so a redraw, and the "sent" that follows, keep the words the person opened it
+    in, with no read of their profile in between)."""
+
+    left_out: LeftOut | None = None
+    easy_read: bool = False
+
+    def as_metadata(self) -> str:
+        kept: dict[str, Any] = {"easy_read": True} if self.easy_read else {}
+        if self.left_out:
+            kept |= {"left_out": self.left_out.characters, "starts": self.left_out.starts}
+        return json.dumps(kept) if kept else ""
+
+    @classmethod
+    def of(cls, metadata: dict[str, Any]) -> FormKept:
+        """As the form carried it (anything unexpected in it counts as not there)."""
+        count, starts = metadata.get("left_out"), metadata.get("starts")
+        left_out = (LeftOut(count, starts[:60])
+                    if isinstance(count, int) and count > 0 and isinstance(starts, str) else None)
+        return cls(left_out, metadata.get("easy_read") is True)
+
+
+@dataclass(frozen=True)
 class LeftOut:
     """The words after /feedback that did not fit the box: how many characters, and how they
     start, so the person can find where to carry on."""
@@ -81,15 +106,21 @@ class LeftOut:
         starts = " ".join(rest.split()[:8])
         return cls(len(rest), starts if len(starts) <= 60 else starts[:60].rstrip())
 
-    def as_metadata(self) -> str:
-        return json.dumps({"left_out": self.characters, "starts": self.starts})
 
-
-def _left_out_note(left_out: LeftOut) -> Block:
+def _left_out_note(left_out: LeftOut, easy_read: bool) -> Block:
+    starts = f"\u201c{escape_mrkdwn(left_out.starts)}\u2026\u201d"
+    if easy_read:
+        return context(easy_lines([
+            "Your words did not all fit in the box.",
+            f"The last {left_out.characters:,} letters are not in it.",
+            f"They start {starts}",
+            "You can add them after you send it.",
+            "We will tell you how.",
+        ]))
     return context(
         f"Your words were longer than this box holds ({MAX_TEXT:,} characters), so the last "
         f"{left_out.characters:,} characters are not in it: they start "
-        f"\u201c{escape_mrkdwn(left_out.starts)}\u2026\u201d. You could shorten what's here, or "
+        f"{starts}. You could shorten what's here, or "
         f"send it and then add the rest with `/feedback reply CODE your words`, using the case "
         f"code you'll be given.")
 
@@ -108,19 +139,101 @@ def _mention(slack_id: str | None) -> str:
 
 
 # -- the form --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FormWords:
+    """Every word of the form, in one style. The questions and their answers are the same
+    in both, so what comes back is read the same way whichever the person saw."""
+
+    intro: str
+    kind: str
+    kinds: dict[FeedbackKind, str]
+    topic: str
+    topics: dict[FeedbackTopic, str]
+    about: str
+    about_hint: str
+    about_placeholder: str
+    text: str
+    text_placeholder: str
+    identity: str
+    anonymous: tuple[str, str]  # the answer, and a line under it
+    named: tuple[str, str]
+    named_options: str
+    wants_meeting: str
+    wants_acknowledgement: str
+    sharing: str
+    testimony: tuple[str, str]
+
+
+STANDARD_FORM = FormWords(
+    intro="Thank you for taking the time. A person reads everything sent here.",
+    kind="What kind of feedback is it?",
+    kinds=KIND_WORDS,
+    topic="What is it about?",
+    topics=TOPIC_WORDS,
+    about="Who is it about?",
+    about_hint="They will not be sent it: feedback about someone never goes to them.",
+    about_placeholder="Choose a person",
+    text="Your feedback",
+    text_placeholder="In your own words",
+    identity="How would you like to send it?",
+    anonymous=("Anonymously", "We won't know it was you. A case code lets you read our replies."),
+    named=("With my name", "We can reply to you, and arrange a meeting if you'd like one."),
+    named_options="Would you like...",
+    wants_meeting="A confidential meeting to talk it through",
+    wants_acknowledgement="To be told it was received",
+    sharing="Sharing",
+    testimony=("You may share this anonymously as a testimony",
+               "Without your name. You can say no: it's off unless you tick it."),
+)
+
+# Easy read: everyday words, short lines, and each answer saying what it means.
+EASY_READ_FORM = FormWords(
+    intro="Tell us what you think. A person reads everything you send.",
+    kind="What do you want to tell us?",
+    kinds={
+        FeedbackKind.COMPLIMENT: "Something good",
+        FeedbackKind.SUGGESTION: "An idea",
+        FeedbackKind.COMPLAINT: "Something went wrong",
+        FeedbackKind.CONCERN: "I am worried about something",
+        FeedbackKind.BETWEEN_PEOPLE: "A problem between people",
+    },
+    topic="What is it about?",
+    topics={
+        FeedbackTopic.SESSION: "A group",
+        FeedbackTopic.SERVICE: "How we do things",
+        FeedbackTopic.TEAM_MEMBER: "A person in the team",
+        FeedbackTopic.OTHER: "Something else",
+    },
+    about="Who is it about?",
+    about_hint="We will not send it to them.",
+    about_placeholder="Choose a person",
+    text="Tell us here",
+    text_placeholder="Use your own words",
+    identity="Do you want to give your name?",
+    anonymous=("No. Keep my name secret.",
+               "We will not know it was you. You get a code to read our answers."),
+    named=("Yes. Give my name.", "We can answer you. We can meet you if you want."),
+    named_options="Do you want...",
+    wants_meeting="To meet us in private and talk about it",
+    wants_acknowledgement="A message to say we got it",
+    sharing="Can we share it?",
+    testimony=("Yes. You can share it without my name.", "Only tick this if you want to."),
+)
+
+
 def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str,
-                  left_out: LeftOut | None = None) -> View:
-    """The form; words typed after /feedback are prefilled, and any that don't fit are named
-    in a line above the box (kept in private_metadata, so the line stays when it redraws)."""
+                  kept: FormKept = FormKept()) -> View:
+    """The form, in easy read when `kept` says so; words typed after /feedback are
+    prefilled, and any that don't fit are named in a line above the box (kept in
+    private_metadata with the style, so both stay when it redraws)."""
     prefill, rest = fit_in_box(prefill)
-    left_out = LeftOut.of(rest) or left_out
-    kinds = [option(KIND_WORDS[k], k.value) for k in FeedbackKind]
-    topics = [option(TOPIC_WORDS[t], t.value) for t in FeedbackTopic]
+    kept = FormKept(LeftOut.of(rest) or kept.left_out, kept.easy_read)
+    words = EASY_READ_FORM if kept.easy_read else STANDARD_FORM
+    kinds = [option(words.kinds[k], k.value) for k in FeedbackKind]
+    topics = [option(words.topics[t], t.value) for t in FeedbackTopic]
     identity_options = [
-        option("Anonymously", OptionValue.ANONYMOUS,
-               "We won't know it was you. A case code lets you read our replies."),
-        option("With my name", OptionValue.NAMED,
-               "We can reply to you, and arrange a meeting if you'd like one."),
+        option(words.anonymous[0], OptionValue.ANONYMOUS, words.anonymous[1]),
+        option(words.named[0], OptionValue.NAMED, words.named[1]),
     ]
     kind_select: dict[str, Any] = {"type": "static_select", "action_id": ActionId.FB_KIND_CHOSEN,
                                    "placeholder": plain("Choose one"), "options": kinds}
@@ -133,7 +246,7 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str,
         topic_select["initial_option"] = topics[list(FeedbackTopic).index(choices.topic)]
     text_input: dict[str, Any] = {"type": "plain_text_input", "action_id": ActionId.FB_TEXT_TYPED,
                                   "multiline": True, "max_length": MAX_TEXT,
-                                  "placeholder": plain("In your own words")}
+                                  "placeholder": plain(words.text_placeholder)}
     if prefill:
         text_input["initial_value"] = prefill
     identity: dict[str, Any] = {"type": "radio_buttons", "action_id": ActionId.FB_IDENTITY_CHOSEN,
@@ -142,48 +255,45 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str,
         identity["initial_option"] = identity_options[0 if choices.anonymous else 1]
 
     blocks: list[Block] = [
-        section("Thank you for taking the time. A person reads everything sent here."),
+        section(words.intro),
         {"type": "input", "block_id": BlockId.FB_KIND, "dispatch_action": True,
-         "label": plain("What kind of feedback is it?"), "element": kind_select},
+         "label": plain(words.kind), "element": kind_select},
         {"type": "input", "block_id": BlockId.FB_TOPIC, "dispatch_action": True,
-         "label": plain("What is it about?"), "element": topic_select},
+         "label": plain(words.topic), "element": topic_select},
     ]
     if choices.topic is FeedbackTopic.TEAM_MEMBER or choices.kind is FeedbackKind.BETWEEN_PEOPLE:
         blocks.append({
             "type": "input", "block_id": BlockId.FB_ABOUT, "optional": True,
-            "label": plain("Who is it about?"),
-            "hint": plain("They will not be sent it: feedback about someone never goes to them."),
+            "label": plain(words.about), "hint": plain(words.about_hint),
             "element": {"type": "users_select", "action_id": ActionId.FB_ABOUT_CHOSEN,
-                        "placeholder": plain("Choose a person")},
+                        "placeholder": plain(words.about_placeholder)},
         })
-    if left_out:
-        blocks.append(_left_out_note(left_out))
+    if kept.left_out:
+        blocks.append(_left_out_note(kept.left_out, kept.easy_read))
     blocks += [
-        {"type": "input", "block_id": BlockId.FB_TEXT, "label": plain("Your feedback"),
+        {"type": "input", "block_id": BlockId.FB_TEXT, "label": plain(words.text),
          "element": text_input},
         {"type": "input", "block_id": BlockId.FB_IDENTITY, "dispatch_action": True,
-         "label": plain("How would you like to send it?"), "element": identity},
+         "label": plain(words.identity), "element": identity},
     ]
     if choices.anonymous is False:
         blocks.append({
             "type": "input", "block_id": BlockId.FB_NAMED_OPTIONS, "optional": True,
-            "label": plain("Would you like..."),
+            "label": plain(words.named_options),
             "element": {"type": "checkboxes", "action_id": ActionId.FB_NAMED_OPTIONS_CHOSEN,
                         "options": [
-                            option("A confidential meeting to talk it through",
-                                   OptionValue.WANTS_MEETING),
-                            option("To be told it was received", OptionValue.WANTS_ACKNOWLEDGEMENT),
+                            option(words.wants_meeting, OptionValue.WANTS_MEETING),
+                            option(words.wants_acknowledgement,
+                                   OptionValue.WANTS_ACKNOWLEDGEMENT),
                         ]},
         })
     if choices.kind is FeedbackKind.COMPLIMENT:
         blocks.append({
             "type": "input", "block_id": BlockId.FB_TESTIMONY, "optional": True,
-            "label": plain("Sharing"),
+            "label": plain(words.sharing),
             "element": {"type": "checkboxes", "action_id": ActionId.FB_TESTIMONY_CHOSEN,
-                        "options": [option("You may share this anonymously as a testimony",
-                                           OptionValue.TESTIMONY,
-                                           "Without your name. You can say no: it's off unless "
-                                           "you tick it.")]},
+                        "options": [option(words.testimony[0], OptionValue.TESTIMONY,
+                                           words.testimony[1])]},
         })
     blocks.append(crisis_footer(crisis_line))
     form: View = {
@@ -194,31 +304,47 @@ def feedback_form(choices: FormChoices, *, prefill: str = "", crisis_line: str,
         "close": plain("Cancel"),
         "blocks": blocks,
     }
-    if left_out:
-        form["private_metadata"] = left_out.as_metadata()
+    if metadata := kept.as_metadata():
+        form["private_metadata"] = metadata
     return form
 
 
-def confirmation_view(submitted: Submitted, *, crisis_line: str) -> View:
+def confirmation_view(submitted: Submitted, *, crisis_line: str, easy_read: bool = False
+                      ) -> View:
     code = submitted.code
-    lines = [
-        "*Thank you. Your feedback has been sent.*",
-        "",
-        f"Your case code is *{code}*",
-        "Please keep it somewhere safe: it is shown only this once, and we can't look it up.",
-        "",
-        f"• To read our replies: `/feedback status {code}`",
-        f"• To add more: `/feedback reply {code} your words`",
-    ]
-    if submitted.anonymous:
-        lines += ["", "It was sent anonymously. To keep it that way it reaches the team with the "
-                      "next batch of anonymous feedback, within 15 minutes."]
+    if easy_read:
+        lines = [
+            "*Thank you. We got your feedback.*",
+            f"Your case code is *{code}*",
+            "Keep your code safe.",
+            "We cannot find it for you later.",
+            f"To read our answers, type `/feedback status {code}`",
+            f"To add more, type `/feedback reply {code}` and then your words.",
+        ]
+        if submitted.anonymous:
+            lines += ["You did not give your name.",
+                      "The team will get it in the next 15 minutes."]
+        text = easy_lines(lines)
+    else:
+        text = "\n".join([
+            "*Thank you. Your feedback has been sent.*",
+            "",
+            f"Your case code is *{code}*",
+            "Please keep it somewhere safe: it is shown only this once, and we can't look it "
+            "up.",
+            "",
+            f"• To read our replies: `/feedback status {code}`",
+            f"• To add more: `/feedback reply {code} your words`",
+            *(["", "It was sent anonymously. To keep it that way it reaches the team with the "
+                   "next batch of anonymous feedback, within 15 minutes."]
+              if submitted.anonymous else []),
+        ])
     return {
         "type": "modal",
         "callback_id": CallbackId.FEEDBACK_FORM,
         "title": plain("Feedback sent"),
         "close": plain("Done"),
-        "blocks": [section("\n".join(lines)), crisis_footer(crisis_line)],
+        "blocks": [section(text), crisis_footer(crisis_line)],
     }
 
 

@@ -1,0 +1,150 @@
+"""/feedback's form in its reader's words: a member whose profile asks for easy read gets the
+form, every redraw of it, and the "sent" that follows in easy read; everyone else gets the
+standard words. The questions and answers are the same underneath, so either is read back the
+same. Both are scored as the readability test scores messages (tests/samples/reading.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.rules.communication import Reading
+from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
+from bot.services.feedback import Submitted
+from bot.wiring import Runtime
+from handlers.blocks.feedback import (
+    EASY_READ_FORM,
+    STANDARD_FORM,
+    FormChoices,
+    FormKept,
+    LeftOut,
+    confirmation_view,
+    feedback_form,
+)
+from handlers.blocks.text import crisis_footer
+from handlers.ids import BlockId, OptionValue
+from storage.models import FeedbackCase
+from storage.repositories import MemberRepository
+from tests.conftest import SlackDriver
+from tests.samples.reading import (
+    EASY_READ_LONGEST_SENTENCE,
+    EASY_READ_TARGET,
+    STANDARD_TARGET,
+    plain_lines,
+    score,
+    texts_in,
+)
+
+FIN = "U0MEMBR06"   # a member who reads easy read
+BRAM = "U0FACIL02"  # a facilitator who reads the standard words
+CRISIS = "Samaritans: call 116 123"
+
+
+def reads_easy(runtime: Runtime, slack_user_id: str) -> None:
+    with runtime.sessions.begin() as session:
+        member = MemberRepository(session).get_by_slack_id(slack_user_id)
+        assert member is not None
+        member.reading = Reading.EASY_READ
+
+
+def label(view: dict[str, Any], block_id: str) -> str:
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    return str(block["label"]["text"])
+
+
+def opened(slack: SlackDriver, user_id: str) -> dict[str, Any]:
+    assert slack.command("/feedback", "", user_id=user_id).status == 200
+    return slack.opened_view()
+
+
+def redrawn(slack: SlackDriver, view: dict[str, Any], picked: dict[str, Any], block_id: str,
+            user_id: str) -> dict[str, Any]:
+    assert slack.choose(view, picked, block_id, user_id=user_id).status == 200
+    update = slack.fake.calls_to("views.update")[-1].params
+    drawn = json.loads(update["view"]) if isinstance(update["view"], str) else update["view"]
+    return {**drawn, "id": view["id"]}
+
+
+def test_an_easy_read_member_gets_the_form_its_redraws_and_sent_in_easy_read(
+        members: Runtime, slack: SlackDriver) -> None:
+    reads_easy(members, FIN)
+    view = opened(slack, FIN)
+    assert label(view, BlockId.FB_KIND) == EASY_READ_FORM.kind
+    assert label(view, BlockId.FB_IDENTITY) == EASY_READ_FORM.identity
+    assert view["blocks"][0]["text"]["text"] == EASY_READ_FORM.intro
+
+    picked: dict[str, Any] = {BlockId.FB_KIND: "compliment"}
+    view = redrawn(slack, view, picked, BlockId.FB_KIND, FIN)
+    picked[BlockId.FB_IDENTITY] = OptionValue.NAMED
+    view = redrawn(slack, view, picked, BlockId.FB_IDENTITY, FIN)
+    assert label(view, BlockId.FB_TESTIMONY) == EASY_READ_FORM.sharing
+    assert label(view, BlockId.FB_NAMED_OPTIONS) == EASY_READ_FORM.named_options
+
+    answers = {**picked, BlockId.FB_TOPIC: "session",
+               BlockId.FB_TEXT: "Thank you for the Tuesday group"}
+    response = slack.submit(view, answers, user_id=FIN)
+    assert response.status == 200
+    sent = json.loads(response.body)["view"]
+    words = sent["blocks"][0]["text"]["text"]
+    assert words.startswith("*Thank you. We got your feedback.*")
+    assert "Keep your code safe." in words
+    with members.sessions() as session:  # stored, and read back the same as the standard
+        [case] = session.query(FeedbackCase).all()
+        assert case.kind == "compliment" and case.topic == "session"
+
+
+def test_a_standard_reader_gets_the_standard_words(members: Runtime,
+                                                   slack: SlackDriver) -> None:
+    reads_easy(members, FIN)  # someone else's setting changes nothing for Bram
+    view = opened(slack, BRAM)
+    assert label(view, BlockId.FB_KIND) == STANDARD_FORM.kind
+    assert "private_metadata" not in view
+    response = slack.submit(view, {BlockId.FB_KIND: "suggestion", BlockId.FB_TOPIC: "service",
+                                    BlockId.FB_TEXT: "Tea at the Tuesday group, please",
+                                    BlockId.FB_IDENTITY: OptionValue.ANONYMOUS}, user_id=BRAM)
+    words = json.loads(response.body)["view"]["blocks"][0]["text"]["text"]
+    assert words.startswith("*Thank you. Your feedback has been sent.*")
+
+
+def test_the_style_and_the_words_left_out_both_last_through_a_redraw(
+        members: Runtime, slack: SlackDriver) -> None:
+    reads_easy(members, FIN)
+    assert slack.command("/feedback", "word " * 800, user_id=FIN).status == 200
+    view = slack.opened_view()
+    kept = FormKept.of(json.loads(view["private_metadata"]))
+    assert kept.easy_read and kept.left_out is not None
+    view = redrawn(slack, view, {BlockId.FB_KIND: "concern"}, BlockId.FB_KIND, FIN)
+    assert FormKept.of(json.loads(view["private_metadata"])) == kept
+    assert "Your words did not all fit in the box." in json.dumps(view)
+
+
+def _our_lines(view: dict[str, Any]) -> list[str]:
+    """Every word of ours in a form a person reads (labels, hints, answers and the lines
+    under them, placeholders), but not the crisis line every form ends with."""
+    footer = crisis_footer(CRISIS)
+    blocks = [b for b in view["blocks"] if b != footer]
+    return plain_lines("\n".join(texts_in(blocks)))
+
+
+@pytest.mark.parametrize(("easy_read", "target"), [(True, EASY_READ_TARGET),
+                                                    (False, STANDARD_TARGET)])
+def test_every_question_of_the_form_and_its_sent_read_plainly(easy_read: bool,
+                                                              target: float) -> None:
+    # Between them, these two drawings show every question the form can ask.
+    shown: list[str] = []
+    for kind, topic in [(FeedbackKind.COMPLIMENT, FeedbackTopic.TEAM_MEMBER),
+                        (FeedbackKind.BETWEEN_PEOPLE, FeedbackTopic.OTHER)]:
+        view = feedback_form(FormChoices(kind, topic, anonymous=False), crisis_line=CRISIS,
+                             kept=FormKept(LeftOut(120, "and then"), easy_read))
+        shown += _our_lines(view)
+    sent = confirmation_view(Submitted(case_id=1, code="ABCD-EFGH-JKLM", anonymous=True,
+                                       release_at=datetime(2026, 12, 8, tzinfo=UTC)),
+                             crisis_line=CRISIS, easy_read=easy_read)
+    shown += _our_lines(sent)
+    found = score(shown)
+    assert found.ease >= target, (found, shown)
+    if easy_read:
+        assert found.longest_sentence <= EASY_READ_LONGEST_SENTENCE, shown
