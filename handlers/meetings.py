@@ -19,10 +19,10 @@ from bot.rules.meetings import (
 )
 from bot.rules.roles import NotAllowed
 from bot.services import Services
-from bot.services.meetings import InvalidMeeting, MeetingGone, NotInvited
+from bot.services.meetings import InvalidMeeting, MeetingGone, MeetingView, NotInvited
 from handlers import payloads
 from handlers.blocks import meetings as blocks
-from handlers.blocks.text import escape_mrkdwn, section
+from handlers.blocks.text import already_sent_view, escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.once import submitted_once
@@ -59,7 +59,8 @@ UNKNOWN_MEETINGS_WORD = ("I don't know `/meetings {}`: `/meetings agenda` adds a
 def register(app: App) -> None:
     app.command(SlashCommand.MEETINGS.value)(handle_meetings_command)
     app.action(ActionId.MEETING_NEW.value)(handle_new_meeting_button)
-    app.view(CallbackId.MEETING_FORM.value)(submitted_once(handle_meeting_form))
+    app.view(CallbackId.MEETING_FORM.value)(submitted_once(handle_meeting_form,
+                                                           again=handle_meeting_form_again))
     app.action(ActionId.MEETING_GOING.value)(handle_rsvp)
     app.action(ActionId.MEETING_NOT_GOING.value)(handle_rsvp)
     app.view(CallbackId.AGENDA_FORM.value)(submitted_once(handle_agenda_form))
@@ -149,6 +150,26 @@ def handle_meeting_form(ack: Ack, body: dict, view: dict, services: Services) ->
     except NotAllowed as refusal:
         ack(response_action="errors", errors={BlockId.MT_TITLE: str(refusal)})
         return
+    _confirm_saved(ack, made, draft, services)
+
+
+def handle_meeting_form_again(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    """A copy of a Save already acted on (a double click): the same meeting, so the same
+    confirmation, not "Already sent" (which reads as if something went wrong)."""
+    draft = parse_meeting_form(values_of(view))
+    try:
+        made = services.meetings.made_from(payloads.actor(body), draft)
+    except NotAllowed:
+        made = []
+    if not made:  # cancelled meanwhile, say: nothing more to say than that it was sent
+        ack(response_action="update",
+            view=already_sent_view(services.settings.coprod_crisis_line))
+        return
+    _confirm_saved(ack, made, draft, services)
+
+
+def _confirm_saved(ack: Ack, made: list[MeetingView], draft: MeetingDraft,
+                   services: Services) -> None:
     tz = services.settings.timezone
     first_day = made[0].starts_at.astimezone(tz).date()
     ack(response_action="update", view=blocks.saved_view(

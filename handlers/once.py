@@ -19,8 +19,17 @@ from handlers.payloads import NotOurs
 ViewListener = Callable[..., None]
 
 
-def submitted_once(listener: ViewListener) -> ViewListener:
-    """Wraps a view-submission listener (ack, body, view, services, ...)."""
+def submitted_once(listener: ViewListener, again: ViewListener | None = None) -> ViewListener:
+    """Wraps a view-submission listener (ack, body, view, services, ...). `again`, taking the
+    same arguments, answers a copy instead of "Already sent" (it must change nothing): for a
+    form whose copy can be told what the first did, in the same words."""
+
+    def copy(ack: Ack, view: dict[str, Any], services: Services, rest: dict[str, Any]) -> None:
+        if again is not None:
+            again(ack=ack, view=view, services=services, **rest)
+            return
+        ack(response_action="update",
+            view=already_sent_view(services.settings.coprod_crisis_line))
 
     @functools.wraps(listener)
     def once(ack: Ack, view: dict[str, Any], services: Services, **rest: Any) -> None:
@@ -28,8 +37,7 @@ def submitted_once(listener: ViewListener) -> ViewListener:
         if not isinstance(view_id, str) or not view_id:
             raise NotOurs("a form without its id")
         if services.once.form_done(view_id):
-            ack(response_action="update",
-                view=already_sent_view(services.settings.coprod_crisis_line))
+            copy(ack, view, services, rest)
             return
         try:
             with services.once.form(view_id):
@@ -38,7 +46,6 @@ def submitted_once(listener: ViewListener) -> ViewListener:
             if not services.once.form_done(view_id):
                 raise
             # A copy racing this one committed first: this one's record was rolled back.
-            ack(response_action="update",
-                view=already_sent_view(services.settings.coprod_crisis_line))
+            copy(ack, view, services, rest)
 
     return once

@@ -213,6 +213,33 @@ class MeetingsService:
             invite(session, made[0], self.settings, now)
             return [self.view_of(m) for m in made]
 
+    def made_from(self, actor: str, draft: MeetingDraft) -> list[MeetingView]:
+        """What saving this very form made, as `create` returned it (the meeting, or a series'
+        meetings from the first): for a copy of a Save already acted on (a double click),
+        which is the same meeting, not a second. Empty when there is none going ahead."""
+        try:
+            valid = validate_meeting(draft, self.clock(), self.tz, [r.value for r in Role])
+        except InvalidMeeting:
+            return []
+        starts = datetime.combine(valid.day, valid.start_time, tzinfo=self.tz)
+        ends = datetime.combine(valid.day, valid.end_time, tzinfo=self.tz)
+        once = valid.repeat is MeetingRepeat.NONE
+        with self.sessions() as session:
+            require_coordinator(session, actor)
+            first = next((m for m in MeetingRepository(session).list_starting_between(
+                starts, starts + timedelta(minutes=1))
+                if (m.kind, m.title, m.place, m.channel_id, m.invited) == (
+                    valid.kind, valid.title, valid.place, valid.channel, valid.invited)
+                and m.ends_at == ends and (m.series_id is None) == once), None)
+            if first is None:
+                return []
+            if first.series_id is None:
+                return [self.view_of(first)]
+            series = session.scalars(select(Meeting).where(
+                Meeting.series_id == first.series_id, Meeting.starts_at >= first.starts_at,
+                Meeting.cancelled_at.is_(None)).order_by(Meeting.starts_at, Meeting.id)).all()
+            return self.views(series)
+
     def _make(self, repo: MeetingRepository, valid: ValidMeeting, day: date,
               series: MeetingSeries | None, now: datetime) -> Meeting:
         return repo.add(Meeting(

@@ -639,3 +639,32 @@ def test_cancelling_from_the_meetings_list_redraws_the_list_without_it(world: Wo
     [again] = [r.params for r in slack.fake.responses if r.params.get("replace_original")]
     assert "Winter forum" not in json.dumps(again["blocks"])
     assert "already cancelled" in slack.fake.responses[-1].params["text"]
+
+
+NEW_FORUM = {BlockId.MT_TITLE: "Winter forum", BlockId.MT_KIND: "forum",
+             BlockId.MT_DAY: "2026-12-08", BlockId.MT_START: "18:00", BlockId.MT_END: "20:00",
+             BlockId.MT_PLACE: "Hope Centre", BlockId.MT_INVITED: "everyone"}
+
+
+@pytest.mark.parametrize("repeat", ["none", "monthly"])
+def test_a_double_clicked_save_is_confirmed_twice_and_makes_one_meeting(
+    world: World, repeat: str
+) -> None:
+    """Found in the sandbox trial: the second copy of the Save said "Already sent", as if
+    something had gone wrong. It is the same meeting, so it gets the same confirmation."""
+    slack = world.slack
+    slack.command("/meetings", "new", user_id=COORDINATOR)
+    form = slack.opened_view()
+    answers = {**NEW_FORUM, BlockId.MT_REPEAT: repeat}
+    first = json.loads(slack.submit(form, answers, user_id=COORDINATOR).body)
+    again = json.loads(slack.submit(form, answers, user_id=COORDINATOR).body)
+    assert first["view"]["title"]["text"] == "Meeting saved"
+    assert again == first
+    with world.runtime.sessions() as session:
+        from storage.models import Meeting
+
+        made = session.query(Meeting).count()
+    assert made == 1 if repeat == "none" else f"{made} meetings are made" in json.dumps(first)
+    world.deliver()
+    assert len(world.dms(FACILITATOR)) == 1  # one invitation
+
