@@ -181,8 +181,8 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
     ack()
     going = action["action_id"] == ActionId.MEETING_GOING
     try:
-        view = services.meetings.answers.rsvp(payloads.button_number(body),
-                                              payloads.actor(body), going)
+        answered = services.meetings.answers.rsvp(payloads.button_number(body),
+                                                  payloads.actor(body), going)
     except NotAllowed:
         answer_privately(body, respond, services, blocks.refusal_in, blocks.Refusal.NOT_LISTED)
         return
@@ -194,7 +194,9 @@ def handle_rsvp(ack: Ack, body: dict, action: dict, respond: Respond,
         return
     # A list (/meetings, or App Home) shows the answer just given.
     _redraw_list(body, action, respond, services)
-    answer_privately(body, respond, services, blocks.rsvp_answer_in, view, going,
+    if not answered.changed:
+        return  # the same answer again (a double click): it was thanked for once already
+    answer_privately(body, respond, services, blocks.rsvp_answer_in, answered.meeting, going,
                      services.settings.timezone)
 
 

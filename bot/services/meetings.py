@@ -442,6 +442,15 @@ class RecordChoices:
     members: tuple[tuple[int, str], ...]
 
 
+@dataclass(frozen=True)
+class Answered:
+    """A member's answer by button: the meeting as they see it now, and whether the answer
+    changed anything (False for the same answer again: a double click)."""
+
+    meeting: MeetingView
+    changed: bool
+
+
 class MeetingAnswers:
     """Answers to meeting invitations: by button, by text, and recorded by a coordinator for
     someone who answered by phone or in person."""
@@ -452,22 +461,22 @@ class MeetingAnswers:
         self.clock = meetings.clock
         self.tz = meetings.tz
 
-    def rsvp(self, meeting_id: int, slack_user_id: str, going: bool) -> MeetingView:
+    def rsvp(self, meeting_id: int, slack_user_id: str, going: bool) -> Answered:
         """An answer by button. Raises NotInvited (saying nothing about the meeting) when it
         is not one they are invited to, and MeetingGone when it is cancelled."""
         with self.sessions.begin() as session:
             member = MemberRepository(session).get_by_slack_id(slack_user_id)
             if member is None:
                 raise NotAllowed(Role.MEMBER)
-            meeting = self._answer(session, meeting_id, member, going)
-            return self.meetings.view_of(meeting, member.id)
+            meeting, changed = self._answer(session, meeting_id, member, going)
+            return Answered(self.meetings.view_of(meeting, member.id), changed)
 
     def rsvp_by_text(self, session: Session, meeting_id: int, member: Member,
                      going: bool) -> TextOutcome:
         """A yes or no by text, inside the caller's transaction: what it did, worded for the
         member by handlers/blocks/texting.py."""
         try:
-            meeting = self._answer(session, meeting_id, member, going)
+            meeting, _ = self._answer(session, meeting_id, member, going)
         except NotInvited:
             return TextOutcome(Happened.NOT_INVITED)
         except MeetingGone:
@@ -512,13 +521,15 @@ class MeetingAnswers:
             member = MemberRepository(session).get(member_id)
             if member is None:
                 raise NotInvited(meeting_id)
-            meeting = self._answer(session, meeting_id, member, going, recorded_by=actor)
+            meeting, _ = self._answer(session, meeting_id, member, going, recorded_by=actor)
             log.info("meeting %d: answer for member %d recorded by a coordinator",
                      meeting_id, member.id)
             return member.name, self.meetings.view_of(meeting)
 
     def _answer(self, session: Session, meeting_id: int, member: Member, going: bool,
-                recorded_by: str | None = None) -> Meeting:
+                recorded_by: str | None = None) -> tuple[Meeting, bool]:
+        """Records the answer; returns the meeting and whether that changed anything (the same
+        answer given again, a double click, changes nothing)."""
         now = self.clock()
         meeting = MeetingRepository(session).get_for_update(meeting_id)
         if meeting is None:
@@ -530,6 +541,8 @@ class MeetingAnswers:
         if meeting.cancelled_at is not None:
             raise MeetingGone(meeting_id)
         answer = next((r for r in meeting.rsvps if r.member_id == member.id), None)
+        if answer is not None and (answer.going, answer.recorded_by) == (going, recorded_by):
+            return meeting, False
         if answer is None:
             meeting.rsvps.append(MeetingRsvp(member_id=member.id, member=member, going=going,
                                              answered_at=now, recorded_by=recorded_by))
@@ -537,7 +550,7 @@ class MeetingAnswers:
             # Their own answer, by button or text, is theirs: it clears who recorded one.
             answer.going, answer.answered_at, answer.recorded_by = going, now, recorded_by
         session.flush()
-        return meeting
+        return meeting, True
 
 
 # -- personal data: export, erasure, retention ---------------------------------------------------

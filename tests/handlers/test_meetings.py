@@ -668,3 +668,21 @@ def test_a_double_clicked_save_is_confirmed_twice_and_makes_one_meeting(
     world.deliver()
     assert len(world.dms(FACILITATOR)) == 1  # one invitation
 
+
+
+def test_going_clicked_twice_on_an_invitation_thanks_them_once(world: World) -> None:
+    """Found in the sandbox trial: a double click on Going sent two identical messages."""
+    world.forum(set_invitations_aside=False)
+    world.deliver()
+    [invitation] = world.dms(FACILITATOR)
+    slack = world.slack
+    for _ in range(2):
+        slack.click(invitation, ActionId.MEETING_GOING, user_id=FACILITATOR,
+                    channel="D0FACIL02")
+    thanked = [r for r in slack.fake.responses if "you're down for" in r.params["text"]]
+    assert len(thanked) == 1
+    assert world.rsvps() == 1
+    # A change of mind is a new answer, and is thanked for.
+    slack.click(invitation, ActionId.MEETING_NOT_GOING, user_id=FACILITATOR,
+                channel="D0FACIL02")
+    assert "can't make" in slack.fake.responses[-1].params["text"]
