@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.services.expenses import ClaimGone, FeeNoLongerFits, InvalidClaim, OwnClaim
 from handlers import payloads
 from handlers.blocks import expenses as blocks
+from handlers.blocks.easy import in_easy_read
 from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
@@ -73,7 +74,9 @@ def open_claim(ack: Ack, command: dict[str, Any], client: WebClient, services: S
         _say(ack, NO_WORK)
         return
     ack()
-    client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.claim_form(choices))
+    easy_read = services.profiles.style_of(command["user_id"]).easy_read
+    client.views_open(trigger_id=payloads.trigger_id(command),
+                      view=blocks.claim_form(choices, easy_read=easy_read))
 
 
 def show_claims(ack: Ack, command: dict[str, Any], client: WebClient, services: Services,
@@ -101,6 +104,7 @@ def parse_claim_form(state: dict[str, Any]) -> ClaimForm:
 
 
 def handle_claim_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    easy_read = in_easy_read(payloads.metadata(view))
     try:
         claim = services.expenses.claim(payloads.actor(body), parse_claim_form(values_of(view)))
     except InvalidClaim as invalid:
@@ -110,7 +114,7 @@ def handle_claim_form(ack: Ack, body: dict, view: dict, services: Services) -> N
     except NotAllowed:
         ack(response_action="errors", errors={BlockId.CL_WORK: NOT_LISTED})
         return
-    ack(response_action="update", view=blocks.claim_sent(claim))
+    ack(response_action="update", view=blocks.claim_sent(claim, easy_read=easy_read))
 
 
 def _refusal(error: Exception) -> str:

@@ -33,6 +33,7 @@ from bot.services.involvement import (
 )
 from handlers import payloads
 from handlers.blocks import involvement as blocks
+from handlers.blocks.easy import in_easy_read
 from handlers.blocks.text import section
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
@@ -174,7 +175,8 @@ def open_leaving(ack: Ack, command: dict[str, Any], client: WebClient, services:
         return
     ack()
     client.views_open(trigger_id=payloads.trigger_id(command),
-                      view=blocks.exit_form(services.settings.coprod_crisis_line, leaving))
+                      view=blocks.exit_form(services.settings.coprod_crisis_line, leaving,
+                                            easy_read=_easy_read(command["user_id"], services)))
 
 
 # -- buttons ----------------------------------------------------------------------------------
@@ -237,7 +239,8 @@ def handle_take_less_button(ack: Ack, body: dict, client: WebClient, respond: Re
     if view.payment_choice is not None:  # a button from before the choice was made
         say_privately(respond, blocks.payment_chosen_words(view.payment_choice))
         return
-    open_form(client, body, blocks.take_less_form(view))
+    open_form(client, body, blocks.take_less_form(
+        view, easy_read=_easy_read(payloads.actor(body), services)))
 
 
 def handle_story_use_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
@@ -256,7 +259,14 @@ def handle_story_use_button(ack: Ack, body: dict, client: WebClient, respond: Re
 def handle_exit_button(ack: Ack, body: dict, client: WebClient, services: Services) -> None:
     """Opens the exit form: nothing in it points back at the involvement it came from."""
     ack()
-    open_form(client, body, blocks.exit_form(services.settings.coprod_crisis_line))
+    open_form(client, body, blocks.exit_form(
+        services.settings.coprod_crisis_line,
+        easy_read=_easy_read(payloads.actor(body), services)))
+
+
+def _easy_read(slack_user_id: str, services: Services) -> bool:
+    """Whether a form they open is drawn in easy read (their profile's reading style)."""
+    return services.profiles.style_of(slack_user_id).easy_read
 
 
 # -- forms ------------------------------------------------------------------------------------
@@ -315,6 +325,7 @@ def handle_opportunity_form(ack: Ack, body: dict, view: dict, services: Services
 
 def handle_take_less_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     involvement_id = payloads.metadata_number(view, "involvement")
+    easy_read = in_easy_read(payloads.metadata(view))
     amount = _text_of(values_of(view), BlockId.TL_AMOUNT)
     try:
         chosen = services.involvement.choose_payment(payloads.actor(body), involvement_id,
@@ -326,8 +337,8 @@ def handle_take_less_form(ack: Ack, body: dict, view: dict, services: Services) 
         ack(response_action="errors", errors={BlockId.TL_AMOUNT: refusal_words(refusal)})
         return
     ack(response_action="update", view=blocks.simple_view(
-        CallbackId.TAKE_LESS_FORM, "Thank you",
-        blocks.after_click_words(ActionId.INV_PAY_LESS, chosen)))
+        CallbackId.TAKE_LESS_FORM, "Thank you", blocks.payment_thanks(chosen,
+                                                                      easy_read=easy_read)))
 
 
 def handle_story_use_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
@@ -362,6 +373,7 @@ def parse_exit_form(state: dict[str, Any]) -> ExitForm:
 
 def handle_exit_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     form = parse_exit_form(values_of(view))
+    easy_read = in_easy_read(payloads.metadata(view))
     try:
         # Who sent it goes to the service to be checked against the directory; for an
         # anonymous answer it is then kept nowhere.
@@ -374,4 +386,5 @@ def handle_exit_form(ack: Ack, body: dict, view: dict, services: Services) -> No
         ack(response_action="errors", errors={BlockId.EX_IDENTITY: NOT_LISTED})
         return
     ack(response_action="update", view=blocks.simple_view(
-        CallbackId.EXIT_FORM, "Thank you", blocks.exit_thanks(kept, form.anonymous)))
+        CallbackId.EXIT_FORM, "Thank you",
+        blocks.exit_thanks(kept, form.anonymous, easy_read=easy_read)))

@@ -8,11 +8,12 @@ the same in every message.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from handlers.blocks.text import Block, Payload, section
+from handlers.blocks.text import Block, Payload, View, section
 
 if TYPE_CHECKING:
     from bot.rules.communication import Style
@@ -67,3 +68,22 @@ def in_either_style(standard: Callable[P, Payload], easy: Callable[P, Payload]
         return (easy if style.easy_read else standard)(*args, **kwargs)
 
     return draw
+
+
+# A form drawn in easy read says so in its private_metadata: its redraws, and the answer to its
+# submission, then stay in the words it was opened in without reading the profile again.
+EASY_READ_KEY = "easy_read"
+
+
+def drawn_in(form: View, *, easy_read: bool) -> View:
+    """The form, noting that it is in easy read beside whatever else it keeps."""
+    if easy_read:
+        kept = json.loads(form.get("private_metadata") or "{}")
+        form["private_metadata"] = json.dumps({**kept, EASY_READ_KEY: True})
+    return form
+
+
+def in_easy_read(metadata: dict[str, Any]) -> bool:
+    """Whether a form's private_metadata (as handlers.payloads.metadata reads it) says easy
+    read; anything else there counts as the standard words."""
+    return metadata.get(EASY_READ_KEY) is True

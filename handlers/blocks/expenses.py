@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,14 @@ from bot.services.expenses import (
     YearlyAmountNote,
     YearlyView,
 )
-from handlers.blocks.easy import easy_day, easy_message, easy_when, in_either_style
+from handlers.blocks.easy import (
+    drawn_in,
+    easy_day,
+    easy_lines,
+    easy_message,
+    easy_when,
+    in_either_style,
+)
 from handlers.blocks.involvement import COORDINATOR_IS, EASY_CHOICE
 from handlers.blocks.text import (
     Block,
@@ -53,35 +61,65 @@ if TYPE_CHECKING:
 
 
 # -- forms --------------------------------------------------------------------------------------
-def claim_form(choices: Sequence[WorkChoice]) -> View:
+@dataclass(frozen=True)
+class ClaimFormWords:
+    intro: str
+    work: str
+    kind: str
+    kinds: dict[ClaimKind, str]
+    amount: str
+    amount_hint: str
+    what: str
+    what_hint: str
+
+
+STANDARD_CLAIM_FORM = ClaimFormWords(
+    intro="Claim expenses, or the fee agreed for your work. Only you and the coordinators see "
+          "the amount.",
+    work="Which work", kind="What you're claiming", kinds=CLAIM_KIND_WORDS,
+    amount="Amount (£)",
+    amount_hint="Pounds and pence, like 12.50. For the agreed fee, leave it empty to claim all "
+                "of it.",
+    what="What it was for",
+    what_hint="For expenses: bus fares, lunch, a carer's cost. Kept private.")
+
+EASY_READ_CLAIM_FORM = ClaimFormWords(
+    intro="Get back money you spent, or get the payment we agreed for your work.\n"
+          "Only you and the coordinators see how much it is.",
+    work="Which work is it for?", kind="What are you claiming?",
+    kinds={ClaimKind.EXPENSES: "Money I spent", ClaimKind.FEE: "The payment we agreed"},
+    amount="How much? (£)",
+    amount_hint="Like 12.50. For the payment we agreed, leave this empty to get all of it.",
+    what="What was it for?",
+    what_hint="For example a bus fare or lunch. We keep this private.")
+
+
+def claim_form(choices: Sequence[WorkChoice], *, easy_read: bool = False) -> View:
+    words = EASY_READ_CLAIM_FORM if easy_read else STANDARD_CLAIM_FORM
     work = [option(short_label(c.title), str(c.involvement_id)) for c in choices[:100]]
-    kinds = [option(CLAIM_KIND_WORDS[k], k.value) for k in ClaimKind]
-    return {
+    kinds = [option(words.kinds[k], k.value) for k in ClaimKind]
+    return drawn_in({
         "type": "modal", "callback_id": CallbackId.CLAIM_FORM,
         "title": plain("Claim"), "submit": plain("Send claim"), "close": plain("Cancel"),
         "blocks": [
-            section("Claim expenses, or the fee agreed for your work. Only you and the "
-                    "coordinators see the amount."),
-            {"type": "input", "block_id": BlockId.CL_WORK, "label": plain("Which work"),
+            section(words.intro),
+            {"type": "input", "block_id": BlockId.CL_WORK, "label": plain(words.work),
              "element": {"type": "static_select", "action_id": ActionId.CL_FIELD,
                          "options": work,
                          **({"initial_option": work[0]} if len(work) == 1 else {})}},
-            {"type": "input", "block_id": BlockId.CL_KIND, "label": plain("What you're claiming"),
+            {"type": "input", "block_id": BlockId.CL_KIND, "label": plain(words.kind),
              "element": {"type": "radio_buttons", "action_id": ActionId.CL_FIELD,
                          "options": kinds}},
-            {"type": "input", "block_id": BlockId.CL_AMOUNT, "label": plain("Amount (£)"),
-             "optional": True,
-             "hint": plain("Pounds and pence, like 12.50. For the agreed fee, leave it empty "
-                           "to claim all of it."),
+            {"type": "input", "block_id": BlockId.CL_AMOUNT, "label": plain(words.amount),
+             "optional": True, "hint": plain(words.amount_hint),
              "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
                          "max_length": 12, "placeholder": plain("12.50")}},
             {"type": "input", "block_id": BlockId.CL_WHAT, "optional": True,
-             "label": plain("What it was for"),
-             "hint": plain("For expenses: bus fares, lunch, a carer's cost. Kept private."),
+             "label": plain(words.what), "hint": plain(words.what_hint),
              "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
                          "multiline": True, "max_length": WHAT_MAX}},
         ],
-    }
+    }, easy_read=easy_read)
 
 
 def short_label(title: str) -> str:
@@ -89,11 +127,18 @@ def short_label(title: str) -> str:
     return title if len(title) <= 75 else title[:74] + "…"
 
 
-def claim_sent(claim: ClaimView) -> View:
+def claim_sent(claim: ClaimView, *, easy_read: bool = False) -> View:
+    title = escape_mrkdwn(claim.opportunity_title)
+    if easy_read:
+        return done_view(CallbackId.CLAIM_FORM, "Claim sent", easy_lines([
+            f"Thank you. We sent your claim for {claim.amount} to the coordinators.",
+            f"It is for {title}.",
+            "We will tell you here when it is approved.",
+            "We will also tell you here if they have a question."]))
     return done_view(CallbackId.CLAIM_FORM, "Claim sent",
-                     f"Thank you. Your claim of {claim.amount} for "
-                     f"{escape_mrkdwn(claim.opportunity_title)} has gone to the coordinators. "
-                     "You'll hear here when it's approved, or if they have a question.")
+                     f"Thank you. Your claim of {claim.amount} for {title} has gone to the "
+                     "coordinators. You'll hear here when it's approved, or if they have a "
+                     "question.")
 
 
 def question_form(claim: ClaimView, tz: tzinfo) -> View:

@@ -31,7 +31,13 @@ from bot.services.feedback import (
     Submitted,
     TeamReply,
 )
-from handlers.blocks.easy import easy_lines, easy_when, in_either_style
+from handlers.blocks.easy import (
+    EASY_READ_KEY,
+    easy_lines,
+    easy_when,
+    in_easy_read,
+    in_either_style,
+)
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -77,7 +83,7 @@ class FormKept:
     easy_read: bool = False
 
     def as_metadata(self) -> str:
-        kept: dict[str, Any] = {"easy_read": True} if self.easy_read else {}
+        kept: dict[str, Any] = {EASY_READ_KEY: True} if self.easy_read else {}
         if self.left_out:
             kept |= {"left_out": self.left_out.characters, "starts": self.left_out.starts}
         return json.dumps(kept) if kept else ""
@@ -88,7 +94,7 @@ class FormKept:
         count, starts = metadata.get("left_out"), metadata.get("starts")
         left_out = (LeftOut(count, starts[:60])
                     if isinstance(count, int) and count > 0 and isinstance(starts, str) else None)
-        return cls(left_out, metadata.get("easy_read") is True)
+        return cls(left_out, in_easy_read(metadata))
 
 
 @dataclass(frozen=True)

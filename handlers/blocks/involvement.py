@@ -5,6 +5,7 @@ with the buttons that apply, what the contact is told at each step, `/involve` a
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +49,7 @@ from bot.services.involvement import (
     Overview,
     StepTaken,
 )
-from handlers.blocks.easy import easy_day, easy_lines, easy_message
+from handlers.blocks.easy import drawn_in, easy_day, easy_lines, easy_message
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -846,19 +847,35 @@ def stories_blocks(views: list[InvolvementView], tz: tzinfo) -> list[Block]:
 
 
 # -- small forms ------------------------------------------------------------------------------
-def take_less_form(view: InvolvementView) -> View:
+def take_less_form(view: InvolvementView, *, easy_read: bool = False) -> View:
     full = pounds(view.opportunity.amount_pence or 0)
-    return {
+    title = _title(view.opportunity)
+    intro = (easy_lines([f"The payment we agreed for {title} is {full}.",
+                         "How much do you want to take?",
+                         "The rest stays with the charity."]) if easy_read else
+             f"The agreed amount for {title} is {full}. How much would you like to take? The "
+             "rest stays with the charity.")
+    return drawn_in({
         "type": "modal", "callback_id": CallbackId.TAKE_LESS_FORM, "title": plain("Take less"),
         "submit": plain("Save"), "close": plain("Cancel"),
         "private_metadata": json.dumps({"involvement": view.id}),
         "blocks": [
-            section(f"The agreed amount for {_title(view.opportunity)} is {full}. How much "
-                    "would you like to take? The rest stays with the charity."),
-            _input(BlockId.TL_AMOUNT, "Amount to take", _text(12),
-                   hint="In pounds, like 10 or 12.50."),
+            section(intro),
+            _input(BlockId.TL_AMOUNT, "How much to take" if easy_read else "Amount to take",
+                   _text(12), hint="In pounds, like 10 or 12.50."),
         ],
-    }
+    }, easy_read=easy_read)
+
+
+def payment_thanks(view: InvolvementView, *, easy_read: bool) -> str:
+    """What the person reads once their payment choice is saved."""
+    if easy_read and view.payment_choice is not None:
+        contact = (escape_mrkdwn(view.opportunity.contact_name)
+                   if view.opportunity.contact_name else "a coordinator")
+        return easy_lines(["Thank you.",
+                           f"You chose: {PAYMENT_CHOICE_WORDS[view.payment_choice].lower()}.",
+                           f"We told {contact}."])
+    return after_click_words(ActionId.INV_PAY_LESS, view)
 
 
 def story_use_form(view: InvolvementView, today: date) -> View:
@@ -876,33 +893,70 @@ def story_use_form(view: InvolvementView, today: date) -> View:
     }
 
 
-def exit_form(crisis_line: str, leaving: Leaving | None = None) -> View:
+@dataclass(frozen=True)
+class ExitFormWords:
+    about: str
+    ended: str
+    questions: dict[str, str]
+    recommend: str
+    send: str
+    send_hint: str
+    identity: list[dict[str, Any]]
+
+
+STANDARD_EXIT_FORM = ExitFormWords(
+    about="A few short questions help us do better. Every question is optional, and you can "
+          "answer anonymously.",
+    ended="Ended now: {ended}.",
+    questions=EXIT_QUESTIONS,
+    recommend="Would you recommend being involved to others?",
+    send="Send it",
+    send_hint="Anonymously, we keep no name, no Slack id and only the month it came.",
+    identity=IDENTITY_OPTIONS)
+
+EASY_READ_EXIT_FORM = ExitFormWords(
+    about="We have a few short questions.\nYou do not have to answer them.\n"
+          "You can keep your name secret.",
+    ended="This has ended now: {ended}.",
+    questions={"went_well": "What went well?",
+               "could_be_better": "What could be better?",
+               "anything_else": "Is there anything else you want to tell us?"},
+    recommend="Would you tell other people to get involved?",
+    send="Do you want to give your name?",
+    send_hint="If you keep it secret, we only keep the month you sent it.",
+    identity=[option("No. Keep my name secret.", OptionValue.ANONYMOUS),
+              option("Yes. Give my name.", OptionValue.NAMED)])
+
+
+def exit_form(crisis_line: str, leaving: Leaving | None = None, *,
+              easy_read: bool = False) -> View:
+    words = EASY_READ_EXIT_FORM if easy_read else STANDARD_EXIT_FORM
     intro = "Thank you for being involved."
     if leaving is not None and leaving.ended:
-        intro += " Ended now: " + ", ".join(f"*{escape_mrkdwn(t)}*" for t in leaving.ended[:5]) \
-            + "."
+        intro += ("\n" if easy_read else " ") + words.ended.format(
+            ended=", ".join(f"*{escape_mrkdwn(t)}*" for t in leaving.ended[:5]))
     recommend = [option(RECOMMEND_WORDS[r], r.value) for r in Recommend]
-    questions = [_input(block, EXIT_QUESTIONS[name], _text(2000, multiline=True), optional=True)
+    questions = [_input(block, words.questions[name], _text(2000, multiline=True),
+                        optional=True)
                  for block, name in ((BlockId.EX_WENT_WELL, "went_well"),
                                      (BlockId.EX_BETTER, "could_be_better"))]
-    return {
+    return drawn_in({
         "type": "modal", "callback_id": CallbackId.EXIT_FORM, "title": plain("How did it go?"),
         "submit": plain("Send"), "close": plain("Not now"),
         "blocks": [
-            section(f"{intro} A few short questions help us do better. Every question is "
-                    "optional, and you can answer anonymously."),
+            section(f"{intro}\n{words.about}" if easy_read else f"{intro} {words.about}"),
             *questions,
-            _input(BlockId.EX_RECOMMEND, "Would you recommend being involved to others?",
+            _input(BlockId.EX_RECOMMEND, words.recommend,
                    {"type": "radio_buttons", "options": recommend}, optional=True),
-            _input(BlockId.EX_ELSE, EXIT_QUESTIONS["anything_else"],
+            _input(BlockId.EX_ELSE, words.questions["anything_else"],
                    _text(2000, multiline=True), optional=True),
-            _input(BlockId.EX_IDENTITY, "Send it",
-                   {"type": "radio_buttons", "options": IDENTITY_OPTIONS,
-                    "initial_option": IDENTITY_OPTIONS[0]},
-                   hint="Anonymously, we keep no name, no Slack id and only the month it came."),
+            _input(BlockId.EX_IDENTITY, words.send,
+                   {"type": "radio_buttons", "options": words.identity,
+                    "initial_option": words.identity[0]},
+                   hint=words.send_hint),
             crisis_footer(crisis_line),
         ],
-    }
+    }, easy_read=easy_read)
 
 
 def simple_view(callback_id: CallbackId, title: str, words: str) -> View:
@@ -1055,7 +1109,14 @@ def who_can_post(coordinators: list[str]) -> str:
             + " `/involve` shows what's open now.")
 
 
-def exit_thanks(kept: bool, anonymous: bool) -> str:
+def exit_thanks(kept: bool, anonymous: bool, *, easy_read: bool = False) -> str:
+    if easy_read:
+        if not kept:
+            return easy_lines(["Thank you.", "Nothing was sent. That is fine."])
+        return easy_lines(["Thank you.",
+                           "We kept your answers without your name." if anonymous else
+                           "We kept your answers with your name.",
+                           "They help us do better."])
     if not kept:
         return "Thank you. Nothing was sent, and that's completely fine."
     if anonymous:

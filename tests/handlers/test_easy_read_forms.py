@@ -13,8 +13,11 @@ import pytest
 
 from bot.rules.communication import Reading
 from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
+from bot.services.expenses import WorkChoice
 from bot.services.feedback import Submitted
+from bot.services.involvement import Leaving
 from bot.wiring import Runtime
+from handlers.blocks.expenses import EASY_READ_CLAIM_FORM, STANDARD_CLAIM_FORM, claim_form
 from handlers.blocks.feedback import (
     EASY_READ_FORM,
     STANDARD_FORM,
@@ -24,11 +27,18 @@ from handlers.blocks.feedback import (
     confirmation_view,
     feedback_form,
 )
+from handlers.blocks.involvement import (
+    EASY_READ_EXIT_FORM,
+    STANDARD_EXIT_FORM,
+    exit_form,
+    exit_thanks,
+)
 from handlers.blocks.text import crisis_footer
-from handlers.ids import BlockId, OptionValue
+from handlers.ids import ActionId, BlockId, OptionValue
 from storage.models import FeedbackCase
 from storage.repositories import MemberRepository
 from tests.conftest import SlackDriver
+from tests.handlers.test_expenses import agreed_work
 from tests.samples.reading import (
     EASY_READ_LONGEST_SENTENCE,
     EASY_READ_TARGET,
@@ -148,3 +158,68 @@ def test_every_question_of_the_form_and_its_sent_read_plainly(easy_read: bool,
     assert found.ease >= target, (found, shown)
     if easy_read:
         assert found.longest_sentence <= EASY_READ_LONGEST_SENTENCE, shown
+
+
+# -- a member's other forms: claiming, taking less, and the exit form ----------------------------
+def claimed(slack: SlackDriver, user_id: str, work: int) -> tuple[dict[str, Any], str]:
+    """The claim form as it opened, and the words of what followed sending a bus fare."""
+    assert slack.command("/involve", "claim", user_id=user_id).status == 200
+    form = slack.opened_view()
+    sent = slack.payload(slack.submit(form, {
+        BlockId.CL_WORK: str(work), BlockId.CL_KIND: "expenses", BlockId.CL_AMOUNT: "4.20",
+        BlockId.CL_WHAT: "Bus fares"}, user_id=user_id))
+    return form, json.dumps(sent["view"], ensure_ascii=False)
+
+
+def test_an_easy_read_member_claims_takes_less_and_leaves_in_easy_read(
+        members: Runtime, slack: SlackDriver) -> None:
+    reads_easy(members, FIN)
+    work = agreed_work(members, FIN, choice=None)
+
+    form, sent = claimed(slack, FIN, work)
+    assert label(form, BlockId.CL_KIND) == EASY_READ_CLAIM_FORM.kind
+    assert "Thank you. We sent your claim for £4.20" in sent
+
+    overview = slack.payload(slack.command("/involve", "", user_id=FIN))
+    slack.click(overview, ActionId.INV_PAY_LESS, user_id=FIN, channel="D0MEMBR06")
+    form = slack.opened_view()
+    assert label(form, BlockId.TL_AMOUNT) == "How much to take"
+    done = slack.payload(slack.submit(form, {BlockId.TL_AMOUNT: "10"}, user_id=FIN))
+    assert "You chose: take less." in json.dumps(done["view"])
+
+    assert slack.command("/involve", "leaving", user_id=FIN).status == 200
+    form = slack.opened_view()
+    assert label(form, BlockId.EX_IDENTITY) == EASY_READ_EXIT_FORM.send
+    done = slack.payload(slack.submit(form, {BlockId.EX_WENT_WELL: "Kind people",
+                                             BlockId.EX_IDENTITY: OptionValue.ANONYMOUS},
+                                      user_id=FIN))
+    assert "We kept your answers without your name." in json.dumps(done["view"])
+
+
+def test_a_standard_reader_claims_and_leaves_in_the_standard_words(
+        members: Runtime, slack: SlackDriver) -> None:
+    work = agreed_work(members, BRAM)
+    form, sent = claimed(slack, BRAM, work)
+    assert label(form, BlockId.CL_KIND) == STANDARD_CLAIM_FORM.kind
+    assert "has gone to the coordinators" in sent
+    assert slack.command("/involve", "leaving", user_id=BRAM).status == 200
+    assert label(slack.opened_view(), BlockId.EX_IDENTITY) == STANDARD_EXIT_FORM.send
+
+
+def _involvement(easy_read: bool) -> list[str]:
+    """Every word of ours in the claim, take-less and exit forms and what follows each."""
+    claim_words = _our_lines(claim_form([WorkChoice(1, "Interview panel")], easy_read=easy_read))
+    exit_words = _our_lines(exit_form(CRISIS, Leaving(ended=("Interview panel",), withdrawn=()),
+                                      easy_read=easy_read))
+    thanks = [exit_thanks(kept, anonymous, easy_read=easy_read)
+              for kept, anonymous in [(True, True), (True, False), (False, True)]]
+    return claim_words + exit_words + plain_lines("\n".join(thanks))
+
+
+@pytest.mark.parametrize(("easy_read", "target"), [(True, EASY_READ_TARGET),
+                                                    (False, STANDARD_TARGET)])
+def test_the_claim_and_exit_forms_read_plainly(easy_read: bool, target: float) -> None:
+    found = score(_involvement(easy_read))
+    assert found.ease >= target, found
+    if easy_read:
+        assert found.longest_sentence <= EASY_READ_LONGEST_SENTENCE
