@@ -15,6 +15,7 @@ from bot.after_ack import AfterAck
 from bot.rules.roles import Role
 from bot.services import Services
 from bot.services.privacy import NotInDirectory
+from bot.services.sessions import RotaReader
 from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import incidents as incident_blocks
 from handlers.blocks import meetings as meeting_blocks
@@ -96,7 +97,8 @@ def publish_home(client: WebClient, services: Services, user: str) -> None:
                                      crisis_line=settings.coprod_crisis_line, easy_read=easy)
     needing_cover = services.sessions.needing_cover() if roles & ROTA_ROLES else []
     rota = session_blocks.home_sessions(services.sessions.mine(user), needing_cover,
-                                        settings.timezone, user, easy_read=easy)
+                                        settings.timezone, RotaReader.of(user, roles),
+                                        easy_read=easy)
     meetings = meeting_blocks.home_meetings(services.meetings.upcoming_for(user),
                                             settings.timezone, easy_read=easy)
     responders = services.incidents.open_for(user)

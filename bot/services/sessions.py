@@ -159,6 +159,28 @@ class SessionView:
         return not has_room(self.capacity, self.attendees)
 
 
+# Who may take a place to facilitate (the rota's claim checks the same when asked).
+FACILITATING_ROLES = frozenset({Role.FACILITATOR, Role.TRAINED})
+
+
+@dataclass(frozen=True)
+class RotaReader:
+    """The one person a list of sessions is drawn for (App Home), and what their roles let
+    them do there now: their buttons follow it. The services check again when asked, as
+    anyone can send any click."""
+
+    slack_user_id: str
+    may_facilitate: bool
+    coordinator: bool
+
+    @classmethod
+    def of(cls, slack_user_id: str, roles: frozenset[Role]) -> RotaReader:
+        return cls(slack_user_id, bool(roles & FACILITATING_ROLES), Role.COORDINATOR in roles)
+
+    def facilitates(self, view: SessionView) -> bool:
+        return any(f.slack_user_id == self.slack_user_id for f in view.facilitators)
+
+
 @dataclass(frozen=True)
 class CardView:
     """What a session's card shows: the session, and the token of its calendar link."""

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from bot.services import Services
     from bot.services.aftercare import DebriefView
     from bot.services.rota import ReleaseView
-    from bot.services.sessions import CardView, FacilitatorView, SessionView
+    from bot.services.sessions import CardView, FacilitatorView, RotaReader, SessionView
 
 
 DRAFT_BLOCKS = {
@@ -95,27 +95,34 @@ def session_summary(view: SessionView, tz: tzinfo) -> str:
 
 
 def session_buttons(view: SessionView, public_url: str | None = None,
-                    token: str | None = None) -> list[Block]:
+                    token: str | None = None, reader: RotaReader | None = None) -> list[Block]:
+    """A session's buttons. A card in a channel (no `reader`) is the same for everyone; drawn
+    for one `reader`, a place they hold shows as theirs to release, not to claim, and only
+    what their roles allow is offered."""
     if view.cancelled or view.started:
         return []
     value = str(view.id)
     elements: list[dict[str, Any]] = []
-    if view.free_places > 0:
-        elements.append(button("Claim a place", ActionId.SESSION_CLAIM, value, "primary"))
-    elif view.held_places == 0:
-        elements.append(button("Join the waiting list", ActionId.SESSION_WAIT, value))
-    elements.append(button("Release my place", ActionId.SESSION_RELEASE, value))
+    theirs = reader is not None and reader.facilitates(view)
+    if reader is None or (reader.may_facilitate and not theirs):
+        if view.free_places > 0:
+            elements.append(button("Claim a place", ActionId.SESSION_CLAIM, value, "primary"))
+        elif view.held_places == 0:
+            elements.append(button("Join the waiting list", ActionId.SESSION_WAIT, value))
+    if reader is None or theirs:
+        elements.append(button("Release my place", ActionId.SESSION_RELEASE, value))
     elements.append(button("I'll attend" if not view.attendance_full else "Attendance full",
                            ActionId.SESSION_ATTEND, value))
     if public_url and token:
         link = button("Add to calendar", ActionId.SESSION_CALENDAR, value)
         link["url"] = public_url.rstrip("/") + calendar_path(view.id, token)
         elements.append(link)
-    elements.append({
-        "type": "overflow", "action_id": ActionId.SESSION_MANAGE,
-        "options": [option("Edit (coordinators)", f"edit:{view.id}"),
-                    option("Cancel session (coordinators)", f"cancel:{view.id}")],
-    })
+    if reader is None or reader.coordinator:
+        elements.append({
+            "type": "overflow", "action_id": ActionId.SESSION_MANAGE,
+            "options": [option("Edit (coordinators)", f"edit:{view.id}"),
+                        option("Cancel session (coordinators)", f"cancel:{view.id}")],
+        })
     return [{"type": "actions", "block_id": f"{BlockId.SESSION_ACTIONS}:{view.id}",
              "elements": elements}]
 
@@ -524,26 +531,30 @@ def _easy_session(view: SessionView, tz: tzinfo, *, kind_said: bool = False) -> 
             easy_place(view.place), *_easy_who(view), *_easy_state(view)[1]]
 
 
-def _easy_next(view: SessionView) -> list[str]:
-    """What the session's buttons let someone do, as the last lines."""
+def _easy_next(view: SessionView, reader: RotaReader | None = None) -> list[str]:
+    """What the session's buttons let someone do (drawn for `reader`: theirs), as the last
+    lines."""
     if view.cancelled or view.started:
         return []
     lines = []
-    if view.free_places > 0:
-        lines.append("Can you help run it? Tap Claim a place.")
-    elif view.held_places == 0:
-        lines.append("Want to help run it? Tap Join the waiting list.")
+    if reader is not None and reader.facilitates(view):
+        lines += [HAVE_A_PLACE, RELEASE_IF_YOU_CANNOT]
+    elif reader is None or reader.may_facilitate:  # else their roles don't let them run it
+        if view.free_places > 0:
+            lines.append("Can you help run it? Tap Claim a place.")
+        elif view.held_places == 0:
+            lines.append("Want to help run it? Tap Join the waiting list.")
     lines.append("No more people can come along now." if view.attendance_full
                  else "Want to come along? Tap I'll attend.")
     return lines
 
 
 def easy_summary(view: SessionView, tz: tzinfo, *, with_next: bool = False,
-                 also: Sequence[str] = ()) -> str:
+                 also: Sequence[str] = (), reader: RotaReader | None = None) -> str:
     """One session in a list or on App Home, as easy read says it: what the standard summary
-    says, then `also`, then (`with_next`) what its buttons let someone do."""
+    says, then `also`, then (`with_next`) what its buttons let someone (`reader`) do."""
     return easy_lines([*_easy_session(view, tz), *also,
-                       *(_easy_next(view) if with_next else [])])
+                       *(_easy_next(view, reader) if with_next else [])])
 
 
 def easy_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
@@ -913,10 +924,16 @@ EASY_HOME_WORDS = {"nothing": "You are not down for any sessions.\n"
                    "cover": "Sessions that need more people to run them"}
 
 
+HAVE_A_PLACE = "You have a place to help run it."
+RELEASE_IF_YOU_CANNOT = "If you cannot help now, tap Release my place."
+FACILITATING = "*You're facilitating.* If you can't now, tap Release my place."
+
+
 def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz: tzinfo,
-                  user: str, *, easy_read: bool = False) -> list[Block]:
+                  reader: RotaReader, *, easy_read: bool = False) -> list[Block]:
     """App Home: my next sessions with my own way out, and those needing cover (for the rota's
-    people); in easy read, each in short lines with what to do last."""
+    people), with the buttons that are mine to press; in easy read, each in short lines with
+    what to do last."""
     words = EASY_HOME_WORDS if easy_read else HOME_WORDS
     blocks: list[Block] = [header("Your next sessions")]
     if not mine:
@@ -925,25 +942,27 @@ def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz:
         # Their own way out: a facilitator releases their place, someone coming says they
         # can't after all.
         value = str(view.id)
-        facilitating = any(f.slack_user_id == user for f in view.facilitators)
+        facilitating = reader.facilitates(view)
         way_out = (button("Release my place", ActionId.SESSION_RELEASE, value) if facilitating
                    else button("I can't come after all", ActionId.SESSION_CANT_COME, value))
         if easy_read:
-            mine_now = ("You have a place to help run it." if facilitating
-                        else "You said you are coming.")
-            out = ("If you cannot help now, tap Release my place." if facilitating
+            mine_now = HAVE_A_PLACE if facilitating else "You said you are coming."
+            out = (RELEASE_IF_YOU_CANNOT if facilitating
                    else "If you cannot come now, tap I can't come after all.")
             blocks.append(section(easy_summary(view, tz, also=[mine_now, out])))
         else:
-            blocks.append(section(session_summary(view, tz)))
+            blocks.append(section(session_summary(view, tz)
+                                  + (f"\n{FACILITATING}" if facilitating else "")))
         blocks.append({"type": "actions", "block_id": f"{BlockId.SESSION_ACTIONS}:mine:{value}",
                        "elements": [way_out]})
     if needing_cover:
         blocks.append(header(words["cover"]))
         for view in needing_cover[:8]:
-            blocks.append(section(easy_summary(view, tz, with_next=True) if easy_read
-                                  else session_summary(view, tz)))
-            blocks += session_buttons(view)
+            theirs = reader.facilitates(view) and not view.cancelled and not view.started
+            blocks.append(section(
+                easy_summary(view, tz, with_next=True, reader=reader) if easy_read
+                else session_summary(view, tz) + (f"\n{FACILITATING}" if theirs else "")))
+            blocks += session_buttons(view, reader=reader)
     return blocks
 
 

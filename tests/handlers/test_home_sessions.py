@@ -1,0 +1,139 @@
+"""Sessions on App Home, driven as Slack drives it: each person's buttons follow what they hold
+(a place they already have, a coordinator's role), and a click on Home visibly changes Home
+(found in the sandbox trial)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.rules.communication import ProfileChoice, Reading
+from bot.rules.roles import NotAllowed
+from bot.wiring import Runtime
+from handlers.ids import ActionId
+from tests.conftest import FakeClock, SlackDriver
+from tests.handlers.test_sessions import (
+    COORDINATOR,
+    EXPIRED,
+    FACILITATOR,
+    dms_to,
+    home_of,
+    make_session,
+)
+
+
+def open_home(slack: SlackDriver, user: str) -> dict[str, Any]:
+    slack.event({"type": "app_home_opened", "user": user, "tab": "home"})
+    return home_of(slack.fake)
+
+
+def elements_for(view: dict[str, Any], session_id: int) -> list[dict[str, Any]]:
+    """Every button and menu on Home that acts on this session."""
+    found = []
+    for block in view["blocks"]:
+        if block.get("type") != "actions":
+            continue
+        for element in block["elements"]:
+            values = [element.get("value")] + [o["value"].rpartition(":")[2]
+                                               for o in element.get("options", [])]
+            if str(session_id) in values:
+                found.append(element)
+    return found
+
+
+def action_ids(view: dict[str, Any], session_id: int) -> set[str]:
+    return {e["action_id"] for e in elements_for(view, session_id)}
+
+
+def words_of(view: dict[str, Any]) -> str:
+    return json.dumps(view["blocks"])
+
+
+# -- 1: a place already held is shown as held, with Release, never Claim -----------------------
+def test_home_says_youre_facilitating_and_offers_release_not_claim(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    members.services.rota.claim(session_id, FACILITATOR)
+    assert not members.services.sessions.get(session_id).coverage.covered  # still needs cover
+    home = open_home(slack, FACILITATOR)
+    assert "Sessions that need cover" in words_of(home)
+    ids = action_ids(home, session_id)
+    assert ActionId.SESSION_CLAIM not in ids and ActionId.SESSION_WAIT not in ids
+    assert ActionId.SESSION_RELEASE in ids
+    assert "You're facilitating" in words_of(home)
+    # Someone else still sees the place to claim.
+    other = open_home(slack, EXPIRED)
+    assert ActionId.SESSION_CLAIM in action_ids(other, session_id)
+    assert "You're facilitating" not in words_of(other)
+
+
+def test_easy_read_home_says_they_have_a_place_and_does_not_ask_them_to_claim(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    members.services.rota.claim(session_id, FACILITATOR)
+    members.services.profiles.set_mine(FACILITATOR, ProfileChoice("slack", Reading.EASY_READ))
+    home = open_home(slack, FACILITATOR)
+    assert "Tap Claim a place" not in words_of(home)
+    assert ActionId.SESSION_CLAIM not in action_ids(home, session_id)
+
+
+# -- 2: buttons follow the person's roles now; the services refuse all the same ----------------
+GUS = "U0COORD09"  # a coordinator who doesn't facilitate
+A_COORDINATOR_ONLY = ("name,slack_user_id,phone,roles,contact,sms_consent\n"
+                      f"Gus Ferreira,{GUS},,coordinator,slack,no\n")
+
+
+def test_only_coordinators_see_a_sessions_coordinator_menu_on_home(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    assert ActionId.SESSION_MANAGE not in action_ids(open_home(slack, FACILITATOR), session_id)
+    assert "(coordinators)" not in words_of(home_of(slack.fake))
+    assert ActionId.SESSION_MANAGE in action_ids(open_home(slack, COORDINATOR), session_id)
+    # Bram becomes a coordinator: his Home follows.
+    members.services.members.import_csv(
+        "name,slack_user_id,phone,roles,contact,sms_consent\n"
+        f"Bram Okonkwo,{FACILITATOR},,facilitator;coordinator,slack,no\n")
+    assert ActionId.SESSION_MANAGE in action_ids(open_home(slack, FACILITATOR), session_id)
+
+
+def test_a_coordinator_who_doesnt_facilitate_is_offered_no_place_to_claim_on_home(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    assert members.services.members.import_csv(A_COORDINATOR_ONLY).problems == []
+    session_id = make_session(members, clock)
+    home = open_home(slack, GUS)
+    assert "Sessions that need cover" in words_of(home)
+    ids = action_ids(home, session_id)
+    assert ActionId.SESSION_MANAGE in ids
+    assert ActionId.SESSION_CLAIM not in ids and ActionId.SESSION_WAIT not in ids
+
+
+def test_a_coordinators_menu_sent_from_home_by_someone_else_is_refused(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    """Slack only sends what is on someone's Home, but anyone can send anything: the handler
+    and the service both refuse."""
+    session_id = make_session(members, clock)
+    home = open_home(slack, FACILITATOR)
+    for choice in ("cancel", "edit"):
+        slack.interactive({
+            "type": "block_actions", "team": {"id": "T0EXAMPLE"}, "user": {"id": FACILITATOR},
+            "api_app_id": "A0COPROD", "trigger_id": "1337.45.abcd",
+            "container": {"type": "view", "view_id": "V0HOME"},
+            "view": {**home, "id": "V0HOME", "type": "home"},
+            "actions": [{"type": "overflow", "action_id": ActionId.SESSION_MANAGE,
+                         "block_id": f"session_actions:{session_id}",
+                         "selected_option": {"value": f"{choice}:{session_id}"},
+                         "action_ts": "1700000000.3"}]})
+        slack.settle()
+        assert "Only a coordinator" in dms_to(slack.fake, FACILITATOR)[-1]
+    assert members.services.sessions.get(session_id).cancelled is False
+    assert not slack.fake.calls_to("views.open")  # no form to edit it
+    with pytest.raises(NotAllowed):
+        members.services.sessions.cancel(FACILITATOR, session_id)
+    assert members.services.sessions.get(session_id).cancelled is False
