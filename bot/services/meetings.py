@@ -77,13 +77,17 @@ class MeetingInvitation(Notice):
 
 class MeetingReminder(Notice):
     """A meeting coming up, at one offset ("7d"): to its channel and everyone invited, with
-    Going / Can't make it; the first one carries the agenda so far."""
+    Going / Can't make it; the first one carries the agenda so far. `answered`: the answer
+    the member it goes to had given when it was queued (None for a channel, and for those
+    who had not answered), so that a text reminds them of it rather than asking again. (A
+    value, not who: everyone who gave the same answer shares one drawing.)"""
 
     kind = "reminder.meeting"
     identity = ("meeting_id",)
     meeting_id: int
     offset: str
     with_agenda: bool
+    answered: bool | None = None
 
 
 class PresentRequested(Notice):

@@ -103,13 +103,19 @@ class RemindersService:
             return 0
         first = label == offset_label(self._offsets_for(meeting.kind.value)[0])
         notice = MeetingReminder(meeting_id=meeting.id, offset=label, with_agenda=first)
+        # Those who have answered are reminded of their answer, not asked again.
+        answers = {r.member_id: r.going for r in meeting.rsvps}
+        answered = {going: MeetingReminder(meeting_id=meeting.id, offset=label,
+                                           with_agenda=first, answered=going)
+                    for going in (True, False)}
         book = NoticeBook(session, now)
         with book.all_at_once():
             if meeting.channel_id:
                 book.to_channel(meeting.channel_id, notice)
             for member in invited_members(MemberRepository(session), meeting.invited):
-                book.to_member(member, notice, texts=True, not_after=meeting.starts_at,
-                               rsvp_for=subject.stored)
+                going = answers.get(member.id)
+                book.to_member(member, notice if going is None else answered[going],
+                               texts=True, not_after=meeting.starts_at, rsvp_for=subject.stored)
         return 1
 
     def _session(self, session: Session, group: GroupSession, now: datetime) -> int:

@@ -89,7 +89,22 @@ def rsvp_buttons(view: MeetingView, where: BlockId = BlockId.MT_ACTIONS) -> Bloc
     ]}
 
 
-def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
+# What a reminder by text asks, given the answer its reader had given (None: not yet). No more
+# than that they are coming or not: never what the meeting is about.
+SMS_ASK: dict[bool | None, str] = {
+    None: "Coming? Reply YES or NO.",
+    True: "You said you're coming. Reply NO if you can't now.",
+    False: "You said you can't come. Reply YES if you can now.",
+}
+EASY_SMS_ASK: dict[bool | None, list[str]] = {
+    None: ["Can you come? Reply YES or NO."],
+    True: ["You said you are coming.", "If you cannot come now, reply NO."],
+    False: ["You said you cannot come.", "If you can come now, reply YES."],
+}
+
+
+def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool,
+             answered: bool | None = None) -> Payload:
     blocks: list[Block] = [section(f"Reminder: {summary(view, tz)}")]
     if with_agenda and view.kind in (MeetingKind.FORUM, MeetingKind.COMMUNITY):
         items = "\n".join(f"• {escape_mrkdwn(item)}" for item in view.agenda[:20])
@@ -99,12 +114,12 @@ def reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool) -> Payload:
     kind, on = MEETING_KIND_WORDS[view.kind], _sms_when(view.starts_at, tz)
     return {"text": f"Reminder: {escape_mrkdwn(view.title)}, {when(view.starts_at, tz)}",
             "blocks": blocks,
-            "sms": with_place(lambda where: f"{kind} on {on}, {where}. Coming? Reply YES or NO.",
-                               view.place)}
+            "sms": with_place(lambda where: f"{kind} on {on}, {where}. {SMS_ASK[answered]}",
+                              view.place)}
 
 
 def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool,
-                  now: datetime) -> Payload:
+                  now: datetime, answered: bool | None = None) -> Payload:
     """As `reminder`; on the day or the day before it says "today" or "tomorrow"."""
     kind = EASY_KIND_WORDS[view.kind]
     agenda = _EASY_AGENDA if with_agenda and view.kind in AGENDA_KINDS else []
@@ -115,7 +130,7 @@ def easy_reminder(view: MeetingView, tz: tzinfo, *, with_agenda: bool,
         actions=[rsvp_buttons(view)],
         text=f"Reminder: {escape_mrkdwn(view.title)} is {on}",
         sms=easy_lines_with_place([f"Reminder: {kind}.", f"It is {on}."], view.place,
-                      ["Can you come? Reply YES or NO."]))
+                                  EASY_SMS_ASK[answered]))
 
 
 # Easy read names each kind of meeting without abbreviations; each reads after "a".
@@ -624,8 +639,9 @@ def _draw_meeting_reminder(notice: MeetingReminder, services: Services, style: S
     view = _meeting(services, notice.meeting_id, live=True)
     tz = services.settings.timezone
     if style.easy_read:
-        return easy_reminder(view, tz, with_agenda=notice.with_agenda, now=services.clock())
-    return reminder(view, tz, with_agenda=notice.with_agenda)
+        return easy_reminder(view, tz, with_agenda=notice.with_agenda, now=services.clock(),
+                             answered=notice.answered)
+    return reminder(view, tz, with_agenda=notice.with_agenda, answered=notice.answered)
 
 
 def _draw_invitation(notice: MeetingInvitation, services: Services, style: Style) -> Payload:

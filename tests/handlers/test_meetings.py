@@ -686,3 +686,46 @@ def test_going_clicked_twice_on_an_invitation_thanks_them_once(world: World) -> 
     slack.click(invitation, ActionId.MEETING_NOT_GOING, user_id=FACILITATOR,
                 channel="D0FACIL02")
     assert "can't make" in slack.fake.responses[-1].params["text"]
+
+
+def test_a_text_reminder_to_someone_who_answered_says_their_answer(world: World) -> None:
+    """Found in the sandbox trial: a text-only member who had replied YES was asked "Coming?
+    Reply YES or NO" again by the reminder."""
+    world.forum(set_invitations_aside=False)
+    world.deliver()
+    assert "you're down for" in world.text_in("YES", DEV)
+    world.twilio.texts.clear()
+    world.clock.move_to("2026-12-01 18:00:00")
+    assert world.runtime.services.reminders.send_due() == 1
+    world.deliver()
+    [reminded] = world.texts(DEV)
+    assert "You said you're coming. Reply NO if you can't now." in reminded
+    assert "Reply YES or NO" not in reminded
+    assert "Reply YES or NO" in world.texts(ESME)[0]  # not answered yet: still asked
+    assert "can't come" in world.text_in("NO", DEV)  # and a NO to it changes the answer
+
+    world.clock.move_to("2026-12-07 18:00:00")
+    world.twilio.texts.clear()
+    world.runtime.services.reminders.send_due()
+    world.deliver()
+    [again] = world.texts(DEV)
+    assert "You said you can't come. Reply YES if you can now." in again
+
+
+def test_an_easy_read_text_reminder_says_their_answer_too() -> None:
+    from datetime import UTC, datetime
+
+    from bot.services.meetings import MeetingView
+    from handlers.blocks.meetings import easy_reminder
+
+    starts = datetime(2026, 12, 8, 18, 0, tzinfo=UTC)
+    view = MeetingView(1, MeetingKind.FORUM, "Winter forum", starts,
+                       starts.replace(hour=20), "Hope Centre", None, "everyone", False, (), 0,
+                       ())
+    words = {answered: easy_reminder(view, UTC, with_agenda=False, now=starts,
+                                     answered=answered)["sms"]
+             for answered in (None, True, False)}
+    assert "Can you come? Reply YES or NO." in words[None]
+    assert "You said you are coming.\nIf you cannot come now, reply NO." in words[True]
+    assert "You said you cannot come.\nIf you can come now, reply YES." in words[False]
+    assert all("YES or NO" not in words[a] for a in (True, False))
