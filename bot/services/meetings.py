@@ -290,8 +290,9 @@ class MeetingsService:
             meeting.cancelled_at, meeting.updated_at = now, now
             book = NoticeBook(session, now)
             with book.all_at_once():
-                for member in self._told_of(session, meeting):
-                    book.to_member(member, MeetingCancelled(meeting_id=meeting.id), texts=True)
+                for member, by_text in self._told_of(session, meeting):
+                    book.to_member(member, MeetingCancelled(meeting_id=meeting.id),
+                                   texts=by_text)
                 # Every invitation and reminder already posted, in channels and DMs, says it is
                 # off and no longer asks who's coming (any offset: a reminder's copies are
                 # found by the meeting).
@@ -301,15 +302,22 @@ class MeetingsService:
             return self.view_of(meeting)
 
     @staticmethod
-    def _told_of(session: Session, meeting: Meeting) -> list[Member]:
+    def _told_of(session: Session, meeting: Meeting) -> list[tuple[Member, bool]]:
         """Those invited who know of the meeting: sent an invitation or a reminder, or who
-        answered. Nobody hears of a cancellation of a meeting they were never told about."""
+        answered; each with whether a text may tell them it is off (a text reached them, or
+        they answered). Nobody hears of a cancellation of a meeting they were never told
+        about, and no text cancels what no text announced (one held for the night, then
+        dropped, say), though Slack still tells them if Slack told them of it."""
         reached = OutboxRepository(session).sent_targets([
             MeetingInvitation(meeting_id=meeting.id).family,
             MeetingReminder(meeting_id=meeting.id, offset="", with_agenda=False).family])
         answered = {r.member_id for r in meeting.rsvps}
-        return [m for m in invited_members(MemberRepository(session), meeting.invited)
-                if m.id in answered or str(m.id) in reached or m.slack_user_id in reached]
+        told = []
+        for member in invited_members(MemberRepository(session), meeting.invited):
+            by_text = member.id in answered or str(member.id) in reached
+            if by_text or member.slack_user_id in reached:
+                told.append((member, by_text))
+        return told
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, meeting_id: int) -> MeetingView:

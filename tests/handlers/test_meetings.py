@@ -729,3 +729,29 @@ def test_an_easy_read_text_reminder_says_their_answer_too() -> None:
     assert "You said you are coming.\nIf you cannot come now, reply NO." in words[True]
     assert "You said you cannot come.\nIf you can come now, reply YES." in words[False]
     assert all("YES or NO" not in words[a] for a in (True, False))
+
+
+def test_a_cancellation_is_texted_only_to_those_told_of_the_meeting_by_text(
+    world: World
+) -> None:
+    """Found in the sandbox trial: someone on Slack and texts, whose invitation text was held
+    for the night, got a text in the morning cancelling a meeting no text had told them of."""
+    world.clock.move_to("2026-11-30 22:00:00")  # texts wait for the morning; Slack goes now
+    meeting_id = world.forum(set_invitations_aside=False)
+    world.deliver()
+    assert len(world.dms("U0SAFEG05")) == 1 and world.texts(ESME) == []
+    world.runtime.services.meetings.cancel(COORDINATOR, meeting_id)
+    world.deliver()
+    world.clock.move_to("2026-12-01 09:00:00")
+    world.deliver()
+    assert any("has been cancelled" in m["text"] for m in world.dms("U0SAFEG05"))
+    assert world.texts(ESME) == [] and world.texts(DEV) == []
+
+
+def test_a_cancellation_is_texted_to_those_the_invitation_reached_by_text(world: World) -> None:
+    meeting_id = world.forum(set_invitations_aside=False)
+    world.deliver()
+    assert len(world.texts(ESME)) == 1 and len(world.texts(DEV)) == 1
+    world.runtime.services.meetings.cancel(COORDINATOR, meeting_id)
+    world.deliver()
+    assert "is cancelled" in world.texts(ESME)[-1] and "is cancelled" in world.texts(DEV)[-1]
