@@ -22,14 +22,17 @@ from handlers.blocks import meetings as meeting_blocks
 from handlers.blocks import oversight as oversight_blocks
 from handlers.blocks import profiles as profile_blocks
 from handlers.blocks import sessions as session_blocks
-from handlers.blocks.text import divider
+from handlers.blocks.text import Block, crisis_footer, divider, section
 from handlers.ids import Event
+from handlers.notices import for_screen_readers
 from handlers.payloads import event_user
 from handlers.replies import shown_to
 
 TEAM_ROLES = frozenset({Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE})
 ROTA_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.TRAINED})
 RESPONDER_ROLES = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.HR_OFFICER})
+# An answer shown on Home is a few blocks; a longer one is read in full in the DM.
+MOST_SAID = 10
 
 
 def register(app: App) -> None:
@@ -39,19 +42,25 @@ def register(app: App) -> None:
 
 class HomeAnswer:
     """How a click on App Home is answered. Home has no response_url (Slack gives none for a
-    view), so a private answer comes as a direct message, and "redraw what I clicked" publishes
-    Home again with the state now."""
+    view), so a private answer (or one in place of a private question) comes as a direct
+    message and is shown at the top of Home, drawn again with the state now: the person sees
+    their click worked, and a question it asks (release a place so near the day?) is answered
+    where they are. "Redraw what I clicked" publishes Home again as it is now."""
 
     def __init__(self, client: WebClient, services: Services, user: str) -> None:
         self.client, self.services, self.user = client, services, user
 
     def __call__(self, text: str = "", blocks: list[dict[str, Any]] | None = None, *,
-                 replace_original: bool | None = None, **_: Any) -> None:
-        if replace_original:
+                 replace_original: bool | None = None, response_type: str | None = None,
+                 **_: Any) -> None:
+        # replace_original alone redraws a card or list; an ephemeral answer replacing the
+        # original is the answer to a private question (handlers/replies.py answer_in_place).
+        if replace_original and response_type != "ephemeral":
             publish_home(self.client, self.services, self.user)
             return
         self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
-        publish_home(self.client, self.services, self.user)
+        publish_home(self.client, self.services, self.user,
+                     just_said=blocks or ([section(text)] if text else None))
 
 
 def answer_clicks_on_home(body: dict[str, Any], context: BoltContext,
@@ -84,9 +93,11 @@ def publish_home_later(after_ack: AfterAck, client: WebClient, services: Service
                             lambda: publish_home(client, services, user))
 
 
-def publish_home(client: WebClient, services: Services, user: str) -> None:
+def publish_home(client: WebClient, services: Services, user: str, *,
+                 just_said: list[Block] | None = None) -> None:
     """Home as its one reader reads it: easy read where its builders write it (its own words,
-    sessions and meetings), and only words for a screen reader (see handlers/replies.py)."""
+    sessions and meetings), and only words for a screen reader (see handlers/replies.py).
+    `just_said`: the answer to a click on Home, shown at the top until Home is next drawn."""
     style = services.profiles.style_of(user)
     easy = style.easy_read
     cases = list(services.feedback.open_cases_for(user))
@@ -113,7 +124,29 @@ def publish_home(client: WebClient, services: Services, user: str) -> None:
         reach = []
     # Open incidents (and the trustees' decisions) first, then sessions and meetings; how we
     # reach you and the crisis footer stay last, even when Home is full (Slack takes 100).
-    body = view["blocks"][:2] + urgent + rota + meetings + view["blocks"][2:-2]
+    answer = _as_answer(just_said or [], settings.coprod_crisis_line,
+                        taken=[*view["blocks"], *urgent, *rota, *meetings, *reach])
+    body = view["blocks"][:1] + answer + view["blocks"][1:2] + urgent + rota + meetings \
+        + view["blocks"][2:-2]
     tail = reach + view["blocks"][-2:]
     view["blocks"] = body[:100 - len(tail)] + tail
     client.views_publish(user_id=user, view=shown_to(view, style))
+
+
+def _as_answer(said: list[Block], crisis_line: str, taken: list[Block]) -> list[Block]:
+    """An answer's blocks as Home shows them under its header, set apart by a divider: without
+    the message's crisis line (Home ends with its own), and without any block id Home already
+    uses (Slack refuses a view with one twice; the answer's buttons carry their values)."""
+    if not said:
+        return []
+    footer = crisis_footer(crisis_line)
+    used = {b.get("block_id") for b in taken}
+    shown = []
+    for block in said:
+        if block in (footer, for_screen_readers({"blocks": [footer]})["blocks"][0]):
+            continue
+        if block.get("block_id") in used:
+            block = {k: v for k, v in block.items() if k != "block_id"}
+        used.add(block.get("block_id"))
+        shown.append(block)
+    return [*shown[:MOST_SAID], divider()]

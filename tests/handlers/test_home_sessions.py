@@ -18,6 +18,7 @@ from tests.handlers.test_sessions import (
     COORDINATOR,
     EXPIRED,
     FACILITATOR,
+    click_on_home,
     dms_to,
     home_of,
     make_session,
@@ -137,3 +138,62 @@ def test_a_coordinators_menu_sent_from_home_by_someone_else_is_refused(
     with pytest.raises(NotAllowed):
         members.services.sessions.cancel(FACILITATOR, session_id)
     assert members.services.sessions.get(session_id).cancelled is False
+
+
+# -- 3: a release from Home shows on Home, the question before a late one included --------------
+def test_a_late_release_from_home_asks_on_home_and_home_shows_it_done(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock, days_ahead=1)  # less than 48 hours away
+    members.services.rota.claim(session_id, FACILITATOR)
+    home = open_home(slack, FACILITATOR)
+    published = len(slack.fake.calls_to("views.publish"))
+
+    click_on_home(slack, FACILITATOR, home, ActionId.SESSION_RELEASE, str(session_id))
+    asked = home_of(slack.fake)
+    assert len(slack.fake.calls_to("views.publish")) == published + 1
+    assert "less than 48 hours" in words_of(asked)  # the question is on Home, not only a DM
+    assert ActionId.SESSION_RELEASE_CONFIRMED in action_ids(asked, session_id)
+    assert ActionId.SESSION_KEEP_PLACE in action_ids(asked, session_id)
+    assert any("less than 48 hours" in m for m in dms_to(slack.fake, FACILITATOR))
+    assert len(json.dumps(asked).split("In danger now?")) == 2  # the crisis line once, last
+    assert members.services.sessions.get(session_id).facilitators  # nothing released yet
+
+    click_on_home(slack, FACILITATOR, asked, ActionId.SESSION_RELEASE_CONFIRMED,
+                  str(session_id))
+    done = home_of(slack.fake)
+    assert members.services.sessions.get(session_id).facilitators == ()
+    assert "is released. Thank you for letting us know." in words_of(done)
+    assert "Nothing booked" in words_of(done)
+    assert ActionId.SESSION_RELEASE_CONFIRMED not in action_ids(done, session_id)
+    assert any("is released" in m for m in dms_to(slack.fake, FACILITATOR))
+    # What was said stays until Home is next drawn, not for ever.
+    assert "is released" not in words_of(open_home(slack, FACILITATOR))
+
+
+def test_keeping_a_place_from_home_says_so_on_home(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock, days_ahead=1)
+    members.services.rota.claim(session_id, FACILITATOR)
+    click_on_home(slack, FACILITATOR, open_home(slack, FACILITATOR), ActionId.SESSION_RELEASE,
+                  str(session_id))
+    click_on_home(slack, FACILITATOR, home_of(slack.fake), ActionId.SESSION_KEEP_PLACE,
+                  str(session_id))
+    kept = home_of(slack.fake)
+    assert "Your place is kept" in words_of(kept)
+    assert ActionId.SESSION_KEEP_PLACE not in action_ids(kept, session_id)
+    assert ActionId.SESSION_RELEASE in action_ids(kept, session_id)
+    assert members.services.sessions.get(session_id).facilitators
+
+
+def test_a_release_in_good_time_from_home_says_so_on_home(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    members.services.rota.claim(session_id, FACILITATOR)
+    click_on_home(slack, FACILITATOR, open_home(slack, FACILITATOR), ActionId.SESSION_RELEASE,
+                  str(session_id))
+    done = home_of(slack.fake)
+    assert "is released. Thank you for letting us know." in words_of(done)
+    assert "Nothing booked" in words_of(done)
