@@ -262,6 +262,24 @@ def test_unknown_numbers_get_one_polite_reply_a_day(world: World, clock: FakeClo
     assert "an unknown number ending 0555" in json.dumps(relays[0]["blocks"])
 
 
+def test_start_from_an_unknown_number_is_answered_kindly_and_not_relayed(world: World) -> None:
+    """Found in the sandbox trial: START from a number not in the member list went to the
+    team as a message. Like STOP and HELP from such a number, it is a keyword: answered
+    (standard words: we don't know their style), never passed on."""
+    stranger = "+447700900556"
+    for word in ("STOP", "START", "HELP", "start"):
+        world.phone.text(word, from_number=stranger)
+    world.deliver()
+    assert [c for c in world.slack.fake.calls_to("chat.postMessage")
+            if c.params["channel"] == COORDINATOR] == []
+    with world.runtime.sessions() as session:
+        assert session.query(InboundText).count() == 0
+    reply = world.phone.text("START", from_number=stranger)[1]
+    assert "Riverside Peer Support: Thank you. This number isn't on our member list" in reply
+    assert "We don't know this number yet" in world.phone.text("Hello?",
+                                                               from_number=stranger)[1]
+
+
 def test_help_says_who_we_are_how_to_stop_and_where_to_turn(world: World) -> None:
     reply = world.phone.text("HELP")[1]
     assert "Riverside Peer Support" in reply and "STOP" in reply and "999" in reply

@@ -390,6 +390,7 @@ class Happened(enum.StrEnum):
     HELP = "help"
     PASSED_ON = "passed on"  # a message for the team to read
     UNKNOWN_NUMBER = "unknown number"  # passed on, from a number not in the member list
+    UNKNOWN_START = "start from unknown"  # START from a number not in the member list
     NO_LONGER_OPEN = "no longer open"  # a number for a choice since started or cancelled
     # A YES or NO to a meeting or a session.
     COMING = "coming"

@@ -275,7 +275,9 @@ class TextingService:
             number.opted_out = True
             return None
         if reply is Reply.START:
+            # A keyword, as STOP and HELP are: answered, never passed on as a message.
             number.opted_out = False
+            return TextOutcome(Happened.UNKNOWN_START)
         if reply is Reply.HELP:
             return TextOutcome(Happened.HELP)
         self._relay(session, None, phone, body, now)

@@ -207,6 +207,9 @@ def standard_words(said: TextOutcome, crisis_line: str) -> str:
         case Happened.UNKNOWN_NUMBER:
             return ("Thank you for your text. We don't know this number yet, so we've passed "
                     "it to the team. In danger now? Call 999.")
+        case Happened.UNKNOWN_START:
+            return ("Thank you. This number isn't on our member list, so we don't send it "
+                    "texts. To ask about joining, just text us.")
         case Happened.NO_LONGER_OPEN:
             return ("Sorry, that one has started or been cancelled, so we can't take an answer "
                     "for it now.")
@@ -269,6 +272,10 @@ def easy_words(said: TextOutcome, crisis_line: str, tz: tzinfo) -> list[str]:
                     "Are you in danger now? Call 999.", f"To talk to someone: {crisis_line}"]
         case Happened.UNKNOWN_NUMBER:  # a number we don't know has no style: standard
             return [standard_words(said, crisis_line)]
+        case Happened.UNKNOWN_START:  # as above, for now; worded should that ever change
+            return ["Thank you.", "This phone number is not on our list.",
+                    "So we do not send texts to it.", "Do you want to join us?",
+                    "Just send us a text."]
         case Happened.NO_LONGER_OPEN:
             return ["Sorry.", "That one has started, or it is not going ahead.",
                     "So we cannot take your answer for it now."]
