@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +24,7 @@ from bot.rules.communication import (
     check_profile,
 )
 from bot.rules.roles import NotAllowed
+from bot.rules.texting import QUIET_FROM, QUIET_UNTIL_WEEKDAY, QUIET_UNTIL_WEEKEND
 from bot.services.members import require_coordinator
 from bot.services.notices import NoticeBook
 from bot.services.privacy import NotInDirectory
@@ -61,6 +62,17 @@ class ProfileGone(LookupError):
 
 
 @dataclass(frozen=True)
+class TextsQuietHours:
+    """The organisation's own quiet hours for texts (bot/rules/texting.py, as the dispatcher
+    holds them): a text that can wait goes out from `weekday_end` (`weekend_end` on Saturdays
+    and Sundays) until `start`. Slack messages wait only for someone's own quiet hours."""
+
+    start: time = QUIET_FROM
+    weekday_end: time = QUIET_UNTIL_WEEKDAY
+    weekend_end: time = QUIET_UNTIL_WEEKEND
+
+
+@dataclass(frozen=True)
 class ProfileView:
     member_id: int
     name: str
@@ -80,6 +92,18 @@ class ProfileView:
                    reading=member.reading, screen_reader=member.screen_reader,
                    quiet=reader.quiet, has_phone=member.phone is not None,
                    text_consent=member.has_sms_consent)
+
+    @property
+    def takes_texts(self) -> bool:
+        """Texts come to them (as NoticeBook.to_member decides): a number, texts chosen alone
+        or with Slack, and their agreement."""
+        return (self.has_phone and self.text_consent
+                and self.contact is not ContactPreference.SLACK)
+
+    @property
+    def texts_quiet(self) -> TextsQuietHours | None:
+        """The organisation's quiet hours, when they hold this person's texts."""
+        return TextsQuietHours() if self.takes_texts else None
 
     @property
     def can_be_messaged(self) -> bool:

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.notices import Notice
 from bot.rules.communication import QuietHours, Reading, Style
-from bot.services.profiles import ChangedForThem, MemberChoices, ProfileChanged, ProfileView
+from bot.services.profiles import (
+    ChangedForThem,
+    MemberChoices,
+    ProfileChanged,
+    ProfileView,
+    TextsQuietHours,
+)
 from handlers.blocks.easy import easy_lines, easy_message
 from handlers.blocks.text import (
     Block,
@@ -38,6 +44,7 @@ CONTACT_WORDS = {"slack": "Slack messages", "sms": "Texts", "both": "Both"}
 CONTACT_IN_WORDS = {"slack": "Slack", "sms": "text", "both": "Slack and text"}
 EASY_READ_MEANS = "Short sentences, one idea a line, everyday words"
 URGENT_STILL_COME = "Urgent safety messages still come in these hours."
+URGENT_STILL = "urgent safety messages still come"
 BOTH_TIMES = "Choose both times, or No quiet hours."
 ADD_MY_NUMBER = "Needs a phone number: a coordinator can add it"
 # Someone else's form: where the coordinator adds the number (README, Members CSV).
@@ -78,19 +85,22 @@ def profile_lines(profile: ProfileView) -> list[str]:
                                   else "no"),
              f"Quiet hours: {quiet_words(profile.quiet)}"]
     if profile.quiet is not None:
-        lines[-1] += " (urgent safety messages still come)"
+        lines[-1] += f" ({URGENT_STILL})"
     return lines
 
 
-def easy_profile_lines(profile: ProfileView, *, mine: bool = True) -> list[str]:
+def easy_profile_lines(profile: ProfileView, *, mine: bool = True,
+                       with_quiet: bool = True) -> list[str]:
     """The choices in easy read: one short idea a line (`mine`: said to the person whose they
-    are; otherwise to a coordinator, about them)."""
+    are; otherwise to a coordinator, about them), their quiet hours last (`with_quiet`)."""
     your, you = ("your", "You") if mine else ("their", "They")
     lines = [f"We send {your} messages by {CONTACT_IN_WORDS[profile.contact.value]}.",
              "They are in easy read." if profile.reading is Reading.EASY_READ
              else "They are written the standard way."]
     if profile.screen_reader:
         lines.append("They have words only, no emoji.")
+    if not with_quiet:
+        return lines
     lines.append(quiet_words(profile.quiet, easy=True, whose=you))
     if profile.quiet is not None:
         lines.append("We still send urgent safety messages.")
@@ -287,10 +297,49 @@ def saved_for_them_view(changed: ChangedForThem, *, crisis_line: str) -> View:
 
 
 # -- App Home --------------------------------------------------------------------------------
+def _texts_quiet_words(texts: TextsQuietHours) -> str:
+    """"21:00 to 09:00, 10:00 at weekends"."""
+    return (f"{texts.start:%H:%M} to {texts.weekday_end:%H:%M}, "
+            f"{texts.weekend_end:%H:%M} at weekends")
+
+
+def home_quiet_lines(profile: ProfileView) -> list[str]:
+    """The quiet hours that hold their messages, standard style: their own if they chose
+    some; for texts, the organisation's too, which hold texts whatever they chose."""
+    texts = profile.texts_quiet
+    if profile.quiet is not None:
+        lines = [f"Quiet hours: {quiet_words(profile.quiet)} (your own; {URGENT_STILL})"]
+        if texts is not None:
+            lines.append("Texts also wait for the organisation's quiet hours: "
+                         + _texts_quiet_words(texts))
+        return lines
+    if texts is not None:
+        return [f"Quiet hours: {_texts_quiet_words(texts)} (the organisation's, for texts; "
+                f"{URGENT_STILL})"]
+    return ["Quiet hours: none"]
+
+
+def easy_home_quiet_lines(profile: ProfileView) -> list[str]:
+    """As home_quiet_lines, in easy read."""
+    texts = profile.texts_quiet
+    lines = [] if profile.quiet is None else [quiet_words(profile.quiet, easy=True)]
+    if texts is not None:
+        lines += [f"We do not send texts from {_easy_clock(texts.start)} to "
+                  f"{_easy_clock(texts.weekday_end)}.",
+                  f"At weekends we wait until {_easy_clock(texts.weekend_end)}."]
+    if not lines:
+        return [quiet_words(None, easy=True)]
+    return [*lines, "We still send urgent safety messages."]
+
+
 def home_profile(profile: ProfileView) -> list[Block]:
-    """A short "How we reach you" on App Home, with Change."""
-    lines = (easy_profile_lines(profile) if profile.reading is Reading.EASY_READ
-             else profile_lines(profile))
+    """A short "How we reach you" on App Home, with Change. Its quiet hours are all that hold
+    their messages, the organisation's for texts included (the form shows their own choice)."""
+    if profile.reading is Reading.EASY_READ:
+        lines = [*easy_profile_lines(profile, with_quiet=False),
+                 *easy_home_quiet_lines(profile)]
+    else:
+        lines = [*profile_lines(profile)[:-1], *home_quiet_lines(profile)]
     return [{"type": "section", "block_id": BlockId.PR_HOME,
              "text": {"type": "mrkdwn", "text": f"*{TITLE}*\n" + "\n".join(lines)},
              "accessory": button("Change", ActionId.PROFILE_CHANGE, "mine")}]
