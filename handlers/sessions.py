@@ -17,7 +17,7 @@ from bot.rules.roles import NotAllowed
 from bot.rules.sessions import InvalidSession, Repeat, SessionDraft, SessionKind
 from bot.services import Services
 from bot.services.aftercare import DebriefAsked
-from bot.services.sessions import SessionGone, SessionView
+from bot.services.sessions import RotaReader, SessionGone, SessionView
 from handlers import payloads
 from handlers.blocks import sessions as blocks
 from handlers.blocks.text import escape_mrkdwn, section
@@ -64,7 +64,8 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
     words = (command.get("text") or "").lower().split()
     user = command["user_id"]
     sessions = services.sessions
-    coordinator = sessions.is_coordinator(user)
+    reader = RotaReader.of(user, services.members.roles_of(user))
+    coordinator = reader.coordinator
     tz = services.settings.timezone
     if words[:1] == ["new"]:
         if not coordinator:
@@ -78,7 +79,7 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
     style = services.profiles.style_of(user)
     if words[:1] == ["mine"]:
         ack(**shown_to({"text": "Your sessions", "blocks": blocks.sessions_list(
-            sessions.mine(user), tz, title="Your sessions", coordinator=False,
+            sessions.mine(user), tz, title="Your sessions", reader=reader, new_button=False,
             empty=blocks.EASY_HOME_WORDS["nothing"] if style.easy_read else
             "You're not down for any sessions yet. `/sessions` shows what's coming up.",
             easy_read=style.easy_read)}, style, services.settings.coprod_crisis_line))
@@ -86,7 +87,7 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
     days = int(words[0]) if words and is_whole_number(words[0]) and 0 < int(words[0]) <= 90 else 14
     listed = blocks.sessions_list(
         sessions.upcoming(days), tz, title=f"Sessions in the next {days} days",
-        coordinator=coordinator, easy_read=style.easy_read,
+        reader=reader, new_button=coordinator, easy_read=style.easy_read,
         empty="There are no sessions planned yet." if style.easy_read
         else "No sessions are planned yet.")
     if words and str(days) != words[0]:

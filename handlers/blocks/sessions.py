@@ -70,6 +70,12 @@ DRAFT_BLOCKS = {
 }
 
 
+# What someone reads about a place they hold, where only they see it.
+HAVE_A_PLACE = "You have a place to help run it."
+RELEASE_IF_YOU_CANNOT = "If you cannot help now, tap Release my place."
+FACILITATING = "*You're facilitating.* If you can't now, tap Release my place."
+
+
 def when_span(view: SessionView, tz: tzinfo) -> str:
     return f"{when(view.starts_at, tz)}-{view.ends_at.astimezone(tz):%H:%M}"
 
@@ -142,22 +148,34 @@ def session_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
 
 
 def sessions_list(views: list[SessionView], tz: tzinfo, *, title: str, empty: str,
-                  coordinator: bool, easy_read: bool = False) -> list[Block]:
-    """A /sessions list; in easy read each session in short lines, what to do last."""
+                  reader: RotaReader, new_button: bool, easy_read: bool = False) -> list[Block]:
+    """A /sessions list, which only its `reader` sees: their buttons, and New session
+    (`new_button`, for a coordinator); in easy read each session in short lines, what to do
+    last."""
     blocks: list[Block] = [header(title)]
-    if coordinator:
+    if new_button:
         blocks.append({"type": "actions", "block_id": BlockId.SESSION_LIST_ACTIONS,
                        "elements": [button("New session", ActionId.SESSION_NEW, "new",
                                            "primary")]})
     if not views:
         blocks.append(section(empty))
     for view in views[:15]:
-        blocks.append(section(easy_summary(view, tz, with_next=True) if easy_read
-                              else session_summary(view, tz)))
-        blocks += session_buttons(view)
+        blocks += session_for(view, tz, reader, easy_read=easy_read)
     if len(views) > 15:
         blocks.append(context(f"And {len(views) - 15} more."))
     return blocks
+
+
+def session_for(view: SessionView, tz: tzinfo, reader: RotaReader, *,
+                easy_read: bool = False) -> list[Block]:
+    """One session in a list only `reader` sees (App Home, /sessions): a place they hold
+    said to be theirs, and the buttons that are theirs to press."""
+    if easy_read:
+        return [section(easy_summary(view, tz, with_next=True, reader=reader)),
+                *session_buttons(view, reader=reader)]
+    theirs = reader.facilitates(view) and not view.cancelled and not view.started
+    return [section(session_summary(view, tz) + (f"\n{FACILITATING}" if theirs else "")),
+            *session_buttons(view, reader=reader)]
 
 
 def claim_message(decision: ClaimDecision | InductionNeeded, view: SessionView,
@@ -924,11 +942,6 @@ EASY_HOME_WORDS = {"nothing": "You are not down for any sessions.\n"
                    "cover": "Sessions that need more people to run them"}
 
 
-HAVE_A_PLACE = "You have a place to help run it."
-RELEASE_IF_YOU_CANNOT = "If you cannot help now, tap Release my place."
-FACILITATING = "*You're facilitating.* If you can't now, tap Release my place."
-
-
 def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz: tzinfo,
                   reader: RotaReader, *, easy_read: bool = False) -> list[Block]:
     """App Home: my next sessions with my own way out, and those needing cover (for the rota's
@@ -958,11 +971,7 @@ def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz:
     if needing_cover:
         blocks.append(header(words["cover"]))
         for view in needing_cover[:8]:
-            theirs = reader.facilitates(view) and not view.cancelled and not view.started
-            blocks.append(section(
-                easy_summary(view, tz, with_next=True, reader=reader) if easy_read
-                else session_summary(view, tz) + (f"\n{FACILITATING}" if theirs else "")))
-            blocks += session_buttons(view, reader=reader)
+            blocks += session_for(view, tz, reader, easy_read=easy_read)
     return blocks
 
 

@@ -197,3 +197,19 @@ def test_a_release_in_good_time_from_home_says_so_on_home(
     done = home_of(slack.fake)
     assert "is released. Thank you for letting us know." in words_of(done)
     assert "Nothing booked" in words_of(done)
+
+
+# -- the same for a /sessions list, which only the person who typed it sees ----------------------
+def test_a_sessions_list_offers_each_person_only_their_own_buttons(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    members.services.rota.claim(session_id, FACILITATOR)
+    for words in ("", "mine"):
+        listed = slack.payload(slack.command("/sessions", words, user_id=FACILITATOR))
+        ids = action_ids(listed, session_id)
+        assert ActionId.SESSION_MANAGE not in ids and ActionId.SESSION_CLAIM not in ids
+        assert ActionId.SESSION_RELEASE in ids and "You're facilitating" in words_of(listed)
+    theirs = slack.payload(slack.command("/sessions", "", user_id=COORDINATOR))
+    assert {ActionId.SESSION_MANAGE, ActionId.SESSION_CLAIM} <= action_ids(theirs, session_id)
+    assert ActionId.SESSION_RELEASE not in action_ids(theirs, session_id)  # not hers to give
