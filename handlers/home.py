@@ -135,8 +135,9 @@ def publish_home(client: WebClient, services: Services, user: str, *,
 
 def _as_answer(said: list[Block], crisis_line: str, taken: list[Block]) -> list[Block]:
     """An answer's blocks as Home shows them under its header, set apart by a divider: without
-    the message's crisis line (Home ends with its own), and without any block id Home already
-    uses (Slack refuses a view with one twice; the answer's buttons carry their values)."""
+    the message's crisis line (Home ends with its own), and with a block id Home already uses
+    made its own (Slack refuses a view with one twice), its start kept for the handlers that
+    read it."""
     if not said:
         return []
     footer = crisis_footer(crisis_line)
@@ -145,8 +146,9 @@ def _as_answer(said: list[Block], crisis_line: str, taken: list[Block]) -> list[
     for block in said:
         if block in (footer, for_screen_readers({"blocks": [footer]})["blocks"][0]):
             continue
-        if block.get("block_id") in used:
-            block = {k: v for k, v in block.items() if k != "block_id"}
-        used.add(block.get("block_id"))
-        shown.append(block)
+        block_id = block.get("block_id")
+        while block_id is not None and block_id in used:
+            block_id += ":said"
+        used.add(block_id)
+        shown.append(block if block_id is None else {**block, "block_id": block_id})
     return [*shown[:MOST_SAID], divider()]

@@ -9,7 +9,7 @@ from typing import Any
 
 from handlers.ids import ActionId
 from tests.conftest import LogRecorder
-from tests.test_sandbox import FIN, Page, button
+from tests.test_sandbox import BRAM, FIN, Page, button
 
 # The sandbox served for a test, as tests/test_sandbox.py serves it (a fixture, used by name).
 from tests.test_sandbox import page as page
@@ -77,3 +77,22 @@ def test_views_publish_answers_in_slacks_shape_and_keeps_the_homes_id(page: Page
     stale = page.call("/api/views.publish", {"user_id": FIN, "view": view,
                                              "hash": first["view"]["hash"]})
     assert stale == {"ok": False, "error": "hash_conflict"}
+
+
+def test_a_release_on_home_asks_on_home_and_home_shows_it_done(page: Page) -> None:
+    """Found in the sandbox trial: a release from Home so near the day asked only in the DM,
+    and Home showed nothing."""
+    assert click_on_home(page, BRAM, button(open_home(page, BRAM)["blocks"],
+                                            ActionId.SESSION_CLAIM))["ok"]
+    home = page.state(BRAM)["home"]
+    assert "You're facilitating" in json.dumps(home["blocks"])
+    assert page.call("/sandbox/skip", {"hours": 24})["ok"]  # now less than 48 hours away
+    assert click_on_home(page, BRAM, button(open_home(page, BRAM)["blocks"],
+                                            ActionId.SESSION_RELEASE))["ok"]
+    asked = page.state(BRAM)["home"]
+    assert "less than 48 hours" in json.dumps(asked["blocks"])
+    assert click_on_home(page, BRAM, button(asked["blocks"],
+                                            ActionId.SESSION_RELEASE_CONFIRMED))["ok"]
+    done = json.dumps(page.state(BRAM)["home"]["blocks"])
+    assert "is released" in done and "Nothing booked" in done
+    assert page.box.runtime.services.sessions.mine(BRAM) == []

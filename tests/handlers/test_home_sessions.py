@@ -12,7 +12,8 @@ import pytest
 from bot.rules.communication import ProfileChoice, Reading
 from bot.rules.roles import NotAllowed
 from bot.wiring import Runtime
-from handlers.ids import ActionId
+from handlers.home import publish_home
+from handlers.ids import ActionId, BlockId
 from tests.conftest import FakeClock, SlackDriver
 from tests.handlers.test_sessions import (
     COORDINATOR,
@@ -213,3 +214,14 @@ def test_a_sessions_list_offers_each_person_only_their_own_buttons(
     theirs = slack.payload(slack.command("/sessions", "", user_id=COORDINATOR))
     assert {ActionId.SESSION_MANAGE, ActionId.SESSION_CLAIM} <= action_ids(theirs, session_id)
     assert ActionId.SESSION_RELEASE not in action_ids(theirs, session_id)  # not hers to give
+
+
+def test_an_answer_shown_on_home_never_repeats_a_block_id_home_uses(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    """Slack refuses a view with a block id twice: the answer's is made its own."""
+    said = [{"type": "section", "block_id": BlockId.PR_HOME,
+             "text": {"type": "mrkdwn", "text": "Thank you."}}]
+    publish_home(members.client, members.services, FACILITATOR, just_said=said)
+    ids = [b["block_id"] for b in home_of(slack.fake)["blocks"] if "block_id" in b]
+    assert len(ids) == len(set(ids)) and f"{BlockId.PR_HOME}:said" in ids
