@@ -158,6 +158,13 @@ class Member(Base):
         return latest is not None and latest.given
 
     @property
+    def takes_texts(self) -> bool:
+        """Texts come to them: a number, texts chosen (alone or with Slack), and their
+        agreement to texts, still standing."""
+        return (self.phone is not None and self.contact is not ContactPreference.SLACK
+                and self.has_sms_consent)
+
+    @property
     def reader(self) -> Reader:
         return reader_of(self.reading, self.screen_reader, self.quiet_from, self.quiet_until)
 

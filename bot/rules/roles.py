@@ -16,6 +16,15 @@ class Role(enum.StrEnum):
     TRUSTEE = "trustee"
 
 
+# Who may take a place to facilitate a session: the rota checks it when a place is claimed,
+# and App Home and /sessions offer a place to claim by it.
+FACILITATING_ROLES = frozenset({Role.FACILITATOR, Role.TRAINED})
+
+
+def may_facilitate(held: Iterable[Role]) -> bool:
+    return not FACILITATING_ROLES.isdisjoint(held)
+
+
 ROLE_WORDS: dict[Role, str] = {
     Role.MEMBER: "member",
     Role.FACILITATOR: "facilitator",

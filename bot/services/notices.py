@@ -83,8 +83,7 @@ class NoticeBook:
         if member.slack_user_id and member.contact is not ContactPreference.SMS:
             self.to_slack_user(member.slack_user_id, notice, about=about)
             queued += 1
-        if (texts and member.phone and member.contact is not ContactPreference.SLACK
-                and member.has_sms_consent):
+        if texts and member.takes_texts:
             self.by_text(member, notice, about=about, not_after=not_after, rsvp_for=rsvp_for)
             queued += 1
         return queued

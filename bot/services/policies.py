@@ -25,7 +25,7 @@ from bot.rules.policies import (
     policy_key,
     still_needed,
 )
-from bot.rules.roles import NotAllowed, Role
+from bot.rules.roles import FACILITATING_ROLES, NotAllowed, Role
 from bot.rules.texting import Happened, Invitation, RsvpFor, RsvpSubject, TextOutcome
 from bot.services.members import CONSENT_BY_IMPORT, is_coordinator, require_coordinator
 from bot.services.notices import NoticeBook
@@ -383,7 +383,7 @@ class PoliciesService:
         policies = [(p.id, p.title) for p in records.needed_by_facilitators()]
         missing: list[InductionRow] = []
         ready: list[str] = []
-        facilitators = {m.id: m for role in (Role.FACILITATOR, Role.TRAINED)
+        facilitators = {m.id: m for role in sorted(FACILITATING_ROLES)
                         for m in MemberRepository(session).list_with_role(role)}
         for member in sorted(facilitators.values(), key=lambda m: m.name.lower()):
             agreed = records.agreements_of(member.id)

@@ -83,6 +83,7 @@ class ProfileView:
     quiet: QuietHours | None
     has_phone: bool
     text_consent: bool
+    takes_texts: bool  # as NoticeBook.to_member decides (Member.takes_texts)
 
     @classmethod
     def of(cls, member: Member) -> ProfileView:
@@ -91,14 +92,7 @@ class ProfileView:
                    has_slack=member.slack_user_id is not None, contact=member.contact,
                    reading=member.reading, screen_reader=member.screen_reader,
                    quiet=reader.quiet, has_phone=member.phone is not None,
-                   text_consent=member.has_sms_consent)
-
-    @property
-    def takes_texts(self) -> bool:
-        """Texts come to them (as NoticeBook.to_member decides): a number, texts chosen alone
-        or with Slack, and their agreement."""
-        return (self.has_phone and self.text_consent
-                and self.contact is not ContactPreference.SLACK)
+                   text_consent=member.has_sms_consent, takes_texts=member.takes_texts)
 
     @property
     def texts_quiet(self) -> TextsQuietHours | None:

@@ -28,7 +28,7 @@ from bot.rules.coverage import (
     release_is_late,
 )
 from bot.rules.policies import InductionNeeded
-from bot.rules.roles import Role
+from bot.rules.roles import Role, may_facilitate
 from bot.rules.sessions import SESSION_KIND_WORDS
 from bot.rules.texting import Happened, Invitation, RsvpFor, RsvpSubject, TextOutcome
 from bot.services.jobs import one_by_one
@@ -101,7 +101,7 @@ def _closed(found: GroupSession, now: datetime) -> str | None:
 
 
 def _can_facilitate(member: Member | None) -> bool:
-    return member is not None and bool(member.role_set & {Role.FACILITATOR, Role.TRAINED})
+    return member is not None and may_facilitate(member.role_set)
 
 
 class RotaService:

@@ -29,7 +29,7 @@ from bot.rules.coverage import (
     has_room,
     held_places,
 )
-from bot.rules.roles import Role
+from bot.rules.roles import Role, may_facilitate
 from bot.rules.sessions import (
     SERIES_AHEAD,
     Repeat,
@@ -159,10 +159,6 @@ class SessionView:
         return not has_room(self.capacity, self.attendees)
 
 
-# Who may take a place to facilitate (the rota's claim checks the same when asked).
-FACILITATING_ROLES = frozenset({Role.FACILITATOR, Role.TRAINED})
-
-
 @dataclass(frozen=True)
 class RotaReader:
     """The one person a list of sessions is drawn for (App Home), and what their roles let
@@ -175,7 +171,7 @@ class RotaReader:
 
     @classmethod
     def of(cls, slack_user_id: str, roles: frozenset[Role]) -> RotaReader:
-        return cls(slack_user_id, bool(roles & FACILITATING_ROLES), Role.COORDINATOR in roles)
+        return cls(slack_user_id, may_facilitate(roles), Role.COORDINATOR in roles)
 
     def facilitates(self, view: SessionView) -> bool:
         return any(f.slack_user_id == self.slack_user_id for f in view.facilitators)
