@@ -43,6 +43,7 @@ class MemberView:
     reading: Reading = Reading.STANDARD
     screen_reader: bool = False
     quiet: QuietHours | None = None
+    takes_texts: bool = False  # Member.takes_texts
 
     @classmethod
     def of(cls, member: Member) -> MemberView:
@@ -60,6 +61,7 @@ class MemberView:
             reading=member.reading,
             screen_reader=member.screen_reader,
             quiet=member.reader.quiet,
+            takes_texts=member.takes_texts,
         )
 
 

@@ -13,8 +13,10 @@ from bot.rules.roles import ROLE_WORDS, Role
 from bot.services.deliveries import DeliveryOverview
 from bot.services.members import MemberView
 from bot.services.privacy import ErasureRequested
+from bot.services.profiles import TextsQuietHours
 from bot.services.texting import Unreachable
 from handlers.blocks.easy import easy_message
+from handlers.blocks.profiles import quiet_lines
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -94,8 +96,7 @@ def whoami_blocks(member: MemberView | None, crisis_line: str) -> list[Block]:
     lines.append("Texts: " + ("you've agreed to receive them" if member.sms_consent
                               else "we won't text you"))
     lines.append(f"Messages: {_profile_words(member.reading.value, member.screen_reader)}")
-    if member.quiet is not None:
-        lines.append(f"Quiet hours: {member.quiet.start:%H:%M} to {member.quiet.end:%H:%M}")
+    lines += quiet_lines(member.quiet, TextsQuietHours() if member.takes_texts else None)
     lines.append("`/coprod profile` changes how we reach you.")
     return [section("\n".join(lines)), crisis_footer(crisis_line)]
 

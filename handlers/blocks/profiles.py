@@ -76,35 +76,27 @@ def quiet_words(quiet: QuietHours | None, *, easy: bool = False, whose: str = "Y
     return f"{quiet.start:%H:%M} to {quiet.end:%H:%M}"
 
 
-def profile_lines(profile: ProfileView) -> list[str]:
-    """The choices in words, standard style: one line each."""
-    lines = [f"Messages come by: {CONTACT_IN_WORDS[profile.contact.value]}",
-             "Written: " + ("easy read" if profile.reading is Reading.EASY_READ
-                            else "standard"),
-             "Screen reader: " + ("yes, words only, no emoji" if profile.screen_reader
-                                  else "no"),
-             f"Quiet hours: {quiet_words(profile.quiet)}"]
-    if profile.quiet is not None:
-        lines[-1] += f" ({URGENT_STILL})"
-    return lines
+def profile_lines(profile: ProfileView, *, mine: bool = True) -> list[str]:
+    """The choices in words, standard style: one line each, and the quiet hours that hold
+    their messages last (`mine`: said to the person whose they are)."""
+    return [f"Messages come by: {CONTACT_IN_WORDS[profile.contact.value]}",
+            "Written: " + ("easy read" if profile.reading is Reading.EASY_READ
+                           else "standard"),
+            "Screen reader: " + ("yes, words only, no emoji" if profile.screen_reader
+                                 else "no"),
+            *quiet_lines(profile.quiet, profile.texts_quiet, mine=mine)]
 
 
-def easy_profile_lines(profile: ProfileView, *, mine: bool = True,
-                       with_quiet: bool = True) -> list[str]:
+def easy_profile_lines(profile: ProfileView, *, mine: bool = True) -> list[str]:
     """The choices in easy read: one short idea a line (`mine`: said to the person whose they
-    are; otherwise to a coordinator, about them), their quiet hours last (`with_quiet`)."""
-    your, you = ("your", "You") if mine else ("their", "They")
+    are; otherwise to a coordinator, about them), the quiet hours that hold them last."""
+    your = "your" if mine else "their"
     lines = [f"We send {your} messages by {CONTACT_IN_WORDS[profile.contact.value]}.",
              "They are in easy read." if profile.reading is Reading.EASY_READ
              else "They are written the standard way."]
     if profile.screen_reader:
         lines.append("They have words only, no emoji.")
-    if not with_quiet:
-        return lines
-    lines.append(quiet_words(profile.quiet, easy=True, whose=you))
-    if profile.quiet is not None:
-        lines.append("We still send urgent safety messages.")
-    return lines
+    return [*lines, *easy_quiet_lines(profile, mine=mine)]
 
 
 # -- the form ------------------------------------------------------------------------------------
@@ -290,7 +282,7 @@ def saved_for_them_view(changed: ChangedForThem, *, crisis_line: str) -> View:
                             *_easy_told_them(changed)])
     else:
         words = (f"*Saved.* How we reach {name} now:\n"
-                 + "\n".join(f"• {line}" for line in profile_lines(profile))
+                 + "\n".join(f"• {line}" for line in profile_lines(profile, mine=False))
                  + f"\n{_told_them(changed)}")
     return {"type": "modal", "title": plain(title_for(profile.name)), "close": plain("Done"),
             "blocks": [section(words), crisis_footer(crisis_line)]}
@@ -303,12 +295,14 @@ def _texts_quiet_words(texts: TextsQuietHours) -> str:
             f"{texts.weekend_end:%H:%M} at weekends")
 
 
-def home_quiet_lines(profile: ProfileView) -> list[str]:
-    """The quiet hours that hold their messages, standard style: their own if they chose
-    some; for texts, the organisation's too, which hold texts whatever they chose."""
-    texts = profile.texts_quiet
-    if profile.quiet is not None:
-        lines = [f"Quiet hours: {quiet_words(profile.quiet)} (your own; {URGENT_STILL})"]
+def quiet_lines(quiet: QuietHours | None, texts: TextsQuietHours | None, *,
+                mine: bool = True) -> list[str]:
+    """The quiet hours that hold someone's messages, standard style: their own if they chose
+    some (`quiet`); for texts, the organisation's too (`texts`, when texts come to them),
+    which hold texts whatever they chose."""
+    own = "your own" if mine else "their own"
+    if quiet is not None:
+        lines = [f"Quiet hours: {quiet_words(quiet)} ({own}; {URGENT_STILL})"]
         if texts is not None:
             lines.append("Texts also wait for the organisation's quiet hours: "
                          + _texts_quiet_words(texts))
@@ -319,8 +313,8 @@ def home_quiet_lines(profile: ProfileView) -> list[str]:
     return ["Quiet hours: none"]
 
 
-def easy_home_quiet_lines(profile: ProfileView) -> list[str]:
-    """As home_quiet_lines, in easy read."""
+def easy_quiet_lines(profile: ProfileView, *, mine: bool = True) -> list[str]:
+    """As quiet_lines, in easy read."""
     texts = profile.texts_quiet
     lines = [] if profile.quiet is None else [quiet_words(profile.quiet, easy=True)]
     if texts is not None:
@@ -328,18 +322,15 @@ def easy_home_quiet_lines(profile: ProfileView) -> list[str]:
                   f"{_easy_clock(texts.weekday_end)}.",
                   f"At weekends we wait until {_easy_clock(texts.weekend_end)}."]
     if not lines:
-        return [quiet_words(None, easy=True)]
+        return [quiet_words(None, easy=True, whose="You" if mine else "They")]
     return [*lines, "We still send urgent safety messages."]
 
 
 def home_profile(profile: ProfileView) -> list[Block]:
     """A short "How we reach you" on App Home, with Change. Its quiet hours are all that hold
     their messages, the organisation's for texts included (the form shows their own choice)."""
-    if profile.reading is Reading.EASY_READ:
-        lines = [*easy_profile_lines(profile, with_quiet=False),
-                 *easy_home_quiet_lines(profile)]
-    else:
-        lines = [*profile_lines(profile)[:-1], *home_quiet_lines(profile)]
+    lines = (easy_profile_lines(profile) if profile.reading is Reading.EASY_READ
+             else profile_lines(profile))
     return [{"type": "section", "block_id": BlockId.PR_HOME,
              "text": {"type": "mrkdwn", "text": f"*{TITLE}*\n" + "\n".join(lines)},
              "accessory": button("Change", ActionId.PROFILE_CHANGE, "mine")}]

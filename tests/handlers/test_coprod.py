@@ -51,6 +51,17 @@ def test_whoami_shows_roles_and_training(slack: SlackDriver, members: object) ->
     assert "you've agreed to receive them" in text
 
 
+def test_whoami_says_which_quiet_hours_hold_their_messages(slack: SlackDriver,
+                                                           members: object) -> None:
+    # Ada takes texts: the organisation's quiet hours hold them, though she chose none.
+    ada = slack.text_of(slack.command("/coprod", "whoami", user_id="U0COORD01"))
+    assert ("Quiet hours: 21:00 to 09:00, 10:00 at weekends (the organisation's, for texts; "
+            "urgent safety messages still come)") in ada
+    # Bram has Slack only and chose none: nothing holds his messages.
+    bram = slack.text_of(slack.command("/coprod", "whoami", user_id="U0FACIL02"))
+    assert "Quiet hours: none" in bram
+
+
 def test_whoami_for_someone_not_in_the_directory_is_kind(slack: SlackDriver) -> None:
     text = slack.text_of(slack.command("/coprod", "whoami", user_id="U0STRANGR"))
     assert "not in our member list yet" in text

@@ -232,12 +232,15 @@ def test_quiet_hours_hold_a_reminder_until_they_end_but_never_an_urgent_alert(
     slack: SlackDriver, members: Runtime, fake_slack: FakeSlack, clock: FakeClock,
     console_sms: ConsoleSmsProvider
 ) -> None:
-    for user in (FIN, ESME):
-        saved = answer(slack, open_profile(slack, user), {BlockId.PR_QUIET_FROM: "17:00",
-                                                          BlockId.PR_QUIET_UNTIL: "20:00"},
-                       user)
-        assert "Quiet hours: 17:00 to 20:00 (urgent safety messages still come)" in view_words(
-            saved["view"])
+    for user, takes_texts in ((FIN, False), (ESME, True)):
+        saved = view_words(answer(slack, open_profile(slack, user),
+                                  {BlockId.PR_QUIET_FROM: "17:00",
+                                   BlockId.PR_QUIET_UNTIL: "20:00"}, user)["view"])
+        assert ("Quiet hours: 17:00 to 20:00 (your own; urgent safety messages still come)"
+                in saved)
+        # Texts wait for the organisation's quiet hours too, and saying so is the truth.
+        assert ("Texts also wait for the organisation's quiet hours: 21:00 to 09:00, 10:00 at "
+                "weekends" in saved) is takes_texts
 
     forum_reminder_at_6pm_a_week_before(members, fake_slack, clock, console_sms)
     report_someone_in_danger(slack)
