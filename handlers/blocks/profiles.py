@@ -160,35 +160,45 @@ def profile_form(profile: ProfileView, *, crisis_line: str, for_someone: bool = 
     """How we reach you (or, for a coordinator, them): how, how messages are written, the
     screen-reader setting and quiet hours, with what they hold now already chosen."""
     me = "them" if for_someone else "me"
+    # My own form is in the words I chose: someone who reads easy read changes it in easy read.
+    easy = not for_someone and profile.reading is Reading.EASY_READ
     contacts = (["slack", "sms", "both"] if profile.has_slack else ["sms"])
     no_number = ADD_THEIR_NUMBER if for_someone else ADD_MY_NUMBER
     contact_options = [option(CONTACT_WORDS[c], c,
                               None if profile.has_phone or c == "slack" else no_number)
                        for c in contacts]
     name = escape_mrkdwn(profile.name)
-    intro = (f"How Coprod reaches *{name}*. Change it only with their agreement: "
-             + ("we'll tell them what changed and how to change it back."
-                if profile.can_be_messaged else
-                f"we have no way to message them ({why_unreachable(profile)}), so please tell "
-                "them yourself what you changed, in person if you can.")
-             if for_someone else
-             "Choose how Coprod reaches you. You can change it any time.")
+    if for_someone:
+        intro = (f"How Coprod reaches *{name}*. Change it only with their agreement: "
+                 + ("we'll tell them what changed and how to change it back."
+                    if profile.can_be_messaged else
+                    f"we have no way to message them ({why_unreachable(profile)}), so please "
+                    "tell them yourself what you changed, in person if you can."))
+    elif easy:
+        intro = easy_lines(["Choose how we send you messages.",
+                            "You can change this any time."])
+    else:
+        intro = "Choose how Coprod reaches you. You can change it any time."
+    reading_options = [option("Standard", Reading.STANDARD.value),
+                       option("Easy read", Reading.EASY_READ.value, EASY_READ_MEANS)]
     blocks: list[Block] = [
         section(intro),
-        _radio(BlockId.PR_CONTACT, f"How we reach {me}", contact_options,
-               profile.contact.value),
-        _radio(BlockId.PR_READING, "How messages are written", [
-            option("Standard", Reading.STANDARD.value),
-            option("Easy read", Reading.EASY_READ.value, EASY_READ_MEANS)],
-            profile.reading.value),
+        _radio(BlockId.PR_CONTACT, "How do you want your messages?" if easy
+               else f"How we reach {me}", contact_options, profile.contact.value),
+        _radio(BlockId.PR_READING, "How should we write them?" if easy
+               else "How messages are written", reading_options, profile.reading.value),
         _tick(BlockId.PR_SCREEN_READER, "Screen reader", OptionValue.SCREEN_READER,
+              "I use a screen reader. Send words only, no pictures." if easy else
               ("They use" if for_someone else "I use") + " a screen reader: send words, "
               "no emoji", profile.screen_reader),
-        _hours(BlockId.PR_QUIET_FROM, f"Quiet hours: don't message {me} from",
+        _hours(BlockId.PR_QUIET_FROM, "Quiet hours: do not send me messages from" if easy
+               else f"Quiet hours: don't message {me} from",
                profile.quiet.start if profile.quiet else None,
-               hint=f"{BOTH_TIMES} {URGENT_STILL_COME}"),
+               hint=("Choose both times. Or choose No quiet hours. We still send urgent "
+                     "safety messages." if easy else f"{BOTH_TIMES} {URGENT_STILL_COME}")),
         _hours(BlockId.PR_QUIET_UNTIL, "Quiet hours: until",
-               profile.quiet.end if profile.quiet else None, hint=BOTH_TIMES),
+               profile.quiet.end if profile.quiet else None,
+               hint="Choose both times. Or choose No quiet hours." if easy else BOTH_TIMES),
     ]
     if for_someone:
         blocks.append(_tick(BlockId.PR_AGREED, "Their agreement", OptionValue.AGREED,

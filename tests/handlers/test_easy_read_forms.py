@@ -131,10 +131,10 @@ def test_the_style_and_the_words_left_out_both_last_through_a_redraw(
     assert "Your words did not all fit in the box." in json.dumps(view)
 
 
-def _our_lines(view: dict[str, Any]) -> list[str]:
+def _our_lines(view: dict[str, Any], crisis_line: str = CRISIS) -> list[str]:
     """Every word of ours in a form a person reads (labels, hints, answers and the lines
     under them, placeholders), but not the crisis line every form ends with."""
-    footer = crisis_footer(CRISIS)
+    footer = crisis_footer(crisis_line)
     blocks = [b for b in view["blocks"] if b != footer]
     return plain_lines("\n".join(texts_in(blocks)))
 
@@ -223,3 +223,19 @@ def test_the_claim_and_exit_forms_read_plainly(easy_read: bool, target: float) -
     assert found.ease >= target, found
     if easy_read:
         assert found.longest_sentence <= EASY_READ_LONGEST_SENTENCE
+
+
+def test_an_easy_read_member_changes_how_we_reach_them_in_easy_read(
+        members: Runtime, slack: SlackDriver) -> None:
+    reads_easy(members, FIN)
+    assert slack.command("/coprod", "profile", user_id=FIN).status == 200
+    form = slack.opened_view()
+    assert label(form, BlockId.PR_READING) == "How should we write them?"
+    found = score(_our_lines(form, members.services.settings.coprod_crisis_line))
+    assert found.ease >= EASY_READ_TARGET and (
+        found.longest_sentence <= EASY_READ_LONGEST_SENTENCE), found
+    # Bram reads the standard words, and so does a coordinator changing Fin's for him.
+    assert slack.command("/coprod", "profile", user_id=BRAM).status == 200
+    assert label(slack.opened_view(), BlockId.PR_READING) == "How messages are written"
+    assert slack.command("/coprod", "profile Fin Rowe", user_id="U0COORD01").status == 200
+    assert label(slack.opened_view(), BlockId.PR_READING) == "How messages are written"
