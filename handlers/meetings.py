@@ -22,6 +22,7 @@ from bot.services import Services
 from bot.services.meetings import InvalidMeeting, MeetingGone, MeetingView, NotInvited
 from handlers import payloads
 from handlers.blocks import meetings as blocks
+from handlers.blocks.easy import in_easy_read
 from handlers.blocks.text import already_sent_view, escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
@@ -95,11 +96,14 @@ def handle_meetings_command(ack: Ack, command: dict, client: WebClient,
             _say(ack, "There's no forum or community meeting planned yet to add an item to.")
             return
         ack()
+        easy_read = services.profiles.style_of(user).easy_read
         client.views_open(trigger_id=payloads.trigger_id(command),
-                          view=blocks.agenda_form(choices, tz))
+                          view=blocks.agenda_form(choices, tz, easy_read=easy_read))
     elif word == "present":
         ack()
-        client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.present_form())
+        easy_read = services.profiles.style_of(user).easy_read
+        client.views_open(trigger_id=payloads.trigger_id(command),
+                          view=blocks.present_form(easy_read=easy_read))
     else:
         style = services.profiles.style_of(user)
         listed = blocks.meetings_list(meetings.upcoming_for(user), tz,
@@ -217,6 +221,7 @@ def _redraw_list(body: dict, action: dict, respond: Respond, services: Services)
 
 def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     state = values_of(view)
+    easy_read = in_easy_read(payloads.metadata(view))
     meeting_id = payloads.number(selected(state, BlockId.AG_MEETING))
     text = field(state, BlockId.AG_TEXT).get("value") or ""
     anonymous = bool(field(state, BlockId.AG_ANONYMOUS).get("selected_options"))
@@ -240,12 +245,12 @@ def handle_agenda_form(ack: Ack, body: dict, view: dict, services: Services) -> 
         return
     ack(response_action="update", view=blocks.simple_view(
         CallbackId.AGENDA_FORM, "Item added",
-        f"Thank you. Your item is on the agenda for {escape_mrkdwn(added.title)}; it goes "
-        "out with the reminder a week before."))
+        blocks.agenda_item_added(added.title, easy_read=easy_read)))
 
 
 def handle_present_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     subject = field(values_of(view), BlockId.PR_SUBJECT).get("value")
+    easy_read = in_easy_read(payloads.metadata(view))
     try:
         request = services.meetings.request_to_present(payloads.actor(body), subject or "")
     except InvalidMeeting as invalid:
@@ -258,8 +263,7 @@ def handle_present_form(ack: Ack, body: dict, view: dict, services: Services) ->
         return
     ack(response_action="update", view=blocks.simple_view(
         CallbackId.PRESENT_FORM, "Request sent",
-        f"Thank you. Your request to present at {escape_mrkdwn(request.meeting.title)} has "
-        "gone to the coordinators, who will confirm."))
+        blocks.present_asked(request.meeting.title, easy_read=easy_read)))
 
 
 def handle_present_step(ack: Ack, body: dict, action: dict, respond: Respond,

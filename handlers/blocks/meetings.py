@@ -35,7 +35,15 @@ from bot.services.meetings import (
 )
 from bot.services.reminders import SessionReminder
 from bot.services.sessions import SessionGone
-from handlers.blocks.easy import easy_lines, easy_message, easy_time, easy_when, in_either_style
+from handlers.blocks.easy import (
+    drawn_in,
+    easy_day,
+    easy_lines,
+    easy_message,
+    easy_time,
+    easy_when,
+    in_either_style,
+)
 from handlers.blocks.sessions import easy_on, easy_place
 from handlers.blocks.text import (
     Block,
@@ -471,40 +479,73 @@ def saved_view(views: list[MeetingView], tz: tzinfo, pattern: str) -> View:
             "blocks": [section("\n".join(lines))]}
 
 
-def agenda_form(choices: list[MeetingView], tz: tzinfo) -> View:
-    options = [option(f"{v.title[:40]}, {v.starts_at.astimezone(tz):%a %d %b}", str(v.id))
-               for v in choices]
-    return {
+def agenda_form(choices: list[MeetingView], tz: tzinfo, *, easy_read: bool = False) -> View:
+    def day(v: MeetingView) -> str:
+        local = v.starts_at.astimezone(tz)
+        return easy_day(local.date()) if easy_read else f"{local:%a %d %b}"
+
+    options = [option(f"{v.title[:40]}, {day(v)}", str(v.id)) for v in choices]
+    anonymous = (option("Yes. Keep my name secret.", "anonymous", "We will not know it was you.")
+                 if easy_read else
+                 option("Add it anonymously", "anonymous",
+                        "We won't know it was you, as with anonymous feedback."))
+    return drawn_in({
         "type": "modal", "callback_id": CallbackId.AGENDA_FORM, "title": plain("Agenda item"),
         "submit": plain("Add"), "close": plain("Cancel"),
         "blocks": [
-            {"type": "input", "block_id": BlockId.AG_MEETING, "label": plain("For which meeting"),
+            {"type": "input", "block_id": BlockId.AG_MEETING,
+             "label": plain("Which meeting is it for?" if easy_read else "For which meeting"),
              "element": {"type": "static_select", "action_id": ActionId.MT_FIELD,
                          "options": options, "initial_option": options[0]}},
-            {"type": "input", "block_id": BlockId.AG_TEXT, "label": plain("Your item"),
+            {"type": "input", "block_id": BlockId.AG_TEXT,
+             "label": plain("What do you want to talk about?" if easy_read else "Your item"),
              "element": {"type": "plain_text_input", "action_id": ActionId.MT_FIELD,
                          "multiline": True, "max_length": 500}},
             {"type": "input", "block_id": BlockId.AG_ANONYMOUS, "optional": True,
-             "label": plain("Your name"),
-             "element": {"type": "checkboxes", "action_id": ActionId.MT_FIELD, "options": [
-                 option("Add it anonymously", "anonymous",
-                        "We won't know it was you, as with anonymous feedback.")]}},
+             "label": plain("Do you want to keep your name secret?" if easy_read
+                            else "Your name"),
+             "element": {"type": "checkboxes", "action_id": ActionId.MT_FIELD,
+                         "options": [anonymous]}},
         ],
-    }
+    }, easy_read=easy_read)
 
 
-def present_form() -> View:
-    return {
+def agenda_item_added(title: str, *, easy_read: bool) -> str:
+    if easy_read:
+        return easy_lines(["Thank you. We added your item.", f"It is for {escape_mrkdwn(title)}.",
+                           "We send the agenda out a week before the meeting."])
+    return (f"Thank you. Your item is on the agenda for {escape_mrkdwn(title)}; it goes out "
+            "with the reminder a week before.")
+
+
+def present_form(*, easy_read: bool = False) -> View:
+    intro = (easy_lines(["Any member can ask to talk at a trustees' meeting.",
+                         "You can talk in the first 15 minutes.",
+                         "Tell us what you want to talk about.",
+                         "A coordinator will tell you if it is OK."]) if easy_read else
+             "Any member can ask to speak in the first fifteen minutes of a trustees' "
+             "meeting. Tell us the subject, and a coordinator will confirm.")
+    return drawn_in({
         "type": "modal", "callback_id": CallbackId.PRESENT_FORM,
         "title": plain("Present to trustees"), "submit": plain("Ask"), "close": plain("Cancel"),
         "blocks": [
-            section("Any member can ask to speak in the first fifteen minutes of a trustees' "
-                    "meeting. Tell us the subject, and a coordinator will confirm."),
-            {"type": "input", "block_id": BlockId.PR_SUBJECT, "label": plain("Your subject"),
+            section(intro),
+            {"type": "input", "block_id": BlockId.PR_SUBJECT,
+             "label": plain("What do you want to talk about?" if easy_read
+                            else "Your subject"),
              "element": {"type": "plain_text_input", "action_id": ActionId.MT_FIELD,
                          "max_length": 300}},
         ],
-    }
+    }, easy_read=easy_read)
+
+
+def present_asked(title: str, *, easy_read: bool) -> str:
+    if easy_read:
+        return easy_lines(["Thank you. We sent your request to the coordinators.",
+                           f"It is for {escape_mrkdwn(title)}.",
+                           "They will tell you if it is OK."])
+    return (f"Thank you. Your request to present at {escape_mrkdwn(title)} has gone to the "
+            "coordinators, who will confirm.")
 
 
 def simple_view(callback: CallbackId, title: str, text: str) -> View:

@@ -34,6 +34,7 @@ from storage.repositories import MemberRepository, OutboxRepository
 from tests.conftest import MEMBERS_CSV, ServerThread, SlackDriver
 from tests.fakes.slack import FakeSlack
 from tests.fakes.twilio import FakeTwilio
+from tests.handlers.test_easy_read_forms import reads_easy
 from tests.test_texting_over_http import PUBLIC, Phone
 
 COORDINATOR = "U0COORD01"
@@ -275,6 +276,32 @@ def test_asking_to_present_to_the_trustees(world: World) -> None:
     world.deliver()
     assert any("you're on for the first fifteen minutes" in m["text"]
                for m in world.dms(FACILITATOR))
+
+
+def test_an_easy_read_member_adds_to_the_agenda_and_asks_to_present_in_easy_read(
+    world: World
+) -> None:
+    reads_easy(world.runtime, FACILITATOR)
+    world.forum()
+    world.slack.command("/meetings", "agenda", user_id=FACILITATOR)
+    form = world.slack.opened_view()
+    assert form["blocks"][1]["label"]["text"] == "What do you want to talk about?"
+    added = world.slack.payload(world.slack.submit(
+        form, {BlockId.AG_TEXT: "Evening sessions"}, user_id=FACILITATOR))
+    assert "Thank you. We added your item." in json.dumps(added["view"])
+
+    world.forum(kind=MeetingKind.TRUSTEES, title="Trustees' meeting", invited="trustee")
+    world.slack.command("/meetings", "present", user_id=FACILITATOR)
+    # A modal of its own (forum() set the calls so far aside, the agenda form's with them).
+    form = {**world.slack.opened_view(), "id": "V0PRESENT"}
+    assert "You can talk in the first 15 minutes." in json.dumps(form)
+    asked = world.slack.payload(world.slack.submit(
+        form, {BlockId.PR_SUBJECT: "Evening sessions"}, user_id=FACILITATOR))
+    assert "Thank you. We sent your request to the coordinators." in json.dumps(asked["view"])
+
+    # Someone on the standard words gets those.
+    world.slack.command("/meetings", "agenda", user_id=COORDINATOR)
+    assert world.slack.opened_view()["blocks"][1]["label"]["text"] == "Your item"
 
 
 def test_cancelling_tells_the_invited(world: World) -> None:
