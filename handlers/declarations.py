@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.services.declarations import DeclarationGone, InvalidDeclaration
 from handlers import payloads
 from handlers.blocks import declarations as blocks
+from handlers.blocks.easy import in_easy_read
 from handlers.blocks.text import section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
@@ -48,8 +49,9 @@ def open_declaration(ack: Ack, command: dict[str, Any], client: WebClient, servi
         ack(text=NOT_LISTED, blocks=[section(NOT_LISTED)])
         return
     ack()
+    easy_read = services.profiles.style_of(command["user_id"]).easy_read
     client.views_open(trigger_id=payloads.trigger_id(command),
-                      view=blocks.declaration_form(people))
+                      view=blocks.declaration_form(people, easy_read=easy_read))
 
 
 def parse_declaration_form(state: dict[str, Any]) -> DeclarationForm:
@@ -64,6 +66,7 @@ def parse_declaration_form(state: dict[str, Any]) -> DeclarationForm:
 
 
 def handle_declaration_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    easy_read = in_easy_read(payloads.metadata(view))
     try:
         services.declarations.declare(payloads.actor(body),
                                       parse_declaration_form(values_of(view)))
@@ -78,7 +81,7 @@ def handle_declaration_form(ack: Ack, body: dict, view: dict, services: Services
     except NotAllowed:
         ack(response_action="errors", errors={BlockId.DC_WORDS: NOT_LISTED})
         return
-    ack(response_action="update", view=blocks.declaration_sent())
+    ack(response_action="update", view=blocks.declaration_sent(easy_read=easy_read))
 
 
 def handle_step(ack: Ack, body: dict, action: dict, respond: Respond,

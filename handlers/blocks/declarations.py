@@ -18,7 +18,13 @@ from bot.services.declarations import (
     DeclarationView,
     PersonChoice,
 )
-from handlers.blocks.easy import easy_message, easy_when, in_either_style
+from handlers.blocks.easy import (
+    drawn_in,
+    easy_lines,
+    easy_message,
+    easy_when,
+    in_either_style,
+)
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -44,40 +50,62 @@ STEP_ACTIONS = {
 }
 
 
-def declaration_form(people: Sequence[PersonChoice]) -> View:
-    kinds = [option(DECLARATION_WORDS[k], k.value) for k in DeclarationKind]
+EASY_DECLARATION_WORDS: dict[DeclarationKind, str] = {
+    DeclarationKind.RELATIONSHIP: "I knew someone here before, like a friend or family",
+    DeclarationKind.GIFT: "Someone offered me a gift or a favour",
+}
+
+
+def declaration_form(people: Sequence[PersonChoice], *, easy_read: bool = False) -> View:
+    words = EASY_DECLARATION_WORDS if easy_read else DECLARATION_WORDS
+    kinds = [option(words[k], k.value) for k in DeclarationKind]
+    intro = (easy_lines(["Tell us if you knew someone here before.",
+                         "Or if someone offered you a gift or a favour.",
+                         "This keeps everyone safe.",
+                         "It goes to the HR officer or a coordinator.",
+                         "We do not send it to the other person."]) if easy_read else
+             "Telling us about a relationship you had before (a neighbour, a friend, family) or "
+             "a gift or favour you were offered keeps everyone safe. It goes to the HR officer "
+             "(or a coordinator), never to the other person.")
     blocks: list[Block] = [
-        section("Telling us about a relationship you had before (a neighbour, a friend, "
-                "family) or a gift or favour you were offered keeps everyone safe. It goes to "
-                "the HR officer (or a coordinator), never to the other person."),
-        {"type": "input", "block_id": BlockId.DC_KIND, "label": plain("What you're telling us"),
+        section(intro),
+        {"type": "input", "block_id": BlockId.DC_KIND,
+         "label": plain("What do you want to tell us?" if easy_read
+                        else "What you're telling us"),
          "element": {"type": "radio_buttons", "action_id": ActionId.DC_FIELD,
                      "options": kinds}},
     ]
     if people:
         blocks.append(
             {"type": "input", "block_id": BlockId.DC_OTHER, "optional": True,
-             "label": plain("Who with, or who offered it"),
-             "hint": plain("For a gift, only if it was someone in our member list."),
+             "label": plain("Who is it?" if easy_read else "Who with, or who offered it"),
+             "hint": plain("For a gift, only choose someone if they are on our member list."
+                           if easy_read else
+                           "For a gift, only if it was someone in our member list."),
              "element": {"type": "static_select", "action_id": ActionId.DC_FIELD,
                          "placeholder": plain("Choose a person"),
                          "options": [option(p.name, str(p.member_id)) for p in people[:100]]}})
     blocks.append(
-        {"type": "input", "block_id": BlockId.DC_WORDS, "label": plain("In a few words"),
-         "hint": plain("What kind of relationship, or what was offered."),
+        {"type": "input", "block_id": BlockId.DC_WORDS,
+         "label": plain("Tell us a little more" if easy_read else "In a few words"),
+         "hint": plain("How do you know them? Or what did they offer you?" if easy_read
+                       else "What kind of relationship, or what was offered."),
          "element": {"type": "plain_text_input", "action_id": ActionId.DC_FIELD,
                      "multiline": True, "max_length": WORDS_MAX}})
-    return {"type": "modal", "callback_id": CallbackId.DECLARATION_FORM,
-            "title": plain("Declare"), "submit": plain("Send"), "close": plain("Cancel"),
-            "blocks": blocks}
+    return drawn_in({"type": "modal", "callback_id": CallbackId.DECLARATION_FORM,
+                     "title": plain("Declare"), "submit": plain("Send"),
+                     "close": plain("Cancel"), "blocks": blocks}, easy_read=easy_read)
 
 
-def declaration_sent() -> View:
+def declaration_sent(*, easy_read: bool = False) -> View:
+    words = (easy_lines(["Thank you for telling us.",
+                         "It has gone to the HR officer or a coordinator.",
+                         "We will tell you here when they have looked at it.",
+                         "We do not tell the other person."]) if easy_read else
+             "Thank you for telling us. It has gone to the HR officer (or a coordinator), and "
+             "you'll hear here when they've looked at it. The other person isn't told.")
     return {"type": "modal", "callback_id": CallbackId.DECLARATION_FORM,
-            "title": plain("Thank you"), "close": plain("Done"),
-            "blocks": [section("Thank you for telling us. It has gone to the HR officer (or a "
-                               "coordinator), and you'll hear here when they've looked at it. "
-                               "The other person isn't told.")]}
+            "title": plain("Thank you"), "close": plain("Done"), "blocks": [section(words)]}
 
 
 def _what(view: DeclarationView) -> str:

@@ -225,17 +225,36 @@ def test_the_claim_and_exit_forms_read_plainly(easy_read: bool, target: float) -
         assert found.longest_sentence <= EASY_READ_LONGEST_SENTENCE
 
 
-def test_an_easy_read_member_changes_how_we_reach_them_in_easy_read(
-        members: Runtime, slack: SlackDriver) -> None:
+def opened_easily(members: Runtime, slack: SlackDriver, command: str, text: str) -> dict[str, Any]:
+    """The form Fin, who reads easy read, opens with the command; it reads as easy read."""
     reads_easy(members, FIN)
-    assert slack.command("/coprod", "profile", user_id=FIN).status == 200
+    assert slack.command(command, text, user_id=FIN).status == 200
     form = slack.opened_view()
-    assert label(form, BlockId.PR_READING) == "How should we write them?"
     found = score(_our_lines(form, members.services.settings.coprod_crisis_line))
     assert found.ease >= EASY_READ_TARGET and (
         found.longest_sentence <= EASY_READ_LONGEST_SENTENCE), found
+    return form
+
+
+def test_an_easy_read_member_changes_how_we_reach_them_in_easy_read(
+        members: Runtime, slack: SlackDriver) -> None:
+    form = opened_easily(members, slack, "/coprod", "profile")
+    assert label(form, BlockId.PR_READING) == "How should we write them?"
     # Bram reads the standard words, and so does a coordinator changing Fin's for him.
     assert slack.command("/coprod", "profile", user_id=BRAM).status == 200
     assert label(slack.opened_view(), BlockId.PR_READING) == "How messages are written"
     assert slack.command("/coprod", "profile Fin Rowe", user_id="U0COORD01").status == 200
     assert label(slack.opened_view(), BlockId.PR_READING) == "How messages are written"
+
+
+def test_an_easy_read_member_declares_a_relationship_in_easy_read(
+        members: Runtime, slack: SlackDriver) -> None:
+    form = opened_easily(members, slack, "/involve", "declare")
+    assert label(form, BlockId.DC_KIND) == "What do you want to tell us?"
+    someone = next(b for b in form["blocks"] if b.get("block_id") == BlockId.DC_OTHER)
+    sent = slack.payload(slack.submit(form, {
+        BlockId.DC_KIND: "relationship", BlockId.DC_WORDS: "We were neighbours",
+        BlockId.DC_OTHER: someone["element"]["options"][0]["value"]}, user_id=FIN))
+    assert "We do not tell the other person." in json.dumps(sent["view"])
+    assert slack.command("/involve", "declare", user_id=BRAM).status == 200
+    assert label(slack.opened_view(), BlockId.DC_KIND) == "What you're telling us"
