@@ -57,28 +57,56 @@ def fit_in_box(text: str, limit: int = MAX_TEXT) -> tuple[str, str]:
     return kept.rstrip(), text[len(kept):].strip()
 
 
-def check_feedback(form: FeedbackForm) -> dict[str, str]:
+@dataclass(frozen=True)
+class FeedbackErrors:
+    """What each thing that needs changing is told, in one reading style."""
+
+    kind: str
+    topic: str
+    empty: str
+    over: str  # with {over} and {limit}
+    identity: str
+    needs_a_name: str
+
+
+STANDARD_ERRORS = FeedbackErrors(
+    kind="Please choose what kind of feedback this is.",
+    topic="Please choose what it is about.",
+    empty="Please write a few words - this can't be empty.",
+    over="This is {over} characters over the {limit} limit. Could you shorten it a little?",
+    identity="Please choose whether to send it anonymously or with your name.",
+    needs_a_name="A meeting or a note that we received it needs your name, so we know who to "
+                 "contact. You can send it with your name, or untick those and stay anonymous "
+                 "- your case code will still let you read our replies.",
+)
+
+EASY_READ_ERRORS = FeedbackErrors(
+    kind="Please choose what you want to tell us.",
+    topic="Please choose what it is about.",
+    empty="Please write something here.",
+    over="This is too long. Please make it a little shorter.",
+    identity="Please choose if you want to give your name.",
+    needs_a_name="To meet you or send you a message, we need your name. Choose to give your "
+                 "name. Or untick those boxes.",
+)
+
+
+def check_feedback(form: FeedbackForm, words: FeedbackErrors = STANDARD_ERRORS
+                   ) -> dict[str, str]:
     """Field -> a kind sentence, for each thing that needs changing. Empty means all is well."""
     errors: dict[str, str] = {}
     if form.kind is None:
-        errors[Field.KIND] = "Please choose what kind of feedback this is."
+        errors[Field.KIND] = words.kind
     if form.topic is None:
-        errors[Field.TOPIC] = "Please choose what it is about."
+        errors[Field.TOPIC] = words.topic
     if not form.text.strip():
-        errors[Field.TEXT] = "Please write a few words - this can't be empty."
+        errors[Field.TEXT] = words.empty
     elif len(form.text) > MAX_TEXT:
-        over = len(form.text) - MAX_TEXT
-        errors[Field.TEXT] = (
-            f"This is {over} characters over the {MAX_TEXT} limit. Could you shorten it a little?"
-        )
+        errors[Field.TEXT] = words.over.format(over=len(form.text) - MAX_TEXT, limit=MAX_TEXT)
     if form.anonymous is None:
-        errors[Field.IDENTITY] = "Please choose whether to send it anonymously or with your name."
+        errors[Field.IDENTITY] = words.identity
     elif form.anonymous and (form.wants_meeting or form.wants_acknowledgement):
-        errors[Field.IDENTITY] = (
-            "A meeting or a note that we received it needs your name, so we know who to contact. "
-            "You can send it with your name, or untick those and stay anonymous - your case "
-            "code will still let you read our replies."
-        )
+        errors[Field.IDENTITY] = words.needs_a_name
     return errors
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.rules.communication import Reading
+from bot.rules.feedback import EASY_READ_ERRORS, STANDARD_ERRORS
 from bot.rules.feedback_words import FeedbackKind, FeedbackTopic
 from bot.services.expenses import WorkChoice
 from bot.services.feedback import Submitted
@@ -258,3 +259,20 @@ def test_an_easy_read_member_declares_a_relationship_in_easy_read(
     assert "We do not tell the other person." in json.dumps(sent["view"])
     assert slack.command("/involve", "declare", user_id=BRAM).status == 200
     assert label(slack.opened_view(), BlockId.DC_KIND) == "What you're telling us"
+
+
+def test_what_needs_changing_on_the_feedback_form_is_said_in_easy_read_too(
+        members: Runtime, slack: SlackDriver) -> None:
+    reads_easy(members, FIN)
+    view = opened(slack, FIN)
+    response = slack.payload(slack.submit(view, {BlockId.FB_TEXT: "x" * 3001}, user_id=FIN))
+    assert response["response_action"] == "errors"
+    assert response["errors"] == {
+        BlockId.FB_KIND: EASY_READ_ERRORS.kind, BlockId.FB_TOPIC: EASY_READ_ERRORS.topic,
+        BlockId.FB_TEXT: EASY_READ_ERRORS.over, BlockId.FB_IDENTITY: EASY_READ_ERRORS.identity}
+    found = score(plain_lines("\n".join(response["errors"].values())))
+    assert found.ease >= EASY_READ_TARGET, found
+    # Bram's form is in the standard words, and so is what he is told.
+    standard = slack.payload(slack.submit(opened(slack, BRAM), {BlockId.FB_TEXT: ""},
+                                          user_id=BRAM))
+    assert standard["errors"][BlockId.FB_TEXT] == STANDARD_ERRORS.empty
