@@ -40,6 +40,7 @@ FIELD_BLOCKS = {
     Field.TEXT: BlockId.FB_TEXT,
     Field.IDENTITY: BlockId.FB_IDENTITY,
     Field.NAMED_OPTIONS: BlockId.FB_NAMED_OPTIONS,
+    Field.ABOUT: BlockId.FB_ABOUT,
 }
 
 
@@ -179,7 +180,8 @@ def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Servi
         submitted = services.feedback.submit(form, payloads.actor(body))
     except InvalidFeedback as invalid:
         # Said in easy read to someone whose form is in easy read (the same checks).
-        easy = check_feedback(form, EASY_READ_ERRORS) if easy_read else {}
+        easy = (check_feedback(form, EASY_READ_ERRORS, submitter=payloads.actor(body))
+                if easy_read else {})
         ack(response_action="errors",
             errors={FIELD_BLOCKS[field]: easy.get(field, message)
                     for field, message in invalid.errors.items()})

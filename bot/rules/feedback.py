@@ -42,6 +42,7 @@ class Field:
     TEXT = "text"
     IDENTITY = "identity"
     NAMED_OPTIONS = "named_options"
+    ABOUT = "about"
 
 
 def fit_in_box(text: str, limit: int = MAX_TEXT) -> tuple[str, str]:
@@ -67,6 +68,7 @@ class FeedbackErrors:
     over: str  # with {over} and {limit}
     identity: str
     needs_a_name: str
+    about_yourself: str
 
 
 STANDARD_ERRORS = FeedbackErrors(
@@ -78,6 +80,7 @@ STANDARD_ERRORS = FeedbackErrors(
     needs_a_name="A meeting or a note that we received it needs your name, so we know who to "
                  "contact. You can send it with your name, or untick those and stay anonymous "
                  "- your case code will still let you read our replies.",
+    about_yourself="That's you. Choose the person it's about, or leave this empty.",
 )
 
 EASY_READ_ERRORS = FeedbackErrors(
@@ -88,13 +91,18 @@ EASY_READ_ERRORS = FeedbackErrors(
     identity="Please choose if you want to give your name.",
     needs_a_name="To meet you or send you a message, we need your name. Choose to give your "
                  "name. Or untick those boxes.",
+    about_yourself="You chose yourself. Please choose the other person. Or leave this empty.",
 )
 
 
-def check_feedback(form: FeedbackForm, words: FeedbackErrors = STANDARD_ERRORS
-                   ) -> dict[str, str]:
-    """Field -> a kind sentence, for each thing that needs changing. Empty means all is well."""
+def check_feedback(form: FeedbackForm, words: FeedbackErrors = STANDARD_ERRORS, *,
+                   submitter: str | None = None) -> dict[str, str]:
+    """Field -> a kind sentence, for each thing that needs changing. Empty means all is well.
+    `submitter`: who is sending it, never kept. Feedback about themselves is refused: besides
+    making no sense, for an anonymous case it would keep their id as the person it is about."""
     errors: dict[str, str] = {}
+    if submitter is not None and form.about_slack_id == submitter:
+        errors[Field.ABOUT] = words.about_yourself
     if form.kind is None:
         errors[Field.KIND] = words.kind
     if form.topic is None:
@@ -128,9 +136,9 @@ class ValidFeedback:
     testimony_consent: bool
 
 
-def validate_feedback(form: FeedbackForm) -> ValidFeedback:
+def validate_feedback(form: FeedbackForm, submitter: str | None = None) -> ValidFeedback:
     """The form as feedback that can be sent, or InvalidFeedback saying what to fix."""
-    errors = check_feedback(form)
+    errors = check_feedback(form, submitter=submitter)
     kind, topic, anonymous = form.kind, form.topic, form.anonymous
     # A missing kind, topic or choice of name is always among the errors; naming them again
     # lets the checker see that they are all there.

@@ -216,7 +216,7 @@ class FeedbackService:
 
     # -- taking feedback in -------------------------------------------------------------------
     def submit(self, form: FeedbackForm, submitter_slack_id: str | None) -> Submitted:
-        valid = validate_feedback(form)
+        valid = validate_feedback(form, submitter_slack_id)
         now = self.clock()
         anonymous = valid.anonymous
         release_at = anonymous_release_time(now) if anonymous else now

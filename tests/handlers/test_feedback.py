@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.rules.feedback import STANDARD_ERRORS
 from bot.rules.feedback_words import FeedbackStatus
 from bot.wiring import Runtime, build_runtime
 from handlers.ids import ActionId, BlockId, OptionValue
@@ -172,6 +173,20 @@ def test_each_kind_and_topic_reaches_the_right_people(
     assert notified == expected
     if about:
         assert about not in notified
+
+
+@pytest.mark.parametrize("identity", [OptionValue.ANONYMOUS, OptionValue.NAMED])
+def test_feedback_about_yourself_is_asked_about_and_keeps_nothing(
+    slack: SlackDriver, members: Runtime, engine: Engine, identity: str
+) -> None:
+    # Anonymous, it would otherwise keep their own id as the person it is about.
+    answer = submit(slack, kind="between_people", topic="session", identity=identity,
+                    **{BlockId.FB_ABOUT: FACILITATOR})
+    assert answer["response_action"] == "errors"
+    assert answer["errors"] == {BlockId.FB_ABOUT: STANDARD_ERRORS.about_yourself}
+    with members.sessions() as session:
+        assert session.query(FeedbackCase).count() == 0
+        assert session.query(OutboxMessage).count() == 0
 
 
 def test_coordinators_channel_gets_their_cases_but_not_ones_about_a_coordinator(
