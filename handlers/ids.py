@@ -315,6 +315,8 @@ class ActionId(enum.StrEnum):
     INV_CONSENT_WITHDRAW = "involvement_consent_withdraw"
     INV_STORY_USE = "involvement_story_use"
     INV_EXIT_FORM = "involvement_exit_form"
+    INV_LEAVE_YES = "involvement_leave_yes"  # /involve leaving, once they are sure
+    INV_LEAVE_NOT_NOW = "involvement_leave_not_now"
     # policies and induction
     PO_FIELD = "policy_field"  # every input of the policy form
     POLICY_PUBLISH = "policy_publish"
