@@ -204,9 +204,9 @@ def standard_words(said: TextOutcome, crisis_line: str) -> str:
         case Happened.PASSED_ON:  # a message may be someone struggling: help now, too
             return ("Thank you, we've passed your message to the team. In danger now? Call "
                     f"999. To talk: {crisis_line}")
-        case Happened.UNKNOWN_NUMBER:
+        case Happened.UNKNOWN_NUMBER:  # a stranger may be struggling too: help now, too
             return ("Thank you for your text. We don't know this number yet, so we've passed "
-                    "it to the team. In danger now? Call 999.")
+                    f"it to the team. In danger now? Call 999. To talk: {crisis_line}")
         case Happened.UNKNOWN_START:
             return ("Thank you. This number isn't on our member list, so we don't send it "
                     "texts. To ask about joining, just text us.")

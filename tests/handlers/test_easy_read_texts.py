@@ -124,7 +124,8 @@ def test_a_number_we_dont_know_gets_the_standard_words(world: World) -> None:
     reads(world, Reading.EASY_READ)  # Dev's choice is Dev's alone
     first = said(world.phone.text("Hi is this the group?", from_number=STRANGER)[1])
     assert first == (f"{ORG}: Thank you for your text. We don't know this number yet, so "
-                     "we've passed it to the team. In danger now? Call 999.")
+                     "we've passed it to the team. In danger now? Call 999. To talk: "
+                     f"{world.runtime.services.settings.coprod_crisis_line}")
     helped = said(world.phone.text("HELP", from_number=STRANGER)[1])
     assert helped.startswith(f"{ORG}: We text about sessions and meetings.")
 
