@@ -38,7 +38,7 @@ from handlers.blocks.text import section
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 from handlers.once import submitted_once
-from handlers.replies import open_form, say_privately
+from handlers.replies import answer_in_place, open_form, say_privately, shown_to
 
 NOT_LISTED = "You're not in our member list yet. Please ask a coordinator to add you."
 GONE = "Sorry, I can't find that for you any more. `/involve` shows what's yours."
@@ -103,6 +103,8 @@ def register(app: App) -> None:
     app.action(ActionId.INV_PAY_LESS.value)(handle_take_less_button)
     app.action(ActionId.INV_STORY_USE.value)(handle_story_use_button)
     app.action(ActionId.INV_EXIT_FORM.value)(handle_exit_button)
+    app.action(ActionId.INV_LEAVE_YES.value)(handle_leave_yes)
+    app.action(ActionId.INV_LEAVE_NOT_NOW.value)(handle_leave_not_now)
     app.view(CallbackId.OPPORTUNITY_FORM.value)(submitted_once(handle_opportunity_form))
     app.view(CallbackId.TAKE_LESS_FORM.value)(submitted_once(handle_take_less_form))
     app.view(CallbackId.STORY_USE_FORM.value)(submitted_once(handle_story_use_form))
@@ -167,16 +169,18 @@ def show_story_consents(ack: Ack, command: dict[str, Any], client: WebClient,
 
 def open_leaving(ack: Ack, command: dict[str, Any], client: WebClient, services: Services,
                  words: list[str]) -> None:
-    """/involve leaving: what they're involved in ends, and the exit form opens."""
+    """/involve leaving: what would end, asked first (only they see it). Nothing ends until
+    they are sure: someone typing it to see what it does loses nothing."""
+    user = command["user_id"]
     try:
-        leaving = services.involvement.leave(command["user_id"])
+        leaving = services.involvement.what_leaving_ends(user)
     except NotAllowed:
         _say(ack, NOT_LISTED)
         return
-    ack()
-    client.views_open(trigger_id=payloads.trigger_id(command),
-                      view=blocks.exit_form(services.settings.coprod_crisis_line, leaving,
-                                            easy_read=_easy_read(command["user_id"], services)))
+    style = services.profiles.style_of(user)
+    message = shown_to(blocks.leaving_question_in(style, leaving), style,
+                       services.settings.coprod_crisis_line)
+    ack(text=message["text"], blocks=message["blocks"])
 
 
 # -- buttons ----------------------------------------------------------------------------------
@@ -254,6 +258,28 @@ def handle_story_use_button(ack: Ack, body: dict, client: WebClient, respond: Re
         return
     today = services.clock().astimezone(services.settings.timezone).date()
     open_form(client, body, blocks.story_use_form(view, today))
+
+
+def handle_leave_yes(ack: Ack, body: dict, client: WebClient, respond: Respond,
+                     services: Services) -> None:
+    """They are sure: what they're involved in ends, and the exit form opens (the click's
+    trigger lets it open now)."""
+    ack()
+    user = payloads.actor(body)
+    try:
+        leaving = services.involvement.leave(user)
+    except NotAllowed:
+        say_privately(respond, NOT_LISTED)
+        return
+    if leaving.ended or leaving.withdrawn:
+        open_form(client, body, blocks.exit_form(services.settings.coprod_crisis_line, leaving,
+                                                 easy_read=_easy_read(user, services)))
+    answer_in_place(body, respond, services, blocks.left_answer_in, leaving)
+
+
+def handle_leave_not_now(ack: Ack, body: dict, respond: Respond, services: Services) -> None:
+    ack()
+    answer_in_place(body, respond, services, blocks.stayed_answer_in)
 
 
 def handle_exit_button(ack: Ack, body: dict, client: WebClient, services: Services) -> None:

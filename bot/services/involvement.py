@@ -782,34 +782,53 @@ class InvolvementService:
                                  ExitOffered(involvement_id=involvement.id))
             return _involvement_view(session, involvement)
 
+    def what_leaving_ends(self, slack_user_id: str) -> Leaving:
+        """What `/involve leaving` would end and withdraw, changing nothing: they are asked
+        before anything ends (NotAllowed for someone not in the member list)."""
+        with self.sessions() as session:
+            ending, withdrawing = _leaving(session, _member(session, slack_user_id))
+            return Leaving(tuple(i.opportunity.title for i in ending),
+                           tuple(i.opportunity.title for i in withdrawing))
+
     def leave(self, slack_user_id: str) -> Leaving:
-        """`/involve leaving`: everything they're doing ends (their contacts are told, without
-        blame), any interest or offer is withdrawn; the exit form is theirs to fill in."""
+        """`/involve leaving`, once they are sure: everything they're doing ends (their
+        contacts are told, without blame), any interest or offer is withdrawn; the exit form is
+        theirs to fill in. Asked twice, the second time ends nothing more."""
         now = self.clock()
-        ended: list[str] = []
-        withdrawn: list[str] = []
         with self.sessions.begin() as session:
             member = _member(session, slack_user_id)
             steps = Steps(session, now)
-            for involvement in session.scalars(select(Involvement).where(
-                    Involvement.member_id == member.id).with_for_update()).all():
-                if involvement.status in ACTIVE:
-                    _end(session, steps, involvement,
-                         self.settings.coprod_wellbeing_follow_up_days)
-                    ended.append(involvement.opportunity.title)
-                    steps.tell_contact(involvement, Step.LEFT)
-                elif next_status(involvement.status, Move.WITHDRAW):
-                    steps.move(involvement, Move.WITHDRAW)
-                    _drop_unsent_checks(session, involvement.id)
-                    withdrawn.append(involvement.opportunity.title)
-                    steps.tell_contact(involvement, Step.WITHDRAWN)
-                    steps.redraw_offer(involvement)
-        return Leaving(tuple(ended), tuple(withdrawn))
+            ending, withdrawing = _leaving(session, member, lock=True)
+            for involvement in ending:
+                _end(session, steps, involvement, self.settings.coprod_wellbeing_follow_up_days)
+                steps.tell_contact(involvement, Step.LEFT)
+            for involvement in withdrawing:
+                steps.move(involvement, Move.WITHDRAW)
+                _drop_unsent_checks(session, involvement.id)
+                steps.tell_contact(involvement, Step.WITHDRAWN)
+                steps.redraw_offer(involvement)
+            return Leaving(tuple(i.opportunity.title for i in ending),
+                           tuple(i.opportunity.title for i in withdrawing))
 
     # -- exit conversations, for the forum export ---------------------------------------------
     def exit_answers_between(self, start: datetime, end: datetime) -> list[ExitAnswers]:
         """Exit answers received from `start` up to `end` (local days), without names."""
         return self.exits.answers_between(start, end)
+
+
+def _leaving(session: Session, member: Member, *, lock: bool = False
+             ) -> tuple[list[Involvement], list[Involvement]]:
+    """What leaving ends (agreed and not over) and what it withdraws (interest, offers)."""
+    query = select(Involvement).where(Involvement.member_id == member.id).order_by(
+        Involvement.id)
+    ending: list[Involvement] = []
+    withdrawing: list[Involvement] = []
+    for involvement in session.scalars(query.with_for_update() if lock else query).all():
+        if involvement.status in ACTIVE:
+            ending.append(involvement)
+        elif next_status(involvement.status, Move.WITHDRAW):
+            withdrawing.append(involvement)
+    return ending, withdrawing
 
 
 def _new_interest(session: Session, opportunity_id: int, member_id: int,

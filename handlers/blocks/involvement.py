@@ -49,7 +49,13 @@ from bot.services.involvement import (
     Overview,
     StepTaken,
 )
-from handlers.blocks.easy import drawn_in, easy_day, easy_lines, easy_message
+from handlers.blocks.easy import (
+    drawn_in,
+    easy_day,
+    easy_lines,
+    easy_message,
+    in_either_style,
+)
 from handlers.blocks.text import (
     Block,
     Payload,
@@ -820,6 +826,109 @@ INVOLVE_WORDS = ("`/involve policies` to read and agree · `/involve claim` for 
                  "you're stepping back")
 COORDINATOR_WORDS = (" · coordinators: `/involve new` · `/involve stories` · `/involve publish` "
                      "· `/involve induction` · `/involve claims`")
+
+
+# -- /involve leaving: asked first, and only ended once they are sure ------------------------
+def _titles(titles: tuple[str, ...], most: int = 10) -> str:
+    shown = [f"*{escape_mrkdwn(t)}*" for t in titles[:most]]
+    more = len(titles) - most
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _leaving_buttons(yes: str) -> Block:
+    return _actions(f"{BlockId.INV_ACTIONS}:leaving", [
+        button(yes, ActionId.INV_LEAVE_YES, "leaving", "danger"),
+        button("Not now", ActionId.INV_LEAVE_NOT_NOW, "leaving")])
+
+
+def _exit_form_button() -> Block:
+    return _actions(f"{BlockId.INV_ACTIONS}:leaving", [
+        button("Share how it went", ActionId.INV_EXIT_FORM, "exit")])
+
+
+def leaving_question(leaving: Leaving) -> Payload:
+    """What `/involve leaving` would end, asked before anything does. With nothing to end,
+    they are told so, and the exit form is still theirs to fill in."""
+    if not leaving.ended and not leaving.withdrawn:
+        words = ("You're not involved in anything just now, so there's nothing to step back "
+                 "from. If you'd like to tell us how things went, you can: it's optional, and "
+                 "can be anonymous.")
+        return {"text": "There's nothing to step back from",
+                "blocks": [section(words), _exit_form_button()]}
+    lines = ["*Stepping back from involvement?*"]
+    if leaving.ended:
+        lines.append(f"If you step back now, this ends for you: {_titles(leaving.ended)}.")
+    if leaving.withdrawn:
+        lines.append(f"Your interest or offer is withdrawn too: {_titles(leaving.withdrawn)}.")
+    lines.append("Stepping back is completely fine, and you don't need to give a reason. "
+                 "Nothing has changed yet.")
+    return {"text": "Stepping back from involvement?",
+            "blocks": [section("\n".join(lines)), _leaving_buttons("Yes, I'm stepping back")]}
+
+
+def easy_leaving_question(leaving: Leaving) -> Payload:
+    if not leaving.ended and not leaving.withdrawn:
+        return easy_message(["You are not involved in anything just now.",
+                             "So there is nothing to stop.",
+                             "Do you want to tell us how it went?",
+                             "You do not have to.",
+                             "If you want to, tap Share how it went."],
+                            actions=[_exit_form_button()])
+    lines = ["Do you want to step back from being involved?"]
+    if leaving.ended:
+        lines.append(f"If you do, this will end: {_titles(leaving.ended)}.")
+    if leaving.withdrawn:
+        lines.append(f"We will also take you off: {_titles(leaving.withdrawn)}.")
+    lines += ["It is fine to step back.", "You do not need to give a reason.",
+              "Nothing has changed yet.", "Tap Yes, I'm stepping back. Or tap Not now."]
+    return easy_message(lines, actions=[_leaving_buttons("Yes, I'm stepping back")],
+                        text="Do you want to step back from being involved?")
+
+
+def left_answer(leaving: Leaving) -> Payload:
+    """In place of the question, once they said yes."""
+    if not leaving.ended and not leaving.withdrawn:
+        words = "There's nothing left to end: you've already stepped back. Take care."
+        return {"text": words, "blocks": [section(words)]}
+    lines = ["You've stepped back, and that's completely fine."]
+    if leaving.ended:
+        lines.append(f"Ended: {_titles(leaving.ended)}.")
+    if leaving.withdrawn:
+        lines.append(f"Withdrawn: {_titles(leaving.withdrawn)}.")
+    lines.append("Thank you for everything you've given. A short form asks how it went; "
+                 "it's optional, and you can close it.")
+    return {"text": "You've stepped back", "blocks": [section("\n".join(lines))]}
+
+
+def easy_left_answer(leaving: Leaving) -> Payload:
+    if not leaving.ended and not leaving.withdrawn:
+        return easy_message(["You have already stepped back.", "There is nothing more to end.",
+                             "Take care."])
+    lines = ["You have stepped back. That is fine."]
+    if leaving.ended:
+        lines.append(f"This has ended: {_titles(leaving.ended)}.")
+    if leaving.withdrawn:
+        lines.append(f"We took you off: {_titles(leaving.withdrawn)}.")
+    return easy_message([*lines, "Thank you for all you gave.",
+                         "We opened a short form about how it went.",
+                         "You do not have to fill it in."])
+
+
+def stayed_answer() -> Payload:
+    words = ("Nothing has changed: everything you're involved in carries on. Whenever you're "
+             "ready, `/involve leaving` asks again.")
+    return {"text": "Nothing has changed", "blocks": [section(words)]}
+
+
+def easy_stayed_answer() -> Payload:
+    return easy_message(["OK. Nothing has changed.", "You are still involved.",
+                         "You can step back later if you want to.",
+                         "To do that, type `/involve leaving`."])
+
+
+leaving_question_in = in_either_style(leaving_question, easy_leaving_question)
+left_answer_in = in_either_style(left_answer, easy_left_answer)
+stayed_answer_in = in_either_style(stayed_answer, easy_stayed_answer)
 
 
 # -- /involve stories -------------------------------------------------------------------------

@@ -188,7 +188,8 @@ def test_an_easy_read_member_claims_takes_less_and_leaves_in_easy_read(
     done = slack.payload(slack.submit(form, {BlockId.TL_AMOUNT: "10"}, user_id=FIN))
     assert "You chose: take less." in json.dumps(done["view"])
 
-    assert slack.command("/involve", "leaving", user_id=FIN).status == 200
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=FIN))
+    slack.click(asked, ActionId.INV_LEAVE_YES, user_id=FIN, channel="D0MEMBR06")
     form = slack.opened_view()
     assert label(form, BlockId.EX_IDENTITY) == EASY_READ_EXIT_FORM.send
     done = slack.payload(slack.submit(form, {BlockId.EX_WENT_WELL: "Kind people",
@@ -203,7 +204,8 @@ def test_a_standard_reader_claims_and_leaves_in_the_standard_words(
     form, sent = claimed(slack, BRAM, work)
     assert label(form, BlockId.CL_KIND) == STANDARD_CLAIM_FORM.kind
     assert "has gone to the coordinators" in sent
-    assert slack.command("/involve", "leaving", user_id=BRAM).status == 200
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=BRAM))
+    slack.click(asked, ActionId.INV_LEAVE_YES, user_id=BRAM, channel="D0FACIL02")
     assert label(slack.opened_view(), BlockId.EX_IDENTITY) == STANDARD_EXIT_FORM.send
 
 
@@ -276,3 +278,45 @@ def test_what_needs_changing_on_the_feedback_form_is_said_in_easy_read_too(
     standard = slack.payload(slack.submit(opened(slack, BRAM), {BlockId.FB_TEXT: ""},
                                           user_id=BRAM))
     assert standard["errors"][BlockId.FB_TEXT] == STANDARD_ERRORS.empty
+
+
+# -- /involve leaving asks first, in the member's words ----------------------------------------
+def _in_place(slack: SlackDriver) -> dict[str, Any]:
+    return [r.params for r in slack.fake.responses
+            if r.params.get("replace_original") is True][-1]
+
+
+def _read_easily(message: dict[str, Any], crisis_line: str) -> None:
+    footer = crisis_footer(crisis_line)
+    assert footer in message["blocks"]  # 999 and the crisis line, at its foot
+    found = score(plain_lines("\n".join(
+        texts_in([b for b in message["blocks"] if b != footer and b["type"] != "actions"]))))
+    assert found.ease >= EASY_READ_TARGET and (
+        found.longest_sentence <= EASY_READ_LONGEST_SENTENCE), found
+
+
+def test_an_easy_read_member_is_asked_before_leaving_in_easy_read(
+        members: Runtime, slack: SlackDriver) -> None:
+    reads_easy(members, FIN)
+    crisis = members.services.settings.coprod_crisis_line
+    agreed_work(members, FIN, title="Interview panel")
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=FIN))
+    assert "Do you want to step back from being involved?" in json.dumps(asked)
+    assert "If you do, this will end: *Interview panel*." in json.dumps(asked)
+    _read_easily(asked, crisis)
+
+    slack.click(asked, ActionId.INV_LEAVE_NOT_NOW, user_id=FIN, channel="D0MEMBR06")
+    stayed = _in_place(slack)
+    assert "OK. Nothing has changed." in json.dumps(stayed)
+    _read_easily(stayed, crisis)
+
+    slack.click(asked, ActionId.INV_LEAVE_YES, user_id=FIN, channel="D0MEMBR06")
+    assert label(slack.opened_view(), BlockId.EX_IDENTITY) == EASY_READ_EXIT_FORM.send
+    left = _in_place(slack)
+    assert "You have stepped back. That is fine." in json.dumps(left)
+    _read_easily(left, crisis)
+
+    # Nothing left to end: said so in easy read, with the exit form still there to fill in.
+    nothing = slack.payload(slack.command("/involve", "leaving", user_id=FIN))
+    assert "You are not involved in anything just now." in json.dumps(nothing)
+    _read_easily(nothing, crisis)

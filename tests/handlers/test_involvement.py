@@ -439,7 +439,7 @@ def test_leaving_ends_it_and_an_anonymous_exit_answer_keeps_no_one(
     log_lines: LogRecorder
 ) -> None:
     accepted(slack, members)
-    slack.command("/involve", "leaving", user_id=FIN)
+    step_back(slack, FIN)
     assert involvement(members).status is InvolvementStatus.ENDED
     form = slack.opened_view()
     assert "Peer worker interview panel" in shown(form)
@@ -482,8 +482,18 @@ def test_leaving_ends_it_and_an_anonymous_exit_answer_keeps_no_one(
     assert service.exit_answers_between(*november) == []
 
 
+def step_back(slack: SlackDriver, user: str) -> dict[str, Any]:
+    """/involve leaving, then the answer to what it asks: Yes when there is something to end,
+    else the exit form from the reply saying there is nothing to end."""
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=user))
+    sure = [b for b in buttons(asked) if b["action_id"] == ActionId.INV_LEAVE_YES]
+    slack.click(asked, ActionId.INV_LEAVE_YES if sure else ActionId.INV_EXIT_FORM,
+                user_id=user)
+    return asked
+
+
 def send_exit_form(slack: SlackDriver, user: str, went_well: str, identity: str) -> None:
-    slack.command("/involve", "leaving", user_id=user)
+    step_back(slack, user)
     done = json.loads(slack.submit(slack.opened_view(), {
         BlockId.EX_WENT_WELL: went_well, BlockId.EX_IDENTITY: identity}, user_id=user).body)
     assert done["response_action"] == "update", done
@@ -750,3 +760,71 @@ def test_an_anonymous_exit_answer_s_id_says_nothing_of_when_it_came(
     named = sorted(r.id for r in rows if not r.anonymous)
     assert named[1] == named[0] + 1  # the named keep the sequence, with no gap for the others
     assert sorted(r.id for r in rows if r.anonymous) == [778, 4243]
+
+
+# -- /involve leaving asks before anything ends (found in the sandbox trial) --------------------
+def in_place(fake: FakeSlack) -> dict[str, Any]:
+    """The last answer that took the place of the private question clicked."""
+    return [r.params for r in fake.responses if r.params.get("replace_original") is True][-1]
+
+
+def test_leaving_asks_first_and_not_now_changes_nothing(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    accepted(slack, members)
+    opened_before = len(slack.fake.calls_to("views.open"))
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=FIN))
+    words = shown(asked)
+    assert "Peer worker interview panel" in words and "completely fine" in words
+    assert "Nothing has changed yet" in words
+    assert [b["text"]["text"] for b in buttons(asked)] == ["Yes, I'm stepping back", "Not now"]
+    assert "999" in words and members.services.settings.coprod_crisis_line in words
+    # Only asked: nothing ended, no form, and nobody told.
+    assert involvement(members).status is InvolvementStatus.ACCEPTED
+    assert len(slack.fake.calls_to("views.open")) == opened_before
+    deliver(members)
+    assert not dms_to(slack.fake, ADA, "stepping back")
+    with members.sessions() as session:
+        checks_before = {c.stage for c in session.query(WellbeingCheck).all()}
+
+    slack.click(asked, ActionId.INV_LEAVE_NOT_NOW, user_id=FIN, channel="D0MEMBR06")
+    answer = in_place(slack.fake)
+    assert "Nothing has changed" in shown(answer) and "999" in shown(answer)
+    assert involvement(members).status is InvolvementStatus.ACCEPTED
+    assert len(slack.fake.calls_to("views.open")) == opened_before
+    deliver(members)
+    assert not dms_to(slack.fake, ADA, "stepping back")
+    with members.sessions() as session:
+        assert {c.stage for c in session.query(WellbeingCheck).all()} == checks_before
+
+
+def test_yes_ends_it_tells_the_contact_and_opens_the_exit_form_once(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    accepted(slack, members)
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=FIN))
+    slack.click(asked, ActionId.INV_LEAVE_YES, user_id=FIN, channel="D0MEMBR06")
+    assert involvement(members).status is InvolvementStatus.ENDED
+    form = slack.opened_view()
+    assert form["callback_id"] == CallbackId.EXIT_FORM
+    assert "Peer worker interview panel" in shown(form)
+    answer = shown(in_place(slack.fake))
+    assert "You've stepped back" in answer and "999" in answer
+    deliver(members)
+    assert dms_to(slack.fake, ADA, "stepping back")
+
+    # The same Yes again (a double click) ends nothing more and opens no second form.
+    opened = len(slack.fake.calls_to("views.open"))
+    slack.click(asked, ActionId.INV_LEAVE_YES, user_id=FIN, channel="D0MEMBR06")
+    assert "already stepped back" in shown(in_place(slack.fake))
+    assert len(slack.fake.calls_to("views.open")) == opened
+
+
+def test_someone_with_nothing_to_leave_is_told_so_and_may_still_say_how_it_went(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=BRAM))
+    assert "nothing to step back from" in shown(asked) and "999" in shown(asked)
+    assert [b["action_id"] for b in buttons(asked)] == [ActionId.INV_EXIT_FORM]
+    slack.click(asked, ActionId.INV_EXIT_FORM, user_id=BRAM, channel="D0FACIL02")
+    assert slack.opened_view()["callback_id"] == CallbackId.EXIT_FORM
