@@ -414,8 +414,10 @@ def checks_when_ended(ended_at: datetime, planned: dict[CheckStage, datetime],
                       follow_up_days: int) -> dict[CheckStage, datetime | None]:
     """Unsent checks once the work is marked ended: the end check now, the follow-up some days
     after it (or as planned, when the end check has gone and that is still to come), and no
-    check "before" any more (None: drop it). A check left past its day (the work was paused
-    then) is never kept there: the sender skips checks long past due, and it would be lost."""
+    check "before" any more (None: drop it), even one whose day has come but which has not
+    gone yet: "coming up soon" beside the thanks at the end says the opposite. A check left
+    past its day (the work was paused then) is never kept there: the sender skips checks long
+    past due, and it would be lost."""
     follow_up = ended_at + timedelta(days=follow_up_days)
     planned_follow_up = planned.get(CheckStage.FOLLOW_UP)
     keep_follow_up = (CheckStage.END not in planned and planned_follow_up is not None
@@ -423,7 +425,7 @@ def checks_when_ended(ended_at: datetime, planned: dict[CheckStage, datetime],
     moved: dict[CheckStage, datetime | None] = {
         CheckStage.END: ended_at,
         CheckStage.FOLLOW_UP: planned_follow_up if keep_follow_up else follow_up}
-    if CheckStage.BEFORE in planned and planned[CheckStage.BEFORE] > ended_at:
+    if CheckStage.BEFORE in planned:
         moved[CheckStage.BEFORE] = None
     return moved
 

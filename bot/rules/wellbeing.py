@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.rules.involvement import CheckStage, OpportunityKind, Wellbeing
+from bot.rules.involvement import CheckStage, InvolvementStatus, OpportunityKind, Wellbeing
 from bot.rules.texting import Happened
 
 # A check not sent within this long of falling due (the bot was down) is not sent late.
@@ -26,6 +26,10 @@ WORK_BY_TEXT: dict[OpportunityKind, str] = {
 
 BY_NUMBER: dict[int, Wellbeing] = {1: Wellbeing.OK, 2: Wellbeing.MIXED, 3: Wellbeing.SUPPORT}
 
+# Checks go to people who have taken the work on (and, after it, to those whose work ended);
+# nobody who paused, withdrew or said no is asked how they are by a machine.
+CHECKED = (InvolvementStatus.ACCEPTED, InvolvementStatus.ENDED)
+
 
 def worth_sending(stage: CheckStage, due_at: datetime, now: datetime,
                   starts_at: datetime | None) -> bool:
@@ -33,6 +37,18 @@ def worth_sending(stage: CheckStage, due_at: datetime, now: datetime,
     if now < due_at or now - due_at > SEND_WITHIN:
         return False
     return not (stage is CheckStage.BEFORE and starts_at is not None and starts_at <= now)
+
+
+def still_asked(stage: CheckStage, status: InvolvementStatus, now: datetime,
+                starts_at: datetime | None) -> bool:
+    """Whether a check not yet answered is still worth showing as it is delivered (a check is
+    queued, then may wait for quiet hours): not once its work is withdrawn or paused, and a
+    check before ("coming up soon") not once the work has ended or begun."""
+    if status not in CHECKED:
+        return False
+    if stage is CheckStage.BEFORE:
+        return status is InvolvementStatus.ACCEPTED and (starts_at is None or now < starts_at)
+    return True
 
 
 def next_answer(current: Wellbeing | None, given: Wellbeing) -> Wellbeing | None:

@@ -16,15 +16,17 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.nudge import Nudge
 from bot.notices import Notice, NoticeGone
-from bot.rules.involvement import CheckStage, InvolvementStatus, OpportunityKind, Wellbeing
+from bot.rules.involvement import CheckStage, OpportunityKind, Wellbeing
 from bot.rules.roles import NotAllowed, Role
 from bot.rules.texting import Invitation, RsvpFor, RsvpSubject, TextOutcome
 from bot.rules.wellbeing import (
     ANSWERABLE_BY_TEXT,
     BY_NUMBER,
+    CHECKED,
     SEND_WITHIN,
     next_answer,
     reply_to_number,
+    still_asked,
     worth_sending,
 )
 from bot.services.involvement import named_contact
@@ -35,9 +37,6 @@ from storage.models import Involvement, Member, Opportunity, WellbeingCheck
 from storage.repositories import MemberRepository
 
 log = logging.getLogger(__name__)
-# Checks go to people who have taken the work on (and, after it, to those whose work ended);
-# nobody who paused, withdrew or said no is asked how they are by a machine.
-CHECKED = (InvolvementStatus.ACCEPTED, InvolvementStatus.ENDED)
 
 
 # -- what wellbeing checks tell people (drawn by handlers/blocks/wellbeing.py) -----------------
@@ -76,6 +75,9 @@ class CheckView:
     name: str                   # the person checked on
     answer: Wellbeing | None
     contact: str | None         # who is asked to get in touch (None: the coordinators)
+    # Unanswered, still worth showing now (see `still_asked`): not a "coming up soon" about
+    # work that has since ended, nor any check once the work is withdrawn.
+    still_asked: bool = True
 
 
 def _contacts(session: Session, opportunity: Opportunity, member_id: int) -> list[Member]:
@@ -204,14 +206,16 @@ class WellbeingService:
             check, involvement = self._check(session, check_id)
             return self._view(session, check, involvement)
 
-    @staticmethod
-    def _view(session: Session, check: WellbeingCheck, involvement: Involvement) -> CheckView:
+    def _view(self, session: Session, check: WellbeingCheck,
+              involvement: Involvement) -> CheckView:
         opportunity = involvement.opportunity
         contact = named_contact(session, opportunity)
         return CheckView(check.id, check.stage, opportunity.kind, opportunity.title,
                          involvement.member.name, check.answer,
                          contact.name if contact and contact.id != involvement.member_id
-                         else None)
+                         else None,
+                         still_asked=still_asked(check.stage, involvement.status, self.clock(),
+                                                 opportunity.starts_at))
 
 
 # -- personal data: export, erasure, retention ---------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.notices import Notice
+from bot.notices import Notice, NoticeGone
 from bot.rules.communication import Style
 from bot.rules.involvement import WELLBEING_WORDS, CheckStage, OpportunityKind, Wellbeing
 from bot.rules.wellbeing import WORK_BY_TEXT, check_text
@@ -144,8 +144,14 @@ def easy_support_message(view: CheckView) -> Payload:
 
 # -- drawing the notices wellbeing checks record ------------------------------------------------
 def _draw_check(notice: WellbeingCheckSent, services: Services, style: Style) -> Payload:
+    view = services.wellbeing.check_view(notice.check_id)
+    if view.answer is None and not view.still_asked:
+        # Queued, then the work ended or was withdrawn before it went (quiet hours hold
+        # checks): "coming up soon" would contradict the thanks at the end. An answered
+        # check is always redrawn with its thanks.
+        raise NoticeGone(notice.check_id)
     draw = easy_check_message if style.easy_read else check_message
-    return draw(services.wellbeing.check_view(notice.check_id))
+    return draw(view)
 
 
 def _draw_support(notice: SupportAsked, services: Services, style: Style) -> Payload:

@@ -828,3 +828,51 @@ def test_someone_with_nothing_to_leave_is_told_so_and_may_still_say_how_it_went(
     assert [b["action_id"] for b in buttons(asked)] == [ActionId.INV_EXIT_FORM]
     slack.click(asked, ActionId.INV_EXIT_FORM, user_id=BRAM, channel="D0FACIL02")
     assert slack.opened_view()["callback_id"] == CallbackId.EXIT_FORM
+
+
+# -- no "coming up soon" for work that has ended or been withdrawn (found in the sandbox trial) --
+def check_dms_to_fin(fake: FakeSlack) -> list[str]:
+    return [shown(m) for m in dms_to(fake, FIN, "How are you feeling")]
+
+
+def stepped_back(slack: SlackDriver) -> None:
+    asked = slack.payload(slack.command("/involve", "leaving", user_id=FIN))
+    slack.click(asked, ActionId.INV_LEAVE_YES, user_id=FIN, channel="D0MEMBR06")
+
+
+def test_leaving_straight_after_agreeing_sends_no_check_about_work_coming_up(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    accepted(slack, members)  # no dates: the check before falls due at once
+    clock.advance(minutes=2)  # before the next run of the checks (every five minutes)
+    stepped_back(slack)
+    members.services.wellbeing.send_wellbeing_checks()
+    deliver(members)
+    checks = check_dms_to_fin(slack.fake)
+    assert [c for c in checks if "now it's done" in c], checks
+    assert not [c for c in checks if "coming up soon" in c], checks
+    with members.sessions() as session:
+        assert not session.query(WellbeingCheck).filter_by(stage=CheckStage.BEFORE).all()
+
+
+def test_a_check_about_work_coming_up_still_waiting_to_go_is_not_sent_once_it_has_ended(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    accepted(slack, members)
+    assert members.services.wellbeing.send_wellbeing_checks() == 1  # queued, not yet sent
+    stepped_back(slack)
+    members.services.wellbeing.send_wellbeing_checks()
+    deliver(members)
+    checks = check_dms_to_fin(slack.fake)
+    assert not [c for c in checks if "coming up soon" in c], checks
+    assert [c for c in checks if "now it's done" in c], checks
+
+
+def test_a_check_waiting_to_go_is_not_sent_once_the_work_is_withdrawn(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    accepted(slack, members)
+    assert members.services.wellbeing.send_wellbeing_checks() == 1
+    slack.click(overview(slack, FIN), ActionId.INV_WITHDRAW, user_id=FIN)
+    deliver(members)
+    assert check_dms_to_fin(slack.fake) == []
