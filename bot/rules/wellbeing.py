@@ -42,12 +42,13 @@ def worth_sending(stage: CheckStage, due_at: datetime, now: datetime,
 def still_asked(stage: CheckStage, status: InvolvementStatus, now: datetime,
                 starts_at: datetime | None) -> bool:
     """Whether a check not yet answered is still worth showing as it is delivered (a check is
-    queued, then may wait for quiet hours): not once its work is withdrawn or paused, and a
-    check before ("coming up soon") not once the work has ended or begun."""
-    if status not in CHECKED:
+    queued, then may wait for quiet hours): not once its work is withdrawn, and a check before
+    ("coming up soon") not once the work has ended or begun. A pause is a break, not a goodbye:
+    a check already on its way still comes (it counts as sent, so held back it would be lost)."""
+    if status not in (*CHECKED, InvolvementStatus.PAUSED):
         return False
     if stage is CheckStage.BEFORE:
-        return status is InvolvementStatus.ACCEPTED and (starts_at is None or now < starts_at)
+        return status is not InvolvementStatus.ENDED and (starts_at is None or now < starts_at)
     return True
 
 

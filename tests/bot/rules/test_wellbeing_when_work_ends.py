@@ -1,5 +1,5 @@
-"""A check "before" says the work is coming up: once the work has ended (or been withdrawn, or
-paused) it is neither kept nor shown, even when its day has already come."""
+"""A check "before" says the work is coming up: once the work has ended (or been withdrawn) it is
+neither kept nor shown, even when its day has already come."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def test_ending_drops_an_unsent_check_before_whatever_its_day(before: datetime) 
     (B, S.ACCEPTED, NOW - timedelta(hours=1), False),  # begun: not "coming up" any more
     (B, S.ENDED, None, False),
     (B, S.WITHDRAWN, None, False),
-    (B, S.PAUSED, None, False),
+    (B, S.PAUSED, None, True),  # a break: a check on its way still comes
+    (E, S.PAUSED, None, True),
     (E, S.ENDED, None, True),
     (F, S.ENDED, None, True),
     (E, S.ACCEPTED, None, True),
