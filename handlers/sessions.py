@@ -20,7 +20,7 @@ from bot.services.aftercare import DebriefAsked
 from bot.services.sessions import RotaReader, SessionGone, SessionView
 from handlers import payloads
 from handlers.blocks import sessions as blocks
-from handlers.blocks.text import escape_mrkdwn, section
+from handlers.blocks.text import Block, Payload, escape_mrkdwn, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, SlashCommand
 from handlers.later import later
@@ -63,12 +63,8 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
                             services: Services) -> None:
     words = (command.get("text") or "").lower().split()
     user = command["user_id"]
-    sessions = services.sessions
-    reader = RotaReader.of(user, services.members.roles_of(user))
-    coordinator = reader.coordinator
-    tz = services.settings.timezone
     if words[:1] == ["new"]:
-        if not coordinator:
+        if not services.sessions.is_coordinator(user):
             words_for_them = ("Only a coordinator can set up sessions. Please ask one if a "
                               "session is needed.")
             ack(text=words_for_them, blocks=[section(words_for_them)])
@@ -76,24 +72,33 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
         ack()
         client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.session_form())
         return
-    style = services.profiles.style_of(user)
-    if words[:1] == ["mine"]:
-        ack(**shown_to({"text": "Your sessions", "blocks": blocks.sessions_list(
-            sessions.mine(user), tz, title="Your sessions", reader=reader, new_button=False,
-            empty=blocks.EASY_HOME_WORDS["nothing"] if style.easy_read else
-            "You're not down for any sessions yet. `/sessions` shows what's coming up.",
-            easy_read=style.easy_read)}, style, services.settings.coprod_crisis_line))
-        return
     days = int(words[0]) if words and is_whole_number(words[0]) and 0 < int(words[0]) <= 90 else 14
-    listed = blocks.sessions_list(
-        sessions.upcoming(days), tz, title=f"Sessions in the next {days} days",
-        reader=reader, new_button=coordinator, easy_read=style.easy_read,
-        empty="There are no sessions planned yet." if style.easy_read
-        else "No sessions are planned yet.")
-    if words and str(days) != words[0]:
-        listed.insert(0, section(UNKNOWN_SESSIONS_WORDS.format(escape_mrkdwn(words[0][:30]))))
-    ack(**shown_to({"text": "Coming sessions", "blocks": listed}, style,
-                    services.settings.coprod_crisis_line))
+    listed = blocks.MINE if words[:1] == [blocks.MINE] else str(days)
+    unknown = ([section(UNKNOWN_SESSIONS_WORDS.format(escape_mrkdwn(words[0][:30])))]
+               if words and words[0] not in (blocks.MINE, str(days)) else [])
+    ack(**_sessions_list(user, listed, services, said_first=unknown))
+
+
+def _sessions_list(user: str, listed: str, services: Services, *,
+                   said_first: list[Block] | None = None) -> Payload:
+    """A /sessions list ("mine", or the next so many days) as its one reader reads it now: in
+    their style, with their buttons, ending with the crisis line; `said_first` above it."""
+    reader = RotaReader.of(user, services.members.roles_of(user))
+    style = services.profiles.style_of(user)
+    easy = style.easy_read
+    if listed == blocks.MINE:
+        text, title, views = "Your sessions", "Your sessions", services.sessions.mine(user)
+        empty = (blocks.EASY_HOME_WORDS["nothing"] if easy else
+                 "You're not down for any sessions yet. `/sessions` shows what's coming up.")
+    else:
+        text, title = "Coming sessions", f"Sessions in the next {listed} days"
+        views = services.sessions.upcoming(int(listed))
+        empty = "There are no sessions planned yet." if easy else "No sessions are planned yet."
+    drawn = blocks.sessions_list(views, services.settings.timezone, title=title, empty=empty,
+                                 reader=reader, listed=listed, easy_read=easy,
+                                 new_button=reader.coordinator and listed != blocks.MINE)
+    message = {"text": text, "blocks": [*(said_first or []), *drawn]}
+    return shown_to(message, style, services.settings.coprod_crisis_line)
 
 
 def handle_new_session_button(ack: Ack, body: dict, client: WebClient,
@@ -166,16 +171,25 @@ def handle_session_form(ack: Ack, body: dict, view: dict, services: Services) ->
 def _redraw(body: dict, respond: Respond, services: Services, view: SessionView) -> None:
     """A clicked card shows the new state at once; the channel's card follows through the
     outbox. An alert with the card's buttons in someone's DM shows the card too, in their
-    style. A /sessions list (many sessions in one message) is left as it is."""
+    style. (A /sessions list is redrawn by _redraw_list.)"""
     if body.get("container", {}).get("type") != "message":
         return
     action_blocks = [b for b in body.get("message", {}).get("blocks", [])
-                     if str(b.get("block_id", "")).startswith(
-                         (BlockId.SESSION_ACTIONS, BlockId.SESSION_LIST_ACTIONS))]
-    if len(action_blocks) != 1 or action_blocks[0]["block_id"] == BlockId.SESSION_LIST_ACTIONS:
+                     if str(b.get("block_id", "")).startswith(BlockId.SESSION_ACTIONS)]
+    if len(action_blocks) != 1:
         return
     redraw_clicked(body, respond, services, blocks.card_payload,
                    services.sessions.card_for(view.id), services)
+
+
+def _redraw_list(body: dict, action: dict, respond: Respond, services: Services) -> bool:
+    """A click in a /sessions list (which only the person who typed it sees) redraws that
+    list in place from the sessions as they are now, as they read it; whether it was one."""
+    listed = blocks.list_of_row(str(action.get("block_id", "")))
+    if listed is None:
+        return False
+    respond(replace_original=True, **_sessions_list(payloads.actor(body), listed, services))
+    return True
 
 
 def handle_claim(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -189,10 +203,12 @@ def _claim(body: dict, action: dict, respond: Respond, services: Services) -> No
         outcome = services.rota.claim(payloads.button_number(body), payloads.actor(body))
     except SessionGone:
         answer_privately(body, respond, services, blocks.gone_answer_in)
+        _redraw_list(body, action, respond, services)
         return
     answer_privately(body, respond, services, blocks.claim_answer_in, outcome.decision,
                      outcome.session, outcome.coordinators, services.settings.timezone)
-    if outcome.decision is ClaimDecision.OK:
+    if not _redraw_list(body, action, respond, services) \
+            and outcome.decision is ClaimDecision.OK:
         _redraw(body, respond, services, outcome.session)
 
 
@@ -209,6 +225,7 @@ def _release(body: dict, action: dict, respond: Respond, services: Services) -> 
                                            confirmed=confirmed)
     except SessionGone:
         answer_privately(body, respond, services, blocks.gone_answer_in)
+        _redraw_list(body, action, respond, services)
         return
     tz = services.settings.timezone
     if result.outcome is Outcome.CONFIRM_LATE_RELEASE:
@@ -220,7 +237,8 @@ def _release(body: dict, action: dict, respond: Respond, services: Services) -> 
         return
     answer_privately(body, respond, services, blocks.outcome_answer_in, result.outcome,
                      result.session, tz)
-    if result.outcome is Outcome.RELEASED:
+    if not _redraw_list(body, action, respond, services) \
+            and result.outcome is Outcome.RELEASED:
         _redraw(body, respond, services, result.session)
 
 
@@ -248,9 +266,11 @@ def _attend(body: dict, action: dict, respond: Respond, services: Services,
         result = services.rota.attend(payloads.button_number(body), payloads.actor(body), wants)
     except SessionGone:
         answer_privately(body, respond, services, blocks.gone_answer_in)
+        _redraw_list(body, action, respond, services)
         return
     answer_privately(body, respond, services, blocks.outcome_answer_in, result.outcome,
                      result.session, services.settings.timezone)
+    _redraw_list(body, action, respond, services)
 
 
 def handle_wait(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -264,9 +284,11 @@ def _wait(body: dict, action: dict, respond: Respond, services: Services) -> Non
         result = services.rota.join_waiting_list(payloads.button_number(body), payloads.actor(body))
     except SessionGone:
         answer_privately(body, respond, services, blocks.gone_answer_in)
+        _redraw_list(body, action, respond, services)
         return
     answer_privately(body, respond, services, blocks.outcome_answer_in, result.outcome,
                      result.session, services.settings.timezone)
+    _redraw_list(body, action, respond, services)
 
 
 def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,

@@ -74,6 +74,8 @@ DRAFT_BLOCKS = {
 HAVE_A_PLACE = "You have a place to help run it."
 RELEASE_IF_YOU_CANNOT = "If you cannot help now, tap Release my place."
 FACILITATING = "*You're facilitating.* If you can't now, tap Release my place."
+# The /sessions list of someone's own sessions (the others are the next so many days).
+MINE = "mine"
 
 
 def when_span(view: SessionView, tz: tzinfo) -> str:
@@ -101,10 +103,12 @@ def session_summary(view: SessionView, tz: tzinfo) -> str:
 
 
 def session_buttons(view: SessionView, public_url: str | None = None,
-                    token: str | None = None, reader: RotaReader | None = None) -> list[Block]:
+                    token: str | None = None, reader: RotaReader | None = None, *,
+                    listed: str | None = None) -> list[Block]:
     """A session's buttons. A card in a channel (no `reader`) is the same for everyone; drawn
     for one `reader`, a place they hold shows as theirs to release, not to claim, and only
-    what their roles allow is offered."""
+    what their roles allow is offered. In a /sessions list, `listed` says which (see
+    list_of_row), so a click in it redraws that list."""
     if view.cancelled or view.started:
         return []
     value = str(view.id)
@@ -129,8 +133,19 @@ def session_buttons(view: SessionView, public_url: str | None = None,
             "options": [option("Edit (coordinators)", f"edit:{view.id}"),
                         option("Cancel session (coordinators)", f"cancel:{view.id}")],
         })
-    return [{"type": "actions", "block_id": f"{BlockId.SESSION_ACTIONS}:{view.id}",
-             "elements": elements}]
+    block_id = (f"{BlockId.SESSION_ACTIONS}:{view.id}" if listed is None
+                else f"{BlockId.SESSION_LIST_ACTIONS}:{listed}:{view.id}")
+    return [{"type": "actions", "block_id": block_id, "elements": elements}]
+
+
+def list_of_row(block_id: str) -> str | None:
+    """Which /sessions list a row's buttons are in ("mine", or its number of days), from the
+    block id session_buttons gave them; None for buttons anywhere else (a card, App Home)."""
+    prefix = f"{BlockId.SESSION_LIST_ACTIONS}:"
+    if not block_id.startswith(prefix):
+        return None
+    listed = block_id[len(prefix):].partition(":")[0]
+    return listed if listed == MINE or listed.isdigit() else None
 
 
 def session_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
@@ -148,10 +163,12 @@ def session_card(view: SessionView, tz: tzinfo, public_url: str | None = None,
 
 
 def sessions_list(views: list[SessionView], tz: tzinfo, *, title: str, empty: str,
-                  reader: RotaReader, new_button: bool, easy_read: bool = False) -> list[Block]:
+                  reader: RotaReader, new_button: bool, listed: str,
+                  easy_read: bool = False) -> list[Block]:
     """A /sessions list, which only its `reader` sees: their buttons, and New session
     (`new_button`, for a coordinator); in easy read each session in short lines, what to do
-    last."""
+    last. `listed` ("mine", or the number of days) goes into each row's buttons, so a click
+    redraws the same list."""
     blocks: list[Block] = [header(title)]
     if new_button:
         blocks.append({"type": "actions", "block_id": BlockId.SESSION_LIST_ACTIONS,
@@ -160,22 +177,22 @@ def sessions_list(views: list[SessionView], tz: tzinfo, *, title: str, empty: st
     if not views:
         blocks.append(section(empty))
     for view in views[:15]:
-        blocks += session_for(view, tz, reader, easy_read=easy_read)
+        blocks += session_for(view, tz, reader, easy_read=easy_read, listed=listed)
     if len(views) > 15:
         blocks.append(context(f"And {len(views) - 15} more."))
     return blocks
 
 
 def session_for(view: SessionView, tz: tzinfo, reader: RotaReader, *,
-                easy_read: bool = False) -> list[Block]:
-    """One session in a list only `reader` sees (App Home, /sessions): a place they hold
-    said to be theirs, and the buttons that are theirs to press."""
+                easy_read: bool = False, listed: str | None = None) -> list[Block]:
+    """One session in a list only `reader` sees (App Home, /sessions `listed`): a place they
+    hold said to be theirs, and the buttons that are theirs to press."""
+    buttons = session_buttons(view, reader=reader, listed=listed)
     if easy_read:
-        return [section(easy_summary(view, tz, with_next=True, reader=reader)),
-                *session_buttons(view, reader=reader)]
+        return [section(easy_summary(view, tz, with_next=True, reader=reader)), *buttons]
     theirs = reader.facilitates(view) and not view.cancelled and not view.started
     return [section(session_summary(view, tz) + (f"\n{FACILITATING}" if theirs else "")),
-            *session_buttons(view, reader=reader)]
+            *buttons]
 
 
 def claim_message(decision: ClaimDecision | InductionNeeded, view: SessionView,
