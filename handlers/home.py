@@ -5,11 +5,14 @@ how we reach you, with Change."""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.after_ack import AfterAck
 from bot.rules.roles import Role
@@ -31,6 +34,7 @@ from handlers.replies import shown_to
 TEAM_ROLES = frozenset({Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE})
 ROTA_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.TRAINED})
 RESPONDER_ROLES = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.HR_OFFICER})
+log = logging.getLogger(__name__)
 # An answer shown on Home is a few blocks; a longer one is read in full in the DM.
 MOST_SAID = 10
 
@@ -45,10 +49,16 @@ class HomeAnswer:
     view), so a private answer (or one in place of a private question) comes as a direct
     message and is shown at the top of Home, drawn again with the state now: the person sees
     their click worked, and a question it asks (release a place so near the day?) is answered
-    where they are. "Redraw what I clicked" publishes Home again as it is now."""
+    where they are. "Redraw what I clicked" publishes Home again as it is now.
 
-    def __init__(self, client: WebClient, services: Services, user: str) -> None:
+    A question shown on Home is the DM's copy too: its buttons on Home say which DM (see
+    with_dm_copy), so the answer given on Home takes the question's place in the DM as well,
+    and the DM offers no buttons for a question already answered."""
+
+    def __init__(self, client: WebClient, services: Services, user: str,
+                 dm_copy: tuple[str, str] | None = None) -> None:
         self.client, self.services, self.user = client, services, user
+        self.dm_copy = dm_copy
 
     def __call__(self, text: str = "", blocks: list[dict[str, Any]] | None = None, *,
                  replace_original: bool | None = None, response_type: str | None = None,
@@ -58,9 +68,51 @@ class HomeAnswer:
         if replace_original and response_type != "ephemeral":
             publish_home(self.client, self.services, self.user)
             return
-        self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
+        copy = self._answer_in_dm(text, blocks, in_place=bool(replace_original))
+        said = blocks or ([section(text)] if text else None)
         publish_home(self.client, self.services, self.user,
-                     just_said=blocks or ([section(text)] if text else None))
+                     just_said=with_dm_copy(said, copy) if said and copy else said)
+
+    def _answer_in_dm(self, text: str, blocks: list[dict[str, Any]] | None, *,
+                      in_place: bool) -> tuple[str, str] | None:
+        """The answer in the DM: in place of the question's DM copy when it answers one, or
+        as a new message; where it is (channel, ts)."""
+        if in_place and self.dm_copy is not None:
+            channel, ts = self.dm_copy
+            try:
+                self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+                return self.dm_copy
+            except SlackApiError:  # gone from the DM (deleted, say): the answer comes anew
+                log.info("a question's DM copy could not be answered in place")
+        posted = self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
+        where, when = posted.get("channel"), posted.get("ts")
+        return (where, when) if isinstance(where, str) and isinstance(when, str) else None
+
+
+# Added to the block id of buttons shown on Home that are a DM's copy too, and taken off again
+# before any handler reads it (a handler sees the block id it wrote).
+DM_COPY = re.compile(r"\|dm:([A-Z0-9]+)\|([0-9.]+)")
+
+
+def with_dm_copy(blocks: list[Block], copy: tuple[str, str]) -> list[Block]:
+    """An answer's blocks as Home shows them, its buttons saying which DM they are a copy of."""
+    channel, ts = copy
+    return [{**b, "block_id": f"{b['block_id']}|dm:{channel}|{ts}"}
+            if b.get("type") == "actions" and isinstance(b.get("block_id"), str) else b
+            for b in blocks]
+
+
+def take_dm_copy(body: dict[str, Any]) -> tuple[str, str] | None:
+    """Which DM the clicked buttons on Home are a copy of, if any; the click's block id is
+    left as its handler wrote it."""
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    block_id = action.get("block_id") if isinstance(action, dict) else None
+    found = DM_COPY.search(block_id) if isinstance(block_id, str) else None
+    if found is None or not isinstance(action, dict) or not isinstance(block_id, str):
+        return None
+    action["block_id"] = block_id[:found.start()] + block_id[found.end():]
+    return found.group(1), found.group(2)
 
 
 def answer_clicks_on_home(body: dict[str, Any], context: BoltContext,
@@ -73,7 +125,8 @@ def answer_clicks_on_home(body: dict[str, Any], context: BoltContext,
             and isinstance(container, dict) and container.get("type") == "view"
             and isinstance(view, dict) and view.get("type") == "home"
             and isinstance(user, str) and context.client is not None):
-        context["respond"] = HomeAnswer(context.client, context["services"], user)
+        context["respond"] = HomeAnswer(context.client, context["services"], user,
+                                        take_dm_copy(body))
     next()
 
 

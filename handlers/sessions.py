@@ -232,7 +232,14 @@ def _release(body: dict, action: dict, respond: Respond, services: Services) -> 
         answer_privately(body, respond, services, blocks.confirm_release_in, result.session, tz)
         return
     if confirmed:  # the answer takes the place of the question they answered
-        answer_in_place(body, respond, services, blocks.outcome_answer_in, result.outcome,
+        if result.outcome is Outcome.NOT_SIGNED_UP and not result.session.cancelled:
+            # Asked because they had a place: it was released since (the question answered
+            # on App Home, say), so that is what is so now.
+            answer_in_place(body, respond, services, blocks.already_released_answer_in,
+                            result.session, tz, kept=False)
+            return
+        outcome = Outcome.CANCELLED if result.session.cancelled else result.outcome
+        answer_in_place(body, respond, services, blocks.outcome_answer_in, outcome,
                         result.session, tz)
         return
     answer_privately(body, respond, services, blocks.outcome_answer_in, result.outcome,
@@ -243,8 +250,24 @@ def _release(body: dict, action: dict, respond: Respond, services: Services) -> 
 
 
 def handle_keep_place(ack: Ack, body: dict, respond: Respond, services: Services) -> None:
+    """Keep my place changes nothing; it says what is so now, as the question may have been
+    answered elsewhere since (the place released from App Home, say)."""
     ack()
-    answer_in_place(body, respond, services, blocks.kept_answer_in)
+    user = payloads.actor(body)
+    try:
+        view = services.sessions.get(payloads.button_number(body))
+    except SessionGone:
+        answer_in_place(body, respond, services, blocks.gone_answer_in)
+        return
+    tz = services.settings.timezone
+    if view.cancelled:
+        answer_in_place(body, respond, services, blocks.outcome_answer_in, Outcome.CANCELLED,
+                        view, tz)
+    elif RotaReader.of(user, services.members.roles_of(user)).facilitates(view):
+        answer_in_place(body, respond, services, blocks.kept_answer_in)
+    else:
+        answer_in_place(body, respond, services, blocks.already_released_answer_in, view, tz,
+                        kept=True)
 
 
 def handle_attend(ack: Ack, body: dict, action: dict, respond: Respond,

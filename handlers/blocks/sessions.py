@@ -281,6 +281,19 @@ def kept_answer() -> Payload:
     return _dm("Your place is kept. Thank you!")
 
 
+def already_released_answer(view: SessionView, tz: tzinfo, *, kept: bool) -> Payload:
+    """A question about releasing a place, clicked once the place is released already (the
+    question answered elsewhere, on App Home say): what is so now. `kept`: they tapped Keep
+    my place."""
+    title = f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)})"
+    if kept:
+        return _dm(f"Your place at {title} was already released, so there's nothing to keep "
+                   "now. If you'd like to help run it after all, `/sessions` shows whether a "
+                   "place is free.")
+    return _dm(f"That's already done: your place at {title} is released. Thank you for "
+               "letting us know.")
+
+
 # -- direct messages -------------------------------------------------------------------------
 def _dm(words: str, *extra: Block, sms: str | None = None, text: str | None = None) -> Payload:
     """A message of one section and any buttons. `text` (what a notification or a screen
@@ -851,11 +864,26 @@ def easy_kept_answer() -> Payload:
     return easy_message(["You still have your place. Thank you."])
 
 
+def easy_already_released_answer(view: SessionView, tz: tzinfo, *, kept: bool) -> Payload:
+    title = f"*{escape_mrkdwn(view.title)}*"
+    on = f"It is on {easy_when(view.starts_at, tz)}."
+    if kept:
+        return easy_message([f"You have already given up your place at {title}.", on,
+                             "So there is no place to keep now.",
+                             "Do you want to help run it after all?",
+                             "Type /sessions to see if there is a free place."])
+    return easy_message(["That is done already.",
+                         f"You have already given up your place at {title}.", on,
+                         "Thank you for telling us."])
+
+
 claim_answer_in = in_either_style(claim_answer, easy_claim_answer)
 outcome_answer_in = in_either_style(outcome_answer, easy_outcome_answer)
 confirm_release_in = in_either_style(confirm_release, easy_confirm_release)
 gone_answer_in = in_either_style(gone_answer, easy_gone_answer)
 kept_answer_in = in_either_style(kept_answer, easy_kept_answer)
+already_released_answer_in = in_either_style(already_released_answer,
+                                             easy_already_released_answer)
 
 
 # -- the form --------------------------------------------------------------------------------
