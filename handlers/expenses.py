@@ -16,11 +16,11 @@ from bot.services.expenses import ClaimGone, FeeNoLongerFits, InvalidClaim, OwnC
 from handlers import payloads
 from handlers.blocks import expenses as blocks
 from handlers.blocks.easy import in_easy_read
-from handlers.blocks.text import section
+from handlers.blocks.text import crisis_footer, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.once import submitted_once
-from handlers.replies import open_form, redraw_clicked, say_privately
+from handlers.replies import open_form, redraw_clicked
 
 FIELD_BLOCKS = {
     ClaimField.INVOLVEMENT: BlockId.CL_WORK,
@@ -58,8 +58,21 @@ def register(app: App) -> None:
     app.view(CallbackId.CLAIM_ANSWER_FORM.value)(submitted_once(handle_answer_form))
 
 
-def _say(ack: Ack, words: str) -> None:
-    ack(text=words, blocks=[section(words)])
+def _with_crisis_line(services: Services, words: str) -> dict[str, Any]:
+    """Kind words only the person sees, with 999 and the crisis line at their foot, as every
+    message a person reads has."""
+    return {"text": words,
+            "blocks": [section(words), crisis_footer(services.settings.coprod_crisis_line)]}
+
+
+def _say(ack: Ack, services: Services, words: str) -> None:
+    ack(**_with_crisis_line(services, words))
+
+
+def _tell(respond: Respond, services: Services, words: str) -> None:
+    """As say_privately, with the crisis line."""
+    respond(replace_original=False, response_type="ephemeral",
+            **_with_crisis_line(services, words))
 
 
 def open_claim(ack: Ack, command: dict[str, Any], client: WebClient, services: Services,
@@ -68,15 +81,16 @@ def open_claim(ack: Ack, command: dict[str, Any], client: WebClient, services: S
     try:
         choices = services.expenses.claim_choices(command["user_id"])
     except NotAllowed:
-        _say(ack, NOT_LISTED)
+        _say(ack, services, NOT_LISTED)
         return
     if not choices:
-        _say(ack, NO_WORK)
+        _say(ack, services, NO_WORK)
         return
     ack()
     easy_read = services.profiles.style_of(command["user_id"]).easy_read
     client.views_open(trigger_id=payloads.trigger_id(command),
-                      view=blocks.claim_form(choices, easy_read=easy_read))
+                      view=blocks.claim_form(choices, services.settings.coprod_crisis_line,
+                                             easy_read=easy_read))
 
 
 def show_claims(ack: Ack, command: dict[str, Any], client: WebClient, services: Services,
@@ -85,10 +99,11 @@ def show_claims(ack: Ack, command: dict[str, Any], client: WebClient, services: 
     try:
         claims, total = services.expenses.waiting_for(command["user_id"])
     except NotAllowed:
-        _say(ack, COORDINATORS_ONLY)
+        _say(ack, services, COORDINATORS_ONLY)
         return
     ack(text="Claims waiting",
-        blocks=blocks.claims_list(claims, total, services.settings.timezone))
+        blocks=blocks.claims_list(claims, total, services.settings.timezone,
+                                  services.settings.coprod_crisis_line))
 
 
 def parse_claim_form(state: dict[str, Any]) -> ClaimForm:
@@ -114,7 +129,8 @@ def handle_claim_form(ack: Ack, body: dict, view: dict, services: Services) -> N
     except NotAllowed:
         ack(response_action="errors", errors={BlockId.CL_WORK: NOT_LISTED})
         return
-    ack(response_action="update", view=blocks.claim_sent(claim, easy_read=easy_read))
+    ack(response_action="update", view=blocks.claim_sent(
+        claim, services.settings.coprod_crisis_line, easy_read=easy_read))
 
 
 def _refusal(error: Exception) -> str:
@@ -133,10 +149,10 @@ def handle_decision(ack: Ack, body: dict, action: dict, respond: Respond,
         claim = services.expenses.decide(payloads.button_number(body), payloads.actor(body),
                                          DECISIONS[ActionId(action["action_id"])])
     except (NotAllowed, OwnClaim, ClaimGone) as refused:
-        say_privately(respond, _refusal(refused))
+        _tell(respond, services, _refusal(refused))
         return
     except FeeNoLongerFits:
-        say_privately(respond, FEE_NO_LONGER_FITS)
+        _tell(respond, services, FEE_NO_LONGER_FITS)
         return
     redraw_clicked(body, respond, services, blocks.claim_card_in, claim,
                    services.settings.timezone)
@@ -149,9 +165,10 @@ def handle_ask_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
         claim = services.expenses.claim_for_coordinator(payloads.button_number(body),
                                                         payloads.actor(body))
     except (NotAllowed, OwnClaim, ClaimGone) as refused:
-        say_privately(respond, _refusal(refused))
+        _tell(respond, services, _refusal(refused))
         return
-    open_form(client, body, blocks.question_form(claim, services.settings.timezone))
+    open_form(client, body, blocks.question_form(claim, services.settings.timezone,
+                                                 services.settings.coprod_crisis_line))
 
 
 def handle_question_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
@@ -168,7 +185,7 @@ def handle_question_form(ack: Ack, body: dict, view: dict, services: Services) -
     ack(response_action="update", view=blocks.done_view(
         CallbackId.CLAIM_QUESTION_FORM, "Question sent",
         f"Thank you. Your question has gone to {blocks.who(claim)}; their answer will come "
-        "back to you here."))
+        "back to you here.", services.settings.coprod_crisis_line))
 
 
 def handle_answer_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
@@ -178,9 +195,9 @@ def handle_answer_button(ack: Ack, body: dict, client: WebClient, respond: Respo
         claim = services.expenses.question_for(payloads.button_number(body),
                                                payloads.actor(body))
     except ClaimGone:
-        say_privately(respond, NOTHING_TO_ANSWER)
+        _tell(respond, services, NOTHING_TO_ANSWER)
         return
-    open_form(client, body, blocks.answer_form(claim))
+    open_form(client, body, blocks.answer_form(claim, services.settings.coprod_crisis_line))
 
 
 def handle_answer_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
@@ -196,4 +213,5 @@ def handle_answer_form(ack: Ack, body: dict, view: dict, services: Services) -> 
         return
     ack(response_action="update", view=blocks.done_view(
         CallbackId.CLAIM_ANSWER_FORM, "Answer sent",
-        "Thank you. Your answer has gone to the coordinator who asked."))
+        "Thank you. Your answer has gone to the coordinator who asked.",
+        services.settings.coprod_crisis_line))

@@ -34,11 +34,11 @@ from bot.services.involvement import (
 from handlers import payloads
 from handlers.blocks import involvement as blocks
 from handlers.blocks.easy import in_easy_read
-from handlers.blocks.text import section
+from handlers.blocks.text import crisis_footer, section
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 from handlers.once import submitted_once
-from handlers.replies import answer_in_place, open_form, say_privately, shown_to
+from handlers.replies import answer_in_place, open_form, shown_to
 
 NOT_LISTED = "You're not in our member list yet. Please ask a coordinator to add you."
 GONE = "Sorry, I can't find that for you any more. `/involve` shows what's yours."
@@ -111,8 +111,21 @@ def register(app: App) -> None:
     app.view(CallbackId.EXIT_FORM.value)(submitted_once(handle_exit_form))
 
 
-def _say(ack: Ack, words: str) -> None:
-    ack(text=words, blocks=[section(words)])
+def _with_crisis_line(services: Services, words: str) -> dict[str, Any]:
+    """Kind words only the person sees, with 999 and the crisis line at their foot, as every
+    message a person reads has."""
+    return {"text": words,
+            "blocks": [section(words), crisis_footer(services.settings.coprod_crisis_line)]}
+
+
+def _say(ack: Ack, services: Services, words: str) -> None:
+    ack(**_with_crisis_line(services, words))
+
+
+def _tell(respond: Respond, services: Services, words: str) -> None:
+    """As say_privately, with the crisis line."""
+    respond(replace_original=False, response_type="ephemeral",
+            **_with_crisis_line(services, words))
 
 
 def refusal_words(error: Exception) -> str:
@@ -141,7 +154,8 @@ def show_overview(ack: Ack, command: dict[str, Any], client: WebClient, services
     everyone involved in each."""
     overview = services.involvement.overview(command["user_id"])
     ack(text="Getting involved",
-        blocks=blocks.overview_blocks(overview, services.settings.timezone))
+        blocks=blocks.overview_blocks(overview, services.settings.timezone,
+                                      services.settings.coprod_crisis_line))
 
 
 def open_new_opportunity(ack: Ack, command: dict[str, Any], client: WebClient,
@@ -149,7 +163,8 @@ def open_new_opportunity(ack: Ack, command: dict[str, Any], client: WebClient,
     """/involve new: the posting form, for coordinators; others are told who can."""
     user = command["user_id"]
     if not services.involvement.is_coordinator(user):
-        _say(ack, blocks.who_can_post(services.members.names_with_role(Role.COORDINATOR)))
+        _say(ack, services,
+             blocks.who_can_post(services.members.names_with_role(Role.COORDINATOR)))
         return
     ack()
     client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.opportunity_form(user))
@@ -161,10 +176,11 @@ def show_story_consents(ack: Ack, command: dict[str, Any], client: WebClient,
     try:
         views = services.involvement.stories.listing(command["user_id"])
     except NotAllowed:
-        _say(ack, "Only a coordinator can see stories and consent. `/involve` shows your own.")
+        _say(ack, services,
+             "Only a coordinator can see stories and consent. `/involve` shows your own.")
         return
-    ack(text="Stories and outputs", blocks=blocks.stories_blocks(views,
-                                                                  services.settings.timezone))
+    ack(text="Stories and outputs", blocks=blocks.stories_blocks(
+        views, services.settings.timezone, services.settings.coprod_crisis_line))
 
 
 def open_leaving(ack: Ack, command: dict[str, Any], client: WebClient, services: Services,
@@ -175,7 +191,7 @@ def open_leaving(ack: Ack, command: dict[str, Any], client: WebClient, services:
     try:
         leaving = services.involvement.what_leaving_ends(user)
     except NotAllowed:
-        _say(ack, NOT_LISTED)
+        _say(ack, services, NOT_LISTED)
         return
     style = services.profiles.style_of(user)
     message = shown_to(blocks.leaving_question_in(style, leaving), style,
@@ -194,8 +210,9 @@ def _answer(respond: Respond, body: dict[str, Any], services: Services, words: s
     if _from_overview(body):
         overview = services.involvement.overview(payloads.actor(body))
         respond(replace_original=True, text="Getting involved",
-                blocks=blocks.overview_blocks(overview, services.settings.timezone))
-    say_privately(respond, words)
+                blocks=blocks.overview_blocks(overview, services.settings.timezone,
+                                      services.settings.coprod_crisis_line))
+    _tell(respond, services, words)
 
 
 def handle_click(ack: Ack, body: dict, action: dict, respond: Respond,
@@ -206,7 +223,7 @@ def handle_click(ack: Ack, body: dict, action: dict, respond: Respond,
     try:
         view = click(services.involvement, payloads.actor(body), payloads.button_number(body))
     except REFUSALS as refusal:
-        say_privately(respond, refusal_words(refusal))
+        _tell(respond, services, refusal_words(refusal))
         return
     _answer(respond, body, services, blocks.after_click_words(action_id, view))
 
@@ -216,7 +233,7 @@ def handle_close(ack: Ack, body: dict, respond: Respond, services: Services) -> 
     try:
         view = services.involvement.close(payloads.actor(body), payloads.button_number(body))
     except REFUSALS as refusal:
-        say_privately(respond, refusal_words(refusal))
+        _tell(respond, services, refusal_words(refusal))
         return
     _answer(respond, body, services, blocks.closed_words(view))
 
@@ -226,7 +243,7 @@ def handle_new_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
     ack()
     user = payloads.actor(body)
     if not services.involvement.is_coordinator(user):
-        say_privately(respond, blocks.who_can_post(
+        _tell(respond, services, blocks.who_can_post(
             services.members.names_with_role(Role.COORDINATOR)))
         return
     open_form(client, body, blocks.opportunity_form(user))
@@ -238,13 +255,14 @@ def handle_take_less_button(ack: Ack, body: dict, client: WebClient, respond: Re
     try:
         view = services.involvement.yours(payloads.actor(body), payloads.button_number(body))
     except REFUSALS as refusal:
-        say_privately(respond, refusal_words(refusal))
+        _tell(respond, services, refusal_words(refusal))
         return
     if view.payment_choice is not None:  # a button from before the choice was made
-        say_privately(respond, blocks.payment_chosen_words(view.payment_choice))
+        _tell(respond, services, blocks.payment_chosen_words(view.payment_choice))
         return
     open_form(client, body, blocks.take_less_form(
-        view, easy_read=_easy_read(payloads.actor(body), services)))
+        view, services.settings.coprod_crisis_line,
+        easy_read=_easy_read(payloads.actor(body), services)))
 
 
 def handle_story_use_button(ack: Ack, body: dict, client: WebClient, respond: Respond,
@@ -254,7 +272,7 @@ def handle_story_use_button(ack: Ack, body: dict, client: WebClient, respond: Re
         view = services.involvement.stories.may_use(payloads.actor(body),
                                                     payloads.button_number(body))
     except REFUSALS as refusal:
-        say_privately(respond, refusal_words(refusal))
+        _tell(respond, services, refusal_words(refusal))
         return
     today = services.clock().astimezone(services.settings.timezone).date()
     open_form(client, body, blocks.story_use_form(view, today))
@@ -269,7 +287,7 @@ def handle_leave_yes(ack: Ack, body: dict, client: WebClient, respond: Respond,
     try:
         leaving = services.involvement.leave(user)
     except NotAllowed:
-        say_privately(respond, NOT_LISTED)
+        _tell(respond, services, NOT_LISTED)
         return
     if leaving.ended or leaving.withdrawn:
         open_form(client, body, blocks.exit_form(services.settings.coprod_crisis_line, leaving,
@@ -363,8 +381,8 @@ def handle_take_less_form(ack: Ack, body: dict, view: dict, services: Services) 
         ack(response_action="errors", errors={BlockId.TL_AMOUNT: refusal_words(refusal)})
         return
     ack(response_action="update", view=blocks.simple_view(
-        CallbackId.TAKE_LESS_FORM, "Thank you", blocks.payment_thanks(chosen,
-                                                                      easy_read=easy_read)))
+        CallbackId.TAKE_LESS_FORM, "Thank you", blocks.payment_thanks(chosen, easy_read=easy_read),
+        services.settings.coprod_crisis_line))
 
 
 def handle_story_use_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
@@ -384,7 +402,8 @@ def handle_story_use_form(ack: Ack, body: dict, view: dict, services: Services) 
         return
     ack(response_action="update", view=blocks.simple_view(
         CallbackId.STORY_USE_FORM, "Use recorded",
-        "Thank you: the use is recorded. `/involve stories` shows every use."))
+        "Thank you: the use is recorded. `/involve stories` shows every use.",
+        services.settings.coprod_crisis_line))
 
 
 def parse_exit_form(state: dict[str, Any]) -> ExitForm:
@@ -413,4 +432,5 @@ def handle_exit_form(ack: Ack, body: dict, view: dict, services: Services) -> No
         return
     ack(response_action="update", view=blocks.simple_view(
         CallbackId.EXIT_FORM, "Thank you",
-        blocks.exit_thanks(kept, form.anonymous, easy_read=easy_read)))
+        blocks.exit_thanks(kept, form.anonymous, easy_read=easy_read),
+        services.settings.coprod_crisis_line))

@@ -48,6 +48,7 @@ from handlers.blocks.text import (
     are_you_sure,
     button,
     context,
+    crisis_footer,
     escape_mrkdwn,
     option,
     plain,
@@ -94,7 +95,8 @@ EASY_READ_CLAIM_FORM = ClaimFormWords(
     what_hint="For example a bus fare or lunch. We keep this private.")
 
 
-def claim_form(choices: Sequence[WorkChoice], *, easy_read: bool = False) -> View:
+def claim_form(choices: Sequence[WorkChoice], crisis_line: str, *,
+               easy_read: bool = False) -> View:
     words = EASY_READ_CLAIM_FORM if easy_read else STANDARD_CLAIM_FORM
     work = [option(short_label(c.title), str(c.involvement_id)) for c in choices[:100]]
     kinds = [option(words.kinds[k], k.value) for k in ClaimKind]
@@ -118,6 +120,7 @@ def claim_form(choices: Sequence[WorkChoice], *, easy_read: bool = False) -> Vie
              "label": plain(words.what), "hint": plain(words.what_hint),
              "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
                          "multiline": True, "max_length": WHAT_MAX}},
+            crisis_footer(crisis_line),
         ],
     }, easy_read=easy_read)
 
@@ -127,21 +130,21 @@ def short_label(title: str) -> str:
     return title if len(title) <= 75 else title[:74] + "…"
 
 
-def claim_sent(claim: ClaimView, *, easy_read: bool = False) -> View:
+def claim_sent(claim: ClaimView, crisis_line: str, *, easy_read: bool = False) -> View:
     title = escape_mrkdwn(claim.opportunity_title)
     if easy_read:
         return done_view(CallbackId.CLAIM_FORM, "Claim sent", easy_lines([
             f"Thank you. We sent your claim for {claim.amount} to the coordinators.",
             f"It is for {title}.",
             "We will tell you here when it is approved.",
-            "We will also tell you here if they have a question."]))
+            "We will also tell you here if they have a question."]), crisis_line)
     return done_view(CallbackId.CLAIM_FORM, "Claim sent",
                      f"Thank you. Your claim of {claim.amount} for {title} has gone to the "
                      "coordinators. You'll hear here when it's approved, or if they have a "
-                     "question.")
+                     "question.", crisis_line)
 
 
-def question_form(claim: ClaimView, tz: tzinfo) -> View:
+def question_form(claim: ClaimView, tz: tzinfo, crisis_line: str) -> View:
     return {
         "type": "modal", "callback_id": CallbackId.CLAIM_QUESTION_FORM,
         "private_metadata": json.dumps({"claim": claim.id}),
@@ -153,11 +156,12 @@ def question_form(claim: ClaimView, tz: tzinfo) -> View:
              "hint": plain("They'll see it in a direct message, with a button to answer."),
              "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
                          "multiline": True, "max_length": QUESTION_MAX}},
+            crisis_footer(crisis_line),
         ],
     }
 
 
-def answer_form(claim: ClaimView) -> View:
+def answer_form(claim: ClaimView, crisis_line: str) -> View:
     return {
         "type": "modal", "callback_id": CallbackId.CLAIM_ANSWER_FORM,
         "private_metadata": json.dumps({"claim": claim.id}),
@@ -168,13 +172,15 @@ def answer_form(claim: ClaimView) -> View:
             {"type": "input", "block_id": BlockId.CL_ANSWER, "label": plain("Your answer"),
              "element": {"type": "plain_text_input", "action_id": ActionId.CL_FIELD,
                          "multiline": True, "max_length": QUESTION_MAX}},
+            crisis_footer(crisis_line),
         ],
     }
 
 
-def done_view(callback: CallbackId, title: str, words: str) -> View:
+def done_view(callback: CallbackId, title: str, words: str, crisis_line: str) -> View:
+    """What a form says once sent, with the crisis line as every form has."""
     return {"type": "modal", "callback_id": callback, "title": plain(title),
-            "close": plain("Done"), "blocks": [section(words)]}
+            "close": plain("Done"), "blocks": [section(words), crisis_footer(crisis_line)]}
 
 
 # -- the claim, as coordinators see it ---------------------------------------------------------
@@ -244,9 +250,11 @@ def no_longer_yours() -> Payload:
     return {"text": words, "blocks": [section(words)]}
 
 
-def claims_list(claims: Sequence[ClaimView], total: int, tz: tzinfo) -> list[Block]:
+def claims_list(claims: Sequence[ClaimView], total: int, tz: tzinfo,
+                crisis_line: str) -> list[Block]:
     if not claims:
-        return [section("No claims are waiting. Thank you for keeping on top of them.")]
+        return [section("No claims are waiting. Thank you for keeping on top of them."),
+                crisis_footer(crisis_line)]
     blocks = [section(f"*Claims waiting* ({total})")]
     for claim in claims:
         blocks += [*claim_details(claim, tz)[:1], claim_status_line(claim),
@@ -254,7 +262,7 @@ def claims_list(claims: Sequence[ClaimView], total: int, tz: tzinfo) -> list[Blo
     if total > len(claims):
         blocks.append(context(f"And {total - len(claims)} more: deal with these first, or "
                               "see them all with `coprod involvement export --status all`."))
-    return blocks[:49]
+    return [*blocks[:48], crisis_footer(crisis_line)]
 
 
 # -- what the person is told -------------------------------------------------------------------

@@ -143,11 +143,11 @@ IDENTITY_OPTIONS = [
 ]
 
 
-def _fit(blocks: list[Block]) -> list[Block]:
-    """Within Slack's limit for a message, saying when some were left out."""
-    if len(blocks) <= MAX_BLOCKS:
+def _fit(blocks: list[Block], most: int = MAX_BLOCKS) -> list[Block]:
+    """Within Slack's limit for a message (or `most`), saying when some were left out."""
+    if len(blocks) <= most:
         return blocks
-    return [*blocks[:MAX_BLOCKS - 1],
+    return [*blocks[:most - 1],
             context("There's more than fits here; please ask a coordinator for the rest.")]
 
 
@@ -808,7 +808,7 @@ def _managing_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
     return blocks
 
 
-def overview_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
+def overview_blocks(overview: Overview, tz: tzinfo, crisis_line: str) -> list[Block]:
     blocks: list[Block] = [header("Getting involved")]
     if overview.coordinator:
         blocks.append(_actions(f"{BlockId.INV_LIST_ACTIONS}:new", [
@@ -817,7 +817,7 @@ def overview_blocks(overview: Overview, tz: tzinfo) -> list[Block]:
     blocks += _managing_blocks(overview, tz)
     blocks.append(context(OK_TO_SAY_NO))
     blocks.append(context(INVOLVE_WORDS + (COORDINATOR_WORDS if overview.coordinator else "")))
-    return _fit(blocks)
+    return [*_fit(blocks, MAX_BLOCKS - 1), crisis_footer(crisis_line)]
 
 
 # What else /involve does (this overview is also `/involve help`).
@@ -932,7 +932,7 @@ stayed_answer_in = in_either_style(stayed_answer, easy_stayed_answer)
 
 
 # -- /involve stories -------------------------------------------------------------------------
-def stories_blocks(views: list[InvolvementView], tz: tzinfo) -> list[Block]:
+def stories_blocks(views: list[InvolvementView], tz: tzinfo, crisis_line: str) -> list[Block]:
     blocks: list[Block] = [header("Stories and outputs"),
                            context("What may still be used, and what may not. A withdrawal "
                                    "stops every later use.")]
@@ -952,11 +952,11 @@ def stories_blocks(views: list[InvolvementView], tz: tzinfo) -> list[Block]:
         if verdict is UseVerdict.MAY_USE:
             blocks.append(_actions(f"{BlockId.INV_LIST_ACTIONS}:story:{view.id}", [
                 button("Record a use", ActionId.INV_STORY_USE, str(view.id))]))
-    return _fit(blocks)
+    return [*_fit(blocks, MAX_BLOCKS - 1), crisis_footer(crisis_line)]
 
 
 # -- small forms ------------------------------------------------------------------------------
-def take_less_form(view: InvolvementView, *, easy_read: bool = False) -> View:
+def take_less_form(view: InvolvementView, crisis_line: str, *, easy_read: bool = False) -> View:
     full = pounds(view.opportunity.amount_pence or 0)
     title = _title(view.opportunity)
     intro = (easy_lines([f"The payment we agreed for {title} is {full}.",
@@ -972,6 +972,7 @@ def take_less_form(view: InvolvementView, *, easy_read: bool = False) -> View:
             section(intro),
             _input(BlockId.TL_AMOUNT, "How much to take" if easy_read else "Amount to take",
                    _text(12), hint="In pounds, like 10 or 12.50."),
+            crisis_footer(crisis_line),
         ],
     }, easy_read=easy_read)
 
@@ -1068,9 +1069,10 @@ def exit_form(crisis_line: str, leaving: Leaving | None = None, *,
     }, easy_read=easy_read)
 
 
-def simple_view(callback_id: CallbackId, title: str, words: str) -> View:
+def simple_view(callback_id: CallbackId, title: str, words: str, crisis_line: str) -> View:
+    """What a form says once sent, with the crisis line as every form has."""
     return {"type": "modal", "callback_id": callback_id, "title": plain(title[:24]),
-            "close": plain("Done"), "blocks": [section(words)]}
+            "close": plain("Done"), "blocks": [section(words), crisis_footer(crisis_line)]}
 
 
 # -- drawing the notices involvement records ---------------------------------------------------

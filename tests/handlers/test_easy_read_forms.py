@@ -211,7 +211,8 @@ def test_a_standard_reader_claims_and_leaves_in_the_standard_words(
 
 def _involvement(easy_read: bool) -> list[str]:
     """Every word of ours in the claim, take-less and exit forms and what follows each."""
-    claim_words = _our_lines(claim_form([WorkChoice(1, "Interview panel")], easy_read=easy_read))
+    claim_words = _our_lines(claim_form([WorkChoice(1, "Interview panel")], CRISIS,
+                                        easy_read=easy_read))
     exit_words = _our_lines(exit_form(CRISIS, Leaving(ended=("Interview panel",), withdrawn=()),
                                       easy_read=easy_read))
     thanks = [exit_thanks(kept, anonymous, easy_read=easy_read)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import ORMExecuteState
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.rules.communication import Reading
 from bot.rules.involvement import (
     ClaimStatus,
     InvolvementStatus,
@@ -536,3 +537,36 @@ def test_the_person_gets_their_claims_and_erasure_takes_them(claims: Claims) -> 
         assert claim.decided_by is None and claim.status is ClaimStatus.APPROVED
     privacy.erase(MEMBER)
     assert claims.status() == []
+
+
+# -- the crisis line on everything a person reads here (found in the sandbox trial) ----------
+def has_crisis_line(runtime: Runtime, shown_: Any) -> bool:
+    words = dumped(shown_)
+    return "999" in words and runtime.settings.coprod_crisis_line in words
+
+
+@pytest.mark.parametrize("easy_read", [False, True])
+def test_the_claim_form_and_its_sent_end_with_the_crisis_line(
+    claims: Claims, easy_read: bool
+) -> None:
+    if easy_read:
+        with claims.runtime.sessions.begin() as session:
+            member = MemberRepository(session).get_by_slack_id(MEMBER)
+            assert member is not None
+            member.reading = Reading.EASY_READ
+    work = agreed_work(claims.runtime, MEMBER)
+    claims.slack.command("/involve", "claim", user_id=MEMBER)
+    assert has_crisis_line(claims.runtime, claims.slack.opened_view())
+    sent = claims.claim(MEMBER, work)
+    assert sent["response_action"] == "update"
+    assert has_crisis_line(claims.runtime, sent["view"])
+
+
+def test_the_private_replies_of_claiming_end_with_the_crisis_line(claims: Claims) -> None:
+    answer = claims.slack.payload(claims.slack.command("/involve", "claim", user_id=MEMBER))
+    assert "no agreed work" in dumped(answer) and has_crisis_line(claims.runtime, answer)
+    refused = claims.slack.payload(claims.slack.command("/involve", "claims", user_id=MEMBER))
+    assert has_crisis_line(claims.runtime, refused)
+    waiting = claims.slack.payload(claims.slack.command("/involve", "claims",
+                                                        user_id=COORDINATOR))
+    assert has_crisis_line(claims.runtime, waiting)

@@ -876,3 +876,54 @@ def test_a_check_waiting_to_go_is_not_sent_once_the_work_is_withdrawn(
     slack.click(overview(slack, FIN), ActionId.INV_WITHDRAW, user_id=FIN)
     deliver(members)
     assert check_dms_to_fin(slack.fake) == []
+
+
+# -- the crisis line on everything a person reads here (found in the sandbox trial) ----------
+def has_crisis_line(members: Runtime, shown_: Any) -> bool:
+    words = shown(shown_)
+    return "999" in words and members.services.settings.coprod_crisis_line in words
+
+
+def test_the_take_less_form_and_its_answer_end_with_the_crisis_line(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    accepted(slack, members)
+    slack.click(overview(slack, FIN), ActionId.INV_PAY_LESS, user_id=FIN)
+    form = slack.opened_view()
+    assert form["callback_id"] == CallbackId.TAKE_LESS_FORM
+    assert has_crisis_line(members, form)
+    done = slack.payload(slack.submit(form, {BlockId.TL_AMOUNT: "10"}, user_id=FIN))
+    assert done["response_action"] == "update" and has_crisis_line(members, done["view"])
+
+
+def test_what_the_exit_form_says_once_sent_ends_with_the_crisis_line(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    step_back(slack, BRAM)
+    kept = slack.payload(slack.submit(slack.opened_view(), {
+        BlockId.EX_WENT_WELL: "Kind people", BlockId.EX_IDENTITY: OptionValue.ANONYMOUS},
+        user_id=BRAM))
+    assert "without your name" in shown(kept["view"]) and has_crisis_line(members, kept["view"])
+    step_back(slack, BRAM)
+    empty = slack.payload(slack.submit(slack.opened_view(), {}, user_id=BRAM))
+    assert "Nothing was sent" in shown(empty["view"]) and has_crisis_line(members,
+                                                                           empty["view"])
+
+
+def test_the_involve_list_and_its_private_replies_end_with_the_crisis_line(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    post(slack, members)
+    listed = overview(slack, FIN)
+    assert has_crisis_line(members, listed)
+    assert listed["blocks"][-1]["type"] == "context"  # last, one glance away
+    slack.click(listed, ActionId.INV_INTERESTED, user_id=FIN)
+    redrawn = [r.params for r in slack.fake.responses if r.params.get("replace_original")][-1]
+    assert has_crisis_line(members, redrawn)
+    assert has_crisis_line(members, [r.params for r in slack.fake.responses
+                                     if r.params.get("replace_original") is False][-1])
+    refused = slack.payload(slack.command("/involve", "new", user_id=FIN))
+    assert "Only a coordinator can post" in shown(refused)
+    assert has_crisis_line(members, refused)
+    stories = slack.payload(slack.command("/involve", "stories", user_id=ADA))
+    assert has_crisis_line(members, stories)
