@@ -248,6 +248,8 @@ class ActionId(enum.StrEnum):
     SESSION_WAIT = "session_wait"
     SESSION_TAKE_OFFER = "session_take_offer"
     SESSION_MANAGE = "session_manage"
+    SESSION_CANCEL_CONFIRMED = "session_cancel_confirmed"
+    SESSION_CANCEL_KEPT = "session_cancel_kept"
     SESSION_CALENDAR = "session_calendar"
     SESSION_OK_AFTER = "session_ok_after"
     SESSION_DEBRIEF = "session_debrief"
