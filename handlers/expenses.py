@@ -8,7 +8,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.rules.expenses import ClaimField, ClaimForm
+from bot.rules.expenses import (
+    EASY_READ_CLAIM_ERRORS,
+    STANDARD_CLAIM_ERRORS,
+    ClaimField,
+    ClaimForm,
+)
 from bot.rules.involvement import ClaimKind, ClaimStatus
 from bot.rules.roles import NotAllowed
 from bot.services import Services
@@ -120,8 +125,11 @@ def parse_claim_form(state: dict[str, Any]) -> ClaimForm:
 
 def handle_claim_form(ack: Ack, body: dict, view: dict, services: Services) -> None:
     easy_read = in_easy_read(payloads.metadata(view))
+    # What needs changing is said in the words the form is in (the same checks).
+    words = EASY_READ_CLAIM_ERRORS if easy_read else STANDARD_CLAIM_ERRORS
     try:
-        claim = services.expenses.claim(payloads.actor(body), parse_claim_form(values_of(view)))
+        claim = services.expenses.claim(payloads.actor(body), parse_claim_form(values_of(view)),
+                                        words)
     except InvalidClaim as invalid:
         ack(response_action="errors",
             errors={FIELD_BLOCKS[ClaimField(f)]: words for f, words in invalid.errors.items()})

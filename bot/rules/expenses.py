@@ -61,12 +61,90 @@ class ClaimForm:
     what: str
 
 
+class NoFee(enum.StrEnum):
+    """Why no fee can be claimed for a piece of work."""
+
+    NOT_AGREED = "not_agreed"
+    NOT_CHOSEN = "not_chosen"
+    DECLINED = "declined"
+    DONATED = "donated"
+    ALL_CLAIMED = "all_claimed"
+
+
 @dataclass(frozen=True)
 class FeeRoom:
     """How much of the agreed fee is left to claim, or None with the reason no fee can be."""
 
     left_pence: int | None
-    why_not: str = ""
+    why_not: NoFee | None = None
+
+
+@dataclass(frozen=True)
+class ClaimErrors:
+    """What each thing that needs changing on a claim is told, in one reading style."""
+
+    work: str
+    not_listed_work: str
+    kind: str
+    no_fee: dict[NoFee, str]
+    amount: str
+    not_positive: str
+    too_much: str   # with {most}
+    over_fee: str   # with {left}
+    what: str
+    what_too_long: str  # with {most}
+
+
+STANDARD_CLAIM_ERRORS = ClaimErrors(
+    work="Please choose which piece of work this is for.",
+    not_listed_work="Please choose work from the list.",
+    kind="Please choose expenses or the agreed fee.",
+    no_fee={
+        NoFee.NOT_AGREED: "There's no fee agreed for this one: you can claim expenses.",
+        NoFee.NOT_CHOSEN: "Please choose what you'd like to do with the fee first: take it, "
+                          "take less, have it donated to the charity, or decline it. The "
+                          "buttons are on your offer (see `/involve`).",
+        NoFee.DECLINED: "You chose not to take the fee for this one. If you've changed your "
+                        "mind, that's fine: please talk to a coordinator.",
+        NoFee.DONATED: "You chose to have the fee donated to the charity, so there's no fee to "
+                       "claim for this one. If you've changed your mind, that's fine: please "
+                       "talk to a coordinator.",
+        NoFee.ALL_CLAIMED: "The whole fee agreed for this one has already been claimed.",
+    },
+    amount="Please give the amount in pounds and pence, like 12.50.",
+    not_positive="The amount needs to be more than £0.",
+    too_much="One claim can be up to {most}. Please check the amount, or talk to a "
+             "coordinator.",
+    over_fee="That's more than the fee agreed: {left} is left to claim for this one.",
+    what="Please say what the expenses were for, like bus fares.",
+    what_too_long="Please keep it to {most} characters.")
+
+# The same checks in easy read: the words of the easy-read claim form ("money I spent", "the
+# payment we agreed"), short sentences, no abbreviations.
+EASY_READ_CLAIM_ERRORS = ClaimErrors(
+    work="Please choose which work it is for.",
+    not_listed_work="Please choose work from the list.",
+    kind="Please choose money you spent, or the payment we agreed.",
+    no_fee={
+        NoFee.NOT_AGREED: "We did not agree a payment for this work. You can get back money "
+                          "you spent.",
+        NoFee.NOT_CHOSEN: "First, please choose what happens to the payment. Type `/involve` "
+                          "to see the buttons.",
+        NoFee.DECLINED: "You said no to the payment for this work. Have you changed your "
+                        "mind? That is fine. Please talk to a coordinator.",
+        NoFee.DONATED: "You chose to give the payment to the charity. So there is no payment "
+                       "to claim. Have you changed your mind? That is fine. Please talk to a "
+                       "coordinator.",
+        NoFee.ALL_CLAIMED: "You have already claimed all of the payment for this work.",
+    },
+    amount="Please write how much it is in pounds and pence. Like 12.50.",
+    not_positive="The amount must be more than £0.",
+    too_much="You can claim up to {most} at one time. Please check the amount. Or talk to a "
+             "coordinator.",
+    over_fee="That is more than the payment we agreed. You can claim up to {left} for this "
+             "work.",
+    what="Please say what you spent the money on. Like bus fares.",
+    what_too_long="This is too long. Please make it shorter.")
 
 
 def pence_from_pounds(text: str) -> int | None:
@@ -92,24 +170,19 @@ def fee_room(recompense: Recompense, agreed_pence: int | None, choice: PaymentCh
     less) leaves a fee to claim: donated or declined, there is none; not yet chosen, the
     choice comes first."""
     if recompense is not Recompense.FEE or not agreed_pence:
-        return FeeRoom(None, "There's no fee agreed for this one: you can claim expenses.")
+        return FeeRoom(None, NoFee.NOT_AGREED)
     if choice is None:
-        return FeeRoom(None, "Please choose what you'd like to do with the fee first: take it, "
-                             "take less, have it donated to the charity, or decline it. The "
-                             "buttons are on your offer (see `/involve`).")
+        return FeeRoom(None, NoFee.NOT_CHOSEN)
     if choice is PaymentChoice.DECLINE:
-        return FeeRoom(None, "You chose not to take the fee for this one. If you've changed "
-                             "your mind, that's fine: please talk to a coordinator.")
+        return FeeRoom(None, NoFee.DECLINED)
     if choice is PaymentChoice.DONATE:
-        return FeeRoom(None, "You chose to have the fee donated to the charity, so there's no "
-                             "fee to claim for this one. If you've changed your mind, that's "
-                             "fine: please talk to a coordinator.")
+        return FeeRoom(None, NoFee.DONATED)
     ceiling = agreed_pence
     if choice is PaymentChoice.TAKE_LESS and taken_pence is not None:
         ceiling = min(agreed_pence, taken_pence)
     left = max(ceiling - claimed_pence, 0)
     if left == 0:
-        return FeeRoom(None, "The whole fee agreed for this one has already been claimed.")
+        return FeeRoom(None, NoFee.ALL_CLAIMED)
     return FeeRoom(left)
 
 
@@ -127,31 +200,31 @@ def claimed_pence(form: ClaimForm, fee: FeeRoom) -> int | None:
     return pence_from_pounds(form.amount)
 
 
-def check_claim(form: ClaimForm, fee: FeeRoom) -> dict[ClaimField, str]:
-    """Each field that needs changing, with kind words; empty when the claim can go."""
+def check_claim(form: ClaimForm, fee: FeeRoom,
+                words: ClaimErrors = STANDARD_CLAIM_ERRORS) -> dict[ClaimField, str]:
+    """Each field that needs changing, with kind words in the form's reading style; empty
+    when the claim can go."""
     errors: dict[ClaimField, str] = {}
     if form.involvement_id is None:
-        errors[ClaimField.INVOLVEMENT] = "Please choose which piece of work this is for."
+        errors[ClaimField.INVOLVEMENT] = words.work
     if form.kind is None:
-        errors[ClaimField.KIND] = "Please choose expenses or the agreed fee."
-    elif form.kind is ClaimKind.FEE and fee.left_pence is None:
-        errors[ClaimField.KIND] = fee.why_not
+        errors[ClaimField.KIND] = words.kind
+    elif form.kind is ClaimKind.FEE and fee.left_pence is None and fee.why_not is not None:
+        errors[ClaimField.KIND] = words.no_fee[fee.why_not]
     amount = claimed_pence(form, fee)
     if amount is None:
-        errors[ClaimField.AMOUNT] = "Please give the amount in pounds and pence, like 12.50."
+        errors[ClaimField.AMOUNT] = words.amount
     elif amount <= 0:
-        errors[ClaimField.AMOUNT] = "The amount needs to be more than £0."
+        errors[ClaimField.AMOUNT] = words.not_positive
     elif amount > MAX_CLAIM_PENCE:
-        errors[ClaimField.AMOUNT] = (f"One claim can be up to {pounds(MAX_CLAIM_PENCE)}. "
-                                     "Please check the amount, or talk to a coordinator.")
+        errors[ClaimField.AMOUNT] = words.too_much.format(most=pounds(MAX_CLAIM_PENCE))
     elif form.kind is ClaimKind.FEE and fee.left_pence is not None and amount > fee.left_pence:
-        errors[ClaimField.AMOUNT] = (f"That's more than the fee agreed: {pounds(fee.left_pence)} "
-                                     "is left to claim for this one.")
+        errors[ClaimField.AMOUNT] = words.over_fee.format(left=pounds(fee.left_pence))
     what = form.what.strip()
     if form.kind is ClaimKind.EXPENSES and not what:
-        errors[ClaimField.WHAT] = "Please say what the expenses were for, e.g. bus fares."
+        errors[ClaimField.WHAT] = words.what
     elif len(what) > WHAT_MAX:
-        errors[ClaimField.WHAT] = f"Please keep it to {WHAT_MAX} characters."
+        errors[ClaimField.WHAT] = words.what_too_long.format(most=WHAT_MAX)
     return errors
 
 

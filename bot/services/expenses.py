@@ -21,6 +21,9 @@ from bot.config import Settings
 from bot.notices import Notice, NoticeGone
 from bot.rules.expenses import (
     QUESTION_MAX,
+    STANDARD_CLAIM_ERRORS,
+    ClaimErrors,
+    ClaimField,
     ClaimForm,
     FeeRoom,
     check_claim,
@@ -190,8 +193,10 @@ class ExpensesService:
             member = _member(session, slack_user_id)
             return [WorkChoice(i.id, i.opportunity.title) for i in _agreed_work(session, member)]
 
-    def claim(self, slack_user_id: str, form: ClaimForm) -> ClaimView:
-        """Checks the claim against the work agreed, records it and tells the coordinators."""
+    def claim(self, slack_user_id: str, form: ClaimForm,
+              words: ClaimErrors = STANDARD_CLAIM_ERRORS) -> ClaimView:
+        """Checks the claim against the work agreed, records it and tells the coordinators.
+        InvalidClaim says what needs changing in `words` (the form's reading style)."""
         now = self.clock()
         with self.sessions.begin() as session:
             member = _member(session, slack_user_id)
@@ -199,9 +204,9 @@ class ExpensesService:
             involvement = (_agreed(session, member, form.involvement_id)
                            if form.involvement_id is not None else None)
             if form.involvement_id is not None and involvement is None:
-                raise InvalidClaim({"involvement": "Please choose work from the list."})
+                raise InvalidClaim({ClaimField.INVOLVEMENT: words.not_listed_work})
             fee = _fee_room(session, involvement) if involvement else FeeRoom(None)
-            errors = check_claim(form, fee)
+            errors = check_claim(form, fee, words)
             if errors:
                 raise InvalidClaim({str(k): v for k, v in errors.items()})
             assert involvement is not None and form.kind is not None  # checked above

@@ -18,6 +18,12 @@ from sqlalchemy.orm import ORMExecuteState
 from bot.app import create_app
 from bot.config import Settings
 from bot.rules.communication import Reading
+from bot.rules.expenses import (
+    EASY_READ_CLAIM_ERRORS,
+    STANDARD_CLAIM_ERRORS,
+    ClaimErrors,
+    NoFee,
+)
 from bot.rules.involvement import (
     ClaimStatus,
     InvolvementStatus,
@@ -32,6 +38,12 @@ from storage.models import ExpenseClaim, Involvement, Opportunity, OutboxChannel
 from storage.repositories import MemberRepository
 from tests.conftest import START, FakeClock, LogRecorder, SlackDriver
 from tests.fakes.slack import FakeSlack
+from tests.samples.reading import (
+    EASY_READ_LONGEST_SENTENCE,
+    EASY_READ_TARGET,
+    plain_lines,
+    score,
+)
 
 COORDINATOR = "U0COORD01"
 FACILITATOR = "U0FACIL02"
@@ -570,3 +582,49 @@ def test_the_private_replies_of_claiming_end_with_the_crisis_line(claims: Claims
     waiting = claims.slack.payload(claims.slack.command("/involve", "claims",
                                                         user_id=COORDINATOR))
     assert has_crisis_line(claims.runtime, waiting)
+
+
+# -- what needs changing, in easy read for a form in easy read (found in the sandbox trial) ------
+def reads_easy(runtime: Runtime, slack_user_id: str) -> None:
+    with runtime.sessions.begin() as session:
+        member = MemberRepository(session).get_by_slack_id(slack_user_id)
+        assert member is not None
+        member.reading = Reading.EASY_READ
+
+
+def test_what_needs_changing_on_a_claim_is_said_in_easy_read_to_an_easy_read_member(
+    claims: Claims
+) -> None:
+    reads_easy(claims.runtime, MEMBER)
+    work = agreed_work(claims.runtime, MEMBER, choice=None)
+    wrong = claims.claim(MEMBER, work, amount="twelve", what=None)
+    assert wrong["errors"] == {BlockId.CL_AMOUNT: EASY_READ_CLAIM_ERRORS.amount,
+                               BlockId.CL_WHAT: EASY_READ_CLAIM_ERRORS.what}
+    fee = claims.claim(MEMBER, work, kind="fee", amount="50", what=None)
+    assert fee["errors"] == {BlockId.CL_KIND: EASY_READ_CLAIM_ERRORS.no_fee[NoFee.NOT_CHOSEN]}
+    said = [*wrong["errors"].values(), *fee["errors"].values()]
+    assert not [words for words in said if "e.g." in words]
+    found = score(plain_lines("\n".join(said)))
+    assert found.ease >= EASY_READ_TARGET and (
+        found.longest_sentence <= EASY_READ_LONGEST_SENTENCE), found
+    assert claims.status() == []
+
+    # Someone reading the standard words is told in those.
+    brams = agreed_work(claims.runtime, FACILITATOR)
+    standard = claims.claim(FACILITATOR, brams, amount="twelve", what=None)
+    assert standard["errors"] == {BlockId.CL_AMOUNT: STANDARD_CLAIM_ERRORS.amount,
+                                  BlockId.CL_WHAT: STANDARD_CLAIM_ERRORS.what}
+
+
+@pytest.mark.parametrize("words", [STANDARD_CLAIM_ERRORS, EASY_READ_CLAIM_ERRORS])
+def test_every_claim_error_has_words_in_both_styles(words: ClaimErrors) -> None:
+    assert set(words.no_fee) == set(NoFee)
+    every = [words.work, words.not_listed_work, words.kind, *words.no_fee.values(),
+             words.amount, words.not_positive, words.too_much, words.over_fee, words.what,
+             words.what_too_long]
+    assert all(every) and not [w for w in every if "e.g." in w]
+    if words is EASY_READ_CLAIM_ERRORS:
+        found = score(plain_lines("\n".join(w.format(most="£1,000.00", left="£50.00")
+                                            for w in every)))
+        assert found.ease >= EASY_READ_TARGET and (
+            found.longest_sentence <= EASY_READ_LONGEST_SENTENCE), found
