@@ -82,7 +82,9 @@ STANDARD_CLAIM_FORM = ClaimFormWords(
     amount_hint="Pounds and pence, like 12.50. For the agreed fee, leave it empty to claim all "
                 "of it.",
     what="What it was for",
-    what_hint="For expenses: bus fares, lunch, a carer's cost. Kept private.")
+    # Slack marks the box optional, as a fee claim needs nothing here: the hint says expenses do.
+    what_hint="Needed for expenses: bus fares, lunch, a carer's cost. For the agreed fee you "
+              "can leave it empty. Kept private.")
 
 EASY_READ_CLAIM_FORM = ClaimFormWords(
     intro="Get back money you spent, or get the payment we agreed for your work.\n"
@@ -92,7 +94,8 @@ EASY_READ_CLAIM_FORM = ClaimFormWords(
     amount="How much? (£)",
     amount_hint="Like 12.50. For the payment we agreed, leave this empty to get all of it.",
     what="What was it for?",
-    what_hint="For example a bus fare or lunch. We keep this private.")
+    what_hint="You must fill this in for money you spent. Like a bus fare or lunch. For the "
+              "payment we agreed, you can leave it empty. We keep this private.")
 
 
 def claim_form(choices: Sequence[WorkChoice], crisis_line: str, *,

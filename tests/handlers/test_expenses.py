@@ -628,3 +628,22 @@ def test_every_claim_error_has_words_in_both_styles(words: ClaimErrors) -> None:
                                             for w in every)))
         assert found.ease >= EASY_READ_TARGET and (
             found.longest_sentence <= EASY_READ_LONGEST_SENTENCE), found
+
+
+# -- the form says what it needs (found in the sandbox trial) -----------------------------------
+@pytest.mark.parametrize(("easy_read", "needed"), [
+    (False, "Needed for expenses"), (True, "You must fill this in for money you spent.")])
+def test_the_claim_form_says_what_it_was_for_is_needed_for_expenses(
+    claims: Claims, easy_read: bool, needed: str
+) -> None:
+    if easy_read:
+        reads_easy(claims.runtime, MEMBER)
+    agreed_work(claims.runtime, MEMBER)
+    claims.slack.command("/involve", "claim", user_id=MEMBER)
+    form = claims.slack.opened_view()
+    [what] = [b for b in form["blocks"] if b.get("block_id") == BlockId.CL_WHAT]
+    # Optional in Slack's eyes (a fee claim needs nothing here), so the hint says who needs it.
+    assert what["optional"] is True and needed in what["hint"]["text"]
+    without = claims.claim(MEMBER, agreed_work(claims.runtime, MEMBER, title="Panel two"),
+                           what=None)
+    assert BlockId.CL_WHAT in without["errors"]
