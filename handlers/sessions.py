@@ -51,6 +51,8 @@ def register(app: App) -> None:
     app.action(ActionId.SESSION_CANT_COME.value)(handle_cant_come)
     app.action(ActionId.SESSION_WAIT.value)(handle_wait)
     app.action(ActionId.SESSION_MANAGE.value)(handle_manage)
+    app.action(ActionId.SESSION_CANCEL_CONFIRMED.value)(handle_cancel_confirmed)
+    app.action(ActionId.SESSION_CANCEL_KEPT.value)(handle_cancel_kept)
     app.action(ActionId.SESSION_CALENDAR.value)(handle_calendar_link)
     app.action(ActionId.SESSION_OK_AFTER.value)(handle_check_in)
     app.action(ActionId.SESSION_DEBRIEF.value)(handle_check_in)
@@ -324,16 +326,18 @@ def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond
         say_privately(respond, "Only a coordinator can change or cancel a session.")
         return
     try:
-        if what == "cancel":
-            view = sessions.cancel(user, payloads.number(number))
-            say_privately(respond, f"{blocks.escape_mrkdwn(view.title)} is cancelled; "
-                                   "everyone signed up is told.")
-            return
         view = sessions.get(payloads.number(number))
     except SessionGone:
         say_privately(respond, "That session is no longer on the rota.")
         return
     tz = services.settings.timezone
+    if what == "cancel":
+        # Asked first: one pick from a menu would tell everyone signed up.
+        if view.cancelled:
+            answer_privately(body, respond, services, blocks.already_cancelled_answer_in)
+        else:
+            answer_privately(body, respond, services, blocks.cancel_question_in, view, tz)
+        return
     local_start, local_end = view.starts_at.astimezone(tz), view.ends_at.astimezone(tz)
     draft = SessionDraft(title=view.title, kind=view.kind, day=local_start.date(),
                          start_time=local_start.time(), end_time=local_end.time(),
@@ -343,6 +347,34 @@ def handle_manage(ack: Ack, body: dict, action: dict, client: WebClient, respond
                          capacity=view.capacity)
     client.views_open(trigger_id=payloads.trigger_id(body),
                       view=blocks.session_form(draft, session_id=view.id))
+
+
+def handle_cancel_confirmed(ack: Ack, body: dict, respond: Respond,
+                            services: Services) -> None:
+    """Yes, cancel it: the answer takes the place of the question."""
+    ack()
+    try:
+        view = services.sessions.cancel(payloads.actor(body), payloads.button_number(body))
+    except NotAllowed:
+        say_privately(respond, "Only a coordinator can change or cancel a session.")
+        return
+    except SessionGone:  # cancelled meanwhile (by another coordinator, say)
+        answer_in_place(body, respond, services, blocks.already_cancelled_answer_in)
+        return
+    answer_in_place(body, respond, services, blocks.session_cancelled_answer_in, view)
+
+
+def handle_cancel_kept(ack: Ack, body: dict, respond: Respond, services: Services) -> None:
+    ack()
+    try:
+        view = services.sessions.get(payloads.button_number(body))
+    except SessionGone:
+        answer_in_place(body, respond, services, blocks.gone_answer_in)
+        return
+    if view.cancelled:
+        answer_in_place(body, respond, services, blocks.already_cancelled_answer_in)
+        return
+    answer_in_place(body, respond, services, blocks.session_kept_answer_in, view)
 
 
 def handle_calendar_link(ack: Ack) -> None:

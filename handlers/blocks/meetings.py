@@ -50,6 +50,7 @@ from handlers.blocks.text import (
     Payload,
     Renderer,
     View,
+    are_you_sure,
     button,
     context,
     escape_mrkdwn,
@@ -282,10 +283,13 @@ def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool,
                               else "\n".join(lines)))
         actions = rsvp_buttons(view, BlockId.MT_LIST_ACTIONS)
         if coordinator:
-            cancel = button("Cancel meeting", ActionId.MEETING_CANCEL, str(view.id), "danger")
-            cancel["confirm"] = {"title": plain("Cancel this meeting?"),
-                                 "text": plain("Everyone invited will be told."),
-                                 "confirm": plain("Cancel it"), "deny": plain("Keep it")}
+            # Slack asks before it goes: one click would tell everyone invited.
+            cancel = button("Cancel meeting", ActionId.MEETING_CANCEL, str(view.id), "danger",
+                            confirm=are_you_sure(
+                                "Cancel this meeting?",
+                                f"*{escape_mrkdwn(view.title)}* on {when(view.starts_at, tz)} "
+                                "will be cancelled, and everyone invited will be told. This "
+                                "can't be undone.", "Yes, cancel it"))
             actions["elements"].append(button("Record an answer",
                                               ActionId.MEETING_RECORD_ANSWER, str(view.id)))
             actions["elements"].append(cancel)

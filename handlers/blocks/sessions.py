@@ -263,6 +263,69 @@ def confirm_release(view: SessionView, tz: tzinfo) -> Payload:
                _release_buttons(view), text="Release your place?")
 
 
+def _signed_up(view: SessionView) -> str:
+    """"2 facilitators and 3 people coming": who hears of a change."""
+    taken, coming = len(view.facilitators), view.attendees
+    return (f"{taken} facilitator{'' if taken == 1 else 's'} and "
+            f"{coming} {'person' if coming == 1 else 'people'} coming")
+
+
+def _cancel_buttons(view: SessionView) -> Block:
+    return {"type": "actions", "block_id": f"session_cancel_confirm:{view.id}", "elements": [
+        button("Yes, cancel it", ActionId.SESSION_CANCEL_CONFIRMED, str(view.id), "danger"),
+        button("Keep it", ActionId.SESSION_CANCEL_KEPT, str(view.id)),
+    ]}
+
+
+def cancel_question(view: SessionView, tz: tzinfo) -> Payload:
+    """Asked before a coordinator's pick of Cancel session tells everyone signed up."""
+    return _dm(f"Cancel *{escape_mrkdwn(view.title)}* ({when_span(view, tz)})? Everyone "
+               f"signed up ({_signed_up(view)}) will be told it is cancelled. This can't be "
+               "undone.", _cancel_buttons(view), text="Cancel this session?")
+
+
+def easy_cancel_question(view: SessionView, tz: tzinfo) -> Payload:
+    return easy_message(
+        [f"Do you want to cancel *{escape_mrkdwn(view.title)}*?",
+         f"It is on {easy_when(view.starts_at, tz)}.",
+         "If you cancel it, we will tell everyone who signed up for it.",
+         "You cannot undo this.", "Tap Yes, cancel it. Or tap Keep it."],
+        actions=[_cancel_buttons(view)], text="Do you want to cancel this session?")
+
+
+def session_cancelled_answer(view: SessionView) -> Payload:
+    return _dm(f"*{escape_mrkdwn(view.title)}* is cancelled; everyone signed up is told.")
+
+
+def easy_session_cancelled_answer(view: SessionView) -> Payload:
+    return easy_message([f"*{escape_mrkdwn(view.title)}* is cancelled now.",
+                         "We are telling everyone who signed up for it."])
+
+
+def session_kept_answer(view: SessionView) -> Payload:
+    return _dm(f"Nothing has changed: *{escape_mrkdwn(view.title)}* goes ahead.")
+
+
+def easy_session_kept_answer(view: SessionView) -> Payload:
+    return easy_message([f"Nothing has changed. *{escape_mrkdwn(view.title)}* will go ahead."])
+
+
+def already_cancelled_answer() -> Payload:
+    return _dm("That session is already cancelled, so there's nothing more to do.")
+
+
+def easy_already_cancelled_answer() -> Payload:
+    return easy_message(["That session is cancelled already.", "There is nothing more to do."])
+
+
+cancel_question_in = in_either_style(cancel_question, easy_cancel_question)
+session_cancelled_answer_in = in_either_style(session_cancelled_answer,
+                                              easy_session_cancelled_answer)
+session_kept_answer_in = in_either_style(session_kept_answer, easy_session_kept_answer)
+already_cancelled_answer_in = in_either_style(already_cancelled_answer,
+                                              easy_already_cancelled_answer)
+
+
 # -- private answers to a click, in the clicker's style (handlers/replies.py answer_privately) --
 def claim_answer(decision: ClaimDecision | InductionNeeded, view: SessionView,
                  coordinators: tuple[str, ...], tz: tzinfo) -> Payload:

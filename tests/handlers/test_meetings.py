@@ -645,6 +645,23 @@ def test_an_invitation_takes_the_place_of_a_reminder_already_due(world: World) -
     assert world.runtime.services.reminders.send_due() == 1  # the 1-day one goes as usual
 
 
+def test_cancel_in_the_meetings_list_asks_first_saying_everyone_invited_is_told(
+    world: World,
+) -> None:
+    """Slack asks before it goes (found in the sandbox trial, whose page showed no such
+    question: one click told everyone invited)."""
+    world.forum()
+    listing = world.slack.payload(world.slack.command("/meetings", "", user_id=COORDINATOR))
+    [cancel] = [e for b in listing["blocks"] if b.get("type") == "actions"
+                for e in b["elements"] if e["action_id"] == ActionId.MEETING_CANCEL]
+    confirm = cancel["confirm"]
+    assert confirm["title"]["text"] == "Cancel this meeting?"
+    assert "Winter forum" in confirm["text"]["text"]  # which meeting, said plainly
+    assert "everyone invited will be told" in confirm["text"]["text"]
+    assert confirm["confirm"]["text"] == "Yes, cancel it"
+    assert confirm["deny"]["text"] == "Go back"
+
+
 def test_cancelling_from_the_meetings_list_redraws_the_list_without_it(world: World) -> None:
     """Found in the sandbox trial: the coordinator's /meetings card still listed a meeting
     after it was cancelled, Cancel button and all."""

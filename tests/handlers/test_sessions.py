@@ -530,6 +530,9 @@ def test_cancelling_tells_everyone_signed_up_by_their_own_way(
                 channel=CHANNEL)
     manage = card_menu(slack, session_id, "cancel")
     assert slack.interactive(manage).status == 200
+    slack.settle()
+    asked = [r.params for r in slack.fake.responses][-1]  # are you sure? (see its own tests)
+    slack.click(asked, ActionId.SESSION_CANCEL_CONFIRMED, user_id=COORDINATOR)
     deliver(members)
     assert any("has been cancelled" in m for m in dms_to(slack.fake, FACILITATOR))
     assert any("is cancelled" in t.body for t in console_sms.sent if t.to == "+447700900104")
