@@ -59,11 +59,18 @@ def pounds(pence: int) -> str:
     return f"£{pence // 100:,}.{pence % 100:02d}"
 
 
-def check_amount(text: str, *, most: int | None = None) -> tuple[int | None, str | None]:
-    """(pence, None), or (None, a kind sentence) for an amount that can't be right."""
+# The example each amount box shows in its hint, and its error repeats: the two must agree.
+FEE_EXAMPLE = "25 or 25.50"        # the posting form's amount
+TAKE_LESS_EXAMPLE = "10 or 12.50"  # how much of a payment to take
+
+
+def check_amount(text: str, *, most: int | None = None,
+                 example: str = FEE_EXAMPLE) -> tuple[int | None, str | None]:
+    """(pence, None), or (None, a kind sentence) for an amount that can't be right; `example`
+    as the form's hint gives it."""
     pence = parse_pounds(text)
     if pence is None:
-        return None, "Please write the amount in pounds, like 25 or 25.50."
+        return None, f"Please write the amount in pounds, like {example}."
     if pence <= 0:
         return None, "Please give an amount above £0."
     if pence > (most if most is not None else MOST_POUNDS * 100):
@@ -177,7 +184,7 @@ def _check_money(draft: OpportunityDraft) -> tuple[int | None, dict[str, str]]:
         return None, {}
     if not draft.amount.strip():
         return None, {OpportunityField.AMOUNT: "Please give the amount agreed in advance, "
-                                               "like 25 or 25.50."}
+                                               f"like {FEE_EXAMPLE}."}
     pence, problem = check_amount(draft.amount)
     return pence, ({OpportunityField.AMOUNT: problem} if problem else {})
 

@@ -38,6 +38,7 @@ from bot.rules.involvement import (
 from bot.rules.opportunities import (
     ACTIVE,
     PAID,
+    TAKE_LESS_EXAMPLE,
     ExitForm,
     InvalidOpportunity,
     Move,
@@ -757,7 +758,8 @@ class InvolvementService:
                 raise PaymentChosen(involvement.payment_choice)
             less_pence = None
             if choice is PaymentChoice.TAKE_LESS:
-                less_pence, problem = check_amount(less, most=full - 1)
+                less_pence, problem = check_amount(less, most=full - 1,
+                                                   example=TAKE_LESS_EXAMPLE)
                 if problem:
                     raise NeedsChanges({"amount": problem})
             involvement.amount_taken_pence = amount_taken(choice, full, less_pence)

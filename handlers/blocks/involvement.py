@@ -24,8 +24,10 @@ from bot.rules.involvement import (
 )
 from bot.rules.opportunities import (
     EXIT_QUESTIONS,
+    FEE_EXAMPLE,
     OK_TO_SAY_NO,
     RECOMMEND_WORDS,
+    TAKE_LESS_EXAMPLE,
     USE_WORDS,
     Move,
     Recommend,
@@ -239,7 +241,7 @@ def opportunity_form(contact_slack_id: str) -> View:
             _input(BlockId.OP_RECOMPENSE, "Recompense, agreed in advance",
                    {"type": "radio_buttons", "options": recompense}),
             _input(BlockId.OP_AMOUNT, "Amount (for a fee or a voucher)", _text(12),
-                   optional=True, hint="In pounds, like 25 or 25.50."),
+                   optional=True, hint=f"In pounds, like {FEE_EXAMPLE}."),
             _input(BlockId.OP_SHARING, "Stories and outputs",
                    {"type": "checkboxes", "options": SHARING_OPTIONS}, optional=True,
                    hint="Consent is then asked before the work and again after it."),
@@ -971,7 +973,7 @@ def take_less_form(view: InvolvementView, crisis_line: str, *, easy_read: bool =
         "blocks": [
             section(intro),
             _input(BlockId.TL_AMOUNT, "How much to take" if easy_read else "Amount to take",
-                   _text(12), hint="In pounds, like 10 or 12.50."),
+                   _text(12), hint=f"In pounds, like {TAKE_LESS_EXAMPLE}."),
             crisis_footer(crisis_line),
         ],
     }, easy_read=easy_read)

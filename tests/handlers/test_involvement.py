@@ -927,3 +927,18 @@ def test_the_involve_list_and_its_private_replies_end_with_the_crisis_line(
     assert has_crisis_line(members, refused)
     stories = slack.payload(slack.command("/involve", "stories", user_id=ADA))
     assert has_crisis_line(members, stories)
+
+
+# -- the take-less box's hint and its error give the same example (found in the sandbox trial) --
+def test_the_take_less_hint_and_its_error_give_the_same_example(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    accepted(slack, members)
+    slack.click(overview(slack, FIN), ActionId.INV_PAY_LESS, user_id=FIN)
+    form = slack.opened_view()
+    [box] = [b for b in form["blocks"] if b.get("block_id") == BlockId.TL_AMOUNT]
+    hint = box["hint"]["text"]
+    wrong = slack.payload(slack.submit(form, {BlockId.TL_AMOUNT: "ten pounds"}, user_id=FIN))
+    error = wrong["errors"][BlockId.TL_AMOUNT]
+    example = hint.removeprefix("In pounds, like ").rstrip(".")
+    assert example == "10 or 12.50" and error.endswith(f"like {example}."), (hint, error)
