@@ -668,14 +668,6 @@ def _easy_next(view: InvolvementView) -> str:
     return "Use the buttons below if you need them."
 
 
-def _terms_block(agreement: str) -> Block:
-    """The written offer, word for word as it is kept: rich text shows it exactly as typed
-    (nothing in it is read as formatting), in pieces within Slack's limits."""
-    pieces = [agreement[start:start + 3000] for start in range(0, len(agreement), 3000)]
-    return {"type": "rich_text", "elements": [{"type": "rich_text_quote", "elements": [
-        {"type": "text", "text": piece} for piece in pieces]}]}
-
-
 def easy_offer_message(view: InvolvementView, tz: tzinfo, advice: str) -> Payload:
     """The written offer in easy read: what it means in easy words, then the offer itself,
     word for word (it is what is kept as the agreement), then where things are now. `advice`:
@@ -697,14 +689,17 @@ def easy_offer_message(view: InvolvementView, tz: tzinfo, advice: str) -> Payloa
                   "You can get free advice from people outside our charity:",
                   f"{escape_mrkdwn(advice)}."]
     contact = escape_mrkdwn(opportunity.contact_name or "A coordinator")
-    about += [f"{contact} is your contact.", *EASY_OK_TO_SAY_NO,
-              "Below is the offer in full. We keep it word for word."]
+    about += [f"{contact} is your contact.", *EASY_OK_TO_SAY_NO]
+    if view.agreement:
+        about.append("Below is the offer in full. We keep it word for word.")
     now = [f"*Where things are now:* {EASY_STATUS_FOR_PERSON[view.status]}",
            *_easy_payment(view), *_easy_consent_now(view, tz)]
     actions = _easy_person_actions(view, f"{BlockId.INV_ACTIONS}:{view.id}:easy")
     if actions:
         now.append(_easy_next(view))
-    terms = [_terms_block(view.agreement)] if view.agreement else []
+    # The offer itself, word for word, drawn as the standard offer draws it: sections show in
+    # every Slack client and in the sandbox (a rich text block showed nothing there).
+    terms = text_sections(view.agreement) if view.agreement else []
     blocks = [section(easy_lines(intro + about)), *terms, section(easy_lines(now)), *actions]
     return {"text": f"An offer for you: {title}", "blocks": blocks}
 

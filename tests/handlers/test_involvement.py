@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 
 from bot.delivery.sms import ConsoleSmsProvider
+from bot.rules.communication import Reading
 from bot.rules.involvement import (
     CheckStage,
     ConsentStage,
@@ -942,3 +943,22 @@ def test_the_take_less_hint_and_its_error_give_the_same_example(
     error = wrong["errors"][BlockId.TL_AMOUNT]
     example = hint.removeprefix("In pounds, like ").rstrip(".")
     assert example == "10 or 12.50" and error.endswith(f"like {example}."), (hint, error)
+
+
+# -- the easy-read offer shows the offer in full below where it says so (found in the trial) ---
+def test_the_easy_read_offer_shows_the_offer_in_full_where_it_says_it_does(
+    slack: SlackDriver, members: Runtime
+) -> None:
+    with members.sessions.begin() as session:
+        fin = session.query(Member).filter_by(slack_user_id=FIN).one()
+        fin.reading = Reading.EASY_READ
+    post(slack, members)
+    offer = interested_and_offered(slack, members)
+    blocks = offer["blocks"]
+    [said_at] = [i for i, b in enumerate(blocks) if "Below is the offer in full" in shown(b)]
+    below = blocks[said_at + 1]
+    # A section, as every Slack client and the sandbox draw it, holding the offer as kept.
+    assert below["type"] == "section", below
+    assert PURPOSE in below["text"]["text"]
+    assert involvement(members).agreement.startswith(
+        below["text"]["text"][:200].replace("&amp;", "&"))
