@@ -261,6 +261,30 @@ def easy_cancelled(view: MeetingView, tz: tzinfo) -> Payload:
              "It will not happen now."])
 
 
+def cancelled_copy(view: MeetingView, tz: tzinfo, *, reminder: bool) -> Payload:
+    """An invitation or reminder already posted, once its meeting is cancelled: the old
+    message marked off, so it reads apart from the one notice that tells them (which says
+    sorry), and offers no Going / Can't make it."""
+    what = "reminder" if reminder else "invitation"
+    title = f"*{escape_mrkdwn(view.title)}* ({when(view.starts_at, tz)})"
+    words = (f"This {what} is for a meeting that has been cancelled: {title}. "
+             + ("There's nothing to do." if reminder else "There's no need to answer it."))
+    return {"text": f"This {what} is for a meeting that has been cancelled",
+            "blocks": [context(words)]}
+
+
+def easy_cancelled_copy(view: MeetingView, tz: tzinfo, *, reminder: bool) -> Payload:
+    title = escape_mrkdwn(view.title)
+    first = (f"This was a reminder about *{title}*." if reminder
+             else f"This was an invitation to *{title}*.")
+    return easy_message(
+        [first, f"It was going to be on {easy_when(view.starts_at, tz)}.",
+         "We have cancelled that meeting.",
+         "You do not need to do anything." if reminder else "You do not need to answer."],
+        text=f"This {'reminder' if reminder else 'invitation'} is for a meeting that has "
+             "been cancelled")
+
+
 def meetings_list(views: list[MeetingView], tz: tzinfo, *, coordinator: bool,
                   easy_read: bool = False) -> list[Block]:
     """/meetings: what's coming, each with my answer; in easy read each meeting in short
@@ -703,8 +727,9 @@ def _redraw_invitation_or_reminder(notice: MeetingInvitation | MeetingReminder,
     no Going / Can't make it; until then it is drawn as it was first."""
     view = _meeting(services, notice.meeting_id, live=False)
     if view.cancelled:
-        draw = easy_cancelled if style.easy_read else cancelled_notice
-        return draw(view, services.settings.timezone)
+        draw = easy_cancelled_copy if style.easy_read else cancelled_copy
+        return draw(view, services.settings.timezone,
+                    reminder=isinstance(notice, MeetingReminder))
     if isinstance(notice, MeetingInvitation):
         return _draw_invitation(notice, services, style)
     return _draw_meeting_reminder(notice, services, style)

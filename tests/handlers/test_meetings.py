@@ -338,6 +338,44 @@ def test_cancelling_redraws_every_invitation_and_reminder_already_posted(world: 
     assert sum(u.params["channel"] == "C0FORUM" for u in updates) == 2
 
 
+@pytest.mark.parametrize("easy_read", [False, True])
+def test_a_cancelled_meetings_old_messages_read_as_marked_off_beside_the_one_notice(
+    world: World, easy_read: bool
+) -> None:
+    """Found in the sandbox trial: the DM showed the same "Sorry - ... has been cancelled."
+    three times (the invitation redrawn, the reminder redrawn and the notice)."""
+    if easy_read:
+        reads_easy(world.runtime, FACILITATOR)
+    meeting_id = world.forum(set_invitations_aside=False)
+    world.deliver()
+    world.clock.move_to("2026-12-01 18:00:00")
+    assert world.runtime.services.reminders.send_due() == 1
+    world.deliver()
+    world.runtime.services.meetings.cancel(COORDINATOR, meeting_id)
+    world.deliver()
+
+    mine = [c.params for c in world.slack.fake.calls_to("chat.update")
+            if c.params["channel"] == "D0FACIL02"]
+    assert len(mine) == 2  # the invitation and the reminder, each redrawn where it is
+    drawn = [json.dumps(u["blocks"]) for u in mine]
+    if easy_read:
+        assert any("This was an invitation to *Winter forum*." in d for d in drawn)
+        assert any("This was a reminder about *Winter forum*." in d for d in drawn)
+    else:
+        assert any("This invitation is for a meeting that has been cancelled" in d
+                   for d in drawn)
+        assert any("This reminder is for a meeting that has been cancelled" in d
+                   for d in drawn)
+    [notice] = [m for m in world.dms(FACILITATOR)
+                if "cancelled" in json.dumps(m["blocks"])]  # the one that tells them
+    said = json.dumps(notice["blocks"])
+    assert "Sorry" in said
+    assert all(said != d for d in drawn) and drawn[0] != drawn[1]
+    assert not any("Sorry" in d for d in drawn)
+    for d in drawn:
+        assert ActionId.MEETING_GOING not in d and ActionId.MEETING_NOT_GOING not in d
+
+
 def test_nobody_hears_of_a_cancellation_of_a_meeting_they_never_heard_of(
     world: World,
 ) -> None:
