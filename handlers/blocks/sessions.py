@@ -121,8 +121,9 @@ def session_buttons(view: SessionView, public_url: str | None = None,
             elements.append(button("Join the waiting list", ActionId.SESSION_WAIT, value))
     if reader is None or theirs:
         elements.append(button("Release my place", ActionId.SESSION_RELEASE, value))
-    elements.append(button("I'll attend" if not view.attendance_full else "Attendance full",
-                           ActionId.SESSION_ATTEND, value))
+    if not theirs:  # someone running it is there anyway: nothing to say they'll attend
+        elements.append(button("I'll attend" if not view.attendance_full else "Attendance full",
+                               ActionId.SESSION_ATTEND, value))
     if public_url and token:
         link = button("Add to calendar", ActionId.SESSION_CALENDAR, value)
         link["url"] = public_url.rstrip("/") + calendar_path(view.id, token)
@@ -649,8 +650,8 @@ def _easy_next(view: SessionView, reader: RotaReader | None = None) -> list[str]
         return []
     lines = []
     if reader is not None and reader.facilitates(view):
-        lines += [HAVE_A_PLACE, RELEASE_IF_YOU_CANNOT]
-    elif reader is None or reader.may_facilitate:  # else their roles don't let them run it
+        return [HAVE_A_PLACE, RELEASE_IF_YOU_CANNOT]  # running it, they are there anyway
+    if reader is None or reader.may_facilitate:  # else their roles don't let them run it
         if view.free_places > 0:
             lines.append("Can you help run it? Tap Claim a place.")
         elif view.held_places == 0:
@@ -1059,26 +1060,37 @@ def home_sessions(mine: list[SessionView], needing_cover: list[SessionView], tz:
     blocks: list[Block] = [header("Your next sessions")]
     if not mine:
         blocks.append(section(words["nothing"]))
-    for view in mine[:5]:
+    shown = mine[:5]
+    for view in shown:
         # Their own way out: a facilitator releases their place, someone coming says they
-        # can't after all.
+        # can't after all (and, if they could run it and it needs cover, may claim a place).
         value = str(view.id)
         facilitating = reader.facilitates(view)
         way_out = (button("Release my place", ActionId.SESSION_RELEASE, value) if facilitating
                    else button("I can't come after all", ActionId.SESSION_CANT_COME, value))
+        could_run = (not facilitating and reader.may_facilitate and not view.coverage.covered
+                     and view.free_places > 0 and not view.started and not view.cancelled)
+        claim = [button("Claim a place", ActionId.SESSION_CLAIM, value, "primary")] \
+            if could_run else []
         if easy_read:
             mine_now = HAVE_A_PLACE if facilitating else "You said you are coming."
+            help_run = ["Can you help run it? Tap Claim a place."] if could_run else []
             out = (RELEASE_IF_YOU_CANNOT if facilitating
                    else "If you cannot come now, tap I can't come after all.")
-            blocks.append(section(easy_summary(view, tz, also=[mine_now, out])))
+            blocks.append(section(easy_summary(view, tz, also=[mine_now, *help_run, out])))
         else:
             blocks.append(section(session_summary(view, tz)
                                   + (f"\n{FACILITATING}" if facilitating else "")))
         blocks.append({"type": "actions", "block_id": f"{BlockId.SESSION_ACTIONS}:mine:{value}",
-                       "elements": [way_out]})
-    if needing_cover:
+                       "elements": [*claim, way_out]})
+    # A session of theirs shows once, above: its row says how it is covered and has the
+    # buttons that are theirs (found in the sandbox trial: a facilitator saw his own session
+    # again below, offered "I'll attend").
+    yours = {view.id for view in shown}
+    cover = [view for view in needing_cover if view.id not in yours]
+    if cover:
         blocks.append(header(words["cover"]))
-        for view in needing_cover[:8]:
+        for view in cover[:8]:
             blocks += session_for(view, tz, reader, easy_read=easy_read)
     return blocks
 

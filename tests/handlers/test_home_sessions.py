@@ -61,11 +61,11 @@ def test_home_says_youre_facilitating_and_offers_release_not_claim(
     members.services.rota.claim(session_id, FACILITATOR)
     assert not members.services.sessions.get(session_id).coverage.covered  # still needs cover
     home = open_home(slack, FACILITATOR)
-    assert "Sessions that need cover" in words_of(home)
     ids = action_ids(home, session_id)
     assert ActionId.SESSION_CLAIM not in ids and ActionId.SESSION_WAIT not in ids
     assert ActionId.SESSION_RELEASE in ids
     assert "You're facilitating" in words_of(home)
+    assert "Needs one more facilitator" in words_of(home)  # how it is covered, said once
     # Someone else still sees the place to claim.
     other = open_home(slack, EXPIRED)
     assert ActionId.SESSION_CLAIM in action_ids(other, session_id)
@@ -81,6 +81,50 @@ def test_easy_read_home_says_they_have_a_place_and_does_not_ask_them_to_claim(
     home = open_home(slack, FACILITATOR)
     assert "Tap Claim a place" not in words_of(home)
     assert ActionId.SESSION_CLAIM not in action_ids(home, session_id)
+
+
+def test_a_session_you_facilitate_shows_once_on_home_never_offered_to_attend(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    """Found in the sandbox trial: a facilitator saw his session under "Your next sessions"
+    and again under "Sessions that need cover", offered "I'll attend"."""
+    session_id = make_session(members, clock)
+    other = make_session(members, clock, days_ahead=11)
+    members.services.rota.claim(session_id, FACILITATOR)
+    for easy_read in (False, True):
+        reading = Reading.EASY_READ if easy_read else Reading.STANDARD
+        members.services.profiles.set_mine(FACILITATOR, ProfileChoice("slack", reading))
+        home = open_home(slack, FACILITATOR)
+        assert len(elements_for(home, session_id)) == 1  # one row of buttons: his own
+        assert action_ids(home, session_id) == {ActionId.SESSION_RELEASE}
+        # The other session, which he doesn't run, still asks for cover below.
+        assert ActionId.SESSION_CLAIM in action_ids(home, other)
+        assert ActionId.SESSION_ATTEND in action_ids(home, other)
+        if easy_read:
+            assert "Want to come along? Tap I'll attend." in words_of(home)  # the other's
+            assert words_of(home).count("Tap I'll attend") == 1
+
+
+def test_someone_coming_who_could_run_it_may_claim_a_place_from_their_own_row(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    members.services.rota.attend(session_id, FACILITATOR, True)
+    home = open_home(slack, FACILITATOR)
+    assert len(elements_for(home, session_id)) == 2  # one row: Claim and their way out
+    assert action_ids(home, session_id) == {ActionId.SESSION_CLAIM, ActionId.SESSION_CANT_COME}
+    click_on_home(slack, FACILITATOR, home, ActionId.SESSION_CLAIM, str(session_id))
+    assert members.services.sessions.get(session_id).facilitators[0].slack_user_id == FACILITATOR
+    assert action_ids(home_of(slack.fake), session_id) == {ActionId.SESSION_RELEASE}
+
+
+def test_a_sessions_list_offers_no_attend_to_someone_running_the_session(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock)
+    members.services.rota.claim(session_id, FACILITATOR)
+    listed = slack.payload(slack.command("/sessions", "", user_id=FACILITATOR))
+    assert ActionId.SESSION_ATTEND not in action_ids(listed, session_id)
 
 
 # -- 2: buttons follow the person's roles now; the services refuse all the same ----------------
