@@ -835,3 +835,26 @@ def test_app_home_has_coming_meetings_and_a_facilitators_own_release(
     assert any("is released" in m for m in dms_to(slack.fake, FACILITATOR))
     assert members.services.sessions.get(session_id).facilitators == ()
     assert "Nothing booked" in json.dumps(home_of(slack.fake))
+
+
+def test_a_coordinators_alert_is_one_drawing_for_all_and_a_wrong_button_is_answered_kindly(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    """A coverage alert's buttons are the card's, the same for every coordinator (its
+    drawing, redrawn with the card, can't know its reader): Claim pressed by one already
+    running it, or Release by one who isn't, says so kindly and changes nothing."""
+    session_id = make_session(members, clock, days_ahead=2)
+    members.services.rota.claim(session_id, COORDINATOR)
+    assert members.services.rota.send_coverage_alerts() == 1
+    deliver(members)
+    [alert] = alerts_to_coordinator(slack.fake)
+    buttons = json.dumps(alert["blocks"])
+    assert ActionId.SESSION_CLAIM in buttons and ActionId.SESSION_RELEASE in buttons
+
+    slack.click(alert, ActionId.SESSION_CLAIM, user_id=COORDINATOR, channel="D0COORD01")
+    assert "You already have a place at *Tuesday peer group*" in said(slack.fake)
+    members.services.rota.release(session_id, COORDINATOR, confirmed=True)
+    slack.click(alert, ActionId.SESSION_RELEASE, user_id=COORDINATOR, channel="D0COORD01")
+    assert "You don't have a place at *Tuesday peer group*" in said(slack.fake)
+    assert "nothing to release" in said(slack.fake)
+    assert members.services.sessions.get(session_id).facilitators == ()
