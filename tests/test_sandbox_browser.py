@@ -278,3 +278,31 @@ def test_one_opportunity_from_posting_to_the_finance_export(
              r["approved_by"], r["payment_choice"]) for r in rows] == [
         ("Fin Rowe", "Interview panel for a peer worker", "The agreed fee", "45.00", "approved",
          "Ada Brightwater", "take")]
+
+
+def test_a_button_slack_asks_about_first_is_asked_about_in_the_page(
+    sandbox: tuple[str, Sandbox], sandbox_url: str, browser_page: Any
+) -> None:
+    _, box = sandbox
+    meetings = box.runtime.services.meetings
+    before = len(meetings.upcoming_for("U0ADA0001"))
+    assert before >= 1  # the seeded meetings
+    page = browser_page
+    page.goto(sandbox_url)
+    page.wait_for_selector("#who option", state="attached")
+    page.fill("#line", "/meetings")  # Ada, the coordinator, is picked at the start
+    page.press("#line", "Enter")
+    cancel = page.locator("#feed button", has_text="Cancel meeting").first
+    cancel.wait_for()
+
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    cancel.click()
+    assert asked and asked[0].startswith("Cancel this meeting?")
+    assert "everyone invited will be told. This can't be undone." in asked[0]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#feed button", has_text="Cancel meeting").first.click()
+    page.wait_for_selector("#feed >> text=is cancelled; everyone invited is being told.")
+    # Only the click that was confirmed cancelled anything.
+    assert len(meetings.upcoming_for("U0ADA0001")) == before - 1
