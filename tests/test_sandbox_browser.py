@@ -252,8 +252,9 @@ def test_one_opportunity_from_posting_to_the_finance_export(
     page.wait_for_selector("#modal >> text=Your claim of £45.00")
     page.click("#mClose")
 
-    # Ada approves it.
+    # Ada approves it, saying yes when asked if she's sure (as Slack asks).
     as_person(page, "U0ADA0001")
+    page.on("dialog", lambda dialog: dialog.accept())
     claim = page.locator("#feed .msg", has_text="Claim #1 from")
     claim.get_by_role("button", name="Approve").click(timeout=15000)
     claim.get_by_text("Approved, waiting to be paid").wait_for()
