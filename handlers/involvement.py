@@ -189,7 +189,7 @@ def open_leaving(ack: Ack, command: dict[str, Any], client: WebClient, services:
     they are sure: someone typing it to see what it does loses nothing."""
     user = command["user_id"]
     try:
-        leaving = services.involvement.what_leaving_ends(user)
+        leaving = services.involvement.leave(user, asking=True)
     except NotAllowed:
         _say(ack, services, NOT_LISTED)
         return

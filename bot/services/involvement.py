@@ -784,18 +784,17 @@ class InvolvementService:
                                  ExitOffered(involvement_id=involvement.id))
             return _involvement_view(session, involvement)
 
-    def what_leaving_ends(self, slack_user_id: str) -> Leaving:
-        """What `/involve leaving` would end and withdraw, changing nothing: they are asked
-        before anything ends (NotAllowed for someone not in the member list)."""
-        with self.sessions() as session:
-            ending, withdrawing = _leaving(session, _member(session, slack_user_id))
-            return Leaving(tuple(i.opportunity.title for i in ending),
-                           tuple(i.opportunity.title for i in withdrawing))
-
-    def leave(self, slack_user_id: str) -> Leaving:
+    def leave(self, slack_user_id: str, *, asking: bool = False) -> Leaving:
         """`/involve leaving`, once they are sure: everything they're doing ends (their
         contacts are told, without blame), any interest or offer is withdrawn; the exit form is
-        theirs to fill in. Asked twice, the second time ends nothing more."""
+        theirs to fill in. Asked twice, the second time ends nothing more. `asking`: only what
+        it would end and withdraw, changing nothing, for the question asked before anything
+        ends. NotAllowed for someone not in the member list."""
+        if asking:
+            with self.sessions() as session:
+                ending, withdrawing = _leaving(session, _member(session, slack_user_id))
+                return Leaving(tuple(i.opportunity.title for i in ending),
+                               tuple(i.opportunity.title for i in withdrawing))
         now = self.clock()
         with self.sessions.begin() as session:
             member = _member(session, slack_user_id)
