@@ -21,11 +21,10 @@ from bot.services.expenses import ClaimGone, FeeNoLongerFits, InvalidClaim, OwnC
 from handlers import payloads
 from handlers.blocks import expenses as blocks
 from handlers.blocks.easy import in_easy_read
-from handlers.blocks.text import crisis_footer, section
 from handlers.form_state import field, selected, values_of
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.once import submitted_once
-from handlers.replies import open_form, redraw_clicked
+from handlers.replies import open_form, redraw_clicked, tell_privately, words_with_crisis_line
 
 FIELD_BLOCKS = {
     ClaimField.INVOLVEMENT: BlockId.CL_WORK,
@@ -63,21 +62,12 @@ def register(app: App) -> None:
     app.view(CallbackId.CLAIM_ANSWER_FORM.value)(submitted_once(handle_answer_form))
 
 
-def _with_crisis_line(services: Services, words: str) -> dict[str, Any]:
-    """Kind words only the person sees, with 999 and the crisis line at their foot, as every
-    message a person reads has."""
-    return {"text": words,
-            "blocks": [section(words), crisis_footer(services.settings.coprod_crisis_line)]}
-
-
 def _say(ack: Ack, services: Services, words: str) -> None:
-    ack(**_with_crisis_line(services, words))
+    ack(**words_with_crisis_line(words, services.settings.coprod_crisis_line))
 
 
 def _tell(respond: Respond, services: Services, words: str) -> None:
-    """As say_privately, with the crisis line."""
-    respond(replace_original=False, response_type="ephemeral",
-            **_with_crisis_line(services, words))
+    tell_privately(respond, words, services.settings.coprod_crisis_line)
 
 
 def open_claim(ack: Ack, command: dict[str, Any], client: WebClient, services: Services,

@@ -34,11 +34,16 @@ from bot.services.involvement import (
 from handlers import payloads
 from handlers.blocks import involvement as blocks
 from handlers.blocks.easy import in_easy_read
-from handlers.blocks.text import crisis_footer, section
 from handlers.form_state import field, selected, ticked, values_of
 from handlers.ids import ActionId, BlockId, CallbackId, OptionValue
 from handlers.once import submitted_once
-from handlers.replies import answer_in_place, open_form, shown_to
+from handlers.replies import (
+    answer_in_place,
+    open_form,
+    shown_to,
+    tell_privately,
+    words_with_crisis_line,
+)
 
 NOT_LISTED = "You're not in our member list yet. Please ask a coordinator to add you."
 GONE = "Sorry, I can't find that for you any more. `/involve` shows what's yours."
@@ -111,21 +116,12 @@ def register(app: App) -> None:
     app.view(CallbackId.EXIT_FORM.value)(submitted_once(handle_exit_form))
 
 
-def _with_crisis_line(services: Services, words: str) -> dict[str, Any]:
-    """Kind words only the person sees, with 999 and the crisis line at their foot, as every
-    message a person reads has."""
-    return {"text": words,
-            "blocks": [section(words), crisis_footer(services.settings.coprod_crisis_line)]}
-
-
 def _say(ack: Ack, services: Services, words: str) -> None:
-    ack(**_with_crisis_line(services, words))
+    ack(**words_with_crisis_line(words, services.settings.coprod_crisis_line))
 
 
 def _tell(respond: Respond, services: Services, words: str) -> None:
-    """As say_privately, with the crisis line."""
-    respond(replace_original=False, response_type="ephemeral",
-            **_with_crisis_line(services, words))
+    tell_privately(respond, words, services.settings.coprod_crisis_line)
 
 
 def refusal_words(error: Exception) -> str:

@@ -26,6 +26,18 @@ def say_privately(respond: Respond, words: str) -> None:
             blocks=[section(words)])
 
 
+def words_with_crisis_line(words: str, crisis_line: str) -> dict[str, Any]:
+    """Kind words only the person sees, with 999 and the crisis line at their foot, as every
+    message a person reads has: for an ack's or a respond's keyword arguments."""
+    return {"text": words, "blocks": with_crisis_line([section(words)], crisis_line)}
+
+
+def tell_privately(respond: Respond, words: str, crisis_line: str) -> None:
+    """As say_privately, with the crisis line."""
+    respond(replace_original=False, response_type="ephemeral",
+            **words_with_crisis_line(words, crisis_line))
+
+
 def in_a_modal(body: dict[str, Any]) -> bool:
     """Whether the click came from inside an open modal (the record) rather than a message or
     App Home (whose clicks carry a view too, of type "home": nothing can be pushed over it)."""
