@@ -24,6 +24,9 @@ BARE_LINK = re.compile(r"<(https?://[^>]+)>")
 # A web address as a text shows it, with no mrkdwn around it (a full stop after it ends the
 # sentence, it is not part of the address).
 RAW_LINK = re.compile(r"https?://[^\s<>|]*[^\s<>|.,;:!?)]")
+# An anonymous case's reference ("A-21DE13") is a name made of random characters: scored as a
+# short name, the same every run, or the score would move with the characters drawn.
+CASE_REFERENCE = re.compile(r"\bA-[0-9A-Z]{6}\b")
 MARKS = re.compile(r"[*_~`>]|^\s*[-\u2022]\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"[A-Za-z0-9\u00a3'\u2019-]+")
@@ -60,6 +63,7 @@ def plain_lines(mrkdwn: str, typed: Sequence[str] = ()) -> list[str]:
     """The lines of a message as plain words, without what people typed into it (`typed`):
     the score is of our words, the template's, not of theirs."""
     text = MENTION.sub("Sam", mrkdwn)
+    text = CASE_REFERENCE.sub("Ref", text)
     text = LINK.sub(r"\2", text)
     text = BARE_LINK.sub("the link", text)
     text = RAW_LINK.sub("the link", text)  # read as a link, as in Slack: not as words
