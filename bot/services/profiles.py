@@ -148,8 +148,7 @@ class ProfilesService:
         """How messages to this person are worded: for a message they clicked in their DM,
         redrawn at once by the handler (someone not in the directory reads the standard)."""
         with self.sessions() as session:
-            by_slack, _ = MemberRepository(session).readers({slack_user_id}, ())
-        found = by_slack.get(slack_user_id)
+            found = MemberRepository(session).reader(slack_user_id)
         return found.style if found is not None else STANDARD
 
     # -- my own -------------------------------------------------------------------------------
