@@ -74,7 +74,8 @@ def handle_sessions_command(ack: Ack, command: dict, client: WebClient,
         ack()
         client.views_open(trigger_id=payloads.trigger_id(command), view=blocks.session_form())
         return
-    days = int(words[0]) if words and is_whole_number(words[0]) and 0 < int(words[0]) <= 90 else 14
+    days = (int(words[0]) if words and is_whole_number(words[0]) and len(words[0]) <= 2
+            and 0 < int(words[0]) <= blocks.MOST_DAYS else 14)
     listed = blocks.MINE if words[:1] == [blocks.MINE] else str(days)
     unknown = ([section(UNKNOWN_SESSIONS_WORDS.format(escape_mrkdwn(words[0][:30])))]
                if words and words[0] not in (blocks.MINE, str(days)) else [])

@@ -78,3 +78,21 @@ def test_typed_words_never_become_mentions_or_links_anywhere(
     for raw in RAW:
         assert raw not in seen, raw
     assert "&lt;!channel&gt;" in seen  # shown, as words
+
+
+def test_a_long_escaped_title_never_breaks_slacks_limit_on_a_confirm_dialog(
+    members: Runtime, clock: FakeClock, slack: SlackDriver
+) -> None:
+    # Each "&" becomes "&amp;" once escaped: 30 of them in a 150-character title would take
+    # the Cancel dialog's words past the 300 Slack allows, and Slack would refuse the list.
+    title = ("Tea & " * 25)[:150].strip()
+    members.services.meetings.create(COORDINATOR, MeetingDraft(
+        title=title, kind=MeetingKind.COMMUNITY, day=(clock.now + timedelta(days=9)).date(),
+        start_time=time(18, 0), end_time=time(20, 0), place="Hope Centre hall"))
+    listed = slack.payload(slack.command("/meetings", "", user_id=COORDINATOR))
+    [asked] = [element["confirm"] for block in listed["blocks"]
+               for element in block.get("elements", []) if "confirm" in element]
+    words = asked["text"]["text"]
+    assert len(words) <= 300
+    assert words.startswith("*Tea &amp; Tea &amp;")  # the name, escaped, cut short
+    assert words.endswith("…") and "&am…" not in words and "&…" not in words

@@ -145,6 +145,11 @@ class RotaService:
                 own_offer = next((w for w in found.waiting if w.member_id == member.id), None)
                 if own_offer is not None:
                     found.waiting.remove(own_offer)
+                # Someone who was coming now runs it: their seat as a participant is freed,
+                # so they are not counted twice and the seat goes to someone else.
+                own_seat = next((a for a in found.attendees if a.member_id == member.id), None)
+                if own_seat is not None:
+                    found.attendees.remove(own_seat)
                 self.desk.changed(session, found, NoticeBook(session, now))
             return ClaimOutcome(decision, self.desk.view_of(found))
 

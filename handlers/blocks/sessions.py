@@ -11,6 +11,7 @@ from bot.calendar import calendar_path
 from bot.notices import Notice
 from bot.rules.communication import CANCELLED, DONE, Style
 from bot.rules.coverage import ClaimDecision, Coverage, Outcome, coverage_words
+from bot.rules.forms import is_whole_number
 from bot.rules.lifecycle import RequestStatus
 from bot.rules.policies import INDUCTION_DOING, InductionNeeded, induction_words, our_title
 from bot.rules.sessions import SESSION_KIND_WORDS, DraftField, Repeat, SessionDraft, SessionKind
@@ -76,6 +77,7 @@ RELEASE_IF_YOU_CANNOT = "If you cannot help now, tap Release my place."
 FACILITATING = "*You're facilitating.* If you can't now, tap Release my place."
 # The /sessions list of someone's own sessions (the others are the next so many days).
 MINE = "mine"
+MOST_DAYS = 90  # the longest /sessions list: `/sessions 90`
 
 
 def when_span(view: SessionView, tz: tzinfo) -> str:
@@ -146,7 +148,11 @@ def list_of_row(block_id: str) -> str | None:
     if not block_id.startswith(prefix):
         return None
     listed = block_id[len(prefix):].partition(":")[0]
-    return listed if listed == MINE or listed.isdigit() else None
+    # As /sessions takes it: "mine", or 1 to 90 days (anything else is not a list of ours).
+    if listed == MINE or (is_whole_number(listed) and len(listed) <= 2
+                          and 0 < int(listed) <= MOST_DAYS):
+        return listed
+    return None
 
 
 def session_card(view: SessionView, tz: tzinfo, public_url: str | None = None,

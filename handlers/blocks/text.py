@@ -78,8 +78,19 @@ def button(text: str, action_id: str, value: str, style: str | None = None, *,
     return element
 
 
+CONFIRM_WORDS_MOST = 300  # Slack refuses a message whose confirm dialog says more
+
+
 def are_you_sure(title: str, words: str, yes: str) -> dict[str, Any]:
-    """Slack asks before a step that is hard to take back (titles up to 100 characters)."""
+    """Slack asks before a step that is hard to take back (titles up to 100 characters, words
+    up to 300: a long escaped name is cut short, never mid-escape, rather than have Slack
+    refuse the whole message)."""
+    if len(words) > CONFIRM_WORDS_MOST:
+        cut = words[:CONFIRM_WORDS_MOST - 1]
+        entity = cut.rfind("&")
+        if entity != -1 and ";" not in cut[entity:]:
+            cut = cut[:entity]  # an escape ("&amp;") cut in two would show as garbage
+        words = cut.rstrip() + "…"
     return {"title": plain(title[:100]), "text": {"type": "mrkdwn", "text": words},
             "confirm": plain(yes[:30]), "deny": plain("Go back")}
 

@@ -114,7 +114,9 @@ def test_someone_coming_who_could_run_it_may_claim_a_place_from_their_own_row(
     assert len(elements_for(home, session_id)) == 2  # one row: Claim and their way out
     assert action_ids(home, session_id) == {ActionId.SESSION_CLAIM, ActionId.SESSION_CANT_COME}
     click_on_home(slack, FACILITATOR, home, ActionId.SESSION_CLAIM, str(session_id))
-    assert members.services.sessions.get(session_id).facilitators[0].slack_user_id == FACILITATOR
+    view = members.services.sessions.get(session_id)
+    assert view.facilitators[0].slack_user_id == FACILITATOR
+    assert view.attendees == 0  # running it frees their seat: never counted twice
     assert action_ids(home_of(slack.fake), session_id) == {ActionId.SESSION_RELEASE}
 
 

@@ -86,3 +86,11 @@ def test_a_sessions_list_is_redrawn_in_its_readers_easy_read(
     text = json.dumps(now["blocks"])
     assert "You have a place to help run it." in text and "Tap Claim a place" not in text
     assert ActionId.SESSION_MANAGE not in action_ids(now, session_id)  # not a coordinator
+
+
+def test_a_number_of_days_too_long_to_read_is_answered_with_the_next_14_days(
+        slack: SlackDriver, members: Runtime) -> None:
+    # int() refuses a number of more than 4,300 digits: never a 5xx, the usual list instead.
+    answer = slack.command("/sessions", "9" * 5000, user_id="U0FACIL02")
+    assert answer.status == 200
+    assert "Sessions in the next 14 days" in slack.text_of(answer)
