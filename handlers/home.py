@@ -84,7 +84,12 @@ class HomeAnswer:
                 return self.dm_copy
             except SlackApiError:  # gone from the DM (deleted, say): the answer comes anew
                 log.info("a question's DM copy could not be answered in place")
-        posted = self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
+        try:
+            posted = self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
+        except SlackApiError as error:  # the answer is still shown on Home, without its copy
+            log.warning("an answer shown on Home could not also go to the DM (%s)",
+                        error.response.get("error") if error.response else "no response")
+            return None
         where, when = posted.get("channel"), posted.get("ts")
         return (where, when) if isinstance(where, str) and isinstance(when, str) else None
 

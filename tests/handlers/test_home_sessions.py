@@ -15,6 +15,7 @@ from bot.wiring import Runtime
 from handlers.home import publish_home
 from handlers.ids import ActionId, BlockId
 from tests.conftest import FakeClock, SlackDriver
+from tests.fakes.slack import Failure
 from tests.handlers.test_sessions import (
     COORDINATOR,
     EXPIRED,
@@ -234,6 +235,19 @@ def test_keeping_a_place_from_home_says_so_on_home(
     assert ActionId.SESSION_KEEP_PLACE not in action_ids(kept, session_id)
     assert ActionId.SESSION_RELEASE in action_ids(kept, session_id)
     assert members.services.sessions.get(session_id).facilitators
+
+
+def test_the_question_is_still_asked_on_home_when_the_dm_cannot_be_sent(
+    slack: SlackDriver, members: Runtime, clock: FakeClock
+) -> None:
+    session_id = make_session(members, clock, days_ahead=1)
+    members.services.rota.claim(session_id, FACILITATOR)
+    home = open_home(slack, FACILITATOR)
+    slack.fake.fail_next("chat.postMessage", Failure(error="channel_not_found"))
+    click_on_home(slack, FACILITATOR, home, ActionId.SESSION_RELEASE, str(session_id))
+    asked = home_of(slack.fake)
+    assert "less than 48 hours" in words_of(asked)
+    assert ActionId.SESSION_RELEASE_CONFIRMED in action_ids(asked, session_id)
 
 
 def test_a_release_in_good_time_from_home_says_so_on_home(
