@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck
-from bot.rules.feedback import EASY_READ_ERRORS, FeedbackForm, Field, check_feedback
+from bot.rules.feedback import EASY_READ_ERRORS, STANDARD_ERRORS, FeedbackForm, Field
 from bot.rules.feedback_words import FeedbackKind, FeedbackTopic, MeetingStatus
 from bot.rules.roles import NotAllowed
 from bot.services import Services
@@ -177,14 +177,11 @@ def handle_feedback_submission(ack: Ack, body: dict, view: dict, services: Servi
     easy_read = blocks.FormKept.of(payloads.metadata(view)).easy_read
     try:
         # The service drops the id when the form says anonymous; it is never stored.
-        submitted = services.feedback.submit(form, payloads.actor(body))
+        submitted = services.feedback.submit(
+            form, payloads.actor(body), EASY_READ_ERRORS if easy_read else STANDARD_ERRORS)
     except InvalidFeedback as invalid:
-        # Said in easy read to someone whose form is in easy read (the same checks).
-        easy = (check_feedback(form, EASY_READ_ERRORS, submitter=payloads.actor(body))
-                if easy_read else {})
         ack(response_action="errors",
-            errors={FIELD_BLOCKS[field]: easy.get(field, message)
-                    for field, message in invalid.errors.items()})
+            errors={FIELD_BLOCKS[field]: message for field, message in invalid.errors.items()})
         return
     ack(response_action="update",
         view=blocks.confirmation_view(

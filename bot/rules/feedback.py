@@ -136,9 +136,11 @@ class ValidFeedback:
     testimony_consent: bool
 
 
-def validate_feedback(form: FeedbackForm, submitter: str | None = None) -> ValidFeedback:
-    """The form as feedback that can be sent, or InvalidFeedback saying what to fix."""
-    errors = check_feedback(form, submitter=submitter)
+def validate_feedback(form: FeedbackForm, submitter: str | None = None,
+                      words: FeedbackErrors = STANDARD_ERRORS) -> ValidFeedback:
+    """The form as feedback that can be sent, or InvalidFeedback saying what to fix, in
+    `words` (the form's reading style)."""
+    errors = check_feedback(form, words, submitter=submitter)
     kind, topic, anonymous = form.kind, form.topic, form.anonymous
     # A missing kind, topic or choice of name is always among the errors; naming them again
     # lets the checker see that they are all there.

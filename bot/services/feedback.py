@@ -21,6 +21,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.notices import Notice, NoticeGone
 from bot.rules.feedback import (
+    STANDARD_ERRORS,
+    FeedbackErrors,
     FeedbackForm,
     InvalidFeedback,
     anonymous_release_time,
@@ -215,8 +217,10 @@ class FeedbackService:
                              roles=(Role.COORDINATOR, Role.HR_OFFICER, Role.TRUSTEE))
 
     # -- taking feedback in -------------------------------------------------------------------
-    def submit(self, form: FeedbackForm, submitter_slack_id: str | None) -> Submitted:
-        valid = validate_feedback(form, submitter_slack_id)
+    def submit(self, form: FeedbackForm, submitter_slack_id: str | None,
+               words: FeedbackErrors = STANDARD_ERRORS) -> Submitted:
+        """InvalidFeedback says what needs changing in `words` (the form's reading style)."""
+        valid = validate_feedback(form, submitter_slack_id, words)
         now = self.clock()
         anonymous = valid.anonymous
         release_at = anonymous_release_time(now) if anonymous else now
