@@ -266,7 +266,7 @@ def handle_keep_place(ack: Ack, body: dict, respond: Respond, services: Services
     if view.cancelled:
         answer_in_place(body, respond, services, blocks.outcome_answer_in, Outcome.CANCELLED,
                         view, tz)
-    elif RotaReader.of(user, services.members.roles_of(user)).facilitates(view):
+    elif view.facilitated_by(user):
         answer_in_place(body, respond, services, blocks.kept_answer_in)
     else:
         answer_in_place(body, respond, services, blocks.already_released_answer_in, view, tz,

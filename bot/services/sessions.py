@@ -158,6 +158,9 @@ class SessionView:
     def attendance_full(self) -> bool:
         return not has_room(self.capacity, self.attendees)
 
+    def facilitated_by(self, slack_user_id: str) -> bool:
+        return any(f.slack_user_id == slack_user_id for f in self.facilitators)
+
 
 @dataclass(frozen=True)
 class RotaReader:
@@ -174,7 +177,7 @@ class RotaReader:
         return cls(slack_user_id, may_facilitate(roles), Role.COORDINATOR in roles)
 
     def facilitates(self, view: SessionView) -> bool:
-        return any(f.slack_user_id == self.slack_user_id for f in view.facilitators)
+        return view.facilitated_by(self.slack_user_id)
 
 
 @dataclass(frozen=True)
